@@ -1,0 +1,62 @@
+"""Configuration: defaults, overridden by ``FOLG_*`` environment variables, overridden by the
+mapping a caller (usually a test) hands to ``create_app``.
+
+Every setting is read once, when the app is built, so a running app never changes underneath a
+request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "FOLG_"
+
+DEFAULTS: dict[str, Any] = {
+    # None means "SQLite in the instance folder"; see resolve_database_url.
+    "DATABASE_URL": None,
+    "TOKEN_TTL_HOURS": 12,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_SECONDS": 900,
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    "TOMBSTONE_RETENTION_DAYS": 90,
+    "SYNC_MAX_MUTATIONS": 500,
+    "SYNC_MAX_PAGE": 1000,
+    "SYNC_SCHEMA_VERSION": 1,
+    "SYNC_MIN_SCHEMA_VERSION": 1,
+    "TRUST_PROXY": False,
+}
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """Environment variables are strings; give them the type of their default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if default is None or isinstance(default, str):
+        return raw
+    return json.loads(raw)
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(ENV_PREFIX + key)
+        if raw is not None:
+            config[key] = _coerce(raw, default)
+    secret = os.environ.get(ENV_PREFIX + "SECRET_KEY")
+    if secret:
+        config["SECRET_KEY"] = secret
+    config.update(overrides or {})
+    return config
+
+
+def resolve_database_url(url: str | None, instance_path: str) -> str:
+    if url:
+        return url
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + os.path.join(instance_path, "folg.sqlite3")

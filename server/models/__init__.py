@@ -1,0 +1,43 @@
+"""All models, imported here so Alembic and the app see one complete metadata."""
+
+from server.models import versioning  # noqa: F401  (registers the flush hook)
+from server.models.audit import AuditEvent
+from server.models.base import SyncedMixin
+from server.models.catalogue import Catalogue, Criterion, Theme
+from server.models.org import AuthToken, LoginAttempt, Membership, Organisation, Unit, User
+from server.models.plans import Plan, PlanItem, ProgressNote
+from server.models.sync import Conflict, SyncClient, SyncClock, SyncMutationResult
+
+# The tables a device receives, in the order a fresh device should apply them.
+SYNCED_MODELS: tuple[type[SyncedMixin], ...] = (
+    Unit,
+    Catalogue,
+    Theme,
+    Criterion,
+    Plan,
+    PlanItem,
+    ProgressNote,
+    Conflict,
+)
+
+__all__ = [
+    "SYNCED_MODELS",
+    "AuditEvent",
+    "AuthToken",
+    "Catalogue",
+    "Conflict",
+    "Criterion",
+    "LoginAttempt",
+    "Membership",
+    "Organisation",
+    "Plan",
+    "PlanItem",
+    "ProgressNote",
+    "SyncClient",
+    "SyncClock",
+    "SyncMutationResult",
+    "SyncedMixin",
+    "Theme",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,140 @@
+"""Organisations, units, users, their unit memberships and login tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+from server.models.base import SyncedMixin
+from server.models.types import UTCDateTime
+
+UNIT_KINDS = ("dk_tilbud", "dk_afdeling", "dk_plejefamilie", "se_verksamhet", "se_enhet")
+FOSTER_FAMILY_TYPES = ("almen", "forstaerket", "specialiseret", "netvaerk")
+ROLES = ("staff", "manager", "inspector", "admin")
+
+
+class Organisation(db.Model):
+    """A municipality, region or provider that owns units."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    country: Mapped[str] = mapped_column(String(2), nullable=False)  # "DK" or "SE"
+
+    __table_args__ = (CheckConstraint("country IN ('DK', 'SE')", name="country"),)
+
+
+class Unit(SyncedMixin, db.Model):
+    """A tilbud or afdeling, a plejefamilie, a Swedish verksamhet (nivå 2) or enhet (nivå 3).
+
+    Units nest: a membership in a unit also covers the units below it.
+    """
+
+    __tablename__ = "units"
+    sync_table = "units"
+    sync_fields = ("name", "kind", "parent_id", "foster_family_type", "organisation_id")
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organisations.id"), nullable=False
+    )
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    foster_family_type: Mapped[str | None] = mapped_column(String(20))
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+
+    @property
+    def unit_id(self) -> uuid.UUID:
+        # Every synced row answers "which unit is this in?" the same way.
+        return self.id
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('dk_tilbud', 'dk_afdeling', 'dk_plejefamilie', 'se_verksamhet', 'se_enhet')",
+            name="kind",
+        ),
+    )
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default="da")
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class Membership(db.Model):
+    """A role in one unit (and, through nesting, the units below it)."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id", ondelete="CASCADE"), nullable=False
+    )
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    unit: Mapped[Unit] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "unit_id", "role", name="user_unit_role"),
+        CheckConstraint("role IN ('staff', 'manager', 'inspector', 'admin')", name="role"),
+    )
+
+
+class AuthToken(db.Model):
+    """A bearer token. Only its SHA-256 is stored, so a database dump logs no one in."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, kept in the database so the rate limit holds across workers."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # SHA-256 of the lower-cased email, so the table holds no addresses.
+    key: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)

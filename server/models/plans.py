@@ -1,0 +1,204 @@
+"""The follow-up plan (opfølgningsplan / handlingsplan), its rows and their progress notes.
+
+Plan lifecycle::
+
+    draft --submit--> submitted --approve--> approved --complete--> completed --archive--> archived
+      ^                   |
+      +---send back-------+
+
+Only a manager of the plan's unit approves; who and when are kept on the plan. Every change
+after approval lands in the audit trail, which ``GET /api/plans/{id}/history`` shows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+from server.models.base import SyncedMixin
+from server.models.types import UTCDateTime
+
+PLAN_KINDS = ("dk_tilbud", "dk_plejefamilie", "se_handlingsplan")
+PLAN_STATES = ("draft", "submitted", "approved", "completed", "archived")
+PLAN_ORIGINS = ("inspection", "paabud", "anbefaling", "own_initiative")
+ITEM_STATES = ("not_started", "in_progress", "done", "cancelled")
+# Foster-family plans come in two template variants: the last column reads RESULTAT or STATUS.
+RESULT_LABELS = ("result", "status")
+
+# Text limits: generous for the free-text columns of the template, tight for names.
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Plan(SyncedMixin, db.Model):
+    __tablename__ = "plans"
+    sync_table = "plans"
+    sync_fields = (
+        "unit_id",
+        "kind",
+        "catalogue_id",
+        "title",
+        "plan_date",
+        "filled_in_by",
+        "responsible_manager",
+        "foster_parents",
+        "origin",
+        "inspection_date",
+        "origin_note",
+        "result_label",
+        "state",
+        "submitted_at",
+        "submitted_by",
+        "approved_at",
+        "approved_by",
+        "completed_at",
+        "archived_at",
+    )
+    # The lifecycle moves only through submit/approve/... never by editing these fields.
+    server_fields = (
+        "state",
+        "submitted_at",
+        "submitted_by",
+        "approved_at",
+        "approved_by",
+        "completed_at",
+        "archived_at",
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    catalogue_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("catalogues.id"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)  # Beskrivelse/titel
+    plan_date: Mapped[date | None] = mapped_column(Date)  # Dato
+    filled_in_by: Mapped[str | None] = mapped_column(String(SHORT_TEXT))  # Ansvarlig for udfyldelse
+    responsible_manager: Mapped[str | None] = mapped_column(String(SHORT_TEXT))  # Ledelsesansvarlig
+    # Plejeforældres navn og adresse (foster-family plans only).
+    foster_parents: Mapped[str | None] = mapped_column(String(500))
+    origin: Mapped[str] = mapped_column(String(20), nullable=False, default="own_initiative")
+    inspection_date: Mapped[date | None] = mapped_column(Date)
+    origin_note: Mapped[str | None] = mapped_column(Text)
+    result_label: Mapped[str] = mapped_column(String(10), nullable=False, default="result")
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", order_by="PlanItem.priority"
+    )
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(PLAN_KINDS)}", name="kind"),
+        CheckConstraint(f"state IN {_in(PLAN_STATES)}", name="state"),
+        CheckConstraint(f"origin IN {_in(PLAN_ORIGINS)}", name="origin"),
+        CheckConstraint(f"result_label IN {_in(RESULT_LABELS)}", name="result_label"),
+    )
+
+
+class PlanItem(SyncedMixin, db.Model):
+    """One prioritised row of the template: TEMA, EMNE, MÅL, HVAD?, HVORDAN?, HVORNÅR?,
+    DOKUMENTATION, HVEM? and RESULTAT/STATUS."""
+
+    __tablename__ = "plan_items"
+    sync_table = "plan_items"
+    sync_fields = (
+        "plan_id",
+        "unit_id",
+        "priority",
+        "theme_id",
+        "topic",
+        "goal",
+        "activities",
+        "resources",
+        "start_date",
+        "end_date",
+        "ongoing",
+        "timeframe_note",
+        "documentation",
+        "responsible",
+        "result",
+        "state",
+    )
+    # unit_id follows the plan; a client cannot move an item to another unit.
+    server_fields = ("unit_id",)
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plans.id"), nullable=False, index=True
+    )
+    # Denormalised from the plan so a device's scope is one indexed column on every table.
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    priority: Mapped[int] = mapped_column(Integer, nullable=False)
+    theme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("themes.id"))
+    topic: Mapped[str | None] = mapped_column(Text)  # EMNE
+    goal: Mapped[str | None] = mapped_column(Text)  # MÅL
+    activities: Mapped[str | None] = mapped_column(Text)  # HVAD?
+    resources: Mapped[str | None] = mapped_column(Text)  # HVORDAN?
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    ongoing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # "Varig ordning"
+    timeframe_note: Mapped[str | None] = mapped_column(Text)  # HVORNÅR? as written
+    documentation: Mapped[str | None] = mapped_column(Text)  # DOKUMENTATION
+    # HVEM?: [{"user_id": "..."} | {"name": "..."}]
+    responsible: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    result: Mapped[str | None] = mapped_column(Text)  # RESULTAT / STATUS
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default="not_started")
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+
+    __table_args__ = (
+        CheckConstraint(f"state IN {_in(ITEM_STATES)}", name="state"),
+        CheckConstraint("priority >= 1", name="priority"),
+    )
+
+
+class ProgressNote(SyncedMixin, db.Model):
+    """Progress logged on an item. Append-only: a correction is a new note."""
+
+    __tablename__ = "progress_notes"
+    sync_table = "progress_notes"
+    sync_fields = ("item_id", "plan_id", "unit_id", "text", "author_id", "created_at", "new_state")
+    server_fields = ("plan_id", "unit_id", "author_id")
+
+    item_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plan_items.id"), nullable=False, index=True
+    )
+    plan_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("plans.id"), nullable=False)
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
+    # When the note was written, on the author's device; may be long before it reached us.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    new_state: Mapped[str | None] = mapped_column(String(20))
+
+    __table_args__ = (
+        CheckConstraint(f"new_state IS NULL OR new_state IN {_in(ITEM_STATES)}", name="new_state"),
+    )

@@ -1,0 +1,142 @@
+"""Tables behind the sync protocol: the clock, each device's mutation log, and conflicts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Uuid,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.base import SyncedMixin
+from server.models.types import UTCDateTime
+
+
+class SyncClock(db.Model):
+    """A single row whose ``value`` hands out change sequence numbers.
+
+    Taking numbers is an ``UPDATE ... RETURNING``, so the row stays locked until the writing
+    transaction ends: a transaction that took a higher number cannot commit before one that
+    took a lower number has finished. A reader that has seen sequence N has therefore seen
+    everything below N that will ever commit, and ``seq > cursor`` never skips a change.
+    """
+
+    __tablename__ = "sync_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class SyncClient(db.Model):
+    """A device: the last mutation id it pushed, so a retried batch applies nothing twice."""
+
+    __tablename__ = "sync_clients"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    last_mutation_id: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class SyncMutationResult(db.Model):
+    """The answer given to each mutation, returned again when a batch is retried."""
+
+    __tablename__ = "sync_mutation_results"
+
+    client_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("sync_clients.client_id", ondelete="CASCADE"), primary_key=True
+    )
+    mutation_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    result: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+CONFLICT_KINDS = ("edit_edit", "delete_edit")
+CONFLICT_STATUSES = ("open", "resolved")
+
+
+class Conflict(SyncedMixin, db.Model):
+    """Two edits of the same field (or an edit of a deleted row) that a person must look at.
+
+    The server value stays until someone resolves the conflict; resolving is an ordinary,
+    versioned update of this row (``status``, ``resolution``, ``resolved_value``).
+    """
+
+    __tablename__ = "conflicts"
+    sync_table = "conflicts"
+    sync_fields = (
+        "unit_id",
+        "table_name",
+        "row_id",
+        "field",
+        "kind",
+        "base_version",
+        "base_value",
+        "server_version",
+        "server_value",
+        "server_user_id",
+        "client_value",
+        "client_id",
+        "user_id",
+        "involved_user_ids",
+        "detected_at",
+        "status",
+        "resolution",
+        "resolved_value",
+        "resolved_by",
+        "resolved_at",
+    )
+    server_fields = tuple(
+        f for f in sync_fields if f not in ("status", "resolution", "resolved_value")
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    table_name: Mapped[str] = mapped_column(String(40), nullable=False)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
+    # None for a delete/edit conflict, which concerns the whole row.
+    field: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="edit_edit")
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    base_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+    server_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    server_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+    server_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    client_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+    client_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
+    involved_user_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="open")
+    # "server" (keep what the server had), "client" (take the device's value) or "custom".
+    resolution: Mapped[str | None] = mapped_column(String(10))
+    resolved_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('edit_edit', 'delete_edit')", name="kind"),
+        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+    )
+
+
+# The clock has exactly one row; create it with the table (migrations insert it too).
+event.listen(
+    SyncClock.__table__,
+    "after_create",
+    DDL("INSERT INTO sync_clock (id, value) VALUES (1, 0)"),
+)
