@@ -1,7 +1,166 @@
-"""Command-line tools: ``flask --app server seed-demo``, ``create-user`` and friends."""
+"""Command-line tools, run as ``flask --app server <command>``:
 
+    seed-demo          add the demo organisations, users and plans (idempotent)
+    create-user        add a real user with roles in units; the password is never an argument
+    load-catalogues    add any quality catalogue versions missing from the database
+    schema-check       compare the database with the models (run after ``db upgrade``)
+
+Commands are thin like routes: they parse arguments, call domain code (``server.demo``,
+``server.services``) and print. Every write is recorded in the audit trail as ``via="cli"``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import click
 from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.extensions import db
+from server.models import Membership, Unit, User
+from server.models.org import ROLES
+from server.models.versioning import act_as
+from server.services.auth import hash_password
+from server.services.errors import InvalidInput
+
+PASSWORD_ENV = "FOLG_NEW_USER_PASSWORD"
 
 
 def register_commands(app: Flask) -> None:
-    pass
+    for command in (seed_demo_command, create_user_command, load_catalogues_command, schema_check):
+        app.cli.add_command(command)
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Add the demo data (fictional) and print the demo logins. Safe to run again."""
+    from server.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+    act_as(db.session, None, "cli")
+    result = seed_demo(db.session)
+    db.session.commit()
+    if result.total:
+        added = ", ".join(f"{n} {table}" for table, n in sorted(result.added.items()))
+        click.echo(f"Demo data added: {added}.")
+    else:
+        click.echo("Demo data already present; nothing added.")
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    width = max(len(login.email) for login in DEMO_LOGINS)
+    for login in DEMO_LOGINS:
+        click.echo(f"  {login.email:<{width}}  {login.description}")
+
+
+@click.command("load-catalogues")
+def load_catalogues_command() -> None:
+    """Add the quality catalogue versions shipped in server/catalogues/ that are missing."""
+    from server.services.catalogues import ensure_catalogues
+
+    act_as(db.session, None, "cli")
+    added = ensure_catalogues(db.session)
+    db.session.commit()
+    click.echo(f"Catalogues loaded: {added} catalogue and theme rows added.")
+
+
+def _resolve_unit(session: Session, ref: str) -> Unit:
+    """A unit by id or by exact name; a name shared by several units must be given as id."""
+    try:
+        unit = session.get(Unit, uuid.UUID(ref))
+        units = [unit] if unit is not None and not unit.deleted else []
+    except ValueError:
+        units = list(session.scalars(select(Unit).where(Unit.name == ref, Unit.deleted.is_(False))))
+    if not units:
+        raise click.BadParameter(f"no unit named or with id {ref!r}.", param_hint="--role")
+    if len(units) > 1:
+        ids = ", ".join(str(u.id) for u in units)
+        raise click.BadParameter(
+            f"{len(units)} units are named {ref!r}; give the unit id instead ({ids}).",
+            param_hint="--role",
+        )
+    return units[0]
+
+
+def _parse_role(session: Session, spec: str) -> tuple[str, Unit]:
+    role, sep, unit_ref = spec.partition(":")
+    if not sep or not unit_ref.strip():
+        raise click.BadParameter(
+            f"{spec!r} is not ROLE:UNIT (e.g. manager:'Bofællesskabet Lærkevej').",
+            param_hint="--role",
+        )
+    role = role.strip().lower()
+    if role not in ROLES:
+        raise click.BadParameter(
+            f"unknown role {role!r}; use one of {', '.join(ROLES)}.", param_hint="--role"
+        )
+    return role, _resolve_unit(session, unit_ref.strip())
+
+
+def _read_password() -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Login email, unique.")
+@click.option("--name", required=True, help="Full name, as colleagues see it.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="ROLE:UNIT",
+    help=f"A role ({', '.join(ROLES)}) in a unit given by name or id. Repeat for more.",
+)
+@click.option("--language", type=click.Choice(["da", "sv"]), default="da", show_default=True)
+def create_user_command(email: str, name: str, roles: tuple[str, ...], language: str) -> None:
+    """Create a user. The password is read from FOLG_NEW_USER_PASSWORD or asked for."""
+    email = email.strip()
+    if "@" not in email:
+        raise click.BadParameter(f"{email!r} is not an email address.", param_hint="--email")
+    session = db.session
+    if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        raise click.BadParameter(f"a user with email {email} exists.", param_hint="--email")
+    # Check every role before asking for a password, so a typo costs nothing.
+    memberships = [_parse_role(session, spec) for spec in roles]
+    try:
+        password_hash = hash_password(_read_password())
+    except InvalidInput as error:
+        reasons = "; ".join(r for rs in (error.fields or {}).values() for r in rs)
+        raise click.ClickException(f"{error.message} {reasons}".strip()) from error
+
+    act_as(session, None, "cli")
+    user = User(
+        email=email,
+        name=name.strip(),
+        language=language,
+        password_hash=password_hash,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    for role, unit in memberships:
+        session.add(Membership(user_id=user.id, unit_id=unit.id, role=role))
+    session.commit()
+    granted = ", ".join(f"{role} of {unit.name}" for role, unit in memberships) or "no roles yet"
+    click.echo(f"Created {email} ({granted}).")
+
+
+@click.command("schema-check")
+def schema_check() -> None:
+    """Exit non-zero if the database schema differs from the models (a revision is missing)."""
+    from server.migrations import schema_differences
+
+    with db.engine.connect() as connection:
+        differences = schema_differences(connection, db.metadata)
+    if differences:
+        for difference in differences:
+            click.echo(f"  {difference}", err=True)
+        raise click.ClickException(
+            f"{len(differences)} difference(s) between migrations and models. Add a revision: "
+            'flask --app server db revision --autogenerate --rev-id NNNN -m "..."'
+        )
+    click.echo("Schema matches the models.")

@@ -1,0 +1,498 @@
+"""Demo data: two organisations, their units, five demo users and three filled-in plans.
+
+Everything here is fictional. The Danish tilbud plan keeps the rows of the filled-in plan in
+seed 000 (an opfølgningsplan after an inspection, themes 2 and 4) with invented names for the
+people and places; the foster-family plan follows the STATUS variant of seed 001; the Swedish
+handlingsplan works on two quality areas of seed 003.
+
+Seeding is idempotent: every row has a fixed id (UUIDv5 under ``DEMO_NAMESPACE``) and users
+are found by email, so a second run adds nothing and an interrupted run is completed by the
+next. Existing rows are never overwritten: edits made while trying the demo survive.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import (
+    Membership,
+    Organisation,
+    Plan,
+    PlanItem,
+    ProgressNote,
+    Theme,
+    Unit,
+    User,
+)
+from server.services.auth import hash_password
+from server.services.catalogues import catalogue_for_plan, ensure_catalogues
+
+DEMO_NAMESPACE = uuid.UUID("0b6f8f5e-2a0c-4f61-9d57-5d1e6c3f0a42")
+DEMO_PASSWORD = "folg-demo"  # demo data only; printed by `flask seed-demo`
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    name: str
+    language: str
+    description: str
+    # (role, unit key in UNITS)
+    roles: tuple[tuple[str, str], ...]
+
+
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin(
+        "leder@demo.test",
+        "Mette Lund",
+        "da",
+        "leder (manager) of Bofællesskabet Lærkevej and Plejefamilien Skovbryn",
+        (("manager", "tilbud"), ("manager", "plejefamilie")),
+    ),
+    DemoLogin(
+        "medarbejder@demo.test",
+        "Anders Holm",
+        "da",
+        "medarbejder (staff) at Bofællesskabet Lærkevej",
+        (("staff", "tilbud"),),
+    ),
+    DemoLogin(
+        "tilsyn@demo.test",
+        "Karin Dahl",
+        "da",
+        "tilsynsførende (inspector) of Bofællesskabet Lærkevej and Plejefamilien Skovbryn",
+        (("inspector", "tilbud"), ("inspector", "plejefamilie")),
+    ),
+    DemoLogin(
+        "admin@demo.test",
+        "Jonas Krogh",
+        "da",
+        "admin of Demo Kommune's units",
+        (("admin", "tilbud"), ("admin", "plejefamilie")),
+    ),
+    DemoLogin(
+        "chef@demo.test",
+        "Eva Lindqvist",
+        "sv",
+        "enhetschef (manager) of Stöd och omsorg and its enheter (Swedish)",
+        (("manager", "verksamhet"),),
+    ),
+)
+
+ORGANISATIONS = {
+    "dk": ("Demo Kommune, Socialområdet", "DK"),
+    "se": ("Demo kommun, Socialförvaltningen", "SE"),
+}
+# key: (organisation key, parent key or None, name, kind, foster family type)
+UNITS: dict[str, tuple[str, str | None, str, str, str | None]] = {
+    "tilbud": ("dk", None, "Bofællesskabet Lærkevej", "dk_tilbud", None),
+    "afdeling_nord": ("dk", "tilbud", "Lærkevej Nord", "dk_afdeling", None),
+    "afdeling_syd": ("dk", "tilbud", "Lærkevej Syd", "dk_afdeling", None),
+    "plejefamilie": ("dk", None, "Plejefamilien Skovbryn", "dk_plejefamilie", "almen"),
+    "verksamhet": ("se", None, "Stöd och omsorg", "se_verksamhet", None),
+    "enhet_bjorkvagen": ("se", "verksamhet", "Gruppbostaden Björkvägen", "se_enhet", None),
+    "enhet_lonnen": ("se", "verksamhet", "Daglig verksamhet Lönnen", "se_enhet", None),
+}
+
+
+def demo_id(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, "/".join(parts))
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+@dataclass
+class SeedResult:
+    """What a run added; ``added`` is zero on every run after the first."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    plan_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.added.values())
+
+    def count(self, table: str) -> None:
+        self.added[table] = self.added.get(table, 0) + 1
+
+
+M = TypeVar("M")
+
+
+class _Seeder:
+    def __init__(self, session: Session):
+        self.session = session
+        self.result = SeedResult()
+        self.users: dict[str, User] = {}
+        self.units: dict[str, Unit] = {}
+        self._password_hash: str | None = None
+
+    def get_or_add(self, model: type[M], row_id: uuid.UUID, **fields: Any) -> M:
+        """The row with this id, added with ``fields`` if it is missing."""
+        row = self.session.get(model, row_id)
+        if row is None:
+            row = model(id=row_id, **fields)
+            self.session.add(row)
+            self.session.flush()
+            self.result.count(model.__tablename__)  # type: ignore[attr-defined]
+        return row
+
+    def password_hash(self) -> str:
+        # argon2 is slow on purpose: hash once per run, and only if a user is missing.
+        if self._password_hash is None:
+            self._password_hash = hash_password(DEMO_PASSWORD)
+        return self._password_hash
+
+    # -- organisations, units, users -------------------------------------------------
+
+    def organisations_and_units(self) -> None:
+        orgs = {
+            key: self.get_or_add(Organisation, demo_id("org", key), name=name, country=country)
+            for key, (name, country) in ORGANISATIONS.items()
+        }
+        # Parents come before their children in UNITS.
+        for key, (org_key, parent_key, name, kind, family_type) in UNITS.items():
+            self.units[key] = self.get_or_add(
+                Unit,
+                demo_id("unit", key),
+                organisation_id=orgs[org_key].id,
+                parent_id=self.units[parent_key].id if parent_key else None,
+                name=name,
+                kind=kind,
+                foster_family_type=family_type,
+            )
+
+    def users_and_memberships(self) -> None:
+        for login in DEMO_LOGINS:
+            user = self.session.scalar(
+                select(User).where(func.lower(User.email) == login.email.lower())
+            )
+            if user is None:
+                user = User(
+                    id=demo_id("user", login.email),
+                    email=login.email,
+                    name=login.name,
+                    language=login.language,
+                    password_hash=self.password_hash(),
+                    created_at=clock.now(),
+                )
+                self.session.add(user)
+                self.session.flush()
+                self.result.count("users")
+            self.users[login.email.split("@")[0]] = user
+            for role, unit_key in login.roles:
+                unit_id = self.units[unit_key].id
+                exists = self.session.scalar(
+                    select(Membership.id).where(
+                        Membership.user_id == user.id,
+                        Membership.unit_id == unit_id,
+                        Membership.role == role,
+                    )
+                )
+                if exists is None:
+                    self.session.add(Membership(user_id=user.id, unit_id=unit_id, role=role))
+                    self.session.flush()
+                    self.result.count("memberships")
+
+    # -- plans -------------------------------------------------------------------------
+
+    def plan(self, key: str, kind: str, unit_key: str, plan_date: date, **fields: Any) -> Plan:
+        catalogue = catalogue_for_plan(self.session, kind, plan_date)
+        plan = self.get_or_add(
+            Plan,
+            demo_id("plan", key),
+            unit_id=self.units[unit_key].id,
+            kind=kind,
+            catalogue_id=catalogue.id,
+            plan_date=plan_date,
+            **fields,
+        )
+        self.result.plan_ids[key] = plan.id
+        return plan
+
+    def theme_id(self, plan: Plan, number: int) -> uuid.UUID:
+        return self.session.scalar(
+            select(Theme.id).where(Theme.catalogue_id == plan.catalogue_id, Theme.number == number)
+        )
+
+    def item(self, plan: Plan, key: str, theme: int, **fields: Any) -> PlanItem:
+        return self.get_or_add(
+            PlanItem,
+            demo_id("item", key),
+            plan_id=plan.id,
+            unit_id=plan.unit_id,
+            theme_id=self.theme_id(plan, theme),
+            **fields,
+        )
+
+    def note(
+        self,
+        item: PlanItem,
+        key: str,
+        author: str,
+        written: datetime,
+        text: str,
+        new_state: str | None = None,
+    ) -> None:
+        self.get_or_add(
+            ProgressNote,
+            demo_id("note", key),
+            item_id=item.id,
+            plan_id=item.plan_id,
+            unit_id=item.unit_id,
+            author_id=self.users[author].id,
+            created_at=written,
+            text=text,
+            new_state=new_state,
+        )
+
+    def who(self, *people: str) -> list[dict[str, str]]:
+        """HVEM?: demo users by id, anyone else by name."""
+        return [
+            {"user_id": str(self.users[p].id)} if p in self.users else {"name": p} for p in people
+        ]
+
+
+def _dk_tilbud_plan(s: _Seeder) -> None:
+    """Seed 000: the opfølgningsplan after an inspection, with its two prioritised rows."""
+    leader = s.users["leder"]
+    plan = s.plan(
+        "dk_tilbud",
+        "dk_tilbud",
+        "tilbud",
+        date(2021, 8, 9),
+        title="Opfølgningsplan efter tilsyn fra socialtilsynet, tilsynsdato 22.3-2021",
+        filled_in_by="Mette Lund, Anders Holm",
+        responsible_manager="Mette Lund",
+        origin="inspection",
+        inspection_date=date(2021, 3, 22),
+        origin_note="Tilsynsbesøg på Lærkevej Nord og Lærkevej Syd.",
+        state="approved",
+        submitted_at=_at(date(2021, 8, 9)),
+        submitted_by=leader.id,
+        approved_at=_at(date(2021, 8, 10)),
+        approved_by=leader.id,
+    )
+    first = s.item(
+        plan,
+        "dk_tilbud/1",
+        theme=2,  # Selvstændighed og relationer
+        priority=1,
+        topic=(
+            "Ledelsen skal sikre, at der ikke sker indgreb i borgers selvbestemmelsesret og "
+            "sikre borgerens fri adgang til aflåste private elementer."
+        ),
+        goal=(
+            "At der ikke sker indgreb i borgernes selvbestemmelsesret, og at borgere har fri "
+            "adgang til aflåste private elementer."
+        ),
+        activities=(
+            "Borger køber maden fra Lærkevej Nord.\n"
+            "Borger har fået eget skab til aflåsning af ejendele, hvor kun borger har adgang. "
+            "Dvs. vi opbevarer ikke længere borgeres ejendele i depotrum."
+        ),
+        resources="Personale vejleder borgeren.",
+        start_date=date(2021, 7, 12),
+        ongoing=True,
+        timeframe_note="12. juli 2021. Varig ordning.",
+        documentation=(
+            "Udviklingen dokumenteres i Nexus.\nItalesættes på personalemøde ift. fagudvikling."
+        ),
+        responsible=s.who("leder", "medarbejder"),
+        result="Borgeren har nu selvbestemmelsesret og har fri adgang til private effekter.",
+        state="done",
+    )
+    second = s.item(
+        plan,
+        "dk_tilbud/2",
+        theme=4,  # Sundhed og trivsel
+        priority=2,
+        topic="Ledelsen skal sikre, at reglerne for indberetninger af magtanvendelser efterleves.",
+        goal=(
+            "At både ledelse og medarbejdere kender reglerne for magtanvendelse, indberetning "
+            "af magtanvendelse og kommunens arbejdsgangsbeskrivelse ved indberetning af "
+            "magtanvendelse."
+        ),
+        activities=(
+            "Undervisning af ledelse og medarbejdere ved kommunens jurist.\n"
+            'Udleveret til medarbejdere og ledelse: "Håndbog om regler om brug af magt for '
+            'fagpersoner" udgivet af Socialstyrelsen.\n'
+            "Gennemgang af magtanvendelsesindberetning i Nexus i samarbejde med "
+            "Myndighedsafdelingen og jurist.\n"
+            "Klagevejledning er lagt på intranettet for nem tilgang."
+        ),
+        resources=(
+            "Ledelse og personale har afsat tid til kompetenceløft omkring problemstillingen."
+        ),
+        start_date=date(2021, 6, 30),
+        end_date=date(2021, 9, 30),
+        timeframe_note="Start: 30. juni 2021. Sluttidspunkt: ved udløb af september 2021.",
+        documentation=(
+            "Referat fra fagligt forum eller personalemøde.\n"
+            "Indgår som et punkt i organisationens udviklingsplan."
+        ),
+        responsible=s.who("leder", "medarbejder"),
+        result="Processen er ikke slutført endnu.",
+        state="in_progress",
+    )
+    s.note(
+        first,
+        "dk_tilbud/1/1",
+        "leder",
+        _at(date(2021, 7, 12), 14),
+        "Alle borgere på Lærkevej Nord og Syd har nu eget aflåst skab. Depotrummet er tømt.",
+        new_state="done",
+    )
+    s.note(
+        second,
+        "dk_tilbud/2/1",
+        "medarbejder",
+        _at(date(2021, 8, 20), 13),
+        "Kommunens jurist har undervist ledelse og medarbejdere (2 timer). Referat ligger i "
+        "mappen for personalemøder.",
+        new_state="in_progress",
+    )
+    s.note(
+        second,
+        "dk_tilbud/2/2",
+        "medarbejder",
+        _at(date(2021, 8, 27), 9),
+        "Håndbogen om brug af magt er udleveret til alle faste medarbejdere; vikarerne mangler.",
+    )
+
+
+def _dk_plejefamilie_plan(s: _Seeder) -> None:
+    """Seed 001, the STATUS variant: the header names the foster parents and their address."""
+    plan = s.plan(
+        "dk_plejefamilie",
+        "dk_plejefamilie",
+        "plejefamilie",
+        date(2026, 2, 2),
+        title="Opfølgningsplan for plejefamilien efter tilsynsbesøg",
+        filled_in_by="Mette Lund",
+        foster_parents="Hanne og Peter Skov, Skovbrynet 7, 9999 Demoby",
+        origin="anbefaling",
+        inspection_date=date(2026, 1, 14),
+        origin_note="Anbefaling fra socialtilsynet om faste rammer for familiens hverdag.",
+        result_label="status",
+    )
+    item = s.item(
+        plan,
+        "dk_plejefamilie/1",
+        theme=5,  # Familiestruktur og familiedynamik
+        priority=1,
+        topic=(
+            "Hverdagen er blevet mindre forudsigelig, efter at familien har fået et plejebarn mere."
+        ),
+        goal="Faste aftaler om hverdagsrytme og fordeling af opgaver i familien.",
+        activities="Ugentligt familiemøde. Fælles ugeplan på køleskabet.",
+        resources="Familieplejekonsulent 2 timer om måneden.",
+        start_date=date(2026, 2, 15),
+        end_date=date(2026, 6, 30),
+        timeframe_note="Fra midten af februar til sommerferien.",
+        documentation="Logbog og referat fra konsulentbesøg.",
+        responsible=s.who("Hanne Skov", "leder"),
+        result="Familiemøderne holdes hver søndag.",
+        state="in_progress",
+    )
+    s.item(
+        plan,
+        "dk_plejefamilie/2",
+        theme=6,  # Kompetencer
+        priority=2,
+        topic="Plejeforældrene ønsker mere viden om reaktioner efter omsorgssvigt.",
+        goal="Begge plejeforældre har gennemført kursus i traumebevidst omsorg.",
+        activities="Tilmelding til kommunens kursus for plejefamilier.",
+        resources="Kursusplads betalt af kommunen.",
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 11, 30),
+        documentation="Kursusbevis.",
+        responsible=s.who("Hanne Skov", "Peter Skov"),
+        state="not_started",
+    )
+    s.note(
+        item,
+        "dk_plejefamilie/1/1",
+        "leder",
+        _at(date(2026, 3, 3), 11),
+        "Konsulentbesøg: ugeplanen virker, familiemøderne er i gang.",
+        new_state="in_progress",
+    )
+
+
+def _se_handlingsplan(s: _Seeder) -> None:
+    """A Swedish handlingsplan after the year's egenkontroll, on two quality areas (seed 003)."""
+    plan = s.plan(
+        "se_handlingsplan",
+        "se_handlingsplan",
+        "enhet_bjorkvagen",
+        date(2026, 4, 15),
+        title="Handlingsplan efter egenkontroll 2026",
+        filled_in_by="Eva Lindqvist",
+        responsible_manager="Eva Lindqvist",
+        origin="own_initiative",
+        origin_note="Resultat av årets egenkontroll och brukarundersökning.",
+    )
+    item = s.item(
+        plan,
+        "se_handlingsplan/1",
+        theme=2,  # Delaktighet
+        priority=1,
+        topic="Få brukare har medverkat när deras genomförandeplan skrevs.",
+        goal="Alla brukare har medverkat i sin genomförandeplan.",
+        activities="Genomgång av samtliga genomförandeplaner. Samtal med varje brukare.",
+        resources="Kontaktpersonerna, en timme per brukare.",
+        start_date=date(2026, 5, 1),
+        end_date=date(2026, 10, 31),
+        documentation=(
+            "Processmått: andel genomförandeplaner med brukarens medverkan. "
+            "Följs upp i egenkontrollen."
+        ),
+        responsible=s.who("chef", "Kontaktpersonerna"),
+        state="in_progress",
+    )
+    s.item(
+        plan,
+        "se_handlingsplan/2",
+        theme=4,  # Personalens kompetens
+        priority=2,
+        topic="Rutinen för avvikelser och lex Sarah är inte känd av all personal.",
+        goal="All personal känner till rutinen för avvikelser och lex Sarah.",
+        activities="Utbildning på APT. Rutinen läggs på intranätet.",
+        resources="Enhetschef och kvalitetsutvecklare.",
+        start_date=date(2026, 5, 1),
+        end_date=date(2026, 6, 30),
+        documentation="Närvarolista från APT. Antal avvikelserapporter per kvartal.",
+        responsible=s.who("chef"),
+        result="Utbildningen genomförd i juni; all personal har tagit del av rutinen.",
+        state="done",
+    )
+    s.note(
+        item,
+        "se_handlingsplan/1/1",
+        "chef",
+        _at(date(2026, 6, 12), 15),
+        "Hälften av genomförandeplanerna är genomgångna tillsammans med brukarna.",
+        new_state="in_progress",
+    )
+
+
+def seed_demo(session: Session) -> SeedResult:
+    """Add whatever demo data is missing; flushes but leaves the commit to the caller."""
+    ensure_catalogues(session)
+    seeder = _Seeder(session)
+    seeder.organisations_and_units()
+    seeder.users_and_memberships()
+    _dk_tilbud_plan(seeder)
+    _dk_plejefamilie_plan(seeder)
+    _se_handlingsplan(seeder)
+    return seeder.result
