@@ -1,0 +1,499 @@
+/**
+ * The local store: the only module that touches IndexedDB (through Dexie).
+ *
+ * Every synced table holds rows shaped like the server's, plus three bookkeeping fields:
+ *
+ *   _status   "synced"  | "created" | "updated" | "deleted"   (what this device owes the server)
+ *   _version  the server version the row was last seen at (null for a row created here)
+ *   _server   the row's fields as the server last sent them (null for a row created here)
+ *
+ * What the UI sees is `_server` overlaid with this device's pending edits. The pending edits live
+ * in the **outbox**: one entry per change, written in the same IndexedDB transaction as the row,
+ * so when a save resolves the change is durable and the UI may say "saved".
+ *
+ * Outbox entry:
+ *   { seq, table, id, op: "upsert"|"delete", fields, base, base_version, mutation_id, created_at }
+ *
+ * `mutation_id` is null until the sync module takes the entry into a push batch; then it is
+ * fixed (and persisted) so a retried batch carries the same ids and the server can answer
+ * "duplicate". Ids are handed out at push time, not write time, because the server refuses gaps
+ * and entries may still be coalesced (two edits of one row before a push become one mutation).
+ *
+ * Schema versions only grow: never edit a shipped `db.version(n)` step, add a new one.
+ */
+import Dexie from 'dexie';
+
+export const SYNCED_TABLES = [
+  'units',
+  'catalogues',
+  'themes',
+  'criteria',
+  'plans',
+  'plan_items',
+  'progress_notes',
+  'conflicts',
+];
+
+// Tables the device may write; the rest come from the server only.
+const WRITABLE = new Set(['plans', 'plan_items', 'progress_notes', 'conflicts']);
+
+const BOOKKEEPING = new Set(['_status', '_version', '_server']);
+
+export const DEFAULT_DB_NAME = 'folg';
+
+function defineSchema(db) {
+  db.version(1).stores({
+    units: 'id, parent_id',
+    catalogues: 'id, code',
+    themes: 'id, catalogue_id',
+    criteria: 'id, theme_id',
+    plans: 'id, unit_id, _status',
+    plan_items: 'id, plan_id, unit_id, _status',
+    progress_notes: 'id, item_id, plan_id, _status',
+    conflicts: 'id, status, row_id, unit_id',
+    outbox: '++seq, [table+id], mutation_id',
+    meta: 'key',
+  });
+}
+
+/** The visible fields of a stored row (bookkeeping stripped). */
+export function visible(row) {
+  if (!row) return row;
+  const out = {};
+  for (const [k, v] of Object.entries(row)) if (!BOOKKEEPING.has(k)) out[k] = v;
+  return out;
+}
+
+function sameValue(a, b) {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+export function newId() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  // Fallback for old engines: RFC 4122 v4 from getRandomValues.
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export class Store {
+  constructor(name = DEFAULT_DB_NAME, { now = () => new Date() } = {}) {
+    this.name = name;
+    this.now = now;
+    this.db = new Dexie(name);
+    defineSchema(this.db);
+    this.listeners = new Set();
+  }
+
+  async open() {
+    await this.db.open();
+    return this;
+  }
+
+  /** Called after every local write or applied pull page; the UI re-renders on it. */
+  onChange(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  _emit(what) {
+    for (const fn of this.listeners) {
+      try {
+        fn(what);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+
+  // ---- meta ---------------------------------------------------------------------------------
+
+  async getMeta(key, fallback = null) {
+    const row = await this.db.meta.get(key);
+    return row ? row.value : fallback;
+  }
+
+  async setMeta(key, value) {
+    await this.db.meta.put({ key, value });
+  }
+
+  async deleteMeta(key) {
+    await this.db.meta.delete(key);
+  }
+
+  // ---- reads (the UI's view: visible fields only) --------------------------------------------
+
+  async get(table, id) {
+    const row = await this.db.table(table).get(id);
+    return row ? visible(row) : undefined;
+  }
+
+  async all(table) {
+    return (await this.db.table(table).toArray()).map(visible);
+  }
+
+  async where(table, index, value) {
+    return (await this.db.table(table).where(index).equals(value).toArray()).map(visible);
+  }
+
+  async listUnits() {
+    const units = await this.all('units');
+    return units.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listPlans(unitId) {
+    return this.where('plans', 'unit_id', unitId);
+  }
+
+  async listItems(planId) {
+    const items = await this.where('plan_items', 'plan_id', planId);
+    return items.sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
+  }
+
+  async listNotes(itemId) {
+    const notes = await this.where('progress_notes', 'item_id', itemId);
+    return notes.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+  }
+
+  async listThemes(catalogueId) {
+    const themes = await this.where('themes', 'catalogue_id', catalogueId);
+    return themes.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  }
+
+  async listOpenConflicts() {
+    return this.where('conflicts', 'status', 'open');
+  }
+
+  /** The number of changes waiting to reach the server. */
+  async pendingCount() {
+    return this.db.outbox.count();
+  }
+
+  async pendingRowIds(table) {
+    const rows = await this.db.table(table).where('_status').anyOf('created', 'updated').toArray();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  // ---- local writes (row + outbox in one transaction) -----------------------------------------
+
+  /**
+   * Create a row on this device. Resolves once the row and its outbox entry are durable.
+   */
+  async create(table, fields) {
+    if (!WRITABLE.has(table)) throw new Error(`table ${table} is read-only`);
+    const id = fields.id || newId();
+    const row = { ...fields, id };
+    await this.db.transaction('rw', this.db.table(table), this.db.outbox, async () => {
+      const existing = await this.db.table(table).get(id);
+      if (existing) throw new Error(`${table} ${id} exists`);
+      await this.db.table(table).put({ ...row, _status: 'created', _version: null, _server: null });
+      const { id: _ignored, ...rest } = row;
+      await this.db.outbox.add({
+        table,
+        id,
+        op: 'upsert',
+        fields: rest,
+        base: {},
+        base_version: null,
+        mutation_id: null,
+        created_at: this.now().toISOString(),
+      });
+    });
+    this._emit({ table, id });
+    return visible(row);
+  }
+
+  /**
+   * Change some fields of a row. Only fields whose value differs are recorded. If an outbox entry
+   * for the row has not yet been taken into a push, the change joins it (keeping the earliest
+   * base of each field, i.e. what the user first saw); otherwise a new entry is written.
+   */
+  async update(table, id, changes) {
+    if (!WRITABLE.has(table)) throw new Error(`table ${table} is read-only`);
+    let changed = {};
+    await this.db.transaction('rw', this.db.table(table), this.db.outbox, async () => {
+      const row = await this.db.table(table).get(id);
+      if (!row) throw new Error(`${table} ${id} not found`);
+      const base = {};
+      changed = {};
+      for (const [field, value] of Object.entries(changes)) {
+        if (field === 'id' || BOOKKEEPING.has(field)) continue;
+        if (sameValue(row[field], value)) continue;
+        changed[field] = value;
+        base[field] = row[field] ?? null;
+      }
+      if (Object.keys(changed).length === 0) return;
+      const open = await this._openEntry(table, id);
+      if (open && open.op === 'upsert') {
+        await this.db.outbox.update(open.seq, {
+          fields: { ...open.fields, ...changed },
+          base: { ...base, ...open.base },
+        });
+      } else {
+        await this.db.outbox.add({
+          table,
+          id,
+          op: 'upsert',
+          fields: changed,
+          base,
+          base_version: row._version,
+          mutation_id: null,
+          created_at: this.now().toISOString(),
+        });
+      }
+      const status = row._status === 'created' ? 'created' : 'updated';
+      await this.db.table(table).put({ ...row, ...changed, _status: status });
+    });
+    if (Object.keys(changed).length) this._emit({ table, id });
+    return changed;
+  }
+
+  async remove(table, id) {
+    if (!WRITABLE.has(table)) throw new Error(`table ${table} is read-only`);
+    await this.db.transaction('rw', this.db.table(table), this.db.outbox, async () => {
+      const row = await this.db.table(table).get(id);
+      if (!row) return;
+      const open = await this._openEntry(table, id);
+      if (row._status === 'created' && open && !(await this._hasTakenEntry(table, id))) {
+        // Never reached the server: forget it entirely.
+        await this.db.outbox.delete(open.seq);
+        await this.db.table(table).delete(id);
+        return;
+      }
+      if (open) await this.db.outbox.delete(open.seq);
+      await this.db.outbox.add({
+        table,
+        id,
+        op: 'delete',
+        fields: {},
+        base: {},
+        base_version: row._version,
+        mutation_id: null,
+        created_at: this.now().toISOString(),
+      });
+      await this.db.table(table).put({ ...row, deleted: true, _status: 'deleted' });
+    });
+    this._emit({ table, id });
+  }
+
+  /** The newest outbox entry for a row not yet taken into a push, if any. */
+  async _openEntry(table, id) {
+    const entries = await this.db.outbox.where('[table+id]').equals([table, id]).toArray();
+    const open = entries.filter((e) => e.mutation_id == null);
+    return open.length ? open[open.length - 1] : null;
+  }
+
+  async _hasTakenEntry(table, id) {
+    const entries = await this.db.outbox.where('[table+id]').equals([table, id]).toArray();
+    return entries.some((e) => e.mutation_id != null);
+  }
+
+  /**
+   * Set fields locally without owing the server anything: used after a REST lifecycle action or
+   * a conflict resolution, whose authoritative result the next pull brings.
+   */
+  async patchLocal(table, id, fields) {
+    const row = await this.db.table(table).get(id);
+    if (!row) return;
+    await this.db.table(table).put({ ...row, ...fields });
+    this._emit({ table, id });
+  }
+
+  /** Store a row the server just returned through REST (e.g. a plan created online). */
+  async putServerRow(table, id, version, fields) {
+    await this.applyPage([{ table, id, version, deleted: false, fields }], undefined);
+  }
+
+  // ---- used by the sync module ----------------------------------------------------------------
+
+  /**
+   * Apply one page of pulled changes and (when given) save the cursor, in one transaction: the
+   * cursor never runs ahead of the data. A row with pending edits keeps them on top of the
+   * server's new values; the server settles any clash when the edits are pushed.
+   */
+  async applyPage(changes, cursor) {
+    const tables = SYNCED_TABLES.map((t) => this.db.table(t));
+    await this.db.transaction('rw', [...tables, this.db.outbox, this.db.meta], async () => {
+      const byTable = new Map();
+      for (const c of changes) {
+        if (!SYNCED_TABLES.includes(c.table)) continue; // a table from a newer schema
+        if (!byTable.has(c.table)) byTable.set(c.table, []);
+        byTable.get(c.table).push(c);
+      }
+      for (const [table, list] of byTable) {
+        const t = this.db.table(table);
+        const ids = list.map((c) => c.id);
+        const current = await t.bulkGet(ids);
+        const puts = [];
+        const deletes = [];
+        for (let i = 0; i < list.length; i += 1) {
+          const c = list[i];
+          const local = current[i];
+          const pending = local && local._status !== 'synced';
+          if (c.deleted) {
+            // The delete wins; pending edits stay in the outbox and become a conflict record
+            // on the server when pushed, so nothing is lost.
+            deletes.push(c.id);
+            continue;
+          }
+          const server = { ...c.fields, id: c.id };
+          if (pending) {
+            const mine = await this._pendingFields(table, c.id);
+            puts.push({ ...server, ...mine, _status: local._status, _version: c.version, _server: server });
+          } else {
+            puts.push({ ...server, _status: 'synced', _version: c.version, _server: server });
+          }
+        }
+        if (puts.length) await t.bulkPut(puts);
+        if (deletes.length) await t.bulkDelete(deletes);
+      }
+      if (cursor !== undefined) await this.db.meta.put({ key: 'cursor', value: cursor });
+    });
+    if (changes.length) this._emit({ pulled: changes.length });
+  }
+
+  async _pendingFields(table, id) {
+    const entries = await this.db.outbox.where('[table+id]').equals([table, id]).sortBy('seq');
+    const fields = {};
+    for (const e of entries) if (e.op === 'upsert') Object.assign(fields, e.fields);
+    return fields;
+  }
+
+  /**
+   * Take up to `limit` outbox entries, oldest first, into a push batch, giving each a mutation id
+   * (kept if it already has one, so retries repeat the same ids). A batch holds at most one entry
+   * per row: the next one waits for the first one's answer, which gives it its base version.
+   */
+  async takeBatch(limit) {
+    let batch = [];
+    await this.db.transaction('rw', this.db.outbox, this.db.meta, async () => {
+      const entries = await this.db.outbox.orderBy('seq').limit(limit).toArray();
+      const seen = new Set();
+      let next = ((await this.db.meta.get('last_mutation_id'))?.value ?? 0) + 1;
+      for (const e of entries) {
+        const key = `${e.table}/${e.id}`;
+        if (seen.has(key)) break;
+        seen.add(key);
+        if (e.mutation_id == null) {
+          e.mutation_id = next;
+          next += 1;
+          await this.db.outbox.update(e.seq, { mutation_id: e.mutation_id });
+        }
+        batch.push(e);
+      }
+      const top = batch.reduce((m, e) => Math.max(m, e.mutation_id), 0);
+      const saved = (await this.db.meta.get('last_mutation_id'))?.value ?? 0;
+      if (top > saved) await this.db.meta.put({ key: 'last_mutation_id', value: top });
+    });
+    return batch;
+  }
+
+  /**
+   * Record the server's answers to a pushed batch. Every answered entry leaves the outbox:
+   *
+   *   applied | merged | duplicate  the change is on the server at `version`
+   *   conflict                      the server kept its value; the conflict record arrives by pull
+   *   rejected                      refused (validation, permission); kept in meta "rejections"
+   *                                 so the user is told in plain words, and the row is rolled back
+   *                                 to what the server has
+   */
+  async ackBatch(batch, results) {
+    const bySeq = new Map(batch.map((e) => [e.mutation_id, e]));
+    const rejections = [];
+    const tables = SYNCED_TABLES.map((t) => this.db.table(t));
+    await this.db.transaction('rw', [...tables, this.db.outbox, this.db.meta], async () => {
+      for (const r of results) {
+        const entry = bySeq.get(r.mutation_id);
+        if (!entry) continue;
+        await this.db.outbox.delete(entry.seq);
+        const t = this.db.table(entry.table);
+        const row = await t.get(entry.id);
+        const rest = await this.db.outbox.where('[table+id]').equals([entry.table, entry.id]).toArray();
+        if (['applied', 'merged', 'duplicate'].includes(r.status)) {
+          if (entry.op === 'delete') {
+            await t.delete(entry.id);
+            continue;
+          }
+          if (!row) continue;
+          const server = { ...(row._server || { id: entry.id }), ...entry.fields };
+          const version = r.version ?? row._version;
+          // Later edits of this row were based on what this device showed, which now is `version`.
+          for (const e of rest) {
+            if (e.mutation_id == null && (e.base_version ?? -1) < (version ?? 0)) {
+              await this.db.outbox.update(e.seq, { base_version: version });
+            }
+          }
+          await t.put({
+            ...row,
+            _server: server,
+            _version: version,
+            _status: rest.length ? row._status === 'created' ? 'updated' : row._status : 'synced',
+          });
+        } else if (r.status === 'conflict' || r.status === 'rejected') {
+          if (r.status === 'rejected') {
+            rejections.push({
+              table: entry.table,
+              id: entry.id,
+              op: entry.op,
+              fields: entry.fields,
+              error: r.error || null,
+              at: this.now().toISOString(),
+            });
+          }
+          if (!row) continue;
+          if (!row._server && !rest.length) {
+            await t.delete(entry.id); // a refused create: the server never had it
+            continue;
+          }
+          const mine = {};
+          for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
+          const fallback = { ...(row._server || {}), ...mine };
+          const rolledBack = { ...row, ...Object.fromEntries(Object.keys(entry.fields).map((f) => [f, fallback[f] ?? null])) };
+          if (entry.op === 'delete') rolledBack.deleted = false;
+          rolledBack._status = rest.length ? row._status : 'synced';
+          if (r.version != null) rolledBack._version = r.version;
+          await t.put(rolledBack);
+        }
+      }
+      if (rejections.length) {
+        const prev = (await this.db.meta.get('rejections'))?.value ?? [];
+        await this.db.meta.put({ key: 'rejections', value: [...prev, ...rejections].slice(-50) });
+      }
+    });
+    this._emit({ acked: results.length });
+    return rejections;
+  }
+
+  /**
+   * Start over after the server said `reset_required`: forget the cursor and every row that
+   * owes the server nothing; rows with pending edits and the outbox stay.
+   */
+  async resetForFullPull() {
+    const tables = SYNCED_TABLES.map((t) => this.db.table(t));
+    await this.db.transaction('rw', [...tables, this.db.meta], async () => {
+      for (const name of ['plans', 'plan_items', 'progress_notes']) {
+        await this.db.table(name).where('_status').equals('synced').delete();
+      }
+      // Read-only tables (and conflicts, whose pending resolutions stay in the outbox) come back
+      // whole with the full pull.
+      for (const name of ['units', 'catalogues', 'themes', 'criteria', 'conflicts']) {
+        await this.db.table(name).clear();
+      }
+      await this.db.meta.delete('cursor');
+    });
+    this._emit({ reset: true });
+  }
+
+  /** Logging out: delete the whole database. */
+  async wipe() {
+    this.db.close();
+    await Dexie.delete(this.name);
+    this._emit({ wiped: true });
+  }
+}
+
+export async function openStore(name = DEFAULT_DB_NAME, options) {
+  return new Store(name, options).open();
+}

@@ -1,0 +1,360 @@
+/**
+ * The sync engine: the only module that calls the sync API (docs/sync-protocol.md).
+ *
+ * One run reads as the algorithm:
+ *
+ *   pull   page through /api/sync/pull from the saved cursor; each page is applied and its cursor
+ *          saved in one transaction (store.applyPage), so a crash never skips a change
+ *   push   send the outbox oldest first in batches; every mutation is answered on its own
+ *          (applied, merged, conflict, rejected, duplicate) and leaves the outbox then
+ *   pull   fetch what the push produced (new versions, conflict records, merged values)
+ *
+ * States (what the UI shows):
+ *
+ *   idle         nothing running; `pending` changes may wait, `lastSyncedAt` says when it last ran clean
+ *   syncing      a run is under way
+ *   offline      the browser says offline, or the server could not be reached
+ *   error        the server answered with an error; retried with backoff
+ *   auth         the server said 401: the queue is paused (nothing is dropped) until a new login
+ *
+ * Triggers: start, `online`, `visibilitychange` to visible, a timer while open, a manual request,
+ * a local write (debounced), and a message from the service worker when Background Sync fires.
+ * Failures back off exponentially with jitter.
+ *
+ * Side effects come through seams (transport, clock, timers, random) so tests drive it with a fake
+ * server and a fake clock.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export class SyncError extends Error {
+  constructor(status, code, message, body = null) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+export class NetworkError extends Error {
+  constructor(message) {
+    super(message);
+    this.code = 'network';
+  }
+}
+
+const DEFAULTS = {
+  baseUrl: '',
+  pageLimit: 1000,
+  batchSize: 200,
+  intervalMs: 60_000,
+  debounceMs: 300,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 5 * 60_000,
+};
+
+export function createSync({
+  store,
+  getToken,
+  transport = (...a) => globalThis.fetch(...a),
+  now = () => new Date(),
+  random = Math.random,
+  timers = globalThis,
+  isOnline = () => (globalThis.navigator ? globalThis.navigator.onLine !== false : true),
+  onAuthRequired = () => {},
+  ...options
+}) {
+  const opts = { ...DEFAULTS, ...options };
+  const listeners = new Set();
+  let state = { phase: 'idle', pending: 0, lastSyncedAt: null, error: null, retryAt: null, rejections: 0 };
+  let running = null;
+  let again = false;
+  let paused = false;
+  let failures = 0;
+  let retryTimer = null;
+  let debounceTimer = null;
+  let intervalTimer = null;
+  const detach = [];
+
+  function setState(patch) {
+    state = { ...state, ...patch };
+    for (const fn of listeners) fn(state);
+  }
+
+  async function refreshPending() {
+    setState({ pending: await store.pendingCount() });
+  }
+
+  async function call(path, body) {
+    const token = await getToken();
+    let res;
+    try {
+      res = await transport(opts.baseUrl + path, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch (err) {
+      throw new NetworkError(err && err.message);
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+    if (!res.ok) {
+      const code = (data && data.error) || (res.status >= 500 ? 'server_error' : 'bad_request');
+      throw new SyncError(res.status, code, data && data.message, data);
+    }
+    return data;
+  }
+
+  async function clientId() {
+    let id = await store.getMeta('client_id');
+    if (!id) {
+      id = (globalThis.crypto?.randomUUID?.() ?? `c-${Date.now()}-${Math.floor(random() * 1e9)}`).replace(/-/g, '');
+      await store.setMeta('client_id', id);
+    }
+    return id;
+  }
+
+  async function pull() {
+    let cursor = await store.getMeta('cursor');
+    let resets = 0;
+    for (;;) {
+      let page;
+      try {
+        page = await call('/api/sync/pull', { cursor, limit: opts.pageLimit, schema_version: SCHEMA_VERSION });
+      } catch (err) {
+        // The server forgot tombstones older than our cursor: pull everything again, keep the outbox.
+        if (err instanceof SyncError && err.code === 'reset_required' && resets === 0) {
+          resets += 1;
+          await store.resetForFullPull();
+          cursor = null;
+          continue;
+        }
+        throw err;
+      }
+      if (page.reset_required && resets === 0) {
+        resets += 1;
+        await store.resetForFullPull();
+        cursor = null;
+        continue;
+      }
+      await store.applyPage(page.changes || [], page.cursor);
+      cursor = page.cursor;
+      if (!page.has_more) return page;
+    }
+  }
+
+  async function push() {
+    const id = await clientId();
+    let rejected = 0;
+    for (;;) {
+      const batch = await store.takeBatch(opts.batchSize);
+      if (!batch.length) break;
+      const body = {
+        client_id: id,
+        schema_version: SCHEMA_VERSION,
+        mutations: batch.map((e) => ({
+          mutation_id: e.mutation_id,
+          table: e.table,
+          id: e.id,
+          op: e.op,
+          base_version: e.base_version,
+          fields: e.fields,
+          base: e.base,
+        })),
+      };
+      const answer = await call('/api/sync/push', body);
+      const results = (answer && answer.results) || [];
+      const rejections = await store.ackBatch(batch, results);
+      rejected += rejections.length;
+      await refreshPending();
+      // A server that answered none of them would loop us forever; stop and retry later.
+      if (!results.length) throw new SyncError(500, 'server_error', 'empty push answer');
+    }
+    return rejected;
+  }
+
+  function backoffDelay() {
+    const exp = Math.min(opts.backoffMaxMs, opts.backoffBaseMs * 2 ** Math.max(0, failures - 1));
+    return Math.round(exp * (0.5 + random() * 0.5));
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) timers.clearTimeout(retryTimer);
+    const delay = backoffDelay();
+    setState({ retryAt: new Date(now().getTime() + delay).toISOString() });
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      run('retry');
+    }, delay);
+  }
+
+  async function runOnce() {
+    if (paused) {
+      setState({ phase: 'auth' });
+      return;
+    }
+    if (!isOnline()) {
+      await refreshPending();
+      setState({ phase: 'offline' });
+      return;
+    }
+    if (!(await getToken())) {
+      paused = true;
+      setState({ phase: 'auth' });
+      onAuthRequired();
+      return;
+    }
+    setState({ phase: 'syncing', error: null });
+    try {
+      await pull();
+      const rejected = await push();
+      await pull();
+      failures = 0;
+      const at = now().toISOString();
+      await store.setMeta('last_synced_at', at);
+      await refreshPending();
+      setState({
+        phase: 'idle',
+        lastSyncedAt: at,
+        error: null,
+        retryAt: null,
+        rejections: state.rejections + rejected,
+      });
+    } catch (err) {
+      await refreshPending().catch(() => {});
+      if (err instanceof SyncError && err.status === 401) {
+        // Pause, keep everything waiting, ask for a login.
+        paused = true;
+        setState({ phase: 'auth', error: { code: 'unauthenticated', message: err.message } });
+        onAuthRequired();
+        return;
+      }
+      failures += 1;
+      if (err instanceof NetworkError) {
+        setState({ phase: 'offline', error: { code: 'network', message: err.message } });
+      } else {
+        setState({
+          phase: 'error',
+          error: { code: err.code || 'error', message: err.message, status: err.status },
+        });
+      }
+      if (!(err instanceof SyncError && err.status === 426)) scheduleRetry();
+    }
+  }
+
+  /** Run a sync now (or right after the one under way). Resolves when the run(s) finish. */
+  function run(reason = 'manual') {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await runOnce(reason);
+        } while (again && !paused);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  /** A local write happened: sync soon, or ask the browser for a Background Sync when offline. */
+  function requestSoon() {
+    refreshPending();
+    if (!isOnline()) {
+      registerBackgroundSync();
+      setState({ phase: 'offline' });
+      return;
+    }
+    if (debounceTimer) timers.clearTimeout(debounceTimer);
+    debounceTimer = timers.setTimeout(() => {
+      debounceTimer = null;
+      run('write');
+    }, opts.debounceMs);
+  }
+
+  function registerBackgroundSync() {
+    const sw = globalThis.navigator && globalThis.navigator.serviceWorker;
+    if (!sw || !sw.ready) return;
+    sw.ready
+      .then((reg) => reg.sync && reg.sync.register('folg-sync'))
+      .catch(() => {}); // not supported or not allowed: the online event covers it
+  }
+
+  function start() {
+    const win = globalThis.window;
+    if (win && win.addEventListener) {
+      const onOnline = () => run('online');
+      const onOffline = () => setState({ phase: 'offline' });
+      const onVisible = () => {
+        if (globalThis.document && globalThis.document.visibilityState === 'visible') run('visible');
+      };
+      win.addEventListener('online', onOnline);
+      win.addEventListener('offline', onOffline);
+      globalThis.document?.addEventListener('visibilitychange', onVisible);
+      detach.push(() => win.removeEventListener('online', onOnline));
+      detach.push(() => win.removeEventListener('offline', onOffline));
+      detach.push(() => globalThis.document?.removeEventListener('visibilitychange', onVisible));
+      const sw = globalThis.navigator && globalThis.navigator.serviceWorker;
+      if (sw && sw.addEventListener) {
+        const onMessage = (ev) => {
+          if (ev.data && ev.data.type === 'folg-sync') run('background');
+        };
+        sw.addEventListener('message', onMessage);
+        detach.push(() => sw.removeEventListener('message', onMessage));
+      }
+    }
+    intervalTimer = timers.setInterval(() => run('interval'), opts.intervalMs);
+    store.getMeta('last_synced_at').then((at) => setState({ lastSyncedAt: at }));
+    return run('start');
+  }
+
+  function stop() {
+    for (const fn of detach.splice(0)) fn();
+    if (intervalTimer) timers.clearInterval(intervalTimer);
+    if (retryTimer) timers.clearTimeout(retryTimer);
+    if (debounceTimer) timers.clearTimeout(debounceTimer);
+    intervalTimer = retryTimer = debounceTimer = null;
+  }
+
+  /** After a new login: unpause the queue and run. */
+  function resume() {
+    paused = false;
+    failures = 0;
+    return run('login');
+  }
+
+  return {
+    start,
+    stop,
+    run,
+    resume,
+    requestSoon,
+    pull,
+    push,
+    get state() {
+      return state;
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      fn(state);
+      return () => listeners.delete(fn);
+    },
+    idle() {
+      return running || Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { Store } from '../../pwa/src/js/store.js';
+
+let n = 0;
+async function freshStore() {
+  n += 1;
+  return new Store(`store-test-${n}`).open();
+}
+
+async function withSyncedItem(store, fields = {}) {
+  await store.applyPage(
+    [{ table: 'plan_items', id: 'i1', version: 3, deleted: false, fields: { plan_id: 'p1', unit_id: 'u1', priority: 1, goal: 'old goal', topic: 'old topic', ...fields } }],
+    '10',
+  );
+}
+
+describe('store', () => {
+  test('applying a pulled page stores rows as synced and saves the cursor with them', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'old goal', priority: 1 });
+    expect(await store.getMeta('cursor')).toBe('10');
+    const raw = await store.db.plan_items.get('i1');
+    expect(raw._status).toBe('synced');
+    expect(raw._version).toBe(3);
+  });
+
+  test('an edit writes the row and its outbox entry before it resolves', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'new goal', topic: 'old topic' });
+    const [entry] = await store.db.outbox.toArray();
+    expect(entry).toMatchObject({
+      table: 'plan_items', id: 'i1', op: 'upsert', base_version: 3,
+      fields: { goal: 'new goal' }, base: { goal: 'old goal' }, mutation_id: null,
+    });
+    expect((await store.db.plan_items.get('i1'))._status).toBe('updated');
+    expect(await store.pendingCount()).toBe(1);
+  });
+
+  test('two edits before a push coalesce into one mutation keeping the first base', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'second' });
+    await store.update('plan_items', 'i1', { goal: 'third', topic: 'new topic' });
+    const entries = await store.db.outbox.toArray();
+    expect(entries).toHaveLength(1);
+    expect(entries[0].fields).toEqual({ goal: 'third', topic: 'new topic' });
+    expect(entries[0].base).toEqual({ goal: 'old goal', topic: 'old topic' });
+  });
+
+  test('an edit after the entry was taken into a push starts a new entry', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'a' });
+    const batch = await store.takeBatch(10);
+    expect(batch.map((e) => e.mutation_id)).toEqual([1]);
+    await store.update('plan_items', 'i1', { goal: 'b' });
+    expect(await store.pendingCount()).toBe(2);
+    // One entry per row per batch: the second waits for the first's answer.
+    expect((await store.takeBatch(10)).map((e) => e.mutation_id)).toEqual([1]);
+  });
+
+  test('mutation ids are consecutive and survive a retry', async () => {
+    const store = await freshStore();
+    await store.create('plan_items', { id: 'a', plan_id: 'p1', priority: 1 });
+    await store.create('plan_items', { id: 'b', plan_id: 'p1', priority: 2 });
+    const first = await store.takeBatch(10);
+    const again = await store.takeBatch(10);
+    expect(first.map((e) => e.mutation_id)).toEqual([1, 2]);
+    expect(again.map((e) => e.mutation_id)).toEqual([1, 2]);
+  });
+
+  test('a pulled change keeps pending local edits on top', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'mine' });
+    await store.applyPage(
+      [{ table: 'plan_items', id: 'i1', version: 4, deleted: false, fields: { plan_id: 'p1', unit_id: 'u1', priority: 1, goal: 'old goal', topic: 'theirs' } }],
+      '11',
+    );
+    expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'mine', topic: 'theirs' });
+    expect(await store.pendingCount()).toBe(1);
+  });
+
+  test('acknowledged mutations leave the outbox and the row becomes synced', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'mine' });
+    const batch = await store.takeBatch(10);
+    await store.ackBatch(batch, [{ mutation_id: 1, status: 'applied', version: 4 }]);
+    const raw = await store.db.plan_items.get('i1');
+    expect(raw).toMatchObject({ goal: 'mine', _status: 'synced', _version: 4 });
+    expect(raw._server.goal).toBe('mine');
+    expect(await store.pendingCount()).toBe(0);
+  });
+
+  test('a rejected change is rolled back and kept for the user to read', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'bad' });
+    const batch = await store.takeBatch(10);
+    await store.ackBatch(batch, [{ mutation_id: 1, status: 'rejected', error: { error: 'forbidden', message: 'no' } }]);
+    expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'old goal' });
+    const rejections = await store.getMeta('rejections');
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]).toMatchObject({ table: 'plan_items', id: 'i1', fields: { goal: 'bad' } });
+  });
+
+  test('deleting a row that never reached the server forgets it', async () => {
+    const store = await freshStore();
+    await store.create('progress_notes', { id: 'n1', item_id: 'i1', text: 'x' });
+    await store.remove('progress_notes', 'n1');
+    expect(await store.get('progress_notes', 'n1')).toBeUndefined();
+    expect(await store.pendingCount()).toBe(0);
+  });
+
+  test('a server delete removes the row but keeps pending edits for the server to record', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { goal: 'mine' });
+    await store.applyPage([{ table: 'plan_items', id: 'i1', version: 4, deleted: true, fields: {} }], '12');
+    expect(await store.get('plan_items', 'i1')).toBeUndefined();
+    expect(await store.pendingCount()).toBe(1);
+  });
+
+  test('read-only tables refuse local writes', async () => {
+    const store = await freshStore();
+    await expect(store.create('units', { name: 'x' })).rejects.toThrow(/read-only/);
+  });
+
+  test('a reset keeps rows with pending edits and the outbox, and forgets the cursor', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.create('plan_items', { id: 'mine', plan_id: 'p1', priority: 2 });
+    await store.resetForFullPull();
+    expect(await store.get('plan_items', 'i1')).toBeUndefined();
+    expect(await store.get('plan_items', 'mine')).toBeDefined();
+    expect(await store.getMeta('cursor')).toBeNull();
+    expect(await store.pendingCount()).toBe(1);
+  });
+
+  test('wipe deletes the database', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.wipe();
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(store.name);
+  });
+});

@@ -1,0 +1,239 @@
+import { Store } from '../../pwa/src/js/store.js';
+import { createSync } from '../../pwa/src/js/sync.js';
+import { createFakeServer } from './fake_server.js';
+
+let n = 0;
+
+/** Timers that never fire by themselves: tests fire them, so nothing depends on real time. */
+function manualTimers() {
+  const pending = new Map();
+  let id = 0;
+  return {
+    pending,
+    setTimeout(fn, ms) { id += 1; pending.set(id, { fn, ms }); return id; },
+    clearTimeout(t) { pending.delete(t); },
+    setInterval() { return 0; },
+    clearInterval() {},
+  };
+}
+
+async function device(server, { token = 'tok', online = () => true, pageLimit = 1000 } = {}) {
+  n += 1;
+  const store = await new Store(`sync-test-${n}`).open();
+  const timers = manualTimers();
+  const auth = { asked: 0, token };
+  const sync = createSync({
+    store,
+    getToken: async () => auth.token,
+    transport: server.transport,
+    timers,
+    isOnline: online,
+    random: () => 0.5,
+    pageLimit,
+    onAuthRequired: () => { auth.asked += 1; },
+  });
+  return { store, sync, timers, auth };
+}
+
+function seedPlan(server) {
+  server.put('units', 'u1', { name: 'Bofællesskabet Engen', kind: 'dk_tilbud', parent_id: null });
+  server.put('plans', 'p1', { unit_id: 'u1', kind: 'dk_tilbud', title: 'Opfølgningsplan', state: 'draft' });
+  server.put('plan_items', 'i1', { plan_id: 'p1', unit_id: 'u1', priority: 1, goal: 'start', topic: 't' });
+}
+
+describe('sync', () => {
+  test('a first run pulls every page and stores the cursor of the last', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    for (let i = 0; i < 25; i += 1) server.put('progress_notes', `n${i}`, { item_id: 'i1', plan_id: 'p1', text: `note ${i}` });
+    const { store, sync } = await device(server, { pageLimit: 10 });
+    await sync.run();
+    expect(sync.state.phase).toBe('idle');
+    expect((await store.listNotes('i1')).length).toBe(25);
+    expect(await store.getMeta('cursor')).toBe('28');
+    expect(sync.state.lastSyncedAt).not.toBeNull();
+  });
+
+  test('a run pulls, pushes the outbox, then pulls the result', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    await sync.run();
+    await store.update('plan_items', 'i1', { goal: 'offline goal' });
+    await store.create('progress_notes', { id: 'n1', item_id: 'i1', plan_id: 'p1', text: 'talked to the team' });
+    server.calls.length = 0;
+    await sync.run();
+    expect(server.calls.map((c) => c.url)).toEqual(['/api/sync/pull', '/api/sync/push', '/api/sync/pull']);
+    expect(server.row('plan_items', 'i1').fields.goal).toBe('offline goal');
+    expect(server.row('progress_notes', 'n1').fields.text).toBe('talked to the team');
+    expect(await store.pendingCount()).toBe(0);
+    expect(sync.state.pending).toBe(0);
+  });
+
+  test('offline, a run does nothing and keeps the outbox', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    let online = true;
+    const { store, sync } = await device(server, { online: () => online });
+    await sync.run();
+    online = false;
+    await store.update('plan_items', 'i1', { goal: 'x' });
+    server.calls.length = 0;
+    await sync.run();
+    expect(server.calls).toHaveLength(0);
+    expect(sync.state.phase).toBe('offline');
+    expect(sync.state.pending).toBe(1);
+  });
+
+  test('a network failure backs off and the retry delivers', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync, timers } = await device(server);
+    await sync.run();
+    await store.update('plan_items', 'i1', { goal: 'y' });
+    server.failNextWith('network');
+    await sync.run();
+    expect(sync.state.phase).toBe('offline');
+    const [[, retry]] = [...timers.pending];
+    expect(retry.ms).toBe(1500); // 2 s base, jitter factor 0.75
+    retry.fn();
+    await sync.idle();
+    expect(sync.state.phase).toBe('idle');
+    expect(server.row('plan_items', 'i1').fields.goal).toBe('y');
+  });
+
+  test('the backoff grows with each failure', async () => {
+    const server = createFakeServer();
+    const { sync, timers } = await device(server);
+    const delays = [];
+    for (let i = 0; i < 3; i += 1) {
+      server.failNextWith({ status: 503, body: { error: 'unavailable', message: 'down' } });
+      await sync.run();
+      delays.push([...timers.pending.values()].at(-1).ms);
+    }
+    expect(delays).toEqual([1500, 3000, 6000]);
+    expect(sync.state.phase).toBe('error');
+  });
+
+  test('a lost answer after the server committed is retried with the same ids and applies once', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    await sync.run();
+    await store.create('progress_notes', { id: 'n1', item_id: 'i1', plan_id: 'p1', text: 'once' });
+    // The first pull goes through; the push commits but its answer is lost.
+    const realTransport = server.transport;
+    let pushes = 0;
+    const wrapped = async (url, init) => {
+      if (url.endsWith('/push') && pushes === 0) {
+        pushes += 1;
+        server.failNextWith('lost-response');
+      }
+      return realTransport(url, init);
+    };
+    const d2 = createSync({ store, getToken: async () => 'tok', transport: wrapped, timers: manualTimers(), random: () => 0.5 });
+    await d2.run();
+    expect(d2.state.phase).toBe('offline');
+    expect(await store.pendingCount()).toBe(1);
+    await d2.run();
+    expect(await store.pendingCount()).toBe(0);
+    const notes = [...server.rows.values()].filter((r) => r.table === 'progress_notes');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].version).toBe(1);
+  });
+
+  test('a 401 pauses the queue, asks for login and drops nothing; resume delivers', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync, auth } = await device(server);
+    await sync.run();
+    await store.update('plan_items', 'i1', { goal: 'after expiry' });
+    server.token = 'new-token';
+    await sync.run();
+    expect(sync.state.phase).toBe('auth');
+    expect(auth.asked).toBe(1);
+    expect(await store.pendingCount()).toBe(1);
+    server.calls.length = 0;
+    await sync.run();
+    expect(server.calls).toHaveLength(0); // paused
+    auth.token = 'new-token';
+    await sync.resume();
+    expect(sync.state.phase).toBe('idle');
+    expect(server.row('plan_items', 'i1').fields.goal).toBe('after expiry');
+  });
+
+  test('two devices editing the same field: the second gets a conflict record, the server value stays', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const a = await device(server);
+    const b = await device(server);
+    await a.sync.run();
+    await b.sync.run();
+    await a.store.update('plan_items', 'i1', { goal: 'from A' });
+    await b.store.update('plan_items', 'i1', { goal: 'from B' });
+    await a.sync.run();
+    await b.sync.run();
+    expect(server.row('plan_items', 'i1').fields.goal).toBe('from A');
+    expect(await b.store.get('plan_items', 'i1')).toMatchObject({ goal: 'from A' });
+    const conflicts = await b.store.listOpenConflicts();
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ field: 'goal', base_value: 'start', server_value: 'from A', client_value: 'from B' });
+    expect(await b.store.pendingCount()).toBe(0);
+  });
+
+  test('edits of different fields on two devices merge', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const a = await device(server);
+    const b = await device(server);
+    await a.sync.run();
+    await b.sync.run();
+    await a.store.update('plan_items', 'i1', { goal: 'A goal' });
+    await b.store.update('plan_items', 'i1', { topic: 'B topic' });
+    await a.sync.run();
+    await b.sync.run();
+    await a.sync.run();
+    for (const d of [a, b]) expect(await d.store.get('plan_items', 'i1')).toMatchObject({ goal: 'A goal', topic: 'B topic' });
+    expect(await b.store.listOpenConflicts()).toHaveLength(0);
+  });
+
+  test('one rejected mutation does not block the ones behind it', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    await sync.run();
+    await store.create('plan_items', { id: 'bad', plan_id: 'p1', unit_id: 'u1', priority: 2, topic: 'REJECT ME' });
+    await store.create('progress_notes', { id: 'n1', item_id: 'i1', plan_id: 'p1', text: 'fine' });
+    await sync.run();
+    expect(server.row('progress_notes', 'n1')).toBeDefined();
+    expect(await store.get('plan_items', 'bad')).toBeUndefined();
+    expect(await store.pendingCount()).toBe(0);
+    expect(sync.state.rejections).toBe(1);
+    expect((await store.getMeta('rejections'))[0].error.message).toBe('topic refused');
+  });
+
+  test('reset_required from the server starts over and keeps pending mutations', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    await sync.run();
+    await store.create('progress_notes', { id: 'n1', item_id: 'i1', plan_id: 'p1', text: 'kept' });
+    server.failNextWith({ status: 409, body: { error: 'reset_required', message: 'cursor too old' } });
+    await sync.run();
+    expect(sync.state.phase).toBe('idle');
+    expect(await store.get('plan_items', 'i1')).toBeDefined();
+    expect(server.row('progress_notes', 'n1').fields.text).toBe('kept');
+  });
+
+  test('an edit during a run triggers another run right after', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    const first = sync.run();
+    await store.create('progress_notes', { id: 'n2', item_id: 'i1', plan_id: 'p1', text: 'during' });
+    sync.run();
+    await first;
+    await sync.idle();
+    expect(server.row('progress_notes', 'n2')).toBeDefined();
+  });
+});
