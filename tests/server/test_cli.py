@@ -1,0 +1,180 @@
+"""The flask commands, on SQLite and PostgreSQL (through the ``app`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from server.demo import DEMO_LOGINS, DEMO_PASSWORD
+from server.extensions import db
+from server.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    Plan,
+    PlanItem,
+    ProgressNote,
+    Theme,
+    Unit,
+    User,
+)
+from server.services.auth import login
+
+COUNTED = (Organisation, Unit, User, Membership, Plan, PlanItem, ProgressNote, AuditEvent)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in COUNTED
+    }
+
+
+def _seed(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_seed_demo_twice_creates_nothing_the_second_time(runner):
+    first = _seed(runner)
+    after_first = _counts()
+    second = _seed(runner)
+
+    assert _counts() == after_first
+    assert "Demo data added" in first.output
+    assert "nothing added" in second.output
+    assert after_first["plans"] == 3
+    assert after_first["users"] == len(DEMO_LOGINS)
+    for login_ in DEMO_LOGINS:
+        assert login_.email in second.output
+
+
+def test_seed_demo_writes_the_two_rows_of_seed_000_with_all_nine_columns(runner):
+    _seed(runner)
+    plan = db.session.scalar(select(Plan).where(Plan.kind == "dk_tilbud"))
+    items = plan.items
+
+    assert plan.origin == "inspection" and plan.inspection_date.isoformat() == "2021-03-22"
+    assert plan.state == "approved" and plan.approved_by is not None
+    assert [i.priority for i in items] == [1, 2]
+    themes = [db.session.get(Theme, i.theme_id).name for i in items]
+    assert themes == ["Selvstændighed og relationer", "Sundhed og trivsel"]
+    for item in items:
+        for column in ("topic", "goal", "activities", "resources", "documentation", "result"):
+            assert getattr(item, column), column
+        assert item.start_date is not None and item.responsible
+    assert items[0].ongoing is True and items[0].end_date is None
+    assert items[1].end_date.isoformat() == "2021-09-30"
+
+
+def test_seed_demo_covers_foster_family_and_swedish_plans(runner):
+    _seed(runner)
+    foster = db.session.scalar(select(Plan).where(Plan.kind == "dk_plejefamilie"))
+    swedish = db.session.scalar(select(Plan).where(Plan.kind == "se_handlingsplan"))
+
+    assert foster.foster_parents and foster.result_label == "status"
+    assert len(swedish.items) == 2
+    enhet = db.session.get(Unit, swedish.unit_id)
+    assert enhet.kind == "se_enhet"
+    assert db.session.get(Unit, enhet.parent_id).kind == "se_verksamhet"
+
+
+def test_seed_demo_users_log_in_with_the_demo_password(runner):
+    _seed(runner)
+    token, user, _ = login(
+        db.session,
+        "leder@demo.test",
+        DEMO_PASSWORD,
+        client_key="test",
+        ttl_hours=1,
+        max_failures=5,
+        window_s=60,
+    )
+    assert token and user.name == "Mette Lund"
+
+
+def test_seed_demo_writes_are_audited_as_cli(runner):
+    _seed(runner)
+    vias = set(db.session.scalars(select(AuditEvent.via)))
+    assert vias == {"cli"}
+
+
+def test_create_user_with_roles_by_unit_name_and_id(runner, factory, monkeypatch):
+    tilbud = factory.unit(name="Bofællesskabet Solsikken")
+    afdeling = factory.unit("dk_afdeling", parent=tilbud, name="Solsikken Øst")
+    monkeypatch.setenv("FOLG_NEW_USER_PASSWORD", "en lang adgangskode")
+
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "ny.leder@example.test",
+            "--name",
+            "Ny Leder",
+            "--role",
+            "manager:Bofællesskabet Solsikken",
+            "--role",
+            f"staff:{afdeling.id}",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "ny.leder@example.test"))
+    roles = {(m.role, m.unit_id) for m in user.memberships}
+    assert roles == {("manager", tilbud.id), ("staff", afdeling.id)}
+    assert user.password_hash.startswith("$argon2")
+
+
+def test_create_user_reads_the_password_from_a_hidden_prompt(runner, monkeypatch):
+    monkeypatch.delenv("FOLG_NEW_USER_PASSWORD", raising=False)
+    result = runner.invoke(
+        args=["create-user", "--email", "p@example.test", "--name", "P"],
+        input="hemmeligt-ord\nhemmeligt-ord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "hemmeligt-ord" not in result.output
+    assert db.session.scalar(select(User.id).where(User.email == "p@example.test"))
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("boss:Bofællesskabet Solsikken", "unknown role 'boss'"),
+        ("manager:Findes Ikke", "no unit named or with id 'Findes Ikke'"),
+        ("manager", "is not ROLE:UNIT"),
+        ("manager:Dobbelt", "2 units are named 'Dobbelt'"),
+    ],
+)
+def test_create_user_with_a_bad_role_fails_clearly_and_creates_nothing(
+    runner, factory, monkeypatch, role, message
+):
+    factory.unit(name="Bofællesskabet Solsikken")
+    factory.unit(name="Dobbelt")
+    factory.unit(name="Dobbelt")
+    monkeypatch.setenv("FOLG_NEW_USER_PASSWORD", "en lang adgangskode")
+
+    result = runner.invoke(
+        args=["create-user", "--email", "x@example.test", "--name", "X", "--role", role]
+    )
+
+    assert result.exit_code != 0
+    assert message in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_user_refuses_a_taken_email_and_a_short_password(runner, factory, monkeypatch):
+    factory.user(email="taken@example.test")
+    monkeypatch.setenv("FOLG_NEW_USER_PASSWORD", "kort")
+
+    taken = runner.invoke(args=["create-user", "--email", "TAKEN@example.test", "--name", "T"])
+    short = runner.invoke(args=["create-user", "--email", "new@example.test", "--name", "N"])
+
+    assert taken.exit_code != 0 and "exists" in taken.output
+    assert short.exit_code != 0 and "too short" in short.output
+
+
+def test_load_catalogues_adds_nothing_when_present(runner):
+    result = runner.invoke(args=["load-catalogues"])
+    assert result.exit_code == 0, result.output
+    assert "0 catalogue and theme rows added" in result.output
