@@ -33,9 +33,11 @@ def _worker() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_schema_url() -> str:
+def pg_schema_url():
     """A PostgreSQL URL whose search_path is this worker's own, freshly made schema."""
-    schema = "folg_test_" + re.sub(r"\W", "_", _worker())
+    # The process id keeps two test runs on one machine (say, CI and a developer) apart.
+    worker = re.sub(r"\W", "_", _worker())
+    schema = f"folg_test_{worker}_{os.getpid()}"
     engine = create_engine(PG_URL)
     try:
         with engine.begin() as conn:
@@ -47,10 +49,14 @@ def pg_schema_url() -> str:
             "Start it or set FOLG_TEST_DATABASE_URL; the suite never skips it.",
             pytrace=False,
         )
-    finally:
-        engine.dispose()
     sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    for app in _apps.values():
+        with app.app_context():
+            db.engine.dispose()
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

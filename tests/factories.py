@@ -7,23 +7,21 @@ import uuid
 from datetime import date
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from server import clock
 from server.models import Membership, Organisation, Plan, PlanItem, ProgressNote, Unit, User
-from server.services.auth import hash_password
 from server.services.catalogues import catalogue_for_plan
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
-# Hashing with argon2 is slow by design; tests share one hash.
-_PASSWORD_HASH: str | None = None
+# Argon2 is slow by design. Test users share one hash made with the cheapest parameters;
+# verifying reads the parameters from the hash, so every login in the suite stays fast.
+_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 def _password_hash() -> str:
-    global _PASSWORD_HASH
-    if _PASSWORD_HASH is None:
-        _PASSWORD_HASH = hash_password(PASSWORD)
     return _PASSWORD_HASH
 
 

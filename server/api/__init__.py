@@ -4,6 +4,8 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import health
+    from server.api import auth, health, plans, units
 
-    api.register_blueprint(health.blp)
+    for module in (health, auth, units, plans):
+        api.register_blueprint(module.blp)
+    api.register_blueprint(__import__("server.api.sync", fromlist=["blp"]).blp)  # issue 3

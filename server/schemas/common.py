@@ -1,7 +1,41 @@
-from marshmallow import Schema, fields
+"""Fields and base schemas shared by the API and the sync push."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 
 class HealthSchema(Schema):
     status = fields.String(required=True)
     database = fields.String(required=True)
     version = fields.String(required=True)
+
+
+class Text(fields.String):
+    """Free text: bounded, and without NUL characters (PostgreSQL refuses them in text)."""
+
+    def __init__(self, max_length: int, min_length: int = 0, **kwargs):
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Text may not contain NUL characters.")
+        return text
+
+
+def one_of(values: tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(values, error="Must be one of: {choices}.")
+
+
+class StrictSchema(Schema):
+    """Input schemas refuse unknown fields (marshmallow's default, stated here on purpose)."""
+
+    class Meta:
+        unknown = "raise"
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

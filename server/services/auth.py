@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -58,7 +58,7 @@ def login(
     ttl_hours: int,
     max_failures: int,
     window_s: int,
-) -> tuple[str, User]:
+) -> tuple[str, User, datetime]:
     """Check the password and issue a token. Failures count per email and per client address."""
     email_key = _sha256("email:" + email.strip().lower())
     client_key = _sha256("client:" + client_key)
@@ -80,16 +80,12 @@ def login(
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key))
     token = secrets.token_urlsafe(32)
     now = clock.now()
+    expires_at = now + timedelta(hours=ttl_hours)
     session.add(
-        AuthToken(
-            user_id=user.id,
-            token_hash=_sha256(token),
-            created_at=now,
-            expires_at=now + timedelta(hours=ttl_hours),
-        )
+        AuthToken(user_id=user.id, token_hash=_sha256(token), created_at=now, expires_at=expires_at)
     )
     session.commit()
-    return token, user
+    return token, user, expires_at
 
 
 def authenticate(session: Session, token: str) -> User:

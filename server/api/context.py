@@ -1,0 +1,66 @@
+"""Per-request plumbing shared by the API views: who is calling, and the transaction.
+
+``authenticated`` reads the bearer token, loads the caller's roles and tells the versioning
+hook who is acting; ``transactional`` commits a view's changes once, or rolls them back.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, g, request
+
+from server.extensions import db
+from server.models.versioning import act_as
+from server.services import auth
+from server.services.access import Principal, load_principal
+from server.services.errors import NotAuthenticated
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("Log in first: send 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = auth.authenticate(db.session, bearer_token())
+        g.user = user
+        g.principal = load_principal(db.session, user.id)
+        act_as(db.session, user.id, "rest")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = view(*args, **kwargs)
+            db.session.commit()
+            return result
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return wrapper
+
+
+def login_settings() -> dict[str, int]:
+    config = current_app.config
+    return {
+        "ttl_hours": config["TOKEN_TTL_HOURS"],
+        "max_failures": config["LOGIN_MAX_FAILURES"],
+        "window_s": config["LOGIN_WINDOW_SECONDS"],
+    }

@@ -1,0 +1,193 @@
+"""Schemas for plans, items and notes.
+
+``*WriteSchema`` load client JSON into Python values; the REST API and the sync push both use
+them, so a field is validated the same way on every path. Cross-field and permission rules
+live in ``server/services/plans.py``.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.models.plans import (
+    ITEM_STATES,
+    LONG_TEXT,
+    PLAN_KINDS,
+    PLAN_ORIGINS,
+    PLAN_STATES,
+    RESULT_LABELS,
+    SHORT_TEXT,
+)
+from server.schemas.common import StrictSchema, Text, one_of
+
+
+class ResponsibleSchema(StrictSchema):
+    """One entry of HVEM?: a user of the unit, or a name written as free text."""
+
+    user_id = fields.UUID(allow_none=True)
+    name = Text(SHORT_TEXT, min_length=1, allow_none=True)
+
+    @validates_schema
+    def _exactly_one(self, data, **kwargs):
+        if bool(data.get("user_id")) == bool(data.get("name")):
+            raise ValidationError("Give either user_id or name.")
+
+
+class PlanWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=one_of(PLAN_KINDS))
+    title = Text(SHORT_TEXT, min_length=1, required=True)
+    plan_date = fields.Date(allow_none=True)
+    filled_in_by = Text(SHORT_TEXT, allow_none=True)
+    responsible_manager = Text(SHORT_TEXT, allow_none=True)
+    foster_parents = Text(500, allow_none=True)
+    origin = fields.String(validate=one_of(PLAN_ORIGINS))
+    inspection_date = fields.Date(allow_none=True)
+    origin_note = Text(LONG_TEXT, allow_none=True)
+    result_label = fields.String(validate=one_of(RESULT_LABELS))
+
+
+class ItemWriteSchema(StrictSchema):
+    id = fields.UUID()
+    plan_id = fields.UUID(required=True)
+    priority = fields.Integer(strict=True, validate=validate.Range(min=1))
+    theme_id = fields.UUID(allow_none=True)
+    topic = Text(LONG_TEXT, allow_none=True)
+    goal = Text(LONG_TEXT, allow_none=True)
+    activities = Text(LONG_TEXT, allow_none=True)
+    resources = Text(LONG_TEXT, allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    ongoing = fields.Boolean()
+    timeframe_note = Text(LONG_TEXT, allow_none=True)
+    documentation = Text(LONG_TEXT, allow_none=True)
+    responsible = fields.List(fields.Nested(ResponsibleSchema), validate=validate.Length(max=20))
+    result = Text(LONG_TEXT, allow_none=True)
+    state = fields.String(validate=one_of(ITEM_STATES))
+
+
+class NoteWriteSchema(StrictSchema):
+    id = fields.UUID()
+    item_id = fields.UUID(required=True)
+    text = Text(LONG_TEXT, min_length=1, required=True)
+    new_state = fields.String(allow_none=True, validate=one_of(ITEM_STATES))
+    created_at = fields.AwareDateTime(allow_none=True)
+
+
+class ReorderSchema(StrictSchema):
+    item_ids = fields.List(fields.UUID(), required=True)
+
+
+# ---- output ---------------------------------------------------------------------------------
+
+
+class SyncedRowSchema(Schema):
+    id = fields.UUID()
+    version = fields.Integer()
+    updated_at = fields.AwareDateTime()
+    updated_by = fields.UUID(allow_none=True)
+
+
+class PlanSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    kind = fields.String()
+    catalogue_id = fields.UUID()
+    title = fields.String()
+    plan_date = fields.Date(allow_none=True)
+    filled_in_by = fields.String(allow_none=True)
+    responsible_manager = fields.String(allow_none=True)
+    foster_parents = fields.String(allow_none=True)
+    origin = fields.String()
+    inspection_date = fields.Date(allow_none=True)
+    origin_note = fields.String(allow_none=True)
+    result_label = fields.String()
+    state = fields.String(validate=one_of(PLAN_STATES))
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    submitted_by = fields.UUID(allow_none=True)
+    approved_at = fields.AwareDateTime(allow_none=True)
+    approved_by = fields.UUID(allow_none=True)
+    completed_at = fields.AwareDateTime(allow_none=True)
+    archived_at = fields.AwareDateTime(allow_none=True)
+
+
+class ResponsibleOutSchema(Schema):
+    user_id = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+class ItemSchema(SyncedRowSchema):
+    plan_id = fields.UUID()
+    unit_id = fields.UUID()
+    priority = fields.Integer()
+    theme_id = fields.UUID(allow_none=True)
+    topic = fields.String(allow_none=True)
+    goal = fields.String(allow_none=True)
+    activities = fields.String(allow_none=True)
+    resources = fields.String(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    ongoing = fields.Boolean()
+    timeframe_note = fields.String(allow_none=True)
+    documentation = fields.String(allow_none=True)
+    responsible = fields.List(fields.Nested(ResponsibleOutSchema))
+    result = fields.String(allow_none=True)
+    state = fields.String()
+
+
+class NoteSchema(SyncedRowSchema):
+    item_id = fields.UUID()
+    plan_id = fields.UUID()
+    unit_id = fields.UUID()
+    text = fields.String()
+    author_id = fields.UUID()
+    created_at = fields.AwareDateTime()
+    new_state = fields.String(allow_none=True)
+
+
+class HistoryEventSchema(Schema):
+    at = fields.AwareDateTime()
+    user_id = fields.UUID(allow_none=True)
+    user_name = fields.String(allow_none=True)
+    table_name = fields.String()
+    row_id = fields.UUID()
+    action = fields.String()
+    version = fields.Integer()
+    changes = fields.Dict()
+    via = fields.String()
+    after_approval = fields.Boolean()
+
+
+class PlanFilterSchema(StrictSchema):
+    unit_id = fields.UUID()
+    kind = fields.String(validate=one_of(PLAN_KINDS))
+    state = fields.String(validate=one_of(PLAN_STATES))
+
+
+# Named variants, so the OpenAPI document has one schema per shape.
+class PlanUpdateSchema(PlanWriteSchema):
+    """A partial update: send only the fields that change."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class ItemUpdateSchema(ItemWriteSchema):
+    """A partial update: send only the fields that change."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class ItemCreateSchema(ItemWriteSchema):
+    """A new item of the plan in the path (``plan_id`` comes from the path)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=("plan_id",), **kwargs)
+
+
+class NoteCreateSchema(NoteWriteSchema):
+    """A new note on the item in the path (``item_id`` comes from the path)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=("item_id",), **kwargs)

@@ -1,0 +1,416 @@
+"""Plans, their items and progress notes: the rules every path (REST and sync) goes through.
+
+The write functions take Python values (already loaded by ``server/schemas/plans.py``), check
+permission and the rules that span fields or rows, change the session and never commit: the
+caller decides the transaction (one REST request, or one sync batch).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import (
+    AuditEvent,
+    Catalogue,
+    Membership,
+    Plan,
+    PlanItem,
+    ProgressNote,
+    Theme,
+    Unit,
+    User,
+)
+from server.services.access import Principal
+from server.services.catalogues import catalogue_for_plan
+from server.services.errors import InvalidInput, InvalidState, NotFound, field_error
+
+# Which unit kinds each plan kind belongs to.
+UNIT_KINDS_FOR_PLAN = {
+    "dk_tilbud": {"dk_tilbud", "dk_afdeling"},
+    "dk_plejefamilie": {"dk_plejefamilie"},
+    "se_handlingsplan": {"se_verksamhet", "se_enhet"},
+}
+# Lifecycle: action -> (states it may start from, state it leads to).
+TRANSITIONS = {
+    "submit": ({"draft"}, "submitted"),
+    "send_back": ({"submitted"}, "draft"),
+    "approve": ({"submitted"}, "approved"),
+    "complete": ({"approved"}, "completed"),
+    "archive": ({"approved", "completed"}, "archived"),
+}
+# Fields fixed when the row is created.
+IMMUTABLE_PLAN_FIELDS = ("unit_id", "kind")
+IMMUTABLE_ITEM_FIELDS = ("plan_id",)
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def get_plan(session: Session, principal: Principal, plan_id: uuid.UUID) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.deleted or not principal.can("read_plans", plan.unit_id):
+        raise NotFound("No such plan.")
+    return plan
+
+
+def list_plans(
+    session: Session,
+    principal: Principal,
+    unit_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    state: str | None = None,
+) -> list[Plan]:
+    units = principal.units_for("read_plans")
+    if unit_id is not None:
+        units &= {unit_id}
+    if not units:
+        return []
+    query = select(Plan).where(Plan.unit_id.in_(units), Plan.deleted.is_(False))
+    if kind:
+        query = query.where(Plan.kind == kind)
+    if state:
+        query = query.where(Plan.state == state)
+    return list(session.scalars(query.order_by(Plan.plan_date.desc(), Plan.title)))
+
+
+def get_item(session: Session, principal: Principal, item_id: uuid.UUID) -> PlanItem:
+    item = session.get(PlanItem, item_id)
+    if item is None or item.deleted or not principal.can("read_plans", item.unit_id):
+        raise NotFound("No such item.")
+    return item
+
+
+def list_items(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[PlanItem]:
+    plan = get_plan(session, principal, plan_id)
+    return list(
+        session.scalars(
+            select(PlanItem)
+            .where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
+            .order_by(PlanItem.priority, PlanItem.seq)
+        )
+    )
+
+
+def list_notes(session: Session, principal: Principal, item_id: uuid.UUID) -> list[ProgressNote]:
+    item = get_item(session, principal, item_id)
+    return list(
+        session.scalars(
+            select(ProgressNote)
+            .where(ProgressNote.item_id == item.id, ProgressNote.deleted.is_(False))
+            .order_by(ProgressNote.created_at, ProgressNote.seq)
+        )
+    )
+
+
+def plan_history(session: Session, principal: Principal, plan: Plan) -> list[dict[str, Any]]:
+    """Every recorded change of the plan and its rows, oldest first, flagged after approval."""
+    get_plan(session, principal, plan.id)
+    rows = session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.plan_id == plan.id)
+        .order_by(AuditEvent.at, AuditEvent.version)
+    ).all()
+    history = []
+    approved = False
+    for event, name in rows:
+        history.append(
+            {
+                "at": event.at,
+                "user_id": event.user_id,
+                "user_name": name,
+                "table_name": event.table_name,
+                "row_id": event.row_id,
+                "action": event.action,
+                "version": event.version,
+                "changes": event.changes,
+                "via": event.via,
+                "after_approval": approved,
+            }
+        )
+        state_change = event.changes.get("state") if event.table_name == "plans" else None
+        if state_change:
+            approved = state_change[1] in ("approved", "completed", "archived")
+    return history
+
+
+# ---- plans ---------------------------------------------------------------------------------
+
+
+def create_plan(
+    session: Session, principal: Principal, values: dict[str, Any], plan_id: uuid.UUID | None = None
+) -> Plan:
+    values = dict(values)
+    values.pop("id", None)
+    unit_id = values["unit_id"]
+    principal.require("manage_plans", unit_id, "unit")
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.deleted:
+        raise field_error("unit_id", "No such unit.")
+    kind = values["kind"]
+    if unit.kind not in UNIT_KINDS_FOR_PLAN[kind]:
+        raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
+    if plan_id is not None and session.get(Plan, plan_id) is not None:
+        raise InvalidState("A plan with this id exists already.")
+    values.setdefault("plan_date", clock.now().date())
+    on = values["plan_date"] or clock.now().date()
+    values.setdefault("result_label", "status" if kind == "dk_plejefamilie" else "result")
+    _check_plan_values(kind, values)
+    catalogue = catalogue_for_plan(session, kind, on)
+    plan = Plan(id=plan_id or uuid.uuid4(), catalogue_id=catalogue.id, state="draft", **values)
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def update_plan(session: Session, principal: Principal, plan: Plan, values: dict[str, Any]) -> Plan:
+    principal.require("manage_plans", plan.unit_id, "plan")
+    _refuse_changes(plan, values, IMMUTABLE_PLAN_FIELDS)
+    _refuse_if_archived(plan)
+    values = {k: v for k, v in values.items() if k != "id"}
+    _check_plan_values(plan.kind, values)
+    for field, value in values.items():
+        setattr(plan, field, value)
+    session.flush()
+    return plan
+
+
+def delete_plan(session: Session, principal: Principal, plan: Plan) -> None:
+    """Only drafts are deleted; a plan that has been submitted is archived instead, so the
+    dialogue with the inspectorate keeps its record."""
+    principal.require("manage_plans", plan.unit_id, "plan")
+    if plan.state != "draft":
+        raise InvalidState("Only a draft plan can be deleted; archive it instead.")
+    plan.deleted = True
+    for item in plan.items:
+        if not item.deleted:
+            _tombstone_item(session, item)
+    session.flush()
+
+
+def transition_plan(session: Session, principal: Principal, plan: Plan, action: str) -> Plan:
+    """Move a plan along its lifecycle (submit, send_back, approve, complete, archive)."""
+    principal.require("manage_plans", plan.unit_id, "plan")
+    sources, target = TRANSITIONS[action]
+    if plan.state not in sources:
+        raise InvalidState(
+            f"A {plan.state} plan cannot be {target}; it must be {' or '.join(sorted(sources))}."
+        )
+    now = clock.now()
+    plan.state = target
+    if action == "submit":
+        plan.submitted_at, plan.submitted_by = now, principal.user_id
+    elif action == "approve":
+        plan.approved_at, plan.approved_by = now, principal.user_id
+    elif action == "complete":
+        plan.completed_at = now
+    elif action == "archive":
+        plan.archived_at = now
+    session.flush()
+    return plan
+
+
+def _check_plan_values(kind: str, values: dict[str, Any]) -> None:
+    if values.get("foster_parents") and kind != "dk_plejefamilie":
+        raise field_error("foster_parents", "Only foster-family plans name foster parents.")
+    inspected, planned = values.get("inspection_date"), values.get("plan_date")
+    if inspected and planned and inspected > planned:
+        raise field_error("inspection_date", "The inspection cannot come after the plan date.")
+
+
+# ---- items ---------------------------------------------------------------------------------
+
+
+def _writable_plan(session: Session, principal: Principal, plan_id: uuid.UUID) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.deleted or not principal.can("see_unit", plan.unit_id):
+        raise field_error("plan_id", "No such plan.")
+    principal.require("write_items", plan.unit_id, "plan")
+    _refuse_if_archived(plan)
+    return plan
+
+
+def create_item(
+    session: Session, principal: Principal, values: dict[str, Any], item_id: uuid.UUID | None = None
+) -> PlanItem:
+    values = dict(values)
+    values.pop("id", None)
+    plan = _writable_plan(session, principal, values["plan_id"])
+    if item_id is not None and session.get(PlanItem, item_id) is not None:
+        raise InvalidState("An item with this id exists already.")
+    if values.get("priority") is None:
+        values["priority"] = _next_priority(session, plan)
+    _check_item_values(session, plan, values, start=None, end=None)
+    item = PlanItem(id=item_id or uuid.uuid4(), unit_id=plan.unit_id, **values)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def update_item(
+    session: Session, principal: Principal, item: PlanItem, values: dict[str, Any]
+) -> PlanItem:
+    principal.require("write_items", item.unit_id, "item")
+    _refuse_changes(item, values, IMMUTABLE_ITEM_FIELDS)
+    plan = session.get(Plan, item.plan_id)
+    _refuse_if_archived(plan)
+    values = {k: v for k, v in values.items() if k not in ("id", "plan_id")}
+    _check_item_values(session, plan, values, start=item.start_date, end=item.end_date)
+    for field, value in values.items():
+        setattr(item, field, value)
+    session.flush()
+    return item
+
+
+def delete_item(session: Session, principal: Principal, item: PlanItem) -> None:
+    principal.require("write_items", item.unit_id, "item")
+    _refuse_if_archived(session.get(Plan, item.plan_id))
+    _tombstone_item(session, item)
+    session.flush()
+
+
+def reorder_items(
+    session: Session, principal: Principal, plan: Plan, item_ids: list[uuid.UUID]
+) -> list[PlanItem]:
+    principal.require("manage_plans", plan.unit_id, "plan")
+    _refuse_if_archived(plan)
+    items = {i.id: i for i in list_items(session, principal, plan.id)}
+    if len(item_ids) != len(set(item_ids)) or set(item_ids) != set(items):
+        raise field_error("item_ids", "List every item of the plan exactly once.")
+    for priority, item_id in enumerate(item_ids, start=1):
+        if items[item_id].priority != priority:
+            items[item_id].priority = priority
+    session.flush()
+    return [items[i] for i in item_ids]
+
+
+def _tombstone_item(session: Session, item: PlanItem) -> None:
+    item.deleted = True
+    for note in session.scalars(select(ProgressNote).where(ProgressNote.item_id == item.id)):
+        note.deleted = True
+
+
+def _next_priority(session: Session, plan: Plan) -> int:
+    priorities = session.scalars(
+        select(PlanItem.priority).where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
+    ).all()
+    return max(priorities, default=0) + 1
+
+
+def _check_item_values(
+    session: Session,
+    plan: Plan,
+    values: dict[str, Any],
+    start: date | None,
+    end: date | None,
+) -> None:
+    theme_id = values.get("theme_id")
+    if theme_id is not None:
+        theme = session.get(Theme, theme_id)
+        if theme is None or theme.catalogue_id != plan.catalogue_id:
+            catalogue = session.get(Catalogue, plan.catalogue_id)
+            label = f"{catalogue.code} {catalogue.version_label}"
+            raise field_error("theme_id", f"Not a theme of this plan's catalogue ({label}).")
+    start = values.get("start_date", start)
+    end = values.get("end_date", end)
+    if start and end and end < start:
+        raise field_error("end_date", "The end date comes before the start date.")
+    user_ids = [r["user_id"] for r in values.get("responsible") or [] if r.get("user_id")]
+    if user_ids:
+        _check_members(session, plan.unit_id, user_ids)
+    if "responsible" in values:
+        # Store JSON-ready values: UUIDs as strings, no empty keys.
+        values["responsible"] = [
+            {"user_id": str(r["user_id"])} if r.get("user_id") else {"name": r["name"]}
+            for r in values["responsible"] or []
+        ]
+
+
+def _check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid.UUID]) -> None:
+    wanted = set(user_ids)
+    unit_ids = {unit_id}
+    unit = session.get(Unit, unit_id)
+    while unit is not None and unit.parent_id is not None:
+        unit_ids.add(unit.parent_id)
+        unit = session.get(Unit, unit.parent_id)
+    found = set(
+        session.scalars(
+            select(Membership.user_id).where(
+                Membership.user_id.in_(wanted), Membership.unit_id.in_(unit_ids)
+            )
+        )
+    )
+    if wanted - found:
+        raise field_error("responsible", "Responsible users must be members of the plan's unit.")
+
+
+# ---- notes ---------------------------------------------------------------------------------
+
+
+def add_note(
+    session: Session, principal: Principal, values: dict[str, Any], note_id: uuid.UUID | None = None
+) -> ProgressNote:
+    """Append a progress note. A note that names a new state moves the item to that state."""
+    item = session.get(PlanItem, values["item_id"])
+    if item is None or item.deleted or not principal.can("see_unit", item.unit_id):
+        raise field_error("item_id", "No such item.")
+    principal.require("write_items", item.unit_id, "item")
+    _refuse_if_archived(session.get(Plan, item.plan_id))
+    if note_id is not None and session.get(ProgressNote, note_id) is not None:
+        raise InvalidState("A note with this id exists already.")
+    note = ProgressNote(
+        id=note_id or uuid.uuid4(),
+        item_id=item.id,
+        plan_id=item.plan_id,
+        unit_id=item.unit_id,
+        text=values["text"],
+        author_id=principal.user_id,
+        created_at=values.get("created_at") or clock.now(),
+        new_state=values.get("new_state"),
+    )
+    session.add(note)
+    if note.new_state and note.new_state != item.state:
+        item.state = note.new_state
+    session.flush()
+    return note
+
+
+# ---- shared checks -------------------------------------------------------------------------
+
+
+def _refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> None:
+    for field in fields:
+        if field in values and values[field] != getattr(row, field):
+            raise field_error(field, "Cannot be changed once the row exists.")
+
+
+def _refuse_if_archived(plan: Plan | None) -> None:
+    if plan is not None and plan.state == "archived":
+        raise InvalidState("The plan is archived and can no longer be changed.")
+
+
+__all__ = [
+    "InvalidInput",
+    "add_note",
+    "create_item",
+    "create_plan",
+    "delete_item",
+    "delete_plan",
+    "get_item",
+    "get_plan",
+    "list_items",
+    "list_notes",
+    "list_plans",
+    "plan_history",
+    "reorder_items",
+    "transition_plan",
+    "update_item",
+    "update_plan",
+]

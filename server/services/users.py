@@ -1,0 +1,51 @@
+"""Users and what they see of units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Membership, Unit, User
+from server.services.access import Principal
+
+
+def describe_user(session: Session, user: User) -> dict[str, Any]:
+    memberships = session.execute(
+        select(Membership.unit_id, Unit.name, Membership.role)
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(Membership.user_id == user.id)
+        .order_by(Unit.name, Membership.role)
+    ).all()
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "language": user.language,
+        "memberships": [
+            {"unit_id": unit_id, "unit_name": name, "role": role}
+            for unit_id, name, role in memberships
+        ],
+    }
+
+
+def visible_units(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    """The units the user has a role in (directly or through a parent), with those roles."""
+    unit_ids = set(principal.roles_by_unit)
+    if not unit_ids:
+        return []
+    units = session.scalars(
+        select(Unit).where(Unit.id.in_(unit_ids), Unit.deleted.is_(False)).order_by(Unit.name)
+    )
+    return [
+        {
+            "id": unit.id,
+            "name": unit.name,
+            "kind": unit.kind,
+            "parent_id": unit.parent_id,
+            "foster_family_type": unit.foster_family_type,
+            "roles": sorted(principal.roles_by_unit[unit.id]),
+        }
+        for unit in units
+    ]
