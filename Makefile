@@ -1,0 +1,99 @@
+# Følg: the two commands are `make run` and `make test`; CI calls `make test` (see .ci/run).
+#
+#   make run              install, build the PWA, migrate SQLite, seed the demo, serve on $PORT
+#   make test             install, check PostgreSQL answers, run every test on SQLite and PostgreSQL
+#   make lint             ruff check + ruff format --check
+#   make migration-check  fail if the models changed without a new Alembic revision
+#   make bench            run bench/*.py
+#
+# The install step is shared: .venv is created once and `pip install -e ".[test]"` reruns only
+# when pyproject.toml is newer than the stamp file .venv/.installed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app server
+INSTALLED := $(VENV)/.installed
+PWA_INSTALLED := pwa/node_modules/.folg-installed
+PYTEST_ARGS ?=
+
+export FOLG_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint bench install pwa migration-check
+
+install: $(INSTALLED)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# The PWA is built when it exists (pwa/package.json); SKIP_PWA=1 serves the API alone.
+ifneq ($(wildcard pwa/package.json),)
+ifeq ($(SKIP_PWA),)
+pwa: $(PWA_INSTALLED)
+	cd pwa && npm run build
+
+$(PWA_INSTALLED): pwa/package.json pwa/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js to build the PWA (or SKIP_PWA=1)." >&2; exit 1; }
+	cd pwa && npm ci
+	touch $@
+else
+pwa:
+	@echo "SKIP_PWA is set: not building the PWA."
+endif
+else
+pwa:
+	@echo "No pwa/package.json yet: serving the API only."
+endif
+
+run: install pwa
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo
+	@echo "Følg is starting at http://127.0.0.1:$${PORT:-5000}  (Ctrl-C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+
+# The suite runs every database test on SQLite and on PostgreSQL. It must never skip
+# PostgreSQL silently, so a database that does not answer stops the run here, clearly.
+define PG_CHECK
+import os, sys
+from sqlalchemy import create_engine, make_url, text
+url = os.environ["FOLG_TEST_DATABASE_URL"]
+shown = make_url(url).render_as_string(hide_password=True)
+try:
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+except Exception as error:
+    sys.exit(
+        f"\nPostgreSQL does not answer at {shown}:\n  {type(error).__name__}: {error}\n"
+        "The tests run on SQLite AND PostgreSQL and never skip either. Start PostgreSQL, "
+        "or point FOLG_TEST_DATABASE_URL at one.\n"
+    )
+print(f"PostgreSQL answers at {shown}.")
+endef
+export PG_CHECK
+
+test: install
+	@$(PY) -c "$$PG_CHECK"
+	$(PY) -m pytest -n 2 tests/ $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Upgrades a throwaway SQLite database to head and compares it with the models;
+# tests/server/test_migrations.py does the same on SQLite and PostgreSQL.
+migration-check: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export FOLG_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" && \
+	$(FLASK) db upgrade 2>/dev/null && $(FLASK) schema-check
+
+bench: install
+	@shopt -s nullglob; files=(bench/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "No benchmarks in bench/."; fi; \
+	for f in "$${files[@]}"; do echo "# $$f"; $(PY) "$$f" || exit 1; done
