@@ -1,0 +1,138 @@
+"""Sync over HTTP: ``POST /api/sync/pull``, ``POST /api/sync/push`` and conflict resolution.
+
+Thin: schema in, ``server.services.sync_*`` call, JSON out. ``docs/sync-protocol.md`` is the
+contract.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.api.context import authenticated, current_principal, transactional
+from server.api.errors import envelope
+from server.extensions import db
+from server.models import Conflict
+from server.schemas.sync import (
+    PullRequestSchema,
+    PullResponseSchema,
+    PushRequestSchema,
+    PushResponseSchema,
+    ResolveConflictSchema,
+    ResolvedConflictSchema,
+)
+from server.services import sync_pull, sync_push
+from server.services.errors import InvalidInput, NotFound, TooLarge
+from server.services.sync import STATUS_BY_CODE, MutationGap, ResetRequired, check_schema_version
+
+blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync")
+
+# A push body is refused past this size before it is parsed (the app-wide cap is larger).
+DEFAULT_MAX_PUSH_BYTES = 2 * 1024 * 1024
+
+
+@blp.before_request
+def _refuse_large_push():
+    limit = current_app.config.get("SYNC_MAX_PUSH_BYTES", DEFAULT_MAX_PUSH_BYTES)
+    if request.path.endswith("/push") and (request.content_length or 0) > limit:
+        raise TooLarge(
+            f"A push body may be {limit} bytes at most; send fewer mutations per push.",
+            max_bytes=limit,
+        )
+
+
+@blp.errorhandler(ResetRequired)
+@blp.errorhandler(MutationGap)
+def _sync_error(error):
+    body = envelope(error.code, error.message, error.fields, **error.extra)
+    return jsonify(body), STATUS_BY_CODE[error.code]
+
+
+def _check_version(version: int) -> None:
+    config = current_app.config
+    check_schema_version(version, config["SYNC_MIN_SCHEMA_VERSION"], config["SYNC_SCHEMA_VERSION"])
+
+
+@blp.route("/pull")
+class Pull(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(PullRequestSchema)
+    @blp.response(200, PullResponseSchema)
+    def post(self, args):
+        _check_version(args["schema_version"])
+        max_page = current_app.config["SYNC_MAX_PAGE"]
+        limit = args["limit"] or max_page
+        if limit > max_page:
+            raise InvalidInput(
+                f"A pull page holds at most {max_page} changes.",
+                fields={"limit": [f"At most {max_page}."]},
+            )
+        page = sync_pull.pull(
+            db.session,
+            current_principal(),
+            args["cursor"],
+            limit,
+            client_id=args["client_id"],
+            retention_days=current_app.config["TOMBSTONE_RETENTION_DAYS"],
+        )
+        db.session.rollback()  # read-only: end the snapshot now
+        # Already plain JSON values; serialised directly because a page can hold a thousand
+        # rows and this is the hot path (PullResponseSchema documents the shape).
+        return jsonify(
+            changes=page.changes,
+            cursor=page.cursor,
+            has_more=page.has_more,
+            last_mutation_id=page.last_mutation_id,
+        )
+
+
+@blp.route("/push")
+class Push(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(PushRequestSchema)
+    @blp.response(200, PushResponseSchema)
+    @transactional
+    def post(self, args):
+        _check_version(args["schema_version"])
+        mutations = [{**m, "id": str(m["id"])} for m in args["mutations"]]
+        results = sync_push.push(
+            db.session,
+            current_principal(),
+            args["client_id"],
+            mutations,
+            max_mutations=current_app.config["SYNC_MAX_MUTATIONS"],
+        )
+        return {"results": results}
+
+
+@blp.route("/conflicts/<uuid:conflict_id>/resolve")
+class ResolveConflict(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(ResolveConflictSchema)
+    @blp.response(200, ResolvedConflictSchema)
+    @transactional
+    def post(self, args, conflict_id: uuid.UUID):
+        sync_push.lock_clock(db.session)
+        conflict = db.session.get(Conflict, conflict_id)
+        if conflict is None:
+            raise NotFound("No such conflict.")
+        conflict = sync_push.resolve_conflict(
+            db.session,
+            current_principal(),
+            conflict,
+            args["resolution"],
+            args["resolved_value"],
+        )
+        return {
+            "id": str(conflict.id),
+            "version": conflict.version,
+            "status": conflict.status,
+            "resolution": conflict.resolution,
+            "resolved_value": conflict.resolved_value,
+        }

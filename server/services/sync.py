@@ -1,0 +1,138 @@
+"""Sync on the server: what the pull, push and garbage-collection modules share.
+
+    sync.py          errors, schema-version check, canonical JSON values, the reader's scope
+    sync_pull.py     the change feed (cursor, scope changes, reset_required)
+    sync_push.py     applying a device's mutations (merge rules, conflicts, idempotency)
+    sync_gc.py       collecting old tombstones and stored mutation results
+
+No Flask here: the API layer (``server/api/sync.py``) parses, calls and serialises. The rules
+themselves are in ``sync/merge.py``; the wire vocabulary in ``sync/protocol.py``.
+
+Errors (beyond ``server.services.errors``)::
+
+    FolgError
+    ├── ResetRequired     reset_required (410): the cursor is older than tombstone retention
+    └── MutationGap       mutation_gap (409): a push skipped a mutation id
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, Uuid
+
+from server.models import SYNCED_MODELS, Conflict, SyncedMixin
+from server.models.types import UTCDateTime
+from server.services.access import Principal
+from server.services.errors import FolgError, InvalidInput, UpgradeRequired
+from sync.protocol import MANAGE, READ, SEE
+
+MODELS_BY_TABLE: dict[str, type[SyncedMixin]] = {m.sync_table: m for m in SYNCED_MODELS}
+
+
+class ResetRequired(FolgError):
+    code = "reset_required"
+
+
+class MutationGap(FolgError):
+    code = "mutation_gap"
+
+
+# HTTP statuses of the sync-only error codes (the rest are in server/api/errors.py).
+STATUS_BY_CODE = {ResetRequired.code: 410, MutationGap.code: 409}
+
+
+def check_schema_version(version: int, minimum: int, current: int) -> None:
+    if version < minimum:
+        raise UpgradeRequired(
+            f"This app is too old for the server (sync schema {version}, the server needs at "
+            f"least {minimum}). Update the app: reload the page or install the update.",
+            min_schema_version=minimum,
+            schema_version=current,
+        )
+    if version > current:
+        raise InvalidInput(
+            f"The server speaks sync schema {current} at most; this client sent {version}.",
+            fields={"schema_version": [f"At most {current}."]},
+        )
+
+
+# ---- values -------------------------------------------------------------------------------
+
+
+def canonical(value: Any) -> Any:
+    """A value in the one JSON form the merge rules compare: UUIDs as lower-case strings,
+    dates ISO, datetimes ISO in UTC, lists and dicts converted inside."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    return value
+
+
+def canonical_json(model: type[SyncedMixin], field: str, value: Any) -> Any:
+    """A JSON value the client sent, parsed by the column's type and put in canonical form.
+    Values that do not parse are returned as they are (they simply will not compare equal)."""
+    if not isinstance(value, str):
+        return canonical(value)
+    column = model.__table__.columns.get(field)
+    if column is None:
+        return value
+    try:
+        if isinstance(column.type, Uuid):
+            return str(uuid.UUID(value))
+        if isinstance(column.type, UTCDateTime):
+            return canonical(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        if isinstance(column.type, Date):
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return value
+    return value
+
+
+def row_fields(row: SyncedMixin) -> dict[str, Any]:
+    return {f: canonical(getattr(row, f)) for f in row.sync_fields}
+
+
+# ---- scope --------------------------------------------------------------------------------
+
+
+def scope_of(principal: Principal) -> dict[str, str]:
+    """``{unit_id: flags}``: s = sees the unit, r = reads its plans, m = manages them."""
+    flags: dict[str, str] = defaultdict(str)
+    for flag, action in ((SEE, "see_unit"), (READ, "read_plans"), (MANAGE, "manage_plans")):
+        for unit in principal.units_for(action):
+            flags[str(unit)] += flag
+    return dict(flags)
+
+
+def involved_in(conflict: Any, user_id: uuid.UUID) -> bool:
+    me = str(user_id)
+    return me in (
+        str(conflict.user_id),
+        str(conflict.server_user_id),
+        *(str(u) for u in conflict.involved_user_ids or ()),
+    )
+
+
+def may_see_conflict(principal: Principal, conflict: Conflict) -> bool:
+    """Involved users (while they may read the unit) and the unit's managers."""
+    if not principal.can("read_plans", conflict.unit_id):
+        return False
+    return principal.can("manage_plans", conflict.unit_id) or involved_in(
+        conflict, principal.user_id
+    )

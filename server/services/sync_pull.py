@@ -1,0 +1,255 @@
+"""The change feed a device pulls.
+
+A pull answers three things in order:
+
+1. **Reset?** A cursor the server vouched for longer ago than the tombstone retention (less an
+   hour of margin for transactions in flight) may have missed deletes that garbage collection
+   has since erased: ``ResetRequired``; the device pulls from scratch and keeps its outbox.
+2. **Scope changes.** The cursor remembers which units, with which rights, the device was
+   served. If that differs now, the rows of every changed unit are rescanned and sent as they
+   now appear to this user: visible rows as they are, the others as deletes. So a revoked unit
+   disappears from the device and a granted one arrives, without a reset.
+3. **The feed.** Every visible row whose ``seq`` lies in ``(cursor.seq, high]``, by ``seq``.
+   ``high`` is the sync clock's *committed* value, read first: the clock row is locked from a
+   writer's first flush to its commit (see ``server/models/sync.py``), so every number up to
+   ``high`` belongs to a transaction that has committed or rolled back. Rows above ``high``
+   wait for the next pull. Hence a change is never skipped, whatever order PostgreSQL commits
+   in, and the per-table queries (each its own snapshot under READ COMMITTED) agree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import SyncClient, SyncClock, SyncedMixin
+from server.services.access import Principal
+from server.services.errors import InvalidInput
+from server.services.sync import MODELS_BY_TABLE, ResetRequired, canonical, involved_in, scope_of
+from sync.protocol import (
+    MANAGE,
+    READ,
+    SEE,
+    TABLES,
+    UNIT_COLUMN,
+    Change,
+    Cursor,
+    InvalidCursor,
+    scope_changes,
+)
+
+# Rescans walk the unit-scoped tables in this order, parents first.
+RESCAN_TABLES = tuple(t for t in TABLES if t in UNIT_COLUMN)
+# A cursor stays good this much less than the retention, for transactions that were in flight.
+RESET_MARGIN_SECONDS = 3600
+
+
+@dataclass
+class PullPage:
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    last_mutation_id: int | None
+
+
+def pull(
+    session: Session,
+    principal: Principal,
+    cursor_text: str | None,
+    limit: int,
+    *,
+    client_id: str | None = None,
+    retention_days: int = 90,
+) -> PullPage:
+    now = clock.now()
+    cursor = _read_cursor(cursor_text, now.timestamp(), retention_days)
+    scope = scope_of(principal)
+    changed = scope_changes(cursor.scope, scope)
+    if changed and cursor_text is not None:
+        # Units already waiting for a rescan stay in it; any change restarts the walk, which
+        # is harmless (a row sent twice is applied once, by version).
+        cursor.rescan = sorted(set(cursor.rescan) | changed)
+        cursor.position = (0, None)
+    cursor.scope = scope
+
+    high = session.scalar(select(SyncClock.value).where(SyncClock.id == 1)) or 0
+    reader = _Reader(session, principal, scope)
+    changes: list[Change] = []
+    if cursor.rescan:
+        changes += reader.rescan(cursor, limit)
+    has_more = True  # unless the feed below runs dry
+    if not cursor.rescan and len(changes) < limit:
+        feed, has_more = reader.feed(cursor, high, limit - len(changes))
+        changes += feed
+    if not has_more:
+        cursor.fresh = False
+    cursor.issued_at = int(now.timestamp())
+    return PullPage(
+        changes=changes,
+        cursor=cursor.encode(),
+        has_more=has_more,
+        last_mutation_id=_last_mutation_id(session, principal, client_id),
+    )
+
+
+def _read_cursor(text: str | None, now_s: float, retention_days: int) -> Cursor:
+    if text is None:
+        return Cursor(seq=0, issued_at=int(now_s), fresh=True)
+    try:
+        cursor = Cursor.decode(text)
+    except InvalidCursor as error:
+        raise InvalidInput(
+            "The cursor is not one this server gave out; pull from scratch with cursor null.",
+            fields={"cursor": [str(error)]},
+        ) from None
+    if cursor.issued_at < now_s - (retention_days * 86400 - RESET_MARGIN_SECONDS):
+        raise ResetRequired(
+            f"This device has not synced for more than {retention_days} days, and deleted "
+            "rows are forgotten after that. Pull everything again from cursor null, keeping "
+            "the changes not yet pushed.",
+            retention_days=retention_days,
+        )
+    return cursor
+
+
+def _last_mutation_id(session: Session, principal: Principal, client_id: str | None) -> int | None:
+    if not client_id:
+        return None
+    client = session.get(SyncClient, client_id)
+    if client is None:
+        return 0
+    if client.user_id != principal.user_id:
+        return None
+    return client.last_mutation_id
+
+
+class _Reader:
+    """Reads rows of the synced tables as this user may see them, as wire changes."""
+
+    def __init__(self, session: Session, principal: Principal, scope: dict[str, str]):
+        self.session = session
+        self.user_id = principal.user_id
+        self.scope = scope
+        self.units_with = {
+            flag: [uuid.UUID(u) for u, flags in scope.items() if flag in flags]
+            for flag in (SEE, READ, MANAGE)
+        }
+
+    # -- which rows -----------------------------------------------------------------------
+
+    def _sql_scope(self, table: str):
+        """The SQL part of visibility; conflicts are narrowed further in ``visible``."""
+        model = MODELS_BY_TABLE[table]
+        if table == "units":
+            return model.id.in_(self.units_with[SEE])
+        if table in UNIT_COLUMN:
+            return getattr(model, UNIT_COLUMN[table]).in_(self.units_with[READ])
+        return None  # catalogues are for everyone
+
+    def visible(self, table: str, row: Any) -> bool:
+        if table not in UNIT_COLUMN:
+            return True
+        flags = self.scope.get(str(getattr(row, UNIT_COLUMN[table])), "")
+        if table == "units":
+            return SEE in flags
+        if READ not in flags:
+            return False
+        if table == "conflicts":
+            return MANAGE in flags or involved_in(row, self.user_id)
+        return True
+
+    # -- how they travel ------------------------------------------------------------------
+
+    @staticmethod
+    def _columns(model: type[SyncedMixin]):
+        table = model.__table__
+        names = ("id", "version", "deleted", "seq", *model.sync_fields)
+        return [table.c[n] for n in dict.fromkeys(names)]
+
+    @staticmethod
+    def _change(table: str, model: type[SyncedMixin], row: Any, deleted: bool) -> Change:
+        return {
+            "table": table,
+            "id": str(row.id),
+            "version": row.version,
+            "deleted": deleted,
+            "fields": {} if deleted else {f: canonical(getattr(row, f)) for f in model.sync_fields},
+        }
+
+    # -- the feed -------------------------------------------------------------------------
+
+    def feed(self, cursor: Cursor, high: int, limit: int) -> tuple[list[Change], bool]:
+        """Changes with seq in (cursor.seq, high], oldest first; moves ``cursor.seq``."""
+        candidates: list[tuple[int, str, Any]] = []
+        table_full = False
+        for table in TABLES:
+            model = MODELS_BY_TABLE[table]
+            stmt = select(*self._columns(model)).where(model.seq > cursor.seq, model.seq <= high)
+            where = self._sql_scope(table)
+            if where is not None:
+                stmt = stmt.where(where)
+            if cursor.fresh:
+                # A device starting from nothing has nothing to delete.
+                stmt = stmt.where(model.deleted.is_(False))
+            rows = self.session.execute(stmt.order_by(model.seq).limit(limit)).all()
+            table_full = table_full or len(rows) == limit
+            candidates.extend((row.seq, table, row) for row in rows)
+        candidates.sort(key=lambda c: c[0])
+        taken = candidates[:limit]
+        changes = [
+            self._change(table, MODELS_BY_TABLE[table], row, row.deleted)
+            for _, table, row in taken
+            if self.visible(table, row)
+        ]
+        if taken:
+            cursor.seq = taken[-1][0]
+        # A table that filled its limit may hold more; a false "more" costs one empty pull.
+        return changes, table_full or len(candidates) > len(taken)
+
+    # -- rescans after a scope change -----------------------------------------------------
+
+    def rescan(self, cursor: Cursor, limit: int) -> list[Change]:
+        """Rows of the units in ``cursor.rescan`` as they look now: visible ones are sent,
+        the others as deletes. Walks table by table, by id; clears the rescan when done."""
+        units = [uuid.UUID(u) for u in cursor.rescan]
+        index, after = cursor.position
+        changes: list[Change] = []
+        while index < len(RESCAN_TABLES) and len(changes) < limit:
+            table = RESCAN_TABLES[index]
+            model = MODELS_BY_TABLE[table]
+            stmt = select(*self._columns(model)).where(
+                getattr(model, UNIT_COLUMN[table]).in_(units)
+            )
+            if after is not None:
+                stmt = stmt.where(model.id > uuid.UUID(after))
+            wanted = limit - len(changes)
+            rows = self.session.execute(stmt.order_by(model.id).limit(wanted)).all()
+            changes.extend(self._rescanned(table, model, rows, cursor.seq))
+            if len(rows) == wanted:
+                after = str(rows[-1].id)  # this table may hold more
+            else:
+                index, after = index + 1, None
+        if index >= len(RESCAN_TABLES):
+            cursor.rescan, cursor.position = [], (0, None)
+        else:
+            cursor.position = (index, after)
+        return changes
+
+    def _rescanned(
+        self, table: str, model: type[SyncedMixin], rows: Iterable[Any], seen_seq: int
+    ) -> Iterable[Change]:
+        for row in rows:
+            if row.deleted:
+                # The device may hold the row and not yet have heard of its delete.
+                if row.seq > seen_seq:
+                    yield self._change(table, model, row, deleted=True)
+            elif self.visible(table, row):
+                yield self._change(table, model, row, deleted=False)
+            else:
+                yield self._change(table, model, row, deleted=True)

@@ -1,0 +1,540 @@
+"""Applying a device's pushed mutations.
+
+One push is one transaction::
+
+    lock the sync clock            writers queue here, so rows read below cannot go stale
+    find or register the client    a client id belongs to one user
+    check mutation ids             ids at or below the client's last one are duplicates;
+                                   new ones must continue it without a gap (else MutationGap)
+    for each new mutation          in a savepoint: one bad mutation is rolled back alone and
+                                   answered "rejected"; the rest go on
+        upsert of a missing id     create, through the same writer as REST
+        upsert of an existing id   merge field by field (sync/merge.py); conflicts recorded
+        upsert of a deleted row    delete wins: the edit goes into a delete_edit conflict
+        delete                     tombstone; edits made since the base go into a conflict
+        upsert of a conflict       resolve it
+    store each result, advance the client's last mutation id
+    commit (the caller)            the changes, the results and the id together, or nothing
+
+So a batch retried after a lost response applies nothing twice: its ids are now duplicates and
+get their stored results back.
+
+Why lock the clock first: every writer takes the clock row lock at its first flush and keeps
+it until commit. Taking it before reading anything means the rows we merge against cannot be
+changed by another transaction before we write, and it avoids a deadlock between a row lock
+and the clock lock. Pushes are serialised; they are short.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import (
+    AuditEvent,
+    Conflict,
+    Plan,
+    PlanItem,
+    ProgressNote,
+    SyncClient,
+    SyncClock,
+    SyncedMixin,
+    SyncMutationResult,
+)
+from server.models.versioning import act_as
+from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
+from server.services import plans as writers
+from server.services.access import Principal
+from server.services.errors import (
+    FolgError,
+    Forbidden,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    TooLarge,
+)
+from server.services.sync import (
+    MutationGap,
+    canonical,
+    canonical_json,
+    may_see_conflict,
+    row_fields,
+)
+from sync.merge import FieldConflict, decide_delete, decide_update
+from sync.protocol import (
+    APPLIED,
+    CONFLICT,
+    DELETE,
+    DELETE_EDIT,
+    DUPLICATE,
+    EDIT_EDIT,
+    READ_ONLY_TABLES,
+    REJECTED,
+    UPSERT,
+)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """How one table is written: its input schema and the service functions REST uses too."""
+
+    model: type[SyncedMixin]
+    schema: Schema
+    create: Callable[..., SyncedMixin]
+    update: Callable[..., SyncedMixin] | None
+    delete: Callable[..., None] | None
+
+
+WRITERS: dict[str, Writer] = {
+    "plans": Writer(
+        Plan, PlanWriteSchema(), writers.create_plan, writers.update_plan, writers.delete_plan
+    ),
+    "plan_items": Writer(
+        PlanItem, ItemWriteSchema(), writers.create_item, writers.update_item, writers.delete_item
+    ),
+    # Append-only: no update, no delete.
+    "progress_notes": Writer(ProgressNote, NoteWriteSchema(), writers.add_note, None, None),
+}
+RESOLUTIONS = ("server", "client", "custom")
+
+
+def push(
+    session: Session,
+    principal: Principal,
+    client_id: str,
+    mutations: Sequence[Mapping[str, Any]],
+    *,
+    max_mutations: int = 500,
+) -> list[dict[str, Any]]:
+    """Apply a batch; returns one result per mutation. The caller commits."""
+    if len(mutations) > max_mutations:
+        raise TooLarge(
+            f"A push carries at most {max_mutations} mutations; this one had "
+            f"{len(mutations)}. Send the rest in the next push.",
+            max_mutations=max_mutations,
+        )
+    act_as(session, principal.user_id, "sync")
+    lock_clock(session)
+    client = _client(session, principal, client_id)
+    new = _check_mutation_ids(client, mutations)
+    stored = _stored_results(session, client_id, [m["mutation_id"] for m in mutations[:new]])
+
+    results = [_duplicate(m["mutation_id"], stored.get(m["mutation_id"])) for m in mutations[:new]]
+    now = clock.now()
+    fresh: list[dict[str, Any]] = []
+    for mutation in mutations[new:]:
+        fresh.append(apply_in_savepoint(session, principal, client_id, mutation))
+    if fresh:
+        session.add_all(
+            SyncMutationResult(
+                client_id=client_id,
+                mutation_id=r["mutation_id"],
+                result=r,
+                created_at=now,
+            )
+            for r in fresh
+        )
+        client.last_mutation_id = fresh[-1]["mutation_id"]
+    client.last_seen_at = now
+    session.flush()
+    return results + fresh
+
+
+def lock_clock(session: Session) -> None:
+    """Take the clock row lock now (see the module docstring)."""
+    session.execute(update(SyncClock).where(SyncClock.id == 1).values(value=SyncClock.value))
+
+
+def _client(session: Session, principal: Principal, client_id: str) -> SyncClient:
+    client = session.get(SyncClient, client_id)
+    if client is None:
+        client = SyncClient(
+            client_id=client_id,
+            user_id=principal.user_id,
+            last_mutation_id=0,
+            last_seen_at=clock.now(),
+        )
+        session.add(client)
+        # Written before the first savepoint, so a rolled-back mutation cannot take it along.
+        session.flush()
+    elif client.user_id != principal.user_id:
+        raise Forbidden(
+            "This client id belongs to another user. A device makes a new client id for "
+            "each user who logs in on it."
+        )
+    return client
+
+
+def _check_mutation_ids(client: SyncClient, mutations: Sequence[Mapping[str, Any]]) -> int:
+    """Index of the first new mutation; raises MutationGap if the ids do not continue."""
+    expected = client.last_mutation_id + 1
+    previous = 0
+    first_new = len(mutations)
+    for index, mutation in enumerate(mutations):
+        mutation_id = mutation["mutation_id"]
+        if mutation_id <= previous:
+            raise InvalidInput(
+                "Mutation ids must increase within a push.",
+                fields={"mutations": [f"mutation_id {mutation_id} after {previous}"]},
+            )
+        previous = mutation_id
+        if mutation_id < expected:
+            continue
+        if first_new == len(mutations):
+            first_new = index
+        if mutation_id != expected:
+            raise MutationGap(
+                f"Mutation ids skipped from {expected - 1} to {mutation_id}. Send mutation "
+                f"{expected} next (renumber the outbox from it if those ids were lost).",
+                expected_mutation_id=expected,
+                last_mutation_id=client.last_mutation_id,
+            )
+        expected += 1
+    return first_new
+
+
+def _stored_results(
+    session: Session, client_id: str, mutation_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    if not mutation_ids:
+        return {}
+    rows = session.execute(
+        select(SyncMutationResult.mutation_id, SyncMutationResult.result).where(
+            SyncMutationResult.client_id == client_id,
+            SyncMutationResult.mutation_id.in_(mutation_ids),
+        )
+    ).all()
+    return {mutation_id: result for mutation_id, result in rows}
+
+
+def _duplicate(mutation_id: int, stored: dict[str, Any] | None) -> dict[str, Any]:
+    if stored is None:  # collected by sync-gc long ago
+        return {"mutation_id": mutation_id, "status": DUPLICATE, "original_status": None}
+    return {**stored, "status": DUPLICATE, "original_status": stored["status"]}
+
+
+def apply_in_savepoint(
+    session: Session, principal: Principal, client_id: str, mutation: Mapping[str, Any]
+) -> dict[str, Any]:
+    try:
+        with session.begin_nested():
+            return apply_mutation(session, principal, client_id, mutation)
+    except ValidationError as error:
+        fields = {str(k): _messages(v) for k, v in error.normalized_messages().items()}
+        return _rejected(mutation, "invalid_input", "Some fields are not valid.", fields)
+    except FolgError as error:
+        return _rejected(mutation, error.code, error.message, error.fields)
+    except (IntegrityError, DataError):
+        return _rejected(
+            mutation, "invalid_input", "The database refused this row (a reference or a value)."
+        )
+
+
+def _messages(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return [f"{k}: {', '.join(_messages(v))}" for k, v in value.items()]
+    return [str(value)]
+
+
+def _rejected(
+    mutation: Mapping[str, Any], code: str, message: str, fields: Any = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"error": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"mutation_id": mutation["mutation_id"], "status": REJECTED, "error": error}
+
+
+def _result(
+    mutation: Mapping[str, Any],
+    status: str,
+    row: SyncedMixin,
+    conflicts: Sequence[Conflict] = (),
+    with_row: bool = False,
+) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "mutation_id": mutation["mutation_id"],
+        "status": status,
+        "version": row.version,
+    }
+    if conflicts:
+        result["conflicts"] = [
+            {
+                "id": str(c.id),
+                "kind": c.kind,
+                "field": c.field,
+                "server_value": c.server_value,
+                "client_value": c.client_value,
+            }
+            for c in conflicts
+        ]
+    if with_row:
+        # The row as the server now has it, so the device need not guess what won.
+        result["row"] = {
+            "version": row.version,
+            "deleted": row.deleted,
+            "fields": {} if row.deleted else row_fields(row),
+        }
+    return result
+
+
+# ---- one mutation -------------------------------------------------------------------------
+
+
+def apply_mutation(
+    session: Session, principal: Principal, client_id: str, mutation: Mapping[str, Any]
+) -> dict[str, Any]:
+    table, op = mutation["table"], mutation["op"]
+    if table in READ_ONLY_TABLES:
+        raise Forbidden(f"{table} are read-only through sync.")
+    if table == "conflicts":
+        return _push_resolution(session, principal, mutation)
+    writer = WRITERS.get(table)
+    if writer is None:
+        raise InvalidInput(f"No table {table!r}.", fields={"table": ["Unknown table."]})
+    row_id = uuid.UUID(str(mutation["id"]))
+    row = session.get(writer.model, row_id)
+    if op == DELETE:
+        return _delete(session, principal, client_id, mutation, writer, row)
+    fields = dict(mutation.get("fields") or {})
+    _refuse_server_fields(writer.model, fields)
+    if row is None:
+        values = writer.schema.load(fields)
+        values.pop("id", None)
+        created = writer.create(session, principal, values, row_id)
+        return _result(mutation, APPLIED, created)
+    return _update(session, principal, client_id, mutation, writer, row, fields)
+
+
+def _refuse_server_fields(model: type[SyncedMixin], fields: Mapping[str, Any]) -> None:
+    refused = {
+        name: ["Set by the server."] if name in model.server_fields else ["Unknown field."]
+        for name in fields
+        if name not in model.sync_fields or name in model.server_fields
+    }
+    if refused:
+        raise InvalidInput("Some fields cannot be written.", fields=refused)
+
+
+def _require_write(principal: Principal, table: str, unit_id: uuid.UUID) -> None:
+    action = "manage_plans" if table == "plans" else "write_items"
+    principal.require(action, unit_id, table.rstrip("s").replace("_", " "))
+
+
+def _update(
+    session: Session,
+    principal: Principal,
+    client_id: str,
+    mutation: Mapping[str, Any],
+    writer: Writer,
+    row: SyncedMixin,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    table = mutation["table"]
+    if writer.update is None:
+        # A progress note is written once; the same id again is the same note.
+        principal.require("read_plans", row.unit_id, "note")
+        return {**_result(mutation, DUPLICATE, row), "original_status": APPLIED}
+    _require_write(principal, table, row.unit_id)
+    base_version = mutation.get("base_version")
+    base = {
+        name: canonical_json(writer.model, name, value)
+        for name, value in (mutation.get("base") or {}).items()
+    }
+    if row.deleted:
+        conflict = _record(
+            session,
+            principal,
+            client_id,
+            row,
+            FieldConflict(None, base or None, None, canonical(fields), row.version),  # type: ignore[arg-type]
+            kind=DELETE_EDIT,
+            base_version=base_version,
+        )
+        return _result(mutation, CONFLICT, row, [conflict], with_row=True)
+
+    loaded = writer.schema.load(fields, partial=True)
+    decision = decide_update(
+        server_values={name: canonical(getattr(row, name)) for name in loaded},
+        field_versions=row.field_versions,
+        server_version=row.version,
+        base_version=base_version,
+        fields={name: canonical(value) for name, value in loaded.items()},
+        base=base,
+    )
+    if decision.apply:
+        writer.update(session, principal, row, {k: loaded[k] for k in decision.apply})
+    conflicts = [
+        _record(session, principal, client_id, row, c, EDIT_EDIT, base_version)
+        for c in decision.conflicts
+    ]
+    status = decision.status
+    return _result(mutation, status, row, conflicts, with_row=status != APPLIED)
+
+
+def _delete(
+    session: Session,
+    principal: Principal,
+    client_id: str,
+    mutation: Mapping[str, Any],
+    writer: Writer,
+    row: SyncedMixin | None,
+) -> dict[str, Any]:
+    if row is None:
+        raise NotFound("No such row.")
+    if writer.delete is None:
+        raise InvalidState("Progress notes are append-only; add a new note instead.")
+    _require_write(principal, mutation["table"], row.unit_id)
+    if row.deleted:
+        return _result(mutation, APPLIED, row)
+    base_version = mutation.get("base_version")
+    decision = decide_delete(
+        server_values=row_fields(row),
+        field_versions=row.field_versions,
+        base_version=base_version,
+    )
+    lost = FieldConflict(None, None, decision.lost_edits, None, row.version)  # type: ignore[arg-type]
+    writer.delete(session, principal, row)
+    if not decision.lost_edits:
+        return _result(mutation, APPLIED, row)
+    conflict = _record(session, principal, client_id, row, lost, DELETE_EDIT, base_version)
+    return _result(mutation, CONFLICT, row, [conflict], with_row=True)
+
+
+def _record(
+    session: Session,
+    principal: Principal,
+    client_id: str,
+    row: SyncedMixin,
+    found: FieldConflict,
+    kind: str,
+    base_version: int | None,
+) -> Conflict:
+    """Keep both sides of a collision for a person to resolve; the server value stays."""
+    server_user = _writer_of(session, row, found.server_field_version)
+    involved = {str(principal.user_id)} | ({str(server_user)} if server_user else set())
+    conflict = Conflict(
+        id=uuid.uuid4(),
+        unit_id=row.unit_id,
+        table_name=row.sync_table,
+        row_id=row.id,
+        field=found.field,
+        kind=kind,
+        base_version=base_version,
+        base_value=found.base_value,
+        server_version=row.version,
+        server_value=found.server_value,
+        server_user_id=server_user,
+        client_value=found.client_value,
+        client_id=client_id,
+        user_id=principal.user_id,
+        involved_user_ids=sorted(involved),
+        detected_at=clock.now(),
+        status="open",
+    )
+    session.add(conflict)
+    session.flush()
+    return conflict
+
+
+def _writer_of(session: Session, row: SyncedMixin, version: int) -> uuid.UUID | None:
+    """Who wrote the row at ``version``, from the audit trail."""
+    return session.scalar(
+        select(AuditEvent.user_id)
+        .where(
+            AuditEvent.table_name == row.sync_table,
+            AuditEvent.row_id == row.id,
+            AuditEvent.version == version,
+        )
+        .limit(1)
+    )
+
+
+# ---- resolving conflicts ------------------------------------------------------------------
+
+
+def _push_resolution(
+    session: Session, principal: Principal, mutation: Mapping[str, Any]
+) -> dict[str, Any]:
+    if mutation["op"] != UPSERT:
+        raise Forbidden("Conflicts are not deleted; resolve them.")
+    conflict = session.get(Conflict, uuid.UUID(str(mutation["id"])))
+    if conflict is None:
+        raise NotFound("No such conflict.")
+    fields = dict(mutation.get("fields") or {})
+    allowed = {"status", "resolution", "resolved_value"}
+    if set(fields) - allowed or fields.get("status", "resolved") != "resolved":
+        raise InvalidInput(
+            "A conflict is resolved by sending status 'resolved', a resolution and, for "
+            "'custom', the resolved value.",
+            fields={k: ["Cannot be written."] for k in set(fields) - allowed}
+            or {"status": ["Only 'resolved'."]},
+        )
+    resolve_conflict(
+        session,
+        principal,
+        conflict,
+        fields.get("resolution"),
+        fields.get("resolved_value"),
+    )
+    return _result(mutation, APPLIED, conflict)
+
+
+def resolve_conflict(
+    session: Session,
+    principal: Principal,
+    conflict: Conflict,
+    resolution: str | None,
+    resolved_value: Any = None,
+) -> Conflict:
+    """Close a conflict. "server" keeps what the row has; "client" writes the device's value
+    to the row, "custom" writes ``resolved_value``: an ordinary versioned change, through the
+    same writer as REST. A delete/edit conflict can only be closed with "server" (the row
+    stays deleted; the edit stays readable in the conflict)."""
+    if not may_see_conflict(principal, conflict):
+        raise NotFound("No such conflict.")
+    if conflict.status != "open":
+        raise InvalidState("This conflict has been resolved already.")
+    if resolution not in RESOLUTIONS:
+        raise InvalidInput(
+            "Say how to resolve: server, client or custom.",
+            fields={"resolution": ["Must be one of: server, client, custom."]},
+        )
+    if conflict.kind == DELETE_EDIT and resolution != "server":
+        raise InvalidState("The row is deleted; close this conflict with 'server'.")
+    value = conflict.client_value if resolution == "client" else resolved_value
+    if resolution != "server":
+        _write_resolution(session, principal, conflict, value)
+    conflict.status = "resolved"
+    conflict.resolution = resolution
+    conflict.resolved_value = value if resolution != "server" else conflict.server_value
+    conflict.resolved_by = principal.user_id
+    conflict.resolved_at = clock.now()
+    session.flush()
+    return conflict
+
+
+def _write_resolution(
+    session: Session, principal: Principal, conflict: Conflict, value: Any
+) -> None:
+    writer = WRITERS.get(conflict.table_name)
+    row = session.get(writer.model, conflict.row_id) if writer else None
+    if writer is None or writer.update is None or row is None or conflict.field is None:
+        raise InvalidState("This conflict cannot take a value.")
+    if row.deleted:
+        raise InvalidState("The row has been deleted since; close this conflict with 'server'.")
+    values = writer.schema.load({conflict.field: value}, partial=True)
+    writer.update(session, principal, row, values)
+
+
+__all__ = ["WRITERS", "apply_mutation", "lock_clock", "push", "resolve_conflict"]

@@ -1,0 +1,481 @@
+"""A reference sync client: a local SQLite store, an outbox, and the sync algorithm.
+
+It is what the PWA does, in Python, so tests can play offline devices and the benchmark can
+load the server. Local state per row (table ``rows``)::
+
+    server copy      server_version, server_deleted, server_fields: the row as last heard
+    pending change   pending_op (None | "upsert" | "delete"), pending_fields, and the base the
+                     user edited from: pending_base_version and pending_base {field: value}
+
+    status           synced   no pending change, nothing in the outbox
+                     created  pending upsert of a row the server has never confirmed
+                     updated  pending upsert of a row the server has
+                     deleted  pending delete
+
+The outbox (table ``outbox``) holds *sealed* mutations: frozen, numbered, sent and re-sent
+verbatim until the server acknowledges them. A pending change is sealed only when the outbox is
+empty, so a retried batch never changes under its mutation ids and each row's base version is
+known. What the user sees is: server copy, then outbox mutations, then the pending change.
+
+``sync()`` reads as the algorithm::
+
+    pull      apply pages of changes; store the cursor only with the page it belongs to;
+              on reset_required forget the synced rows (keeping local changes), pull again
+    push      re-send the outbox; seal pending changes; send them; fold each result back
+    pull      fetch what the push and others changed meanwhile
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.protocol import (
+    APPLIED,
+    DELETE,
+    DUPLICATE,
+    MUTATION_GAP,
+    REJECTED,
+    RESET_REQUIRED,
+    SCHEMA_VERSION,
+    UPSERT,
+)
+from sync.transport import Transport
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS rows (
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    server_version INTEGER,
+    server_deleted INTEGER NOT NULL DEFAULT 0,
+    server_fields TEXT,
+    pending_op TEXT,
+    pending_fields TEXT NOT NULL DEFAULT '{}',
+    pending_base_version INTEGER,
+    pending_base TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (tbl, id)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    mutation_id INTEGER PRIMARY KEY,
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    base_version INTEGER,
+    fields TEXT NOT NULL,
+    base TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_row ON outbox (tbl, id);
+"""
+
+
+class SyncError(Exception):
+    """The server refused a whole request; ``body`` is its error envelope."""
+
+    def __init__(self, status: int, body: Mapping[str, Any]):
+        super().__init__(f"{status} {body.get('error')}: {body.get('message')}")
+        self.status = status
+        self.body = dict(body)
+        self.code = body.get("error")
+
+
+class LocalError(Exception):
+    """A local edit that makes no sense (editing a row that is not there)."""
+
+
+@dataclass
+class SyncReport:
+    pulled: int = 0
+    pushed: int = 0
+    results: list[dict[str, Any]] = field(default_factory=list)
+    resets: int = 0
+
+
+class Client:
+    def __init__(
+        self,
+        transport: Transport,
+        path: str = ":memory:",
+        *,
+        client_id: str | None = None,
+        schema_version: int = SCHEMA_VERSION,
+        batch_size: int = 500,
+        page_size: int = 1000,
+    ):
+        self.transport = transport
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.executescript(SCHEMA)
+        self.schema_version = schema_version
+        self.batch_size = batch_size
+        self.page_size = page_size
+        if self._meta("client_id") is None:
+            self._set_meta("client_id", client_id or uuid.uuid4().hex)
+            self._set_meta("next_mutation_id", "1")
+        self.client_id = self._meta("client_id")
+        # Every result the server gave, for tests and UIs that show rejections and conflicts.
+        self.results: list[dict[str, Any]] = []
+
+    # ---- local storage ------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row["value"]
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _row(self, table: str, row_id: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT * FROM rows WHERE tbl = ? AND id = ?", (table, row_id)
+        ).fetchone()
+
+    def _outbox_for(self, table: str, row_id: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM outbox WHERE tbl = ? AND id = ? ORDER BY mutation_id", (table, row_id)
+        ).fetchall()
+
+    def _view(self, row: sqlite3.Row) -> dict[str, Any] | None:
+        """What the user sees: server copy, then sealed mutations, then the pending change."""
+        if row["pending_op"] == DELETE:
+            return None
+        fields = json.loads(row["server_fields"]) if row["server_fields"] else {}
+        exists = row["server_version"] is not None and not row["server_deleted"]
+        for entry in self._outbox_for(row["tbl"], row["id"]):
+            if entry["op"] == DELETE:
+                exists, fields = False, {}
+            else:
+                exists = True
+                fields.update(json.loads(entry["fields"]))
+        if row["pending_op"] == UPSERT:
+            exists = True
+            fields.update(json.loads(row["pending_fields"]))
+        return fields if exists else None
+
+    # ---- what the app sees --------------------------------------------------------------
+
+    def get(self, table: str, row_id: str) -> dict[str, Any] | None:
+        row = self._row(table, str(row_id))
+        return None if row is None else self._view(row)
+
+    def rows(self, table: str) -> dict[str, dict[str, Any]]:
+        found = {}
+        for row in self.db.execute("SELECT * FROM rows WHERE tbl = ?", (table,)).fetchall():
+            view = self._view(row)
+            if view is not None:
+                found[row["id"]] = view
+        return found
+
+    def status(self, table: str, row_id: str) -> str | None:
+        row = self._row(table, str(row_id))
+        if row is None:
+            return None
+        if row["pending_op"] == DELETE:
+            return "deleted"
+        if row["pending_op"] == UPSERT:
+            return "created" if row["server_version"] is None else "updated"
+        return "synced"
+
+    def server_version(self, table: str, row_id: str) -> int | None:
+        row = self._row(table, str(row_id))
+        return None if row is None else row["server_version"]
+
+    def pending_count(self) -> int:
+        pending = self.db.execute("SELECT count(*) FROM rows WHERE pending_op IS NOT NULL")
+        sealed = self.db.execute("SELECT count(*) FROM outbox")
+        return pending.fetchone()[0] + sealed.fetchone()[0]
+
+    # ---- local edits --------------------------------------------------------------------
+
+    def create(self, table: str, fields: Mapping[str, Any], row_id: str | None = None) -> str:
+        row_id = str(row_id or uuid.uuid4())
+        with self._transaction() as db:
+            if self._row(table, row_id) is not None:
+                raise LocalError(f"{table} {row_id} exists already")
+            db.execute(
+                "INSERT INTO rows (tbl, id, pending_op, pending_fields) VALUES (?, ?, ?, ?)",
+                (table, row_id, UPSERT, json.dumps(dict(fields))),
+            )
+        return row_id
+
+    def update(self, table: str, row_id: str, fields: Mapping[str, Any]) -> None:
+        row_id = str(row_id)
+        with self._transaction() as db:
+            row = self._row(table, row_id)
+            view = None if row is None else self._view(row)
+            if view is None:
+                raise LocalError(f"{table} {row_id} is not here")
+            pending = json.loads(row["pending_fields"]) if row["pending_op"] else {}
+            base = json.loads(row["pending_base"]) if row["pending_op"] else {}
+            base_version = row["pending_base_version"] if row["pending_op"] else None
+            if row["pending_op"] is None:
+                base_version = row["server_version"]
+            if row["server_version"] is not None or self._outbox_for(table, row_id):
+                # Remember what the user looked at, once per field: the merge rules use it.
+                for name in fields:
+                    if name not in pending and name not in base:
+                        base[name] = view.get(name)
+            pending.update(fields)
+            db.execute(
+                "UPDATE rows SET pending_op = ?, pending_fields = ?, pending_base_version = ?,"
+                " pending_base = ? WHERE tbl = ? AND id = ?",
+                (UPSERT, json.dumps(pending), base_version, json.dumps(base), table, row_id),
+            )
+
+    def delete(self, table: str, row_id: str) -> None:
+        row_id = str(row_id)
+        with self._transaction() as db:
+            row = self._row(table, row_id)
+            if row is None or self._view(row) is None:
+                raise LocalError(f"{table} {row_id} is not here")
+            if row["server_version"] is None and not self._outbox_for(table, row_id):
+                # Never left the device: forget it.
+                db.execute("DELETE FROM rows WHERE tbl = ? AND id = ?", (table, row_id))
+                return
+            db.execute(
+                "UPDATE rows SET pending_op = ?, pending_fields = '{}', pending_base = '{}',"
+                " pending_base_version = NULL WHERE tbl = ? AND id = ?",
+                (DELETE, table, row_id),
+            )
+
+    def resolve(self, conflict_id: str, resolution: str, value: Any = None) -> None:
+        fields: dict[str, Any] = {"status": "resolved", "resolution": resolution}
+        if resolution == "custom":
+            fields["resolved_value"] = value
+        self.update("conflicts", conflict_id, fields)
+
+    # ---- the algorithm ------------------------------------------------------------------
+
+    def sync(self) -> SyncReport:
+        report = SyncReport()
+        self.pull(report)
+        self.push(report)
+        self.pull(report)
+        return report
+
+    def pull(self, report: SyncReport | None = None) -> SyncReport:
+        report = report or SyncReport()
+        while True:
+            body = {
+                "cursor": self._meta("cursor"),
+                "limit": self.page_size,
+                "schema_version": self.schema_version,
+                "client_id": self.client_id,
+            }
+            status, answer = self.transport.post("/api/sync/pull", body)
+            if status == 410 and answer.get("error") == RESET_REQUIRED:
+                self._reset()
+                report.resets += 1
+                continue
+            if status != 200:
+                raise SyncError(status, answer)
+            with self._transaction():
+                for change in answer["changes"]:
+                    self._apply_change(change)
+                self._set_meta("cursor", answer["cursor"])
+            report.pulled += len(answer["changes"])
+            if not answer["has_more"]:
+                return report
+
+    def push(self, report: SyncReport | None = None) -> SyncReport:
+        report = report or SyncReport()
+        self._send_outbox(report)  # a batch that lost its answer goes again, unchanged
+        self._seal_pending()
+        self._send_outbox(report)
+        return report
+
+    # ---- pull details -------------------------------------------------------------------
+
+    def _apply_change(self, change: Mapping[str, Any]) -> None:
+        table, row_id, version = change["table"], change["id"], change["version"]
+        row = self._row(table, row_id)
+        if row is None:
+            if not change["deleted"]:
+                self.db.execute(
+                    "INSERT INTO rows (tbl, id, server_version, server_fields) VALUES (?,?,?,?)",
+                    (table, row_id, version, json.dumps(change["fields"])),
+                )
+            return
+        if row["server_version"] is not None and version < row["server_version"]:
+            return  # older than what we have (a page repeated after a scope change)
+        if change["deleted"]:
+            self.db.execute(
+                "UPDATE rows SET server_version = ?, server_deleted = 1 WHERE tbl = ? AND id = ?",
+                (version, table, row_id),
+            )
+        else:
+            self.db.execute(
+                "UPDATE rows SET server_version = ?, server_deleted = 0, server_fields = ?"
+                " WHERE tbl = ? AND id = ?",
+                (version, json.dumps(change["fields"]), table, row_id),
+            )
+        self._forget_if_gone(table, row_id)
+
+    def _forget_if_gone(self, table: str, row_id: str) -> None:
+        """Drop a row the server no longer has (or never took) and nothing local refers to."""
+        self.db.execute(
+            "DELETE FROM rows WHERE tbl = ? AND id = ? AND pending_op IS NULL"
+            " AND (server_deleted = 1 OR server_version IS NULL)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.tbl = rows.tbl AND o.id = rows.id)",
+            (table, row_id),
+        )
+
+    def _reset(self) -> None:
+        """Forget everything the server can send again; keep local changes."""
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM rows WHERE pending_op IS NULL AND NOT EXISTS"
+                " (SELECT 1 FROM outbox o WHERE o.tbl = rows.tbl AND o.id = rows.id)"
+            )
+            self._set_meta("cursor", None)
+
+    # ---- push details -------------------------------------------------------------------
+
+    def _seal_pending(self) -> None:
+        with self._transaction() as db:
+            next_id = int(self._meta("next_mutation_id") or 1)
+            pending = db.execute(
+                "SELECT * FROM rows WHERE pending_op IS NOT NULL ORDER BY rowid"
+            ).fetchall()
+            for row in pending:
+                base_version = row["pending_base_version"]
+                if base_version is None:
+                    base_version = row["server_version"]
+                db.execute(
+                    "INSERT INTO outbox (mutation_id, tbl, id, op, base_version, fields, base)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        next_id,
+                        row["tbl"],
+                        row["id"],
+                        row["pending_op"],
+                        base_version,
+                        row["pending_fields"] if row["pending_op"] == UPSERT else "{}",
+                        row["pending_base"],
+                    ),
+                )
+                next_id += 1
+            db.execute(
+                "UPDATE rows SET pending_op = NULL, pending_fields = '{}', pending_base = '{}',"
+                " pending_base_version = NULL WHERE pending_op IS NOT NULL"
+            )
+            self._set_meta("next_mutation_id", str(next_id))
+
+    def _send_outbox(self, report: SyncReport) -> None:
+        renumbered = False
+        while True:
+            batch = self.db.execute(
+                "SELECT * FROM outbox ORDER BY mutation_id LIMIT ?", (self.batch_size,)
+            ).fetchall()
+            if not batch:
+                return
+            body = {
+                "client_id": self.client_id,
+                "schema_version": self.schema_version,
+                "mutations": [self._mutation(entry) for entry in batch],
+            }
+            status, answer = self.transport.post("/api/sync/push", body)
+            if status == 409 and answer.get("error") == MUTATION_GAP and not renumbered:
+                self._renumber(answer["expected_mutation_id"])
+                renumbered = True
+                continue
+            if status != 200:
+                raise SyncError(status, answer)
+            with self._transaction():
+                for result in answer["results"]:
+                    self._fold_result(result)
+            report.pushed += len(answer["results"])
+            report.results.extend(answer["results"])
+            self.results.extend(answer["results"])
+
+    @staticmethod
+    def _mutation(entry: sqlite3.Row) -> dict[str, Any]:
+        mutation: dict[str, Any] = {
+            "mutation_id": entry["mutation_id"],
+            "table": entry["tbl"],
+            "id": entry["id"],
+            "op": entry["op"],
+            "base_version": entry["base_version"],
+        }
+        if entry["op"] == UPSERT:
+            mutation["fields"] = json.loads(entry["fields"])
+            mutation["base"] = json.loads(entry["base"])
+        return mutation
+
+    def _renumber(self, expected: int) -> None:
+        """The server lost track of ids we sent (say, restored from a backup): start the
+        outbox at the id it expects."""
+        with self._transaction() as db:
+            entries = db.execute("SELECT mutation_id FROM outbox ORDER BY mutation_id").fetchall()
+            offset = 1_000_000_000
+            db.execute("UPDATE outbox SET mutation_id = mutation_id + ?", (offset,))
+            for new_id, entry in enumerate(entries, start=expected):
+                db.execute(
+                    "UPDATE outbox SET mutation_id = ? WHERE mutation_id = ?",
+                    (new_id, entry["mutation_id"] + offset),
+                )
+            self._set_meta("next_mutation_id", str(expected + len(entries)))
+
+    def _fold_result(self, result: Mapping[str, Any]) -> None:
+        entry = self.db.execute(
+            "SELECT * FROM outbox WHERE mutation_id = ?", (result["mutation_id"],)
+        ).fetchone()
+        if entry is None:
+            return
+        status = result["status"]
+        if status == DUPLICATE:
+            status = result.get("original_status") or DUPLICATE
+        table, row_id = entry["tbl"], entry["id"]
+        row = self._row(table, row_id)
+        self.db.execute("DELETE FROM outbox WHERE mutation_id = ?", (entry["mutation_id"],))
+        if row is None or status in (REJECTED, DUPLICATE):
+            if row is not None:
+                self._forget_if_gone(table, row_id)
+            return
+        known = row["server_version"] or 0
+        version = result.get("version") or 0
+        if "row" in result:
+            server = result["row"]
+            if server["version"] >= known:
+                self.db.execute(
+                    "UPDATE rows SET server_version = ?, server_deleted = ?, server_fields = ?"
+                    " WHERE tbl = ? AND id = ?",
+                    (
+                        server["version"],
+                        int(server["deleted"]),
+                        json.dumps(server["fields"]) if not server["deleted"] else None,
+                        table,
+                        row_id,
+                    ),
+                )
+        elif status == APPLIED and version >= known:
+            if entry["op"] == DELETE:
+                self.db.execute(
+                    "UPDATE rows SET server_version = ?, server_deleted = 1"
+                    " WHERE tbl = ? AND id = ?",
+                    (version, table, row_id),
+                )
+            else:
+                fields = json.loads(row["server_fields"]) if row["server_fields"] else {}
+                fields.update(json.loads(entry["fields"]))
+                self.db.execute(
+                    "UPDATE rows SET server_version = ?, server_deleted = 0, server_fields = ?"
+                    " WHERE tbl = ? AND id = ?",
+                    (version, json.dumps(fields), table, row_id),
+                )
+        self._forget_if_gone(table, row_id)

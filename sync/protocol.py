@@ -1,0 +1,182 @@
+"""The sync protocol's vocabulary, shared by the server and the reference client.
+
+Plain Python: no Flask, no SQLAlchemy. ``docs/sync-protocol.md`` is the prose version.
+
+Wire shapes (JSON)::
+
+    pull request   {"cursor": str | null, "limit": int, "schema_version": int, "client_id": str?}
+    pull response  {"changes": [Change], "cursor": str, "has_more": bool,
+                    "last_mutation_id": int | null}
+    Change         {"table", "id", "version", "deleted", "fields": {...}}
+
+    push request   {"client_id": str, "schema_version": int, "mutations": [Mutation]}
+    Mutation       {"mutation_id", "table", "id", "op": "upsert" | "delete",
+                    "base_version": int | null, "fields": {...}, "base": {...}}
+    push response  {"results": [Result]}
+    Result         {"mutation_id", "status", "version", "conflicts": [...], "error": {...}?,
+                    "row": {"version", "deleted", "fields"}?}
+
+The cursor is opaque to clients. Inside it is URL-safe base64 of a small JSON object (see
+``Cursor``); clients must store it verbatim and never build one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypedDict
+
+SCHEMA_VERSION = 1
+
+# Result statuses of a pushed mutation.
+APPLIED = "applied"  # every field sent was applied; nothing else had changed since base
+MERGED = "merged"  # applied next to changes others made to other fields since base
+CONFLICT = "conflict"  # at least one field (or a delete) collided: see "conflicts"
+REJECTED = "rejected"  # refused (invalid, forbidden, read-only...): see "error"
+DUPLICATE = "duplicate"  # this mutation id was seen before: "original_status" says what it got
+STATUSES = (APPLIED, MERGED, CONFLICT, REJECTED, DUPLICATE)
+# A mutation with one of these results is done with: the client drops it from its outbox.
+ACKNOWLEDGED = frozenset(STATUSES)
+
+UPSERT = "upsert"
+DELETE = "delete"
+OPS = (UPSERT, DELETE)
+
+EDIT_EDIT = "edit_edit"
+DELETE_EDIT = "delete_edit"
+
+# Tables a device receives, in the order a fresh device should apply them (parents first).
+TABLES = (
+    "units",
+    "catalogues",
+    "themes",
+    "criteria",
+    "plans",
+    "plan_items",
+    "progress_notes",
+    "conflicts",
+)
+READ_ONLY_TABLES = frozenset({"units", "catalogues", "themes", "criteria"})
+# Tables whose rows belong to one unit (scope), by the column that names it.
+UNIT_COLUMN = {
+    "units": "id",
+    "plans": "unit_id",
+    "plan_items": "unit_id",
+    "progress_notes": "unit_id",
+    "conflicts": "unit_id",
+}
+
+# Error codes a client may meet, besides the ones of the REST API.
+RESET_REQUIRED = "reset_required"  # 410: the cursor is older than the tombstone retention
+MUTATION_GAP = "mutation_gap"  # 409: mutation ids skipped a number
+UPGRADE_REQUIRED = "upgrade_required"  # 426: schema_version below the server's minimum
+TOO_LARGE = "too_large"  # 413: too many mutations or too many bytes
+
+
+class Change(TypedDict):
+    table: str
+    id: str
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+
+
+class Mutation(TypedDict, total=False):
+    mutation_id: int
+    table: str
+    id: str
+    op: Literal["upsert", "delete"]
+    base_version: int | None
+    fields: dict[str, Any]
+    base: dict[str, Any]
+
+
+class InvalidCursor(ValueError):
+    """The cursor is not one this server handed out (garbled, truncated or hand-made)."""
+
+
+# Scope flags per unit in a cursor: see the unit, read its plans, manage its plans.
+SEE, READ, MANAGE = "s", "r", "m"
+
+
+@dataclass
+class Cursor:
+    """Where a device stands in the change feed, and what it was allowed to see.
+
+    - ``seq``: every visible change with a sequence number up to ``seq`` has been delivered;
+    - ``issued_at``: when (epoch seconds) the server last vouched for this cursor, which
+      decides ``reset_required`` once tombstones may have been collected;
+    - ``scope``: ``{unit_id: "srm"-flags}`` the device's rows were filtered with;
+    - ``rescan``: units whose rows must be re-sent (granted) or removed (revoked) before the
+      feed goes on, because the scope changed; ``position`` is how far that rescan got
+      (index into ``TABLES``-with-units, last id sent);
+    - ``fresh``: the device started from nothing and has not caught up yet, so tombstones
+      can be left out (it has nothing to delete).
+    """
+
+    seq: int = 0
+    issued_at: int = 0
+    scope: dict[str, str] = field(default_factory=dict)
+    rescan: list[str] = field(default_factory=list)
+    position: tuple[int, str | None] = (0, None)
+    fresh: bool = True
+
+    def encode(self) -> str:
+        body = {
+            "v": 1,
+            "s": self.seq,
+            "t": self.issued_at,
+            "u": self.scope,
+        }
+        if self.rescan:
+            body["x"] = self.rescan
+            body["p"] = list(self.position)
+        if self.fresh:
+            body["f"] = 1
+        raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            body = json.loads(raw)
+            if not isinstance(body, dict) or body.get("v") != 1:
+                raise InvalidCursor("unknown cursor format")
+            seq, issued_at, scope = body["s"], body["t"], body["u"]
+            position = body.get("p", [0, None])
+            rescan = body.get("x", [])
+            if not (isinstance(seq, int) and seq >= 0 and isinstance(issued_at, int)):
+                raise InvalidCursor("bad cursor numbers")
+            if not isinstance(scope, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in scope.items()
+            ):
+                raise InvalidCursor("bad cursor scope")
+            if not isinstance(rescan, list) or not all(isinstance(u, str) for u in rescan):
+                raise InvalidCursor("bad cursor rescan")
+            if not (
+                isinstance(position, list)
+                and len(position) == 2
+                and isinstance(position[0], int)
+                and (position[1] is None or isinstance(position[1], str))
+            ):
+                raise InvalidCursor("bad cursor position")
+        except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+            raise InvalidCursor("garbled cursor") from None
+        return cls(
+            seq=seq,
+            issued_at=issued_at,
+            scope=scope,
+            rescan=rescan,
+            position=(position[0], position[1]),
+            fresh=bool(body.get("f")),
+        )
+
+
+def scope_changes(old: dict[str, str], new: dict[str, str]) -> set[str]:
+    """Units whose flags differ between two scopes: their rows must be rescanned."""
+    return {
+        unit for unit in old.keys() | new.keys() if set(old.get(unit, "")) != set(new.get(unit, ""))
+    }
