@@ -5,12 +5,12 @@ same on the server and in a client that wants to predict an outcome.
 
 For an update of an existing row, each field the client sent is judged on its own:
 
-    client value == server value          nothing to do (both ended up at the same value)
-    the client sent a base value for it   changed on the server  <=>  base value != server value
-    no base value                         changed on the server  <=>  field_versions[f] > base_version
-    changed on the server                 CONFLICT: the server value stays, a conflict record keeps
-                                          base, server and client values for a person to resolve
-    not changed on the server             applied
+    client value == server value     nothing to do (both ended up at the same value)
+    a base value was sent for it     changed on the server  <=>  base value != server value
+    no base value                    changed on the server  <=>  field_versions[f] > base_version
+    changed on the server            CONFLICT: the server value stays; a conflict record keeps
+                                     base, server and client values for a person to resolve
+    not changed on the server        applied
 
 The base value wins over the version when both are given: a device that pulled a newer version
 of the row after it started editing still knows which value its user looked at, and a field

@@ -36,7 +36,7 @@ def collect_garbage(session: Session, retention_days: int, *, dry_run: bool = Fa
     for model in reversed(SYNCED_MODELS):
         table = model.__table__
         old = and_(table.c.deleted.is_(True), table.c.updated_at < cutoff)
-        for child, column in _references_to(table):
+        for column in _references_to(table):
             old = and_(old, ~exists().where(column == table.c.id))
         if dry_run:
             ids = session.scalars(select(table.c.id).where(old)).all()
@@ -56,8 +56,8 @@ def collect_garbage(session: Session, retention_days: int, *, dry_run: bool = Fa
 
 
 def _references_to(table):
-    """(child table, column) for every foreign key in the schema that points at ``table``."""
+    """The column of every foreign key in the schema that points at ``table``."""
     for child in db.metadata.sorted_tables:
         for fk in child.foreign_keys:
             if fk.column.table is table:
-                yield child, fk.parent
+                yield fk.parent
