@@ -4,8 +4,8 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import auth, health, plans, units
+    from server.api import admin, auth, health, plans, units
 
-    for module in (health, auth, units, plans):
+    for module in (health, auth, units, plans, admin):
         api.register_blueprint(module.blp)
     api.register_blueprint(__import__("server.api.sync", fromlist=["blp"]).blp)  # issue 3

@@ -1,11 +1,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.api.context import authenticated, current_principal
+from server.api.context import authenticated, current_principal, transactional
 from server.extensions import db
-from server.schemas.org import CatalogueSchema, UnitSchema
+from server.schemas.org import CatalogueSchema, UnitCreateSchema, UnitSchema
+from server.services import admin
 from server.services.catalogues import list_catalogues
-from server.services.users import visible_units
+from server.services.users import describe_unit, visible_units
 
 blp = Blueprint("units", __name__, url_prefix="/api", description="Units and catalogues")
 
@@ -17,6 +18,15 @@ class Units(MethodView):
     @blp.response(200, UnitSchema(many=True))
     def get(self):
         return visible_units(db.session, current_principal())
+
+    @blp.arguments(UnitCreateSchema)
+    @blp.response(201, UnitSchema)
+    @transactional
+    def post(self, values):
+        """Admins add a unit below one they administer."""
+        principal = current_principal()
+        unit = admin.create_unit(db.session, principal, values)
+        return describe_unit(unit, principal.roles_by_unit[unit.parent_id])
 
 
 @blp.route("/catalogues")

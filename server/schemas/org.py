@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from server.schemas.common import StrictSchema, Text
+from server.schemas.common import StrictSchema, Text, one_of
 
 
 class LoginSchema(StrictSchema):
@@ -63,3 +63,53 @@ class CatalogueSchema(Schema):
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
     themes = fields.List(fields.Nested(ThemeSchema))
+
+
+ROLES = ("staff", "manager", "inspector", "admin")
+UNIT_KINDS = ("dk_tilbud", "dk_afdeling", "dk_plejefamilie", "se_verksamhet", "se_enhet")
+FAMILY_TYPES = ("almen", "forstaerket", "specialiseret", "netvaerk")
+
+
+class UnitCreateSchema(StrictSchema):
+    parent_id = fields.UUID(required=True)
+    name = Text(200, min_length=1, required=True)
+    kind = fields.String(required=True, validate=one_of(UNIT_KINDS))
+    foster_family_type = fields.String(allow_none=True, validate=one_of(FAMILY_TYPES))
+
+
+class UnitUpdateSchema(StrictSchema):
+    name = Text(200, min_length=1)
+    foster_family_type = fields.String(allow_none=True, validate=one_of(FAMILY_TYPES))
+
+
+class MembershipWriteSchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+    role = fields.String(required=True, validate=one_of(ROLES))
+
+
+class GrantSchema(MembershipWriteSchema):
+    user_id = fields.UUID(required=True)
+
+
+class UserCreateSchema(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = Text(200, min_length=1, required=True)
+    password = Text(1024, min_length=8, required=True)
+    language = fields.String(validate=one_of(("da", "sv", "en")))
+    memberships = fields.List(fields.Nested(MembershipWriteSchema), required=True)
+
+
+class MembershipOutSchema(Schema):
+    id = fields.UUID()
+    user_id = fields.UUID()
+    unit_id = fields.UUID()
+    role = fields.String()
+
+
+class AdminUserSchema(Schema):
+    id = fields.UUID()
+    email = fields.String()
+    name = fields.String()
+    language = fields.String()
+    active = fields.Boolean()
+    memberships = fields.List(fields.Nested(MembershipOutSchema))

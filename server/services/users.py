@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -38,14 +39,15 @@ def visible_units(session: Session, principal: Principal) -> list[dict[str, Any]
     units = session.scalars(
         select(Unit).where(Unit.id.in_(unit_ids), Unit.deleted.is_(False)).order_by(Unit.name)
     )
-    return [
-        {
-            "id": unit.id,
-            "name": unit.name,
-            "kind": unit.kind,
-            "parent_id": unit.parent_id,
-            "foster_family_type": unit.foster_family_type,
-            "roles": sorted(principal.roles_by_unit[unit.id]),
-        }
-        for unit in units
-    ]
+    return [describe_unit(unit, principal.roles_by_unit[unit.id]) for unit in units]
+
+
+def describe_unit(unit: Unit, roles: Iterable[str]) -> dict[str, Any]:
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent_id": unit.parent_id,
+        "foster_family_type": unit.foster_family_type,
+        "roles": sorted(roles),
+    }

@@ -1,0 +1,78 @@
+"""Administration of units, users and memberships (admins only, within their units)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.api.context import authenticated, current_principal, transactional
+from server.extensions import db
+from server.schemas.org import (
+    AdminUserSchema,
+    GrantSchema,
+    MembershipOutSchema,
+    UnitSchema,
+    UnitUpdateSchema,
+    UserCreateSchema,
+)
+from server.services import admin
+from server.services.users import describe_unit
+
+blp = Blueprint("admin", __name__, url_prefix="/api", description="Units, users, memberships")
+
+
+@blp.route("/units/<uuid:unit_id>")
+class UnitById(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(UnitUpdateSchema)
+    @blp.response(200, UnitSchema)
+    @transactional
+    def patch(self, values, unit_id):
+        principal = current_principal()
+        unit = admin.update_unit(db.session, principal, unit_id, values)
+        return describe_unit(unit, principal.roles_by_unit[unit.id])
+
+
+@blp.route("/users")
+class Users(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, AdminUserSchema(many=True))
+    def get(self):
+        return admin.list_users(db.session, current_principal())
+
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, AdminUserSchema)
+    @transactional
+    def post(self, values):
+        return admin.create_user(db.session, current_principal(), values)
+
+
+@blp.route("/users/<uuid:user_id>/deactivate")
+class UserDeactivate(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, AdminUserSchema)
+    @transactional
+    def post(self, user_id):
+        return admin.deactivate_user(db.session, current_principal(), user_id)
+
+
+@blp.route("/memberships")
+class Memberships(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(GrantSchema)
+    @blp.response(201, MembershipOutSchema)
+    @transactional
+    def post(self, values):
+        return admin.grant_membership(db.session, current_principal(), **values)
+
+
+@blp.route("/memberships/<uuid:membership_id>")
+class MembershipById(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(204)
+    @transactional
+    def delete(self, membership_id):
+        admin.revoke_membership(db.session, current_principal(), membership_id)

@@ -1,0 +1,129 @@
+"""Administration: units, users and memberships, within the units an admin holds.
+
+An admin of a unit manages that unit and the units below it; top-level units (a whole
+organisation) are made with the CLI.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import Membership, Unit, User
+from server.services.access import Principal
+from server.services.auth import hash_password, revoke_all_tokens
+from server.services.errors import InvalidState, NotFound, field_error
+
+
+def create_unit(session: Session, principal: Principal, values: dict[str, Any]) -> Unit:
+    parent_id = values["parent_id"]
+    principal.require("manage_unit", parent_id, "unit")
+    parent = session.get(Unit, parent_id)
+    if values.get("foster_family_type") and values["kind"] != "dk_plejefamilie":
+        raise field_error("foster_family_type", "Only foster families have a family type.")
+    unit = Unit(
+        name=values["name"],
+        kind=values["kind"],
+        parent_id=parent_id,
+        organisation_id=parent.organisation_id,
+        foster_family_type=values.get("foster_family_type"),
+    )
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def update_unit(session: Session, principal: Principal, unit_id: uuid.UUID, values: dict) -> Unit:
+    principal.require("manage_unit", unit_id, "unit")
+    unit = session.get(Unit, unit_id)
+    for field in ("name", "foster_family_type"):
+        if field in values:
+            setattr(unit, field, values[field])
+    session.flush()
+    return unit
+
+
+def list_users(session: Session, principal: Principal) -> list[User]:
+    units = principal.units_for("manage_unit")
+    if not units:
+        return []
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.unit_id.in_(units))
+            .distinct()
+            .order_by(User.name)
+        )
+    )
+
+
+def create_user(session: Session, principal: Principal, values: dict[str, Any]) -> User:
+    memberships = values.get("memberships") or []
+    if not memberships:
+        raise field_error("memberships", "A new user needs at least one role in a unit.")
+    for membership in memberships:
+        principal.require("manage_unit", membership["unit_id"], "unit")
+    email = values["email"].strip()
+    if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        raise field_error("email", "A user with this email exists already.")
+    user = User(
+        email=email,
+        name=values["name"],
+        password_hash=hash_password(values["password"]),
+        language=values.get("language", "da"),
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    for membership in memberships:
+        session.add(
+            Membership(user_id=user.id, unit_id=membership["unit_id"], role=membership["role"])
+        )
+    session.flush()
+    return user
+
+
+def grant_membership(
+    session: Session, principal: Principal, user_id: uuid.UUID, unit_id: uuid.UUID, role: str
+) -> Membership:
+    principal.require("manage_unit", unit_id, "unit")
+    if session.get(User, user_id) is None:
+        raise field_error("user_id", "No such user.")
+    existing = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.unit_id == unit_id, Membership.role == role
+        )
+    )
+    if existing is not None:
+        raise InvalidState("The user has this role in this unit already.")
+    membership = Membership(user_id=user_id, unit_id=unit_id, role=role)
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def revoke_membership(session: Session, principal: Principal, membership_id: uuid.UUID) -> None:
+    """Remove a role. The user's devices drop the unit's rows on their next pull."""
+    membership = session.get(Membership, membership_id)
+    if membership is None or not principal.can("see_unit", membership.unit_id):
+        raise NotFound("No such membership.")
+    principal.require("manage_unit", membership.unit_id, "unit")
+    session.delete(membership)
+    session.flush()
+
+
+def deactivate_user(session: Session, principal: Principal, user_id: uuid.UUID) -> User:
+    """Stop a user from logging in, and end their sessions at once."""
+    user = session.get(User, user_id)
+    admin_units = principal.units_for("manage_unit")
+    their_units = {m.unit_id for m in user.memberships} if user else set()
+    if user is None or not their_units or not their_units <= admin_units:
+        raise NotFound("No such user.")
+    user.active = False
+    revoke_all_tokens(session, user.id)
+    return user

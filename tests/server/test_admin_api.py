@@ -1,0 +1,140 @@
+"""Admins manage units, users and memberships, only within the units they administer."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from server.extensions import db
+from server.models import Membership, Unit, User
+from tests.helpers import assert_error, login
+
+
+@pytest.fixture
+def org(factory):
+    top_a = factory.unit(name="Kommune A")
+    top_b = factory.unit(name="Kommune B")
+    admin_a = factory.user(("admin", top_a))
+    staff_b = factory.user(("staff", top_b))
+    return top_a, top_b, admin_a, staff_b
+
+
+def test_admin_adds_a_unit_below_their_own(client, org):
+    top_a, _, admin_a, _ = org
+    response = client.post(
+        "/api/units",
+        headers=login(client, admin_a),
+        json={"parent_id": str(top_a.id), "name": "Afdeling Syd", "kind": "dk_afdeling"},
+    )
+    assert response.status_code == 201, response.json
+    unit = db.session.get(Unit, uuid.UUID(response.json["id"]))
+    assert unit.parent_id == top_a.id and unit.organisation_id == top_a.organisation_id
+
+
+def test_admin_creates_a_user_with_a_role_who_can_then_log_in(client, org):
+    top_a, _, admin_a, _ = org
+    response = client.post(
+        "/api/users",
+        headers=login(client, admin_a),
+        json={
+            "email": "ny@test.example",
+            "name": "Ny Medarbejder",
+            "password": "long enough pw",
+            "memberships": [{"unit_id": str(top_a.id), "role": "staff"}],
+        },
+    )
+    assert response.status_code == 201, response.json
+    assert "password" not in response.json and "password_hash" not in response.json
+    assert (
+        client.post(
+            "/api/auth/login", json={"email": "ny@test.example", "password": "long enough pw"}
+        ).status_code
+        == 200
+    )
+
+
+def test_duplicate_email_and_short_password_name_the_field(client, org):
+    top_a, _, admin_a, staff_b = org
+    headers = login(client, admin_a)
+    base = {"name": "X", "memberships": [{"unit_id": str(top_a.id), "role": "staff"}]}
+    response = client.post(
+        "/api/users",
+        headers=headers,
+        json={**base, "email": staff_b.email.upper(), "password": "long enough pw"},
+    )
+    assert_error(response, 422, "invalid_input", field="email")
+    response = client.post(
+        "/api/users", headers=headers, json={**base, "email": "a@b.example", "password": "short"}
+    )
+    assert_error(response, 422, "invalid_input", field="password")
+
+
+def test_admin_cannot_reach_into_another_organisation(client, org):
+    _, top_b, admin_a, staff_b = org
+    headers = login(client, admin_a)
+    before = (db.session.query(Unit).count(), db.session.query(Membership).count())
+    calls = [
+        ("POST", "/api/units", {"parent_id": str(top_b.id), "name": "X", "kind": "dk_afdeling"}),
+        ("PATCH", f"/api/units/{top_b.id}", {"name": "Overtaget"}),
+        (
+            "POST",
+            "/api/memberships",
+            {"user_id": str(staff_b.id), "unit_id": str(top_b.id), "role": "admin"},
+        ),
+        ("DELETE", f"/api/memberships/{staff_b.memberships[0].id}", None),
+        ("POST", f"/api/users/{staff_b.id}/deactivate", None),
+        (
+            "POST",
+            "/api/users",
+            {
+                "email": "x@y.example",
+                "name": "X",
+                "password": "long enough pw",
+                "memberships": [{"unit_id": str(top_b.id), "role": "staff"}],
+            },
+        ),
+    ]
+    for method, path, body in calls:
+        response = client.open(path, method=method, headers=headers, json=body)
+        assert response.status_code == 404, (path, response.json)
+    assert [u["email"] for u in client.get("/api/users", headers=headers).json] == [admin_a.email]
+    db.session.expire_all()
+    assert (db.session.query(Unit).count(), db.session.query(Membership).count()) == before
+    assert db.session.get(User, staff_b.id).active
+
+
+def test_non_admins_cannot_administer(client, factory):
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    response = client.post(
+        "/api/units",
+        headers=login(client, manager),
+        json={"parent_id": str(unit.id), "name": "X", "kind": "dk_afdeling"},
+    )
+    assert_error(response, 403, "forbidden")
+
+
+def test_deactivating_a_user_ends_their_sessions_at_once(client, factory):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    staff_headers = login(client, staff)
+    response = client.post(f"/api/users/{staff.id}/deactivate", headers=login(client, admin))
+    assert response.status_code == 200 and response.json["active"] is False
+    assert_error(client.get("/api/auth/me", headers=staff_headers), 401, "unauthenticated")
+
+
+def test_revoking_a_membership_hides_the_unit_at_once(client, factory):
+    unit = factory.unit()
+    plan = factory.plan(unit)
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    staff_headers = login(client, staff)
+    assert client.get(f"/api/plans/{plan.id}", headers=staff_headers).status_code == 200
+    membership_id = staff.memberships[0].id
+    assert (
+        client.delete(f"/api/memberships/{membership_id}", headers=login(client, admin)).status_code
+        == 204
+    )
+    assert_error(client.get(f"/api/plans/{plan.id}", headers=staff_headers), 404, "not_found")
