@@ -60,6 +60,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from server.cli import register_commands
 
     register_commands(app)
+    from server.sync_cli import register_sync_commands
+
+    register_sync_commands(app)
 
     from server.web import register_web
 

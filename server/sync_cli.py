@@ -1,0 +1,36 @@
+"""``flask --app server sync-gc``: collect tombstones and push results past the retention."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from server.extensions import db
+from server.services.sync_gc import collect_garbage
+
+
+def register_sync_commands(app: Flask) -> None:
+    @app.cli.command("sync-gc")
+    @click.option(
+        "--days",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Keep tombstones this many days (default: TOMBSTONE_RETENTION_DAYS).",
+    )
+    @click.option("--dry-run", is_flag=True, help="Count what would go; delete nothing.")
+    def sync_gc(days: int | None, dry_run: bool) -> None:
+        """Delete tombstones older than the retention; older cursors get reset_required."""
+        days = days or app.config["TOMBSTONE_RETENTION_DAYS"]
+        collected = collect_garbage(db.session, days, dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        verb = "Would delete" if dry_run else "Deleted"
+        total = sum(collected.tombstones.values())
+        detail = ", ".join(f"{t} {n}" for t, n in collected.tombstones.items() if n) or "none"
+        click.echo(
+            f"{verb} {total} tombstones older than {days} days "
+            f"(before {collected.cutoff:%Y-%m-%d %H:%M} UTC): {detail}; "
+            f"{collected.mutation_results} stored push results."
+        )
