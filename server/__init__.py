@@ -64,7 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_sync_commands(app)
 
+    from server.security import register_security
     from server.web import register_web
 
     register_web(app)
+    register_security(app)
     return app
