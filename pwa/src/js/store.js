@@ -39,6 +39,26 @@ const WRITABLE = new Set(['plans', 'plan_items', 'progress_notes', 'conflicts'])
 
 const BOOKKEEPING = new Set(['_status', '_version', '_server']);
 
+// Fields the server sets itself (server/models: `server_fields`). The device keeps them locally
+// (e.g. unit_id, to index rows by unit) but never sends them.
+const SERVER_FIELDS = {
+  plans: new Set(['state', 'catalogue_id', 'submitted_at', 'submitted_by', 'approved_at', 'approved_by', 'completed_at', 'archived_at']),
+  plan_items: new Set(['unit_id']),
+  progress_notes: new Set(['plan_id', 'unit_id', 'author_id']),
+  conflicts: null, // only status, resolution and resolved_value may be sent
+};
+const CONFLICT_FIELDS = new Set(['status', 'resolution', 'resolved_value']);
+
+function sendable(table, fields) {
+  const out = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === 'id' || BOOKKEEPING.has(k)) continue;
+    if (table === 'conflicts' ? !CONFLICT_FIELDS.has(k) : SERVER_FIELDS[table]?.has(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 export const DEFAULT_DB_NAME = 'folg';
 
 function defineSchema(db) {
@@ -189,12 +209,11 @@ export class Store {
       const existing = await this.db.table(table).get(id);
       if (existing) throw new Error(`${table} ${id} exists`);
       await this.db.table(table).put({ ...row, _status: 'created', _version: null, _server: null });
-      const { id: _ignored, ...rest } = row;
       await this.db.outbox.add({
         table,
         id,
         op: 'upsert',
-        fields: rest,
+        fields: sendable(table, row),
         base: {},
         base_version: null,
         mutation_id: null,
@@ -225,19 +244,23 @@ export class Store {
         base[field] = row[field] ?? null;
       }
       if (Object.keys(changed).length === 0) return;
+      const toSend = sendable(table, changed);
+      const sendBase = Object.fromEntries(Object.keys(toSend).map((f) => [f, base[f]]));
       const open = await this._openEntry(table, id);
-      if (open && open.op === 'upsert') {
+      if (!Object.keys(toSend).length) {
+        // Only server-owned fields changed: nothing to send.
+      } else if (open && open.op === 'upsert') {
         await this.db.outbox.update(open.seq, {
-          fields: { ...open.fields, ...changed },
-          base: { ...base, ...open.base },
+          fields: { ...open.fields, ...toSend },
+          base: { ...sendBase, ...open.base },
         });
       } else {
         await this.db.outbox.add({
           table,
           id,
           op: 'upsert',
-          fields: changed,
-          base,
+          fields: toSend,
+          base: sendBase,
           base_version: row._version,
           mutation_id: null,
           created_at: this.now().toISOString(),
@@ -404,7 +427,11 @@ export class Store {
     const rejections = [];
     const tables = SYNCED_TABLES.map((t) => this.db.table(t));
     await this.db.transaction('rw', [...tables, this.db.outbox, this.db.meta], async () => {
-      for (const r of results) {
+      for (const answer of results) {
+        // A retried batch answers "duplicate" with what the mutation got the first time.
+        const r = answer.status === 'duplicate'
+          ? { ...answer, status: answer.original_status || 'applied' }
+          : answer;
         const entry = bySeq.get(r.mutation_id);
         if (!entry) continue;
         await this.db.outbox.delete(entry.seq);
@@ -417,16 +444,23 @@ export class Store {
             continue;
           }
           if (!row) continue;
-          const server = { ...(row._server || { id: entry.id }), ...entry.fields };
-          const version = r.version ?? row._version;
+          // The server may send the row as it now stands (merged fields included).
+          const server = r.row && r.row.fields
+            ? { ...(row._server || {}), ...r.row.fields, id: entry.id }
+            : { ...(row._server || { id: entry.id }), ...entry.fields };
+          const version = (r.row && r.row.version) ?? r.version ?? row._version;
           // Later edits of this row were based on what this device showed, which now is `version`.
           for (const e of rest) {
             if (e.mutation_id == null && (e.base_version ?? -1) < (version ?? 0)) {
               await this.db.outbox.update(e.seq, { base_version: version });
             }
           }
+          const mine = {};
+          for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
           await t.put({
             ...row,
+            ...server,
+            ...mine,
             _server: server,
             _version: version,
             _status: rest.length ? row._status === 'created' ? 'updated' : row._status : 'synced',
@@ -496,4 +530,9 @@ export class Store {
 
 export async function openStore(name = DEFAULT_DB_NAME, options) {
   return new Store(name, options).open();
+}
+
+/** Whether this device holds a local store at all (before login it does not). */
+export function storeExists(name = DEFAULT_DB_NAME) {
+  return Dexie.exists(name);
 }

@@ -1,0 +1,74 @@
+// Builds the PWA into dist/: bundles JS and CSS with esbuild (content-hashed names), writes
+// index.html, copies the manifest and icons, and generates the service worker with Workbox
+// (precache of the app shell; nothing from /api is ever cached). Prints the gzipped sizes.
+import { build } from 'esbuild';
+import { generateSW } from 'workbox-build';
+import { cp, mkdir, readFile, readdir, rm, writeFile, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const src = path.join(root, 'src');
+const dist = path.join(root, 'dist');
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(path.join(dist, 'assets'), { recursive: true });
+
+const result = await build({
+  entryPoints: { app: path.join(src, 'js/main.js'), style: path.join(src, 'css/app.css') },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2020', 'chrome100', 'safari15', 'firefox100'],
+  outdir: path.join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((p) => path.relative(dist, path.resolve(p)));
+const js = outputs.find((p) => p.endsWith('.js'));
+const css = outputs.find((p) => p.endsWith('.css'));
+
+const html = (await readFile(path.join(src, 'index.html'), 'utf8')).replace('%JS%', js).replace('%CSS%', css);
+await writeFile(path.join(dist, 'index.html'), html);
+await cp(path.join(src, 'manifest.webmanifest'), path.join(dist, 'manifest.webmanifest'));
+await cp(path.join(src, 'icons'), path.join(dist, 'icons'), { recursive: true });
+await cp(path.join(src, 'sw-extra.js'), path.join(dist, 'sw-extra.js'));
+
+const sw = await generateSW({
+  swDest: path.join(dist, 'sw.js'),
+  globDirectory: dist,
+  globPatterns: ['index.html', 'assets/*.{js,css}', 'manifest.webmanifest', 'icons/*', 'sw-extra.js'],
+  // Hashed names need no revision; the rest get one from their content.
+  dontCacheBustURLsMatching: /^assets\//,
+  navigateFallback: '/index.html',
+  navigateFallbackDenylist: [/^\/api\//],
+  importScripts: ['sw-extra.js'],
+  // A new version waits until the user accepts the "update ready" prompt.
+  skipWaiting: false,
+  clientsClaim: true,
+  cleanupOutdatedCaches: true,
+  inlineWorkboxRuntime: true,
+  sourcemap: false,
+  mode: 'production',
+});
+for (const w of sw.warnings) console.warn(w);
+
+let gz = 0;
+const sizes = {};
+for (const file of [js, css]) {
+  const body = await readFile(path.join(dist, file));
+  sizes[file] = { bytes: body.length, gzip: gzipSync(body, { level: 9 }).length };
+  gz += sizes[file].gzip;
+}
+const swBody = await readFile(path.join(dist, 'sw.js'));
+console.log(JSON.stringify({
+  built: path.relative(process.cwd(), dist) || 'dist',
+  precached: sw.count,
+  files: sizes,
+  js_css_gzip_bytes: gz,
+  sw_gzip_bytes: gzipSync(swBody, { level: 9 }).length,
+}));

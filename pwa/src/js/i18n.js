@@ -1,0 +1,64 @@
+/**
+ * Strings come from the locale files only. Danish is the default; Swedish and English are
+ * selectable. `t('a.b', {n})` picks a plural form ({zero, one, other}) when the key holds one.
+ */
+import da from '../locales/da.json';
+import sv from '../locales/sv.json';
+import en from '../locales/en.json';
+
+export const LOCALES = { da, sv, en };
+export const LANGUAGES = ['da', 'sv', 'en'];
+const TAGS = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' };
+
+let current = 'da';
+
+export function setLanguage(lang) {
+  current = LANGUAGES.includes(lang) ? lang : 'da';
+  if (globalThis.document) globalThis.document.documentElement.lang = current;
+  return current;
+}
+
+export function language() {
+  return current;
+}
+
+function lookup(dict, key) {
+  return key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), dict);
+}
+
+export function t(key, vars = {}) {
+  let value = lookup(LOCALES[current], key);
+  if (value === undefined) value = lookup(LOCALES.da, key);
+  if (value === undefined) return key;
+  if (typeof value === 'object' && 'other' in value) {
+    const n = Number(vars.n ?? 0);
+    value = n === 0 && value.zero ? value.zero : n === 1 ? value.one : value.other;
+  }
+  return String(value).replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
+}
+
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(TAGS[current], { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(TAGS[current], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatBytes(bytes) {
+  if (bytes == null) return '?';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The conflicts inbox. For each field two devices changed: the value before, theirs and mine,
+ * and a choice. Resolving is an ordinary edit of the conflict row (status, resolution,
+ * resolved_value), sent through the outbox like any other change.
+ *
+ * "Mine" is the side this user wrote: the device's value if the conflict was raised by this
+ * user's push, the server's value otherwise. The resolution sent is always in the server's terms
+ * ("server" keeps the server value, "client" takes the pushing device's value).
+ */
+import { t, formatDateTime } from '../i18n.js';
+import { h, field, announce } from './dom.js';
+
+function show(value) {
+  if (value == null || value === '') return '—';
+  if (Array.isArray(value)) return value.map((v) => v.name || v.user_id || JSON.stringify(v)).join(', ');
+  if (typeof value === 'boolean') return value ? '✓' : '✗';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export async function conflictsView(app) {
+  const conflicts = (await app.store.listOpenConflicts())
+    .sort((a, b) => String(b.detected_at || '').localeCompare(String(a.detected_at || '')));
+  const cards = await Promise.all(conflicts.map(async (c) => {
+    const row = c.table_name ? await app.store.get(c.table_name, c.row_id) : null;
+    const iAmClient = c.user_id === app.user.id;
+    const mine = iAmClient ? c.client_value : c.server_value;
+    const theirs = iAmClient ? c.server_value : c.client_value;
+    const custom = h('textarea', { rows: 2, name: 'custom' }, show(mine) === '—' ? '' : String(mine ?? ''));
+    const fieldName = c.field ? t(`field.${c.field}`) : '';
+    const context = row ? row.topic || row.title || row.text || '' : '';
+    const resolve = async (resolution, value) => {
+      await app.store.update('conflicts', c.id, { status: 'resolved', resolution, resolved_value: value });
+      // Show the chosen value at once; the pull after the push brings the server's word.
+      if (row && c.field) await app.store.patchLocal(c.table_name, c.row_id, { [c.field]: value });
+      announce(t('conflicts.resolved'));
+      app.sync.requestSoon();
+    };
+    const keepTheirs = () => resolve(iAmClient ? 'server' : 'client', theirs);
+    const keepMine = () => resolve(iAmClient ? 'client' : 'server', mine);
+    const headingId = `conflict-${c.id}`;
+    return h('article', { class: 'card conflict', 'data-testid': 'conflict', 'data-field': c.field || '', 'aria-labelledby': headingId },
+      h('h2', { id: headingId }, `${t('conflicts.field')}: ${fieldName}`, context ? ` – ${context}` : ''),
+      c.kind === 'delete_edit' ? h('p', { class: 'notice' }, t('conflicts.row_deleted')) : null,
+      c.detected_at ? h('p', { class: 'muted' }, formatDateTime(c.detected_at)) : null,
+      h('dl', { class: 'conflict-values' },
+        h('div', {}, h('dt', {}, t('conflicts.before')), h('dd', { 'data-testid': 'before' }, show(c.base_value))),
+        h('div', {}, h('dt', {}, t('conflicts.theirs')), h('dd', { 'data-testid': 'theirs' }, show(theirs))),
+        h('div', {}, h('dt', {}, t('conflicts.mine')), h('dd', { 'data-testid': 'mine' }, show(mine)))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', onclick: keepTheirs, 'data-testid': 'keep-theirs' }, t('conflicts.keep_theirs')),
+        h('button', { type: 'button', class: 'btn primary', onclick: keepMine, 'data-testid': 'keep-mine' }, t('conflicts.keep_mine'))),
+      typeof (mine ?? theirs ?? '') === 'string'
+        ? h('details', {},
+          h('summary', {}, t('conflicts.custom')),
+          field(t('conflicts.custom'), custom),
+          h('button', { type: 'button', class: 'btn', onclick: () => resolve('custom', custom.value) }, t('conflicts.use_custom')))
+        : null);
+  }));
+  return {
+    title: t('conflicts.title'),
+    live: true,
+    node: h('div', {},
+      h('h1', { tabindex: '-1' }, t('conflicts.title')),
+      cards.length ? h('p', {}, t('conflicts.intro')) : h('p', { 'data-testid': 'no-conflicts' }, t('conflicts.none')),
+      cards),
+  };
+}

@@ -1,0 +1,84 @@
+/** The frame around every screen: skip link, header, navigation, sync state, update prompt. */
+import { t, formatDateTime } from '../i18n.js';
+import { h } from './dom.js';
+
+export function renderSyncState(el, state, { onSyncNow }) {
+  const parts = [];
+  let tone = 'ok';
+  if (state.phase === 'offline') {
+    parts.push(t('sync.offline'));
+    tone = 'warn';
+  } else if (state.phase === 'syncing') {
+    parts.push(t('sync.syncing'));
+  } else if (state.phase === 'auth') {
+    parts.push(t('sync.auth'));
+    tone = 'bad';
+  }
+  if (state.pending > 0) parts.push(t('sync.pending', { n: state.pending }));
+  if (state.phase === 'error' && state.error) {
+    const key = `sync.error.${state.error.code}`;
+    const text = t(key);
+    parts.push(text === key ? t('sync.error.generic') : text);
+    tone = 'bad';
+  } else if (state.phase === 'offline' && state.error && state.error.code === 'network') {
+    parts.push(t('sync.error.network'));
+  }
+  if (state.phase === 'idle' && state.pending === 0) parts.push(t('sync.idle'));
+  const last = state.lastSyncedAt ? t('sync.last', { time: formatDateTime(state.lastSyncedAt) }) : t('sync.never');
+  el.replaceChildren(
+    h('span', { class: `sync-dot ${tone}`, 'aria-hidden': 'true' }),
+    h('span', { class: 'sync-text', 'data-testid': 'sync-state', 'data-phase': state.phase, 'data-pending': state.pending }, parts.join(' · ')),
+    h('span', { class: 'sync-last' }, last),
+    state.rejections ? h('a', { href: '#/settings', class: 'sync-rejected' }, t('sync.rejected', { n: state.rejections })) : null,
+    h('button', { type: 'button', class: 'btn small', onclick: onSyncNow, disabled: state.phase === 'syncing' }, t('sync.now')),
+  );
+  el.dataset.phase = state.phase;
+}
+
+export function renderShell(root, { user, conflicts }) {
+  root.replaceChildren(
+    h('a', { class: 'skip', href: '#main' }, t('app.skip')),
+    h('header', { class: 'top' },
+      h('a', { class: 'brand', href: '#/units' }, t('app.name')),
+      user
+        ? h('nav', { 'aria-label': t('nav.label') },
+          h('a', { href: '#/units' }, t('nav.units')),
+          h('a', { href: '#/conflicts' }, t('nav.conflicts'),
+            conflicts ? h('span', { class: 'badge', 'aria-label': t('conflicts.count', { n: conflicts }) }, String(conflicts)) : null),
+          h('a', { href: '#/settings' }, t('nav.settings')))
+        : null),
+    h('div', { id: 'update', class: 'update', hidden: true }),
+    user ? h('section', { id: 'sync', class: 'sync', 'aria-label': t('sync.region'), 'aria-live': 'polite' }) : null,
+    h('main', { id: 'main', tabindex: '-1' }),
+    h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }),
+  );
+}
+
+export function showUpdatePrompt(onReload) {
+  const el = document.getElementById('update');
+  if (!el) return;
+  el.replaceChildren(
+    h('p', {}, t('update.ready')),
+    h('button', { type: 'button', class: 'btn primary', onclick: onReload }, t('update.reload')),
+  );
+  el.hidden = false;
+}
+
+/** A modal dialog; resolves with the value of the button pressed (or null on Escape). */
+export function confirmDialog({ title, text, ok, cancel, danger = false }) {
+  return new Promise((resolve) => {
+    const titleId = `dlg-${Date.now()}`;
+    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, title),
+      h('p', {}, text),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', value: 'cancel', onclick: () => dlg.close('cancel') }, cancel),
+        h('button', { type: 'button', class: `btn ${danger ? 'danger' : 'primary'}`, onclick: () => dlg.close('ok') }, ok)));
+    dlg.addEventListener('close', () => {
+      dlg.remove();
+      resolve(dlg.returnValue === 'ok');
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+  });
+}

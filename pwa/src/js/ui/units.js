@@ -1,0 +1,137 @@
+/** My units; a unit's plans with their state and overdue counts; creating a plan. */
+import { t, formatDate } from '../i18n.js';
+import { h, field, announce } from './dom.js';
+
+export function isOverdue(item, today) {
+  return Boolean(item.end_date) && !item.ongoing && item.end_date < today
+    && item.state !== 'done' && item.state !== 'cancelled' && !item.deleted;
+}
+
+export function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export async function unitsView(app) {
+  const units = await app.store.listUnits();
+  const counts = await Promise.all(units.map((u) => app.store.listPlans(u.id)));
+  return {
+    title: t('units.title'),
+    live: true,
+    node: h('div', {},
+      h('h1', { tabindex: '-1' }, t('units.title')),
+      units.length === 0
+        ? h('p', {}, t('units.none'))
+        : h('ul', { class: 'list', 'data-testid': 'unit-list' },
+          units.map((u, i) => h('li', { class: 'row' },
+            h('a', { href: `#/units/${u.id}`, class: 'row-main' }, u.name),
+            h('span', { class: 'muted' }, t('units.plans', { n: counts[i].filter((p) => !p.deleted).length })))))),
+  };
+}
+
+export async function unitPlansView(app, unitId) {
+  const unit = await app.store.get('units', unitId);
+  const plans = (await app.store.listPlans(unitId)).filter((p) => !p.deleted)
+    .sort((a, b) => String(b.plan_date || '').localeCompare(String(a.plan_date || '')));
+  const now = today();
+  const rows = await Promise.all(plans.map(async (p) => {
+    const items = (await app.store.listItems(p.id)).filter((i) => !i.deleted);
+    return { plan: p, items: items.length, overdue: items.filter((i) => isOverdue(i, now)).length };
+  }));
+  const manager = app.isManager(unitId);
+  return {
+    title: unit ? unit.name : t('plans.title'),
+    live: true,
+    node: h('div', {},
+      h('p', {}, h('a', { href: '#/units' }, `← ${t('nav.units')}`)),
+      h('h1', { tabindex: '-1' }, unit ? unit.name : t('plans.title')),
+      manager ? h('p', {}, h('a', { class: 'btn primary', href: `#/units/${unitId}/new-plan` }, t('plans.new'))) : null,
+      rows.length === 0
+        ? h('p', {}, t('plans.none'))
+        : h('ul', { class: 'list', 'data-testid': 'plan-list' },
+          rows.map(({ plan, items, overdue }) => h('li', { class: 'row plan-row' },
+            h('a', { href: `#/plans/${plan.id}`, class: 'row-main' }, plan.title || t('plan.untitled')),
+            h('span', { class: `state state-${plan.state || 'draft'}` }, t(`plan_state.${plan.state || 'draft'}`)),
+            h('span', { class: 'muted' }, t('plans.items', { n: items })),
+            h('span', { class: overdue ? 'overdue' : 'muted', 'data-testid': 'overdue' }, t('plans.overdue', { n: overdue })),
+            plan.plan_date ? h('span', { class: 'muted' }, formatDate(plan.plan_date)) : null)))),
+  };
+}
+
+const KINDS = ['dk_tilbud', 'dk_plejefamilie', 'se_handlingsplan'];
+const ORIGINS = ['inspection', 'paabud', 'anbefaling', 'own_initiative'];
+
+export async function newPlanView(app, unitId) {
+  const unit = await app.store.get('units', unitId);
+  const kind = h('select', { name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t(`kind.${k}`))));
+  const title = h('input', { name: 'title', required: true, maxlength: 200 });
+  const planDate = h('input', { name: 'plan_date', type: 'date', value: today() });
+  const filledInBy = h('input', { name: 'filled_in_by', maxlength: 200, value: app.user.name || '' });
+  const manager = h('input', { name: 'responsible_manager', maxlength: 200, value: app.user.name || '' });
+  const foster = h('textarea', { name: 'foster_parents', rows: 2, maxlength: 500 });
+  const origin = h('select', { name: 'origin' }, ORIGINS.map((o) => h('option', { value: o }, t(`origin.${o}`))));
+  const inspectionDate = h('input', { name: 'inspection_date', type: 'date' });
+  const resultLabel = h('select', { name: 'result_label' },
+    h('option', { value: 'result' }, t('columns.result.heading')),
+    h('option', { value: 'status' }, t('columns_status.result.heading')));
+  const fosterField = field(t('plan.foster_parents'), foster);
+  const managerField = field(t('plan.responsible_manager'), manager);
+  const resultField = field(t('plan.result_label'), resultLabel);
+  const syncKind = () => {
+    const foster = kind.value === 'dk_plejefamilie';
+    fosterField.hidden = !foster;
+    managerField.hidden = foster;
+    resultField.hidden = !foster;
+  };
+  kind.addEventListener('change', syncKind);
+  syncKind();
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card', 'data-testid': 'new-plan' },
+    field(t('plan.kind'), kind),
+    field(t('plan.title'), title),
+    field(t('plan.date'), planDate),
+    field(t('plan.filled_in_by'), filledInBy),
+    managerField,
+    fosterField,
+    field(t('plan.origin'), origin),
+    field(t('plan.inspection_date'), inspectionDate),
+    resultField,
+    error,
+    h('div', { class: 'actions' },
+      h('a', { class: 'btn', href: `#/units/${unitId}` }, t('item.cancel')),
+      h('button', { type: 'submit', class: 'btn primary' }, t('plan.create'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!title.value.trim()) {
+      error.textContent = `${t('plan.title')}: ?`;
+      title.focus();
+      return;
+    }
+    const fields = {
+      unit_id: unitId,
+      kind: kind.value,
+      title: title.value.trim(),
+      plan_date: planDate.value || null,
+      filled_in_by: filledInBy.value || null,
+      responsible_manager: kind.value === 'dk_plejefamilie' ? null : manager.value || null,
+      foster_parents: kind.value === 'dk_plejefamilie' ? foster.value || null : null,
+      origin: origin.value,
+      inspection_date: inspectionDate.value || null,
+      result_label: kind.value === 'dk_plejefamilie' ? resultLabel.value : 'result',
+    };
+    try {
+      const plan = await app.createPlan(fields);
+      announce(t('plan.created'));
+      app.navigate(`#/plans/${plan.id}`);
+    } catch (err) {
+      error.textContent = err.message || t('sync.error.generic');
+    }
+  });
+  return {
+    title: t('plans.new'),
+    node: h('div', {},
+      h('p', {}, h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`)),
+      h('h1', { tabindex: '-1' }, t('plans.new')),
+      form),
+  };
+}

@@ -1,0 +1,54 @@
+"""What the tests do in the app, in the user's words (Danish UI)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PASSWORD
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1, name="Mine enheder")).to_be_visible()
+    wait_synced(page)
+
+
+def wait_synced(page: Page) -> None:
+    """The sync state says idle with nothing waiting."""
+    state = page.get_by_test_id("sync-state")
+    expect(state).to_have_attribute("data-phase", "idle")
+    expect(state).to_have_attribute("data-pending", "0")
+
+
+def wait_offline(page: Page) -> None:
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-phase", "offline")
+
+
+def wait_service_worker(page: Page) -> None:
+    """The app shell is precached and this page is controlled by the worker."""
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)"
+    )
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def open_plan(page: Page, unit: str, plan_id: str) -> None:
+    page.get_by_role("link", name=unit, exact=True).click()
+    page.locator(f'a[href="#/plans/{plan_id}"]').click()
+    expect(page.get_by_test_id("plan-table")).to_be_visible()
+
+
+def sync_now(page: Page) -> None:
+    page.get_by_role("button", name="Synkronisér nu").click()
+    wait_synced(page)
+
+
+def row(page: Page, item_id: str):
+    return page.locator(f'tr[data-item-id="{item_id}"]')
+
+
+def database_names(page: Page) -> list[str]:
+    return page.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")

@@ -1,0 +1,79 @@
+"""The offline-first paths of issue 4, in real headless Chromium against the real server."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import STAFF
+from tests.e2e.pages import (
+    log_in,
+    open_plan,
+    row,
+    wait_offline,
+    wait_service_worker,
+    wait_synced,
+)
+
+UNIT = "Bofællesskabet Lærkevej"
+
+
+def test_login_online_then_offline_reload_opens_from_cache_with_data(new_context, api):
+    plan = api.plan_of_unit(UNIT)
+    context = new_context()
+    page = context.new_page()
+    log_in(page, STAFF)
+    wait_service_worker(page)
+    open_plan(page, UNIT, plan["id"])
+    first_topic = page.locator('tbody td[data-field="topic"]').first.inner_text()
+    assert first_topic
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_test_id("plan-table")).to_be_visible()
+    expect(page.locator('tbody td[data-field="topic"]').first).to_have_text(first_topic)
+    wait_offline(page)
+    expect(page.get_by_test_id("sync-state")).to_contain_text("Offline")
+
+
+def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_context, api):
+    plan = api.plan_of_unit(UNIT)
+    context = new_context()
+    page = context.new_page()
+    log_in(page, STAFF)
+    wait_service_worker(page)
+    open_plan(page, UNIT, plan["id"])
+
+    context.set_offline(True)
+    wait_offline(page)
+    topic = f"Offline emne {uuid.uuid4().hex[:6]}"
+    note = f"Talt med holdet {uuid.uuid4().hex[:6]}"
+    page.get_by_test_id("add-item").click()
+    page.get_by_label("Emne").fill(topic)
+    page.get_by_label("Mål").fill("Alle kender reglerne")
+    page.get_by_test_id("save-item").click()
+    new_row = page.locator("tbody tr", has_text=topic)
+    expect(new_row).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Gemt på enheden")
+
+    # The path staff use most: two taps from the plan.
+    new_row.get_by_test_id("add-note").click()
+    page.get_by_label("Hvad er der sket?").fill(note)
+    page.get_by_test_id("save-note").click()
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "2")
+
+    page.reload()
+    expect(page.locator("tbody tr", has_text=topic)).to_be_visible()
+    expect(page.get_by_test_id("sync-state")).to_contain_text("2 ændringer venter")
+    page.locator("tbody tr", has_text=topic).locator("summary").click()
+    expect(page.get_by_test_id("note").filter(has_text=note)).to_be_visible()
+
+    context.set_offline(False)
+    wait_synced(page)
+    items = api.get(f"/api/plans/{plan['id']}/items", as_user=STAFF)
+    item = next(i for i in items if i["topic"] == topic)
+    assert item["goal"] == "Alle kender reglerne"
+    notes = api.get(f"/api/items/{item['id']}/notes", as_user=STAFF)
+    assert [n["text"] for n in notes] == [note]
+    expect(row(page, item["id"])).to_be_visible()
