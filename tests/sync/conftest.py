@@ -45,6 +45,7 @@ def api(client):
     class Api:
         def __init__(self, user):
             self.headers = login(client, user)
+            self.client_id = f"device-of-{user.id.hex[:12]}"
 
         def pull(self, cursor=None, **kw: Any):
             body = {"cursor": cursor, "schema_version": SCHEMA_VERSION, **kw}
@@ -60,9 +61,9 @@ def api(client):
                 if not response.json["has_more"]:
                     return changes, cursor
 
-        def push(self, mutations, client_id="device-1", **kw: Any):
+        def push(self, mutations, client_id=None, **kw: Any):
             body = {
-                "client_id": client_id,
+                "client_id": client_id or self.client_id,
                 "schema_version": SCHEMA_VERSION,
                 "mutations": mutations,
                 **kw,

@@ -1,0 +1,310 @@
+"""POST /api/sync/push on both databases: statuses, conflicts, idempotency, limits."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from server.extensions import db
+from server.models import Conflict, PlanItem, ProgressNote, SyncMutationResult
+from tests.helpers import assert_error
+
+
+def upsert(mutation_id, table, row_id, fields, base_version=None, base=None):
+    mutation = {
+        "mutation_id": mutation_id,
+        "table": table,
+        "id": str(row_id),
+        "op": "upsert",
+        "base_version": base_version,
+        "fields": fields,
+    }
+    if base is not None:
+        mutation["base"] = base
+    return mutation
+
+
+def delete(mutation_id, table, row_id, base_version):
+    return {
+        "mutation_id": mutation_id,
+        "table": table,
+        "id": str(row_id),
+        "op": "delete",
+        "base_version": base_version,
+    }
+
+
+@pytest.fixture
+def team(factory):
+    """A unit with a manager and two staff members, a plan and one item."""
+    unit = factory.unit()
+    plan = factory.plan(unit)
+    return {
+        "unit": unit,
+        "plan": plan,
+        "item": factory.item(plan),
+        "manager": factory.user(("manager", unit)),
+        "anna": factory.user(("staff", unit)),
+        "bo": factory.user(("staff", unit)),
+    }
+
+
+def results(response):
+    assert response.status_code == 200, response.get_json()
+    return response.json["results"]
+
+
+def reload(model, row_id):
+    db.session.expire_all()
+    return db.session.get(model, row_id)
+
+
+def test_create_then_update_from_current_version_are_applied(team, api):
+    anna = api(team["anna"])
+    new_id = uuid.uuid4()
+    [created] = results(
+        anna.push([upsert(1, "plan_items", new_id, {"plan_id": str(team["plan"].id), "goal": "A"})])
+    )
+    assert created == {"mutation_id": 1, "status": "applied", "version": 1}
+    [updated] = results(
+        anna.push([upsert(2, "plan_items", new_id, {"goal": "B"}, 1, {"goal": "A"})])
+    )
+    assert updated["status"] == "applied" and updated["version"] == 2
+    item = reload(PlanItem, new_id)
+    assert (
+        item.goal == "B" and item.unit_id == team["unit"].id and item.updated_by == team["anna"].id
+    )
+
+
+def test_edits_of_different_fields_merge(team, api):
+    item = team["item"]
+    [first] = results(
+        api(team["anna"]).push([upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)])
+    )
+    [second] = results(
+        api(team["bo"]).push([upsert(1, "plan_items", item.id, {"result": "Bos"}, 1)])
+    )
+    assert first["status"] == "applied"
+    assert second["status"] == "merged" and second["version"] == 3
+    assert second["row"]["fields"]["goal"] == "Annas" and second["row"]["fields"]["result"] == "Bos"
+    item = reload(PlanItem, item.id)
+    assert (item.goal, item.result) == ("Annas", "Bos")
+
+
+def test_same_field_edits_conflict_keep_the_server_value_and_record_both(team, api):
+    item, original = team["item"], team["item"].goal
+    results(api(team["anna"]).push([upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)]))
+    [result] = results(
+        api(team["bo"]).push(
+            [
+                upsert(
+                    1, "plan_items", item.id, {"goal": "Bos", "result": "R"}, 1, {"goal": original}
+                )
+            ],
+            client_id="bos-phone",
+        )
+    )
+    assert result["status"] == "conflict"
+    assert result["row"]["fields"]["goal"] == "Annas" and result["row"]["fields"]["result"] == "R"
+    [reported] = result["conflicts"]
+    assert (reported["field"], reported["server_value"], reported["client_value"]) == (
+        "goal",
+        "Annas",
+        "Bos",
+    )
+    conflict = reload(Conflict, uuid.UUID(reported["id"]))
+    assert conflict.kind == "edit_edit" and conflict.status == "open"
+    assert conflict.base_value == original and conflict.base_version == 1
+    assert conflict.server_user_id == team["anna"].id and conflict.user_id == team["bo"].id
+    assert conflict.client_id == "bos-phone" and conflict.unit_id == team["unit"].id
+    assert reload(PlanItem, item.id).goal == "Annas"
+
+
+def test_conflicts_sync_to_involved_users_and_managers_only(team, factory, api):
+    item = team["item"]
+    carl = factory.user(("staff", team["unit"]))
+    results(api(team["anna"]).push([upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)]))
+    [result] = results(api(team["bo"]).push([upsert(1, "plan_items", item.id, {"goal": "Bos"}, 1)]))
+    conflict_id = result["conflicts"][0]["id"]
+
+    def sees(user):
+        changes, _ = api(user).pull_all()
+        return conflict_id in {c["id"] for c in changes if c["table"] == "conflicts"}
+
+    assert sees(team["anna"]) and sees(team["bo"]) and sees(team["manager"])
+    assert not sees(carl)
+
+
+def test_delete_wins_over_an_edit_and_keeps_the_edit(team, api):
+    item = team["item"]
+    results(api(team["anna"]).push([delete(1, "plan_items", item.id, 1)]))
+    [result] = results(api(team["bo"]).push([upsert(1, "plan_items", item.id, {"goal": "Bos"}, 1)]))
+    assert result["status"] == "conflict"
+    assert result["row"] == {"version": 2, "deleted": True, "fields": {}}
+    conflict = reload(Conflict, uuid.UUID(result["conflicts"][0]["id"]))
+    assert conflict.kind == "delete_edit" and conflict.client_value == {"goal": "Bos"}
+    assert reload(PlanItem, item.id).deleted
+
+
+def test_a_delete_over_newer_edits_wins_and_records_them(team, api):
+    item = team["item"]
+    results(api(team["anna"]).push([upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)]))
+    [result] = results(api(team["bo"]).push([delete(1, "plan_items", item.id, 1)]))
+    assert result["status"] == "conflict" and result["row"]["deleted"] is True
+    conflict = reload(Conflict, uuid.UUID(result["conflicts"][0]["id"]))
+    assert conflict.kind == "delete_edit" and conflict.server_value == {"goal": "Annas"}
+
+
+def test_a_create_whose_id_exists_is_an_update(team, api):
+    item = team["item"]
+    [result] = results(
+        api(team["anna"]).push(
+            [upsert(1, "plan_items", item.id, {"plan_id": str(team["plan"].id), "goal": item.goal})]
+        )
+    )
+    assert result["status"] == "applied" and result["version"] == 1
+
+
+def test_progress_notes_are_append_only_and_never_conflict(team, api):
+    anna, note_id = api(team["anna"]), uuid.uuid4()
+    note = {
+        "item_id": str(team["item"].id),
+        "text": "Undervisning holdt",
+        "new_state": "in_progress",
+    }
+    first, again, removal = results(
+        anna.push(
+            [
+                upsert(1, "progress_notes", note_id, note),
+                upsert(2, "progress_notes", note_id, {**note, "text": "Anden tekst"}),
+                delete(3, "progress_notes", note_id, 1),
+            ]
+        )
+    )
+    assert first["status"] == "applied"
+    assert again["status"] == "duplicate"
+    assert removal["status"] == "rejected" and removal["error"]["error"] == "invalid_state"
+    assert reload(ProgressNote, note_id).text == "Undervisning holdt"
+    assert reload(PlanItem, team["item"].id).state == "in_progress"
+    assert db.session.query(Conflict).count() == 0
+
+
+def test_one_bad_mutation_is_rejected_and_the_others_go_through(team, api):
+    plan_id = str(team["plan"].id)
+    ok_before, bad_value, unknown, server_field, forbidden, read_only, ok_after = results(
+        api(team["anna"]).push(
+            [
+                upsert(1, "plan_items", uuid.uuid4(), {"plan_id": plan_id, "goal": "1"}),
+                upsert(2, "plan_items", uuid.uuid4(), {"plan_id": plan_id, "priority": "high"}),
+                upsert(3, "plan_items", uuid.uuid4(), {"plan_id": plan_id, "colour": "red"}),
+                upsert(4, "plan_items", team["item"].id, {"unit_id": plan_id}, 1),
+                upsert(5, "plans", team["plan"].id, {"title": "Staff may not"}, 1),
+                upsert(6, "themes", uuid.uuid4(), {"name": "New theme"}),
+                upsert(7, "plan_items", uuid.uuid4(), {"plan_id": plan_id, "goal": "7"}),
+            ]
+        )
+    )
+    assert ok_before["status"] == ok_after["status"] == "applied"
+    assert bad_value["status"] == "rejected" and "priority" in bad_value["error"]["fields"]
+    assert unknown["error"]["error"] == "invalid_input" and "colour" in unknown["error"]["fields"]
+    assert server_field["error"]["fields"] == {"unit_id": ["Set by the server."]}
+    assert forbidden["error"]["error"] == "forbidden"
+    assert read_only["error"]["error"] == "forbidden"
+    assert db.session.query(PlanItem).count() == 3
+
+
+def test_a_retried_batch_applies_nothing_twice_and_returns_the_stored_results(team, api):
+    anna, item = api(team["anna"]), team["item"]
+    batch = [
+        upsert(1, "plan_items", uuid.uuid4(), {"plan_id": str(team["plan"].id), "goal": "Ny"}),
+        upsert(2, "plan_items", item.id, {"goal": "Annas"}, 1),
+        upsert(3, "plan_items", item.id, {"priority": 0}, 2),
+    ]
+    first = results(anna.push(batch))
+    again = results(anna.push(batch + [upsert(4, "plan_items", item.id, {"result": "R"}, 2)]))
+
+    assert [r["status"] for r in first] == ["applied", "applied", "rejected"]
+    assert [r["status"] for r in again] == ["duplicate", "duplicate", "duplicate", "applied"]
+    assert [r.get("original_status") for r in again[:3]] == ["applied", "applied", "rejected"]
+    assert again[2]["error"] == first[2]["error"]
+    assert db.session.query(PlanItem).count() == 2
+    assert reload(PlanItem, item.id).version == 3
+    assert db.session.query(SyncMutationResult).count() == 4
+
+
+def test_a_gap_in_mutation_ids_is_refused_and_changes_nothing(team, api):
+    anna = api(team["anna"])
+    results(anna.push([upsert(1, "plan_items", team["item"].id, {"goal": "1"}, 1)]))
+    response = anna.push([upsert(3, "plan_items", team["item"].id, {"goal": "3"}, 2)])
+    body = assert_error(response, 409, "mutation_gap")
+    assert body["expected_mutation_id"] == 2 and body["last_mutation_id"] == 1
+    assert reload(PlanItem, team["item"].id).goal == "1"
+
+
+def test_a_client_id_belongs_to_one_user(team, api):
+    results(api(team["anna"]).push([], client_id="shared-tablet"))
+    assert_error(api(team["bo"]).push([], client_id="shared-tablet"), 403, "forbidden")
+
+
+def test_push_limits_answer_413(app, team, api, monkeypatch):
+    anna = api(team["anna"])
+    monkeypatch.setitem(app.config, "SYNC_MAX_MUTATIONS", 2)
+    many = [upsert(n, "plan_items", team["item"].id, {"goal": str(n)}, 1) for n in (1, 2, 3)]
+    body = assert_error(anna.push(many), 413, "too_large")
+    assert body["max_mutations"] == 2
+    monkeypatch.setitem(app.config, "SYNC_MAX_PUSH_BYTES", 1000)
+    huge = [upsert(1, "plan_items", team["item"].id, {"goal": "x" * 2000}, 1)]
+    assert_error(anna.push(huge), 413, "too_large")
+
+
+def test_resolving_a_conflict_with_the_client_value_is_a_versioned_change(team, api):
+    item = team["item"]
+    results(api(team["anna"]).push([upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)]))
+    [result] = results(api(team["bo"]).push([upsert(1, "plan_items", item.id, {"goal": "Bos"}, 1)]))
+    conflict_id = result["conflicts"][0]["id"]
+
+    [resolved] = results(
+        api(team["bo"]).push(
+            [upsert(2, "conflicts", conflict_id, {"status": "resolved", "resolution": "client"}, 1)]
+        )
+    )
+    assert resolved["status"] == "applied" and resolved["version"] == 2
+    conflict = reload(Conflict, uuid.UUID(conflict_id))
+    assert (conflict.status, conflict.resolution, conflict.resolved_by) == (
+        "resolved",
+        "client",
+        team["bo"].id,
+    )
+    item = reload(PlanItem, item.id)
+    assert item.goal == "Bos" and item.version == 3
+    # Resolving twice is refused; the first resolution stands.
+    [twice] = results(
+        api(team["anna"]).push(
+            [upsert(2, "conflicts", conflict_id, {"status": "resolved", "resolution": "server"}, 1)]
+        )
+    )
+    assert twice["status"] == "rejected" and twice["error"]["error"] == "invalid_state"
+
+
+def test_resolve_endpoint_takes_a_custom_value_and_refuses_uninvolved_staff(
+    team, factory, api, client
+):
+    from tests.helpers import login
+
+    item = team["item"]
+    results(api(team["anna"]).push([upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)]))
+    [result] = results(api(team["bo"]).push([upsert(1, "plan_items", item.id, {"goal": "Bos"}, 1)]))
+    url = f"/api/sync/conflicts/{result['conflicts'][0]['id']}/resolve"
+    carl = factory.user(("staff", team["unit"]))
+
+    refused = client.post(url, json={"resolution": "server"}, headers=login(client, carl))
+    assert_error(refused, 404, "not_found")
+    response = client.post(
+        url,
+        json={"resolution": "custom", "resolved_value": "Fælles mål"},
+        headers=login(client, team["manager"]),
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "resolved"
+    assert reload(PlanItem, item.id).goal == "Fælles mål"
