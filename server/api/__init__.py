@@ -8,4 +8,7 @@ def register_blueprints(api: Api) -> None:
 
     for module in (health, auth, units, plans, admin):
         api.register_blueprint(module.blp)
-    api.register_blueprint(__import__("server.api.sync", fromlist=["blp"]).blp)  # issue 3
+
+    from server.api import sync  # issue 3
+
+    api.register_blueprint(sync.blp)
