@@ -61,9 +61,24 @@ def run_migrations_online() -> None:
     conf_args.setdefault("render_item", render_item)
 
     with get_engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a SQLite table by copy, DROP and rename. With foreign
+            # keys enforced (server/extensions.py turns them on), that DROP would cascade
+            # deletes into child rows or fail. SQLite ignores this pragma inside a
+            # transaction, so it is set before the migration starts; the check afterwards
+            # makes sure the migration itself left no dangling reference.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if dangling:
+                raise RuntimeError(f"Migration left dangling foreign keys: {dangling[:10]}")
 
 
 if context.is_offline_mode():

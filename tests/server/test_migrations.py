@@ -15,7 +15,9 @@ from sqlalchemy import create_engine, inspect, text
 
 from server.extensions import db
 from server.migrations import schema_differences
+from server.models.versioning import act_as
 from tests.conftest import BACKENDS, PG_URL, make_app
+from tests.factories import Factory
 
 
 @pytest.fixture(params=BACKENDS)
@@ -94,3 +96,53 @@ def test_migrated_schema_accepts_a_versioned_write(migrated_app):
         clock_value = conn.execute(text("SELECT value FROM sync_clock WHERE id = 1")).scalar_one()
     assert added > 0
     assert clock_value >= added
+
+
+REBUILD_USERS = '''
+"""Test-only revision: rebuild the users table, as a batch migration on SQLite does."""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "9999"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+# Changing a column type is one of the alterations SQLite can only do by rebuilding the table;
+# PostgreSQL does it in place.
+def upgrade():
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.alter_column("name", existing_type=sa.String(200), type_=sa.String(250))
+
+
+def downgrade():
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.alter_column("name", existing_type=sa.String(250), type_=sa.String(200))
+'''
+
+
+def test_batch_rebuild_of_a_parent_table_keeps_its_children(migrated_app, tmp_path):
+    """SQLite rebuilds a table to alter it; with foreign keys enforced, dropping the old
+    ``users`` would cascade into ``memberships``. env.py suspends enforcement meanwhile."""
+    import shutil
+    from pathlib import Path
+
+    import server.migrations
+
+    directory = tmp_path / "migrations"
+    shutil.copytree(Path(server.migrations.__file__).parent, directory)
+    (directory / "versions" / "9999_rebuild_users.py").write_text(REBUILD_USERS)
+    factory = Factory(db.session)
+    act_as(db.session, None, "cli")
+    unit = factory.unit()
+    factory.user(("staff", unit))
+    db.session.remove()
+
+    flask_migrate.upgrade(directory=str(directory))
+
+    with db.engine.connect() as conn:
+        memberships = conn.execute(text("SELECT count(*) FROM memberships")).scalar_one()
+        users = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
+    assert (users, memberships) == (1, 1)
+    flask_migrate.downgrade(directory=str(directory), revision="0001")
