@@ -118,8 +118,9 @@ class Client:
             self._set_meta("client_id", client_id or uuid.uuid4().hex)
             self._set_meta("next_mutation_id", "1")
         self.client_id = self._meta("client_id")
-        # Every result the server gave, for tests and UIs that show rejections and conflicts.
-        self.results: list[dict[str, Any]] = []
+        # Every (mutation, result) the server acknowledged in this session, for UIs that show
+        # rejections and conflicts, and for tests that check nothing was lost.
+        self.acknowledged: list[tuple[dict[str, Any], dict[str, Any]]] = []
 
     # ---- local storage ------------------------------------------------------------------
 
@@ -399,9 +400,10 @@ class Client:
             with self._transaction():
                 for result in answer["results"]:
                     self._fold_result(result)
+            sent = {m["mutation_id"]: m for m in body["mutations"]}
+            self.acknowledged += [(sent[r["mutation_id"]], r) for r in answer["results"]]
             report.pushed += len(answer["results"])
             report.results.extend(answer["results"])
-            self.results.extend(answer["results"])
 
     @staticmethod
     def _mutation(entry: sqlite3.Row) -> dict[str, Any]:

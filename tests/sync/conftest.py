@@ -8,6 +8,7 @@ import pytest
 
 from sync.client import Client
 from sync.protocol import SCHEMA_VERSION
+from sync.transport import TransportError
 from tests.helpers import login
 
 
@@ -71,3 +72,41 @@ def api(client):
             return client.post("/api/sync/push", json=body, headers=self.headers)
 
     return Api
+
+
+class LossyTransport:
+    """Wraps a transport and loses what a test tells it to: a request before it arrives, or
+    a response after the server has committed (the client cannot tell the two apart)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.faults: list[tuple[str, str]] = []  # (path part, "request" | "response")
+
+    def lose(self, path_part: str, what: str) -> None:
+        self.faults.append((path_part, what))
+
+    def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        for fault in self.faults:
+            if fault[0] in path:
+                self.faults.remove(fault)
+                if fault[1] == "request":
+                    raise TransportError(f"lost request to {path}")
+                self.inner.post(path, body)
+                raise TransportError(f"lost response from {path}")
+        return self.inner.post(path, body)
+
+
+@pytest.fixture
+def lossy_device(app, client):
+    """``lossy_device(user)`` makes a device whose ``transport`` can lose messages."""
+    made: list[Client] = []
+
+    def make(user, **kw: Any) -> Client:
+        transport = LossyTransport(FlaskTransport(client, login(client, user)))
+        device = Client(transport, **kw)
+        made.append(device)
+        return device
+
+    yield make
+    for d in made:
+        d.db.close()
