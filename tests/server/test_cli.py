@@ -178,3 +178,45 @@ def test_load_catalogues_adds_nothing_when_present(runner):
     result = runner.invoke(args=["load-catalogues"])
     assert result.exit_code == 0, result.output
     assert "0 catalogue and theme rows added" in result.output
+
+
+NINE_COLUMNS = (
+    "theme_id",
+    "topic",
+    "goal",
+    "activities",
+    "resources",
+    "start_date",
+    "documentation",
+    "responsible",
+    "result",
+)
+
+
+@pytest.mark.parametrize(
+    ("email", "sees"),
+    [
+        ("leder@demo.test", {"dk_tilbud", "dk_plejefamilie"}),
+        ("medarbejder@demo.test", {"dk_tilbud"}),
+        ("tilsyn@demo.test", {"dk_tilbud", "dk_plejefamilie"}),
+        ("chef@demo.test", {"se_handlingsplan"}),
+    ],
+)
+def test_demo_users_log_in_and_see_their_plans(runner, client, email, sees):
+    """The issue's acceptance path: seed, log in, read the plans and all nine columns."""
+    _seed(runner)
+    response = client.post("/api/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 200, response.json
+    headers = {"Authorization": f"Bearer {response.json['token']}"}
+
+    listed = client.get("/api/plans", headers=headers)
+    assert listed.status_code == 200, listed.json
+    assert {p["kind"] for p in listed.json} == sees
+
+    for plan in listed.json:
+        items = client.get(f"/api/plans/{plan['id']}/items", headers=headers)
+        assert items.status_code == 200, items.json
+        assert len(items.json) == 2
+        if plan["kind"] == "dk_tilbud":  # the filled-in plan of seed 000
+            for item in items.json:
+                assert all(item.get(column) for column in NINE_COLUMNS), item
