@@ -13,8 +13,14 @@ from flask_smorest import Api
 
 from server.config import load_config, resolve_database_url
 from server.extensions import db, migrate
+from server.schemas.common import ErrorSchema
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+class FolgApi(Api):
+    # Document our error envelope, not flask-smorest's default one.
+    ERROR_SCHEMA = ErrorSchema
 
 
 def app_version() -> str:
@@ -48,7 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
-    api = Api(app)
+    api = FolgApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
 
     from server.api import register_blueprints

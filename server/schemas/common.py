@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 
 class HealthSchema(Schema):
@@ -36,6 +36,12 @@ class StrictSchema(Schema):
 
 
 class ErrorSchema(Schema):
+    """The one error envelope (see ``server/api/errors.py``); some codes add keys, such as
+    ``retry_after_seconds``."""
+
+    class Meta:
+        unknown = INCLUDE
+
     error = fields.String(required=True)
     message = fields.String(required=True)
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
