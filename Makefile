@@ -91,7 +91,7 @@ lint: install
 migration-check: install
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export FOLG_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" && \
-	$(FLASK) db upgrade 2>/dev/null && $(FLASK) schema-check
+	$(FLASK) db upgrade && $(FLASK) schema-check
 
 bench: install
 	@shopt -s nullglob; files=(bench/*.py); \
