@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from server import create_app
@@ -44,6 +44,10 @@ PASSWORD = "folg-demo"
 STAFF = "medarbejder@demo.test"
 MANAGER = "leder@demo.test"
 DESKTOP = {"width": 1440, "height": 900}
+# Generous: CI machines are shared and argon2 logins are slow on purpose. Waits end as soon as
+# their condition holds, so a fast machine never waits this long.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 PHONE = {"width": 360, "height": 740}
 
 
@@ -124,7 +128,12 @@ class Api:
         return plans[0]
 
     def new_item(self, plan_id: str, **fields) -> dict:
-        body = {"id": str(uuid.uuid4()), "topic": f"E2E {uuid.uuid4().hex[:8]}", **fields}
+        body = {
+            "id": str(uuid.uuid4()),
+            "plan_id": plan_id,
+            "topic": f"E2E {uuid.uuid4().hex[:8]}",
+            **fields,
+        }
         return self.post(f"/api/plans/{plan_id}/items", body)
 
 
@@ -153,7 +162,7 @@ def new_context(browser, live_server):
             locale="da-DK",
             **options,
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
 

@@ -7,12 +7,15 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PASSWORD
 
 
-def log_in(page: Page, email: str) -> None:
+def log_in(page: Page, email: str, home: str = "Mine enheder") -> None:
+    """Log in from the login screen; ``home`` is the first heading in the user's language."""
     page.goto("/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", level=1, name="Mine enheder")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=home)).to_be_visible()
+    # The first sync has run to the end (not merely "nothing waiting" before it started).
+    expect(page.get_by_test_id("sync-state")).not_to_have_attribute("data-last", "")
     wait_synced(page)
 
 

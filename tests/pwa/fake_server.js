@@ -88,8 +88,8 @@ export function createFakeServer({ token = 'tok' } = {}) {
         continue;
       }
       if (m.mutation_id !== c.last + 1) {
-        results.push({ mutation_id: m.mutation_id, status: 'rejected', error: { error: 'mutation_gap' } });
-        continue;
+        // The whole push is refused, changing nothing (docs/sync-protocol.md 5.1).
+        return { gap: { error: 'mutation_gap', message: 'gap', expected_mutation_id: c.last + 1, last_mutation_id: c.last } };
       }
       const r = apply(client_id, m);
       c.last = m.mutation_id;
@@ -117,7 +117,10 @@ export function createFakeServer({ token = 'tok' } = {}) {
       return response(401, { error: 'unauthenticated', message: 'Log in again' });
     }
     if (url.endsWith('/api/sync/pull')) return response(200, pull(body));
-    if (url.endsWith('/api/sync/push')) return response(200, push(body));
+    if (url.endsWith('/api/sync/push')) {
+      const answer = push(body);
+      return answer.gap ? response(409, answer.gap) : response(200, answer);
+    }
     return response(404, { error: 'not_found', message: 'no such route' });
   }
 
@@ -131,6 +134,11 @@ export function createFakeServer({ token = 'tok' } = {}) {
     calls,
     transport,
     row: (table, id) => rows.get(`${table}/${id}`),
+    /** Forget a client's mutation log, as a server restored from an old backup would. */
+    forgetClient(clientId, last = 0) {
+      clients.set(clientId, { last, results: new Map() });
+    },
+    clients,
     failNextWith(f) {
       failNext = f;
     },

@@ -237,3 +237,45 @@ describe('sync', () => {
     expect(server.row('progress_notes', 'n2')).toBeDefined();
   });
 });
+
+describe('sync repairs', () => {
+  test('a mutation gap renumbers the outbox from the expected id and pushes again', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    await sync.run();
+    await store.create('progress_notes', { id: 'n1', item_id: 'i1', plan_id: 'p1', text: 'one' });
+    await sync.run();
+    const clientId = await store.getMeta('client_id');
+    // The server comes back from a backup that knew mutation 0 only... and this device's ids
+    // continue at 2: the server refuses the gap, the device renumbers from 1.
+    server.forgetClient(clientId, 0);
+    await store.create('progress_notes', { id: 'n2', item_id: 'i1', plan_id: 'p1', text: 'two' });
+    await sync.run();
+    expect(sync.state.phase).toBe('idle');
+    expect(server.row('progress_notes', 'n2').fields.text).toBe('two');
+    expect(await store.getMeta('last_mutation_id')).toBe(1);
+  });
+
+  test('a pulled change older than the held version is ignored', async () => {
+    const { Store } = await import('../../pwa/src/js/store.js');
+    const store = await new Store('stale-pull').open();
+    await store.applyPage([{ table: 'plan_items', id: 'x', version: 5, deleted: false, fields: { goal: 'new' } }], 'a');
+    await store.applyPage([{ table: 'plan_items', id: 'x', version: 4, deleted: false, fields: { goal: 'old' } }], 'b');
+    expect(await store.get('plan_items', 'x')).toMatchObject({ goal: 'new' });
+  });
+
+  test('a conflict answer takes the row the server sent as the server copy', async () => {
+    const { Store } = await import('../../pwa/src/js/store.js');
+    const store = await new Store('conflict-ack').open();
+    await store.applyPage([{ table: 'plan_items', id: 'x', version: 2, deleted: false, fields: { goal: 'base', topic: 't' } }], 'a');
+    await store.update('plan_items', 'x', { goal: 'mine', topic: 'my topic' });
+    const batch = await store.takeBatch(10);
+    await store.ackBatch(batch, [{
+      mutation_id: 1, status: 'conflict', version: 3,
+      row: { version: 3, deleted: false, fields: { goal: 'theirs', topic: 'my topic' } },
+    }]);
+    const raw = await store.db.plan_items.get('x');
+    expect(raw).toMatchObject({ goal: 'theirs', topic: 'my topic', _version: 3, _status: 'synced' });
+  });
+});

@@ -44,6 +44,13 @@ const app = {
     }
     return roles;
   },
+  /** HVEM? may name a user by id; the feed carries no user directory yet, so others get a
+   * stable short label. */
+  userName(userId) {
+    if (!userId) return '';
+    if (this.user && userId === this.user.id) return this.user.name;
+    return `${t('plan.colleague')} ${String(userId).slice(0, 4)}`;
+  },
   isManager(unitId) {
     const roles = this.roleIn(unitId);
     return roles.has('manager') || roles.has('admin');

@@ -361,6 +361,8 @@ export class Store {
             deletes.push(c.id);
             continue;
           }
+          // An older version than the one held (e.g. a pull racing a push answer) is ignored.
+          if (local && local._version != null && c.version < local._version) continue;
           const server = { ...c.fields, id: c.id };
           if (pending) {
             const mine = await this._pendingFields(table, c.id);
@@ -414,82 +416,90 @@ export class Store {
   }
 
   /**
-   * Record the server's answers to a pushed batch. Every answered entry leaves the outbox:
+   * Record the server's answers to a pushed batch (docs/sync-protocol.md, section 5). Every
+   * answered entry leaves the outbox; then the row's server copy is updated and what the user
+   * sees is rebuilt as server copy + the row's remaining outbox entries:
    *
-   *   applied | merged | duplicate  the change is on the server at `version`
-   *   conflict                      the server kept its value; the conflict record arrives by pull
-   *   rejected                      refused (validation, permission); kept in meta "rejections"
-   *                                 so the user is told in plain words, and the row is rolled back
-   *                                 to what the server has
+   *   applied     server copy := server copy + the fields sent (or `row` when the server sent it)
+   *   merged      server copy := `row` (others' changes to other fields included)
+   *   conflict    server copy := `row`; the server value stayed, the conflict row comes by pull
+   *   rejected    server copy unchanged; the refusal is kept in meta "rejections" for the user
+   *   duplicate   treated as its `original_status`
+   *
+   * A row the server deleted, or never took (a refused create), is forgotten unless more local
+   * changes of it wait in the outbox.
    */
   async ackBatch(batch, results) {
-    const bySeq = new Map(batch.map((e) => [e.mutation_id, e]));
+    const byId = new Map(batch.map((e) => [e.mutation_id, e]));
     const rejections = [];
     const tables = SYNCED_TABLES.map((t) => this.db.table(t));
     await this.db.transaction('rw', [...tables, this.db.outbox, this.db.meta], async () => {
       for (const answer of results) {
-        // A retried batch answers "duplicate" with what the mutation got the first time.
         const r = answer.status === 'duplicate'
           ? { ...answer, status: answer.original_status || 'applied' }
           : answer;
-        const entry = bySeq.get(r.mutation_id);
+        const entry = byId.get(r.mutation_id);
         if (!entry) continue;
         await this.db.outbox.delete(entry.seq);
+        if (r.status === 'rejected') {
+          rejections.push({
+            table: entry.table,
+            id: entry.id,
+            op: entry.op,
+            fields: entry.fields,
+            error: r.error || null,
+            at: this.now().toISOString(),
+          });
+        }
         const t = this.db.table(entry.table);
         const row = await t.get(entry.id);
         const rest = await this.db.outbox.where('[table+id]').equals([entry.table, entry.id]).toArray();
-        if (['applied', 'merged', 'duplicate'].includes(r.status)) {
-          if (entry.op === 'delete') {
-            await t.delete(entry.id);
-            continue;
-          }
-          if (!row) continue;
-          // The server may send the row as it now stands (merged fields included).
-          const server = r.row && r.row.fields
-            ? { ...(row._server || {}), ...r.row.fields, id: entry.id }
-            : { ...(row._server || { id: entry.id }), ...entry.fields };
-          const version = (r.row && r.row.version) ?? r.version ?? row._version;
-          // Later edits of this row were based on what this device showed, which now is `version`.
+        const accepted = r.status === 'applied' || r.status === 'merged';
+
+        let server = row ? row._server : null;
+        let version = row ? row._version : null;
+        let gone = false;
+        if (r.row) {
+          gone = Boolean(r.row.deleted);
+          server = gone ? null : { ...r.row.fields, id: entry.id };
+          version = r.row.version ?? r.version ?? version;
+        } else if (accepted) {
+          if (entry.op === 'delete') gone = true;
+          else server = { ...(server || { id: entry.id }), ...entry.fields };
+          version = r.version ?? version;
+        } else if (r.status === 'conflict' && r.version != null) {
+          version = r.version;
+        }
+        if (accepted && entry.op === 'upsert') {
+          // Later edits of this row were made on top of what this device showed, which the
+          // server now holds at `version`.
           for (const e of rest) {
             if (e.mutation_id == null && (e.base_version ?? -1) < (version ?? 0)) {
               await this.db.outbox.update(e.seq, { base_version: version });
             }
           }
-          const mine = {};
-          for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
-          await t.put({
-            ...row,
-            ...server,
-            ...mine,
-            _server: server,
-            _version: version,
-            _status: rest.length ? row._status === 'created' ? 'updated' : row._status : 'synced',
-          });
-        } else if (r.status === 'conflict' || r.status === 'rejected') {
-          if (r.status === 'rejected') {
-            rejections.push({
-              table: entry.table,
-              id: entry.id,
-              op: entry.op,
-              fields: entry.fields,
-              error: r.error || null,
-              at: this.now().toISOString(),
-            });
-          }
-          if (!row) continue;
-          if (!row._server && !rest.length) {
-            await t.delete(entry.id); // a refused create: the server never had it
-            continue;
-          }
-          const mine = {};
-          for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
-          const fallback = { ...(row._server || {}), ...mine };
-          const rolledBack = { ...row, ...Object.fromEntries(Object.keys(entry.fields).map((f) => [f, fallback[f] ?? null])) };
-          if (entry.op === 'delete') rolledBack.deleted = false;
-          rolledBack._status = rest.length ? row._status : 'synced';
-          if (r.version != null) rolledBack._version = r.version;
-          await t.put(rolledBack);
         }
+        if (!row) continue;
+        if ((gone || !server) && !rest.length) {
+          await t.delete(entry.id);
+          continue;
+        }
+        if (gone) {
+          // Deleted on the server: remaining edits will come back as delete_edit conflicts.
+          await t.delete(entry.id);
+          continue;
+        }
+        const mine = {};
+        for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
+        const status = rest.length ? (server ? 'updated' : 'created') : 'synced';
+        const rebuilt = { ...row, ...server, ...mine, _server: server, _version: version, _status: status };
+        if (rest.some((e) => e.op === 'delete')) {
+          rebuilt.deleted = true;
+          rebuilt._status = 'deleted';
+        } else if (entry.op === 'delete') {
+          rebuilt.deleted = false;
+        }
+        await t.put(rebuilt);
       }
       if (rejections.length) {
         const prev = (await this.db.meta.get('rejections'))?.value ?? [];
@@ -498,6 +508,31 @@ export class Store {
     });
     this._emit({ acked: results.length });
     return rejections;
+  }
+
+  /**
+   * The server refused a push with `mutation_gap` (it lost ids, e.g. restored from a backup):
+   * number the sealed outbox entries again from `expected`, keeping their order.
+   */
+  async renumberOutbox(expected) {
+    await this.db.transaction('rw', this.db.outbox, this.db.meta, async () => {
+      const sealed = (await this.db.outbox.orderBy('seq').toArray()).filter((e) => e.mutation_id != null);
+      let next = expected;
+      for (const e of sealed) {
+        await this.db.outbox.update(e.seq, { mutation_id: next });
+        next += 1;
+      }
+      await this.db.meta.put({ key: 'last_mutation_id', value: next - 1 });
+    });
+  }
+
+  /** A new client id (the old one belongs to another user): mutation ids start again at 1. */
+  async newClientIdentity(clientId) {
+    await this.db.transaction('rw', this.db.outbox, this.db.meta, async () => {
+      await this.db.meta.put({ key: 'client_id', value: clientId });
+      await this.db.meta.put({ key: 'last_mutation_id', value: 0 });
+      await this.db.outbox.toCollection().modify({ mutation_id: null });
+    });
   }
 
   /**

@@ -115,10 +115,14 @@ export function createSync({
     return data;
   }
 
+  function newClientId() {
+    return (globalThis.crypto?.randomUUID?.() ?? `c-${Date.now()}-${Math.floor(random() * 1e9)}`).replace(/-/g, '');
+  }
+
   async function clientId() {
     let id = await store.getMeta('client_id');
     if (!id) {
-      id = (globalThis.crypto?.randomUUID?.() ?? `c-${Date.now()}-${Math.floor(random() * 1e9)}`).replace(/-/g, '');
+      id = newClientId();
       await store.setMeta('client_id', id);
     }
     return id;
@@ -130,7 +134,12 @@ export function createSync({
     for (;;) {
       let page;
       try {
-        page = await call('/api/sync/pull', { cursor, limit: opts.pageLimit, schema_version: SCHEMA_VERSION });
+        page = await call('/api/sync/pull', {
+          cursor,
+          limit: opts.pageLimit,
+          schema_version: SCHEMA_VERSION,
+          client_id: await clientId(),
+        });
       } catch (err) {
         // The server forgot tombstones older than our cursor: pull everything again, keep the outbox.
         if (err instanceof SyncError && err.code === 'reset_required' && resets === 0) {
@@ -154,8 +163,9 @@ export function createSync({
   }
 
   async function push() {
-    const id = await clientId();
+    let id = await clientId();
     let rejected = 0;
+    let repairs = 0;
     for (;;) {
       const batch = await store.takeBatch(opts.batchSize);
       if (!batch.length) break;
@@ -172,7 +182,26 @@ export function createSync({
           base: e.base,
         })),
       };
-      const answer = await call('/api/sync/push', body);
+      let answer;
+      try {
+        answer = await call('/api/sync/push', body);
+      } catch (err) {
+        if (!(err instanceof SyncError) || repairs > 0) throw err;
+        if (err.code === 'mutation_gap' && err.body && err.body.expected_mutation_id) {
+          // The server lost ids (restored from a backup): renumber and try again once.
+          repairs += 1;
+          await store.renumberOutbox(err.body.expected_mutation_id);
+          continue;
+        }
+        if (err.status === 403) {
+          // This client id belongs to another user: take a new one, ids start at 1.
+          repairs += 1;
+          await store.newClientIdentity(newClientId());
+          id = await clientId();
+          continue;
+        }
+        throw err;
+      }
       const results = (answer && answer.results) || [];
       const rejections = await store.ackBatch(batch, results);
       rejected += rejections.length;

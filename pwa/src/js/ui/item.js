@@ -5,8 +5,8 @@ import { confirmDialog } from './shell.js';
 
 const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
-function parseResponsible(text, previous) {
-  const byName = new Map((previous || []).filter((r) => r.user_id).map((r) => [r.name || r.user_id, r]));
+function parseResponsible(app, text, previous) {
+  const byName = new Map((previous || []).filter((r) => r.user_id).map((r) => [app.userName(r.user_id), r]));
   return text.split('\n').map((s) => s.trim()).filter(Boolean).map((name) => byName.get(name) || { name });
 }
 
@@ -37,7 +37,7 @@ export async function itemView(app, { itemId, planId }) {
     ongoing: h('input', { type: 'checkbox', name: 'ongoing', checked: Boolean(v.ongoing) }),
     timeframe_note: input('timeframe_note'),
     documentation: area('documentation'),
-    responsible: h('textarea', { name: 'responsible', rows: 2 }, (v.responsible || []).map((r) => r.name || r.user_id).join('\n')),
+    responsible: h('textarea', { name: 'responsible', rows: 2 }, (v.responsible || []).map((r) => r.name || app.userName(r.user_id)).join('\n')),
     result: area('result'),
     state: h('select', { name: 'state' }, STATES.map((s) => h('option', { value: s, selected: s === v.state }, t(`item_state.${s}`)))),
   };
@@ -82,7 +82,7 @@ export async function itemView(app, { itemId, planId }) {
       ongoing: controls.ongoing.checked,
       timeframe_note: controls.timeframe_note.value || null,
       documentation: controls.documentation.value,
-      responsible: parseResponsible(controls.responsible.value, v.responsible),
+      responsible: parseResponsible(app, controls.responsible.value, v.responsible),
       result: controls.result.value,
       state: controls.state.value,
     };

@@ -17,9 +17,9 @@ export function columnSet(plan) {
   return plan.kind === 'dk_plejefamilie' && plan.result_label === 'status' ? 'columns_status' : 'columns';
 }
 
-function responsibleText(list) {
+function responsibleText(app, list) {
   if (!Array.isArray(list)) return '';
-  return list.map((r) => r.name || r.user_id || '').filter(Boolean).join('\n');
+  return list.map((r) => r.name || app.userName(r.user_id)).filter(Boolean).join('\n');
 }
 
 function timeframe(item, now) {
@@ -88,8 +88,9 @@ export async function planView(app, planId) {
     const notes = notesByItem.get(item.id) || [];
     const label = (c) => t(`${cols}.${c}.heading`);
     const actions = h('div', { class: 'row-actions' },
-      canEdit ? h('button', { type: 'button', class: 'btn small primary', 'data-testid': 'add-note', 'aria-label': t('plan.add_note', { topic }), onclick: () => openNoteDialog(app, item) }, `+ ${t('note.title')}`) : null,
-      editable ? h('a', { class: 'btn small', href: `#/items/${item.id}`, 'aria-label': t('plan.edit', { topic }) }, t('item.edit')) : null,
+      // The visible words start the accessible name; the topic tells rows apart for screen readers.
+      canEdit ? h('button', { type: 'button', class: 'btn small primary', 'data-testid': 'add-note', onclick: () => openNoteDialog(app, item) }, `+ ${t('note.title')}`, h('span', { class: 'sr-only' }, `: ${topic}`)) : null,
+      editable ? h('a', { class: 'btn small', href: `#/items/${item.id}` }, t('item.edit'), h('span', { class: 'sr-only' }, `: ${topic}`)) : null,
       manager && editable && index > 0 ? h('button', { type: 'button', class: 'btn small', 'aria-label': t('plan.move_up', { topic }), onclick: () => move(app, items, index, -1) }, '↑') : null,
       manager && editable && index < items.length - 1 ? h('button', { type: 'button', class: 'btn small', 'aria-label': t('plan.move_down', { topic }), onclick: () => move(app, items, index, 1) }, '↓') : null);
     return h('tr', { 'data-item-id': item.id, class: isOverdue(item, now) ? 'is-overdue' : null },
@@ -102,7 +103,7 @@ export async function planView(app, planId) {
       h('td', { 'data-label': label('resources'), 'data-field': 'resources' }, lines(item.resources)),
       h('td', { 'data-label': label('timeframe') }, timeframe(item, now)),
       h('td', { 'data-label': label('documentation'), 'data-field': 'documentation' }, lines(item.documentation)),
-      h('td', { 'data-label': label('responsible') }, lines(responsibleText(item.responsible))),
+      h('td', { 'data-label': label('responsible') }, lines(responsibleText(app, item.responsible))),
       h('td', { 'data-label': label('result') },
         h('span', { class: `state item-${item.state}` }, t(`item_state.${item.state || 'not_started'}`)),
         item.result ? h('p', { 'data-field': 'result' }, lines(item.result)) : null,

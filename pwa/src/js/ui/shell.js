@@ -25,19 +25,33 @@ export function renderSyncState(el, state, { onSyncNow }) {
   }
   if (state.phase === 'idle' && state.pending === 0) parts.push(t('sync.idle'));
   const last = state.lastSyncedAt ? t('sync.last', { time: formatDateTime(state.lastSyncedAt) }) : t('sync.never');
-  el.replaceChildren(
+  el.replaceChildren(...[
     h('span', { class: `sync-dot ${tone}`, 'aria-hidden': 'true' }),
-    h('span', { class: 'sync-text', 'data-testid': 'sync-state', 'data-phase': state.phase, 'data-pending': state.pending }, parts.join(' · ')),
+    h('span', {
+      class: 'sync-text',
+      'data-testid': 'sync-state',
+      'data-phase': state.phase,
+      'data-pending': state.pending,
+      'data-last': state.lastSyncedAt || '',
+    }, parts.join(' · ')),
     h('span', { class: 'sync-last' }, last),
     state.rejections ? h('a', { href: '#/settings', class: 'sync-rejected' }, t('sync.rejected', { n: state.rejections })) : null,
     h('button', { type: 'button', class: 'btn small', onclick: onSyncNow, disabled: state.phase === 'syncing' }, t('sync.now')),
-  );
+  ].filter(Boolean));
   el.dataset.phase = state.phase;
 }
 
 export function renderShell(root, { user, conflicts }) {
   root.replaceChildren(
-    h('a', { class: 'skip', href: '#main' }, t('app.skip')),
+    // The hash is the router's, so the skip link moves focus itself instead of navigating.
+    h('a', {
+      class: 'skip',
+      href: '#main',
+      onclick: (ev) => {
+        ev.preventDefault();
+        document.getElementById('main').focus();
+      },
+    }, t('app.skip')),
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: '#/units' }, t('app.name')),
       user

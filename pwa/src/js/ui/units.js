@@ -58,12 +58,21 @@ export async function unitPlansView(app, unitId) {
   };
 }
 
+// Which plan kinds fit which unit kinds (mirrors server/services/plans.py UNIT_KINDS_FOR_PLAN).
+const KINDS_FOR_UNIT = {
+  dk_tilbud: ['dk_tilbud'],
+  dk_afdeling: ['dk_tilbud'],
+  dk_plejefamilie: ['dk_plejefamilie'],
+  se_verksamhet: ['se_handlingsplan'],
+  se_enhet: ['se_handlingsplan'],
+};
 const KINDS = ['dk_tilbud', 'dk_plejefamilie', 'se_handlingsplan'];
 const ORIGINS = ['inspection', 'paabud', 'anbefaling', 'own_initiative'];
 
 export async function newPlanView(app, unitId) {
   const unit = await app.store.get('units', unitId);
-  const kind = h('select', { name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t(`kind.${k}`))));
+  const kinds = (unit && KINDS_FOR_UNIT[unit.kind]) || KINDS;
+  const kind = h('select', { name: 'kind' }, kinds.map((k) => h('option', { value: k }, t(`kind.${k}`))));
   const title = h('input', { name: 'title', required: true, maxlength: 200 });
   const planDate = h('input', { name: 'plan_date', type: 'date', value: today() });
   const filledInBy = h('input', { name: 'filled_in_by', maxlength: 200, value: app.user.name || '' });
@@ -124,7 +133,8 @@ export async function newPlanView(app, unitId) {
       announce(t('plan.created'));
       app.navigate(`#/plans/${plan.id}`);
     } catch (err) {
-      error.textContent = err.message || t('sync.error.generic');
+      const reasons = err.fields ? Object.values(err.fields).flat().join(' ') : '';
+      error.textContent = `${err.message || t('sync.error.generic')} ${reasons}`.trim();
     }
   });
   return {

@@ -1,0 +1,105 @@
+"""Two devices editing one field offline; logging out."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import MANAGER, STAFF
+from tests.e2e.pages import (
+    database_names,
+    log_in,
+    open_plan,
+    row,
+    sync_now,
+    wait_offline,
+    wait_synced,
+)
+
+UNIT = "Bofællesskabet Lærkevej"
+
+
+def edit_goal(page, item_id: str, goal: str) -> None:
+    row(page, item_id).get_by_role("link", name="Redigér").click()
+    page.get_by_label("Mål").fill(goal)
+    page.get_by_test_id("save-item").click()
+    expect(row(page, item_id).locator('td[data-field="goal"]')).to_have_text(goal)
+
+
+def test_same_field_edited_offline_on_two_devices_is_a_conflict_resolved_and_converged(
+    new_context, api
+):
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Udgangspunkt")
+    manager_ctx, staff_ctx = new_context(), new_context()
+    manager, staff = manager_ctx.new_page(), staff_ctx.new_page()
+    for page, email in ((manager, MANAGER), (staff, STAFF)):
+        log_in(page, email)
+        open_plan(page, UNIT, plan["id"])
+        expect(row(page, item["id"])).to_be_visible()
+
+    for context, page in ((manager_ctx, manager), (staff_ctx, staff)):
+        context.set_offline(True)
+        wait_offline(page)
+    edit_goal(manager, item["id"], "Lederens mål")
+    edit_goal(staff, item["id"], "Medarbejderens mål")
+
+    manager_ctx.set_offline(False)
+    wait_synced(manager)
+    staff_ctx.set_offline(False)
+    wait_synced(staff)
+
+    # The server kept the first value; the staff member is shown the conflict.
+    goal_cell = row(staff, item["id"]).locator('td[data-field="goal"]')
+    expect(goal_cell).to_have_text("Lederens mål")
+    badge = staff.locator('nav a[href="#/conflicts"] .badge')
+    expect(badge).to_have_text("1")
+    staff.get_by_role("link", name="Konflikter").click()
+    conflict = staff.get_by_test_id("conflict").filter(has_text="Mål")
+    expect(conflict.get_by_test_id("before")).to_have_text("Udgangspunkt")
+    expect(conflict.get_by_test_id("theirs")).to_have_text("Lederens mål")
+    expect(conflict.get_by_test_id("mine")).to_have_text("Medarbejderens mål")
+    conflict.get_by_test_id("keep-mine").click()
+    expect(staff.get_by_test_id("no-conflicts")).to_be_visible()
+    wait_synced(staff)
+
+    # Both devices and the server converge on the chosen value.
+    assert api.get(f"/api/items/{item['id']}")["goal"] == "Medarbejderens mål"
+    sync_now(manager)
+    expect(row(manager, item["id"]).locator('td[data-field="goal"]')).to_have_text(
+        "Medarbejderens mål"
+    )
+    staff.go_back()
+    expect(goal_cell).to_have_text("Medarbejderens mål")
+    expect(badge).to_have_count(0)
+
+
+def test_logout_warns_about_waiting_changes_then_wipes_indexeddb(new_context, api):
+    plan = api.plan_of_unit(UNIT)
+    context = new_context()
+    page = context.new_page()
+    log_in(page, STAFF)
+    assert "folg" in database_names(page)
+    open_plan(page, UNIT, plan["id"])
+    context.set_offline(True)
+    wait_offline(page)
+    page.get_by_test_id("add-note").first.click()
+    page.get_by_label("Hvad er der sket?").fill("Venter på netværk")
+    page.get_by_test_id("save-note").click()
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+
+    page.get_by_role("link", name="Indstillinger").click()
+    page.get_by_test_id("logout").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 ændring er ikke sendt endnu")
+    dialog.get_by_role("button", name="Bliv logget ind").click()
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+
+    context.set_offline(False)
+    wait_synced(page)
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
+    page.wait_for_function("indexedDB.databases().then(l => !l.some(d => d.name === 'folg'))")
+    assert "folg" not in database_names(page)
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
+    assert "folg" not in database_names(page)
