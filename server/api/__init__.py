@@ -12,3 +12,4 @@ def register_blueprints(api: Api) -> None:
     from server.api import sync  # issue 3
 
     api.register_blueprint(sync.blp)
+    api.register_blueprint(__import__("server.api.documents", fromlist=["blp"]).blp)  # issue 7

@@ -1,0 +1,162 @@
+"""A plan as a Word document in the layout of the Danish templates (seeds 000 and 001).
+
+Landscape A4. The title, then the header fields as a label/value grid, then one table:
+the nine column headings, the guiding question under each, and one row per item whose TEMA
+cell reads "1. prioritet: <theme>". The two heading rows repeat on every page.
+
+The HVORNÅR? cell writes the dates it knows as labelled lines first ("Start: 30. juni 2021",
+"Slut: ...", "Varig ordning") and the free text after them; the import reads those lines back
+into the date fields, so export followed by import gives the same plan.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import _Cell, _Row
+
+from server.documents.labels import columns_for, labels_for
+from server.documents.model import PlanDocument, RowDocument
+from server.documents.text import format_date
+
+A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
+MARGIN = Cm(1.5)
+TABLE_FONT = Pt(9)
+QUESTION_FONT = Pt(8)
+
+
+def build_plan_docx(plan: PlanDocument, language: str) -> bytes:
+    labels = labels_for(language)
+    document = Document()
+    _landscape_a4(document)
+    document.core_properties.title = plan.title
+    document.core_properties.author = "Følg"
+    document.core_properties.last_modified_by = "Følg"
+    document.core_properties.comments = ""
+
+    document.add_heading(labels.TITLES[plan.kind], level=1)
+    _header_fields(document, plan, language)
+    document.add_paragraph()
+    _plan_table(document, plan, language)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _landscape_a4(document) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = A4_LONG, A4_SHORT
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+
+
+def _header_fields(document, plan: PlanDocument, language: str) -> None:
+    """Three rows of label/value pairs, as in the template:
+    title | ... ; unit or foster parents | date ; filled in by | manager."""
+    header = labels_for(language).HEADER
+    second: tuple[str, str | None] = (
+        ("foster_parents", plan.foster_parents)
+        if plan.kind == "dk_plejefamilie"
+        else ("unit_name", plan.unit_name)
+    )
+    rows: list[list[tuple[str, str | None]]] = [
+        [("title", plan.title)],
+        [second, ("plan_date", format_date(plan.plan_date, language))],
+        [("filled_in_by", plan.filled_in_by)],
+    ]
+    # The foster-family template has no Ledelsesansvarlig; print it only when one is named.
+    if plan.kind != "dk_plejefamilie" or plan.responsible_manager:
+        rows[2].append(("responsible_manager", plan.responsible_manager))
+    table = document.add_table(rows=len(rows), cols=4)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for cells, pairs in zip((r.cells for r in table.rows), rows, strict=True):
+        if len(pairs) == 1:
+            cells[1].merge(cells[3])
+        for index, (key, value) in enumerate(pairs):
+            _write(cells[index * 2], header[key], bold=True)
+            _write(cells[index * 2 + 1], value or "")
+
+
+def _plan_table(document, plan: PlanDocument, language: str) -> None:
+    columns = columns_for(language, plan.kind, plan.result_label)
+    table = document.add_table(rows=2, cols=len(columns))
+    table.style = "Table Grid"
+    width = (A4_LONG - 2 * MARGIN) // len(columns)
+    headings, questions = table.rows
+    for index, (heading, question) in enumerate(columns):
+        _write(headings.cells[index], heading, bold=True)
+        _write(questions.cells[index], question, italic=True, size=QUESTION_FONT)
+    _repeat_as_header(headings)
+    _repeat_as_header(questions)
+    for row in plan.rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, _row_texts(row, language), strict=True):
+            if cell is cells[0]:
+                _write_theme(cell, labels_for(language).PRIORITY.format(n=row.priority), text)
+            else:
+                _write(cell, text)
+    for row in table.rows:
+        for cell in row.cells:
+            cell.width = width
+
+
+def _row_texts(row: RowDocument, language: str) -> list[str]:
+    return [
+        row.theme_name or "",
+        row.topic or "",
+        row.goal or "",
+        row.activities or "",
+        row.resources or "",
+        timeframe_text(row, language),
+        row.documentation or "",
+        "\n".join(row.responsible),
+        row.result or "",
+    ]
+
+
+def timeframe_text(row: RowDocument, language: str) -> str:
+    words = labels_for(language).TIMEFRAME
+    lines = []
+    if row.start_date:
+        lines.append(f"{words['start']} {format_date(row.start_date, language)}")
+    if row.end_date:
+        lines.append(f"{words['end']} {format_date(row.end_date, language)}")
+    if row.ongoing:
+        lines.append(words["ongoing"])
+    if row.timeframe_note:
+        lines.append(row.timeframe_note)
+    return "\n".join(lines)
+
+
+def _write(cell: _Cell, text: str, bold: bool = False, italic: bool = False, size=TABLE_FONT):
+    """One paragraph per line of ``text``, so a reader sees the author's line breaks."""
+    lines = text.split("\n") if text else [""]
+    first = cell.paragraphs[0]
+    for index, line in enumerate(lines):
+        paragraph = first if index == 0 else cell.add_paragraph()
+        run = paragraph.add_run(line)
+        run.bold, run.italic, run.font.size = bold, italic, size
+
+
+def _write_theme(cell: _Cell, label: str, theme_name: str) -> None:
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(label)
+    run.bold, run.font.size = True, TABLE_FONT
+    if theme_name:
+        run = paragraph.add_run(" " + theme_name)
+        run.font.size = TABLE_FONT
+
+
+def _repeat_as_header(row: _Row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)

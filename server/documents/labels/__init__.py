@@ -1,0 +1,56 @@
+"""The words printed in a plan document, one data module per language (da, sv, en).
+
+Each module defines the same names:
+
+``TITLES``          document title per plan kind
+``HEADER``          the labels of the header fields (Beskrivelse/titel, Dato, ...)
+``COLUMN_SETS``     the nine column headings with the guiding question under each, per layout
+``PRIORITY``        the label of a row, formatted with its number ("1. prioritet:")
+``TIMEFRAME``       the labels written in the HVORNÅR? cell for dates and "Varig ordning"
+``MONTHS``          month names, for dates written out ("9. august 2021")
+``DATE_FORMAT``     how a date is written in that language
+``SPREADSHEET``     the column headings of the CSV/XLSX item export, plus the yes/no words
+
+The import parser reads every language's labels, so a Swedish user can import a Danish plan.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from server.documents.labels import da, en, sv
+
+LANGUAGES: dict[str, ModuleType] = {"da": da, "sv": sv, "en": en}
+DEFAULT_LANGUAGE = "da"
+
+# The model field behind each of the nine columns, in the template's order.
+COLUMN_FIELDS = (
+    "theme",
+    "topic",
+    "goal",
+    "activities",
+    "resources",
+    "timeframe",
+    "documentation",
+    "responsible",
+    "result",
+)
+
+
+def labels_for(language: str | None) -> ModuleType:
+    return LANGUAGES.get(language or DEFAULT_LANGUAGE, LANGUAGES[DEFAULT_LANGUAGE])
+
+
+def layout_for(kind: str, result_label: str) -> str:
+    """Which column set a plan is printed with: the plejefamilie template has two variants,
+    one ending in RESULTAT and one, worded differently, ending in STATUS."""
+    if kind == "dk_plejefamilie":
+        return "plejefamilie_status" if result_label == "status" else "plejefamilie_result"
+    if kind == "se_handlingsplan":
+        return "handlingsplan_status" if result_label == "status" else "handlingsplan_result"
+    return "tilbud_status" if result_label == "status" else "tilbud_result"
+
+
+def columns_for(language: str | None, kind: str, result_label: str) -> list[tuple[str, str]]:
+    """The nine (heading, guiding question) pairs for a plan, in the given language."""
+    return labels_for(language).COLUMN_SETS[layout_for(kind, result_label)]

@@ -1,0 +1,87 @@
+"""English labels, for readers of either country's plans."""
+
+TITLES = {
+    "dk_tilbud": "Follow-up plan – social service",
+    "dk_plejefamilie": "Follow-up plan – foster family",
+    "se_handlingsplan": "Action plan",
+}
+
+HEADER = {
+    "title": "Description/title:",
+    "unit_name": "Service/unit:",
+    "foster_parents": "Foster parents' names and address:",
+    "plan_date": "Date:",
+    "filled_in_by": "Filled in by:",
+    "responsible_manager": "Responsible manager:",
+}
+
+_COLUMNS = [
+    ("THEME", "Write and prioritise which themes of the quality model the plan concerns"),
+    ("TOPIC", "What must change or develop, and why?"),
+    ("GOAL", "What are the concrete goals for the quality development?"),
+    ("WHAT?", "Which activities will be carried out?"),
+    ("HOW?", "Which resources are available to carry them out?"),
+    ("WHEN?", "What is the timeframe, including start and end?"),
+    ("EVIDENCE", "How are the goals monitored and documented?"),
+    ("WHO?", "Who is responsible for carrying out and following up?"),
+    ("RESULT", "What is the result of the quality development?"),
+]
+_STATUS_LAST = ("STATUS", "What is the status of the work towards the goals?")
+_QUALITY_AREA = [("QUALITY AREA", "Write and prioritise which quality areas the plan concerns")]
+
+COLUMN_SETS = {
+    "tilbud_result": _COLUMNS,
+    "tilbud_status": [*_COLUMNS[:8], _STATUS_LAST],
+    "plejefamilie_result": _COLUMNS,
+    "plejefamilie_status": [*_COLUMNS[:8], _STATUS_LAST],
+    "handlingsplan_result": _QUALITY_AREA + _COLUMNS[1:],
+    "handlingsplan_status": _QUALITY_AREA + _COLUMNS[1:8] + [_STATUS_LAST],
+}
+
+PRIORITY = "Priority {n}:"
+
+TIMEFRAME = {"start": "Start:", "end": "End:", "ongoing": "Ongoing"}
+TIMEFRAME_ALIASES = {
+    "start": ("Start:", "Starts:"),
+    "end": ("End:", "Ends:", "Due:"),
+    "ongoing": ("Ongoing", "Permanent"),
+}
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+DATE_FORMAT = "{day} {month} {year}"
+
+SPREADSHEET = {
+    "unit": "Unit",
+    "plan": "Plan",
+    "plan_state": "Plan state",
+    "priority": "Priority",
+    "theme": "Theme",
+    "topic": "Topic",
+    "goal": "Goal",
+    "activities": "What?",
+    "resources": "How?",
+    "start_date": "Start",
+    "end_date": "Due date",
+    "ongoing": "Ongoing",
+    "timeframe_note": "When?",
+    "documentation": "Evidence",
+    "responsible": "Who?",
+    "result": "Result/status",
+    "state": "State",
+    "overdue": "Overdue",
+    "yes": "yes",
+    "no": "no",
+}

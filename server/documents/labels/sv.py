@@ -1,0 +1,91 @@
+"""Swedish labels. The handlingsplan columns (Kvalitetsområde, Område, Mål, Vad?, Hur?, När?,
+Dokumentation, Vem?, Resultat) follow the Danish template's nine columns; the guiding
+questions are our Swedish rendering of the Danish ones."""
+
+TITLES = {
+    "dk_tilbud": "Uppföljningsplan – sociala verksamheter",
+    "dk_plejefamilie": "Uppföljningsplan – familjehem",
+    "se_handlingsplan": "Handlingsplan",
+}
+
+HEADER = {
+    "title": "Beskrivning/titel:",
+    "unit_name": "Verksamhet/enhet:",
+    "foster_parents": "Familjehemsföräldrarnas namn och adress:",
+    "plan_date": "Datum:",
+    "filled_in_by": "Ansvarig för ifyllandet:",
+    "responsible_manager": "Ansvarig chef:",
+}
+
+_HANDLINGSPLAN = [
+    ("Kvalitetsområde", "Skriv och prioritera vilka kvalitetsområden planen gäller"),
+    ("Område", "Vilka förhållanden ska ändras eller utvecklas, och varför?"),
+    ("Mål", "Vilka är de konkreta målen för kvalitetsutvecklingen?"),
+    ("Vad?", "Vilka aktiviteter ska genomföras?"),
+    ("Hur?", "Vilka resurser finns för att genomföra åtgärderna?"),
+    ("När?", "Vilken är tidsramen för genomförandet, med start- och slutdatum?"),
+    ("Dokumentation", "Hur följs målen för kvalitetsutvecklingen upp och dokumenteras?"),
+    ("Vem?", "Vem ansvarar för genomförande och uppföljning av åtgärderna?"),
+    ("Resultat", "Vad blev resultatet av kvalitetsutvecklingen?"),
+]
+_STATUS_LAST = ("Status", "Vad är status för måluppfyllelsen?")
+# A Danish plan read in Swedish: its TEMA is one of the quality model's themes ("tema").
+_DANISH = [("Tema", "Skriv och prioritera vilka teman i kvalitetsmodellen planen gäller")]
+_DANISH += _HANDLINGSPLAN[1:]
+
+COLUMN_SETS = {
+    "handlingsplan_result": _HANDLINGSPLAN,
+    "handlingsplan_status": [*_HANDLINGSPLAN[:8], _STATUS_LAST],
+    "tilbud_result": _DANISH,
+    "tilbud_status": [*_DANISH[:8], _STATUS_LAST],
+    "plejefamilie_result": _DANISH,
+    "plejefamilie_status": [*_DANISH[:8], _STATUS_LAST],
+}
+
+PRIORITY = "{n}. prioritet:"
+
+TIMEFRAME = {"start": "Start:", "end": "Slut:", "ongoing": "Tills vidare"}
+TIMEFRAME_ALIASES = {
+    "start": ("Start:", "Startdatum:"),
+    "end": ("Slut:", "Slutdatum:"),
+    "ongoing": ("Tills vidare", "Pågående"),
+}
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+DATE_FORMAT = "{day} {month} {year}"
+
+SPREADSHEET = {
+    "unit": "Verksamhet/enhet",
+    "plan": "Plan",
+    "plan_state": "Planens status",
+    "priority": "Prioritet",
+    "theme": "Kvalitetsområde",
+    "topic": "Område",
+    "goal": "Mål",
+    "activities": "Vad?",
+    "resources": "Hur?",
+    "start_date": "Start",
+    "end_date": "Slutdatum",
+    "ongoing": "Tills vidare",
+    "timeframe_note": "När?",
+    "documentation": "Dokumentation",
+    "responsible": "Vem?",
+    "result": "Resultat/status",
+    "state": "Läge",
+    "overdue": "Försenad",
+    "yes": "ja",
+    "no": "nej",
+}

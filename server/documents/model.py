@@ -1,0 +1,86 @@
+"""Plain values the document writers and readers work on, free of the database.
+
+``PlanDocument`` is a plan as printed: names instead of ids. ``ParsedDocument`` is what the
+import parser found in a .docx, before any theme is matched against a catalogue.
+``ItemLine`` is one row of the CSV/XLSX item export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RowDocument:
+    priority: int
+    theme_name: str | None
+    topic: str | None = None
+    goal: str | None = None
+    activities: str | None = None
+    resources: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    ongoing: bool = False
+    timeframe_note: str | None = None
+    documentation: str | None = None
+    responsible: tuple[str, ...] = ()
+    result: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    kind: str
+    result_label: str
+    title: str
+    unit_name: str | None = None
+    plan_date: date | None = None
+    filled_in_by: str | None = None
+    responsible_manager: str | None = None
+    foster_parents: str | None = None
+    rows: tuple[RowDocument, ...] = ()
+
+
+@dataclass
+class ParsedRow:
+    """One filled-in row of the plan table. ``values`` holds the item fields found in it
+    (topic, goal, ..., responsible as ``[{"name": ...}]``); the theme is still text."""
+
+    priority: int | None
+    raw_theme: str
+    theme_text: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedDocument:
+    header: dict[str, Any] = field(default_factory=dict)
+    result_label: str | None = None
+    # The plan kind the document's own labels suggest ("Plejeforældres navn og adresse").
+    kind_hint: str | None = None
+    rows: list[ParsedRow] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    unit: str
+    plan: str
+    plan_state: str
+    priority: int
+    theme: str | None
+    topic: str | None
+    goal: str | None
+    activities: str | None
+    resources: str | None
+    start_date: date | None
+    end_date: date | None
+    ongoing: bool
+    timeframe_note: str | None
+    documentation: str | None
+    responsible: str
+    result: str | None
+    state: str
+    overdue: bool

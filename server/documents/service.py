@@ -1,0 +1,393 @@
+"""The document operations the API calls: plans in and out of Word, items out to spreadsheets.
+
+Reading and writing plans goes through ``server.services.plans``, so the same permission
+checks and rules hold as for REST and sync: ``get_plan``/``list_items`` for the export,
+``create_plan``/``create_item`` for the confirmed import. Nothing here commits; the caller owns
+the transaction, and the import preview writes nothing at all.
+
+Access:
+    export .docx        read_plans on the plan's unit (staff, manager, inspector)
+    export csv/xlsx     read_plans: items of every plan the caller may read. It is meant for
+                        managers, but it shows nothing a reader cannot already open one by one,
+                        so any reader may use it.
+    import, confirm     manage_plans on the target unit (managers)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.documents.docx_export import build_plan_docx
+from server.documents.docx_import import MAX_BYTES, parse_plan_docx
+from server.documents.model import ItemLine, ParsedDocument, PlanDocument, RowDocument
+from server.documents.spreadsheets import items_csv, items_xlsx
+from server.documents.text import squash
+from server.documents.themes import match_theme
+from server.models import Catalogue, Plan, PlanItem, Theme, Unit, User
+from server.models.plans import LONG_TEXT, SHORT_TEXT
+from server.services import plans
+from server.services.access import Principal
+from server.services.catalogues import catalogue_for_plan
+from server.services.errors import InvalidInput, field_error
+
+OPEN_ITEM_STATES = ("not_started", "in_progress")
+CLOSED_PLAN_STATES = ("completed", "archived")
+MAX_RESPONSIBLE = 20
+# Informational keys of a preview row; the confirm step accepts and drops them.
+PREVIEW_ONLY_FIELDS = ("theme_name", "matched", "raw_theme")
+
+
+# ---- export --------------------------------------------------------------------------------
+
+
+def plan_document(session: Session, principal: Principal, plan_id: uuid.UUID) -> PlanDocument:
+    plan = plans.get_plan(session, principal, plan_id)
+    items = plans.list_items(session, principal, plan.id)
+    unit = session.get(Unit, plan.unit_id)
+    themes = _theme_names(session, {i.theme_id for i in items if i.theme_id})
+    users = _user_names(session, items)
+    return PlanDocument(
+        kind=plan.kind,
+        result_label=plan.result_label,
+        title=plan.title,
+        unit_name=unit.name if unit else None,
+        plan_date=plan.plan_date,
+        filled_in_by=plan.filled_in_by,
+        responsible_manager=plan.responsible_manager,
+        foster_parents=plan.foster_parents,
+        rows=tuple(
+            RowDocument(
+                priority=item.priority,
+                theme_name=themes.get(item.theme_id) if item.theme_id else None,
+                topic=item.topic,
+                goal=item.goal,
+                activities=item.activities,
+                resources=item.resources,
+                start_date=item.start_date,
+                end_date=item.end_date,
+                ongoing=item.ongoing,
+                timeframe_note=item.timeframe_note,
+                documentation=item.documentation,
+                responsible=tuple(_responsible_names(item, users)),
+                result=item.result,
+            )
+            for item in items
+        ),
+    )
+
+
+def export_plan_docx(
+    session: Session, principal: Principal, plan_id: uuid.UUID, language: str
+) -> tuple[bytes, str]:
+    """The plan as .docx bytes, and a file name made from its title."""
+    document = plan_document(session, principal, plan_id)
+    return build_plan_docx(document, language), f"{_slug(document.title)}.docx"
+
+
+def item_lines(
+    session: Session,
+    principal: Principal,
+    unit_id: uuid.UUID | None = None,
+    state: str | None = None,
+    overdue: bool = False,
+    today: date | None = None,
+) -> list[ItemLine]:
+    """Items of every plan the caller may read, filtered by unit (and the units under it),
+    item state, and overdue: past its end date, still open, in a plan still running."""
+    today = today or clock.now().date()
+    units = principal.units_for("read_plans")
+    if unit_id is not None:
+        units &= _unit_and_below(session, unit_id)
+    if not units:
+        return []
+    query = (
+        select(PlanItem, Plan, Unit.name, Theme.name)
+        .join(Plan, Plan.id == PlanItem.plan_id)
+        .join(Unit, Unit.id == Plan.unit_id)
+        .outerjoin(Theme, Theme.id == PlanItem.theme_id)
+        .where(
+            PlanItem.unit_id.in_(units),
+            PlanItem.deleted.is_(False),
+            Plan.deleted.is_(False),
+        )
+        .order_by(Unit.name, Plan.plan_date, Plan.title, PlanItem.priority, PlanItem.seq)
+    )
+    if state:
+        query = query.where(PlanItem.state == state)
+    if overdue:
+        query = query.where(
+            PlanItem.end_date < today,
+            PlanItem.state.in_(OPEN_ITEM_STATES),
+            Plan.state.not_in(CLOSED_PLAN_STATES),
+        )
+    rows = session.execute(query).all()
+    users = _user_names(session, [item for item, *_ in rows])
+    return [
+        ItemLine(
+            unit=unit_name,
+            plan=plan.title,
+            plan_state=plan.state,
+            priority=item.priority,
+            theme=theme_name,
+            topic=item.topic,
+            goal=item.goal,
+            activities=item.activities,
+            resources=item.resources,
+            start_date=item.start_date,
+            end_date=item.end_date,
+            ongoing=item.ongoing,
+            timeframe_note=item.timeframe_note,
+            documentation=item.documentation,
+            responsible="; ".join(_responsible_names(item, users)),
+            result=item.result,
+            state=item.state,
+            overdue=bool(
+                item.end_date
+                and item.end_date < today
+                and item.state in OPEN_ITEM_STATES
+                and plan.state not in CLOSED_PLAN_STATES
+            ),
+        )
+        for item, plan, unit_name, theme_name in rows
+    ]
+
+
+def export_items(
+    session: Session, principal: Principal, file_format: str, language: str, **filters: Any
+) -> bytes:
+    lines = item_lines(session, principal, **filters)
+    writer = {"csv": items_csv, "xlsx": items_xlsx}[file_format]
+    return writer(lines, language)
+
+
+# ---- import --------------------------------------------------------------------------------
+
+
+def preview_import(
+    session: Session,
+    principal: Principal,
+    data: bytes,
+    unit_id: uuid.UUID,
+    kind: str,
+    max_bytes: int = MAX_BYTES,
+) -> dict[str, Any]:
+    """What a .docx would become as a draft plan in ``unit_id``. Writes nothing."""
+    unit = _target_unit(session, principal, unit_id, kind)
+    parsed = parse_plan_docx(data, max_bytes)
+    warnings = list(parsed.warnings)
+    unrecognised = list(parsed.unrecognised)
+    recognised = _recognised_header(parsed, kind, unit, warnings, unrecognised)
+    catalogue = _catalogue(session, kind, recognised["plan_date"], warnings)
+    themes = [t for t in catalogue.themes if not t.deleted]
+    items = []
+    for row in parsed.rows:
+        theme = match_theme(row.theme_text, themes)
+        if theme is None:
+            warnings.append(_unmatched_warning(session, row.priority, row.theme_text, catalogue))
+        items.append(
+            {
+                "priority": row.priority,
+                "theme_id": theme.id if theme else None,
+                "theme_name": theme.name if theme else None,
+                "matched": theme is not None,
+                "raw_theme": row.raw_theme,
+                **_fit_item(row.priority, row.values, warnings),
+            }
+        )
+    return {
+        "unit_id": unit.id,
+        "kind": kind,
+        "catalogue_id": catalogue.id,
+        "recognised": recognised,
+        "items": items,
+        "unrecognised": unrecognised,
+        "warnings": warnings,
+    }
+
+
+def confirm_import(
+    session: Session,
+    principal: Principal,
+    unit_id: uuid.UUID,
+    kind: str,
+    plan: dict[str, Any],
+    items: list[dict[str, Any]],
+) -> Plan:
+    """Create the draft plan and its items from a (possibly edited) preview. The caller's
+    transaction makes it all or nothing."""
+    values = {k: v for k, v in plan.items() if k != "unit_name"}
+    created = plans.create_plan(session, principal, {**values, "unit_id": unit_id, "kind": kind})
+    for item in items:
+        values = {k: v for k, v in item.items() if k not in PREVIEW_ONLY_FIELDS}
+        plans.create_item(session, principal, {**values, "plan_id": created.id})
+    return created
+
+
+def _target_unit(session: Session, principal: Principal, unit_id: uuid.UUID, kind: str) -> Unit:
+    principal.require("manage_plans", unit_id, "unit")
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.deleted:
+        raise field_error("unit_id", "No such unit.")
+    if unit.kind not in plans.UNIT_KINDS_FOR_PLAN[kind]:
+        raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
+    return unit
+
+
+def _recognised_header(
+    parsed: ParsedDocument, kind: str, unit: Unit, warnings: list[str], unrecognised: list[str]
+) -> dict[str, Any]:
+    header = dict(parsed.header)
+    if (
+        parsed.kind_hint
+        and parsed.kind_hint != kind
+        and "se_handlingsplan"
+        not in (
+            kind,
+            parsed.kind_hint,
+        )
+    ):
+        warnings.append(f"The document looks like a {parsed.kind_hint} plan, not {kind}.")
+    if header.get("foster_parents") and kind != "dk_plejefamilie":
+        warnings.append("Only foster-family plans name foster parents; that field was left out.")
+        unrecognised.append(header.pop("foster_parents"))
+    named = header.get("unit_name")
+    if named and squash(named) != squash(unit.name):
+        warnings.append(
+            f"The document names the unit '{named[:80]}'; the plan goes to {unit.name}."
+        )
+    if not header.get("title"):
+        warnings.append("No title (Beskrivelse/titel) found; write one before saving.")
+    recognised = {
+        field: _fit(header.get(field), SHORT_TEXT, field, warnings)
+        for field in ("title", "unit_name", "filled_in_by", "responsible_manager")
+    }
+    recognised["foster_parents"] = _fit(header.get("foster_parents"), 500, "foster", warnings)
+    recognised["plan_date"] = header.get("plan_date")
+    recognised["result_label"] = parsed.result_label or (
+        "status" if kind == "dk_plejefamilie" else "result"
+    )
+    return recognised
+
+
+def _catalogue(session: Session, kind: str, plan_date: date | None, warnings: list[str]):
+    today = clock.now().date()
+    try:
+        return catalogue_for_plan(session, kind, plan_date or today)
+    except InvalidInput:
+        warnings.append("No quality catalogue is valid on the plan's date; using today's.")
+        return catalogue_for_plan(session, kind, today)
+
+
+def _unmatched_warning(
+    session: Session, priority: int | None, text: str, catalogue: Catalogue
+) -> str:
+    """Say so when the theme belongs to another version of the catalogue: usually the plan's
+    date is missing or wrong (the 2025 amendment dropped themes 1 and 2)."""
+    shown = (text or "(empty)")[:80]
+    message = (
+        f"Row {priority}: the theme '{shown}' is not one of the themes of {catalogue.name} "
+        f"({catalogue.version_label}); choose one."
+    )
+    others = session.scalars(
+        select(Catalogue).where(Catalogue.code == catalogue.code, Catalogue.id != catalogue.id)
+    )
+    for other in others:
+        if match_theme(text, [t for t in other.themes if not t.deleted]) is not None:
+            valid_to = other.valid_to.isoformat() if other.valid_to else "today"
+            return (
+                f"{message} It is a theme of version {other.version_label} "
+                f"({other.valid_from.isoformat()} to {valid_to}): check the plan's date."
+            )
+    return message
+
+
+def _fit_item(priority: int | None, values: dict[str, Any], warnings: list[str]) -> dict:
+    fitted = dict(values)
+    for field in ("topic", "goal", "activities", "resources", "documentation", "result"):
+        fitted[field] = _fit(values.get(field), LONG_TEXT, f"row {priority} {field}", warnings)
+    fitted["timeframe_note"] = _fit(
+        values.get("timeframe_note"), LONG_TEXT, f"row {priority} timeframe", warnings
+    )
+    names = [
+        _fit(r["name"], SHORT_TEXT, f"row {priority} name", warnings) for r in values["responsible"]
+    ]
+    if len(names) > MAX_RESPONSIBLE:
+        warnings.append(f"Row {priority}: only the first {MAX_RESPONSIBLE} responsible are kept.")
+    fitted["responsible"] = [{"name": name} for name in names[:MAX_RESPONSIBLE]]
+    return fitted
+
+
+def _fit(text: str | None, limit: int, what: str, warnings: list[str]) -> str | None:
+    if text is not None and len(text) > limit:
+        warnings.append(f"The {what} text was cut to {limit} characters.")
+        return text[:limit]
+    return text
+
+
+# ---- small lookups -------------------------------------------------------------------------
+
+
+def _theme_names(session: Session, theme_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not theme_ids:
+        return {}
+    return dict(session.execute(select(Theme.id, Theme.name).where(Theme.id.in_(theme_ids))).all())
+
+
+def _user_names(session: Session, items: list[PlanItem]) -> dict[str, str]:
+    ids = {r["user_id"] for item in items for r in item.responsible or [] if r.get("user_id")}
+    if not ids:
+        return {}
+    found = session.execute(
+        select(User.id, User.name).where(User.id.in_([uuid.UUID(i) for i in ids]))
+    ).all()
+    return {str(user_id): name for user_id, name in found}
+
+
+def _responsible_names(item: PlanItem, users: dict[str, str]) -> list[str]:
+    return [
+        users.get(r["user_id"], "?") if r.get("user_id") else r.get("name", "")
+        for r in item.responsible or []
+    ]
+
+
+def _unit_and_below(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
+    children: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for child, parent in session.execute(select(Unit.id, Unit.parent_id)).all():
+        if parent is not None:
+            children[parent].append(child)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
+
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def _slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title.translate(_FOLD))
+    ascii_title = ascii_title.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()
+    return slug[:60].rstrip("-") or "plan"
+
+
+__all__ = [
+    "confirm_import",
+    "export_items",
+    "export_plan_docx",
+    "item_lines",
+    "plan_document",
+    "preview_import",
+]

@@ -1,0 +1,113 @@
+"""Schemas for the document endpoints: export options, the import preview and its confirmation.
+
+The preview's ``recognised`` and ``items`` are shaped so a client can post them back as the
+confirmation's ``plan`` and ``items`` after the user has edited them; the preview-only keys
+(``unit_name``, ``theme_name``, ``matched``, ``raw_theme``) are accepted there and ignored.
+"""
+
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from server.models.plans import ITEM_STATES, PLAN_KINDS, SHORT_TEXT
+from server.schemas.common import StrictSchema, Text, one_of
+from server.schemas.plans import ItemWriteSchema, PlanWriteSchema, ResponsibleOutSchema
+
+LANGUAGES = ("da", "sv", "en")
+MAX_IMPORTED_ITEMS = 200
+
+
+class ExportLanguageSchema(StrictSchema):
+    lang = fields.String(validate=one_of(LANGUAGES))
+
+
+class ItemExportFilterSchema(ExportLanguageSchema):
+    unit_id = fields.UUID()
+    state = fields.String(validate=one_of(ITEM_STATES))
+    overdue = fields.Boolean()
+
+
+class ImportFormSchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=one_of(PLAN_KINDS))
+
+
+class ImportFileSchema(Schema):
+    file = Upload(required=True)
+
+
+# ---- the preview ---------------------------------------------------------------------------
+
+
+class RecognisedSchema(Schema):
+    title = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    plan_date = fields.Date(allow_none=True)
+    filled_in_by = fields.String(allow_none=True)
+    responsible_manager = fields.String(allow_none=True)
+    foster_parents = fields.String(allow_none=True)
+    result_label = fields.String()
+
+
+class PreviewItemSchema(Schema):
+    priority = fields.Integer()
+    theme_id = fields.UUID(allow_none=True)
+    theme_name = fields.String(allow_none=True)
+    matched = fields.Boolean()
+    raw_theme = fields.String()
+    topic = fields.String(allow_none=True)
+    goal = fields.String(allow_none=True)
+    activities = fields.String(allow_none=True)
+    resources = fields.String(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    ongoing = fields.Boolean()
+    timeframe_note = fields.String(allow_none=True)
+    documentation = fields.String(allow_none=True)
+    responsible = fields.List(fields.Nested(ResponsibleOutSchema))
+    result = fields.String(allow_none=True)
+
+
+class ImportPreviewSchema(Schema):
+    unit_id = fields.UUID()
+    kind = fields.String()
+    catalogue_id = fields.UUID()
+    recognised = fields.Nested(RecognisedSchema)
+    items = fields.List(fields.Nested(PreviewItemSchema))
+    unrecognised = fields.List(fields.String())
+    warnings = fields.List(fields.String())
+
+
+# ---- the confirmation ----------------------------------------------------------------------
+
+
+class ImportPlanSchema(PlanWriteSchema):
+    """The plan's header; unit and kind come from the top level of the confirmation."""
+
+    class Meta(StrictSchema.Meta):
+        exclude = ("id", "unit_id", "kind")
+
+    unit_name = Text(SHORT_TEXT, allow_none=True)  # shown in the preview, not stored
+
+
+class ImportItemSchema(ItemWriteSchema):
+    """One row; the plan it belongs to is the one the confirmation creates."""
+
+    class Meta(StrictSchema.Meta):
+        exclude = ("id", "plan_id")
+
+    theme_name = fields.String(allow_none=True)
+    matched = fields.Boolean()
+    raw_theme = fields.String(allow_none=True)
+
+
+class ImportConfirmSchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=one_of(PLAN_KINDS))
+    plan = fields.Nested(ImportPlanSchema, required=True)
+    items = fields.List(
+        fields.Nested(ImportItemSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_IMPORTED_ITEMS),
+    )
