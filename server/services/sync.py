@@ -64,9 +64,14 @@ def check_schema_version(version: int, minimum: int, current: int) -> None:
 # ---- values -------------------------------------------------------------------------------
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def canonical(value: Any) -> Any:
     """A value in the one JSON form the merge rules compare: UUIDs as lower-case strings,
     dates ISO, datetimes ISO in UTC, lists and dicts converted inside."""
+    if value is None or type(value) in _PLAIN:  # the common case, first: a pull calls this a lot
+        return value
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC)

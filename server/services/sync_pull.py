@@ -174,12 +174,13 @@ class _Reader:
 
     @staticmethod
     def _change(table: str, model: type[SyncedMixin], row: Any, deleted: bool) -> Change:
+        # Positions follow _columns: id, version, deleted, seq, then the sync fields.
         return {
             "table": table,
-            "id": str(row.id),
-            "version": row.version,
+            "id": str(row[0]),
+            "version": row[1],
             "deleted": deleted,
-            "fields": {} if deleted else {f: canonical(getattr(row, f)) for f in model.sync_fields},
+            "fields": {} if deleted else _fields_of(model, row),
         }
 
     # -- the feed -------------------------------------------------------------------------
@@ -253,3 +254,17 @@ class _Reader:
                 yield self._change(table, model, row, deleted=False)
             else:
                 yield self._change(table, model, row, deleted=True)
+
+
+_FIELD_POSITIONS: dict[type[SyncedMixin], list[tuple[str, int]]] = {}
+
+
+def _fields_of(model: type[SyncedMixin], row: Any) -> dict[str, Any]:
+    """The sync fields of a row fetched with ``_Reader._columns``, as canonical JSON values."""
+    positions = _FIELD_POSITIONS.get(model)
+    if positions is None:
+        names = list(dict.fromkeys(("id", "version", "deleted", "seq", *model.sync_fields)))
+        positions = [(f, names.index(f)) for f in model.sync_fields]
+        _FIELD_POSITIONS[model] = positions
+    return {name: canonical(row[index]) for name, index in positions}
+
