@@ -24,6 +24,7 @@ from server.schemas.documents import (
     ImportFileSchema,
     ImportFormSchema,
     ImportPreviewSchema,
+    ImportUploadSchema,
     ItemExportFilterSchema,
 )
 from server.schemas.plans import PlanSchema
@@ -107,6 +108,7 @@ class PlanImport(MethodView):
 
     @blp.arguments(ImportFormSchema, location="form")
     @blp.arguments(ImportFileSchema, location="files")
+    @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": ImportUploadSchema}}})
     @blp.response(200, ImportPreviewSchema)
     def post(self, form, files):
         """Read a filled-in .docx plan and show what it would become. Saves nothing."""

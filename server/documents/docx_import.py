@@ -43,6 +43,7 @@ MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ENTRIES = 2_000
 MAX_ROWS = 200
 MAX_UNRECOGNISED = 30
+MAX_NESTING = 3
 WORD_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
@@ -144,17 +145,7 @@ def parse_plan_docx(data: bytes, max_bytes: int = MAX_BYTES) -> ParsedDocument:
     document = _open(data)
     parsed = ParsedDocument()
     fragments: list[str] = []
-    found_table = False
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            fragments.extend(_fragments(block.text))
-        elif isinstance(block, Table):
-            if _read_plan_table(block, parsed):
-                found_table = True
-            else:
-                for row in block.rows:
-                    for _, text in _row_cells(row, block):
-                        fragments.extend(_fragments(text))
+    found_table = _read_blocks(document.iter_inner_content(), parsed, fragments, depth=0)
     _read_header(fragments, parsed)
     if not found_table:
         parsed.warnings.append(
@@ -164,6 +155,26 @@ def parse_plan_docx(data: bytes, max_bytes: int = MAX_BYTES) -> ParsedDocument:
         parsed.warnings.append("The plan table has no filled-in rows.")
     _number_rows(parsed)
     return parsed
+
+
+def _read_blocks(blocks, parsed: ParsedDocument, fragments: list[str], depth: int) -> bool:
+    """Paragraphs become header candidates; a plan table is read; any other table is a layout
+    table, whose cells are read the same way (a plan table may sit inside one)."""
+    found = False
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            fragments.extend(_fragments(block.text))
+        elif isinstance(block, Table):
+            if _read_plan_table(block, parsed):
+                found = True
+            elif depth < MAX_NESTING:
+                for row in block.rows:
+                    for tc in row._tr.tc_lst:
+                        cell = _Cell(tc, block)
+                        found |= _read_blocks(
+                            cell.iter_inner_content(), parsed, fragments, depth + 1
+                        )
+    return found
 
 
 def _fragments(text: str) -> list[str]:
@@ -186,10 +197,22 @@ def _row_cells(row, table: Table) -> list[tuple[int, str]]:
 
 def _heading_columns(cells: list[tuple[int, str]]) -> dict[int, str] | None:
     """The column -> field mapping if this row is a row of column headings."""
-    mapping = {col: HEADINGS[squash(text)] for col, text in cells if squash(text) in HEADINGS}
+    mapping = {col: field for col, text in cells if (field := _heading(text))}
     if len(mapping) >= 5 and "theme" in mapping.values():
         return mapping
     return None
+
+
+def _heading(text: str) -> str | None:
+    """The field a heading cell names; the cell may carry its guiding question below it."""
+    lines = [line for line in strip_tags(text).split("\n") if squash(line)]
+    if squash(text) in HEADINGS:
+        return HEADINGS[squash(text)]
+    return HEADINGS.get(squash(lines[0])) if lines else None
+
+
+def _first_word(text: str) -> str:
+    return next((squash(line) for line in strip_tags(text).split("\n") if squash(line)), "")
 
 
 def _is_question_row(texts: dict[str, str]) -> bool:
@@ -213,16 +236,21 @@ def _is_question(key: str) -> bool:
 
 
 def _read_plan_table(table: Table, parsed: ParsedDocument) -> bool:
+    """Read the rows under each row of headings. The result label (RESULTAT or STATUS) is
+    that of the headings the first filled-in row sits under, as the foster-family template
+    has an empty RESULTAT table above the STATUS one."""
     columns: dict[int, str] | None = None
+    label = "result"
     for row in table.rows:
         cells = _row_cells(row, table)
         found = _heading_columns(cells)
         if found:
             columns = found
-            last = max(found)
-            parsed.result_label = parsed.result_label or (
-                "status" if squash(dict(cells)[last]) == "status" else "result"
-            )
+            last = dict(cells)[max(found)]
+            is_status = _heading(last) == "result" and _first_word(last) == "status"
+            label = "status" if is_status else "result"
+            if not parsed.rows:
+                parsed.result_label = parsed.result_label or label
             continue
         if columns is None:
             continue
@@ -236,6 +264,8 @@ def _read_plan_table(table: Table, parsed: ParsedDocument) -> bool:
         if len(parsed.rows) >= MAX_ROWS:
             parsed.warnings.append(f"Only the first {MAX_ROWS} rows were read.")
             break
+        if not parsed.rows:
+            parsed.result_label = label
         parsed.rows.append(row_found)
         for text in extra:
             _note_unrecognised(parsed, clean_text(text) or "")

@@ -37,6 +37,11 @@ class ImportFileSchema(Schema):
     file = Upload(required=True)
 
 
+class ImportUploadSchema(ImportFormSchema, ImportFileSchema):
+    """The whole multipart body, for the OpenAPI document only: flask-smorest documents one
+    location per request body, and the upload is read as form fields plus a file."""
+
+
 # ---- the preview ---------------------------------------------------------------------------
 
 

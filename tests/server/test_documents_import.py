@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from server.documents.docx_import import parse_plan_docx
 from server.documents.labels import da
 from server.extensions import db
 from server.models import Plan, PlanItem
@@ -28,6 +29,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 SEED_000 = SEEDS / "000_5839753d0cde6e07.txt"
 SEED_002 = SEEDS / "002_10c14e3ef19774cb.txt"
 SEED_THEMES = ["Selvstændighed og relationer", "Sundhed og trivsel"]
+TILBUD_HEADINGS = [heading for heading, _ in da.COLUMN_SETS["tilbud_result"]]
 
 
 # ---- building .docx files ------------------------------------------------------------------
@@ -412,3 +414,64 @@ def test_staff_see_the_unit_but_may_not_import_into_it(client, factory, unit):
 def test_the_plan_kind_must_fit_the_unit(client, manager, unit):
     response = upload(client, login(client, manager), seed_000_docx(), unit, "dk_plejefamilie")
     assert_error(response, 422, "invalid_input", "kind")
+
+
+# ---- template variations, read by the parser alone -----------------------------------------
+
+
+def test_both_plejefamilie_tables_an_empty_resultat_and_a_filled_status_one():
+    result_table = [[h for h, _ in da.COLUMN_SETS["plejefamilie_result"]]]
+    result_table += [[f"{n}. prioritet:", *[""] * 8] for n in (1, 2, 3)]
+    status_docx = plejefamilie_docx("status", with_questions=True)
+    status_table = Document(io.BytesIO(status_docx)).tables[1]
+    status_rows = [[cell.text for cell in row.cells] for row in status_table.rows]
+
+    parsed = parse_plan_docx(
+        build_docx("Opfølgningsplan – plejefamilier", result_table, status_rows)
+    )
+
+    assert parsed.result_label == "status"
+    assert [row.theme_text for row in parsed.rows] == [
+        "Familiestruktur og familiedynamik",
+        "SUNDHED OG TRIVSEL",
+    ]
+    assert parsed.kind_hint == "dk_plejefamilie"
+
+
+def test_headings_with_their_question_in_the_same_cell():
+    columns = da.COLUMN_SETS["tilbud_result"]
+    table = [
+        [f"{heading}\n{question}" for heading, question in columns],
+        ["1. prioritet: Kompetencer", "Emne", "Mål", "", "", "", "", "", "Resultat"],
+    ]
+
+    parsed = parse_plan_docx(build_docx(table))
+
+    assert [(row.priority, row.theme_text) for row in parsed.rows] == [(1, "Kompetencer")]
+    assert parsed.rows[0].values["result"] == "Resultat"
+
+
+def test_a_plan_table_inside_a_layout_table_is_found():
+    document = Document()
+    outer = document.add_table(rows=2, cols=1)
+    outer.cell(0, 0).paragraphs[0].text = "Dato: 2. februar 2026"
+    inner = outer.cell(1, 0).add_table(rows=2, cols=9)
+    for cell, heading in zip(inner.rows[0].cells, TILBUD_HEADINGS, strict=True):
+        cell.text = heading
+    inner.cell(1, 0).text = "2. prioritet: Fysiske rammer"
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    parsed = parse_plan_docx(buffer.getvalue())
+
+    assert parsed.header["plan_date"] == date(2026, 2, 2)
+    assert [(row.priority, row.theme_text) for row in parsed.rows] == [(2, "Fysiske rammer")]
+
+
+def test_a_document_without_a_plan_table_says_so():
+    parsed = parse_plan_docx(build_docx("Beskrivelse/titel: Noget andet", "Bare tekst"))
+
+    assert parsed.header == {"title": "Noget andet"}
+    assert parsed.rows == []
+    assert parsed.unrecognised == ["Bare tekst"]
+    assert any("No plan table" in warning for warning in parsed.warnings)
