@@ -308,3 +308,26 @@ def test_resolve_endpoint_takes_a_custom_value_and_refuses_uninvolved_staff(
     assert response.status_code == 200, response.json
     assert response.json["status"] == "resolved"
     assert reload(PlanItem, item.id).goal == "Fælles mål"
+
+
+def test_rows_of_units_the_user_cannot_see_are_not_found(team, factory, api):
+    other = factory.unit()
+    hidden = factory.item(factory.plan(other))
+    [edit, removal] = results(
+        api(team["anna"]).push(
+            [
+                upsert(1, "plan_items", hidden.id, {"goal": "x"}, 1),
+                delete(2, "plan_items", hidden.id, 1),
+            ]
+        )
+    )
+    assert edit["error"]["error"] == removal["error"]["error"] == "not_found"
+    assert reload(PlanItem, hidden.id).goal != "x"
+
+
+def test_push_with_a_too_old_schema_version_gets_426_and_changes_nothing(team, api):
+    response = api(team["anna"]).push(
+        [upsert(1, "plan_items", team["item"].id, {"goal": "x"}, 1)], schema_version=0
+    )
+    assert_error(response, 426, "upgrade_required")
+    assert reload(PlanItem, team["item"].id).goal != "x"
