@@ -69,6 +69,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from server.sync_cli import register_sync_commands
 
     register_sync_commands(app)
+    from server.push.cli import register_push_commands  # issue 6
+
+    register_push_commands(app)
 
     from server.security import register_security
     from server.web import register_web

@@ -28,6 +28,18 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_SCHEMA_VERSION": 1,
     "SYNC_MIN_SCHEMA_VERSION": 1,
     "TRUST_PROXY": False,
+    # Web push (server/push, docs/push.md). Without keys, a VAPID key pair is made on first
+    # use in VAPID_KEY_FILE (default: vapid_private.pem in the instance folder).
+    "VAPID_PRIVATE_KEY": None,
+    "VAPID_PUBLIC_KEY": None,
+    "VAPID_KEY_FILE": None,
+    "VAPID_SUBJECT": "mailto:admin@localhost",
+    "PUSH_REMINDER_DAYS": [7, 1],
+    "PUSH_TTL_SECONDS": 86400,
+    "PUSH_TIMEOUT_SECONDS": 10,
+    "PUSH_MAX_ATTEMPTS": 6,
+    "PUSH_RETRY_BASE_SECONDS": 60,
+    "PUSH_ALLOW_HTTP_ENDPOINTS": False,
 }
 
 

@@ -13,3 +13,4 @@ def register_blueprints(api: Api) -> None:
 
     api.register_blueprint(sync.blp)
     api.register_blueprint(__import__("server.api.documents", fromlist=["blp"]).blp)  # issue 7
+    api.register_blueprint(__import__("server.api.push", fromlist=["blp"]).blp)  # issue 6

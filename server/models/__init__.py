@@ -6,7 +6,9 @@ from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme
 from server.models.org import AuthToken, LoginAttempt, Membership, Organisation, Unit, User
 from server.models.plans import Plan, PlanItem, ProgressNote
+from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.sync import Conflict, SyncClient, SyncClock, SyncMutationResult
+from server.push import events as _push_events  # noqa: F401  (registers the outbox hook)
 
 # The tables a device receives, in the order a fresh device should apply them.
 SYNCED_MODELS: tuple[type[SyncedMixin], ...] = (
@@ -29,10 +31,13 @@ __all__ = [
     "Criterion",
     "LoginAttempt",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "Plan",
     "PlanItem",
     "ProgressNote",
+    "PushSubscription",
     "SyncClient",
     "SyncClock",
     "SyncMutationResult",

@@ -11,6 +11,7 @@ import uuid
 
 import flask_migrate
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from server.extensions import db
@@ -132,7 +133,11 @@ def test_batch_rebuild_of_a_parent_table_keeps_its_children(migrated_app, tmp_pa
 
     directory = tmp_path / "migrations"
     shutil.copytree(Path(server.migrations.__file__).parent, directory)
-    (directory / "versions" / "9999_rebuild_users.py").write_text(REBUILD_USERS)
+    # On top of whatever the head is now, so a new revision does not make a second head.
+    head = ScriptDirectory(str(directory)).get_current_head()
+    (directory / "versions" / "9999_rebuild_users.py").write_text(
+        REBUILD_USERS.replace('down_revision = "0001"', f'down_revision = "{head}"')
+    )
     factory = Factory(db.session)
     act_as(db.session, None, "cli")
     unit = factory.unit()
@@ -145,4 +150,4 @@ def test_batch_rebuild_of_a_parent_table_keeps_its_children(migrated_app, tmp_pa
         memberships = conn.execute(text("SELECT count(*) FROM memberships")).scalar_one()
         users = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
     assert (users, memberships) == (1, 1)
-    flask_migrate.downgrade(directory=str(directory), revision="0001")
+    flask_migrate.downgrade(directory=str(directory), revision=head)

@@ -1,0 +1,90 @@
+"""Web push over REST: the VAPID public key, this device's subscription, preferences.
+
+The PWA subscribes with ``pushManager.subscribe({userVisibleOnly: true,
+applicationServerKey: <public_key>})`` and posts ``subscription.toJSON()`` here.
+"""
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.api.context import authenticated, current_principal, transactional
+from server.extensions import db
+from server.push import subscriptions
+from server.push.schemas import (
+    EndpointQuerySchema,
+    PreferencesSchema,
+    SubscriptionCreateSchema,
+    SubscriptionSchema,
+    VapidPublicKeySchema,
+)
+from server.push.vapid import load_vapid_keys
+
+blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web push notifications")
+
+
+@blp.route("/vapid-public-key")
+class VapidPublicKey(MethodView):
+    @blp.response(200, VapidPublicKeySchema)
+    def get(self):
+        """The server's VAPID public key (applicationServerKey); public by design."""
+        keys = load_vapid_keys(current_app.config, current_app.instance_path)
+        return {"public_key": keys.public_key}
+
+
+@blp.route("/subscriptions")
+class Subscriptions(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, SubscriptionSchema(many=True))
+    def get(self):
+        """This user's subscribed devices."""
+        return subscriptions.list_subscriptions(db.session, current_principal().user_id)
+
+    @blp.arguments(SubscriptionCreateSchema)
+    @blp.response(201, SubscriptionSchema)
+    @transactional
+    def post(self, values):
+        """Subscribe this device (again): the endpoint now belongs to the caller."""
+        return subscriptions.subscribe(
+            db.session,
+            current_principal().user_id,
+            values,
+            allow_http=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"],
+        )
+
+    @blp.arguments(EndpointQuerySchema, location="query")
+    @blp.response(204)
+    @transactional
+    def delete(self, query):
+        """Unsubscribe by endpoint (what a browser knows after ``unsubscribe()``)."""
+        subscriptions.unsubscribe_endpoint(
+            db.session, current_principal().user_id, query["endpoint"]
+        )
+
+
+@blp.route("/subscriptions/<uuid:subscription_id>")
+class SubscriptionById(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(204)
+    @transactional
+    def delete(self, subscription_id):
+        """Unsubscribe one of this user's devices."""
+        subscriptions.unsubscribe(db.session, current_principal().user_id, subscription_id)
+
+
+@blp.route("/preferences")
+class Preferences(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, PreferencesSchema)
+    def get(self):
+        return subscriptions.get_preferences(db.session, current_principal().user_id)
+
+    @blp.arguments(PreferencesSchema)
+    @blp.response(200, PreferencesSchema)
+    @transactional
+    def put(self, values):
+        """Change kinds, quiet hours or time zone; fields left out keep their value."""
+        return subscriptions.update_preferences(db.session, current_principal().user_id, values)

@@ -1,0 +1,17 @@
+"""Web push notifications: who should hear about what, and getting it to their devices.
+
+    events.py         flush hook: a change worth telling someone about -> outbox rows,
+                      in the same transaction as the change
+    reminders.py      ``flask send-reminders``: due soon / overdue items -> outbox rows,
+                      once per (user, item, kind, due date), enforced by a unique key
+    outbox.py         writes outbox rows; a duplicate key is skipped, never an error
+    delivery.py       ``send_push`` (the one function that talks to a push service) and the
+                      outbox loop: preferences, quiet hours, retries with backoff, pruning
+    messages.py       the payload: a title in the user's language, a link, the kind
+    vapid.py          the server's VAPID key pair (environment or instance folder)
+    subscriptions.py  subscribe, unsubscribe, preferences (used by server/api/push.py)
+    cli.py            ``send-reminders`` and ``send-notifications``
+
+Nothing here imports Flask except ``cli.py``; docs/push.md describes cron, idempotency and
+the payload.
+"""

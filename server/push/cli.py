@@ -1,0 +1,54 @@
+"""``flask --app server send-reminders`` and ``flask --app server send-notifications``.
+
+Both are safe to run from cron, and to overlap: reminders are queued under a key the
+database keeps unique, and delivery leases each row before sending it (docs/push.md).
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from server.extensions import db
+from server.models.versioning import act_as
+from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
+from server.push.reminders import queue_reminders
+
+
+def register_push_commands(app: Flask) -> None:
+    app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_notifications_command)
+
+
+def _settings() -> PushSettings:
+    return PushSettings.from_config(current_app.config, current_app.instance_path)
+
+
+def _echo_delivery(report: DeliveryReport) -> None:
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.reasons.items()))
+    click.echo(
+        f"Sent {report.sent}, skipped {report.skipped}"
+        + (f" ({reasons})" if reasons else "")
+        + f", held for quiet hours {report.held}, to retry {report.retrying},"
+        f" failed {report.failed}; removed {report.pruned_subscriptions} gone subscriptions."
+    )
+
+
+@click.command("send-reminders")
+@click.option("--no-send", is_flag=True, help="Only queue the reminders; do not deliver.")
+def send_reminders_command(no_send: bool) -> None:
+    """Queue due-soon and overdue reminders (each at most once), then deliver the outbox."""
+    act_as(db.session, None, "cli")
+    run = queue_reminders(db.session, current_app.config["PUSH_REMINDER_DAYS"])
+    db.session.commit()
+    click.echo(f"Queued {run.queued} new reminders ({run.considered - run.queued} already queued).")
+    if not no_send:
+        _echo_delivery(deliver_pending(db.session, _settings()))
+
+
+@click.command("send-notifications")
+@click.option("--limit", type=click.IntRange(min=1), default=500, help="At most this many rows.")
+def send_notifications_command(limit: int) -> None:
+    """Deliver the queued notifications that are due (retries included)."""
+    act_as(db.session, None, "cli")
+    _echo_delivery(deliver_pending(db.session, _settings(), limit=limit))

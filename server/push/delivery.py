@@ -1,0 +1,351 @@
+"""Getting queued notifications to devices.
+
+``send_push`` is the only function that talks to a push service (the seam tests point at a
+real receiver on loopback). ``deliver_pending`` walks the outbox::
+
+    claim due rows (a lease, committed)        two runs never send the same row
+    for each row:
+        kind switched off / unit not visible / reminder no longer true  -> skipped
+        inside the user's quiet hours                -> held until they end (no attempt used)
+        send to each of the user's devices that does not have it yet:
+            2xx                                      -> delivered to that device
+            404 / 410                                -> the subscription is deleted
+            anything else (5xx, 429, network)        -> retried later
+        any device to retry -> attempts + 1, next try after backoff, "failed" when used up
+        otherwise           -> "sent" (or "skipped" when no device took it)
+
+Delivery is at least once: a run that dies after sending but before committing sends that
+row again when its lease runs out. Logs name notification and subscription ids and HTTP
+statuses only: no endpoint, no name, no payload.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import requests
+from pywebpush import WebPushException, webpush
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models.org import User
+from server.models.plans import PlanItem
+from server.models.push import (
+    DEFAULT_TIMEZONE,
+    REMINDER_KINDS,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+)
+from server.push.audience import may, user_ids_in
+from server.push.messages import URGENCY, render_payload
+from server.push.vapid import VapidKeys, load_vapid_keys
+
+log = logging.getLogger(__name__)
+
+# A VAPID token may live at most 24 hours (RFC 8292); 12 leaves room for clock skew.
+VAPID_TOKEN_LIFETIME = timedelta(hours=12)
+# Long enough for one batch of sends; a crashed run's rows come back after it.
+LEASE = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class PushSettings:
+    vapid: VapidKeys
+    subject: str
+    ttl_seconds: int
+    timeout_seconds: float
+    max_attempts: int
+    retry_base_seconds: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], instance_path: str) -> PushSettings:
+        return cls(
+            vapid=load_vapid_keys(config, instance_path),
+            subject=config["VAPID_SUBJECT"],
+            ttl_seconds=int(config["PUSH_TTL_SECONDS"]),
+            timeout_seconds=float(config["PUSH_TIMEOUT_SECONDS"]),
+            max_attempts=int(config["PUSH_MAX_ATTEMPTS"]),
+            retry_base_seconds=int(config["PUSH_RETRY_BASE_SECONDS"]),
+        )
+
+
+class Outcome(enum.Enum):
+    DELIVERED = "delivered"
+    GONE = "gone"  # the push service no longer knows the subscription: delete it
+    RETRY = "retry"
+
+
+@dataclass(frozen=True)
+class PushResult:
+    outcome: Outcome
+    status: int | None = None
+    retry_after_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+def send_push(
+    target: Target, payload: Mapping[str, Any], settings: PushSettings, urgency: str
+) -> PushResult:
+    """Encrypt ``payload`` (aes128gcm) for one subscription and POST it with a VAPID token."""
+    parts = urlsplit(target.endpoint)
+    claims = {
+        "sub": settings.subject,
+        "aud": f"{parts.scheme}://{parts.netloc}",
+        "exp": int((clock.now() + VAPID_TOKEN_LIFETIME).timestamp()),
+    }
+    try:
+        response = webpush(
+            subscription_info={
+                "endpoint": target.endpoint,
+                "keys": {"p256dh": target.p256dh, "auth": target.auth},
+            },
+            data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            vapid_private_key=settings.vapid.signer,
+            vapid_claims=claims,
+            content_encoding="aes128gcm",
+            ttl=settings.ttl_seconds,
+            headers={"Urgency": urgency},
+            timeout=settings.timeout_seconds,
+        )
+    except WebPushException as error:
+        status = error.response.status_code if error.response is not None else None
+        if status in (404, 410):
+            return PushResult(Outcome.GONE, status)
+        return PushResult(Outcome.RETRY, status, _retry_after(error))
+    except requests.RequestException:
+        return PushResult(Outcome.RETRY)
+    except ValueError:
+        # Keys the encryption cannot use: this subscription can never receive anything.
+        return PushResult(Outcome.GONE)
+    return PushResult(Outcome.DELIVERED, getattr(response, "status_code", None))
+
+
+def _retry_after(error: WebPushException) -> int | None:
+    raw = error.response.headers.get("Retry-After") if error.response is not None else None
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    skipped: int = 0
+    held: int = 0
+    retrying: int = 0
+    failed: int = 0
+    pruned_subscriptions: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+
+def deliver_pending(session: Session, settings: PushSettings, limit: int = 500) -> DeliveryReport:
+    """Send every notification that is due. Commits as it goes: a claim must be visible to
+    other runs before the (slow) sending starts, and each row's outcome stands on its own."""
+    report = DeliveryReport()
+    claimed = _claim_due(session, clock.now(), limit)
+    session.commit()
+    for notification_id in claimed:
+        _deliver(session, notification_id, settings, report)
+        session.commit()
+    return report
+
+
+def _claim_due(session: Session, now: datetime, limit: int) -> list[uuid.UUID]:
+    """Take a lease on due rows: move ``next_attempt_at`` past the run, but only where it is
+    still what we read. A second run that read the same row updates nothing and moves on."""
+    table = Notification.__table__
+    due = session.execute(
+        select(table.c.id, table.c.next_attempt_at)
+        .where(table.c.status == "pending", table.c.next_attempt_at <= now)
+        .order_by(table.c.next_attempt_at)
+        .limit(limit)
+    ).all()
+    claimed = []
+    for notification_id, seen in due:
+        taken: CursorResult = session.execute(  # type: ignore[assignment]
+            update(table)
+            .where(
+                table.c.id == notification_id,
+                table.c.status == "pending",
+                table.c.next_attempt_at == seen,
+            )
+            .values(next_attempt_at=now + LEASE)
+        )
+        if taken.rowcount == 1:
+            claimed.append(notification_id)
+    return claimed
+
+
+def _deliver(
+    session: Session, notification_id: uuid.UUID, settings: PushSettings, report: DeliveryReport
+) -> None:
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        return
+    now = clock.now()
+    preferences = session.get(NotificationPreference, notification.user_id)
+    reason = _reason_to_skip(session, notification, preferences)
+    if reason:
+        _finish(notification, "skipped", now, reason)
+        report.skip(reason)
+        return
+    held_until = quiet_hours_end(preferences, now)
+    if held_until is not None:
+        notification.next_attempt_at = held_until
+        report.held += 1
+        return
+
+    devices = session.scalars(
+        select(PushSubscription)
+        .where(PushSubscription.user_id == notification.user_id)
+        .order_by(PushSubscription.created_at)
+    ).all()
+    waiting = [d for d in devices if str(d.id) not in notification.delivered_to]
+    if not waiting:
+        if notification.delivered_to:
+            _finish(notification, "sent", now)
+            report.sent += 1
+        else:
+            _finish(notification, "skipped", now, "no_device")
+            report.skip("no_device")
+        return
+
+    user = session.get(User, notification.user_id)
+    payload = render_payload(
+        notification.kind,
+        user.language if user else None,
+        notification.plan_id,
+        notification.item_id,
+        notification.params,
+    )
+    delivered = list(notification.delivered_to)
+    retry: list[PushResult] = []
+    for device in waiting:
+        result = send_push(
+            Target(device.endpoint, device.p256dh, device.auth),
+            payload,
+            settings,
+            URGENCY[notification.kind],
+        )
+        log.info(
+            "push notification %s to subscription %s: %s (HTTP %s)",
+            notification.id,
+            device.id,
+            result.outcome.value,
+            result.status,
+        )
+        if result.outcome is Outcome.DELIVERED:
+            delivered.append(str(device.id))
+            device.last_success_at = now
+        elif result.outcome is Outcome.GONE:
+            session.delete(device)
+            report.pruned_subscriptions += 1
+        else:
+            retry.append(result)
+    notification.delivered_to = delivered  # a new list, so the JSON column sees the change
+    notification.attempts += 1
+
+    if retry:
+        notification.last_error = str(retry[0].status or "network")
+        if notification.attempts >= settings.max_attempts:
+            _finish(notification, "failed", now, notification.last_error)
+            report.failed += 1
+            log.warning(
+                "push notification %s failed after %s attempts",
+                notification.id,
+                notification.attempts,
+            )
+        else:
+            wait = backoff(notification.attempts, settings.retry_base_seconds)
+            wait = max([wait] + [timedelta(seconds=r.retry_after_seconds or 0) for r in retry])
+            notification.next_attempt_at = now + wait
+            report.retrying += 1
+    elif delivered:
+        _finish(notification, "sent", now)
+        report.sent += 1
+    else:
+        _finish(notification, "skipped", now, "no_device")
+        report.skip("no_device")
+
+
+def backoff(attempts: int, base_seconds: int) -> timedelta:
+    """1, 2, 4, 8 ... times the base after the 1st, 2nd, 3rd ... failed attempt; at most 6 h."""
+    return min(timedelta(seconds=base_seconds * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def _finish(notification: Notification, status: str, now: datetime, reason: str | None = None):
+    notification.status = status
+    if status == "sent":
+        notification.sent_at = now
+    if reason:
+        notification.last_error = reason
+
+
+def _reason_to_skip(
+    session: Session, notification: Notification, preferences: NotificationPreference | None
+) -> str | None:
+    if preferences is not None and notification.kind in (preferences.disabled_kinds or ()):
+        return "kind_off"
+    if not may(session, notification.user_id, "read_plans", notification.unit_id):
+        return "not_visible"
+    if notification.kind in REMINDER_KINDS:
+        item = session.get(PlanItem, notification.item_id)
+        if (
+            item is None
+            or item.deleted
+            or item.state in ("done", "cancelled")
+            or notification.user_id not in user_ids_in(item.responsible)
+        ):
+            return "obsolete"
+    return None
+
+
+def zone_of(preferences: NotificationPreference | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(preferences.timezone if preferences else DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def quiet_hours_end(preferences: NotificationPreference | None, now: datetime) -> datetime | None:
+    """When the user's quiet hours end, if ``now`` is inside them; else None.
+
+    Hours are local wall-clock times; a start after the end spans midnight (22:00-07:00).
+    """
+    if preferences is None or preferences.quiet_start is None or preferences.quiet_end is None:
+        return None
+    start, end = preferences.quiet_start, preferences.quiet_end
+    if start == end:
+        return None
+    zone = zone_of(preferences)
+    local = now.astimezone(zone)
+    moment = local.time().replace(tzinfo=None)
+    if start < end:
+        if not start <= moment < end:
+            return None
+        end_day = local.date()
+    else:
+        if end <= moment < start:
+            return None
+        end_day = local.date() + timedelta(days=1) if moment >= start else local.date()
+    return datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)

@@ -1,0 +1,119 @@
+"""The push payload: what a lock screen may show, in the user's language.
+
+    {"title": "...", "body": "..." (optional), "url": "/#/items/<id>", "kind": "...", "lang": "da"}
+
+Only a fixed title per kind, a number of days for reminders, and a link. Never a plan title,
+an item's text, a note or a name: a phone's lock screen is not a place for citizen data. The
+app shows the details after the user opens the link (from its local store, offline too).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+LANGUAGES = ("da", "sv", "en")
+
+TITLES: dict[str, dict[str, str]] = {
+    "assigned": {
+        "da": "Du er blevet ansvarlig for et punkt",
+        "sv": "Du har blivit ansvarig för en åtgärd",
+        "en": "You are now responsible for an item",
+    },
+    "plan_submitted": {
+        "da": "En opfølgningsplan venter på din godkendelse",
+        "sv": "En handlingsplan väntar på att fastställas av dig",
+        "en": "A follow-up plan awaits your approval",
+    },
+    "plan_approved": {
+        "da": "Din opfølgningsplan er godkendt",
+        "sv": "Din handlingsplan är fastställd",
+        "en": "Your follow-up plan was approved",
+    },
+    "plan_sent_back": {
+        "da": "Din opfølgningsplan er sendt tilbage",
+        "sv": "Din handlingsplan har skickats tillbaka",
+        "en": "Your follow-up plan was sent back",
+    },
+    "note_added": {
+        "da": "Ny status på et punkt, du er ansvarlig for",
+        "sv": "Ny anteckning på en åtgärd du är ansvarig för",
+        "en": "New progress note on an item you are responsible for",
+    },
+    "conflict": {
+        "da": "En konflikt venter på dig",
+        "sv": "En konflikt väntar på dig",
+        "en": "A conflict is waiting for you",
+    },
+    "due_soon": {
+        "da": "Et punkt nærmer sig sin frist",
+        "sv": "En åtgärd närmar sig sitt slutdatum",
+        "en": "An item is nearly due",
+    },
+    "overdue": {
+        "da": "Et punkt har overskredet sin frist",
+        "sv": "En åtgärd har passerat sitt slutdatum",
+        "en": "An item is overdue",
+    },
+}
+
+DUE_BODIES: dict[str, dict[str, str]] = {
+    "today": {"da": "Fristen er i dag.", "sv": "Slutdatum är i dag.", "en": "Due today."},
+    "tomorrow": {
+        "da": "Fristen er i morgen.",
+        "sv": "Slutdatum är i morgon.",
+        "en": "Due tomorrow.",
+    },
+    "days": {
+        "da": "Fristen er om {days} dage.",
+        "sv": "Slutdatum om {days} dagar.",
+        "en": "Due in {days} days.",
+    },
+}
+
+URGENCY = {
+    "assigned": "normal",
+    "plan_submitted": "normal",
+    "plan_approved": "normal",
+    "plan_sent_back": "normal",
+    "note_added": "low",
+    "conflict": "normal",
+    "due_soon": "normal",
+    "overdue": "high",
+}
+
+
+def language_of(user_language: str | None) -> str:
+    return user_language if user_language in LANGUAGES else "da"
+
+
+def link_for(kind: str, plan_id: uuid.UUID | None, item_id: uuid.UUID | None) -> str:
+    """A route of the PWA's hash router; the service worker opens it on the app's origin."""
+    if kind == "conflict":
+        return "/#/conflicts"
+    if item_id is not None:
+        return f"/#/items/{item_id}"
+    if plan_id is not None:
+        return f"/#/plans/{plan_id}"
+    return "/#/units"
+
+
+def render_payload(
+    kind: str,
+    user_language: str | None,
+    plan_id: uuid.UUID | None,
+    item_id: uuid.UUID | None,
+    params: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    lang = language_of(user_language)
+    payload = {
+        "title": TITLES[kind][lang],
+        "url": link_for(kind, plan_id, item_id),
+        "kind": kind,
+        "lang": lang,
+    }
+    days = (params or {}).get("days")
+    if kind == "due_soon" and isinstance(days, int):
+        which = "today" if days <= 0 else "tomorrow" if days == 1 else "days"
+        payload["body"] = DUE_BODIES[which][lang].format(days=days)
+    return payload

@@ -1,0 +1,63 @@
+"""Writing notification rows, shared by the flush hook and the reminder run.
+
+The insert goes through the Core table on the session's own connection, so it joins the
+transaction of the change being reported, and it works inside a flush (where adding ORM
+objects is not allowed). ``ON CONFLICT (dedup_key) DO NOTHING`` makes a second writer of the
+same key a no-op rather than an error: that is what lets two reminder runs overlap.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.models.push import Notification
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    user_id: uuid.UUID
+    kind: str
+    dedup_key: str
+    unit_id: uuid.UUID | None = None
+    plan_id: uuid.UUID | None = None
+    item_id: uuid.UUID | None = None
+    params: dict = field(default_factory=dict)
+
+
+def write_notifications(
+    connection: Connection, notifications: Iterable[NewNotification], now: datetime
+) -> int:
+    """Insert the rows whose key is new; return how many were inserted."""
+    table = Notification.__table__
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = 0
+    for n in notifications:
+        statement = (
+            dialect.insert(table)
+            .values(
+                id=uuid.uuid4(),
+                user_id=n.user_id,
+                kind=n.kind,
+                dedup_key=n.dedup_key,
+                unit_id=n.unit_id,
+                plan_id=n.plan_id,
+                item_id=n.item_id,
+                params=n.params,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                delivered_to=[],
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            # RETURNING answers "was it new?" on both dialects (rowcount does not, on psycopg).
+            .returning(table.c.id)
+        )
+        inserted += len(connection.execute(statement).all())
+    return inserted

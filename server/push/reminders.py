@@ -1,0 +1,102 @@
+"""Deadline reminders: items due soon, and items past their due date (frist / slutdatum).
+
+For each open item with a due date in a plan that is still in force (not completed, archived
+or deleted), each user named in its HVEM? gets
+
+- ``due_soon`` when the item is due within one of the reminder windows (default 7 and 1
+  days): the smallest window that still holds the days left, so an item due in 3 days gets
+  the 7-day reminder, and the 1-day one the day before. A run missed by cron is caught up
+  by the next one instead of skipping a reminder;
+- ``overdue`` once the due date has passed.
+
+"Today" is the user's own date (their preference's time zone). Each reminder has the key
+``<kind>:<user>:<item>:<due date>[:<window>]``, unique in the database; inserting an existing
+key does nothing. So running this twice, or twice at the same moment, queues each reminder
+once; moving the due date makes a new key and so a new reminder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models.plans import Plan, PlanItem
+from server.models.push import NotificationPreference
+from server.push.audience import may, user_ids_in
+from server.push.delivery import zone_of
+from server.push.outbox import NewNotification, write_notifications
+
+PLAN_STATES_IN_FORCE = ("draft", "submitted", "approved")
+OPEN_ITEM_STATES = ("not_started", "in_progress")
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    considered: int
+    queued: int
+
+
+def queue_reminders(
+    session: Session, windows: Iterable[int] = (7, 1), now: datetime | None = None
+) -> ReminderRun:
+    """Queue the reminders that are due now; return how many were new."""
+    now = now or clock.now()
+    windows = sorted({int(w) for w in windows if int(w) >= 0})
+    # Time zones are at most a day apart from UTC: look one day further than the widest window.
+    horizon = now.date() + timedelta(days=(windows[-1] if windows else 0) + 1)
+    items = session.scalars(
+        select(PlanItem)
+        .join(Plan, Plan.id == PlanItem.plan_id)
+        .where(
+            PlanItem.deleted.is_(False),
+            Plan.deleted.is_(False),
+            Plan.state.in_(PLAN_STATES_IN_FORCE),
+            PlanItem.state.in_(OPEN_ITEM_STATES),
+            PlanItem.end_date.is_not(None),
+            PlanItem.end_date <= horizon,
+        )
+        # One order for every run, so two overlapping runs take the keys' locks in the same
+        # order on PostgreSQL and wait for each other instead of deadlocking.
+        .order_by(PlanItem.id)
+    ).all()
+    reminders = list(_reminders(session, items, windows, now))
+    queued = write_notifications(session.connection(), reminders, now)
+    return ReminderRun(considered=len(reminders), queued=queued)
+
+
+def _reminders(
+    session: Session, items: Sequence[PlanItem], windows: list[int], now: datetime
+) -> Iterator[NewNotification]:
+    allowed: dict[tuple, bool] = {}
+    for item in items:
+        due: date = item.end_date  # type: ignore[assignment]
+        for user_id in sorted(user_ids_in(item.responsible)):
+            if (user_id, item.unit_id) not in allowed:
+                allowed[user_id, item.unit_id] = may(session, user_id, "read_plans", item.unit_id)
+            if not allowed[user_id, item.unit_id]:
+                continue
+            today = now.astimezone(zone_of(session.get(NotificationPreference, user_id))).date()
+            days_left = (due - today).days
+            if days_left < 0:
+                kind, key, params = "overdue", f"overdue:{user_id}:{item.id}:{due}", {}
+            else:
+                window = next((w for w in windows if w >= days_left), None)
+                if window is None:
+                    continue
+                kind = "due_soon"
+                key = f"due_soon:{user_id}:{item.id}:{due}:{window}"
+                params = {"days": days_left}
+            yield NewNotification(
+                user_id=user_id,
+                kind=kind,
+                dedup_key=key,
+                unit_id=item.unit_id,
+                plan_id=item.plan_id,
+                item_id=item.id,
+                params=params,
+            )

@@ -1,0 +1,209 @@
+"""Deadline reminders: which items, which window, once per (user, item, kind, due date),
+even when two runs overlap."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from server.extensions import db
+from server.models import NotificationPreference, PlanItem
+from server.models.push import REMINDER_KINDS
+from server.models.versioning import act_as
+from server.push.messages import TITLES
+from server.push.reminders import queue_reminders
+from tests.push.conftest import deliver, outbox, subscribe
+
+MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
+TODAY = date(2026, 3, 10)
+
+
+def _responsible(*users):
+    return [{"user_id": str(u.id)} for u in users]
+
+
+def _reminders():
+    return [row for row in outbox() if row.kind in REMINDER_KINDS]
+
+
+def _summary():
+    return sorted(
+        (row.item_id, row.kind, row.params.get("days"), row.dedup_key.rsplit(":", 1)[-1])
+        for row in _reminders()
+    )
+
+
+def test_items_get_the_smallest_window_that_holds_their_days_left(factory, pin_clock):
+    pin_clock(MORNING)
+    unit = factory.unit()
+    anna = factory.user(("staff", unit))
+    plan = factory.plan(unit)
+    finished = factory.plan(unit, state="completed")
+
+    def item(days, plan=plan, **kw):
+        return factory.item(
+            plan, end_date=TODAY + timedelta(days=days), responsible=_responsible(anna), **kw
+        )
+
+    item(10)  # too far off
+    soon, tomorrow, today, late = item(5), item(1), item(0), item(-2)
+    item(1, state="done")
+    item(1, plan=finished)
+    item(1, deleted=True)
+    factory.item(plan, responsible=_responsible(anna))  # no due date
+
+    run = queue_reminders(db.session, (7, 1))
+    db.session.commit()
+
+    assert run.queued == 4
+    assert _summary() == sorted(
+        [
+            (soon.id, "due_soon", 5, "7"),
+            (tomorrow.id, "due_soon", 1, "1"),
+            (today.id, "due_soon", 0, "1"),
+            (late.id, "overdue", None, str(late.end_date)),
+        ]
+    )
+    assert {row.user_id for row in _reminders()} == {anna.id}
+
+
+def test_send_reminders_twice_queues_each_reminder_once(factory, runner, pin_clock):
+    pin_clock(MORNING)
+    unit = factory.unit()
+    anna, bo = factory.user(("staff", unit)), factory.user(("staff", unit))
+    factory.item(factory.plan(unit), end_date=TODAY, responsible=_responsible(anna, bo))
+
+    first = runner.invoke(args=["send-reminders"])
+    second = runner.invoke(args=["send-reminders"])
+
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "Queued 2 new reminders" in first.output
+    assert "Queued 0 new reminders (2 already queued)" in second.output
+    assert len(_reminders()) == 2
+
+
+def test_the_next_window_and_a_moved_due_date_each_remind_again(factory, pin_clock):
+    unit = factory.unit()
+    anna = factory.user(("staff", unit))
+    item = factory.item(
+        factory.plan(unit), end_date=TODAY + timedelta(days=6), responsible=_responsible(anna)
+    )
+
+    for day in (0, 1, 5, 5):  # 6 days left, 5, 1 (and that once more)
+        pin_clock(MORNING + timedelta(days=day))
+        queue_reminders(db.session, (7, 1))
+        db.session.commit()
+    row = db.session.get(PlanItem, item.id)
+    row.end_date = TODAY + timedelta(days=20)
+    db.session.commit()
+    pin_clock(MORNING + timedelta(days=14))
+    queue_reminders(db.session, (7, 1))
+    db.session.commit()
+
+    assert [(k, d, w) for _, k, d, w in _summary()] == sorted(
+        [("due_soon", 6, "7"), ("due_soon", 1, "1"), ("due_soon", 6, "7")]
+    )
+
+
+def test_today_is_the_users_own_date(factory, pin_clock):
+    pin_clock(datetime(2026, 3, 10, 23, 30, tzinfo=UTC))  # already the 11th in Copenhagen
+    unit = factory.unit()
+    copenhagen, new_york = factory.user(("staff", unit)), factory.user(("staff", unit))
+    db.session.add(NotificationPreference(user_id=new_york.id, timezone="America/New_York"))
+    db.session.commit()
+    factory.item(
+        factory.plan(unit),
+        end_date=date(2026, 3, 11),
+        responsible=_responsible(copenhagen, new_york),
+    )
+
+    queue_reminders(db.session, (7, 1))
+    db.session.commit()
+
+    days = {row.user_id: row.params["days"] for row in _reminders()}
+    assert days == {copenhagen.id: 0, new_york.id: 1}
+
+
+def test_no_reminder_about_a_unit_the_user_cannot_see(factory, pin_clock):
+    pin_clock(MORNING)
+    unit, other = factory.unit(), factory.unit()
+    outsider = factory.user(("staff", other))
+    factory.item(factory.plan(unit), end_date=TODAY, responsible=_responsible(outsider))
+
+    assert queue_reminders(db.session, (7, 1)).queued == 0
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_two_overlapping_runs_queue_each_reminder_once(app, factory, pin_clock):
+    pin_clock(MORNING)
+    unit = factory.unit()
+    users = [factory.user(("staff", unit)) for _ in range(3)]
+    plan = factory.plan(unit)
+    for days in (-1, 0, 3):
+        factory.item(plan, end_date=TODAY + timedelta(days=days), responsible=_responsible(*users))
+    first_wrote = threading.Event()
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str, hold_commit: bool) -> None:
+        try:
+            with app.app_context():
+                act_as(db.session, None, "cli")
+                if not hold_commit:
+                    first_wrote.wait(timeout=10)
+                results[name] = queue_reminders(db.session, (7, 1)).queued
+                if hold_commit:
+                    # Keep the first run's rows uncommitted while the second one inserts
+                    # the same keys: it must wait, then insert nothing.
+                    first_wrote.set()
+                    threading.Event().wait(0.5)
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # pragma: no cover - reported below
+            first_wrote.set()
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=("first", True)),
+        threading.Thread(target=run, args=("second", False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert results == {"first": 9, "second": 0}
+    assert len({row.dedup_key for row in _reminders()}) == len(_reminders()) == 9
+
+
+def test_a_due_reminder_reaches_the_device_in_the_users_language(
+    push_app, client, factory, receiver, runner
+):
+    unit = factory.unit()
+    anna = factory.user(("staff", unit), language="da")
+    device = subscribe(client, anna, receiver)
+    tomorrow = datetime.now(ZoneInfo("Europe/Copenhagen")).date() + timedelta(days=1)
+    item = factory.item(factory.plan(unit), end_date=tomorrow, responsible=_responsible(anna))
+    for row in outbox():  # the assignment itself is not what this test is about
+        db.session.delete(row)
+    db.session.commit()
+
+    result = runner.invoke(args=["send-reminders"])
+
+    assert result.exit_code == 0, result.output
+    assert receiver.errors() == []
+    assert receiver.payloads(device) == [
+        {
+            "title": TITLES["due_soon"]["da"],
+            "body": "Fristen er i morgen.",
+            "url": f"/#/items/{item.id}",
+            "kind": "due_soon",
+            "lang": "da",
+        }
+    ]
+    assert receiver.received[0].headers["urgency"] == "normal"
+    assert deliver(push_app).sent == 0  # nothing left to send
