@@ -23,22 +23,20 @@ import json
 import os
 import random
 import socket
-import statistics
 import string
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.client import Client  # noqa: E402
-from sync.transport import RequestsTransport  # noqa: E402
+from sync.client import Client, SyncError  # noqa: E402
+from sync.transport import RequestsTransport, TransportError  # noqa: E402
 
 PG_URL = os.environ.get("FOLG_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "bench password 123"
@@ -111,7 +109,8 @@ def free_port() -> int:
 def fresh_database(kind: str, workdir: str) -> tuple[str, Any]:
     if kind == "sqlite":
         return f"sqlite:///{workdir}/bench.sqlite3", None
-    from sqlalchemy import create_engine, text as sql
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
 
     schema = f"folg_bench_{os.getpid()}"
     engine = create_engine(PG_URL)
@@ -198,9 +197,7 @@ def seed(url: str) -> dict[str, Any]:
             "reader": user("reader@bench.example", ("staff", "main")),
             "anna": user("anna@bench.example", ("staff", "conflicts")),
             "bo": user("bo@bench.example", ("staff", "conflicts")),
-            "shared": [
-                user(f"shared{n}@bench.example", ("staff", "shared")) for n in range(20)
-            ],
+            "shared": [user(f"shared{n}@bench.example", ("staff", "shared")) for n in range(20)],
         }
         session.commit()
         info = {"emails": emails, "plans": {k: str(p.id) for k, p in plans.items()}}
@@ -331,6 +328,23 @@ def w3_delta_pulls(writer: Client, reader: Client, db: str, updates: int, per_pu
     )
 
 
+def sync_until_done(client: Client, attempts: int = 20) -> None:
+    """Like a device: a server error or a dropped connection means "try again shortly"."""
+    for attempt in range(attempts):
+        try:
+            client.sync()
+            return
+        except (SyncError, TransportError) as error:
+            if isinstance(error, SyncError) and error.status < 500:
+                raise
+            retries[0] += 1
+            time.sleep(0.1 * (attempt + 1))
+    raise RuntimeError("the server kept failing")
+
+
+retries = [0]
+
+
 def w4_concurrent_shared_rows(server: Server, info: dict, db: str, url: str) -> None:
     clients = [server.client(email) for email in info["emails"]["shared"]]
     for c in clients:
@@ -346,8 +360,8 @@ def w4_concurrent_shared_rows(server: Server, info: dict, db: str, url: str) -> 
                 field = local.choice(("goal", "result", "topic", "activities"))
                 client.update("plan_items", local.choice(ids), {field: f"c{index} n{n}"})
                 if n % 10 == 9:
-                    client.sync()
-            client.sync()
+                    sync_until_done(client)
+            sync_until_done(client)
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -379,28 +393,29 @@ def w4_concurrent_shared_rows(server: Server, info: dict, db: str, url: str) -> 
         local_updates=200 * len(clients),
         statuses=counts,
         lost_writes=lost,
+        retried_syncs=retries[0],
         errors=[repr(e) for e in errors][:3],
     )
 
 
 def count_lost_writes(url: str, mutations: list[dict]) -> int:
     """Acknowledged field values that are in neither the audit trail nor a conflict."""
-    from sqlalchemy import create_engine, text as sql
+    from sqlalchemy import create_engine, select
+
+    from server.models import AuditEvent, Conflict
 
     engine = create_engine(url)
-    written: set[tuple[str, str, str]] = set()
+    written: set[tuple[str, str | None, str]] = set()
     with engine.connect() as conn:
-        for row_id, changes in conn.execute(
-            sql("SELECT row_id, changes FROM audit_events WHERE table_name = 'plan_items'")
-        ):
-            changes = json.loads(changes) if isinstance(changes, str) else changes
+        audit = select(AuditEvent.row_id, AuditEvent.changes).where(
+            AuditEvent.table_name == "plan_items"
+        )
+        for row_id, changes in conn.execute(audit):
             for field, (_, new) in changes.items():
-                written.add((str(uuid.UUID(str(row_id))), field, json.dumps(new)))
-        for row_id, field, value in conn.execute(
-            sql("SELECT row_id, field, client_value FROM conflicts")
-        ):
-            value = json.loads(value) if isinstance(value, str) else value
-            written.add((str(uuid.UUID(str(row_id))), field, json.dumps(value)))
+                written.add((str(row_id), field, json.dumps(new)))
+        conflicts = select(Conflict.row_id, Conflict.field, Conflict.client_value)
+        for row_id, field, value in conn.execute(conflicts):
+            written.add((str(row_id), field, json.dumps(value)))
     engine.dispose()
     lost = 0
     for m in mutations:
