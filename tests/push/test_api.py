@@ -195,3 +195,27 @@ def test_invalid_preferences_are_refused(app, client, factory, body, field):
     response = client.put("/api/push/preferences", json=body, headers=login(client, user))
 
     assert_error(response, 422, "invalid_input", field)
+
+
+def test_processes_starting_together_agree_on_one_generated_key(tmp_path):
+    import threading
+
+    from server.push import vapid
+
+    key_file = tmp_path / "vapid_private.pem"
+    start = threading.Barrier(4)
+    found: list[str] = []
+
+    def first_use() -> None:
+        start.wait(timeout=10)
+        # _load, not load_vapid_keys: the per-process cache would hide the race.
+        found.append(vapid._load({}, str(key_file)).public_key)
+
+    threads = [threading.Thread(target=first_use) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(found) == 4 and len(set(found)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["vapid_private.pem"]  # no temporary left

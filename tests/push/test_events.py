@@ -174,3 +174,51 @@ def test_a_rolled_back_change_notifies_no_one(factory):
     db.session.rollback()
 
     assert outbox() == []
+
+
+def _sync_push(client, user, client_id, *mutations):
+    from sync.protocol import SCHEMA_VERSION
+
+    body = {"client_id": client_id, "schema_version": SCHEMA_VERSION, "mutations": list(mutations)}
+    response = client.post("/api/sync/push", json=body, headers=login(client, user))
+    assert response.status_code == 200, response.json
+    act_as(db.session, None, "cli")
+    return response.json["results"]
+
+
+def _edit(mutation_id, item, fields, base=None):
+    return {
+        "mutation_id": mutation_id,
+        "table": "plan_items",
+        "id": str(item.id),
+        "op": "upsert",
+        "base_version": 1,
+        "fields": fields,
+        **({"base": base} if base else {}),
+    }
+
+
+def test_the_sync_path_notifies_like_rest(client, factory):
+    unit = factory.unit()
+    anna, bo = factory.user(("staff", unit)), factory.user(("staff", unit))
+    item = factory.item(factory.plan(unit))
+    original = item.goal
+
+    _sync_push(client, anna, "annas-phone", _edit(1, item, {"goal": "Annas"}))
+    [result] = _sync_push(
+        client,
+        bo,
+        "bos-phone",
+        _edit(
+            1,
+            item,
+            {"goal": "Bos", "responsible": [{"user_id": str(anna.id)}]},
+            base={"goal": original},
+        ),
+    )
+
+    assert result["status"] == "conflict"
+    assert sorted((r.kind, r.user_id) for r in outbox()) == [
+        ("assigned", anna.id),
+        ("conflict", anna.id),
+    ]
