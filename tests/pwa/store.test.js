@@ -22,6 +22,7 @@ describe('store', () => {
     const raw = await store.db.plan_items.get('i1');
     expect(raw._status).toBe('synced');
     expect(raw._version).toBe(3);
+    expect(raw._server).toBeUndefined();
   });
 
   test('an edit writes the row and its outbox entry before it resolves', async () => {
@@ -33,7 +34,9 @@ describe('store', () => {
       table: 'plan_items', id: 'i1', op: 'upsert', base_version: 3,
       fields: { goal: 'new goal' }, base: { goal: 'old goal' }, mutation_id: null,
     });
-    expect((await store.db.plan_items.get('i1'))._status).toBe('updated');
+    const raw = await store.db.plan_items.get('i1');
+    expect(raw._status).toBe('updated');
+    expect(raw._server.goal).toBe('old goal'); // the server copy is kept while edits wait
     expect(await store.pendingCount()).toBe(1);
   });
 
@@ -90,7 +93,8 @@ describe('store', () => {
     await store.ackBatch(batch, [{ mutation_id: 1, status: 'applied', version: 4 }]);
     const raw = await store.db.plan_items.get('i1');
     expect(raw).toMatchObject({ goal: 'mine', _status: 'synced', _version: 4 });
-    expect(raw._server.goal).toBe('mine');
+    // A synced row is its own server copy: no second copy is stored.
+    expect(raw._server).toBeUndefined();
     expect(await store.pendingCount()).toBe(0);
   });
 
@@ -146,4 +150,34 @@ describe('store', () => {
     const names = (await indexedDB.databases()).map((d) => d.name);
     expect(names).not.toContain(store.name);
   });
+});
+
+test('item stats count items and overdue ones of a plan', async () => {
+  const store = await new Store('stats').open();
+  const item = (id, fields) => ({ table: 'plan_items', id, version: 1, deleted: false, fields: { plan_id: 'p', priority: 1, ...fields } });
+  await store.applyPage([
+    item('a', { end_date: '2026-01-01', state: 'in_progress' }),
+    item('b', { end_date: '2026-01-01', state: 'done' }),
+    item('c', { end_date: '2026-01-01', ongoing: true }),
+    item('d', { end_date: '2027-01-01' }),
+    item('e', {}),
+  ], 'x');
+  expect(await store.itemStats('p', '2026-06-01')).toEqual({ items: 5, overdue: 1 });
+});
+
+test('upgrading a version 1 database derives the due index of existing items', async () => {
+  const { default: Dexie } = await import('dexie');
+  const old = new Dexie('upgrade-v1');
+  old.version(1).stores({
+    units: 'id, parent_id', catalogues: 'id, code', themes: 'id, catalogue_id', criteria: 'id, theme_id',
+    plans: 'id, unit_id, _status', plan_items: 'id, plan_id, unit_id, _status',
+    progress_notes: 'id, item_id, plan_id, _status', conflicts: 'id, status, row_id, unit_id',
+    outbox: '++seq, [table+id], mutation_id', meta: 'key',
+  });
+  await old.plan_items.put({ id: 'a', plan_id: 'p', end_date: '2026-01-01', state: 'in_progress', _status: 'synced', _version: 1 });
+  old.close();
+  const store = await new Store('upgrade-v1').open();
+  expect(store.db.verno).toBe(2);
+  expect(await store.itemStats('p', '2026-06-01')).toEqual({ items: 1, overdue: 1 });
+  expect(await store.get('plan_items', 'a')).not.toHaveProperty('_due');
 });

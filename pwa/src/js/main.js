@@ -268,9 +268,11 @@ function registerServiceWorker() {
 }
 
 async function boot() {
+  performance.mark('folg-boot');
   setLanguage(localStorage.getItem(LANG_KEY) || 'da');
   if (await storeExists()) {
     app.store = await openStore();
+    performance.mark('folg-store-open');
     app.session = await app.store.getMeta('session');
     app.user = app.session && app.session.user;
     if (app.session && !localStorage.getItem(LANG_KEY) && app.user.language) setLanguage(app.user.language);
@@ -280,6 +282,7 @@ async function boot() {
   window.addEventListener('online', () => currentLive && scheduleRender());
   window.addEventListener('offline', () => currentLive && scheduleRender());
   await render({ focus: false });
+  performance.mark('folg-first-render');
   if (app.session) startSync();
   registerServiceWorker();
 }

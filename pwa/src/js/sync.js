@@ -128,36 +128,48 @@ export function createSync({
     return id;
   }
 
+  function fetchPage(cursor) {
+    return (async () =>
+      call('/api/sync/pull', {
+        cursor,
+        limit: opts.pageLimit,
+        schema_version: SCHEMA_VERSION,
+        client_id: await clientId(),
+      }))();
+  }
+
+  /**
+   * Page through the feed. The next page is requested while this one is being applied (the
+   * server and IndexedDB work side by side); pages are still applied, and their cursors saved,
+   * strictly in order, so the saved cursor never runs ahead of the data.
+   */
   async function pull() {
-    let cursor = await store.getMeta('cursor');
+    const start = await store.getMeta('cursor');
+    let fresh = start == null;
+    let next = fetchPage(start);
     let resets = 0;
     for (;;) {
       let page;
       try {
-        page = await call('/api/sync/pull', {
-          cursor,
-          limit: opts.pageLimit,
-          schema_version: SCHEMA_VERSION,
-          client_id: await clientId(),
-        });
+        page = await next;
       } catch (err) {
         // The server forgot tombstones older than our cursor: pull everything again, keep the outbox.
         if (err instanceof SyncError && err.code === 'reset_required' && resets === 0) {
           resets += 1;
           await store.resetForFullPull();
-          cursor = null;
+          fresh = true;
+          next = fetchPage(null);
           continue;
         }
         throw err;
       }
-      if (page.reset_required && resets === 0) {
-        resets += 1;
-        await store.resetForFullPull();
-        cursor = null;
-        continue;
+      next = page.has_more ? fetchPage(page.cursor) : null;
+      if (next) next.catch(() => {}); // awaited on the next turn; never an unhandled rejection
+      const t0 = globalThis.performance ? globalThis.performance.now() : 0;
+      await store.applyPage(page.changes || [], page.cursor, { fresh });
+      if (globalThis.performance && globalThis.performance.measure) {
+        globalThis.performance.measure('folg-apply-page', { start: t0, end: globalThis.performance.now() });
       }
-      await store.applyPage(page.changes || [], page.cursor);
-      cursor = page.cursor;
       if (!page.has_more) return page;
     }
   }

@@ -34,10 +34,7 @@ export async function unitPlansView(app, unitId) {
   const plans = (await app.store.listPlans(unitId)).filter((p) => !p.deleted)
     .sort((a, b) => String(b.plan_date || '').localeCompare(String(a.plan_date || '')));
   const now = today();
-  const rows = await Promise.all(plans.map(async (p) => {
-    const items = (await app.store.listItems(p.id)).filter((i) => !i.deleted);
-    return { plan: p, items: items.length, overdue: items.filter((i) => isOverdue(i, now)).length };
-  }));
+  const rows = await Promise.all(plans.map(async (p) => ({ plan: p, ...(await app.store.itemStats(p.id, now)) })));
   const manager = app.isManager(unitId);
   return {
     title: unit ? unit.name : t('plans.title'),
