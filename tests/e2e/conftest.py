@@ -57,13 +57,18 @@ def live_server(tmp_path_factory):
         pytest.fail("The PWA is not built: run `npm ci && npm run build` in pwa/.", pytrace=False)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium.", pytrace=False)
-    path = tmp_path_factory.mktemp("e2e") / "folg-e2e.sqlite3"
+    workdir = tmp_path_factory.mktemp("e2e")
+    path = workdir / "folg-e2e.sqlite3"
+    # A copy of the build, so a test can publish a "new version" of the app without touching
+    # pwa/dist.
+    dist = workdir / "dist"
+    shutil.copytree(DIST, dist)
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{path}",
             "TESTING": True,
             "SECRET_KEY": "e2e",
-            "PWA_DIST": str(DIST),
+            "PWA_DIST": str(dist),
             # The suite logs in many times from one address.
             "LOGIN_MAX_FAILURES": 1000,
         }
@@ -78,11 +83,20 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", dist)
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+class LiveServer(str):
+    """The base URL (a str, so Playwright takes it as is), plus the build directory it serves."""
+
+    def __new__(cls, url: str, dist: Path):
+        self = super().__new__(cls, url)
+        self.dist = dist
+        return self
 
 
 class Api:

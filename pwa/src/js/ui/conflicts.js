@@ -30,9 +30,12 @@ export async function conflictsView(app) {
     const fieldName = c.field ? t(`field.${c.field}`) : '';
     const context = row ? row.topic || row.title || row.text || '' : '';
     const resolve = async (resolution, value) => {
-      await app.store.update('conflicts', c.id, { status: 'resolved', resolution, resolved_value: value });
+      // resolved_value is only meaningful (and only sent) for a custom value.
+      const fields = { status: 'resolved', resolution };
+      if (resolution === 'custom') fields.resolved_value = value;
+      await app.store.update('conflicts', c.id, fields);
       // Show the chosen value at once; the pull after the push brings the server's word.
-      if (row && c.field) await app.store.patchLocal(c.table_name, c.row_id, { [c.field]: value });
+      if (row && c.field && c.kind !== 'delete_edit') await app.store.patchLocal(c.table_name, c.row_id, { [c.field]: value });
       announce(t('conflicts.resolved'));
       app.sync.requestSoon();
     };
@@ -47,10 +50,14 @@ export async function conflictsView(app) {
         h('div', {}, h('dt', {}, t('conflicts.before')), h('dd', { 'data-testid': 'before' }, show(c.base_value))),
         h('div', {}, h('dt', {}, t('conflicts.theirs')), h('dd', { 'data-testid': 'theirs' }, show(theirs))),
         h('div', {}, h('dt', {}, t('conflicts.mine')), h('dd', { 'data-testid': 'mine' }, show(mine)))),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'btn', onclick: keepTheirs, 'data-testid': 'keep-theirs' }, t('conflicts.keep_theirs')),
-        h('button', { type: 'button', class: 'btn primary', onclick: keepMine, 'data-testid': 'keep-mine' }, t('conflicts.keep_mine'))),
-      typeof (mine ?? theirs ?? '') === 'string'
+      // A deleted row stays deleted: such a conflict can only be closed, keeping the server's word.
+      c.kind === 'delete_edit'
+        ? h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn primary', onclick: () => resolve('server', null) }, t('conflicts.acknowledge')))
+        : h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn', onclick: keepTheirs, 'data-testid': 'keep-theirs' }, t('conflicts.keep_theirs')),
+          h('button', { type: 'button', class: 'btn primary', onclick: keepMine, 'data-testid': 'keep-mine' }, t('conflicts.keep_mine'))),
+      c.kind !== 'delete_edit' && typeof (mine ?? theirs ?? '') === 'string'
         ? h('details', {},
           h('summary', {}, t('conflicts.custom')),
           field(t('conflicts.custom'), custom),
