@@ -267,4 +267,3 @@ def _fields_of(model: type[SyncedMixin], row: Any) -> dict[str, Any]:
         positions = [(f, names.index(f)) for f in model.sync_fields]
         _FIELD_POSITIONS[model] = positions
     return {name: canonical(row[index]) for name, index in positions}
-
