@@ -219,7 +219,7 @@ class Client:
         with self._transaction() as db:
             row = self._row(table, row_id)
             view = None if row is None else self._view(row)
-            if view is None:
+            if row is None or view is None:
                 raise LocalError(f"{table} {row_id} is not here")
             pending = json.loads(row["pending_fields"]) if row["pending_op"] else {}
             base = json.loads(row["pending_base"]) if row["pending_op"] else {}
@@ -385,10 +385,11 @@ class Client:
             ).fetchall()
             if not batch:
                 return
+            mutations = [self._mutation(entry) for entry in batch]
             body = {
                 "client_id": self.client_id,
                 "schema_version": self.schema_version,
-                "mutations": [self._mutation(entry) for entry in batch],
+                "mutations": mutations,
             }
             status, answer = self.transport.post("/api/sync/push", body)
             if status == 409 and answer.get("error") == MUTATION_GAP and not renumbered:
@@ -400,7 +401,7 @@ class Client:
             with self._transaction():
                 for result in answer["results"]:
                     self._fold_result(result)
-            sent = {m["mutation_id"]: m for m in body["mutations"]}
+            sent = {m["mutation_id"]: m for m in mutations}
             self.acknowledged += [(sent[r["mutation_id"]], r) for r in answer["results"]]
             report.pushed += len(answer["results"])
             report.results.extend(answer["results"])

@@ -27,7 +27,7 @@ class ChangeSchema(Schema):
     id = ma.String(required=True)
     version = ma.Integer(required=True)
     deleted = ma.Boolean(required=True)
-    fields = ma.Dict(keys=ma.String(), required=True)
+    fields = ma.Dict(keys=ma.String(), required=True)  # type: ignore[assignment]  # the wire name
 
 
 class PullResponseSchema(Schema):
@@ -43,7 +43,7 @@ class MutationSchema(StrictSchema):
     id = ma.UUID(required=True)
     op = ma.String(required=True, validate=validate.OneOf(OPS))
     base_version = ma.Integer(load_default=None, allow_none=True, strict=True)
-    fields = ma.Dict(keys=ma.String(), load_default=dict)
+    fields = ma.Dict(keys=ma.String(), load_default=dict)  # type: ignore[assignment]  # the wire name
     base = ma.Dict(keys=ma.String(), load_default=dict)
 
 
@@ -56,7 +56,7 @@ class PushRequestSchema(StrictSchema):
 class ResultErrorSchema(Schema):
     error = ma.String(required=True)
     message = ma.String(required=True)
-    fields = ma.Dict(keys=ma.String(), values=ma.List(ma.String()))
+    fields = ma.Dict(keys=ma.String(), values=ma.List(ma.String()))  # type: ignore[assignment]  # the wire name
 
 
 class ResultConflictSchema(Schema):
@@ -70,7 +70,7 @@ class ResultConflictSchema(Schema):
 class ResultRowSchema(Schema):
     version = ma.Integer(required=True)
     deleted = ma.Boolean(required=True)
-    fields = ma.Dict(keys=ma.String(), required=True)
+    fields = ma.Dict(keys=ma.String(), required=True)  # type: ignore[assignment]  # the wire name
 
 
 class MutationResultSchema(Schema):

@@ -43,7 +43,7 @@ def collect_garbage(session: Session, retention_days: int, *, dry_run: bool = Fa
             collected.tombstones[model.sync_table] = len(ids)
         else:
             result = session.execute(delete(table).where(old))
-            collected.tombstones[model.sync_table] = result.rowcount or 0
+            collected.tombstones[model.sync_table] = getattr(result, "rowcount", 0) or 0
     stale = SyncMutationResult.created_at < cutoff
     if dry_run:
         collected.mutation_results = len(
@@ -51,7 +51,7 @@ def collect_garbage(session: Session, retention_days: int, *, dry_run: bool = Fa
         )
     else:
         result = session.execute(delete(SyncMutationResult).where(stale))
-        collected.mutation_results = result.rowcount or 0
+        collected.mutation_results = getattr(result, "rowcount", 0) or 0
     return collected
 
 
