@@ -55,3 +55,17 @@ def row(page: Page, item_id: str):
 
 def database_names(page: Page) -> list[str]:
     return page.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
+
+
+def eventually(check, timeout: float = 30.0, interval: float = 0.1):
+    """Poll ``check`` (a function returning a truthy value) until it passes; for server state
+    that a background sync brings about. Returns the value; fails with the last one seen."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = check()
+    assert value, f"condition not met within {timeout} s: {check.__doc__ or check}"
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MANAGER, STAFF
@@ -103,3 +104,43 @@ def test_logout_warns_about_waiting_changes_then_wipes_indexeddb(new_context, ap
     page.reload()
     expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
     assert "folg" not in database_names(page)
+
+
+READ_OWN_TOKEN = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('folg');
+  open.onerror = reject;
+  open.onsuccess = () => {
+    const get = open.result.transaction('meta').objectStore('meta').get('session');
+    get.onsuccess = () => { open.result.close(); resolve(get.result.value.token); };
+  };
+})"""
+
+
+def test_an_expired_session_pauses_the_queue_and_a_new_login_delivers_it(new_context, api):
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Før udløb")
+    context = new_context()
+    page = context.new_page()
+    log_in(page, STAFF)
+    open_plan(page, UNIT, plan["id"])
+    context.set_offline(True)
+    wait_offline(page)
+    edit_goal(page, item["id"], "Skrevet før udløb")
+
+    # The token dies on the server while the device is offline (as if it had expired).
+    token = page.evaluate(READ_OWN_TOKEN)
+    revoked = requests.post(
+        f"{api.base}/api/auth/logout", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert revoked.status_code == 204
+    context.set_offline(False)
+    expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
+    expect(page.get_by_text("Din session er udløbet")).to_be_visible()
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-phase", "auth")
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+
+    page.get_by_label("Adgangskode").fill("folg-demo")
+    page.get_by_role("button", name="Log ind").click()
+    wait_synced(page)
+    expect(row(page, item["id"]).locator('td[data-field="goal"]')).to_have_text("Skrevet før udløb")
+    assert api.get(f"/api/items/{item['id']}")["goal"] == "Skrevet før udløb"

@@ -7,7 +7,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MANAGER
-from tests.e2e.pages import log_in, wait_synced
+from tests.e2e.pages import eventually, log_in, wait_synced
 
 
 def create_plan(
@@ -59,8 +59,12 @@ def test_manager_creates_reorders_submits_and_approves_a_tilbud_plan(new_context
 
     plan_id = page.url.rsplit("/", 1)[-1]
     assert api.get(f"/api/plans/{plan_id}")["state"] == "approved"
-    items = sorted(api.get(f"/api/plans/{plan_id}/items"), key=lambda i: i["priority"])
-    assert [i["topic"] for i in items] == ["Magtanvendelse", "Selvbestemmelse"]
+
+    def reordered_on_server():
+        items = sorted(api.get(f"/api/plans/{plan_id}/items"), key=lambda i: i["priority"])
+        return [i["topic"] for i in items] == ["Magtanvendelse", "Selvbestemmelse"]
+
+    eventually(reordered_on_server)
 
 
 def test_manager_creates_a_foster_family_plan_with_the_status_column(new_context, api):

@@ -218,7 +218,11 @@ async function render({ focus = true } = {}) {
   // Keep focus on the same control across a live re-render (e.g. after moving a row).
   const active = document.activeElement;
   const key = active && main.contains(active) ? active.getAttribute('aria-label') || active.getAttribute('data-testid') : null;
-  main.replaceChildren(view.node);
+  // A live re-render that would show exactly the same thing keeps the DOM in place, so a tap
+  // that is under way (or focus, or an open <details>) is never lost to a pull that changed
+  // nothing on this screen.
+  const same = !focus && main.childElementCount === 1 && main.firstElementChild.isEqualNode(view.node);
+  if (!same) main.replaceChildren(view.node);
   main.dataset.ready = 'true';
   document.title = `${view.title} – ${t('app.name')}`;
   currentLive = Boolean(view.live);
@@ -279,8 +283,13 @@ async function boot() {
   }
   mountShell();
   window.addEventListener('hashchange', () => render({ focus: true }));
-  window.addEventListener('online', () => currentLive && scheduleRender());
-  window.addEventListener('offline', () => currentLive && scheduleRender());
+  // Controls that need the network are switched in place (no re-render under the user's finger).
+  const syncOnlineOnly = () => {
+    for (const el of document.querySelectorAll('[data-online-only]')) el.disabled = !app.online();
+    for (const el of document.querySelectorAll('[data-online-note]')) el.hidden = app.online();
+  };
+  window.addEventListener('online', syncOnlineOnly);
+  window.addEventListener('offline', syncOnlineOnly);
   await render({ focus: false });
   performance.mark('folg-first-render');
   if (app.session) startSync();

@@ -2,7 +2,7 @@ import { t } from '../i18n.js';
 import { h, field } from './dom.js';
 
 export function loginView(app, { expired = false } = {}) {
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: app.lastEmail || '' });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: app.lastEmail || (app.user && app.user.email) || '' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const error = h('p', { class: 'error', role: 'alert', id: 'login-error' });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, t('login.submit'));

@@ -72,11 +72,11 @@ export async function planView(app, planId) {
         type: 'button',
         class: `btn ${action === 'send_back' ? '' : 'primary'}`,
         disabled: !app.online(),
-        title: app.online() ? null : t('plan.online_only'),
+        'data-online-only': true,
         onclick: () => runAction(app, plan, action.replace('_', '-')),
       }, t(`plan.${action}`)));
     }
-    if (lifecycle.length && !app.online()) lifecycle.push(h('span', { class: 'muted' }, t('plan.online_only')));
+    if (lifecycle.length) lifecycle.push(h('span', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('plan.online_only')));
   }
 
   const thead = h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' },
