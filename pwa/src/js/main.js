@@ -235,7 +235,18 @@ async function render({ focus = true } = {}) {
     );
     if (again) again.focus();
   }
+  markCurrentNav();
   updateConflictBadge();
+}
+
+/** The navigation link of the current section carries aria-current. */
+function markCurrentNav() {
+  const section = (location.hash || '#/units').split('/')[1] || 'units';
+  for (const link of document.querySelectorAll('header nav a')) {
+    const current = link.getAttribute('href') === `#/${section === 'plans' || section === 'items' ? 'units' : section}`;
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
 }
 
 /** Re-render a live view (lists, the plan) after store changes, but never under an open form. */
