@@ -239,11 +239,6 @@ export class Store {
     return this.db.outbox.count();
   }
 
-  async pendingRowIds(table) {
-    const rows = await this.db.table(table).where('_status').anyOf('created', 'updated').toArray();
-    return new Set(rows.map((r) => r.id));
-  }
-
   // ---- local writes (row + outbox in one transaction) -----------------------------------------
 
   /**
