@@ -3,6 +3,10 @@
 The write functions take Python values (already loaded by ``server/schemas/plans.py``), check
 permission and the rules that span fields or rows, change the session and never commit: the
 caller decides the transaction (one REST request, or one sync batch).
+
+The create functions take ``in_batch=True`` from a caller that has already made sure the id is
+new and flushes many rows at once (the sync push loads a batch's rows up front): then creating
+a row costs no query, which is what makes a 500-row push one INSERT instead of 500.
 """
 
 from __future__ import annotations
@@ -145,7 +149,12 @@ def plan_history(session: Session, principal: Principal, plan: Plan) -> list[dic
 
 
 def create_plan(
-    session: Session, principal: Principal, values: dict[str, Any], plan_id: uuid.UUID | None = None
+    session: Session,
+    principal: Principal,
+    values: dict[str, Any],
+    plan_id: uuid.UUID | None = None,
+    *,
+    in_batch: bool = False,
 ) -> Plan:
     values = dict(values)
     values.pop("id", None)
@@ -157,8 +166,8 @@ def create_plan(
     kind = values["kind"]
     if unit.kind not in UNIT_KINDS_FOR_PLAN[kind]:
         raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
-    if plan_id is not None and session.get(Plan, plan_id) is not None:
-        raise InvalidState("A plan with this id exists already.")
+    if not in_batch:
+        _refuse_taken_id(session, Plan, plan_id)
     values.setdefault("plan_date", clock.now().date())
     on = values["plan_date"] or clock.now().date()
     values.setdefault("result_label", "status" if kind == "dk_plejefamilie" else "result")
@@ -166,7 +175,8 @@ def create_plan(
     catalogue = catalogue_for_plan(session, kind, on)
     plan = Plan(id=plan_id or uuid.uuid4(), catalogue_id=catalogue.id, state="draft", **values)
     session.add(plan)
-    session.flush()
+    if not in_batch:
+        session.flush()
     return plan
 
 
@@ -238,19 +248,25 @@ def _writable_plan(session: Session, principal: Principal, plan_id: uuid.UUID) -
 
 
 def create_item(
-    session: Session, principal: Principal, values: dict[str, Any], item_id: uuid.UUID | None = None
+    session: Session,
+    principal: Principal,
+    values: dict[str, Any],
+    item_id: uuid.UUID | None = None,
+    *,
+    in_batch: bool = False,
 ) -> PlanItem:
     values = dict(values)
     values.pop("id", None)
     plan = _writable_plan(session, principal, values["plan_id"])
-    if item_id is not None and session.get(PlanItem, item_id) is not None:
-        raise InvalidState("An item with this id exists already.")
+    if not in_batch:
+        _refuse_taken_id(session, PlanItem, item_id)
     if values.get("priority") is None:
         values["priority"] = _next_priority(session, plan)
     _check_item_values(session, plan, values, start=None, end=None)
     item = PlanItem(id=item_id or uuid.uuid4(), unit_id=plan.unit_id, **values)
     session.add(item)
-    session.flush()
+    if not in_batch:
+        session.flush()
     return item
 
 
@@ -355,7 +371,12 @@ def _check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid
 
 
 def add_note(
-    session: Session, principal: Principal, values: dict[str, Any], note_id: uuid.UUID | None = None
+    session: Session,
+    principal: Principal,
+    values: dict[str, Any],
+    note_id: uuid.UUID | None = None,
+    *,
+    in_batch: bool = False,
 ) -> ProgressNote:
     """Append a progress note. A note that names a new state moves the item to that state."""
     item = session.get(PlanItem, values["item_id"])
@@ -363,8 +384,8 @@ def add_note(
         raise field_error("item_id", "No such item.")
     principal.require("write_items", item.unit_id, "item")
     _refuse_if_archived(session.get(Plan, item.plan_id))
-    if note_id is not None and session.get(ProgressNote, note_id) is not None:
-        raise InvalidState("A note with this id exists already.")
+    if not in_batch:
+        _refuse_taken_id(session, ProgressNote, note_id)
     note = ProgressNote(
         id=note_id or uuid.uuid4(),
         item_id=item.id,
@@ -378,7 +399,8 @@ def add_note(
     session.add(note)
     if note.new_state and note.new_state != item.state:
         item.state = note.new_state
-    session.flush()
+    if not in_batch:
+        session.flush()
     return note
 
 
@@ -389,6 +411,11 @@ def _refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -
     for field in fields:
         if field in values and values[field] != getattr(row, field):
             raise field_error(field, "Cannot be changed once the row exists.")
+
+
+def _refuse_taken_id(session: Session, model: type[Any], row_id: uuid.UUID | None) -> None:
+    if row_id is not None and session.get(model, row_id) is not None:
+        raise InvalidState(f"A row with id {row_id} exists already.")
 
 
 def _refuse_if_archived(plan: Plan | None) -> None:

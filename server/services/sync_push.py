@@ -329,7 +329,8 @@ def _result(
     result: dict[str, Any] = {
         "mutation_id": mutation["mutation_id"],
         "status": status,
-        "version": row.version,
+        # A row created in this batch is stamped when the batch flushes, always as version 1.
+        "version": row.version if row.version is not None else 1,
     }
     if conflicts:
         result["conflicts"] = [
@@ -379,7 +380,8 @@ def apply_mutation(
     if row is None:
         values = writer.schema.load(fields)
         values.pop("id", None)
-        created = writer.create(session, principal, values, row_id)
+        # ``known`` has looked the id up already; the batch is flushed once, at its end.
+        created = writer.create(session, principal, values, row_id, in_batch=True)
         known.add(created)
         return _result(mutation, APPLIED, created)
     return _update(session, principal, client_id, mutation, writer, row, fields)
