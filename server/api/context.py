@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, g, request
 
 from server.extensions import db
-from server.models.versioning import act_as
+from server.models.versioning import act_as, lock_clock
 from server.services import auth
 from server.services.access import Principal, load_principal
 from server.services.errors import NotAuthenticated
@@ -44,9 +44,12 @@ def current_principal() -> Principal:
 
 
 def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a writing view in one transaction that holds the sync clock from its start."""
+
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            lock_clock(db.session)
             result = view(*args, **kwargs)
             db.session.commit()
             return result

@@ -55,6 +55,16 @@ def take_sequence_numbers(session: Session, count: int) -> range:
     return range(top - count + 1, top + 1)
 
 
+def lock_clock(session: Session) -> None:
+    """Take the clock row lock now, before reading the rows a transaction will change.
+
+    Every writer takes this lock at its first flush anyway; taking it first means the rows it
+    reads cannot change under it before it writes (no lost update of a version or of the
+    per-field versions), and no writer can hold a row lock while waiting for the clock.
+    """
+    session.execute(update(SyncClock).where(SyncClock.id == 1).values(value=SyncClock.value))
+
+
 def _plan_id_of(row: SyncedMixin) -> uuid.UUID | None:
     if row.sync_table == "plans":
         return row.id

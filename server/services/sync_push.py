@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,11 +45,10 @@ from server.models import (
     PlanItem,
     ProgressNote,
     SyncClient,
-    SyncClock,
     SyncedMixin,
     SyncMutationResult,
 )
-from server.models.versioning import act_as
+from server.models.versioning import act_as, lock_clock
 from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
 from server.services import plans as writers
 from server.services.access import Principal
@@ -206,11 +205,6 @@ class _KnownRows:
 
     def add(self, row: SyncedMixin) -> None:
         self.rows[row.id] = row
-
-
-def lock_clock(session: Session) -> None:
-    """Take the clock row lock now (see the module docstring)."""
-    session.execute(update(SyncClock).where(SyncClock.id == 1).values(value=SyncClock.value))
 
 
 def _client(session: Session, principal: Principal, client_id: str) -> SyncClient:
