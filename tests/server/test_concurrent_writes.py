@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from server.extensions import db
@@ -27,10 +28,8 @@ def test_concurrent_edits_of_different_fields_both_keep_their_field_versions(
 
     def get_item_then_wait(*args, **kwargs):
         found = real_get_item(*args, **kwargs)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             have_read.wait()
-        except threading.BrokenBarrierError:
-            pass
         return found
 
     monkeypatch.setattr(plans, "get_item", get_item_then_wait)
