@@ -47,6 +47,7 @@ def test_screens_have_no_serious_axe_violations_and_are_screenshotted(
     page.goto("/")
     expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
     check(page, "login")
+    expect(page.locator("#app")).not_to_contain_text("null")
     page.screenshot(path=artifacts / f"{name}-login.png")
 
     log_in(page, MANAGER)
@@ -71,6 +72,7 @@ def test_screens_have_no_serious_axe_violations_and_are_screenshotted(
     check(page, "conflicts")
     page.get_by_role("link", name="Indstillinger").click()
     check(page, "settings")
+    expect(page.get_by_test_id("storage")).not_to_contain_text("null")
     page.screenshot(path=artifacts / f"{name}-settings.png")
 
 

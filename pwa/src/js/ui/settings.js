@@ -11,12 +11,13 @@ export async function settingsView(app) {
   const fillStorage = async () => {
     const est = navigator.storage && navigator.storage.estimate ? await navigator.storage.estimate() : null;
     const persisted = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted() : false;
-    storage.replaceChildren(
+    storage.replaceChildren(...[
       est ? h('p', {}, t('settings.usage', { used: formatBytes(est.usage), quota: formatBytes(est.quota) })) : null,
       h('p', {}, persisted ? t('settings.persisted') : t('settings.not_persisted')),
       !persisted && navigator.storage && navigator.storage.persist
         ? h('button', { type: 'button', class: 'btn', onclick: async () => { await navigator.storage.persist(); fillStorage(); } }, t('settings.persist'))
-        : null);
+        : null,
+    ].filter(Boolean));
   };
   fillStorage();
 

@@ -42,7 +42,8 @@ export function renderSyncState(el, state, { onSyncNow }) {
 }
 
 export function renderShell(root, { user, conflicts }) {
-  root.replaceChildren(
+  // replaceChildren() would print a null as text: leave absent parts out.
+  root.replaceChildren(...[
     // The hash is the router's, so the skip link moves focus itself instead of navigating.
     h('a', {
       class: 'skip',
@@ -65,7 +66,7 @@ export function renderShell(root, { user, conflicts }) {
     user ? h('section', { id: 'sync', class: 'sync', 'aria-label': t('sync.region'), 'aria-live': 'polite' }) : null,
     h('main', { id: 'main', tabindex: '-1' }),
     h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }),
-  );
+  ].filter(Boolean));
 }
 
 export function showUpdatePrompt(onReload) {
