@@ -47,6 +47,7 @@ from server.models import (
     SyncClient,
     SyncedMixin,
     SyncMutationResult,
+    Theme,
 )
 from server.models.versioning import act_as, lock_clock
 from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
@@ -192,11 +193,33 @@ class _KnownRows:
                 wanted.setdefault(mutation["table"], []).append(uuid.UUID(str(mutation["id"])))
         self.rows: dict[uuid.UUID, SyncedMixin] = {}
         for table, ids in wanted.items():
-            model = WRITERS[table].model
-            for start in range(0, len(ids), self.CHUNK):
-                chunk = ids[start : start + self.CHUNK]
-                for row in session.scalars(select(model).where(model.id.in_(chunk))):
-                    self.rows[row.id] = row
+            for row in self._load(WRITERS[table].model, ids):
+                self.rows[row.id] = row
+        # The rows the batch's writers look up by id: the session's identity map holds them
+        # only weakly, so without these references each lookup would be a query again.
+        self.referenced = [
+            row
+            for model, field in ((Plan, "plan_id"), (PlanItem, "item_id"), (Theme, "theme_id"))
+            for row in self._load(model, self._referenced_ids(mutations, field))
+        ]
+
+    def _load(self, model: type[Any], ids: Sequence[uuid.UUID]) -> list[Any]:
+        rows: list[Any] = []
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            rows += self.session.scalars(select(model).where(model.id.in_(chunk)))
+        return rows
+
+    @staticmethod
+    def _referenced_ids(mutations: Sequence[Mapping[str, Any]], field: str) -> list[uuid.UUID]:
+        ids: set[uuid.UUID] = set()
+        for mutation in mutations:
+            value = (mutation.get("fields") or {}).get(field)
+            try:
+                ids.add(uuid.UUID(str(value)))
+            except ValueError:
+                continue  # the schema will say what is wrong with it
+        return list(ids)
 
     def get(self, model: type[SyncedMixin], row_id: uuid.UUID) -> SyncedMixin | None:
         if row_id not in self.rows:
