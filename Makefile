@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 
 export FOLG_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint bench install pwa migration-check
+.PHONY: run test lint bench install pwa pwa-test migration-check
 
 install: $(INSTALLED)
 
@@ -37,6 +37,10 @@ ifeq ($(SKIP_PWA),)
 pwa: $(PWA_INSTALLED)
 	cd pwa && npm run build
 
+# The store and sync unit tests (vitest + fake-indexeddb, tests/pwa/).
+pwa-test: $(PWA_INSTALLED)
+	cd pwa && npm test
+
 $(PWA_INSTALLED): pwa/package.json pwa/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js to build the PWA (or SKIP_PWA=1)." >&2; exit 1; }
 	cd pwa && npm ci
@@ -44,10 +48,14 @@ $(PWA_INSTALLED): pwa/package.json pwa/package-lock.json
 else
 pwa:
 	@echo "SKIP_PWA is set: not building the PWA."
+pwa-test:
+	@echo "SKIP_PWA is set: not testing the PWA."
 endif
 else
 pwa:
 	@echo "No pwa/package.json yet: serving the API only."
+pwa-test:
+	@echo "No pwa/package.json yet: no PWA tests."
 endif
 
 run: install pwa
@@ -78,7 +86,7 @@ print(f"PostgreSQL answers at {shown}.")
 endef
 export PG_CHECK
 
-test: install
+test: install pwa pwa-test
 	@$(PY) -c "$$PG_CHECK"
 	$(PY) -m pytest -n 2 tests/ $(PYTEST_ARGS)
 
@@ -93,7 +101,7 @@ migration-check: install
 	export FOLG_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" && \
 	$(FLASK) db upgrade && $(FLASK) schema-check
 
-bench: install
+bench: install pwa
 	@shopt -s nullglob; files=(bench/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "No benchmarks in bench/."; fi; \
 	for f in "$${files[@]}"; do echo "# $$f"; $(PY) "$$f" || exit 1; done
