@@ -97,7 +97,7 @@ class Membership(db.Model):
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     )
     unit_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("units.id", ondelete="CASCADE"), nullable=False
+        Uuid, ForeignKey("units.id", ondelete="CASCADE"), nullable=False, index=True
     )
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     valid_from: Mapped[date | None] = mapped_column(Date)

@@ -189,7 +189,9 @@ class ProgressNote(SyncedMixin, db.Model):
     item_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plan_items.id"), nullable=False, index=True
     )
-    plan_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("plans.id"), nullable=False)
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plans.id"), nullable=False, index=True
+    )
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
     )

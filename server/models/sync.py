@@ -45,7 +45,7 @@ class SyncClient(db.Model):
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
