@@ -1,8 +1,8 @@
 # Følg: the two commands are `make run` and `make test`; CI calls `make test` (see .ci/run).
 #
 #   make run              install, build the PWA, migrate SQLite, seed the demo, serve on $PORT
-#   make test             install, check PostgreSQL answers, run every test on SQLite and PostgreSQL
-#   make lint             ruff check + ruff format --check
+#   make test             install, lint, check PostgreSQL answers, run every test on SQLite and PostgreSQL
+#   make lint             ruff check + ruff format --check + mypy (server/, sync/)
 #   make migration-check  fail if the models changed without a new Alembic revision
 #   make bench            run bench/*.py
 #
@@ -86,13 +86,14 @@ print(f"PostgreSQL answers at {shown}.")
 endef
 export PG_CHECK
 
-test: install pwa pwa-test
+test: install lint pwa pwa-test
 	@$(PY) -c "$$PG_CHECK"
 	$(PY) -m pytest -n 2 tests/ $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Upgrades a throwaway SQLite database to head and compares it with the models;
 # tests/server/test_migrations.py does the same on SQLite and PostgreSQL.

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.extensions import db
+from server.extensions import db, db_session
 from server.models import Membership, Unit, User
 from server.models.org import ROLES
 from server.models.versioning import act_as
@@ -40,9 +40,9 @@ def seed_demo_command() -> None:
     """Add the demo data (fictional) and print the demo logins. Safe to run again."""
     from server.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
-    act_as(db.session, None, "cli")
-    result = seed_demo(db.session)
-    db.session.commit()
+    act_as(db_session(), None, "cli")
+    result = seed_demo(db_session())
+    db_session().commit()
     if result.total:
         added = ", ".join(f"{n} {table}" for table, n in sorted(result.added.items()))
         click.echo(f"Demo data added: {added}.")
@@ -59,9 +59,9 @@ def load_catalogues_command() -> None:
     """Add the quality catalogue versions shipped in server/catalogues/ that are missing."""
     from server.services.catalogues import ensure_catalogues
 
-    act_as(db.session, None, "cli")
-    added = ensure_catalogues(db.session)
-    db.session.commit()
+    act_as(db_session(), None, "cli")
+    added = ensure_catalogues(db_session())
+    db_session().commit()
     click.echo(f"Catalogues loaded: {added} catalogue and theme rows added.")
 
 
@@ -121,7 +121,7 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], language:
     email = email.strip()
     if "@" not in email:
         raise click.BadParameter(f"{email!r} is not an email address.", param_hint="--email")
-    session = db.session
+    session = db_session()
     if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
         raise click.BadParameter(f"a user with email {email} exists.", param_hint="--email")
     # Check every role before asking for a password, so a typo costs nothing.

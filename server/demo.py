@@ -140,7 +140,7 @@ class _Seeder:
         """The row with this id, added with ``fields`` if it is missing."""
         row = self.session.get(model, row_id)
         if row is None:
-            row = model(id=row_id, **fields)
+            row = model(id=row_id, **fields)  # type: ignore[call-arg]
             self.session.add(row)
             self.session.flush()
             self.result.count(model.__tablename__)  # type: ignore[attr-defined]
@@ -220,9 +220,9 @@ class _Seeder:
         return plan
 
     def theme_id(self, plan: Plan, number: int) -> uuid.UUID:
-        return self.session.scalar(
+        return self.session.execute(
             select(Theme.id).where(Theme.catalogue_id == plan.catalogue_id, Theme.number == number)
-        )
+        ).scalar_one()
 
     def item(self, plan: Plan, key: str, theme: int, **fields: Any) -> PlanItem:
         return self.get_or_add(

@@ -1,12 +1,13 @@
 """Extensions, created unbound here and bound to an app in ``create_app``."""
 
 import sqlite3
+from typing import TYPE_CHECKING, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -24,6 +25,19 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# Models subclass ``Model``: Flask-SQLAlchemy's ``db.Model`` at run time, which type checkers
+# cannot see through, so they are shown the declarative base it is built on.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def db_session() -> Session:
+    """The app context's session. Flask-SQLAlchemy hands out a scoped-session proxy; services
+    are typed against the plain Session it stands for."""
+    return cast(Session, db.session)
 
 
 @event.listens_for(Engine, "connect")

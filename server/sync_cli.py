@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from server.extensions import db
+from server.extensions import db_session
 from server.services.sync_gc import collect_garbage
 
 
@@ -21,11 +21,11 @@ def register_sync_commands(app: Flask) -> None:
     def sync_gc(days: int | None, dry_run: bool) -> None:
         """Delete tombstones older than the retention; older cursors get reset_required."""
         days = days or app.config["TOMBSTONE_RETENTION_DAYS"]
-        collected = collect_garbage(db.session, days, dry_run=dry_run)
+        collected = collect_garbage(db_session(), days, dry_run=dry_run)
         if dry_run:
-            db.session.rollback()
+            db_session().rollback()
         else:
-            db.session.commit()
+            db_session().commit()
         verb = "Would delete" if dry_run else "Deleted"
         total = sum(collected.tombstones.values())
         detail = ", ".join(f"{t} {n}" for t, n in collected.tombstones.items() if n) or "none"

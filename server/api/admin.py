@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
-from server.extensions import db
+from server.extensions import db_session
 from server.schemas.org import (
     AdminUserSchema,
     GrantSchema,
@@ -28,7 +28,7 @@ class UnitById(MethodView):
     @transactional
     def patch(self, values, unit_id):
         principal = current_principal()
-        unit = admin.update_unit(db.session, principal, unit_id, values)
+        unit = admin.update_unit(db_session(), principal, unit_id, values)
         return describe_unit(unit, principal.roles_by_unit[unit.id])
 
 
@@ -38,13 +38,13 @@ class Users(MethodView):
 
     @blp.response(200, AdminUserSchema(many=True))
     def get(self):
-        return admin.list_users(db.session, current_principal())
+        return admin.list_users(db_session(), current_principal())
 
     @blp.arguments(UserCreateSchema)
     @blp.response(201, AdminUserSchema)
     @transactional
     def post(self, values):
-        return admin.create_user(db.session, current_principal(), values)
+        return admin.create_user(db_session(), current_principal(), values)
 
 
 @blp.route("/users/<uuid:user_id>/deactivate")
@@ -54,7 +54,7 @@ class UserDeactivate(MethodView):
     @blp.response(200, AdminUserSchema)
     @transactional
     def post(self, user_id):
-        return admin.deactivate_user(db.session, current_principal(), user_id)
+        return admin.deactivate_user(db_session(), current_principal(), user_id)
 
 
 @blp.route("/memberships")
@@ -65,7 +65,7 @@ class Memberships(MethodView):
     @blp.response(201, MembershipOutSchema)
     @transactional
     def post(self, values):
-        return admin.grant_membership(db.session, current_principal(), **values)
+        return admin.grant_membership(db_session(), current_principal(), **values)
 
 
 @blp.route("/memberships/<uuid:membership_id>")
@@ -75,4 +75,4 @@ class MembershipById(MethodView):
     @blp.response(204)
     @transactional
     def delete(self, membership_id):
-        admin.revoke_membership(db.session, current_principal(), membership_id)
+        admin.revoke_membership(db_session(), current_principal(), membership_id)

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.context import authenticated, bearer_token, login_settings
-from server.extensions import db
+from server.extensions import db_session
 from server.schemas.org import LoginResultSchema, LoginSchema, UserSchema
 from server.services import auth
 from server.services.users import describe_user
@@ -17,13 +17,13 @@ class Login(MethodView):
     @blp.response(200, LoginResultSchema)
     def post(self, credentials):
         token, user, expires_at = auth.login(
-            db.session,
+            db_session(),
             credentials["email"],
             credentials["password"],
             client_key=request.remote_addr or "unknown",
             **login_settings(),
         )
-        return {"token": token, "expires_at": expires_at, "user": describe_user(db.session, user)}
+        return {"token": token, "expires_at": expires_at, "user": describe_user(db_session(), user)}
 
 
 @blp.route("/logout")
@@ -32,7 +32,7 @@ class Logout(MethodView):
 
     @blp.response(204)
     def post(self):
-        auth.logout(db.session, bearer_token())
+        auth.logout(db_session(), bearer_token())
 
 
 @blp.route("/me")
@@ -41,4 +41,4 @@ class Me(MethodView):
 
     @blp.response(200, UserSchema)
     def get(self):
-        return describe_user(db.session, g.user)
+        return describe_user(db_session(), g.user)

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, g, request
 
-from server.extensions import db
+from server.extensions import db_session
 from server.models.versioning import act_as, lock_clock
 from server.services import auth
 from server.services.access import Principal, load_principal
@@ -30,10 +30,10 @@ def bearer_token() -> str:
 def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        user = auth.authenticate(db.session, bearer_token())
+        user = auth.authenticate(db_session(), bearer_token())
         g.user = user
-        g.principal = load_principal(db.session, user.id)
-        act_as(db.session, user.id, "rest")
+        g.principal = load_principal(db_session(), user.id)
+        act_as(db_session(), user.id, "rest")
         return view(*args, **kwargs)
 
     return wrapper
@@ -49,12 +49,12 @@ def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            lock_clock(db.session)
+            lock_clock(db_session())
             result = view(*args, **kwargs)
-            db.session.commit()
+            db_session().commit()
             return result
         except BaseException:
-            db.session.rollback()
+            db_session().rollback()
             raise
 
     return wrapper

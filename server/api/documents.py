@@ -17,7 +17,7 @@ from flask_smorest import Blueprint
 
 from server import documents
 from server.api.context import authenticated, current_principal, transactional
-from server.extensions import db
+from server.extensions import db_session
 from server.schemas.documents import (
     ExportLanguageSchema,
     ImportConfirmSchema,
@@ -72,7 +72,7 @@ class PlanDocx(MethodView):
     @blp.response(200, content_type=DOCX, description="The plan as a Word document.")
     def get(self, query, plan_id):
         data, filename = documents.export_plan_docx(
-            db.session, current_principal(), plan_id, _language(query)
+            db_session(), current_principal(), plan_id, _language(query)
         )
         return _download(data, DOCX, filename)
 
@@ -87,7 +87,7 @@ def _items_export_view(file_format: str) -> type[MethodView]:
             language = _language(query)
             filters = {k: v for k, v in query.items() if k != "lang"}
             data = documents.export_items(
-                db.session, current_principal(), file_format, language, **filters
+                db_session(), current_principal(), file_format, language, **filters
             )
             return _download(data, MEDIA_TYPES[file_format], f"items.{file_format}")
 
@@ -114,7 +114,7 @@ class PlanImport(MethodView):
         """Read a filled-in .docx plan and show what it would become. Saves nothing."""
         data = files["file"].stream.read(documents.MAX_BYTES + 1)
         return documents.preview_import(
-            db.session, current_principal(), data, form["unit_id"], form["kind"]
+            db_session(), current_principal(), data, form["unit_id"], form["kind"]
         )
 
 
@@ -127,4 +127,4 @@ class PlanImportConfirm(MethodView):
     @transactional
     def post(self, body):
         """Create the draft plan and its items from the (edited) preview, all or nothing."""
-        return documents.confirm_import(db.session, current_principal(), **body)
+        return documents.confirm_import(db_session(), current_principal(), **body)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
-from server.extensions import db
+from server.extensions import db_session
 from server.schemas.plans import (
     HistoryEventSchema,
     ItemCreateSchema,
@@ -30,13 +30,13 @@ class Plans(MethodView):
     @blp.arguments(PlanFilterSchema, location="query")
     @blp.response(200, PlanSchema(many=True))
     def get(self, filters):
-        return plans.list_plans(db.session, current_principal(), **filters)
+        return plans.list_plans(db_session(), current_principal(), **filters)
 
     @blp.arguments(PlanWriteSchema)
     @blp.response(201, PlanSchema)
     @transactional
     def post(self, values):
-        return plans.create_plan(db.session, current_principal(), values, values.get("id"))
+        return plans.create_plan(db_session(), current_principal(), values, values.get("id"))
 
 
 @blp.route("/plans/<uuid:plan_id>")
@@ -45,21 +45,21 @@ class PlanById(MethodView):
 
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
-        return plans.get_plan(db.session, current_principal(), plan_id)
+        return plans.get_plan(db_session(), current_principal(), plan_id)
 
     @blp.arguments(PlanUpdateSchema)
     @blp.response(200, PlanSchema)
     @transactional
     def patch(self, values, plan_id):
         principal = current_principal()
-        plan = plans.get_plan(db.session, principal, plan_id)
-        return plans.update_plan(db.session, principal, plan, values)
+        plan = plans.get_plan(db_session(), principal, plan_id)
+        return plans.update_plan(db_session(), principal, plan, values)
 
     @blp.response(204)
     @transactional
     def delete(self, plan_id):
         principal = current_principal()
-        plans.delete_plan(db.session, principal, plans.get_plan(db.session, principal, plan_id))
+        plans.delete_plan(db_session(), principal, plans.get_plan(db_session(), principal, plan_id))
 
 
 def _transition_view(action: str) -> type[MethodView]:
@@ -70,8 +70,8 @@ def _transition_view(action: str) -> type[MethodView]:
         @transactional
         def post(self, plan_id):
             principal = current_principal()
-            plan = plans.get_plan(db.session, principal, plan_id)
-            return plans.transition_plan(db.session, principal, plan, action)
+            plan = plans.get_plan(db_session(), principal, plan_id)
+            return plans.transition_plan(db_session(), principal, plan, action)
 
     Transition.__name__ = f"Plan{action.title().replace('_', '')}"
     Transition.post.__doc__ = f"Lifecycle: {action.replace('_', ' ')} the plan."
@@ -91,8 +91,8 @@ class PlanReorder(MethodView):
     @transactional
     def post(self, body, plan_id):
         principal = current_principal()
-        plan = plans.get_plan(db.session, principal, plan_id)
-        return plans.reorder_items(db.session, principal, plan, body["item_ids"])
+        plan = plans.get_plan(db_session(), principal, plan_id)
+        return plans.reorder_items(db_session(), principal, plan, body["item_ids"])
 
 
 @blp.route("/plans/<uuid:plan_id>/history")
@@ -102,8 +102,8 @@ class PlanHistory(MethodView):
     @blp.response(200, HistoryEventSchema(many=True))
     def get(self, plan_id):
         principal = current_principal()
-        plan = plans.get_plan(db.session, principal, plan_id)
-        return plans.plan_history(db.session, principal, plan)
+        plan = plans.get_plan(db_session(), principal, plan_id)
+        return plans.plan_history(db_session(), principal, plan)
 
 
 @blp.route("/plans/<uuid:plan_id>/items")
@@ -112,16 +112,16 @@ class PlanItems(MethodView):
 
     @blp.response(200, ItemSchema(many=True))
     def get(self, plan_id):
-        return plans.list_items(db.session, current_principal(), plan_id)
+        return plans.list_items(db_session(), current_principal(), plan_id)
 
     @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)
     @transactional
     def post(self, values, plan_id):
         principal = current_principal()
-        plans.get_plan(db.session, principal, plan_id)
+        plans.get_plan(db_session(), principal, plan_id)
         values = {**values, "plan_id": plan_id}
-        return plans.create_item(db.session, principal, values, values.get("id"))
+        return plans.create_item(db_session(), principal, values, values.get("id"))
 
 
 @blp.route("/items/<uuid:item_id>")
@@ -130,21 +130,21 @@ class ItemById(MethodView):
 
     @blp.response(200, ItemSchema)
     def get(self, item_id):
-        return plans.get_item(db.session, current_principal(), item_id)
+        return plans.get_item(db_session(), current_principal(), item_id)
 
     @blp.arguments(ItemUpdateSchema)
     @blp.response(200, ItemSchema)
     @transactional
     def patch(self, values, item_id):
         principal = current_principal()
-        item = plans.get_item(db.session, principal, item_id)
-        return plans.update_item(db.session, principal, item, values)
+        item = plans.get_item(db_session(), principal, item_id)
+        return plans.update_item(db_session(), principal, item, values)
 
     @blp.response(204)
     @transactional
     def delete(self, item_id):
         principal = current_principal()
-        plans.delete_item(db.session, principal, plans.get_item(db.session, principal, item_id))
+        plans.delete_item(db_session(), principal, plans.get_item(db_session(), principal, item_id))
 
 
 @blp.route("/items/<uuid:item_id>/notes")
@@ -153,13 +153,13 @@ class ItemNotes(MethodView):
 
     @blp.response(200, NoteSchema(many=True))
     def get(self, item_id):
-        return plans.list_notes(db.session, current_principal(), item_id)
+        return plans.list_notes(db_session(), current_principal(), item_id)
 
     @blp.arguments(NoteCreateSchema)
     @blp.response(201, NoteSchema)
     @transactional
     def post(self, values, item_id):
         principal = current_principal()
-        plans.get_item(db.session, principal, item_id)
+        plans.get_item(db_session(), principal, item_id)
         values = {**values, "item_id": item_id}
-        return plans.add_note(db.session, principal, values, values.get("id"))
+        return plans.add_note(db_session(), principal, values, values.get("id"))

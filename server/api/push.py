@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
-from server.extensions import db
+from server.extensions import db_session
 from server.push import subscriptions
 from server.push.schemas import (
     EndpointQuerySchema,
@@ -39,7 +39,7 @@ class Subscriptions(MethodView):
     @blp.response(200, SubscriptionSchema(many=True))
     def get(self):
         """This user's subscribed devices."""
-        return subscriptions.list_subscriptions(db.session, current_principal().user_id)
+        return subscriptions.list_subscriptions(db_session(), current_principal().user_id)
 
     @blp.arguments(SubscriptionCreateSchema)
     @blp.response(201, SubscriptionSchema)
@@ -47,7 +47,7 @@ class Subscriptions(MethodView):
     def post(self, values):
         """Subscribe this device (again): the endpoint now belongs to the caller."""
         return subscriptions.subscribe(
-            db.session,
+            db_session(),
             current_principal().user_id,
             values,
             allow_http=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"],
@@ -59,7 +59,7 @@ class Subscriptions(MethodView):
     def delete(self, query):
         """Unsubscribe by endpoint (what a browser knows after ``unsubscribe()``)."""
         subscriptions.unsubscribe_endpoint(
-            db.session, current_principal().user_id, query["endpoint"]
+            db_session(), current_principal().user_id, query["endpoint"]
         )
 
 
@@ -71,7 +71,7 @@ class SubscriptionById(MethodView):
     @transactional
     def delete(self, subscription_id):
         """Unsubscribe one of this user's devices."""
-        subscriptions.unsubscribe(db.session, current_principal().user_id, subscription_id)
+        subscriptions.unsubscribe(db_session(), current_principal().user_id, subscription_id)
 
 
 @blp.route("/preferences")
@@ -80,11 +80,11 @@ class Preferences(MethodView):
 
     @blp.response(200, PreferencesSchema)
     def get(self):
-        return subscriptions.get_preferences(db.session, current_principal().user_id)
+        return subscriptions.get_preferences(db_session(), current_principal().user_id)
 
     @blp.arguments(PreferencesSchema)
     @blp.response(200, PreferencesSchema)
     @transactional
     def put(self, values):
         """Change kinds, quiet hours or time zone; fields left out keep their value."""
-        return subscriptions.update_preferences(db.session, current_principal().user_id, values)
+        return subscriptions.update_preferences(db_session(), current_principal().user_id, values)

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
 from server.api.errors import envelope
-from server.extensions import db
+from server.extensions import db_session
 from server.models import Conflict
 from server.schemas.sync import (
     PullRequestSchema,
@@ -73,14 +73,14 @@ class Pull(MethodView):
                 fields={"limit": [f"At most {max_page}."]},
             )
         page = sync_pull.pull(
-            db.session,
+            db_session(),
             current_principal(),
             args["cursor"],
             limit,
             client_id=args["client_id"],
             retention_days=current_app.config["TOMBSTONE_RETENTION_DAYS"],
         )
-        db.session.rollback()  # read-only: end the snapshot now
+        db_session().rollback()  # read-only: end the snapshot now
         # Already plain JSON values; serialised directly (compact, keys unsorted) because a
         # page can hold a thousand rows and this is the hot path. PullResponseSchema documents
         # the shape.
@@ -104,7 +104,7 @@ class Push(MethodView):
         _check_version(args["schema_version"])
         mutations = [{**m, "id": str(m["id"])} for m in args["mutations"]]
         results = sync_push.push(
-            db.session,
+            db_session(),
             current_principal(),
             args["client_id"],
             mutations,
@@ -121,12 +121,12 @@ class ResolveConflict(MethodView):
     @blp.response(200, ResolvedConflictSchema)
     @transactional
     def post(self, args, conflict_id: uuid.UUID):
-        sync_push.lock_clock(db.session)
-        conflict = db.session.get(Conflict, conflict_id)
+        sync_push.lock_clock(db_session())
+        conflict = db_session().get(Conflict, conflict_id)
         if conflict is None:
             raise NotFound("No such conflict.")
         conflict = sync_push.resolve_conflict(
-            db.session,
+            db_session(),
             current_principal(),
             conflict,
             args["resolution"],

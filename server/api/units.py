@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
-from server.extensions import db
+from server.extensions import db_session
 from server.schemas.org import CatalogueSchema, UnitCreateSchema, UnitSchema
 from server.services import admin
 from server.services.catalogues import list_catalogues
@@ -17,7 +17,7 @@ class Units(MethodView):
 
     @blp.response(200, UnitSchema(many=True))
     def get(self):
-        return visible_units(db.session, current_principal())
+        return visible_units(db_session(), current_principal())
 
     @blp.arguments(UnitCreateSchema)
     @blp.response(201, UnitSchema)
@@ -25,7 +25,7 @@ class Units(MethodView):
     def post(self, values):
         """Admins add a unit below one they administer."""
         principal = current_principal()
-        unit = admin.create_unit(db.session, principal, values)
+        unit = admin.create_unit(db_session(), principal, values)
         return describe_unit(unit, principal.roles_by_unit[unit.parent_id])
 
 
@@ -35,4 +35,4 @@ class Catalogues(MethodView):
 
     @blp.response(200, CatalogueSchema(many=True))
     def get(self):
-        return list_catalogues(db.session)
+        return list_catalogues(db_session())

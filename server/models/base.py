@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, FromClause, Integer, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from server.models.types import UTCDateTime
@@ -35,6 +35,13 @@ class SyncedMixin:
     sync_fields: ClassVar[tuple[str, ...]]
     # Fields a client may never write through sync or REST (set by the server).
     server_fields: ClassVar[tuple[str, ...]] = ()
+
+    if TYPE_CHECKING:
+        __table__: ClassVar[FromClause]
+
+        @property
+        def unit_id(self) -> uuid.UUID | None:
+            """The unit a row belongs to (a unit's own id for units); None for catalogues."""
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -13,13 +13,13 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.base import SyncedMixin
 
 CATALOGUE_CODES = ("dk_tilbud", "dk_plejefamilie", "se_kvalitetsomraden")
 
 
-class Catalogue(SyncedMixin, db.Model):
+class Catalogue(SyncedMixin, Model):
     __tablename__ = "catalogues"
     sync_table = "catalogues"
     sync_fields = ("code", "version_label", "name", "language", "valid_from", "valid_to")
@@ -38,7 +38,7 @@ class Catalogue(SyncedMixin, db.Model):
     __table_args__ = (UniqueConstraint("code", "version_label", name="code_version"),)
 
 
-class Theme(SyncedMixin, db.Model):
+class Theme(SyncedMixin, Model):
     """A theme (tema) of the Danish model or a Swedish quality area (kvalitetsområde)."""
 
     __tablename__ = "themes"
@@ -62,7 +62,7 @@ class Theme(SyncedMixin, db.Model):
     )
 
 
-class Criterion(SyncedMixin, db.Model):
+class Criterion(SyncedMixin, Model):
     __tablename__ = "criteria"
     sync_table = "criteria"
     sync_fields = ("theme_id", "number", "text", "position")

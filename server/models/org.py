@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.base import SyncedMixin
 from server.models.types import UTCDateTime
 
@@ -26,7 +26,7 @@ FOSTER_FAMILY_TYPES = ("almen", "forstaerket", "specialiseret", "netvaerk")
 ROLES = ("staff", "manager", "inspector", "admin")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A municipality, region or provider that owns units."""
 
     __tablename__ = "organisations"
@@ -38,7 +38,7 @@ class Organisation(db.Model):
     __table_args__ = (CheckConstraint("country IN ('DK', 'SE')", name="country"),)
 
 
-class Unit(SyncedMixin, db.Model):
+class Unit(SyncedMixin, Model):
     """A tilbud or afdeling, a plejefamilie, a Swedish verksamhet (nivå 2) or enhet (nivå 3).
 
     Units nest: a membership in a unit also covers the units below it.
@@ -71,7 +71,7 @@ class Unit(SyncedMixin, db.Model):
     )
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -87,7 +87,7 @@ class User(db.Model):
     )
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A role in one unit (and, through nesting, the units below it)."""
 
     __tablename__ = "memberships"
@@ -112,7 +112,7 @@ class Membership(db.Model):
     )
 
 
-class AuthToken(db.Model):
+class AuthToken(Model):
     """A bearer token. Only its SHA-256 is stored, so a database dump logs no one in."""
 
     __tablename__ = "auth_tokens"
@@ -127,7 +127,7 @@ class AuthToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """Failed logins, kept in the database so the rate limit holds across workers."""
 
     __tablename__ = "login_attempts"

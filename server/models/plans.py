@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.base import SyncedMixin
 from server.models.types import UTCDateTime
 
@@ -48,7 +48,7 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-class Plan(SyncedMixin, db.Model):
+class Plan(SyncedMixin, Model):
     __tablename__ = "plans"
     sync_table = "plans"
     sync_fields = (
@@ -120,7 +120,7 @@ class Plan(SyncedMixin, db.Model):
     )
 
 
-class PlanItem(SyncedMixin, db.Model):
+class PlanItem(SyncedMixin, Model):
     """One prioritised row of the template: TEMA, EMNE, MÅL, HVAD?, HVORDAN?, HVORNÅR?,
     DOKUMENTATION, HVEM? and RESULTAT/STATUS."""
 
@@ -178,7 +178,7 @@ class PlanItem(SyncedMixin, db.Model):
     )
 
 
-class ProgressNote(SyncedMixin, db.Model):
+class ProgressNote(SyncedMixin, Model):
     """Progress logged on an item. Append-only: a correction is a new note."""
 
     __tablename__ = "progress_notes"

@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime
 
 # Event kinds (server/push/events.py) and reminder kinds (server/push/reminders.py).
@@ -62,7 +62,7 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-class PushSubscription(db.Model):
+class PushSubscription(Model):
     """One browser's push subscription (its endpoint and keys), owned by one user.
 
     The endpoint is unique: when someone else logs in on the same device and subscribes, the
@@ -84,7 +84,7 @@ class PushSubscription(db.Model):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """What a user wants pushed, and when not. No row means: every kind, no quiet hours."""
 
     __tablename__ = "notification_preferences"
@@ -100,7 +100,7 @@ class NotificationPreference(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default=DEFAULT_TIMEZONE)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One thing to tell one user, waiting in the outbox or already delivered."""
 
     __tablename__ = "notifications"

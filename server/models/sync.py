@@ -18,12 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.base import SyncedMixin
 from server.models.types import UTCDateTime
 
 
-class SyncClock(db.Model):
+class SyncClock(Model):
     """A single row whose ``value`` hands out change sequence numbers.
 
     Taking numbers is an ``UPDATE ... RETURNING``, so the row stays locked until the writing
@@ -38,7 +38,7 @@ class SyncClock(db.Model):
     value: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
-class SyncClient(db.Model):
+class SyncClient(Model):
     """A device: the last mutation id it pushed, so a retried batch applies nothing twice."""
 
     __tablename__ = "sync_clients"
@@ -51,7 +51,7 @@ class SyncClient(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class SyncMutationResult(db.Model):
+class SyncMutationResult(Model):
     """The answer given to each mutation, returned again when a batch is retried."""
 
     __tablename__ = "sync_mutation_results"
@@ -68,7 +68,7 @@ CONFLICT_KINDS = ("edit_edit", "delete_edit")
 CONFLICT_STATUSES = ("open", "resolved")
 
 
-class Conflict(SyncedMixin, db.Model):
+class Conflict(SyncedMixin, Model):
     """Two edits of the same field (or an edit of a deleted row) that a person must look at.
 
     The server value stays until someone resolves the conflict; resolving is an ordinary,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from server.extensions import db
+from server.extensions import db_session
 from server.models.versioning import act_as
 from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
 from server.push.reminders import queue_reminders
@@ -38,17 +38,17 @@ def _echo_delivery(report: DeliveryReport) -> None:
 @click.option("--no-send", is_flag=True, help="Only queue the reminders; do not deliver.")
 def send_reminders_command(no_send: bool) -> None:
     """Queue due-soon and overdue reminders (each at most once), then deliver the outbox."""
-    act_as(db.session, None, "cli")
-    run = queue_reminders(db.session, current_app.config["PUSH_REMINDER_DAYS"])
-    db.session.commit()
+    act_as(db_session(), None, "cli")
+    run = queue_reminders(db_session(), current_app.config["PUSH_REMINDER_DAYS"])
+    db_session().commit()
     click.echo(f"Queued {run.queued} new reminders ({run.considered - run.queued} already queued).")
     if not no_send:
-        _echo_delivery(deliver_pending(db.session, _settings()))
+        _echo_delivery(deliver_pending(db_session(), _settings()))
 
 
 @click.command("send-notifications")
 @click.option("--limit", type=click.IntRange(min=1), default=500, help="At most this many rows.")
 def send_notifications_command(limit: int) -> None:
     """Deliver the queued notifications that are due (retries included)."""
-    act_as(db.session, None, "cli")
-    _echo_delivery(deliver_pending(db.session, _settings(), limit=limit))
+    act_as(db_session(), None, "cli")
+    _echo_delivery(deliver_pending(db_session(), _settings(), limit=limit))

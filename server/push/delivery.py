@@ -28,13 +28,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from pywebpush import WebPushException, webpush
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
 
 from server import clock
@@ -173,7 +173,7 @@ def deliver_pending(session: Session, settings: PushSettings, limit: int = 500) 
 def _claim_due(session: Session, now: datetime, limit: int) -> list[uuid.UUID]:
     """Take a lease on due rows: move ``next_attempt_at`` past the run, but only where it is
     still what we read. A second run that read the same row updates nothing and moves on."""
-    table = Notification.__table__
+    table = cast(Table, Notification.__table__)
     due = session.execute(
         select(table.c.id, table.c.next_attempt_at)
         .where(table.c.status == "pending", table.c.next_attempt_at <= now)

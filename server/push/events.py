@@ -118,7 +118,9 @@ def _plan_moved(plan: Plan, before: str, after: str) -> Iterator[Noticed]:
     if kind is None:
         return
     if kind == "plan_submitted":
-        recipients: set[uuid.UUID] = managers_of(inspect(plan).session, plan.unit_id)
+        session = inspect(plan).session
+        assert session is not None  # a row being flushed is in a session
+        recipients: set[uuid.UUID] = managers_of(session, plan.unit_id)
     else:
         recipients = {plan.submitted_by} if plan.submitted_by else set()
     if recipients:

@@ -44,4 +44,7 @@ class ErrorSchema(Schema):
 
     error = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    # Named apart from Schema.fields, which marshmallow uses itself; "fields" on the wire.
+    field_reasons = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), data_key="fields"
+    )

@@ -22,7 +22,7 @@ from server.services.errors import InvalidState, NotFound, field_error
 def create_unit(session: Session, principal: Principal, values: dict[str, Any]) -> Unit:
     parent_id = values["parent_id"]
     principal.require("manage_unit", parent_id, "unit")
-    parent = session.get(Unit, parent_id)
+    parent = session.get_one(Unit, parent_id)
     if values.get("foster_family_type") and values["kind"] != "dk_plejefamilie":
         raise field_error("foster_family_type", "Only foster families have a family type.")
     unit = Unit(
@@ -39,7 +39,7 @@ def create_unit(session: Session, principal: Principal, values: dict[str, Any]) 
 
 def update_unit(session: Session, principal: Principal, unit_id: uuid.UUID, values: dict) -> Unit:
     principal.require("manage_unit", unit_id, "unit")
-    unit = session.get(Unit, unit_id)
+    unit = session.get_one(Unit, unit_id)
     for field in ("name", "foster_family_type"):
         if field in values:
             setattr(unit, field, values[field])

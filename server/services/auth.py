@@ -42,7 +42,7 @@ def _check_rate_limit(session: Session, key: str, max_failures: int, window_s: i
         .select_from(LoginAttempt)
         .where(LoginAttempt.key == key, LoginAttempt.at >= since)
     )
-    if failures >= max_failures:
+    if (failures or 0) >= max_failures:
         raise RateLimited(
             "Too many failed logins. Wait a few minutes and try again.",
             retry_after_seconds=window_s,
@@ -68,10 +68,10 @@ def login(
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        ok = user is not None and user.active
+        ok = True
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
+    if not ok or user is None or not user.active:
         now = clock.now()
         session.add_all([LoginAttempt(key=email_key, at=now), LoginAttempt(key=client_key, at=now)])
         session.commit()

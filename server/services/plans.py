@@ -275,7 +275,7 @@ def update_item(
 ) -> PlanItem:
     principal.require("write_items", item.unit_id, "item")
     _refuse_changes(item, values, IMMUTABLE_ITEM_FIELDS)
-    plan = session.get(Plan, item.plan_id)
+    plan = session.get_one(Plan, item.plan_id)
     _refuse_if_archived(plan)
     values = {k: v for k, v in values.items() if k not in ("id", "plan_id")}
     _check_item_values(session, plan, values, start=item.start_date, end=item.end_date)
@@ -331,7 +331,7 @@ def _check_item_values(
     if theme_id is not None:
         theme = session.get(Theme, theme_id)
         if theme is None or theme.catalogue_id != plan.catalogue_id:
-            catalogue = session.get(Catalogue, plan.catalogue_id)
+            catalogue = session.get_one(Catalogue, plan.catalogue_id)
             label = f"{catalogue.code} {catalogue.version_label}"
             raise field_error("theme_id", f"Not a theme of this plan's catalogue ({label}).")
     start = values.get("start_date", start)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import Table, and_, delete, exists, select
 from sqlalchemy.orm import Session
 
 from server import clock
@@ -34,7 +35,7 @@ def collect_garbage(session: Session, retention_days: int, *, dry_run: bool = Fa
     cutoff = clock.now() - timedelta(days=retention_days)
     collected = Collected(cutoff=cutoff)
     for model in reversed(SYNCED_MODELS):
-        table = model.__table__
+        table = cast(Table, model.__table__)
         old = and_(table.c.deleted.is_(True), table.c.updated_at < cutoff)
         for column in _references_to(table):
             old = and_(old, ~exists().where(column == table.c.id))

@@ -414,7 +414,7 @@ def _refuse_server_fields(model: type[SyncedMixin], fields: Mapping[str, Any]) -
         raise InvalidInput("Some fields cannot be written.", fields=refused)
 
 
-def _require_write(principal: Principal, table: str, unit_id: uuid.UUID) -> None:
+def _require_write(principal: Principal, table: str, unit_id: uuid.UUID | None) -> None:
     action = "manage_plans" if table == "plans" else "write_items"
     principal.require(action, unit_id, table.rstrip("s").replace("_", " "))
 
