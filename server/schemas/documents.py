@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from server.models.plans import ITEM_STATES, PLAN_KINDS, SHORT_TEXT
 from server.schemas.common import StrictSchema, Text, one_of
-from server.schemas.plans import ItemWriteSchema, PlanWriteSchema, ResponsibleOutSchema
+from server.schemas.plans import ItemColumnsSchema, ItemWriteSchema, PlanWriteSchema
 
 LANGUAGES = ("da", "sv", "en")
 MAX_IMPORTED_ITEMS = 200
@@ -55,23 +55,10 @@ class RecognisedSchema(Schema):
     result_label = fields.String()
 
 
-class PreviewItemSchema(Schema):
-    priority = fields.Integer()
-    theme_id = fields.UUID(allow_none=True)
+class PreviewItemSchema(ItemColumnsSchema):
     theme_name = fields.String(allow_none=True)
     matched = fields.Boolean()
     raw_theme = fields.String()
-    topic = fields.String(allow_none=True)
-    goal = fields.String(allow_none=True)
-    activities = fields.String(allow_none=True)
-    resources = fields.String(allow_none=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
-    ongoing = fields.Boolean()
-    timeframe_note = fields.String(allow_none=True)
-    documentation = fields.String(allow_none=True)
-    responsible = fields.List(fields.Nested(ResponsibleOutSchema))
-    result = fields.String(allow_none=True)
 
 
 class ImportPreviewSchema(Schema):

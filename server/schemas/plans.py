@@ -116,9 +116,9 @@ class ResponsibleOutSchema(Schema):
     name = fields.String(allow_none=True)
 
 
-class ItemSchema(SyncedRowSchema):
-    plan_id = fields.UUID()
-    unit_id = fields.UUID()
+class ItemColumnsSchema(Schema):
+    """The columns of one template row, as the API shows them."""
+
     priority = fields.Integer()
     theme_id = fields.UUID(allow_none=True)
     topic = fields.String(allow_none=True)
@@ -132,6 +132,11 @@ class ItemSchema(SyncedRowSchema):
     documentation = fields.String(allow_none=True)
     responsible = fields.List(fields.Nested(ResponsibleOutSchema))
     result = fields.String(allow_none=True)
+
+
+class ItemSchema(SyncedRowSchema, ItemColumnsSchema):
+    plan_id = fields.UUID()
+    unit_id = fields.UUID()
     state = fields.String()
 
 
