@@ -4,13 +4,7 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import admin, auth, health, plans, units
+    from server.api import admin, auth, documents, health, plans, push, sync, units
 
-    for module in (health, auth, units, plans, admin):
+    for module in (health, auth, units, plans, admin, sync, documents, push):
         api.register_blueprint(module.blp)
-
-    from server.api import sync  # issue 3
-
-    api.register_blueprint(sync.blp)
-    api.register_blueprint(__import__("server.api.documents", fromlist=["blp"]).blp)  # issue 7
-    api.register_blueprint(__import__("server.api.push", fromlist=["blp"]).blp)  # issue 6
