@@ -103,6 +103,7 @@ migration-check: install
 	$(FLASK) db upgrade && $(FLASK) schema-check
 
 bench: install pwa
-	@shopt -s nullglob; files=(bench/*.py); \
-	if [ $${#files[@]} -eq 0 ]; then echo "No benchmarks in bench/."; fi; \
-	for f in "$${files[@]}"; do echo "# $$f"; $(PY) "$$f" || exit 1; done
+	$(PY) bench/sync_bench.py --db sqlite
+	$(PY) bench/sync_bench.py --db postgresql
+	$(PY) bench/pwa_bench.py
+	$(PY) bench/load_test.py --devices 200 --seconds 60

@@ -36,7 +36,18 @@ const html = (await readFile(path.join(src, 'index.html'), 'utf8')).replace('%JS
 await writeFile(path.join(dist, 'index.html'), html);
 await cp(path.join(src, 'manifest.webmanifest'), path.join(dist, 'manifest.webmanifest'));
 await cp(path.join(src, 'icons'), path.join(dist, 'icons'), { recursive: true });
-await cp(path.join(src, 'sw-extra.js'), path.join(dist, 'sw-extra.js'));
+// The worker's own code is one classic script (importScripts), with only the locales'
+// `notification` blocks bundled in (esbuild drops the other keys of the JSON files).
+await build({
+  entryPoints: [path.join(src, 'sw-extra.js')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020', 'chrome100', 'safari15', 'firefox100'],
+  outfile: path.join(dist, 'sw-extra.js'),
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 
 const sw = await generateSW({
   swDest: path.join(dist, 'sw.js'),
@@ -64,7 +75,7 @@ for (const file of [js, css]) {
   sizes[file] = { bytes: body.length, gzip: gzipSync(body, { level: 9 }).length };
   gz += sizes[file].gzip;
 }
-const swBody = await readFile(path.join(dist, 'sw.js'));
+const swBody = Buffer.concat([await readFile(path.join(dist, 'sw.js')), await readFile(path.join(dist, 'sw-extra.js'))]);
 console.log(JSON.stringify({
   built: path.relative(process.cwd(), dist) || 'dist',
   precached: sw.count,

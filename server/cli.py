@@ -4,6 +4,8 @@
     create-user        add a real user with roles in units; the password is never an argument
     load-catalogues    add any quality catalogue versions missing from the database
     schema-check       compare the database with the models (run after ``db upgrade``)
+    backup PATH        write a consistent copy of the database to a new file (server/backup.py)
+    restore PATH       restore such a copy; refuses a database that holds data without --force
 
 Commands are thin like routes: they parse arguments, call domain code (``server.demo``,
 ``server.services``) and print. Every write is recorded in the audit trail as ``via="cli"``.
@@ -15,7 +17,7 @@ import os
 import uuid
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +33,14 @@ PASSWORD_ENV = "FOLG_NEW_USER_PASSWORD"
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo_command, create_user_command, load_catalogues_command, schema_check):
+    for command in (
+        seed_demo_command,
+        create_user_command,
+        load_catalogues_command,
+        schema_check,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -164,3 +173,35 @@ def schema_check() -> None:
             'flask --app server db revision --autogenerate --rev-id NNNN -m "..."'
         )
     click.echo("Schema matches the models.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the database to PATH, a new file (SQLite: online backup;
+    PostgreSQL: pg_dump --format=custom of the app's schema). Safe while the app runs."""
+    from server.backup import BackupError, backup_database
+
+    try:
+        outcome = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    size = outcome.path.stat().st_size
+    click.echo(f"Backed up to {outcome.path} ({size} bytes; {outcome.detail}).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(path: str, force: bool) -> None:
+    """Restore the backup at PATH into the configured database. Stop the app first; then
+    run `db upgrade` (a backup of an older version) and `schema-check`."""
+    from server.backup import BackupError, restore_database
+
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the old schema or file open
+    try:
+        outcome = restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {outcome.path} ({outcome.detail}).")

@@ -1,4 +1,5 @@
-"""Demo data: two organisations, their units, five demo users and three filled-in plans.
+"""Demo data: two organisations, their units, five demo users, three filled-in plans and the
+inspection visit the foster-family plan answers.
 
 Everything here is fictional. The Danish tilbud plan keeps the rows of the filled-in plan in
 seed 000 (an opfølgningsplan after an inspection, themes 2 and 4) with invented names for the
@@ -22,14 +23,21 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.models import (
+    CaseRecord,
+    Finding,
+    MeasureValue,
     Membership,
     Organisation,
     Plan,
     PlanItem,
     ProgressNote,
+    QualityLink,
+    QualityMeasure,
+    RegisterEntry,
     Theme,
     Unit,
     User,
+    Visit,
 )
 from server.services.auth import hash_password
 from server.services.catalogues import catalogue_for_plan, ensure_catalogues
@@ -83,6 +91,13 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "sv",
         "enhetschef (manager) of Stöd och omsorg and its enheter (Swedish)",
         (("manager", "verksamhet"),),
+    ),
+    DemoLogin(
+        "medarbetare@demo.test",
+        "Sara Nyström",
+        "sv",
+        "medarbetare (staff) at Gruppbostaden Björkvägen (Swedish)",
+        (("staff", "enhet_bjorkvagen"),),
     ),
 )
 
@@ -370,6 +385,70 @@ def _dk_tilbud_plan(s: _Seeder) -> None:
     )
 
 
+def _dk_plejefamilie_visit(s: _Seeder) -> None:
+    """The unannounced visit of 14 January 2026 whose anbefaling the foster-family plan answers."""
+    day = date(2026, 1, 14)
+    catalogue = catalogue_for_plan(s.session, "dk_plejefamilie", day)
+    inspector = s.users["tilsyn"]
+    visit = s.get_or_add(
+        Visit,
+        demo_id("visit", "dk_plejefamilie"),
+        unit_id=s.units["plejefamilie"].id,
+        catalogue_id=catalogue.id,
+        visit_date=day,
+        announced=False,
+        inspectors=[{"user_id": str(inspector.id)}],
+        purpose="ongoing_supervision",
+        notes="Besøg i hjemmet en hverdagseftermiddag; samtale med begge plejeforældre.",
+        created_by=inspector.id,
+    )
+    themes = {
+        t.number: t.id
+        for t in s.session.scalars(select(Theme).where(Theme.catalogue_id == catalogue.id))
+    }
+    findings = [
+        (
+            "anbefaling",
+            5,
+            "Aftal faste rammer for hverdagen, nu hvor familien er vokset.",
+            3,
+            "Hverdagen fungerer, men rutinerne er under pres.",
+            None,
+        ),
+        (
+            "observation",
+            4,
+            "Plejebarnet fortæller, at det trives og har fået nye venner.",
+            4,
+            "Barnet og skolen beskriver god trivsel.",
+            None,
+        ),
+        (
+            "paabud",
+            7,
+            "Trappen til førstesalen skal sikres med en låge.",
+            None,
+            None,
+            date(2026, 3, 1),
+        ),
+    ]
+    for kind, number, text, rating, justification, deadline in findings:
+        s.get_or_add(
+            Finding,
+            demo_id("finding", f"dk_plejefamilie/{kind}"),
+            visit_id=visit.id,
+            unit_id=visit.unit_id,
+            theme_id=themes[number],
+            kind=kind,
+            text=text,
+            rating=rating,
+            rating_justification=justification,
+            deadline=deadline,
+            author_id=inspector.id,
+            created_at=_at(day, 15),
+        )
+
+
 def _dk_plejefamilie_plan(s: _Seeder) -> None:
     """Seed 001, the STATUS variant: the header names the foster parents and their address."""
     plan = s.plan(
@@ -390,6 +469,7 @@ def _dk_plejefamilie_plan(s: _Seeder) -> None:
         "dk_plejefamilie/1",
         theme=5,  # Familiestruktur og familiedynamik
         priority=1,
+        finding_id=demo_id("finding", "dk_plejefamilie/anbefaling"),
         topic=(
             "Hverdagen er blevet mindre forudsigelig, efter at familien har fået et plejebarn mere."
         ),
@@ -486,6 +566,199 @@ def _se_handlingsplan(s: _Seeder) -> None:
     )
 
 
+def _se_quality_follow_up(s: _Seeder) -> None:
+    """The Swedish quality follow-up of Stöd och omsorg (seeds 003 and 004): default areas,
+    measures and survey questions, the 2026 årshjul, values, register entries, pseudonymous
+    cases, and a link from the handlingsplan to the lex Sarah that led to it. Fictional."""
+    from server.services.access import load_principal
+    from server.services.quality import measure_value_id
+    from server.services.quality_cycle import create_default_content, create_default_cycle
+
+    chef = load_principal(s.session, s.users["chef"].id)
+    verksamhet, bjorkvagen, lonnen = (
+        s.units[k] for k in ("verksamhet", "enhet_bjorkvagen", "enhet_lonnen")
+    )
+    for table, added in create_default_content(s.session, chef, verksamhet.id).items():
+        s.result.added[table] = s.result.added.get(table, 0) + added
+    for _task in create_default_cycle(s.session, chef, verksamhet.id, 2026):
+        s.result.count("annual_tasks")
+    measures = {
+        m.name: m
+        for m in s.session.scalars(
+            select(QualityMeasure).where(QualityMeasure.unit_id == verksamhet.id)
+        )
+    }
+    values = (
+        ("Antal genomförandeplaner som avslutats enligt plan", bjorkvagen, "2026-T1", 4, None),
+        ("Antal genomförandeplaner som avslutats enligt plan", lonnen, "2026-T1", 6, None),
+        ("Antal genomförandeplaner som avslutats enligt plan", bjorkvagen, "2026-T2", 5, None),
+        ("Antal genomförandeplaner som avslutats enligt plan", lonnen, "2026-T2", 3, None),
+        ("Andel genomförandeplaner som avslutats enligt plan", bjorkvagen, "2026-T1", None, (4, 5)),
+        ("Andel genomförandeplaner som avslutats enligt plan", lonnen, "2026-T1", None, (6, 9)),
+        ("Antal platser", bjorkvagen, "2026", 6, None),
+        ("Antal platser", lonnen, "2026", 25, None),
+    )
+    for name, unit, period, value, ratio in values:
+        measure = measures.get(name)
+        if measure is None:  # renamed by someone since
+            continue
+        s.get_or_add(
+            MeasureValue,
+            measure_value_id(measure.id, unit.id, period),
+            measure_id=measure.id,
+            unit_id=unit.id,
+            period=period,
+            value=value if ratio is None else ratio[0] / ratio[1],
+            numerator=ratio[0] if ratio else None,
+            denominator=ratio[1] if ratio else None,
+        )
+    entries = (
+        (
+            "deviation",
+            bjorkvagen,
+            date(2026, 2, 10),
+            "Läkemedel gavs för sent",
+            "Kvällsdosen gavs två timmar för sent.",
+            "Överlämningen mellan pass brast.",
+        ),
+        (
+            "lex_sarah",
+            bjorkvagen,
+            date(2026, 3, 2),
+            "Brukare lämnades utan stöd vid aktivitet",
+            "Utredning enligt lex Sarah.",
+            "Rutinen för avvikelser och lex Sarah var inte känd.",
+        ),
+        (
+            "self_inspection",
+            lonnen,
+            date(2026, 3, 20),
+            "Egenkontroll av dokumentation",
+            "Tio genomförandeplaner granskades.",
+            "Sju av tio var aktuella.",
+        ),
+        (
+            "complaint",
+            lonnen,
+            date(2026, 4, 3),
+            "Synpunkt om aktiviteter",
+            "En anhörig önskar fler aktiviteter utomhus.",
+            None,
+        ),
+        (
+            "national_survey",
+            verksamhet,
+            date(2026, 5, 15),
+            "Brukarundersökningen inom funktionshinderområdet",
+            None,
+            None,
+        ),
+    )
+    for kind, unit, day, title, description, analysis in entries:
+        s.get_or_add(
+            RegisterEntry,
+            demo_id("register", kind, title),
+            unit_id=unit.id,
+            entry_date=day,
+            kind=kind,
+            title=title,
+            description=description,
+            analysis=analysis,
+        )
+    cases = (
+        (
+            "BV-2026-1",
+            bjorkvagen,
+            "Boendestöd",
+            "21-29",
+            "female",
+            ["Vardagsrutiner"],
+            date(2026, 1, 8),
+            date(2026, 4, 20),
+            "planned",
+            "yes",
+            "improved",
+        ),
+        (
+            "BV-2026-2",
+            bjorkvagen,
+            "Boendestöd",
+            "30-49",
+            "male",
+            ["Social samvaro"],
+            date(2026, 2, 1),
+            date(2026, 3, 30),
+            "interrupted",
+            "no",
+            "unchanged",
+        ),
+        (
+            "BV-2026-3",
+            bjorkvagen,
+            "Korttidsvistelse",
+            "18-20",
+            "male",
+            ["Vardagsrutiner"],
+            date(2026, 3, 1),
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            "DL-2026-1",
+            lonnen,
+            "Daglig verksamhet",
+            "30-49",
+            "female",
+            ["Sysselsättning", "Kommunikation"],
+            date(2026, 1, 12),
+            date(2026, 4, 28),
+            "planned",
+            "partly",
+            "improved",
+        ),
+        (
+            "DL-2026-2",
+            lonnen,
+            "Daglig verksamhet",
+            "50-64",
+            "male",
+            ["Sysselsättning"],
+            date(2026, 1, 20),
+            None,
+            None,
+            None,
+            None,
+        ),
+    )
+    for code, unit, intervention, age, gender, needs, start, end, reason, met, after in cases:
+        s.get_or_add(
+            CaseRecord,
+            demo_id("case", code),
+            unit_id=unit.id,
+            case_code=code,
+            intervention=intervention,
+            age_band=age,
+            gender=gender,
+            needs=needs,
+            started_on=start,
+            ended_on=end,
+            end_reason=reason,
+            needs_met=met,
+            situation_after=after,
+        )
+    s.get_or_add(
+        QualityLink,
+        demo_id("link", "se_handlingsplan/2", "lex_sarah"),
+        plan_item_id=demo_id("item", "se_handlingsplan/2"),
+        plan_id=demo_id("plan", "se_handlingsplan"),
+        unit_id=bjorkvagen.id,
+        source_table="register_entries",
+        source_id=demo_id("register", "lex_sarah", "Brukare lämnades utan stöd vid aktivitet"),
+    )
+
+
 def seed_demo(session: Session) -> SeedResult:
     """Add whatever demo data is missing; flushes but leaves the commit to the caller."""
     ensure_catalogues(session)
@@ -493,6 +766,8 @@ def seed_demo(session: Session) -> SeedResult:
     seeder.organisations_and_units()
     seeder.users_and_memberships()
     _dk_tilbud_plan(seeder)
+    _dk_plejefamilie_visit(seeder)
     _dk_plejefamilie_plan(seeder)
     _se_handlingsplan(seeder)
+    _se_quality_follow_up(seeder)
     return seeder.result

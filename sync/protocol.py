@@ -47,6 +47,20 @@ OPS = (UPSERT, DELETE)
 EDIT_EDIT = "edit_edit"
 DELETE_EDIT = "delete_edit"
 
+# The Swedish quality follow-up, parents first; every row names its unit in ``unit_id``.
+QUALITY_TABLES = (
+    "quality_areas",
+    "quality_measures",
+    "measure_values",
+    "register_entries",
+    "case_records",
+    "survey_questions",
+    "survey_responses",
+    "annual_tasks",
+    "quality_links",
+)
+# Definitions of a verksamhet: read also by users of the enheter below it (scope flag "d").
+DEFINITION_TABLES = frozenset({"quality_areas", "quality_measures", "survey_questions"})
 # Tables a device receives, in the order a fresh device should apply them (parents first).
 TABLES = (
     "units",
@@ -57,6 +71,14 @@ TABLES = (
     "plan_items",
     "progress_notes",
     "conflicts",
+    # Inspection visits (appended, not inserted: a rescan position indexes this order).
+    "visits",
+    "findings",
+    "visit_photos",
+    "deadline_extensions",
+    "item_comments",
+    # Swedish quality follow-up (server/models/quality.py)
+    *QUALITY_TABLES,
 )
 READ_ONLY_TABLES = frozenset({"units", "catalogues", "themes", "criteria"})
 # Tables whose rows belong to one unit (scope), by the column that names it.
@@ -66,6 +88,12 @@ UNIT_COLUMN = {
     "plan_items": "unit_id",
     "progress_notes": "unit_id",
     "conflicts": "unit_id",
+    "visits": "unit_id",
+    "findings": "unit_id",
+    "visit_photos": "unit_id",
+    "deadline_extensions": "unit_id",
+    "item_comments": "unit_id",
+    **dict.fromkeys(QUALITY_TABLES, "unit_id"),
 }
 
 # Error codes a client may meet, besides the ones of the REST API.
@@ -99,6 +127,8 @@ class InvalidCursor(ValueError):
 
 # Scope flags per unit in a cursor: see the unit, read its plans, manage its plans.
 SEE, READ, MANAGE = "s", "r", "m"
+# ... and read the quality definitions of a unit above the ones it reads plans in.
+DEFINE = "d"
 
 
 @dataclass
@@ -113,7 +143,9 @@ class Cursor:
       feed goes on, because the scope changed; ``position`` is how far that rescan got
       (index into ``TABLES``-with-units, last id sent);
     - ``fresh``: the device started from nothing and has not caught up yet, so tombstones
-      can be left out (it has nothing to delete).
+      can be left out (it has nothing to delete);
+    - ``epoch``: the server's data epoch when the cursor was issued; restoring a backup starts
+      a new one, and a cursor from another epoch must start over (``reset_required``).
     """
 
     seq: int = 0
@@ -122,6 +154,7 @@ class Cursor:
     rescan: list[str] = field(default_factory=list)
     position: tuple[int, str | None] = (0, None)
     fresh: bool = True
+    epoch: str = ""
 
     def encode(self) -> str:
         body = {
@@ -135,6 +168,8 @@ class Cursor:
             body["p"] = list(self.position)
         if self.fresh:
             body["f"] = 1
+        if self.epoch:
+            body["e"] = self.epoch
         raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -148,6 +183,9 @@ class Cursor:
             seq, issued_at, scope = body["s"], body["t"], body["u"]
             position = body.get("p", [0, None])
             rescan = body.get("x", [])
+            epoch = body.get("e", "")
+            if not isinstance(epoch, str):
+                raise InvalidCursor("bad cursor epoch")
             if not (isinstance(seq, int) and seq >= 0 and isinstance(issued_at, int)):
                 raise InvalidCursor("bad cursor numbers")
             if not isinstance(scope, dict) or not all(
@@ -172,6 +210,7 @@ class Cursor:
             rescan=rescan,
             position=(position[0], position[1]),
             fresh=bool(body.get("f")),
+            epoch=epoch,
         )
 
 

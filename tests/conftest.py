@@ -106,7 +106,7 @@ def _empty_tables() -> None:
         else:
             for table in reversed(tables):
                 conn.execute(table.delete())
-        conn.execute(text("INSERT INTO sync_clock (id, value) VALUES (1, 0)"))
+        conn.execute(text("INSERT INTO sync_clock (id, value, epoch) VALUES (1, 0, '')"))
 
 
 @pytest.fixture

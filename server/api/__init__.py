@@ -4,7 +4,18 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
-    from server.api import admin, auth, documents, health, plans, push, sync, units
+    from server.api import (
+        admin,
+        auth,
+        documents,
+        health,
+        plans,
+        push,
+        quality,
+        sync,
+        units,
+        visits,
+    )
 
-    for module in (health, auth, units, plans, admin, sync, documents, push):
+    for module in (health, auth, units, plans, admin, sync, documents, push, visits, quality):
         api.register_blueprint(module.blp)

@@ -81,16 +81,19 @@ class Pull(MethodView):
             retention_days=current_app.config["TOMBSTONE_RETENTION_DAYS"],
         )
         db_session().rollback()  # read-only: end the snapshot now
-        # Already plain JSON values; serialised directly (compact, keys unsorted) because a
-        # page can hold a thousand rows and this is the hot path. PullResponseSchema documents
-        # the shape.
-        body = {
-            "changes": page.changes,
+        # Serialised directly (compact, keys unsorted) because a page can hold thousands of
+        # rows and this is the hot path; changes PostgreSQL wrote as JSON are spliced in as
+        # they are. PullResponseSchema documents the shape.
+        changes = ",".join(
+            c if isinstance(c, str) else json.dumps(c, separators=(",", ":")) for c in page.changes
+        )
+        rest = {
             "cursor": page.cursor,
             "has_more": page.has_more,
             "last_mutation_id": page.last_mutation_id,
         }
-        return Response(json.dumps(body, separators=(",", ":")), mimetype="application/json")
+        body = f'{{"changes":[{changes}],{json.dumps(rest, separators=(",", ":"))[1:]}'
+        return Response(body, mimetype="application/json")
 
 
 @blp.route("/push")
@@ -110,7 +113,10 @@ class Push(MethodView):
             mutations,
             max_mutations=current_app.config["SYNC_MAX_MUTATIONS"],
         )
-        return {"results": results}
+        # Plain JSON values already, serialised directly like a pull page (a result per
+        # mutation, up to 500); PushResponseSchema documents the shape.
+        body = json.dumps({"results": results}, separators=(",", ":"))
+        return Response(body, mimetype="application/json")
 
 
 @blp.route("/conflicts/<uuid:conflict_id>/resolve")

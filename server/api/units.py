@@ -3,10 +3,10 @@ from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
 from server.extensions import db_session
-from server.schemas.org import CatalogueSchema, UnitCreateSchema, UnitSchema
+from server.schemas.org import CatalogueSchema, PersonSchema, UnitCreateSchema, UnitSchema
 from server.services import admin
 from server.services.catalogues import list_catalogues
-from server.services.users import describe_unit, visible_units
+from server.services.users import colleagues, describe_unit, visible_units
 
 blp = Blueprint("units", __name__, url_prefix="/api", description="Units and catalogues")
 
@@ -36,3 +36,13 @@ class Catalogues(MethodView):
     @blp.response(200, CatalogueSchema(many=True))
     def get(self):
         return list_catalogues(db_session())
+
+
+@blp.route("/people")
+class People(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, PersonSchema(many=True))
+    def get(self):
+        """Names of the people in the user's units and the units above them (no emails)."""
+        return colleagues(db_session(), current_principal())

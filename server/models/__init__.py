@@ -7,7 +7,27 @@ from server.models.catalogue import Catalogue, Criterion, Theme
 from server.models.org import AuthToken, LoginAttempt, Membership, Organisation, Unit, User
 from server.models.plans import Plan, PlanItem, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
+from server.models.quality import (
+    QUALITY_MODELS,
+    AnnualTask,
+    CaseRecord,
+    MeasureValue,
+    QualityArea,
+    QualityLink,
+    QualityMeasure,
+    RegisterEntry,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from server.models.sync import Conflict, SyncClient, SyncClock, SyncMutationResult
+from server.models.visits import (
+    DeadlineExtension,
+    Finding,
+    ItemComment,
+    PhotoBlob,
+    Visit,
+    VisitPhoto,
+)
 from server.push import events as _push_events  # noqa: F401  (registers the outbox hook)
 
 # The tables a device receives, in the order a fresh device should apply them.
@@ -20,29 +40,51 @@ SYNCED_MODELS: tuple[type[SyncedMixin], ...] = (
     PlanItem,
     ProgressNote,
     Conflict,
+    Visit,
+    Finding,
+    VisitPhoto,
+    DeadlineExtension,
+    ItemComment,
+    # Swedish quality follow-up, after the plans its links point at.
+    *QUALITY_MODELS,
 )
 
 __all__ = [
     "SYNCED_MODELS",
+    "AnnualTask",
     "AuditEvent",
     "AuthToken",
+    "CaseRecord",
     "Catalogue",
     "Conflict",
     "Criterion",
+    "DeadlineExtension",
+    "Finding",
+    "ItemComment",
     "LoginAttempt",
+    "MeasureValue",
     "Membership",
     "Notification",
     "NotificationPreference",
     "Organisation",
+    "PhotoBlob",
     "Plan",
     "PlanItem",
     "ProgressNote",
     "PushSubscription",
+    "QualityArea",
+    "QualityLink",
+    "QualityMeasure",
+    "RegisterEntry",
     "SyncClient",
     "SyncClock",
     "SyncMutationResult",
+    "SurveyQuestion",
+    "SurveyResponse",
     "SyncedMixin",
     "Theme",
     "Unit",
     "User",
+    "Visit",
+    "VisitPhoto",
 ]

@@ -143,9 +143,12 @@ class PlanItem(SyncedMixin, Model):
         "responsible",
         "result",
         "state",
+        "finding_id",
+        "legal_deadline",
     )
-    # unit_id follows the plan; a client cannot move an item to another unit.
-    server_fields = ("unit_id",)
+    # unit_id follows the plan; a client cannot move an item to another unit. The legal
+    # deadline comes from the påbud the item answers.
+    server_fields = ("unit_id", "legal_deadline")
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plans.id"), nullable=False, index=True
@@ -169,6 +172,12 @@ class PlanItem(SyncedMixin, Model):
     responsible: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     result: Mapped[str | None] = mapped_column(Text)  # RESULTAT / STATUS
     state: Mapped[str] = mapped_column(String(20), nullable=False, default="not_started")
+    # The inspection finding this item answers (server/models/visits.py), fixed at creation.
+    finding_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("findings.id"), index=True
+    )
+    # A påbud's frist: end_date may not pass it (or the latest recorded extension).
+    legal_deadline: Mapped[date | None] = mapped_column(Date)
 
     plan: Mapped[Plan] = relationship(back_populates="items")
 

@@ -36,6 +36,9 @@ class SyncClock(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # Changed by ``flask restore``: cursors carry it, so devices that synced after the backup
+    # was taken learn that the server went back in time and pull everything again.
+    epoch: Mapped[str] = mapped_column(String(32), nullable=False, default="")
 
 
 class SyncClient(Model):
@@ -138,5 +141,5 @@ class Conflict(SyncedMixin, Model):
 event.listen(
     SyncClock.__table__,
     "after_create",
-    DDL("INSERT INTO sync_clock (id, value) VALUES (1, 0)"),
+    DDL("INSERT INTO sync_clock (id, value, epoch) VALUES (1, 0, '')"),
 )

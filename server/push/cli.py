@@ -13,6 +13,7 @@ from server.extensions import db_session
 from server.models.versioning import act_as
 from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
 from server.push.reminders import queue_reminders
+from server.services.quality_cycle import queue_task_reminders
 
 
 def register_push_commands(app: Flask) -> None:
@@ -40,8 +41,11 @@ def send_reminders_command(no_send: bool) -> None:
     """Queue due-soon and overdue reminders (each at most once), then deliver the outbox."""
     act_as(db_session(), None, "cli")
     run = queue_reminders(db_session(), current_app.config["PUSH_REMINDER_DAYS"])
+    # The årshjul of the Swedish quality follow-up reminds task owners the same way.
+    tasks = queue_task_reminders(db_session(), current_app.config["PUSH_REMINDER_DAYS"])
     db_session().commit()
     click.echo(f"Queued {run.queued} new reminders ({run.considered - run.queued} already queued).")
+    click.echo(f"Queued {tasks} new årshjul reminders.")
     if not no_send:
         _echo_delivery(deliver_pending(db_session(), _settings()))
 

@@ -24,6 +24,17 @@ class Text(fields.String):
         return text
 
 
+# The largest value an ``Integer`` column holds on PostgreSQL (SQLite's reach further); input
+# past it must be refused by the schema, not by the database.
+MAX_INT32 = 2**31 - 1
+MAX_INT64 = 2**63 - 1
+
+
+def counted(minimum: int = 1, maximum: int = MAX_INT32) -> validate.Range:
+    """A whole number for an ``Integer`` column: a priority, a position."""
+    return validate.Range(min=minimum, max=maximum)
+
+
 def one_of(values: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(values, error="Must be one of: {choices}.")
 

@@ -39,6 +39,11 @@ class UnitSchema(Schema):
     roles = fields.List(fields.String())
 
 
+class PersonSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
 class CriterionSchema(Schema):
     id = fields.UUID()
     number = fields.Integer(allow_none=True)

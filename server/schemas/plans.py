@@ -18,7 +18,7 @@ from server.models.plans import (
     RESULT_LABELS,
     SHORT_TEXT,
 )
-from server.schemas.common import StrictSchema, Text, one_of
+from server.schemas.common import StrictSchema, Text, counted, one_of
 
 
 class ResponsibleSchema(StrictSchema):
@@ -51,7 +51,7 @@ class PlanWriteSchema(StrictSchema):
 class ItemWriteSchema(StrictSchema):
     id = fields.UUID()
     plan_id = fields.UUID(required=True)
-    priority = fields.Integer(strict=True, validate=validate.Range(min=1))
+    priority = fields.Integer(strict=True, validate=counted())
     theme_id = fields.UUID(allow_none=True)
     topic = Text(LONG_TEXT, allow_none=True)
     goal = Text(LONG_TEXT, allow_none=True)
@@ -65,6 +65,8 @@ class ItemWriteSchema(StrictSchema):
     responsible = fields.List(fields.Nested(ResponsibleSchema), validate=validate.Length(max=20))
     result = Text(LONG_TEXT, allow_none=True)
     state = fields.String(validate=one_of(ITEM_STATES))
+    # The inspection finding the item answers; set when the item is created.
+    finding_id = fields.UUID(allow_none=True)
 
 
 class NoteWriteSchema(StrictSchema):
@@ -138,6 +140,8 @@ class ItemSchema(SyncedRowSchema, ItemColumnsSchema):
     plan_id = fields.UUID()
     unit_id = fields.UUID()
     state = fields.String()
+    finding_id = fields.UUID(allow_none=True)
+    legal_deadline = fields.Date(allow_none=True)
 
 
 class NoteSchema(SyncedRowSchema):

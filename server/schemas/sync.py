@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
-from server.schemas.common import StrictSchema
+from server.schemas.common import MAX_INT64, StrictSchema, counted
 from sync.protocol import OPS, STATUSES, TABLES
 
 
@@ -38,13 +38,16 @@ class PullResponseSchema(Schema):
 
 
 class MutationSchema(StrictSchema):
-    mutation_id = ma.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    mutation_id = ma.Integer(required=True, strict=True, validate=counted(1, MAX_INT64))
     table = ma.String(required=True, validate=validate.Length(min=1, max=40))
     id = ma.UUID(required=True)
     op = ma.String(required=True, validate=validate.OneOf(OPS))
-    base_version = ma.Integer(load_default=None, allow_none=True, strict=True)
-    fields = ma.Dict(keys=ma.String(), load_default=dict)  # type: ignore[assignment]  # the wire name
-    base = ma.Dict(keys=ma.String(), load_default=dict)
+    base_version = ma.Integer(
+        load_default=None, allow_none=True, strict=True, validate=counted(0, MAX_INT64)
+    )
+    # Keys are strings in any JSON object; the values are checked per table by the push engine.
+    fields = ma.Dict(load_default=dict)  # type: ignore[assignment]  # the wire name
+    base = ma.Dict(load_default=dict)
 
 
 class PushRequestSchema(StrictSchema):

@@ -7,7 +7,18 @@ verksamhet, nivå 2, manages its enheter, nivå 3).
     read_plans      staff, manager, inspector   plans, items, notes, conflicts of the unit
     write_items     staff, manager              create/edit items, add progress notes
     manage_plans    manager                     create/edit plans, reorder, submit, approve
+    inspect         inspector                   visits, findings, photos, comments on items
     manage_unit     admin                       units, users and memberships
+
+The Swedish quality follow-up (``server/services/quality.py``) reuses these actions:
+
+    read_plans      every quality row of the unit; and the definitions (quality areas,
+                    measures, survey questions) of the verksamheter above the user's units,
+                    which staff of an enhet report against
+    write_items     measure values, register entries (avvikelser, lex Sarah, ...), case
+                    records, survey responses, links from handlingsplan items; ticking an
+                    årshjul task done
+    manage_plans    quality areas, measures, survey questions and årshjul tasks of the unit
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     "read_plans": frozenset({"staff", "manager", "inspector"}),
     "write_items": frozenset({"staff", "manager"}),
     "manage_plans": frozenset({"manager"}),
+    "inspect": frozenset({"inspector"}),
     "manage_unit": frozenset({"admin"}),
 }
 
@@ -40,6 +52,12 @@ class Principal:
 
     user_id: uuid.UUID
     roles_by_unit: Mapping[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+    # Units above the ones the user reads plans in: their quality definitions (areas, measures,
+    # survey questions of a verksamhet) are what staff of its enheter report against.
+    definition_units: frozenset[uuid.UUID] = frozenset()
+
+    def reads_definitions_of(self, unit_id: uuid.UUID | None) -> bool:
+        return self.can("read_plans", unit_id) or unit_id in self.definition_units
 
     def units_for(self, action: str) -> set[uuid.UUID]:
         allowed = ROLES_FOR_ACTION[action]
@@ -85,6 +103,14 @@ def load_principal(session: Session, user_id: uuid.UUID, today: date | None = No
         session.execute(select(Unit.id, Unit.parent_id).where(Unit.deleted.is_(False))).all()
     )
     roles: dict[uuid.UUID, set[str]] = defaultdict(set)
+    parents = {child: parent for parent, kids in children.items() for child in kids}
+    above: set[uuid.UUID] = set()
+    for unit_id, role in current:
+        if role in ROLES_FOR_ACTION["read_plans"]:
+            parent = parents.get(unit_id)
+            while parent is not None and parent not in above:
+                above.add(parent)
+                parent = parents.get(parent)
     for unit_id, role in current:
         stack = [unit_id]
         while stack:
@@ -93,7 +119,7 @@ def load_principal(session: Session, user_id: uuid.UUID, today: date | None = No
                 continue
             roles[unit].add(role)
             stack.extend(children.get(unit, ()))
-    return Principal(user_id, {unit: frozenset(r) for unit, r in roles.items()})
+    return Principal(user_id, {unit: frozenset(r) for unit, r in roles.items()}, frozenset(above))
 
 
 def require_visible(principal: Principal, unit_id: uuid.UUID | None, what: str) -> None:

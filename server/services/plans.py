@@ -23,6 +23,8 @@ from server import clock
 from server.models import (
     AuditEvent,
     Catalogue,
+    DeadlineExtension,
+    Finding,
     Membership,
     Plan,
     PlanItem,
@@ -33,7 +35,8 @@ from server.models import (
 )
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
-from server.services.errors import InvalidInput, InvalidState, NotFound, field_error
+from server.services.errors import InvalidInput, InvalidState, field_error
+from server.services.rows import readable_row, refuse_changes, refuse_taken_id
 
 # Which unit kinds each plan kind belongs to.
 UNIT_KINDS_FOR_PLAN = {
@@ -51,17 +54,14 @@ TRANSITIONS = {
 }
 # Fields fixed when the row is created.
 IMMUTABLE_PLAN_FIELDS = ("unit_id", "kind")
-IMMUTABLE_ITEM_FIELDS = ("plan_id",)
+IMMUTABLE_ITEM_FIELDS = ("plan_id", "finding_id")
 
 
 # ---- reading -------------------------------------------------------------------------------
 
 
 def get_plan(session: Session, principal: Principal, plan_id: uuid.UUID) -> Plan:
-    plan = session.get(Plan, plan_id)
-    if plan is None or plan.deleted or not principal.can("read_plans", plan.unit_id):
-        raise NotFound("No such plan.")
-    return plan
+    return readable_row(session, principal, Plan, plan_id, "plan")
 
 
 def list_plans(
@@ -85,10 +85,7 @@ def list_plans(
 
 
 def get_item(session: Session, principal: Principal, item_id: uuid.UUID) -> PlanItem:
-    item = session.get(PlanItem, item_id)
-    if item is None or item.deleted or not principal.can("read_plans", item.unit_id):
-        raise NotFound("No such item.")
-    return item
+    return readable_row(session, principal, PlanItem, item_id, "item")
 
 
 def list_items(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[PlanItem]:
@@ -167,7 +164,7 @@ def create_plan(
     if unit.kind not in UNIT_KINDS_FOR_PLAN[kind]:
         raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
     if not in_batch:
-        _refuse_taken_id(session, Plan, plan_id)
+        refuse_taken_id(session, Plan, plan_id)
     values.setdefault("plan_date", clock.now().date())
     on = values["plan_date"] or clock.now().date()
     values.setdefault("result_label", "status" if kind == "dk_plejefamilie" else "result")
@@ -182,7 +179,7 @@ def create_plan(
 
 def update_plan(session: Session, principal: Principal, plan: Plan, values: dict[str, Any]) -> Plan:
     principal.require("manage_plans", plan.unit_id, "plan")
-    _refuse_changes(plan, values, IMMUTABLE_PLAN_FIELDS)
+    refuse_changes(plan, values, IMMUTABLE_PLAN_FIELDS)
     _refuse_if_archived(plan)
     values = {k: v for k, v in values.items() if k != "id"}
     _check_plan_values(plan.kind, values)
@@ -255,30 +252,49 @@ def create_item(
     *,
     in_batch: bool = False,
 ) -> PlanItem:
-    values = dict(values)
-    values.pop("id", None)
-    plan = _writable_plan(session, principal, values["plan_id"])
+    values = new_item_values(session, principal, values, item_id)
     if not in_batch:
-        _refuse_taken_id(session, PlanItem, item_id)
-    if values.get("priority") is None:
-        values["priority"] = _next_priority(session, plan)
-    _check_item_values(session, plan, values, start=None, end=None)
-    item = PlanItem(id=item_id or uuid.uuid4(), unit_id=plan.unit_id, **values)
+        refuse_taken_id(session, PlanItem, item_id)
+    item = PlanItem(**values)
     session.add(item)
     if not in_batch:
         session.flush()
     return item
 
 
+def new_item_values(
+    session: Session, principal: Principal, values: dict[str, Any], item_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """The checked column values of a new item, its id and unit included."""
+    values = dict(values)
+    values.pop("id", None)
+    plan = _writable_plan(session, principal, values["plan_id"])
+    if values.get("priority") is None:
+        values["priority"] = _next_priority(session, plan)
+    if values.get("finding_id") is not None:
+        _prefill_from_finding(session, principal, plan, values)
+    _check_item_values(
+        session, plan, values, start=None, end=None, deadline=values.get("legal_deadline")
+    )
+    return {"id": item_id or uuid.uuid4(), "unit_id": plan.unit_id, **values}
+
+
 def update_item(
     session: Session, principal: Principal, item: PlanItem, values: dict[str, Any]
 ) -> PlanItem:
     principal.require("write_items", item.unit_id, "item")
-    _refuse_changes(item, values, IMMUTABLE_ITEM_FIELDS)
+    refuse_changes(item, values, IMMUTABLE_ITEM_FIELDS)
     plan = session.get_one(Plan, item.plan_id)
     _refuse_if_archived(plan)
-    values = {k: v for k, v in values.items() if k not in ("id", "plan_id")}
-    _check_item_values(session, plan, values, start=item.start_date, end=item.end_date)
+    values = {k: v for k, v in values.items() if k not in ("id", "plan_id", "finding_id")}
+    _check_item_values(
+        session,
+        plan,
+        values,
+        start=item.start_date,
+        end=item.end_date,
+        deadline=effective_deadline(session, item),
+    )
     for field, value in values.items():
         setattr(item, field, value)
     session.flush()
@@ -326,6 +342,7 @@ def _check_item_values(
     values: dict[str, Any],
     start: date | None,
     end: date | None,
+    deadline: date | None = None,
 ) -> None:
     theme_id = values.get("theme_id")
     if theme_id is not None:
@@ -338,9 +355,15 @@ def _check_item_values(
     end = values.get("end_date", end)
     if start and end and end < start:
         raise field_error("end_date", "The end date comes before the start date.")
+    if deadline and end and end > deadline:
+        raise field_error(
+            "end_date",
+            f"The påbud's deadline is {deadline.isoformat()}; a later date needs a recorded "
+            "extension first.",
+        )
     user_ids = [r["user_id"] for r in values.get("responsible") or [] if r.get("user_id")]
     if user_ids:
-        _check_members(session, plan.unit_id, user_ids)
+        check_members(session, plan.unit_id, user_ids)
     if "responsible" in values:
         # Store JSON-ready values: UUIDs as strings, no empty keys.
         values["responsible"] = [
@@ -349,7 +372,7 @@ def _check_item_values(
         ]
 
 
-def _check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid.UUID]) -> None:
+def check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid.UUID]) -> None:
     wanted = set(user_ids)
     unit_ids = {unit_id}
     unit = session.get(Unit, unit_id)
@@ -365,6 +388,55 @@ def _check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid
     )
     if wanted - found:
         raise field_error("responsible", "Responsible users must be members of the plan's unit.")
+
+
+def _prefill_from_finding(
+    session: Session, principal: Principal, plan: Plan, values: dict[str, Any]
+) -> None:
+    """An item answering an inspection finding: only the unit's manager links one; theme,
+    topic and due date come from the finding unless given; a påbud's frist becomes the
+    item's legal deadline."""
+    finding = session.get(Finding, values["finding_id"])
+    if finding is None or finding.deleted or finding.unit_id != plan.unit_id:
+        raise field_error("finding_id", "No such finding in this plan's unit.")
+    principal.require("manage_plans", plan.unit_id, "finding")
+    if values.get("theme_id") is None:
+        values["theme_id"] = _same_theme_in(session, finding.theme_id, plan.catalogue_id)
+    if not values.get("topic"):
+        values["topic"] = finding.text
+    if finding.kind == "paabud":
+        values["legal_deadline"] = finding.deadline
+        if values.get("end_date") is None:
+            values["end_date"] = finding.deadline
+
+
+def _same_theme_in(
+    session: Session, theme_id: uuid.UUID, catalogue_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The theme of ``catalogue_id`` matching ``theme_id`` (a visit and a plan may be under
+    different catalogue versions): by number, else by name; None if the theme was dropped."""
+    theme = session.get_one(Theme, theme_id)
+    if theme.catalogue_id == catalogue_id:
+        return theme.id
+    candidates = session.scalars(select(Theme).where(Theme.catalogue_id == catalogue_id)).all()
+    for candidate in candidates:
+        if (theme.number is not None and candidate.number == theme.number) or (
+            theme.number is None and candidate.name == theme.name
+        ):
+            return candidate.id
+    return None
+
+
+def effective_deadline(session: Session, item: PlanItem) -> date | None:
+    """The item's legal deadline, or the latest recorded extension of it."""
+    if item.legal_deadline is None:
+        return None
+    extended = session.scalars(
+        select(DeadlineExtension.new_deadline).where(
+            DeadlineExtension.item_id == item.id, DeadlineExtension.deleted.is_(False)
+        )
+    ).all()
+    return max([item.legal_deadline, *extended])
 
 
 # ---- notes ---------------------------------------------------------------------------------
@@ -385,7 +457,7 @@ def add_note(
     principal.require("write_items", item.unit_id, "item")
     _refuse_if_archived(session.get(Plan, item.plan_id))
     if not in_batch:
-        _refuse_taken_id(session, ProgressNote, note_id)
+        refuse_taken_id(session, ProgressNote, note_id)
     note = ProgressNote(
         id=note_id or uuid.uuid4(),
         item_id=item.id,
@@ -407,17 +479,6 @@ def add_note(
 # ---- shared checks -------------------------------------------------------------------------
 
 
-def _refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> None:
-    for field in fields:
-        if field in values and values[field] != getattr(row, field):
-            raise field_error(field, "Cannot be changed once the row exists.")
-
-
-def _refuse_taken_id(session: Session, model: type[Any], row_id: uuid.UUID | None) -> None:
-    if row_id is not None and session.get(model, row_id) is not None:
-        raise InvalidState(f"A row with id {row_id} exists already.")
-
-
 def _refuse_if_archived(plan: Plan | None) -> None:
     if plan is not None and plan.state == "archived":
         raise InvalidState("The plan is archived and can no longer be changed.")
@@ -430,6 +491,7 @@ __all__ = [
     "create_plan",
     "delete_item",
     "delete_plan",
+    "effective_deadline",
     "get_item",
     "get_plan",
     "list_items",

@@ -29,7 +29,7 @@ from server.models import SYNCED_MODELS, Conflict, SyncedMixin
 from server.models.types import UTCDateTime
 from server.services.access import Principal
 from server.services.errors import FolgError, InvalidInput, UpgradeRequired
-from sync.protocol import MANAGE, READ, SEE
+from sync.protocol import DEFINE, MANAGE, READ, SEE
 
 MODELS_BY_TABLE: dict[str, type[SyncedMixin]] = {m.sync_table: m for m in SYNCED_MODELS}
 
@@ -117,11 +117,14 @@ def row_fields(row: SyncedMixin) -> dict[str, Any]:
 
 
 def scope_of(principal: Principal) -> dict[str, str]:
-    """``{unit_id: flags}``: s = sees the unit, r = reads its plans, m = manages them."""
+    """``{unit_id: flags}``: s = sees the unit, r = reads its plans, m = manages them,
+    d = reads its quality definitions (a unit above one the user reads plans in)."""
     flags: dict[str, str] = defaultdict(str)
     for flag, action in ((SEE, "see_unit"), (READ, "read_plans"), (MANAGE, "manage_plans")):
         for unit in principal.units_for(action):
             flags[str(unit)] += flag
+    for unit in principal.definition_units:
+        flags[str(unit)] += DEFINE
     return dict(flags)
 
 

@@ -51,3 +51,26 @@ def describe_unit(unit: Unit, roles: Iterable[str]) -> dict[str, Any]:
         "foster_family_type": unit.foster_family_type,
         "roles": sorted(roles),
     }
+
+
+def colleagues(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    """The people a user may meet in the plans they see: everyone with a role in one of their
+    units or in a unit above one (its managers). Names only: the PWA shows them for the user
+    ids that HVEM?, comments and tasks hold. Former members stay, for the plans they are in."""
+    units = set(principal.roles_by_unit)
+    if not units:
+        return []
+    parents = {unit: parent for unit, parent in session.execute(select(Unit.id, Unit.parent_id))}
+    for start in list(units):
+        above = parents.get(start)
+        while above is not None and above not in units:
+            units.add(above)
+            above = parents.get(above)
+    rows = session.execute(
+        select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.unit_id.in_(units))
+        .distinct()
+        .order_by(User.name, User.id)
+    ).all()
+    return [{"id": user_id, "name": name} for user_id, name in rows]

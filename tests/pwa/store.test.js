@@ -177,7 +177,27 @@ test('upgrading a version 1 database derives the due index of existing items', a
   await old.plan_items.put({ id: 'a', plan_id: 'p', end_date: '2026-01-01', state: 'in_progress', _status: 'synced', _version: 1 });
   old.close();
   const store = await new Store('upgrade-v1').open();
-  expect(store.db.verno).toBe(2);
+  expect(store.db.verno).toBe(4); // upgraded through every later step
   expect(await store.itemStats('p', '2026-06-01')).toEqual({ items: 1, overdue: 1 });
   expect(await store.get('plan_items', 'a')).not.toHaveProperty('_due');
+});
+
+test('inspection rows go through the outbox without their server fields, and a photo waits until uploaded', async () => {
+  const store = await freshStore();
+  const visit = await store.create('visits', { unit_id: 'u1', visit_date: '2026-03-02', purpose: 'approval', created_by: 'me', catalogue_id: 'c' });
+  await store.create('findings', { visit_id: visit.id, unit_id: 'u1', theme_id: 't', kind: 'paabud', deadline: '2026-05-01', text: 'x', author_id: 'me' });
+  const entries = await store.db.outbox.toArray();
+  expect(entries.map((e) => e.table)).toEqual(['visits', 'findings']);
+  expect(entries[0].fields).not.toHaveProperty('created_by');
+  expect(entries[0].fields).not.toHaveProperty('catalogue_id');
+  expect(entries[1].fields).not.toHaveProperty('author_id');
+  expect(entries[1].fields).not.toHaveProperty('unit_id');
+  expect((await store.listFindings(visit.id)).map((f) => f.kind)).toEqual(['paabud']);
+
+  await store.putPhotoBlob('ab'.repeat(32), new Blob(['jpeg']), 'image/jpeg');
+  await store.putPhotoBlob('ab'.repeat(32), new Blob(['jpeg']), 'image/jpeg'); // same bytes: one row
+  expect(await store.pendingCount()).toBe(3);
+  await store.markPhotoBlob('ab'.repeat(32), { uploaded: 1 });
+  expect(await store.pendingCount()).toBe(2);
+  expect(await store.pendingPhotoBlobs()).toEqual([]);
 });

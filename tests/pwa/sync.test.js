@@ -279,3 +279,64 @@ describe('sync repairs', () => {
     expect(raw).toMatchObject({ goal: 'theirs', topic: 'my topic', _version: 3, _status: 'synced' });
   });
 });
+
+describe('photo uploads', () => {
+  /** The fake server plus /api/photos/<sha>: keeps the bytes, answers like the real one. */
+  function withPhotos(server, { loseAnswerOfPut = 0, refuse = null } = {}) {
+    const photos = new Map();
+    const puts = [];
+    const transport = async (url, init) => {
+      const match = url.match(/\/api\/photos\/([0-9a-f]{64})(\/upload)?$/);
+      if (!match) return server.transport(url, init);
+      const reply = (status, body) => ({ ok: status < 300, status, json: async () => body });
+      const [, sha, status] = match;
+      const stored = photos.get(sha) || new Uint8Array(0);
+      if (status) return photos.has(sha) ? reply(200, { received_bytes: stored.length, complete: false }) : reply(404, { error: 'not_found' });
+      const offset = Number(init.headers['Upload-Offset']);
+      const total = Number(init.headers['Upload-Length']);
+      puts.push(offset);
+      if (refuse) return reply(refuse.status, refuse.body);
+      if (offset !== stored.length) return reply(409, { error: 'invalid_state', received_bytes: stored.length });
+      const piece = new Uint8Array(await init.body.arrayBuffer());
+      const next = new Uint8Array(stored.length + piece.length);
+      next.set(stored);
+      next.set(piece, stored.length);
+      photos.set(sha, next);
+      if (puts.length === loseAnswerOfPut) throw new TypeError('Failed to fetch');
+      return reply(200, { received_bytes: next.length, complete: next.length === total });
+    };
+    return { photos, puts, server: { ...server, transport } };
+  }
+
+  test('a photo goes up in pieces and resumes where the server says its bytes end', async () => {
+    const fake = withPhotos(createFakeServer(), { loseAnswerOfPut: 2 });
+    const { store, sync } = await device(fake.server);
+    const bytes = new Uint8Array(600 * 1024).map((_, i) => i % 251);
+    const sha = 'd'.repeat(64);
+    await store.putPhotoBlob(sha, new Blob([bytes]), 'image/jpeg');
+    expect(await store.pendingCount()).toBe(1);
+
+    await sync.run(); // the answer to the second piece is lost: the run fails, nothing is lost
+    expect(sync.state.phase).toBe('offline');
+    expect(await store.pendingCount()).toBe(1);
+
+    await sync.run(); // asks how far it got, sends only the third piece
+    expect(fake.puts).toEqual([0, 256 * 1024, 512 * 1024]);
+    expect(fake.photos.get(sha)).toEqual(bytes);
+    expect(await store.pendingCount()).toBe(0);
+    expect((await store.getPhotoBlob(sha)).uploaded).toBe(1);
+  });
+
+  test('a photo the server refuses for good is marked and not sent again', async () => {
+    const refuse = { status: 422, body: { error: 'invalid_input', message: 'The file is not a JPEG image.' } };
+    const fake = withPhotos(createFakeServer(), { refuse });
+    const { store, sync } = await device(fake.server);
+    await store.putPhotoBlob('e'.repeat(64), new Blob([new Uint8Array(10)]), 'image/jpeg');
+    await sync.run();
+    expect(sync.state.phase).toBe('idle');
+    expect((await store.getPhotoBlob('e'.repeat(64))).error).toBe('The file is not a JPEG image.');
+    expect(await store.pendingCount()).toBe(0);
+    await sync.run();
+    expect(fake.puts).toEqual([0]); // once, not again on the next run
+  });
+});

@@ -7,6 +7,7 @@ from datetime import timedelta
 from server import clock
 from server.extensions import db
 from server.models import Membership
+from server.models.versioning import start_new_epoch
 from tests.helpers import assert_error
 
 
@@ -146,6 +147,25 @@ def test_a_cursor_older_than_tombstone_retention_gets_reset_required(
     body = assert_error(reader.pull(cursor), 410, "reset_required")
     assert body["retention_days"] == app.config["TOMBSTONE_RETENTION_DAYS"]
     assert reader.pull(None).status_code == 200
+
+
+def test_a_cursor_from_before_a_restore_gets_reset_required(factory, api):
+    unit = factory.unit()
+    plan = factory.plan(unit)
+    reader = api(factory.user(("staff", unit)))
+    _, cursor = reader.pull_all()
+
+    start_new_epoch(db.session)  # what `flask restore` does
+    db.session.commit()
+
+    body = assert_error(reader.pull(cursor), 410, "reset_required")
+    assert body["reason"] == "restored" and "backup" in body["message"]
+    changes, fresh = reader.pull_all(None)
+    assert str(plan.id) in {c["id"] for c in changes}
+    # The new epoch's cursors are good.
+    factory.item(plan)
+    changes, _ = reader.pull_all(fresh)
+    assert [c["table"] for c in changes] == ["plan_items"]
 
 
 def test_pull_reports_the_clients_last_mutation_id(factory, api, client):

@@ -7,7 +7,14 @@ import uuid
 import pytest
 
 from server.extensions import db
-from server.models import Conflict, PlanItem, ProgressNote, SyncMutationResult
+from server.models import (
+    AuditEvent,
+    Conflict,
+    Notification,
+    PlanItem,
+    ProgressNote,
+    SyncMutationResult,
+)
 from tests.helpers import assert_error
 
 
@@ -331,3 +338,61 @@ def test_push_with_a_too_old_schema_version_gets_426_and_changes_nothing(team, a
     )
     assert_error(response, 426, "upgrade_required")
     assert reload(PlanItem, team["item"].id).goal != "x"
+
+
+def test_a_batch_mixing_bulk_creates_with_later_steps_on_them_applies_in_order(team, api):
+    """Creates with a priority are inserted together; a later edit, note or create in the
+    same batch that depends on them must see them exactly as if made one by one."""
+    anna = api(team["anna"])
+    plan_id = str(team["plan"].id)
+    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    note_id = uuid.uuid4()
+    batch = [
+        upsert(1, "plan_items", first, {"plan_id": plan_id, "priority": 5, "goal": "A"}),
+        upsert(2, "plan_items", second, {"plan_id": plan_id, "priority": 6, "goal": "B"}),
+        upsert(3, "plan_items", first, {"goal": "A2"}, 1, {"goal": "A"}),
+        upsert(4, "progress_notes", note_id, {"item_id": str(second), "text": "Begun"}),
+        # No priority: the next free one, counted with the items above.
+        upsert(5, "plan_items", third, {"plan_id": plan_id, "goal": "C"}),
+    ]
+    statuses = [(r["status"], r["version"]) for r in results(anna.push(batch))]
+    assert statuses == [("applied", 1), ("applied", 1), ("applied", 2), ("applied", 1)] + [
+        ("applied", 1)
+    ]
+
+    db.session.expire_all()
+    assert reload(PlanItem, first).goal == "A2" and reload(PlanItem, first).version == 2
+    assert reload(ProgressNote, note_id).item_id == second
+    assert reload(PlanItem, third).priority == 7
+    created = reload(PlanItem, second)
+    assert (created.updated_by, created.field_versions["goal"]) == (team["anna"].id, 1)
+    # Every change has its own sequence number and an audit event, as on the one-by-one path.
+    seqs = [reload(PlanItem, i).seq for i in (first, second, third)]
+    assert len(set(seqs)) == 3
+    events = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.row_id.in_([first, second, third]))
+    ).all()
+    assert sorted((e.action, e.version) for e in events) == [
+        ("create", 1),
+        ("create", 1),
+        ("create", 1),
+        ("update", 2),
+    ]
+    assert {e.via for e in events} == {"sync"}
+    assert all(e.plan_id == team["plan"].id for e in events)
+
+
+def test_a_bulk_create_that_names_someone_still_notifies_them(team, api):
+    anna = api(team["anna"])
+    item_id = uuid.uuid4()
+    fields = {
+        "plan_id": str(team["plan"].id),
+        "priority": 3,
+        "responsible": [{"user_id": str(team["bo"].id)}],
+    }
+    [created] = results(anna.push([upsert(1, "plan_items", item_id, fields)]))
+    assert created["status"] == "applied"
+    queued = db.session.scalars(
+        db.select(Notification).where(Notification.item_id == item_id)
+    ).all()
+    assert [(n.user_id, n.kind) for n in queued] == [(team["bo"].id, "assigned")]

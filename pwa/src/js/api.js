@@ -1,6 +1,7 @@
 /**
- * The REST calls the app makes besides sync: log in and out, create a plan while online, and the
- * plan lifecycle (submit, approve, ...). Errors carry the server's envelope code
+ * The REST calls the app makes besides sync: log in and out, create a plan while online, the
+ * plan lifecycle (submit, approve, ...), web push (docs/push.md) and documents (Word export and
+ * import, item spreadsheets). Errors carry the server's envelope code
  * (server/services/errors.py): invalid_input, unauthenticated, forbidden, not_found,
  * invalid_state, rate_limited, too_large, upgrade_required; plus "network" when unreachable.
  */
@@ -14,23 +15,27 @@ export class ApiError extends Error {
 }
 
 export function createApi({ getToken, baseUrl = '', transport = (...a) => globalThis.fetch(...a) }) {
-  async function request(method, path, body) {
+  /** `body` is JSON unless it is FormData (multipart, the browser sets the boundary);
+   * `raw` answers with the Response itself (downloads) once it is known to be a success. */
+  async function request(method, path, body, { raw = false } = {}) {
     const token = await getToken();
+    const form = typeof FormData !== 'undefined' && body instanceof FormData;
     let res;
     try {
       res = await transport(baseUrl + path, {
         method,
         headers: {
-          Accept: 'application/json',
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          Accept: raw ? '*/*' : 'application/json',
+          ...(body !== undefined && !form ? { 'Content-Type': 'application/json' } : {}),
           ...(token ? { Authorization: `Bearer ${token}` } : {}),
         },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        body: body === undefined || form ? body : JSON.stringify(body),
         cache: 'no-store',
       });
     } catch (err) {
       throw new ApiError(0, 'network', err && err.message);
     }
+    if (raw && res.ok) return res;
     if (res.status === 204) return null;
     let data = null;
     try {
@@ -44,11 +49,43 @@ export function createApi({ getToken, baseUrl = '', transport = (...a) => global
     return data;
   }
 
+  /** A file the server makes (e.g. the kvalitetsberättelse), as a Blob. */
+  async function download(path) {
+    const token = await getToken();
+    let res;
+    try {
+      res = await transport(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
+    } catch (err) {
+      throw new ApiError(0, 'network', err && err.message);
+    }
+    if (!res.ok) {
+      const data = await res.json().catch(() => null);
+      throw new ApiError(res.status, (data && data.error) || 'error', data && data.message, data && data.fields);
+    }
+    return res.blob();
+  }
+
   return {
     login: (email, password) => request('POST', '/api/auth/login', { email, password }),
     logout: () => request('POST', '/api/auth/logout'),
     me: () => request('GET', '/api/auth/me'),
+    people: () => request('GET', '/api/people'),
     createPlan: (fields) => request('POST', '/api/plans', fields),
     planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
+    // Web push (docs/push.md).
+    vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),
+    subscribePush: (subscription, deviceLabel) => request('POST', '/api/push/subscriptions', { ...subscription, device_label: deviceLabel || null }),
+    unsubscribePush: (endpoint) => request('DELETE', `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`),
+    pushPreferences: () => request('GET', '/api/push/preferences'),
+    savePushPreferences: (prefs) => request('PUT', '/api/push/preferences', prefs),
+    // Documents: a download is the Response, read as a Blob by the caller.
+    download: (path) => request('GET', path, undefined, { raw: true }),
+    importPreview: (formData) => request('POST', '/api/plans/import', formData),
+    importConfirm: (body) => request('POST', '/api/plans/import/confirm', body),
+    // The Swedish quality follow-up's online actions (its rows themselves go through sync).
+    qualityDefaults: (unitId) => request('POST', '/api/quality/defaults', { unit_id: unitId }),
+    qualityCycle: (unitId, year) => request('POST', '/api/quality/annual-cycle', { unit_id: unitId, year: Number(year) }),
+    qualityImport: (unitId, csv) => request('POST', '/api/quality/measure-values/import', { unit_id: unitId, csv }),
+    qualityReport: (unitId, year, format) => download(`/api/quality/report?unit_id=${unitId}&year=${Number(year)}&format=${format}`),
   };
 }

@@ -16,6 +16,11 @@ import { planView } from './ui/plan.js';
 import { itemView } from './ui/item.js';
 import { conflictsView } from './ui/conflicts.js';
 import { settingsView } from './ui/settings.js';
+import { releasePushOnLogout, reconcilePush } from './push.js';
+import { exportView } from './ui/export.js';
+import { importView } from './ui/import.js';
+import { unitVisitsView, newVisitView, visitView } from './ui/visits.js';
+import { qualityView } from './ui/quality.js';
 
 const LANG_KEY = 'folg.language';
 
@@ -44,13 +49,15 @@ const app = {
     }
     return roles;
   },
-  /** HVEM? may name a user by id; the feed carries no user directory yet, so others get a
+  /** HVEM?, comments and tasks name users by id: the names come from the people directory
+   * (GET /api/people, kept in the store for offline use); someone not in it yet gets a
    * stable short label. */
   userName(userId) {
     if (!userId) return '';
     if (this.user && userId === this.user.id) return this.user.name;
-    return `${t('plan.colleague')} ${String(userId).slice(0, 4)}`;
+    return this.people.get(userId) || `${t('plan.colleague')} ${String(userId).slice(0, 4)}`;
   },
+  people: new Map(),
   isManager(unitId) {
     const roles = this.roleIn(unitId);
     return roles.has('manager') || roles.has('admin');
@@ -74,7 +81,9 @@ app.login = async (email, password) => {
   if (app.store) {
     const previous = await app.store.getMeta('session');
     if (previous && previous.user && previous.user.id !== answer.user.id) {
-      // Another person on this device: start from an empty store.
+      // Another person on this device: start from an empty store, and drop the push
+      // subscription the last person left here, so their notifications stop coming to it.
+      await releasePushOnLogout(app);
       app.sync && app.sync.stop();
       await app.store.wipe();
       app.store = null;
@@ -82,6 +91,8 @@ app.login = async (email, password) => {
     }
   }
   if (!app.store) app.store = await openStore();
+  await loadPeople();
+  peopleFetchedAt = 0;
   app.session = { token: answer.token, user: answer.user };
   app.user = answer.user;
   app.lastEmail = email;
@@ -109,6 +120,8 @@ app.logout = async () => {
     });
     if (!ok) return;
   }
+  // While the token still works: the server forgets this device's push subscription.
+  await releasePushOnLogout(app);
   if (app.online()) await app.api.logout().catch(() => {});
   app.sync.stop();
   await app.store.wipe();
@@ -116,6 +129,8 @@ app.logout = async () => {
   app.sync = null;
   app.session = null;
   app.user = null;
+  app.people = new Map();
+  peopleFetchedAt = 0;
   mountShell();
   app.navigate('#/login');
 };
@@ -139,6 +154,30 @@ app.createPlan = async (fields) => {
   return plan;
 };
 
+const PEOPLE_REFRESH_MS = 5 * 60 * 1000;
+let peopleFetchedAt = 0;
+
+/** The names of the people in the user's units, as last fetched (offline too). */
+async function loadPeople() {
+  const list = (app.store && (await app.store.getMeta('people', []))) || [];
+  app.people = new Map(list.map((p) => [p.id, p.name]));
+}
+
+/** Fetch the people directory again when online, at most every few minutes. */
+async function refreshPeople() {
+  if (!app.store || !app.online() || Date.now() - peopleFetchedAt < PEOPLE_REFRESH_MS) return;
+  peopleFetchedAt = Date.now();
+  try {
+    const list = await app.api.people();
+    if (!app.store) return; // logged out meanwhile
+    await app.store.setMeta('people', list);
+    app.people = new Map(list.map((p) => [p.id, p.name]));
+    scheduleRender();
+  } catch {
+    peopleFetchedAt = 0; // try again after the next sync
+  }
+}
+
 function startSync() {
   app.sync = createSync({
     store: app.store,
@@ -151,6 +190,7 @@ function startSync() {
   app.sync.subscribe((state) => {
     const el = document.getElementById('sync');
     if (el) renderSyncState(el, state, { onSyncNow: () => app.sync.resume() });
+    if (state.phase === 'idle') refreshPeople();
   });
   app.store.onChange(() => scheduleRender());
   app.sync.start();
@@ -183,13 +223,19 @@ async function updateConflictBadge() {
 
 function route() {
   const parts = (location.hash || '#/units').replace(/^#\/?/, '').split('/').filter(Boolean);
-  const [a, b, c] = parts;
+  const [a, b, c, d] = parts;
   if (!app.session || app.expired || a === 'login') return () => loginView(app, { expired: app.expired });
   if (a === 'units' && b && c === 'new-plan') return () => newPlanView(app, b);
+  if (a === 'units' && b && c === 'import') return () => importView(app, b);
+  if (a === 'export') return () => exportView(app, b || null);
+  if (a === 'units' && b && c === 'visits') return () => unitVisitsView(app, b);
+  if (a === 'units' && b && c === 'new-visit') return () => newVisitView(app, b);
+  if (a === 'visits' && b) return () => visitView(app, b);
   if (a === 'units' && b) return () => unitPlansView(app, b);
   if (a === 'plans' && b && c === 'new-item') return () => itemView(app, { planId: b });
   if (a === 'plans' && b) return () => planView(app, b);
   if (a === 'items' && b) return () => itemView(app, { itemId: b });
+  if (a === 'quality' && b) return () => qualityView(app, b, c, d);
   if (a === 'conflicts') return () => conflictsView(app);
   if (a === 'settings') return () => settingsView(app);
   return () => unitsView(app);
@@ -243,7 +289,7 @@ async function render({ focus = true } = {}) {
 function markCurrentNav() {
   const section = (location.hash || '#/units').split('/')[1] || 'units';
   for (const link of document.querySelectorAll('header nav a')) {
-    const current = link.getAttribute('href') === `#/${section === 'plans' || section === 'items' ? 'units' : section}`;
+    const current = link.getAttribute('href') === `#/${['plans', 'items', 'visits', 'quality'].includes(section) ? 'units' : section}`;
     if (current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -260,12 +306,24 @@ function scheduleRender() {
   }, 50);
 }
 
+function syncPushSubscription() {
+  reconcilePush(app).catch((err) => console.warn('push', err && (err.code || err.name)));
+}
+
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (reloading) location.reload();
   });
+  // The worker asks an open page to follow a notification's link or to report a changed push
+  // subscription (it has no token of its own).
+  navigator.serviceWorker.addEventListener('message', (ev) => {
+    const data = ev.data || {};
+    if (data.type === 'folg-open' && typeof data.hash === 'string' && data.hash.startsWith('#/')) app.navigate(data.hash);
+    if (data.type === 'folg-push-changed') syncPushSubscription();
+  });
+  navigator.serviceWorker.startMessages();
   const prompt = (reg) => showUpdatePrompt(() => {
     reloading = true;
     if (reg.waiting) reg.waiting.postMessage({ type: 'SKIP_WAITING' });
@@ -290,6 +348,7 @@ async function boot() {
     performance.mark('folg-store-open');
     app.session = await app.store.getMeta('session');
     app.user = app.session && app.session.user;
+    await loadPeople();
     if (app.session && !localStorage.getItem(LANG_KEY) && app.user.language) setLanguage(app.user.language);
   }
   mountShell();
@@ -300,11 +359,13 @@ async function boot() {
     for (const el of document.querySelectorAll('[data-online-note]')) el.hidden = app.online();
   };
   window.addEventListener('online', syncOnlineOnly);
+  window.addEventListener('online', syncPushSubscription);
   window.addEventListener('offline', syncOnlineOnly);
   await render({ focus: false });
   performance.mark('folg-first-render');
   if (app.session) startSync();
   registerServiceWorker();
+  if (app.session) syncPushSubscription();
 }
 
 boot().catch((err) => {

@@ -25,6 +25,19 @@
  */
 import Dexie from 'dexie';
 
+// The Swedish quality follow-up (server/models/quality.py), written on the device like plan rows.
+export const QUALITY_TABLES = [
+  'quality_areas',
+  'quality_measures',
+  'measure_values',
+  'register_entries',
+  'case_records',
+  'survey_questions',
+  'survey_responses',
+  'annual_tasks',
+  'quality_links',
+];
+
 export const SYNCED_TABLES = [
   'units',
   'catalogues',
@@ -34,10 +47,20 @@ export const SYNCED_TABLES = [
   'plan_items',
   'progress_notes',
   'conflicts',
+  'visits',
+  'findings',
+  'visit_photos',
+  'deadline_extensions',
+  'item_comments',
+  ...QUALITY_TABLES,
 ];
 
 // Tables the device may write; the rest come from the server only.
-const WRITABLE = new Set(['plans', 'plan_items', 'progress_notes', 'conflicts']);
+const WRITABLE = new Set([
+  'plans', 'plan_items', 'progress_notes', 'conflicts',
+  'visits', 'findings', 'visit_photos', 'deadline_extensions', 'item_comments',
+  ...QUALITY_TABLES,
+]);
 
 const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due']);
 
@@ -45,9 +68,15 @@ const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due']);
 // (e.g. unit_id, to index rows by unit) but never sends them.
 const SERVER_FIELDS = {
   plans: new Set(['state', 'catalogue_id', 'submitted_at', 'submitted_by', 'approved_at', 'approved_by', 'completed_at', 'archived_at']),
-  plan_items: new Set(['unit_id']),
+  plan_items: new Set(['unit_id', 'legal_deadline']),
   progress_notes: new Set(['plan_id', 'unit_id', 'author_id']),
+  visits: new Set(['catalogue_id', 'created_by']),
+  findings: new Set(['unit_id', 'author_id']),
+  visit_photos: new Set(['unit_id', 'created_by']),
+  deadline_extensions: new Set(['plan_id', 'unit_id', 'author_id']),
+  item_comments: new Set(['plan_id', 'unit_id', 'author_id']),
   conflicts: null, // only status, resolution and resolved_value may be sent
+  quality_links: new Set(['plan_id', 'unit_id']),
 };
 const CONFLICT_FIELDS = new Set(['status', 'resolution', 'resolved_value']);
 
@@ -83,6 +112,29 @@ function defineSchema(db) {
     .upgrade((tx) => tx.table('plan_items').toCollection().modify((row) => {
       withDerived('plan_items', row);
     }));
+  // v3: inspection visits. `photo_blobs` is local only: a photo's bytes wait here (keyed by
+  // their SHA-256) until the sync module has uploaded them; `uploaded` is 0 or 1 (indexable).
+  db.version(3).stores({
+    plan_items: 'id, plan_id, unit_id, _status, [plan_id+_due], finding_id',
+    visits: 'id, unit_id, _status',
+    findings: 'id, visit_id, unit_id, _status',
+    visit_photos: 'id, visit_id, sha256, _status',
+    deadline_extensions: 'id, item_id, _status',
+    item_comments: 'id, item_id, _status',
+    photo_blobs: 'sha256, uploaded',
+  });
+  // v4: the Swedish quality follow-up; new tables only, nothing to upgrade.
+  db.version(4).stores({
+    quality_areas: 'id, unit_id, _status',
+    quality_measures: 'id, unit_id, _status',
+    measure_values: 'id, measure_id, unit_id, _status',
+    register_entries: 'id, unit_id, _status',
+    case_records: 'id, unit_id, _status',
+    survey_questions: 'id, unit_id, _status',
+    survey_responses: 'id, unit_id, case_record_id, _status',
+    annual_tasks: 'id, unit_id, _status',
+    quality_links: 'id, plan_item_id, source_id, _status',
+  });
 }
 
 const OPEN_STATES = new Set([undefined, null, 'not_started', 'in_progress']);
@@ -230,13 +282,71 @@ export class Store {
     return themes.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   }
 
+  // ---- inspection visits ---------------------------------------------------------------------
+
+  async listVisits(unitId) {
+    const visits = (await this.where('visits', 'unit_id', unitId)).filter((v) => !v.deleted);
+    return visits.sort((a, b) => String(b.visit_date).localeCompare(String(a.visit_date)));
+  }
+
+  async listFindings(visitId) {
+    const findings = (await this.where('findings', 'visit_id', visitId)).filter((f) => !f.deleted);
+    return findings.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+  }
+
+  async listVisitPhotos(visitId) {
+    return (await this.where('visit_photos', 'visit_id', visitId)).filter((p) => !p.deleted);
+  }
+
+  /** The plan items that answer a finding (the link seen from the finding). */
+  async itemsForFinding(findingId) {
+    return (await this.where('plan_items', 'finding_id', findingId)).filter((i) => !i.deleted);
+  }
+
+  async listComments(itemId) {
+    const rows = await this.where('item_comments', 'item_id', itemId);
+    return rows.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+  }
+
+  async listExtensions(itemId) {
+    const rows = await this.where('deadline_extensions', 'item_id', itemId);
+    return rows.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+  }
+
+  /** Keep a photo's bytes on this device until they are uploaded (idempotent by hash). */
+  async putPhotoBlob(sha256, blob, contentType) {
+    const existing = await this.db.photo_blobs.get(sha256);
+    if (existing) return existing;
+    const row = { sha256, blob, content_type: contentType, size: blob.size, uploaded: 0, error: null };
+    await this.db.photo_blobs.put(row);
+    return row;
+  }
+
+  async getPhotoBlob(sha256) {
+    return this.db.photo_blobs.get(sha256);
+  }
+
+  async pendingPhotoBlobs() {
+    return this.db.photo_blobs.where('uploaded').equals(0).filter((p) => !p.error).toArray();
+  }
+
+  async markPhotoBlob(sha256, changes) {
+    await this.db.photo_blobs.update(sha256, changes);
+    this._emit({ table: 'photo_blobs', id: sha256 });
+  }
+
   async listOpenConflicts() {
     return this.where('conflicts', 'status', 'open');
   }
 
   /** The number of changes waiting to reach the server. */
   async pendingCount() {
-    return this.db.outbox.count();
+    // Photos whose bytes have not reached the server yet count as waiting changes too.
+    const [outbox, photos] = await Promise.all([
+      this.db.outbox.count(),
+      this.db.photo_blobs.where('uploaded').equals(0).filter((p) => !p.error).count(),
+    ]);
+    return outbox + photos;
   }
 
   // ---- local writes (row + outbox in one transaction) -----------------------------------------
@@ -595,7 +705,7 @@ export class Store {
   async resetForFullPull() {
     const tables = SYNCED_TABLES.map((t) => this.db.table(t));
     await this.db.transaction('rw', [...tables, this.db.meta], async () => {
-      for (const name of ['plans', 'plan_items', 'progress_notes']) {
+      for (const name of ['plans', 'plan_items', 'progress_notes', 'visits', 'findings', 'visit_photos', 'deadline_extensions', 'item_comments', ...QUALITY_TABLES]) {
         await this.db.table(name).where('_status').equals('synced').delete();
       }
       // Read-only tables (and conflicts, whose pending resolutions stay in the outbox) come back

@@ -9,6 +9,9 @@
  *          (applied, merged, conflict, rejected, duplicate) and leaves the outbox then
  *   pull   fetch what the push produced (new versions, conflict records, merged values)
  *
+ * Before the push, photo bytes kept on the device are uploaded (uploadPhotos): each through
+ * PUT /api/photos/<sha256> in pieces, resuming where the server says its bytes end.
+ *
  * States (what the UI shows):
  *
  *   idle         nothing running; `pending` changes may wait, `lastSyncedAt` says when it last ran clean
@@ -51,6 +54,7 @@ const DEFAULTS = {
   debounceMs: 300,
   backoffBaseMs: 2_000,
   backoffMaxMs: 5 * 60_000,
+  photoPieceBytes: 256 * 1024,
 };
 
 export function createSync({
@@ -224,6 +228,70 @@ export function createSync({
     return rejected;
   }
 
+  async function photoCall(method, path, { body, headers = {} } = {}) {
+    const token = await getToken();
+    let res;
+    try {
+      res = await transport(opts.baseUrl + path, {
+        method,
+        headers: { Accept: 'application/json', ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body,
+        cache: 'no-store',
+      });
+    } catch (err) {
+      throw new NetworkError(err && err.message);
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+    return { status: res.status, ok: res.ok, data };
+  }
+
+  /**
+   * Upload the photos waiting on this device. Idempotent and resumable: the server keeps what
+   * it received; a 409 says where its bytes end, and the next piece starts there. A photo the
+   * server refuses for good (type, size, damaged) is marked with the error and not retried.
+   */
+  async function uploadPhotos() {
+    if (!store.pendingPhotoBlobs) return;
+    for (const photo of await store.pendingPhotoBlobs()) {
+      const path = `/api/photos/${photo.sha256}`;
+      const status = await photoCall('GET', `${path}/upload`);
+      if (status.status === 401) throw new SyncError(401, 'unauthenticated', 'log in again');
+      let offset = status.ok ? status.data.received_bytes : 0;
+      let done = status.ok && status.data.complete;
+      for (let guard = 0; !done && guard < 1000; guard += 1) {
+        const piece = photo.blob.slice(offset, offset + opts.photoPieceBytes);
+        const answer = await photoCall('PUT', path, {
+          body: piece,
+          headers: {
+            'Content-Type': photo.content_type,
+            'Upload-Length': String(photo.size),
+            'Upload-Offset': String(offset),
+          },
+        });
+        if (answer.ok) {
+          offset = answer.data.received_bytes;
+          done = answer.data.complete;
+        } else if (answer.status === 409 && answer.data && answer.data.received_bytes != null) {
+          offset = answer.data.received_bytes; // resume where the server's bytes end
+        } else if (answer.status === 401) {
+          throw new SyncError(401, 'unauthenticated', 'log in again');
+        } else if (answer.status >= 400 && answer.status < 500) {
+          await store.markPhotoBlob(photo.sha256, { error: (answer.data && answer.data.message) || String(answer.status) });
+          break;
+        } else {
+          throw new SyncError(answer.status, 'server_error', 'photo upload failed');
+        }
+      }
+      if (done) await store.markPhotoBlob(photo.sha256, { uploaded: 1 });
+    }
+    await refreshPending();
+  }
+
   function backoffDelay() {
     const exp = Math.min(opts.backoffMaxMs, opts.backoffBaseMs * 2 ** Math.max(0, failures - 1));
     return Math.round(exp * (0.5 + random() * 0.5));
@@ -258,6 +326,7 @@ export function createSync({
     setState({ phase: 'syncing', error: null });
     try {
       await pull();
+      await uploadPhotos();
       const rejected = await push();
       await pull();
       failures = 0;

@@ -2,6 +2,7 @@
 import { t } from '../i18n.js';
 import { h, field, announce } from './dom.js';
 import { confirmDialog } from './shell.js';
+import { itemInspectionSection } from './visits.js';
 
 const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
@@ -70,6 +71,16 @@ export async function itemView(app, { itemId, planId }) {
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    // An item answering a påbud may not pass its legal deadline (the server refuses it too).
+    const deadline = item && item.legal_deadline
+      ? (await app.store.listExtensions(item.id)).reduce((d, e) => (e.new_deadline > d ? e.new_deadline : d), item.legal_deadline)
+      : null;
+    if (deadline && controls.end_date.value && controls.end_date.value > deadline) {
+      announce(t('findings.past_deadline', { date: deadline }));
+      controls.end_date.setAttribute('aria-invalid', 'true');
+      controls.end_date.focus();
+      return;
+    }
     const values = {
       theme_id: controls.theme_id.value || null,
       priority: Math.max(1, parseInt(controls.priority.value, 10) || 1),
@@ -99,6 +110,7 @@ export async function itemView(app, { itemId, planId }) {
     node: h('div', {},
       h('p', {}, h('a', { href: backHref }, `← ${plan ? plan.title : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, title),
+      item ? await itemInspectionSection(app, item) : null,
       form),
   };
 }

@@ -9,6 +9,7 @@ import { t, formatDate, formatDateTime } from '../i18n.js';
 import { h, lines, field, announce } from './dom.js';
 import { confirmDialog } from './shell.js';
 import { isOverdue, today } from './units.js';
+import { planDocumentActions } from './documents.js';
 
 export const COLUMNS = ['theme', 'topic', 'goal', 'activities', 'resources', 'timeframe', 'documentation', 'responsible', 'result'];
 const ITEM_STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
@@ -103,7 +104,7 @@ export async function planView(app, planId) {
       h('td', { 'data-label': label('resources'), 'data-field': 'resources' }, lines(item.resources)),
       h('td', { 'data-label': label('timeframe') }, timeframe(item, now)),
       h('td', { 'data-label': label('documentation'), 'data-field': 'documentation' }, lines(item.documentation)),
-      h('td', { 'data-label': label('responsible') }, lines(responsibleText(app, item.responsible))),
+      h('td', { 'data-label': label('responsible'), 'data-field': 'responsible' }, lines(responsibleText(app, item.responsible))),
       h('td', { 'data-label': label('result') },
         h('span', { class: `state item-${item.state}` }, t(`item_state.${item.state || 'not_started'}`)),
         item.result ? h('p', { 'data-field': 'result' }, lines(item.result)) : null,
@@ -126,7 +127,8 @@ export async function planView(app, planId) {
       h('div', { class: 'actions no-print' },
         lifecycle,
         editable ? h('a', { class: 'btn', href: `#/plans/${plan.id}/new-item`, 'data-testid': 'add-item' }, t('plan.add_item')) : null,
-        h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, t('app.print'))),
+        h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, t('app.print')),
+        planDocumentActions(app, plan)),
       items.length === 0
         ? h('p', {}, t('plan.no_items'))
         : h('div', { class: 'table-wrap' },

@@ -1,6 +1,7 @@
-/** Language, storage on the device, refused changes, and logging out. */
+/** Language, notifications, storage on the device, refused changes, and logging out. */
 import { t, LANGUAGES, language, formatBytes, formatDateTime } from '../i18n.js';
 import { h, field } from './dom.js';
+import { pushSection } from './push.js';
 
 export async function settingsView(app) {
   const select = h('select', { name: 'language' },
@@ -22,12 +23,14 @@ export async function settingsView(app) {
   fillStorage();
 
   const rejections = (await app.store.getMeta('rejections')) || [];
+  const notifications = await pushSection(app);
   return {
     title: t('settings.title'),
     node: h('div', {},
       h('h1', { tabindex: '-1' }, t('settings.title')),
       h('p', {}, t('settings.user', { name: `${app.user.name} (${app.user.email})` })),
       h('section', { class: 'card' }, field(t('settings.language'), select)),
+      notifications,
       h('section', { class: 'card', 'aria-labelledby': 'storage-h' }, h('h2', { id: 'storage-h' }, t('settings.storage')), storage),
       rejections.length
         ? h('section', { class: 'card', 'aria-labelledby': 'rej-h' },

@@ -25,7 +25,10 @@ export async function unitsView(app) {
         : h('ul', { class: 'list', 'data-testid': 'unit-list' },
           units.map((u, i) => h('li', { class: 'row' },
             h('a', { href: `#/units/${u.id}`, class: 'row-main' }, u.name),
-            h('span', { class: 'muted' }, t('units.plans', { n: counts[i].filter((p) => !p.deleted).length })))))),
+            h('span', { class: 'muted' }, t('units.plans', { n: counts[i].filter((p) => !p.deleted).length }))))),
+      units.some((u) => app.isManager(u.id))
+        ? h('p', {}, h('a', { class: 'btn', href: '#/export', 'data-testid': 'export-link' }, t('documents.export_link')))
+        : null),
   };
 }
 
@@ -42,7 +45,12 @@ export async function unitPlansView(app, unitId) {
     node: h('div', {},
       h('p', {}, h('a', { href: '#/units' }, `← ${t('nav.units')}`)),
       h('h1', { tabindex: '-1' }, unit ? unit.name : t('plans.title')),
-      manager ? h('p', {}, h('a', { class: 'btn primary', href: `#/units/${unitId}/new-plan` }, t('plans.new'))) : null,
+      manager ? h('p', { class: 'actions' },
+        h('a', { class: 'btn primary', href: `#/units/${unitId}/new-plan` }, t('plans.new')),
+        h('a', { class: 'btn', href: `#/units/${unitId}/import`, 'data-testid': 'import-link' }, t('documents.import_link')),
+        h('a', { class: 'btn', href: `#/export/${unitId}`, 'data-testid': 'export-link' }, t('documents.export_link'))) : null,
+      h('p', {}, h('a', { class: 'btn', href: `#/units/${unitId}/visits`, 'data-testid': 'unit-visits' }, t('visits.title'))),
+      unit && unit.kind.startsWith('se_') ? h('p', {}, h('a', { class: 'btn', href: `#/quality/${unitId}` }, t('quality.title'))) : null,
       rows.length === 0
         ? h('p', {}, t('plans.none'))
         : h('ul', { class: 'list', 'data-testid': 'plan-list' },
@@ -56,7 +64,7 @@ export async function unitPlansView(app, unitId) {
 }
 
 // Which plan kinds fit which unit kinds (mirrors server/services/plans.py UNIT_KINDS_FOR_PLAN).
-const KINDS_FOR_UNIT = {
+export const KINDS_FOR_UNIT = {
   dk_tilbud: ['dk_tilbud'],
   dk_afdeling: ['dk_tilbud'],
   dk_plejefamilie: ['dk_plejefamilie'],

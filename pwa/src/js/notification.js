@@ -1,0 +1,74 @@
+/**
+ * What a push message becomes on the screen, and where a click on it leads. Pure functions, used
+ * by the service worker (sw-extra.js, bundled at build time) and tested in tests/pwa.
+ *
+ * The payload is the server's (docs/push.md): {title, body?, url, kind, lang}. The title is
+ * taken from the app's own locale strings for `kind` in `lang` (bundled into the worker, never
+ * fetched, so it works with the worker alone); the server's title is the fallback for a kind
+ * this build does not know yet.
+ */
+export const LANGUAGES = ['da', 'sv', 'en'];
+export const HOME_ROUTE = '/#/units';
+const ICON = '/icons/icon-192.png';
+
+/** `strings` maps a language to its `notification` block ({kind: title}). */
+export function notificationFor(payload, strings) {
+  const data = payload && typeof payload === 'object' ? payload : {};
+  const lang = LANGUAGES.includes(data.lang) ? data.lang : 'da';
+  const titles = (strings && strings[lang]) || {};
+  const title = (typeof data.kind === 'string' && titles[data.kind]) || data.title || titles.fallback || 'Følg';
+  const url = appRoute(data.url);
+  return {
+    title,
+    options: {
+      body: typeof data.body === 'string' ? data.body : undefined,
+      lang,
+      // One notification per target: a second reminder for the same item replaces the first.
+      tag: url,
+      icon: ICON,
+      badge: ICON,
+      data: { url, kind: data.kind || null },
+    },
+  };
+}
+
+/**
+ * Only a route of this app is ever opened: a path on the worker's own origin (normally the
+ * hash route "/#/items/<id>"). Anything else (another origin, "javascript:", garbage) falls
+ * back to the home route, so a payload cannot send the user elsewhere.
+ */
+export function appRoute(url) {
+  if (typeof url !== 'string' || !url.startsWith('/') || url.startsWith('//') || url.includes('\\')) return HOME_ROUTE;
+  return url;
+}
+
+/** The absolute URL to open for a route, on the worker's origin. */
+export function targetUrl(route, origin) {
+  return new URL(appRoute(route), origin).href;
+}
+
+/** The hash part of a route ("#/items/1"), which an open page sets to navigate in place. */
+export function routeHash(route) {
+  const safe = appRoute(route);
+  const at = safe.indexOf('#');
+  return at >= 0 ? safe.slice(at) : '#/units';
+}
+
+/** VAPID keys are served base64url; PushManager.subscribe wants the bytes. */
+export function base64UrlToBytes(text) {
+  const base64 = String(text).replace(/-/g, '+').replace(/_/g, '/');
+  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+  const binary = atob(padded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** True when a subscription was made with this server key (a new key orphans the old one). */
+export function sameKey(a, b) {
+  if (!a || !b) return false;
+  const bytes = (k) => (ArrayBuffer.isView(k) ? new Uint8Array(k.buffer, k.byteOffset, k.byteLength) : new Uint8Array(k));
+  const x = bytes(a);
+  const y = bytes(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}

@@ -1,0 +1,125 @@
+/**
+ * The Swedish quality follow-up's rules on the device, so they hold offline. Each mirrors the
+ * server (which stays the judge when the rows are pushed):
+ *
+ *   measureValueId   server/services/quality.py measure_value_id (UUIDv5 of the cell)
+ *   combine          server/services/quality_measures.py combine (sum, mean, rate)
+ *   compile          server/services/quality_compilation.py count_cases (tertials)
+ *   caseCodeProblem  server/services/quality_pseudonymity.py (no names, no personnummer)
+ *   barChartSvg      the bar chart of the compilation, as standalone SVG (exportable)
+ */
+
+export const MEASURE_VALUE_NAMESPACE = '5b6f0c3e-8a52-4d2b-9a0e-6f1f8f0a4c17';
+
+function uuidBytes(uuid) {
+  const hex = uuid.replace(/-/g, '');
+  return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+}
+
+/** RFC 4122 version 5 (SHA-1) UUID of `name` in `namespace`. */
+export async function uuidv5(namespace, name) {
+  const ns = uuidBytes(namespace);
+  const text = new TextEncoder().encode(name);
+  const data = new Uint8Array(ns.length + text.length);
+  data.set(ns);
+  data.set(text, ns.length);
+  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-1', data)).slice(0, 16);
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const h = [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function measureValueId(measureId, unitId, period) {
+  return uuidv5(MEASURE_VALUE_NAMESPACE, `${measureId}/${unitId}/${period}`);
+}
+
+/** [value, numerator, denominator] for the uppdrag from the enheter's values. */
+export function combine(aggregation, figures) {
+  if (aggregation === 'rate') {
+    const pairs = figures.filter((f) => f.numerator != null && f.denominator != null);
+    if (!pairs.length) return [null, null, null];
+    const n = pairs.reduce((s, f) => s + f.numerator, 0);
+    const d = pairs.reduce((s, f) => s + f.denominator, 0);
+    return [d ? n / d : null, n, d];
+  }
+  const values = figures.map((f) => f.value).filter((v) => v != null);
+  if (!values.length) return [null, null, null];
+  const sum = values.reduce((s, v) => s + v, 0);
+  return [aggregation === 'mean' ? sum / values.length : sum, null, null];
+}
+
+export const TERTIALS = { 1: [1, 4], 2: [5, 8], 3: [9, 12] };
+
+export function periodBounds(year, tertial) {
+  if (!tertial) return [`${year}-01-01`, `${year}-12-31`];
+  const [first, last] = TERTIALS[tertial];
+  const end = new Date(Date.UTC(year, last, 0)).toISOString().slice(0, 10);
+  return [`${year}-${String(first).padStart(2, '0')}-01`, end];
+}
+
+function bump(counter, key) {
+  counter[key] = (counter[key] || 0) + 1;
+}
+
+/** Counts of the cases that ran in [start, end]; outcomes of those that ended in it. */
+export function compile(cases, start, end) {
+  const c = {
+    cases: 0, ended: 0, by_intervention: {}, by_age_band: {}, by_gender: {}, by_need: {},
+    by_end_reason: {}, by_needs_met: {}, by_situation_after: {}, interrupted_by_intervention: {},
+  };
+  for (const k of cases) {
+    if (k.deleted || k.started_on > end || (k.ended_on && k.ended_on < start)) continue;
+    c.cases += 1;
+    bump(c.by_intervention, k.intervention);
+    bump(c.by_age_band, k.age_band || 'unknown');
+    bump(c.by_gender, k.gender || 'unknown');
+    for (const need of k.needs || []) bump(c.by_need, need);
+    if (k.ended_on && k.ended_on >= start && k.ended_on <= end) {
+      c.ended += 1;
+      bump(c.by_end_reason, k.end_reason || 'unknown');
+      bump(c.by_needs_met, k.needs_met || 'unknown');
+      bump(c.by_situation_after, k.situation_after || 'unknown');
+      if (k.end_reason === 'interrupted') bump(c.interrupted_by_intervention, k.intervention);
+    }
+  }
+  return c;
+}
+
+const IDENTITY_NUMBER = /(?<!\d)(?:(?:18|19|20)?\d{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+ ]?\d{4}(?!\d)/;
+const CASE_CODE = /^(?:[A-Za-zÅÄÖåäö]{1,3}-?)?\d{1,5}(?:-\d{1,5}){0,2}$/;
+
+export function containsIdentityNumber(text) {
+  return IDENTITY_NUMBER.test(String(text || ''));
+}
+
+/** 'personnummer' | 'format' | null */
+export function caseCodeProblem(code) {
+  if (containsIdentityNumber(code)) return 'personnummer';
+  if (!CASE_CODE.test(code)) return 'format';
+  return null;
+}
+
+function esc(text) {
+  return String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
+}
+
+/** A horizontal bar chart as a standalone SVG document (the server's report draws the same). */
+export function barChartSvg(title, counts, width = 560) {
+  const entries = Object.entries(counts);
+  const bar = 22;
+  const gap = 8;
+  const labelWidth = 200;
+  const height = 30 + entries.length * (bar + gap);
+  const top = Math.max(1, ...entries.map(([, n]) => n));
+  const rows = entries.map(([label, n], i) => {
+    const y = 28 + i * (bar + gap);
+    const len = ((width - labelWidth - 50) * n) / top;
+    return `<text x="0" y="${y + 16}" font-size="12">${esc(String(label).slice(0, 40))}</text>`
+      + `<rect x="${labelWidth}" y="${y}" width="${len.toFixed(1)}" height="${bar}" fill="#2f6f8f"/>`
+      + `<text x="${(labelWidth + len + 6).toFixed(1)}" y="${y + 16}" font-size="12">${n}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" font-family="sans-serif">`
+    + `<rect width="100%" height="100%" fill="#fff"/>`
+    + `<text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${rows.join('')}</svg>`;
+}

@@ -1,0 +1,489 @@
+/**
+ * Inspection visits (tilsynsbesøg), offline first: the inspector records a visit, its findings
+ * and photos on the device; sync carries them. The unit's manager turns a finding into a plan
+ * item in one step; the item then shows the finding, the påbud's legal deadline and the
+ * inspector's comments (itemInspectionSection, used by the item screen).
+ *
+ * Photos: the camera's file is re-encoded through a canvas into a JPEG, which drops every
+ * metadata segment (EXIF, with its GPS position) before the bytes are even stored; the server
+ * strips again. The bytes wait in the store (photo_blobs) until the sync module uploads them.
+ */
+import { t, formatDate } from '../i18n.js';
+import { h, field, lines, announce } from './dom.js';
+import { downloadFile } from './documents.js';
+import { today } from './units.js';
+
+const KINDS = ['paabud', 'anbefaling', 'bekymrende_forhold', 'observation'];
+const PURPOSES = ['ongoing_supervision', 'approval', 'follow_up'];
+const MAX_PHOTO_SIDE = 1600;
+
+export function isInspector(app, unitId) {
+  return app.roleIn(unitId).has('inspector');
+}
+
+function themeLabel(theme) {
+  if (!theme) return '';
+  return theme.number ? `${theme.number}. ${theme.name}` : theme.name;
+}
+
+// ---- a unit's visits ----------------------------------------------------------------------
+
+export async function unitVisitsView(app, unitId) {
+  const unit = await app.store.get('units', unitId);
+  const visits = await app.store.listVisits(unitId);
+  const counts = await Promise.all(visits.map((v) => app.store.listFindings(v.id)));
+  const title = `${t('visits.title')} – ${unit ? unit.name : ''}`;
+  return {
+    title,
+    live: true,
+    node: h('div', {},
+      h('p', {}, h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`)),
+      h('h1', { tabindex: '-1' }, title),
+      isInspector(app, unitId)
+        ? h('p', {}, h('a', { class: 'btn primary', href: `#/units/${unitId}/new-visit`, 'data-testid': 'new-visit' }, t('visits.new')))
+        : null,
+      visits.length === 0
+        ? h('p', {}, t('visits.none'))
+        : h('ul', { class: 'list', 'data-testid': 'visit-list' },
+          visits.map((v, i) => h('li', { class: 'row' },
+            h('a', { href: `#/visits/${v.id}`, class: 'row-main' }, `${formatDate(v.visit_date)} · ${t(`visit_purpose.${v.purpose}`)}`),
+            h('span', { class: 'muted' }, v.announced ? t('visits.announced') : t('visits.unannounced')),
+            h('span', { class: 'muted' }, t('visits.findings_count', { n: counts[i].length })))))),
+  };
+}
+
+export async function newVisitView(app, unitId) {
+  const unit = await app.store.get('units', unitId);
+  const date = h('input', { type: 'date', name: 'visit_date', value: today(), required: true });
+  const announced = h('input', { type: 'checkbox', name: 'announced', id: 'visit-announced' });
+  const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p }, t(`visit_purpose.${p}`))));
+  const notes = h('textarea', { name: 'notes', rows: 3 });
+  const form = h('form', { class: 'card', 'data-testid': 'visit-form' },
+    field(t('visits.date'), date),
+    h('div', { class: 'check' }, announced, h('label', { for: 'visit-announced' }, t('visits.announced'))),
+    field(t('visits.purpose'), purpose),
+    field(t('visits.notes'), notes),
+    h('div', { class: 'actions' },
+      h('a', { class: 'btn', href: `#/units/${unitId}/visits` }, t('item.cancel')),
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-visit' }, t('visits.save'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const visit = await app.store.create('visits', {
+      unit_id: unitId,
+      visit_date: date.value,
+      announced: announced.checked,
+      purpose: purpose.value,
+      notes: notes.value || null,
+      inspectors: [{ user_id: app.user.id }],
+      created_by: app.user.id,
+    });
+    announce(t('item.saved'));
+    app.sync.requestSoon();
+    app.navigate(`#/visits/${visit.id}`);
+  });
+  return {
+    title: t('visits.new'),
+    node: h('div', {},
+      h('p', {}, h('a', { href: `#/units/${unitId}/visits` }, `← ${unit ? unit.name : t('app.back')}`)),
+      h('h1', { tabindex: '-1' }, t('visits.new')),
+      form),
+  };
+}
+
+// ---- one visit ----------------------------------------------------------------------------
+
+export async function visitView(app, visitId) {
+  const visit = await app.store.get('visits', visitId);
+  if (!visit || visit.deleted) {
+    return { title: t('visits.title'), live: true, node: h('div', {}, h('h1', { tabindex: '-1' }, t('visits.title')), h('p', {}, t('item.not_found'))) };
+  }
+  const [unit, findings, photos, themes] = await Promise.all([
+    app.store.get('units', visit.unit_id),
+    app.store.listFindings(visitId),
+    app.store.listVisitPhotos(visitId),
+    visit.catalogue_id ? app.store.listThemes(visit.catalogue_id) : inferThemes(app, visit),
+  ]);
+  const criteria = new Map();
+  for (const theme of themes) criteria.set(theme.id, (await app.store.where('criteria', 'theme_id', theme.id)).sort((a, b) => a.position - b.position));
+  const themeById = new Map(themes.map((th) => [th.id, th]));
+  const inspector = isInspector(app, visit.unit_id);
+  const manager = app.isManager(visit.unit_id);
+  const plans = manager ? (await app.store.listPlans(visit.unit_id)).filter((p) => !p.deleted && p.state !== 'archived') : [];
+  const links = new Map(await Promise.all(findings.map(async (f) => [f.id, await app.store.itemsForFinding(f.id)])));
+  const title = `${t('visits.visit')} ${formatDate(visit.visit_date)}`;
+
+  const findingNodes = findings.map((f) => {
+    const theme = themeById.get(f.theme_id);
+    const criterion = (criteria.get(f.theme_id) || []).find((c) => c.id === f.criterion_id);
+    const items = links.get(f.id) || [];
+    return h('li', { class: 'card finding', 'data-testid': 'finding', 'data-kind': f.kind },
+      h('p', {}, h('span', { class: `state kind-${f.kind}` }, t(`finding_kind.${f.kind}`)), ' ', h('strong', {}, themeLabel(theme))),
+      criterion ? h('p', { class: 'muted' }, criterion.text) : null,
+      h('p', {}, lines(f.text)),
+      f.deadline ? h('p', { 'data-testid': 'finding-deadline' }, `${t('findings.deadline')}: ${formatDate(f.deadline)}`) : null,
+      f.rating ? h('p', {}, `${t('findings.rating')}: ${f.rating} – ${f.rating_justification || ''}`) : null,
+      items.length
+        ? h('p', { 'data-testid': 'finding-items' }, `${t('findings.answered_by')}: `,
+          items.map((i, n) => [n ? ', ' : '', h('a', { href: `#/items/${i.id}` }, i.topic || t('plan.untitled'))]))
+        : null,
+      manager && plans.length ? toItemForm(app, visit, f, plans) : null);
+  });
+
+  const summary = summarise(themes, findings);
+  return {
+    title,
+    live: true,
+    node: h('div', { 'data-testid': 'visit' },
+      h('p', {}, h('a', { href: `#/units/${visit.unit_id}/visits` }, `← ${t('visits.title')} – ${unit ? unit.name : ''}`)),
+      h('h1', { tabindex: '-1' }, title),
+      h('dl', { class: 'plan-header' },
+        h('div', {}, h('dt', {}, t('plan.unit')), h('dd', {}, unit ? unit.name : '')),
+        h('div', {}, h('dt', {}, t('visits.purpose')), h('dd', {}, t(`visit_purpose.${visit.purpose}`))),
+        h('div', {}, h('dt', {}, t('visits.kind')), h('dd', {}, visit.announced ? t('visits.announced') : t('visits.unannounced'))),
+        visit.notes ? h('div', {}, h('dt', {}, t('visits.notes')), h('dd', {}, lines(visit.notes))) : null),
+      h('h2', {}, t('findings.title')),
+      findings.length ? h('ul', { class: 'list', 'data-testid': 'finding-list' }, findingNodes) : h('p', {}, t('findings.none')),
+      inspector ? findingForm(app, visit, themes, criteria) : null,
+      h('h2', {}, t('photos.title')),
+      await photoSection(app, visit, photos, inspector),
+      h('h2', {}, t('visits.summary')),
+      radarChart(summary),
+      summaryTable(summary),
+      h('p', {}, h('button', {
+        type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(),
+        onclick: () => downloadReport(app, visit),
+      }, t('visits.report')))),
+  };
+}
+
+// The catalogue a unit is assessed by (mirrors server/services/visits.py PLAN_KIND_FOR_UNIT).
+const CATALOGUE_FOR_UNIT = {
+  dk_tilbud: 'dk_tilbud',
+  dk_afdeling: 'dk_tilbud',
+  dk_plejefamilie: 'dk_plejefamilie',
+  se_verksamhet: 'se_kvalitetsomraden',
+  se_enhet: 'se_kvalitetsomraden',
+};
+
+/** A visit created on this device has no catalogue_id until the server answers: take the
+ * catalogue version in force on the visit date for the unit's kind, as the server will. */
+async function inferThemes(app, visit) {
+  const unit = await app.store.get('units', visit.unit_id);
+  const code = unit && CATALOGUE_FOR_UNIT[unit.kind];
+  const inForce = (await app.store.all('catalogues'))
+    .filter((c) => c.code === code && !c.deleted && c.valid_from <= visit.visit_date && (!c.valid_to || visit.visit_date <= c.valid_to))
+    .sort((a, b) => String(b.valid_from).localeCompare(String(a.valid_from)));
+  return inForce.length ? app.store.listThemes(inForce[0].id) : [];
+}
+
+function findingForm(app, visit, themes, criteria) {
+  const theme = h('select', { name: 'theme_id', required: true, 'data-testid': 'finding-theme' },
+    themes.map((th) => h('option', { value: th.id }, themeLabel(th))));
+  const criterion = h('select', { name: 'criterion_id' });
+  const fillCriteria = () => criterion.replaceChildren(
+    h('option', { value: '' }, t('findings.no_criterion')),
+    (criteria.get(theme.value) || []).map((c) => h('option', { value: c.id }, c.text)));
+  theme.addEventListener('change', fillCriteria);
+  fillCriteria();
+  const kind = h('select', { name: 'kind', 'data-testid': 'finding-kind' }, KINDS.map((k) => h('option', { value: k }, t(`finding_kind.${k}`))));
+  const text = h('textarea', { name: 'text', rows: 3, required: true });
+  const deadline = h('input', { type: 'date', name: 'deadline' });
+  const rating = h('select', { name: 'rating' }, h('option', { value: '' }, t('findings.no_rating')), [1, 2, 3, 4, 5].map((n) => h('option', { value: String(n) }, String(n))));
+  const justification = h('textarea', { name: 'rating_justification', rows: 2 });
+  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
+  const form = h('form', { class: 'card', 'data-testid': 'finding-form' },
+    h('h3', {}, t('findings.add')),
+    field(t('findings.theme'), theme),
+    field(t('findings.criterion'), criterion),
+    field(t('findings.kind'), kind),
+    field(t('findings.text'), text),
+    field(t('findings.deadline'), deadline, t('findings.deadline_hint')),
+    field(t('findings.rating'), rating, t('findings.rating_hint')),
+    field(t('findings.justification'), justification),
+    error,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding' }, t('findings.save'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    // The server's rules, said here first so an offline inspector hears them at once.
+    if (kind.value === 'paabud' && !deadline.value) return showError(error, t('findings.need_deadline'));
+    if (deadline.value && deadline.value < visit.visit_date) return showError(error, t('findings.deadline_before_visit'));
+    if (rating.value && !justification.value.trim()) return showError(error, t('findings.need_justification'));
+    await app.store.create('findings', {
+      visit_id: visit.id,
+      unit_id: visit.unit_id,
+      theme_id: theme.value,
+      criterion_id: criterion.value || null,
+      kind: kind.value,
+      text: text.value,
+      deadline: deadline.value || null,
+      rating: rating.value ? Number(rating.value) : null,
+      rating_justification: justification.value.trim() || null,
+      author_id: app.user.id,
+      created_at: new Date().toISOString(),
+    });
+    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    app.sync.requestSoon();
+  });
+  return form;
+}
+
+function showError(el, message) {
+  el.textContent = message;
+  return null;
+}
+
+function toItemForm(app, visit, finding, plans) {
+  const plan = h('select', { name: 'plan_id' }, plans.map((p) => h('option', { value: p.id }, p.title || t('plan.untitled'))));
+  const form = h('form', { class: 'inline', 'data-testid': 'to-item-form' },
+    field(t('findings.to_plan'), plan),
+    h('button', { type: 'submit', class: 'btn small primary', 'data-testid': 'to-item' }, t('findings.to_item')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const target = plans.find((p) => p.id === plan.value);
+    const item = await findingToItem(app, visit, finding, target);
+    announce(t('findings.item_created'));
+    app.sync.requestSoon();
+    app.navigate(`#/items/${item.id}`);
+  });
+  return form;
+}
+
+/** One step from a finding to a prefilled plan item; the server links them and sets the
+ * påbud's legal deadline (shown here already, from the finding). */
+export async function findingToItem(app, visit, finding, plan) {
+  const items = (await app.store.listItems(plan.id)).filter((i) => !i.deleted);
+  let themeId = finding.theme_id;
+  if (plan.catalogue_id && visit.catalogue_id && plan.catalogue_id !== visit.catalogue_id) {
+    // Another catalogue version: the same theme by number (or name).
+    const source = await app.store.get('themes', finding.theme_id);
+    const candidates = await app.store.listThemes(plan.catalogue_id);
+    const match = candidates.find((c) => (source && source.number != null ? c.number === source.number : c.name === source?.name));
+    themeId = match ? match.id : null;
+  }
+  return app.store.create('plan_items', {
+    plan_id: plan.id,
+    unit_id: plan.unit_id,
+    finding_id: finding.id,
+    priority: items.reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1,
+    theme_id: themeId,
+    topic: finding.text,
+    end_date: finding.kind === 'paabud' ? finding.deadline : null,
+    legal_deadline: finding.kind === 'paabud' ? finding.deadline : null,
+    state: 'not_started',
+    responsible: [],
+    ongoing: false,
+  });
+}
+
+// ---- photos -------------------------------------------------------------------------------
+
+async function photoSection(app, visit, photos, inspector) {
+  const thumbs = await Promise.all(photos.map(async (p) => {
+    const local = await app.store.getPhotoBlob(p.sha256);
+    const state = !local ? t('photos.on_server') : local.error ? `${t('photos.failed')}: ${local.error}` : local.uploaded ? t('photos.uploaded') : t('photos.waiting');
+    const img = h('img', { alt: p.caption || t('photos.alt'), width: 160 });
+    if (local) img.src = URL.createObjectURL(local.blob);
+    else if (app.online()) {
+      // Taken on another device: fetched with the bearer token (an <img src> cannot send it).
+      app.api.download(`/api/photos/${p.sha256}`).then((res) => res.blob()).then((blob) => { img.src = URL.createObjectURL(blob); }).catch(() => img.remove());
+    }
+    return h('li', { class: 'photo', 'data-testid': 'photo', 'data-uploaded': local ? String(Boolean(local.uploaded)) : 'true' },
+      local || app.online() ? img : null,
+      h('p', { class: 'muted' }, state));
+  }));
+  const input = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/*', capture: 'environment', 'data-testid': 'photo-input' });
+  input.addEventListener('change', async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    try {
+      await addPhoto(app, visit, file);
+      announce(t('photos.saved'));
+      app.sync.requestSoon();
+    } catch (err) {
+      announce(`${t('photos.failed')}: ${err.message || err}`);
+    }
+  });
+  return h('div', {},
+    thumbs.length ? h('ul', { class: 'list photos', 'data-testid': 'photo-list' }, thumbs) : h('p', {}, t('photos.none')),
+    inspector ? field(t('photos.take'), input, t('photos.hint')) : null);
+}
+
+export async function addPhoto(app, visit, file) {
+  const jpeg = await reencodeJpeg(file);
+  const sha256 = await sha256Hex(jpeg);
+  await app.store.putPhotoBlob(sha256, jpeg, 'image/jpeg');
+  return app.store.create('visit_photos', {
+    visit_id: visit.id,
+    unit_id: visit.unit_id,
+    finding_id: null,
+    sha256,
+    content_type: 'image/jpeg',
+    size_bytes: jpeg.size,
+    caption: null,
+    created_by: app.user.id,
+    created_at: new Date().toISOString(),
+  });
+}
+
+/** Draw the image on a canvas and encode it again: the new JPEG carries pixels only, no EXIF
+ * (so no GPS position), and is scaled down to a sensible size for upload. */
+export async function reencodeJpeg(file) {
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, MAX_PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
+  canvas.getContext('2d').drawImage(bitmap, 0, 0, width, height);
+  if (bitmap.close) bitmap.close();
+  if (canvas.convertToBlob) return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+}
+
+export async function sha256Hex(blob) {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// ---- summary ------------------------------------------------------------------------------
+
+/** Per theme: the findings and the average of their ratings (null when none is rated). */
+export function summarise(themes, findings) {
+  return themes.map((theme) => {
+    const mine = findings.filter((f) => f.theme_id === theme.id);
+    const ratings = mine.map((f) => f.rating).filter((r) => r != null);
+    return {
+      theme,
+      findings: mine,
+      average: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,
+      ratings: ratings.length,
+    };
+  });
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const c of children) if (c) el.append(c);
+  return el;
+}
+
+/** The spindelvæv: one spoke per scored theme, rings at 1-5, the averages as a polygon.
+ * Unrated themes sit at the centre; the table below says the same in words. */
+export function radarChart(summary) {
+  const spokes = summary.filter((row) => row.theme.scored !== false);
+  const size = 320;
+  const c = size / 2;
+  const r = c - 60;
+  const at = (i, value) => {
+    const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, spokes.length);
+    return [c + Math.cos(angle) * r * (value / 5), c + Math.sin(angle) * r * (value / 5)];
+  };
+  const svg = s('svg', { viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: 'img', 'aria-label': t('visits.radar'), 'data-testid': 'radar' });
+  for (let ring = 1; ring <= 5; ring += 1) {
+    svg.append(s('polygon', { points: spokes.map((_, i) => at(i, ring).join(',')).join(' '), fill: 'none', stroke: '#c9d1d6' }));
+  }
+  spokes.forEach((row, i) => {
+    const [x, y] = at(i, 5);
+    const [lx, ly] = at(i, 5.9);
+    svg.append(s('line', { x1: c, y1: c, x2: x, y2: y, stroke: '#c9d1d6' }));
+    const label = s('text', { x: lx, y: ly, 'font-size': 11, 'text-anchor': 'middle' });
+    label.textContent = row.theme.number != null ? String(row.theme.number) : row.theme.name.slice(0, 3);
+    svg.append(label);
+  });
+  if (spokes.length) {
+    svg.append(s('polygon', {
+      points: spokes.map((row, i) => at(i, row.average ?? 0).join(',')).join(' '),
+      fill: 'rgba(0, 95, 115, 0.25)', stroke: '#005f73', 'stroke-width': 2, 'data-testid': 'radar-values',
+    }));
+  }
+  return h('figure', { class: 'radar' }, svg);
+}
+
+function summaryTable(summary) {
+  return h('table', { class: 'summary', 'data-testid': 'visit-summary' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('findings.theme')), h('th', {}, t('visits.average')), h('th', {}, t('findings.title')))),
+    h('tbody', {}, summary.map((row) => h('tr', { 'data-theme': row.theme.number ?? '' },
+      h('td', {}, themeLabel(row.theme)),
+      h('td', {}, row.average == null ? '–' : row.average.toFixed(2)),
+      h('td', {}, String(row.findings.length))))));
+}
+
+async function downloadReport(app, visit) {
+  try {
+    await downloadFile(app, `/api/visits/${visit.id}/report.docx`, `tilsynsbesoeg-${visit.visit_date}.docx`);
+  } catch (err) {
+    announce(`${t('visits.report_failed')}: ${err.message || err}`);
+  }
+}
+
+// ---- on the plan item -----------------------------------------------------------------------
+
+/** What the inspectorate adds to an item: the finding it answers, the legal deadline and its
+ * extensions, and the inspectors' comments (an inspector may add one; nobody edits them). */
+export async function itemInspectionSection(app, item) {
+  const [finding, comments, extensions] = await Promise.all([
+    item.finding_id ? app.store.get('findings', item.finding_id) : null,
+    app.store.listComments(item.id),
+    app.store.listExtensions(item.id),
+  ]);
+  const latest = extensions.reduce((d, e) => (e.new_deadline > d ? e.new_deadline : d), item.legal_deadline || '');
+  const inspector = isInspector(app, item.unit_id);
+  const text = h('textarea', { name: 'comment', rows: 3, required: true, 'data-testid': 'comment-text' });
+  const form = h('form', { class: 'card', 'data-testid': 'comment-form' },
+    field(t('comments.new'), text),
+    h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-comment' }, t('comments.save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    await app.store.create('item_comments', {
+      item_id: item.id, plan_id: item.plan_id, unit_id: item.unit_id, text: text.value,
+      author_id: app.user.id, created_at: new Date().toISOString(),
+    });
+    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    app.sync.requestSoon();
+    app.navigate(`#/items/${item.id}`); // the item screen is not live: draw it again
+  });
+  const mayExtend = item.legal_deadline && (inspector || app.isManager(item.unit_id));
+  const extension = mayExtend ? extensionForm(app, item, latest) : null;
+  if (!finding && !comments.length && !item.legal_deadline && !inspector) return null;
+  return h('section', { class: 'card', 'data-testid': 'item-inspection' },
+    h('h2', {}, t('comments.inspection')),
+    finding ? h('p', { 'data-testid': 'item-finding' }, `${t('findings.answers')}: `,
+      h('a', { href: `#/visits/${finding.visit_id}` }, `${t(`finding_kind.${finding.kind}`)} – ${finding.text}`)) : null,
+    item.legal_deadline ? h('p', { 'data-testid': 'legal-deadline' }, `${t('findings.legal_deadline')}: ${formatDate(latest)}`,
+      latest !== item.legal_deadline ? ` (${t('findings.extended_from')} ${formatDate(item.legal_deadline)})` : '') : null,
+    extensions.length ? h('ul', { 'data-testid': 'extensions' }, extensions.map((e) => h('li', {}, `${formatDate(e.new_deadline)}: ${e.reason} (${e.granted_by})`))) : null,
+    extension,
+    h('h3', {}, t('comments.title')),
+    comments.length
+      ? h('ul', { class: 'list' }, comments.map((c) => h('li', { 'data-testid': 'comment' }, lines(c.text), h('span', { class: 'muted' }, ` – ${app.userName(c.author_id)}`))))
+      : h('p', { class: 'muted' }, t('comments.none')),
+    inspector ? form : null);
+}
+
+/** Record that the inspectorate granted a later deadline (reason, who); append-only. */
+function extensionForm(app, item, current) {
+  const date = h('input', { type: 'date', name: 'new_deadline', required: true, min: current });
+  const reason = h('textarea', { name: 'reason', rows: 2, required: true });
+  const grantedBy = h('input', { name: 'granted_by', required: true });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { 'data-testid': 'extension-form' },
+    field(t('extensions.date'), date),
+    field(t('extensions.reason'), reason),
+    field(t('extensions.granted_by'), grantedBy),
+    error,
+    h('button', { type: 'submit', class: 'btn', 'data-testid': 'save-extension' }, t('extensions.save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (date.value <= current) return showError(error, t('extensions.not_later', { date: formatDate(current) }));
+    await app.store.create('deadline_extensions', {
+      item_id: item.id, plan_id: item.plan_id, unit_id: item.unit_id, new_deadline: date.value,
+      reason: reason.value, granted_by: grantedBy.value, author_id: app.user.id, created_at: new Date().toISOString(),
+    });
+    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    app.sync.requestSoon();
+    app.navigate(`#/items/${item.id}`);
+    return null;
+  });
+  return h('details', {}, h('summary', {}, t('extensions.new')), form);
+}

@@ -1,0 +1,189 @@
+"""The Swedish quality follow-up over REST. Each view: schema in, service call, schema out.
+
+Every synced table has the same five routes under ``/api/quality/<resource>``: list (by
+``unit_id``), create, read, partial update and delete; the rules are in
+``server/services/quality.py``, shared with the sync push. Besides: default content for a
+verksamhet, the årshjul of a year, a measure's aggregate, CSV import of values, the tertial
+compilation and the kvalitetsberättelse (HTML or .docx).
+"""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema
+
+from server.api.context import authenticated, current_principal, transactional
+from server.documents.quality_report import build_report, render_docx, render_html
+from server.extensions import db_session
+from server.schemas import quality as schemas
+from server.services import quality, quality_compilation, quality_cycle, quality_measures
+
+blp = Blueprint(
+    "quality", __name__, url_prefix="/api/quality", description="Swedish quality follow-up"
+)
+
+# resource path -> (table, output schema class)
+RESOURCES: dict[str, tuple[str, type[Schema]]] = {
+    "areas": ("quality_areas", schemas.AreaSchema),
+    "measures": ("quality_measures", schemas.MeasureSchema),
+    "measure-values": ("measure_values", schemas.MeasureValueSchema),
+    "register": ("register_entries", schemas.RegisterEntrySchema),
+    "cases": ("case_records", schemas.CaseRecordSchema),
+    "survey-questions": ("survey_questions", schemas.SurveyQuestionSchema),
+    "survey-responses": ("survey_responses", schemas.SurveyResponseSchema),
+    "annual-tasks": ("annual_tasks", schemas.AnnualTaskSchema),
+    "links": ("quality_links", schemas.LinkSchema),
+}
+
+
+def _partial(table: str) -> Schema:
+    write = type(schemas.WRITE_SCHEMAS[table])
+    named = type(f"{write.__name__.replace('Write', 'Update')}", (write,), {})
+    return named(partial=True)
+
+
+def _collection_view(table: str, out: type[Schema]) -> type[MethodView]:
+    write = type(schemas.WRITE_SCHEMAS[table])
+
+    class Collection(MethodView):
+        decorators = [authenticated]
+
+        @blp.arguments(schemas.RowFilterSchema, location="query")
+        @blp.response(200, out(many=True))
+        def get(self, filters):
+            return quality.list_rows(db_session(), current_principal(), table, **filters)
+
+        @blp.arguments(write)
+        @blp.response(201, out)
+        @transactional
+        def post(self, values):
+            writer = quality.TABLES[table]
+            return writer.create(db_session(), current_principal(), values, values.get("id"))
+
+    Collection.__name__ = f"Quality{table.title().replace('_', '')}"
+    return Collection
+
+
+def _row_view(table: str, out: type[Schema]) -> type[MethodView]:
+    update = _partial(table)
+
+    class Row(MethodView):
+        decorators = [authenticated]
+
+        @blp.response(200, out)
+        def get(self, row_id):
+            return quality.get_row(db_session(), current_principal(), table, row_id)
+
+        @blp.arguments(update)
+        @blp.response(200, out)
+        @transactional
+        def patch(self, values, row_id):
+            principal = current_principal()
+            row = quality.get_row(db_session(), principal, table, row_id)
+            return quality.TABLES[table].update(db_session(), principal, row, values)
+
+        @blp.response(204)
+        @transactional
+        def delete(self, row_id):
+            principal = current_principal()
+            row = quality.get_row(db_session(), principal, table, row_id)
+            quality.TABLES[table].delete(db_session(), principal, row)
+
+    Row.__name__ = f"Quality{table.title().replace('_', '')}ById"
+    return Row
+
+
+for _path, (_table, _out) in RESOURCES.items():
+    blp.route(f"/{_path}")(_collection_view(_table, _out))
+    blp.route(f"/{_path}/<uuid:row_id>")(_row_view(_table, _out))
+
+
+@blp.route("/defaults")
+class Defaults(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.VerksamhetSchema)
+    @blp.response(200, schemas.DefaultsResultSchema)
+    @transactional
+    def post(self, body):
+        """Add seed 003's quality areas, example measures and survey questions where missing."""
+        return quality_cycle.create_default_content(
+            db_session(), current_principal(), body["unit_id"]
+        )
+
+
+@blp.route("/annual-cycle")
+class AnnualCycle(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.UnitYearSchema)
+    @blp.response(201, schemas.AnnualTaskSchema(many=True))
+    @transactional
+    def post(self, body):
+        """Add the årshjul of seed 004 for a year (tasks already there are kept)."""
+        return quality_cycle.create_default_cycle(
+            db_session(), current_principal(), body["unit_id"], body["year"]
+        )
+
+
+@blp.route("/measures/<uuid:measure_id>/aggregate")
+class MeasureAggregate(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.AggregateQuerySchema, location="query")
+    @blp.response(200, schemas.AggregateSchema)
+    def get(self, query, measure_id):
+        """The measure for the whole uppdrag in a period, by its aggregation rule."""
+        return quality_measures.aggregate_measure(
+            db_session(), current_principal(), measure_id, query["period"]
+        )
+
+
+@blp.route("/measure-values/import")
+class MeasureValueImport(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.ValueImportSchema)
+    @blp.response(200, schemas.ImportResultSchema)
+    @transactional
+    def post(self, body):
+        """Import values from CSV (enhet;mått;period;värde;täljare;nämnare;kommentar)."""
+        return quality_measures.import_values(
+            db_session(), current_principal(), body["unit_id"], body["csv"]
+        )
+
+
+@blp.route("/compilation")
+class Compilation(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.CompilationQuerySchema, location="query")
+    @blp.response(200, schemas.CompilationSchema)
+    def get(self, query):
+        """Counts of the individual follow-up for a tertial or a year, per enhet and in all."""
+        return quality_compilation.compile_cases(db_session(), current_principal(), **query)
+
+
+@blp.route("/report")
+class QualityReport(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.ReportQuerySchema, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """A draft kvalitetsberättelse for a year, as HTML or .docx."""
+        report = build_report(db_session(), current_principal(), query["unit_id"], query["year"])
+        name = f"kvalitetsberattelse-{query['year']}"
+        if query["format"] == "docx":
+            return Response(
+                render_docx(report),
+                mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
+            )
+        return Response(
+            render_html(report),
+            mimetype="text/html",
+            headers={"Content-Disposition": f'inline; filename="{name}.html"'},
+        )

@@ -1,0 +1,546 @@
+"""The kvalitetsberättelse: a draft for a year and an enhet or verksamhet, as HTML and .docx.
+
+Seed 004, section 6: how the systematic quality work was carried out during the year, which
+actions were taken and which results were reached. The draft is assembled from what Følg
+holds, in Swedish, and is meant to be edited by people (the .docx above all):
+
+    1 Så har kvalitetsarbetet bedrivits   the årshjul (done / not done), the quality areas and
+                                          their follow-up methods, the basic follow-up register
+    2 Åtgärder                            handlingsplan items: carried out, ongoing, and what
+                                          triggered them (links)
+    3 Resultat                            measures per period (aggregated by their rule), the
+                                          individual follow-up of the year (counts; bar charts
+                                          in the HTML, tables in the .docx), survey averages
+    4 Fortsatt arbete                     left for people to write
+
+Only counts and texts people wrote for the follow-up appear; never a case code.
+``build_report`` reads (and checks access); the two renderers are pure.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from docx import Document
+from docx.shared import Pt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import (
+    AnnualTask,
+    Plan,
+    PlanItem,
+    QualityArea,
+    QualityLink,
+    QualityMeasure,
+    RegisterEntry,
+    SurveyQuestion,
+    SurveyResponse,
+    Unit,
+)
+from server.services.access import Principal
+from server.services.errors import NotFound
+from server.services.quality import enheter_of, verksamhet_of
+from server.services.quality_compilation import Counts, compile_cases
+from server.services.quality_measures import aggregate_measure
+
+LABELS: dict[str, dict[str, str]] = {
+    "register": {
+        "quality_register": "Kvalitetsregister",
+        "national_survey": "Nationell undersökning",
+        "deviation": "Avvikelse",
+        "lex_sarah": "Lex Sarah",
+        "lex_maria": "Lex Maria",
+        "complaint": "Synpunkter och klagomål",
+        "inspection_report": "Tillsynsrapport",
+        "effect_evaluation": "Effektutvärdering",
+        "self_inspection": "Egenkontroll",
+    },
+    "age_band": {"unknown": "Okänd"},
+    "gender": {"female": "Kvinna", "male": "Man", "other": "Annat", "unknown": "Okänt"},
+    "end_reason": {"planned": "Enligt plan", "interrupted": "Avbruten", "unknown": "Okänt"},
+    "needs_met": {"yes": "Ja", "partly": "Delvis", "no": "Nej", "unknown": "Okänt"},
+    "situation_after": {
+        "improved": "Förbättrad",
+        "unchanged": "Oförändrad",
+        "worsened": "Försämrad",
+        "unknown": "Okänd",
+    },
+    "kind": {"structure": "Strukturmått", "process": "Processmått", "result": "Resultatmått"},
+    "aggregation": {"sum": "summa", "mean": "medelvärde", "rate": "andel (täljare/nämnare)"},
+}
+PERIODS = ("T1", "T2", "T3", "")  # the tertials, then the year itself
+
+
+@dataclass
+class Chart:
+    title: str
+    counts: dict[str, int]
+
+
+@dataclass
+class Report:
+    unit_name: str
+    year: int
+    generated_on: date
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    register_counts: dict[str, int] = field(default_factory=dict)
+    register_entries: list[dict[str, Any]] = field(default_factory=list)
+    items_done: list[dict[str, Any]] = field(default_factory=list)
+    items_open: list[dict[str, Any]] = field(default_factory=list)
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    cases: int = 0
+    ended: int = 0
+    charts: list[Chart] = field(default_factory=list)
+    survey_averages: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, year: int) -> Report:
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.deleted or not principal.can("read_plans", unit.id):
+        raise NotFound("No such unit.")
+    units = [unit, *enheter_of(session, unit)] if unit.kind == "se_verksamhet" else [unit]
+    unit_ids = [u.id for u in units]
+    verksamhet = verksamhet_of(session, unit)
+    report = Report(unit.name, year, clock.now().date())
+
+    report.tasks = [
+        {"title": t.title, "due": t.due_date, "done": t.state == "done", "done_on": t.done_on}
+        for t in session.scalars(
+            select(AnnualTask)
+            .where(
+                AnnualTask.unit_id.in_(unit_ids + ([verksamhet.id] if verksamhet else [])),
+                AnnualTask.year == year,
+                AnnualTask.deleted.is_(False),
+            )
+            .order_by(AnnualTask.due_date)
+        )
+    ]
+    if verksamhet is not None:
+        report.areas = [
+            {"name": a.name, "methods": a.follow_up_methods or "", "goals": a.process_goals or ""}
+            for a in session.scalars(
+                select(QualityArea)
+                .where(QualityArea.unit_id == verksamhet.id, QualityArea.deleted.is_(False))
+                .order_by(QualityArea.position)
+            )
+        ]
+    entries = session.scalars(
+        select(RegisterEntry)
+        .where(
+            RegisterEntry.unit_id.in_(unit_ids),
+            RegisterEntry.deleted.is_(False),
+            RegisterEntry.entry_date >= date(year, 1, 1),
+            RegisterEntry.entry_date <= date(year, 12, 31),
+        )
+        .order_by(RegisterEntry.entry_date)
+    ).all()
+    report.register_counts = dict(Counter(LABELS["register"][e.kind] for e in entries))
+    report.register_entries = [
+        {
+            "date": e.entry_date,
+            "kind": LABELS["register"][e.kind],
+            "title": e.title,
+            "analysis": e.analysis or "",
+        }
+        for e in entries
+    ]
+    _items(session, report, unit_ids, year)
+    if verksamhet is not None:
+        _measures(session, principal, report, verksamhet, unit, year)
+    _cases(session, principal, report, unit, year)
+    _surveys(session, report, unit_ids, verksamhet, year)
+    return report
+
+
+def _items(session: Session, report: Report, unit_ids: list[uuid.UUID], year: int) -> None:
+    rows = session.execute(
+        select(PlanItem, Plan.title)
+        .join(Plan, Plan.id == PlanItem.plan_id)
+        .where(
+            Plan.unit_id.in_(unit_ids),
+            Plan.kind == "se_handlingsplan",
+            Plan.deleted.is_(False),
+            PlanItem.deleted.is_(False),
+            Plan.plan_date <= date(year, 12, 31),
+        )
+        .order_by(Plan.plan_date, PlanItem.priority)
+    ).all()
+    triggers = _triggers(session, [item.id for item, _ in rows])
+    for item, plan_title in rows:
+        entry = {
+            "plan": plan_title,
+            "topic": item.topic or item.goal or "",
+            "result": item.result or "",
+            "triggered_by": triggers.get(item.id, []),
+        }
+        if item.state == "done":
+            report.items_done.append(entry)
+        elif item.state != "cancelled":
+            report.items_open.append(entry)
+
+
+def _triggers(session: Session, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    from server.services.quality import SOURCE_MODELS
+
+    found: dict[uuid.UUID, list[str]] = {}
+    if not item_ids:
+        return found
+    links = session.scalars(
+        select(QualityLink).where(
+            QualityLink.plan_item_id.in_(item_ids), QualityLink.deleted.is_(False)
+        )
+    )
+    for link in links:
+        source = session.get(SOURCE_MODELS[link.source_table], link.source_id)
+        if source is None or source.deleted:
+            continue
+        if isinstance(source, RegisterEntry):
+            text = f"{LABELS['register'][source.kind]}: {source.title}"
+        elif isinstance(source, QualityMeasure):
+            text = f"Mått: {source.name}"
+        elif isinstance(source, SurveyQuestion):
+            text = f"Enkätfråga: {source.text}"
+        else:
+            text = f"Mätvärde {source.period}"
+        found.setdefault(link.plan_item_id, []).append(text)
+    return found
+
+
+def _measures(
+    session: Session,
+    principal: Principal,
+    report: Report,
+    verksamhet: Unit,
+    unit: Unit,
+    year: int,
+) -> None:
+    """The verksamhet's measures per tertial and year: for the uppdrag, aggregated by each
+    measure's rule; for an enhet, the enhet's own figure (nivå 3 measures only)."""
+    measures = session.scalars(
+        select(QualityMeasure)
+        .where(QualityMeasure.unit_id == verksamhet.id, QualityMeasure.deleted.is_(False))
+        .order_by(QualityMeasure.name)
+    ).all()
+    for measure in measures:
+        if unit.id != verksamhet.id and measure.level == 2:
+            continue
+        values = {}
+        for suffix in PERIODS:
+            period = f"{year}-{suffix}" if suffix else str(year)
+            aggregate = aggregate_measure(session, principal, measure.id, period)
+            value = aggregate.value
+            if unit.id != verksamhet.id:
+                own = [f for f in aggregate.per_unit if f.unit_id == unit.id]
+                value = own[0].value if own else None
+            values[suffix or "År"] = _format(value, measure.aggregation)
+        report.measures.append(
+            {
+                "name": measure.name,
+                "kind": LABELS["kind"][measure.kind],
+                "rule": LABELS["aggregation"][measure.aggregation],
+                "unit_of_measure": measure.unit_of_measure,
+                "values": values,
+            }
+        )
+
+
+def _format(value: float | None, aggregation: str) -> str:
+    if value is None:
+        return "–"
+    if aggregation == "rate":
+        return f"{value * 100:.0f} %".replace(".", ",")
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _cases(session: Session, principal: Principal, report: Report, unit: Unit, year: int) -> None:
+    compilation = compile_cases(session, principal, unit.id, year)
+    total: Counts = compilation.total
+    report.cases, report.ended = total.cases, total.ended
+    for title, counter, labels in (
+        ("Insatser", total.by_intervention, None),
+        ("Åldersfördelning", total.by_age_band, LABELS["age_band"]),
+        ("Könsfördelning", total.by_gender, LABELS["gender"]),
+        ("Problem och hjälpbehov vid start", total.by_need, None),
+        ("Avslut", total.by_end_reason, LABELS["end_reason"]),
+        ("Har insatsen svarat mot behoven?", total.by_needs_met, LABELS["needs_met"]),
+        ("Situationen efter insatsen", total.by_situation_after, LABELS["situation_after"]),
+        ("Avbrutna insatser", total.interrupted_by_intervention, None),
+    ):
+        if counter:
+            counts = {(labels or {}).get(k, k): v for k, v in sorted(counter.items())}
+            report.charts.append(Chart(title, counts))
+
+
+def _surveys(
+    session: Session,
+    report: Report,
+    unit_ids: list[uuid.UUID],
+    verksamhet: Unit | None,
+    year: int,
+) -> None:
+    if verksamhet is None:
+        return
+    questions = session.scalars(
+        select(SurveyQuestion)
+        .where(
+            SurveyQuestion.unit_id == verksamhet.id,
+            SurveyQuestion.deleted.is_(False),
+            SurveyQuestion.answer_type != "text",
+        )
+        .order_by(SurveyQuestion.survey, SurveyQuestion.position)
+    ).all()
+    responses = session.scalars(
+        select(SurveyResponse).where(
+            SurveyResponse.unit_id.in_(unit_ids),
+            SurveyResponse.deleted.is_(False),
+            SurveyResponse.answered_on >= date(year, 1, 1),
+            SurveyResponse.answered_on <= date(year, 12, 31),
+        )
+    ).all()
+    for question in questions:
+        answers: list[Any] = [
+            r.answers.get(str(question.id))
+            for r in responses
+            if r.answers.get(str(question.id)) is not None
+        ]
+        if not answers:
+            continue
+        if question.answer_type == "scale":
+            figure = f"medel {sum(answers) / len(answers):.1f} av 5".replace(".", ",")
+        else:
+            figure = f"{sum(1 for a in answers if a)} ja av {len(answers)}"
+        report.survey_averages.append(
+            {"question": question.text, "answers": len(answers), "figure": figure}
+        )
+
+
+# ---- rendering -------------------------------------------------------------------------------
+
+INTRO = (
+    "Utkast framtaget ur Følg {date}. Granska, komplettera och analysera innan berättelsen "
+    "fastställs. Enligt Socialstyrelsens allmänna råd bör berättelsen ha en sådan "
+    "detaljeringsgrad att det går att bedöma hur arbetet har bedrivits i verksamhetens olika "
+    "delar, och hållas tillgänglig för den som önskar ta del av den."
+)
+TO_WRITE = "[Skriv här: slutsatser, prioriterade förbättringsområden och fortsatt arbete.]"
+
+
+def bar_chart_svg(chart: Chart, width: int = 520) -> str:
+    """A horizontal bar chart as standalone SVG (the same drawing the PWA makes)."""
+    bar, gap, label_width = 22, 8, 200
+    height = 30 + len(chart.counts) * (bar + gap)
+    top = max(chart.counts.values(), default=1) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="{html.escape(chart.title)}" font-family="sans-serif">',
+        f'<text x="0" y="16" font-size="14" font-weight="bold">{html.escape(chart.title)}</text>',
+    ]
+    for index, (label, count) in enumerate(chart.counts.items()):
+        y = 28 + index * (bar + gap)
+        length = (width - label_width - 50) * count / top
+        parts.append(
+            f'<text x="0" y="{y + 16}" font-size="12">{html.escape(str(label))[:40]}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" '
+            f'fill="#2f6f8f"/><text x="{label_width + length + 6:.1f}" y="{y + 16}" '
+            f'font-size="12">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(report: Report) -> str:
+    e = html.escape
+    out = [
+        '<!doctype html><html lang="sv"><head><meta charset="utf-8">',
+        f"<title>Kvalitetsberättelse {report.year} – {e(report.unit_name)}</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #999;"
+        "padding:.25rem .5rem;text-align:left;vertical-align:top}</style></head><body>",
+        f"<h1>Kvalitetsberättelse {report.year}: {e(report.unit_name)}</h1>",
+        f"<p><em>{e(INTRO.format(date=report.generated_on.isoformat()))}</em></p>",
+        "<h2>1. Så har kvalitetsarbetet bedrivits</h2>",
+        "<h3>Årshjulet</h3>",
+    ]
+    out.append(
+        _html_table(
+            ["Uppgift", "Datum", "Status"],
+            [
+                [
+                    t["title"],
+                    t["due"].isoformat(),
+                    f"Klar {t['done_on']}" if t["done"] else "Ej klar",
+                ]
+                for t in report.tasks
+            ],
+        )
+        if report.tasks
+        else "<p>Inga uppgifter i årshjulet.</p>"
+    )
+    if report.areas:
+        out.append("<h3>Kvalitetsområden och uppföljningsmetoder</h3>")
+        out.append(
+            _html_table(
+                ["Område", "Processmål", "Metod för uppföljning"],
+                [[a["name"], a["goals"], a["methods"]] for a in report.areas],
+            )
+        )
+    out.append("<h3>Grundläggande kvalitetsuppföljning</h3>")
+    if report.register_entries:
+        out.append(
+            _html_table(["Slag", "Antal"], [[k, str(v)] for k, v in report.register_counts.items()])
+        )
+        out.append(
+            _html_table(
+                ["Datum", "Slag", "Rubrik", "Analys"],
+                [
+                    [r["date"].isoformat(), r["kind"], r["title"], r["analysis"]]
+                    for r in report.register_entries
+                ],
+            )
+        )
+    else:
+        out.append("<p>Inget registrerat under året.</p>")
+    out.append("<h2>2. Åtgärder</h2><h3>Genomförda åtgärder</h3>")
+    out.append(_html_items(report.items_done))
+    out.append("<h3>Pågående åtgärder</h3>")
+    out.append(_html_items(report.items_open))
+    out.append("<h2>3. Resultat</h2><h3>Kvalitetsmått</h3>")
+    if report.measures:
+        out.append(
+            _html_table(
+                ["Mått", "Slag", "Regel", *[p or "År" for p in PERIODS]],
+                [[m["name"], m["kind"], m["rule"], *m["values"].values()] for m in report.measures],
+            )
+        )
+    else:
+        out.append("<p>Inga mått.</p>")
+    out.append("<h3>Individuppföljning</h3>")
+    out.append(f"<p>{report.cases} insatser under året, varav {report.ended} avslutade.</p>")
+    out.extend(f"<figure>{bar_chart_svg(c)}</figure>" for c in report.charts)
+    if report.survey_averages:
+        out.append("<h3>Enkäter</h3>")
+        out.append(
+            _html_table(
+                ["Fråga", "Svar", "Resultat"],
+                [[s["question"], str(s["answers"]), s["figure"]] for s in report.survey_averages],
+            )
+        )
+    out.append(f"<h2>4. Fortsatt arbete</h2><p>{e(TO_WRITE)}</p></body></html>")
+    return "".join(out)
+
+
+def _html_table(headings: list[str], rows: list[list[str]]) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in headings)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(str(c)).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_items(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return "<p>Inga.</p>"
+    return _html_table(
+        ["Handlingsplan", "Åtgärd", "Resultat", "Föranledd av"],
+        [[i["plan"], i["topic"], i["result"], "\n".join(i["triggered_by"])] for i in items],
+    )
+
+
+def render_docx(report: Report) -> bytes:
+    document = Document()
+    document.core_properties.title = f"Kvalitetsberättelse {report.year} {report.unit_name}"
+    document.core_properties.author = "Følg"
+    document.add_heading(f"Kvalitetsberättelse {report.year}: {report.unit_name}", level=0)
+    intro = document.add_paragraph(INTRO.format(date=report.generated_on.isoformat()))
+    intro.runs[0].italic = True
+    document.add_heading("1. Så har kvalitetsarbetet bedrivits", level=1)
+    document.add_heading("Årshjulet", level=2)
+    _docx_table(
+        document,
+        ["Uppgift", "Datum", "Status"],
+        [
+            [t["title"], t["due"].isoformat(), f"Klar {t['done_on']}" if t["done"] else "Ej klar"]
+            for t in report.tasks
+        ],
+    )
+    if report.areas:
+        document.add_heading("Kvalitetsområden och uppföljningsmetoder", level=2)
+        _docx_table(
+            document,
+            ["Område", "Processmål", "Metod för uppföljning"],
+            [[a["name"], a["goals"], a["methods"]] for a in report.areas],
+        )
+    document.add_heading("Grundläggande kvalitetsuppföljning", level=2)
+    _docx_table(
+        document,
+        ["Datum", "Slag", "Rubrik", "Analys"],
+        [
+            [r["date"].isoformat(), r["kind"], r["title"], r["analysis"]]
+            for r in report.register_entries
+        ],
+    )
+    document.add_heading("2. Åtgärder", level=1)
+    for heading, items in (
+        ("Genomförda åtgärder", report.items_done),
+        ("Pågående åtgärder", report.items_open),
+    ):
+        document.add_heading(heading, level=2)
+        _docx_table(
+            document,
+            ["Handlingsplan", "Åtgärd", "Resultat", "Föranledd av"],
+            [[i["plan"], i["topic"], i["result"], "\n".join(i["triggered_by"])] for i in items],
+        )
+    document.add_heading("3. Resultat", level=1)
+    document.add_heading("Kvalitetsmått", level=2)
+    _docx_table(
+        document,
+        ["Mått", "Slag", "Regel", *[p or "År" for p in PERIODS]],
+        [[m["name"], m["kind"], m["rule"], *m["values"].values()] for m in report.measures],
+    )
+    document.add_heading("Individuppföljning", level=2)
+    document.add_paragraph(f"{report.cases} insatser under året, varav {report.ended} avslutade.")
+    for chart in report.charts:
+        document.add_paragraph(chart.title, style="Heading 3")
+        _docx_table(document, ["", "Antal"], [[k, str(v)] for k, v in chart.counts.items()])
+    if report.survey_averages:
+        document.add_heading("Enkäter", level=2)
+        _docx_table(
+            document,
+            ["Fråga", "Svar", "Resultat"],
+            [[s["question"], str(s["answers"]), s["figure"]] for s in report.survey_averages],
+        )
+    document.add_heading("4. Fortsatt arbete", level=1)
+    document.add_paragraph(TO_WRITE)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_table(document: Any, headings: list[str], rows: list[list[str]]) -> None:
+    if not rows:
+        document.add_paragraph("Inga uppgifter.")
+        return
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+            run.font.size = Pt(9)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)

@@ -1,0 +1,375 @@
+"""Swedish systematic quality follow-up (SOSFS 2011:9; seeds 003 and 004).
+
+A verksamhetsuppdrag (unit kind ``se_verksamhet``, nivå 2) holds its enheter (``se_enhet``,
+nivå 3) as child units; everything here hangs off a unit and syncs like plans do::
+
+    se_verksamhet ─* quality_areas        the six kvalitetsområden, editable per uppdrag
+                  ─* quality_measures *─0..1 quality_areas
+                  ─* survey_questions     questions of the end-of-intervention and yearly surveys
+    se_enhet      ─* measure_values  *─1 quality_measures   one value per measure, enhet, period
+                  ─* register_entries     grundläggande kvalitetsuppföljning (avvikelser, ...)
+                  ─* case_records         pseudonymous individual follow-up
+                  ─* survey_responses *─0..1 case_records
+    any unit      ─* annual_tasks         the årshjul
+    plan_items    ─* quality_links        what triggered a handlingsplan item
+
+Definitions (areas, measures, questions) belong to the verksamhet and are written by its
+managers; what happens in an enhet (values, register entries, cases, responses) is written by
+its staff. Nothing here has a place for a citizen's name or personnummer: a case is a code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import Model
+from server.models.base import SyncedMixin
+
+MEASURE_KINDS = ("structure", "process", "result")  # struktur-, process-, resultatmått
+MEASURE_LEVELS = (2, 3)  # nivå 2: the whole uppdrag; nivå 3: per enhet, aggregated upwards
+AGGREGATIONS = ("sum", "mean", "rate")  # rate = sum of numerators / sum of denominators
+REGISTER_KINDS = (
+    "quality_register",  # kvalitetsregister (palliativa registret, Senior alert, BPSD)
+    "national_survey",  # nationella undersökningar (Öppna jämförelser, brukarundersökningen)
+    "deviation",  # avvikelse
+    "lex_sarah",  # utredning av missförhållanden enligt lex Sarah
+    "lex_maria",  # vårdavvikelse, lex Maria
+    "complaint",  # synpunkter och klagomål
+    "inspection_report",  # tillsynsrapport (IVO, ...)
+    "effect_evaluation",  # enskild effektutvärdering
+    "self_inspection",  # egenkontroll
+)
+AGE_BANDS = ("0-12", "13-17", "18-20", "21-29", "30-49", "50-64", "65-79", "80+")
+GENDERS = ("female", "male", "other", "unknown")
+END_REASONS = ("planned", "interrupted")
+NEEDS_MET = ("yes", "partly", "no")
+SITUATIONS_AFTER = ("improved", "unchanged", "worsened", "unknown")
+SURVEYS = ("end_of_intervention", "annual")
+ANSWER_TYPES = ("scale", "yes_no", "text")  # scale: 1-5
+RESPONDENTS = ("client", "staff", "commissioner", "partner")
+TASK_KINDS = (
+    "survey_sent",
+    "survey_due",
+    "compilation",
+    "analysis",
+    "management_group",
+    "follow_up",
+    "quality_report",
+    "other",
+)
+TASK_STATES = ("open", "done")
+LINK_SOURCES = ("register_entries", "quality_measures", "survey_questions", "measure_values")
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+def _in(values: tuple) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class QualityArea(SyncedMixin, Model):
+    """A kvalitetsområde of one verksamhetsuppdrag with its processmål, processmått and
+    suggested follow-up methods (seed 003's table is the default content)."""
+
+    __tablename__ = "quality_areas"
+    sync_table = "quality_areas"
+    sync_fields = (
+        "unit_id",
+        "theme_id",
+        "name",
+        "process_goals",
+        "process_measures",
+        "follow_up_methods",
+        "position",
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    # The area of the se_kvalitetsomraden catalogue it stands for (null for an added area).
+    theme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("themes.id"))
+    name: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
+    process_goals: Mapped[str | None] = mapped_column(Text)
+    process_measures: Mapped[str | None] = mapped_column(Text)
+    follow_up_methods: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class QualityMeasure(SyncedMixin, Model):
+    """A kvalitetsmått of a verksamhetsuppdrag, e.g. "antal genomförandeplaner som avslutats
+    enligt plan" (resultatmått, nivå 3, aggregated by sum)."""
+
+    __tablename__ = "quality_measures"
+    sync_table = "quality_measures"
+    sync_fields = (
+        "unit_id",
+        "area_id",
+        "name",
+        "description",
+        "kind",
+        "unit_of_measure",
+        "level",
+        "aggregation",
+        "numerator_label",
+        "denominator_label",
+        "active",
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    area_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("quality_areas.id"))
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    unit_of_measure: Mapped[str] = mapped_column(String(50), nullable=False, default="antal")
+    level: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
+    aggregation: Mapped[str] = mapped_column(String(10), nullable=False, default="sum")
+    numerator_label: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    denominator_label: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(MEASURE_KINDS)}", name="kind"),
+        CheckConstraint("level IN (2, 3)", name="level"),
+        CheckConstraint(f"aggregation IN {_in(AGGREGATIONS)}", name="aggregation"),
+    )
+
+
+class MeasureValue(SyncedMixin, Model):
+    """The value of one measure for one unit and one period ("2026", "2026-T1", "2026-03").
+
+    Its id is derived from (measure, unit, period) (``measure_value_id``), so two tablets
+    entering the same cell offline write the same row and meet in the merge rules instead of
+    making two rows.
+    """
+
+    __tablename__ = "measure_values"
+    sync_table = "measure_values"
+    sync_fields = (
+        "measure_id",
+        "unit_id",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "note",
+    )
+
+    measure_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("quality_measures.id"), nullable=False, index=True
+    )
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    period: Mapped[str] = mapped_column(String(10), nullable=False)
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RegisterEntry(SyncedMixin, Model):
+    """One event of the basic quality follow-up (seed 003, Del 3): a quality register report,
+    a national survey, an avvikelse, lex Sarah, lex Maria, a complaint, an inspection report,
+    an effect evaluation or an egenkontroll."""
+
+    __tablename__ = "register_entries"
+    sync_table = "register_entries"
+    sync_fields = ("unit_id", "entry_date", "kind", "title", "description", "analysis")
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    entry_date: Mapped[date] = mapped_column(Date, nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    title: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    analysis: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint(f"kind IN {_in(REGISTER_KINDS)}", name="kind"),)
+
+
+class QualityLink(SyncedMixin, Model):
+    """A handlingsplan item and what triggered it (or what it led to, read the other way):
+    a register entry (avvikelse, lex Sarah, ...), a measure or a survey question."""
+
+    __tablename__ = "quality_links"
+    sync_table = "quality_links"
+    sync_fields = ("plan_item_id", "plan_id", "unit_id", "source_table", "source_id")
+    server_fields = ("plan_id", "unit_id")
+
+    plan_item_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plan_items.id"), nullable=False, index=True
+    )
+    # From the item, so the link appears in the plan's history and scope is one column.
+    plan_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("plans.id"), nullable=False)
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    source_table: Mapped[str] = mapped_column(String(30), nullable=False)
+    # Points into ``source_table``; no foreign key because it points into several tables.
+    source_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
+
+    __table_args__ = (CheckConstraint(f"source_table IN {_in(LINK_SOURCES)}", name="source"),)
+
+
+class CaseRecord(SyncedMixin, Model):
+    """Individual follow-up of one intervention (seed 004), pseudonymous: ``case_code`` is a
+    code the enhet gives, never a name or personnummer (``server/services/quality.py``)."""
+
+    __tablename__ = "case_records"
+    sync_table = "case_records"
+    sync_fields = (
+        "unit_id",
+        "case_code",
+        "intervention",
+        "age_band",
+        "gender",
+        "needs",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "needs_met",
+        "situation_after",
+        "situation_note",
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    case_code: Mapped[str] = mapped_column(String(20), nullable=False)
+    intervention: Mapped[str] = mapped_column(String(100), nullable=False)
+    age_band: Mapped[str | None] = mapped_column(String(10))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    # Problems and needs identified at the start: short category labels.
+    needs: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    started_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    needs_met: Mapped[str | None] = mapped_column(String(10))
+    situation_after: Mapped[str | None] = mapped_column(String(20))
+    situation_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(f"age_band IS NULL OR age_band IN {_in(AGE_BANDS)}", name="age_band"),
+        CheckConstraint(f"gender IS NULL OR gender IN {_in(GENDERS)}", name="gender"),
+        CheckConstraint(
+            f"end_reason IS NULL OR end_reason IN {_in(END_REASONS)}", name="end_reason"
+        ),
+        CheckConstraint(f"needs_met IS NULL OR needs_met IN {_in(NEEDS_MET)}", name="needs_met"),
+        CheckConstraint(
+            f"situation_after IS NULL OR situation_after IN {_in(SITUATIONS_AFTER)}",
+            name="situation_after",
+        ),
+    )
+
+
+class SurveyQuestion(SyncedMixin, Model):
+    """A question of the end-of-intervention survey (bilaga 2) or of the yearly survey to
+    staff, commissioners and partners (bilaga 3), configured per verksamhet."""
+
+    __tablename__ = "survey_questions"
+    sync_table = "survey_questions"
+    sync_fields = ("unit_id", "survey", "text", "answer_type", "position", "active")
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    survey: Mapped[str] = mapped_column(String(30), nullable=False)
+    text: Mapped[str] = mapped_column(String(500), nullable=False)
+    answer_type: Mapped[str] = mapped_column(String(10), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    __table_args__ = (
+        CheckConstraint(f"survey IN {_in(SURVEYS)}", name="survey"),
+        CheckConstraint(f"answer_type IN {_in(ANSWER_TYPES)}", name="answer_type"),
+    )
+
+
+class SurveyResponse(SyncedMixin, Model):
+    """One answered survey: ``answers`` is ``{question_id: 1-5 | true/false | text}``."""
+
+    __tablename__ = "survey_responses"
+    sync_table = "survey_responses"
+    sync_fields = ("unit_id", "survey", "case_record_id", "respondent", "answered_on", "answers")
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    survey: Mapped[str] = mapped_column(String(30), nullable=False)
+    case_record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("case_records.id"))
+    respondent: Mapped[str] = mapped_column(String(20), nullable=False)
+    answered_on: Mapped[date] = mapped_column(Date, nullable=False)
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+    __table_args__ = (
+        CheckConstraint(f"survey IN {_in(SURVEYS)}", name="survey"),
+        CheckConstraint(f"respondent IN {_in(RESPONDENTS)}", name="respondent"),
+    )
+
+
+class AnnualTask(SyncedMixin, Model):
+    """A task of the årshjul: survey in February, answers by 1 March, compilation, analysis in
+    April, management group in May, follow-up in the autumn, the kvalitetsberättelse."""
+
+    __tablename__ = "annual_tasks"
+    sync_table = "annual_tasks"
+    sync_fields = (
+        "unit_id",
+        "year",
+        "kind",
+        "title",
+        "due_date",
+        "owner_user_id",
+        "owner_name",
+        "state",
+        "done_on",
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    title: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    owner_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    owner_name: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="open")
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(TASK_KINDS)}", name="kind"),
+        CheckConstraint(f"state IN {_in(TASK_STATES)}", name="state"),
+    )
+
+
+QUALITY_MODELS: tuple[type[SyncedMixin], ...] = (
+    QualityArea,
+    QualityMeasure,
+    MeasureValue,
+    RegisterEntry,
+    CaseRecord,
+    SurveyQuestion,
+    SurveyResponse,
+    AnnualTask,
+    QualityLink,
+)

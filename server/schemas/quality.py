@@ -1,0 +1,388 @@
+"""Schemas for the Swedish quality follow-up (``server/models/quality.py``).
+
+``*WriteSchema`` load client JSON for the REST API and the sync push alike. Every free-text
+field is ``PseudonymousText``: it refuses anything shaped like a personnummer. Rules that span
+rows (which unit, which verksamhet, who may write) live in ``server/services/quality.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from server.models.quality import (
+    AGE_BANDS,
+    AGGREGATIONS,
+    ANSWER_TYPES,
+    END_REASONS,
+    GENDERS,
+    LINK_SOURCES,
+    LONG_TEXT,
+    MEASURE_KINDS,
+    MEASURE_LEVELS,
+    NEEDS_MET,
+    REGISTER_KINDS,
+    RESPONDENTS,
+    SHORT_TEXT,
+    SITUATIONS_AFTER,
+    SURVEYS,
+    TASK_KINDS,
+    TASK_STATES,
+)
+from server.schemas.common import StrictSchema, Text, counted, one_of
+from server.schemas.plans import SyncedRowSchema
+from server.services.quality_pseudonymity import (
+    IDENTITY_NUMBER_REASON,
+    case_code_problem,
+    contains_identity_number,
+)
+
+# "2026" (year), "2026-T1".."2026-T3" (tertial), "2026-01".."2026-12" (month).
+PERIOD_PATTERN = re.compile(r"\d{4}(?:-T[1-3]|-(?:0[1-9]|1[0-2]))?")
+
+
+class PseudonymousText(Text):
+    """Free text that may not hold a personnummer or samordningsnummer."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if contains_identity_number(text):
+            raise ValidationError(IDENTITY_NUMBER_REASON)
+        return text
+
+
+class CaseCode(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip()
+        problem = case_code_problem(code)
+        if problem:
+            raise ValidationError(problem)
+        return code
+
+
+def check_period(value: str) -> None:
+    if not PERIOD_PATTERN.fullmatch(value):
+        raise ValidationError(
+            "A period is a year (2026), a tertial (2026-T1) or a month (2026-03)."
+        )
+
+
+# ---- input ----------------------------------------------------------------------------------
+
+
+class AreaWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    theme_id = fields.UUID(allow_none=True)
+    name = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
+    process_goals = PseudonymousText(LONG_TEXT, allow_none=True)
+    process_measures = PseudonymousText(LONG_TEXT, allow_none=True)
+    follow_up_methods = PseudonymousText(LONG_TEXT, allow_none=True)
+    position = fields.Integer(strict=True, validate=counted())
+
+
+class MeasureWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    area_id = fields.UUID(allow_none=True)
+    name = PseudonymousText(300, min_length=1, required=True)
+    description = PseudonymousText(LONG_TEXT, allow_none=True)
+    kind = fields.String(required=True, validate=one_of(MEASURE_KINDS))
+    unit_of_measure = PseudonymousText(50, min_length=1)
+    level = fields.Integer(strict=True, validate=validate.OneOf(MEASURE_LEVELS))
+    aggregation = fields.String(validate=one_of(AGGREGATIONS))
+    numerator_label = PseudonymousText(SHORT_TEXT, allow_none=True)
+    denominator_label = PseudonymousText(SHORT_TEXT, allow_none=True)
+    active = fields.Boolean()
+
+
+class MeasureValueWriteSchema(StrictSchema):
+    id = fields.UUID()
+    measure_id = fields.UUID(required=True)
+    unit_id = fields.UUID(required=True)
+    period = fields.String(required=True, validate=check_period)
+    value = fields.Float(allow_none=True, allow_nan=False)
+    numerator = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0))
+    denominator = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0))
+    note = PseudonymousText(LONG_TEXT, allow_none=True)
+
+
+class RegisterEntryWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    entry_date = fields.Date(required=True)
+    kind = fields.String(required=True, validate=one_of(REGISTER_KINDS))
+    title = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
+    description = PseudonymousText(LONG_TEXT, allow_none=True)
+    analysis = PseudonymousText(LONG_TEXT, allow_none=True)
+
+
+class LinkWriteSchema(StrictSchema):
+    id = fields.UUID()
+    plan_item_id = fields.UUID(required=True)
+    source_table = fields.String(required=True, validate=one_of(LINK_SOURCES))
+    source_id = fields.UUID(required=True)
+
+
+class CaseRecordWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    case_code = CaseCode(required=True)
+    intervention = PseudonymousText(100, min_length=1, required=True)
+    age_band = fields.String(allow_none=True, validate=one_of(AGE_BANDS))
+    gender = fields.String(allow_none=True, validate=one_of(GENDERS))
+    needs = fields.List(PseudonymousText(100, min_length=1), validate=validate.Length(max=20))
+    started_on = fields.Date(required=True)
+    ended_on = fields.Date(allow_none=True)
+    end_reason = fields.String(allow_none=True, validate=one_of(END_REASONS))
+    needs_met = fields.String(allow_none=True, validate=one_of(NEEDS_MET))
+    situation_after = fields.String(allow_none=True, validate=one_of(SITUATIONS_AFTER))
+    situation_note = PseudonymousText(LONG_TEXT, allow_none=True)
+
+
+class SurveyQuestionWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    survey = fields.String(required=True, validate=one_of(SURVEYS))
+    text = PseudonymousText(500, min_length=1, required=True)
+    answer_type = fields.String(required=True, validate=one_of(ANSWER_TYPES))
+    position = fields.Integer(strict=True, validate=counted())
+    active = fields.Boolean()
+
+
+class SurveyResponseWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    survey = fields.String(required=True, validate=one_of(SURVEYS))
+    case_record_id = fields.UUID(allow_none=True)
+    respondent = fields.String(required=True, validate=one_of(RESPONDENTS))
+    answered_on = fields.Date(required=True)
+    # {question id: 1-5 | true/false | text}; checked against the questions by the service.
+    answers = fields.Dict(keys=fields.UUID(), values=fields.Raw(allow_none=True))
+
+    @validates("answers")
+    def _answers_are_pseudonymous(self, answers, **kwargs):
+        for value in answers.values():
+            if isinstance(value, str):
+                if len(value) > 2000:
+                    raise ValidationError("A text answer is at most 2000 characters.")
+                if contains_identity_number(value) or "\x00" in value:
+                    raise ValidationError(IDENTITY_NUMBER_REASON)
+
+
+class AnnualTaskWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    kind = fields.String(validate=one_of(TASK_KINDS))
+    title = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
+    due_date = fields.Date(required=True)
+    owner_user_id = fields.UUID(allow_none=True)
+    owner_name = PseudonymousText(SHORT_TEXT, allow_none=True)
+    state = fields.String(validate=one_of(TASK_STATES))
+    done_on = fields.Date(allow_none=True)
+
+
+class UnitYearSchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class VerksamhetSchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+
+
+class RowFilterSchema(StrictSchema):
+    unit_id = fields.UUID()
+
+
+class AggregateQuerySchema(StrictSchema):
+    period = fields.String(required=True, validate=check_period)
+
+
+class CompilationQuerySchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    tertial = fields.Integer(validate=validate.Range(min=1, max=3))
+
+
+class ReportQuerySchema(UnitYearSchema):
+    format = fields.String(load_default="html", validate=one_of(("html", "docx")))
+
+
+class ValueImportSchema(StrictSchema):
+    """CSV text with a header row: enhet;mått;period;värde;täljare;nämnare;kommentar."""
+
+    unit_id = fields.UUID(required=True)  # the verksamhet whose measures and enheter are meant
+    csv = fields.String(required=True, validate=validate.Length(min=1, max=1_000_000))
+
+
+# ---- output ---------------------------------------------------------------------------------
+
+
+class AreaSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    theme_id = fields.UUID(allow_none=True)
+    name = fields.String()
+    process_goals = fields.String(allow_none=True)
+    process_measures = fields.String(allow_none=True)
+    follow_up_methods = fields.String(allow_none=True)
+    position = fields.Integer()
+
+
+class MeasureSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    area_id = fields.UUID(allow_none=True)
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    kind = fields.String()
+    unit_of_measure = fields.String()
+    level = fields.Integer()
+    aggregation = fields.String()
+    numerator_label = fields.String(allow_none=True)
+    denominator_label = fields.String(allow_none=True)
+    active = fields.Boolean()
+
+
+class MeasureValueSchema(SyncedRowSchema):
+    measure_id = fields.UUID()
+    unit_id = fields.UUID()
+    period = fields.String()
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float(allow_none=True)
+    denominator = fields.Float(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class RegisterEntrySchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    entry_date = fields.Date()
+    kind = fields.String()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    analysis = fields.String(allow_none=True)
+
+
+class LinkSchema(SyncedRowSchema):
+    plan_item_id = fields.UUID()
+    plan_id = fields.UUID()
+    unit_id = fields.UUID()
+    source_table = fields.String()
+    source_id = fields.UUID()
+
+
+class CaseRecordSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    case_code = fields.String()
+    intervention = fields.String()
+    age_band = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    needs = fields.List(fields.String())
+    started_on = fields.Date()
+    ended_on = fields.Date(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    needs_met = fields.String(allow_none=True)
+    situation_after = fields.String(allow_none=True)
+    situation_note = fields.String(allow_none=True)
+
+
+class SurveyQuestionSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    survey = fields.String()
+    text = fields.String()
+    answer_type = fields.String()
+    position = fields.Integer()
+    active = fields.Boolean()
+
+
+class SurveyResponseSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    survey = fields.String()
+    case_record_id = fields.UUID(allow_none=True)
+    respondent = fields.String()
+    answered_on = fields.Date()
+    answers = fields.Dict()
+
+
+class AnnualTaskSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    year = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    due_date = fields.Date()
+    owner_user_id = fields.UUID(allow_none=True)
+    owner_name = fields.String(allow_none=True)
+    state = fields.String()
+    done_on = fields.Date(allow_none=True)
+
+
+class UnitAggregateSchema(Schema):
+    unit_id = fields.UUID()
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float(allow_none=True)
+    denominator = fields.Float(allow_none=True)
+
+
+class AggregateSchema(Schema):
+    measure_id = fields.UUID()
+    period = fields.String()
+    aggregation = fields.String()
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float(allow_none=True)
+    denominator = fields.Float(allow_none=True)
+    reported = fields.Integer()
+    expected = fields.Integer()
+    per_unit = fields.List(fields.Nested(UnitAggregateSchema))
+
+
+class DefaultsResultSchema(Schema):
+    """How many rows of each kind were added."""
+
+    quality_areas = fields.Integer()
+    quality_measures = fields.Integer()
+    survey_questions = fields.Integer()
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+
+
+class CountsSchema(Schema):
+    unit_id = fields.UUID(allow_none=True)
+    unit_name = fields.String()
+    cases = fields.Integer()
+    ended = fields.Integer()
+    by_intervention = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_age_band = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_gender = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_need = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_end_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_needs_met = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_situation_after = fields.Dict(keys=fields.String(), values=fields.Integer())
+    interrupted_by_intervention = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class CompilationSchema(Schema):
+    unit_id = fields.UUID()
+    year = fields.Integer()
+    tertial = fields.Integer(allow_none=True)
+    period_start = fields.Date()
+    period_end = fields.Date()
+    total = fields.Nested(CountsSchema)
+    per_unit = fields.List(fields.Nested(CountsSchema))
+
+
+# The write schema of each synced table, for the sync push (server/services/sync_push.py).
+WRITE_SCHEMAS: dict[str, Schema] = {
+    "quality_areas": AreaWriteSchema(),
+    "quality_measures": MeasureWriteSchema(),
+    "measure_values": MeasureValueWriteSchema(),
+    "register_entries": RegisterEntryWriteSchema(),
+    "case_records": CaseRecordWriteSchema(),
+    "survey_questions": SurveyQuestionWriteSchema(),
+    "survey_responses": SurveyResponseWriteSchema(),
+    "annual_tasks": AnnualTaskWriteSchema(),
+    "quality_links": LinkWriteSchema(),
+}

@@ -1,0 +1,240 @@
+"""Photo bytes: a resumable, idempotent upload addressed by the file's SHA-256.
+
+    PUT /api/photos/<sha256>        Content-Type, Upload-Length (whole file), Upload-Offset
+                                    (where this piece starts); the body is the piece
+    GET /api/photos/<sha256>/upload how far an upload got: resume from ``received_bytes``
+
+A device uploads a photo before it pushes the ``visit_photos`` row naming it. The same file
+sent again (a retry after a lost answer, or a second device) finds the blob complete and
+changes nothing. A piece that does not start where the stored bytes end is refused with
+``invalid_state`` and ``received_bytes``, so the device knows where to resume.
+
+On completion the bytes must hash to the address (else the upload is dropped and must start
+over), must be the type they claim, and lose their metadata segments: the PWA already strips
+location data by re-encoding through a canvas, and the server does not take that on trust.
+The stored bytes may so differ from the sent ones; the address stays the sent file's hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import PhotoBlob, VisitPhoto
+from server.models.visits import PHOTO_TYPES
+from server.services.access import Principal
+from server.services.errors import (
+    FolgError,
+    Forbidden,
+    InvalidState,
+    NotFound,
+    TooLarge,
+    field_error,
+)
+from server.services.visits import MAX_PHOTO_BYTES
+
+
+@dataclass
+class UploadOutcome:
+    """The blob as it now stands, and the error to answer with once the outcome is stored
+    (a corrupt upload is dropped, and that drop must be committed, not rolled back)."""
+
+    blob: PhotoBlob | None
+    error: FolgError | None = None
+
+
+def _require_uploader(principal: Principal, sha256: str) -> None:
+    if not principal.units_for("inspect"):
+        raise Forbidden("Only inspectors upload visit photos.")
+    _check_address(sha256)
+
+
+def _check_address(sha256: str) -> None:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise field_error("sha256", "A photo is addressed by its SHA-256 in lower-case hex.")
+
+
+def upload_status(session: Session, principal: Principal, sha256: str) -> PhotoBlob:
+    _require_uploader(principal, sha256)
+    blob = session.get(PhotoBlob, sha256)
+    if blob is None:
+        raise NotFound("No upload of this photo has started.")
+    return blob
+
+
+def receive_piece(
+    session: Session,
+    principal: Principal,
+    sha256: str,
+    content_type: str,
+    total: int,
+    offset: int,
+    piece: bytes,
+    max_bytes: int = MAX_PHOTO_BYTES,
+) -> UploadOutcome:
+    _require_uploader(principal, sha256)
+    blob = session.get(PhotoBlob, sha256, with_for_update=True)
+    if blob is not None and blob.complete:
+        return UploadOutcome(blob)  # idempotent: this photo is here already
+    if content_type not in PHOTO_TYPES:
+        raise field_error("content_type", f"Photos are {' or '.join(PHOTO_TYPES)}.")
+    if total > max_bytes:
+        raise TooLarge(
+            f"A photo is at most {max_bytes} bytes; this one has {total}.", max_bytes=max_bytes
+        )
+    if offset + len(piece) > total:
+        raise field_error("Upload-Offset", "The piece runs past Upload-Length.")
+    if blob is None:
+        blob = _start(session, principal, sha256, content_type, total)
+    elif blob.size_bytes != total or blob.content_type != content_type:
+        raise InvalidState(
+            "An upload of this photo started with another length or type; finish it or wait.",
+            received_bytes=blob.received_bytes,
+        )
+    if offset != blob.received_bytes:
+        raise InvalidState(
+            f"The stored bytes end at {blob.received_bytes}; send the piece from there.",
+            received_bytes=blob.received_bytes,
+        )
+    blob.data = blob.data + piece
+    blob.received_bytes = len(blob.data)
+    if blob.received_bytes == total:
+        error = _complete(blob, sha256)
+        if error is not None:
+            session.delete(blob)
+            session.flush()
+            return UploadOutcome(None, error)
+    session.flush()
+    return UploadOutcome(blob)
+
+
+def _start(
+    session: Session, principal: Principal, sha256: str, content_type: str, total: int
+) -> PhotoBlob:
+    blob = PhotoBlob(
+        sha256=sha256,
+        content_type=content_type,
+        size_bytes=total,
+        received_bytes=0,
+        data=b"",
+        complete=False,
+        uploaded_by=principal.user_id,
+        created_at=clock.now(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(blob)
+            session.flush()
+    except IntegrityError:
+        raise InvalidState(
+            "Another upload of this photo started just now; ask for its status and resume.",
+            received_bytes=0,
+        ) from None
+    return blob
+
+
+def _complete(blob: PhotoBlob, sha256: str) -> FolgError | None:
+    if hashlib.sha256(blob.data).hexdigest() != sha256:
+        return field_error("sha256", "The bytes do not match their SHA-256; upload again.")
+    try:
+        blob.data = strip_metadata(blob.data, blob.content_type)
+    except ValueError as error:
+        return field_error("content_type", str(error))
+    blob.size_bytes = len(blob.data)
+    blob.complete = True
+    blob.completed_at = clock.now()
+    return None
+
+
+def read_photo(session: Session, principal: Principal, sha256: str) -> PhotoBlob:
+    """The bytes, for whoever may read a unit one of whose visit photos names them."""
+    _check_address(sha256)
+    blob = session.get(PhotoBlob, sha256)
+    if blob is None or not blob.complete:
+        raise NotFound("No such photo.")
+    if blob.uploaded_by == principal.user_id:
+        return blob
+    units = principal.units_for("read_plans")
+    named = session.scalar(
+        select(VisitPhoto.id)
+        .where(
+            VisitPhoto.sha256 == sha256,
+            VisitPhoto.deleted.is_(False),
+            VisitPhoto.unit_id.in_(units),
+        )
+        .limit(1)
+    )
+    if named is None:
+        raise NotFound("No such photo.")
+    return blob
+
+
+# ---- metadata ------------------------------------------------------------------------------
+
+_JPEG_SOI = b"\xff\xd8"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# PNG chunks that can carry EXIF or XMP (and so GPS): eXIf, and the three text chunks.
+_PNG_METADATA_CHUNKS = {b"eXIf", b"tEXt", b"iTXt", b"zTXt"}
+
+
+def strip_metadata(data: bytes, content_type: str) -> bytes:
+    """The image without EXIF/XMP (where location lives). Raises ValueError if the bytes are
+    not the claimed type. Pixels are untouched: only metadata segments are dropped."""
+    if content_type == "image/jpeg":
+        return _strip_jpeg(data)
+    if content_type == "image/png":
+        return _strip_png(data)
+    raise ValueError(f"Photos are {' or '.join(PHOTO_TYPES)}.")
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    if not data.startswith(_JPEG_SOI):
+        raise ValueError("The file is not a JPEG image.")
+    out = bytearray(_JPEG_SOI)
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise ValueError("The JPEG image is damaged.")
+        marker = data[pos + 1]
+        if marker == 0xDA:  # start of scan: the rest is image data
+            out += data[pos:]
+            return bytes(out)
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            raise ValueError("The JPEG image is damaged.")
+        # APP1 holds EXIF (with GPS) and XMP; APP13 holds IPTC/Photoshop data.
+        if marker not in (0xE1, 0xED):
+            out += data[pos:end]
+        pos = end
+    raise ValueError("The JPEG image is damaged.")
+
+
+def _strip_png(data: bytes) -> bytes:
+    if not data.startswith(_PNG_SIGNATURE):
+        raise ValueError("The file is not a PNG image.")
+    out = bytearray(_PNG_SIGNATURE)
+    pos = len(_PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            raise ValueError("The PNG image is damaged.")
+        if kind not in _PNG_METADATA_CHUNKS:
+            out += data[pos:end]
+        pos = end
+        if kind == b"IEND":
+            return bytes(out)
+    raise ValueError("The PNG image is damaged.")
+
+
+def has_location_metadata(data: bytes) -> bool:
+    """True if EXIF or XMP remains: what the server refuses to keep."""
+    return b"Exif\x00\x00" in data or b"eXIf" in data or b"http://ns.adobe.com/xap" in data

@@ -1,0 +1,529 @@
+"""Writing the Swedish quality follow-up: one set of rules for REST, CSV import and sync push.
+
+Every table of ``server/models/quality.py`` is written through a ``QualityTable``: create,
+update and tombstone, with the permission and the cross-row checks of that table. The sync
+push registers the same objects as its writers (``server/services/sync_push.py``), so a
+tablet offline and the REST API are held to the same rules. Like ``plans.py``, the functions
+take loaded Python values, change the session and never commit.
+
+Who writes what (``server/services/access.py`` has the table):
+
+    table              unit                        action
+    quality_areas      a se_verksamhet             manage_plans   (definitions: managers)
+    quality_measures   a se_verksamhet             manage_plans
+    survey_questions   a se_verksamhet             manage_plans
+    annual_tasks       a Swedish unit              manage_plans; staff may tick a task done
+    measure_values     the measure's enhet(er) or  write_items    (staff enter what happened)
+                       its verksamhet (nivå 2)
+    register_entries   a Swedish unit              write_items
+    case_records       a Swedish unit              write_items
+    survey_responses   a Swedish unit              write_items
+    quality_links      the plan item's unit        write_items
+
+Reading is ``read_plans`` (staff, managers, inspectors) on the row's unit, as for plans.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import clock
+from server.models import (
+    AnnualTask,
+    CaseRecord,
+    MeasureValue,
+    Membership,
+    Plan,
+    PlanItem,
+    QualityArea,
+    QualityLink,
+    QualityMeasure,
+    RegisterEntry,
+    SurveyQuestion,
+    SurveyResponse,
+    SyncedMixin,
+    Theme,
+    Unit,
+)
+from server.services.access import Principal
+from server.services.errors import InvalidState, NotFound, field_error
+from server.services.rows import refuse_changes, refuse_taken_id
+from sync.protocol import DEFINITION_TABLES
+
+SWEDISH_UNIT_KINDS = ("se_verksamhet", "se_enhet")
+# A stable namespace for the ids of measure values (see ``measure_value_id``).
+MEASURE_VALUE_NAMESPACE = uuid.UUID("5b6f0c3e-8a52-4d2b-9a0e-6f1f8f0a4c17")
+# What staff may change on an årshjul task; anything else is the managers'.
+TASK_FIELDS_FOR_STAFF = frozenset({"state", "done_on"})
+
+
+def measure_value_id(measure_id: uuid.UUID, unit_id: uuid.UUID, period: str) -> uuid.UUID:
+    """The one id of a (measure, unit, period) cell. The PWA computes the same UUIDv5, so two
+    devices entering the same cell offline edit one row (and meet in the merge rules)."""
+    return uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{unit_id}/{period}")
+
+
+# ---- units ---------------------------------------------------------------------------------
+
+
+def live_unit(session: Session, unit_id: uuid.UUID | None, field: str = "unit_id") -> Unit:
+    unit = session.get(Unit, unit_id) if unit_id else None
+    if unit is None or unit.deleted:
+        raise field_error(field, "No such unit.")
+    return unit
+
+
+def verksamhet_of(session: Session, unit: Unit) -> Unit | None:
+    """The verksamhetsuppdrag (nivå 2) a unit is or lies under, if any."""
+    seen: set[uuid.UUID] = set()
+    current: Unit | None = unit
+    while current is not None and current.id not in seen:
+        if current.kind == "se_verksamhet":
+            return current
+        seen.add(current.id)
+        current = session.get(Unit, current.parent_id) if current.parent_id else None
+    return None
+
+
+def enheter_of(session: Session, verksamhet: Unit) -> list[Unit]:
+    """The live enheter (nivå 3) below a verksamhet, at any depth, by name."""
+    found: list[Unit] = []
+    frontier = [verksamhet.id]
+    while frontier:
+        children = session.scalars(
+            select(Unit).where(Unit.parent_id.in_(frontier), Unit.deleted.is_(False))
+        ).all()
+        found += [c for c in children if c.kind == "se_enhet"]
+        frontier = [c.id for c in children]
+    return sorted(found, key=lambda u: u.name)
+
+
+def _require_kind(unit: Unit, kinds: Iterable[str], what: str) -> None:
+    if unit.kind not in kinds:
+        raise field_error(
+            "unit_id", f"{what} belongs to a Swedish unit of kind {' or '.join(kinds)}."
+        )
+
+
+# ---- one writer per table -------------------------------------------------------------------
+
+# check(session, principal, values, row) -> server-set values. ``values`` are the row's values
+# after the change (the current row overlaid with what was sent).
+Check = Callable[[Session, Principal, dict[str, Any], SyncedMixin | None], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class QualityTable:
+    model: type[SyncedMixin]
+    check: Check
+    action: str = "write_items"
+    # Fixed once the row exists.
+    immutable: tuple[str, ...] = ("unit_id",)
+    # Changes that need only ``write_items`` although creating needs ``action``.
+    staff_fields: frozenset[str] = frozenset()
+    # Why a row of this table is never deleted, if it is not.
+    undeletable: str | None = None
+
+    def create(
+        self,
+        session: Session,
+        principal: Principal,
+        values: dict[str, Any],
+        row_id: uuid.UUID | None = None,
+        *,
+        in_batch: bool = False,
+    ) -> SyncedMixin:
+        values = {k: v for k, v in values.items() if k != "id"}
+        unit_id = self._unit_of(session, values)
+        principal.require(self.action, unit_id, "unit")
+        server_values = self.check(session, principal, dict(values), None)
+        required_id = server_values.pop("id", None)
+        if required_id is not None and row_id is not None and row_id != required_id:
+            raise field_error(
+                "id",
+                f"The id of this row is derived from its contents (UUIDv5): {required_id}.",
+            )
+        row_id = required_id or row_id or uuid.uuid4()
+        if not in_batch:
+            refuse_taken_id(session, self.model, row_id)
+        model: Any = self.model
+        row = model(id=row_id, **{**values, **server_values})
+        session.add(row)
+        session.flush()
+        return row
+
+    def update(
+        self, session: Session, principal: Principal, row: SyncedMixin, values: dict[str, Any]
+    ) -> SyncedMixin:
+        values = {k: v for k, v in values.items() if k != "id"}
+        changed = {k for k, v in values.items() if getattr(row, k) != v}
+        action = self.action if changed - self.staff_fields else "write_items"
+        principal.require(action, row.unit_id, self.model.sync_table.rstrip("s"))
+        refuse_changes(row, values, self.immutable)
+        current = {f: getattr(row, f) for f in row.sync_fields}
+        server_values = self.check(session, principal, {**current, **values}, row)
+        server_values.pop("id", None)
+        for field, value in {**values, **server_values}.items():
+            setattr(row, field, value)
+        session.flush()
+        return row
+
+    def delete(self, session: Session, principal: Principal, row: SyncedMixin) -> None:
+        principal.require(self.action, row.unit_id, self.model.sync_table.rstrip("s"))
+        if self.undeletable:
+            raise InvalidState(self.undeletable)
+        if self.model is QualityArea and _live(
+            session, QualityMeasure, QualityMeasure.area_id, row.id
+        ):
+            raise InvalidState("Measures still belong to this area; move or delete them first.")
+        row.deleted = True
+        if self.model is QualityMeasure:
+            # A measure's values go with it (tombstones, so devices hear of it).
+            for value in _live(session, MeasureValue, MeasureValue.measure_id, row.id):
+                value.deleted = True
+        session.flush()
+
+    def _unit_of(self, session: Session, values: dict[str, Any]) -> uuid.UUID:
+        if self.model is QualityLink:
+            item = session.get(PlanItem, values.get("plan_item_id"))
+            if item is None or item.deleted:
+                raise field_error("plan_item_id", "No such item.")
+            return item.unit_id
+        return values["unit_id"]
+
+
+def _live(session: Session, model: type[Any], column: Any, value: Any) -> list[Any]:
+    return list(session.scalars(select(model).where(column == value, model.deleted.is_(False))))
+
+
+# ---- the checks of each table ---------------------------------------------------------------
+
+
+def _check_area(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, ("se_verksamhet",), "A quality area")
+    theme_id = values.get("theme_id")
+    if theme_id is not None:
+        theme = session.get(Theme, theme_id)
+        if theme is None or theme.deleted:
+            raise field_error("theme_id", "No such quality area in the catalogue.")
+    return {}
+
+
+def _check_measure(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, ("se_verksamhet",), "A measure")
+    area_id = values.get("area_id")
+    if area_id is not None:
+        area = session.get(QualityArea, area_id)
+        if area is None or area.deleted or area.unit_id != unit.id:
+            raise field_error("area_id", "Not a quality area of this verksamhet.")
+    # Values entered as plain numbers cannot become ratios (or move level) after the fact.
+    for field in ("aggregation", "level"):
+        changed = row is not None and values.get(field) != getattr(row, field)
+        if changed and _live(session, MeasureValue, MeasureValue.measure_id, row.id):
+            raise field_error(field, "The measure has values; make a new measure instead.")
+    return {}
+
+
+def _check_measure_value(session, principal, values, row):
+    measure = session.get(QualityMeasure, values["measure_id"])
+    if measure is None or measure.deleted or not principal.reads_definitions_of(measure.unit_id):
+        raise field_error("measure_id", "No such measure.")
+    unit = live_unit(session, values["unit_id"])
+    if row is None:
+        if measure.level == 2 and unit.id != measure.unit_id:
+            raise field_error("unit_id", "A nivå 2 measure is reported for its verksamhet.")
+        if measure.level == 3 and (
+            unit.kind != "se_enhet" or _verksamhet_id(session, unit) != measure.unit_id
+        ):
+            raise field_error(
+                "unit_id", "A nivå 3 measure is reported per enhet of its verksamhet."
+            )
+    elif values["measure_id"] != row.measure_id or values["period"] != row.period:
+        raise field_error("period", "Cannot be changed once the value exists; enter a new one.")
+    if measure.aggregation == "rate":
+        numerator, denominator = values.get("numerator"), values.get("denominator")
+        if numerator is not None and denominator is not None and numerator > denominator:
+            raise field_error("numerator", "The numerator cannot exceed the denominator.")
+        values_out = {"value": None if not denominator else (numerator or 0) / denominator}
+    else:
+        if values.get("numerator") is not None or values.get("denominator") is not None:
+            raise field_error("numerator", "Only a rate measure takes a numerator and denominator.")
+        values_out = {}
+    if row is None:
+        values_out["id"] = measure_value_id(measure.id, unit.id, values["period"])
+        taken = session.scalar(
+            select(MeasureValue).where(
+                MeasureValue.measure_id == measure.id,
+                MeasureValue.unit_id == unit.id,
+                MeasureValue.period == values["period"],
+                MeasureValue.deleted.is_(False),
+            )
+        )
+        if taken is not None:
+            raise field_error("period", "This enhet already has a value for the period; edit it.")
+    return values_out
+
+
+def _verksamhet_id(session: Session, unit: Unit) -> uuid.UUID | None:
+    verksamhet = verksamhet_of(session, unit)
+    return verksamhet.id if verksamhet else None
+
+
+def _check_register_entry(session, principal, values, row):
+    _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, "The register")
+    return {}
+
+
+def _check_case_record(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, SWEDISH_UNIT_KINDS, "A case record")
+    started, ended = values.get("started_on"), values.get("ended_on")
+    if started and ended and ended < started:
+        raise field_error("ended_on", "The end comes before the start.")
+    if values.get("end_reason") and not ended:
+        raise field_error("end_reason", "Only an ended intervention has an end reason.")
+    for field in ("needs_met", "situation_after"):
+        if values.get(field) and not ended:
+            raise field_error(field, "Say this when the intervention has ended.")
+    query = select(CaseRecord.id).where(
+        CaseRecord.unit_id == unit.id,
+        CaseRecord.case_code == values["case_code"],
+        CaseRecord.deleted.is_(False),
+    )
+    if row is not None:
+        query = query.where(CaseRecord.id != row.id)
+    if session.scalar(query.limit(1)) is not None:
+        raise field_error("case_code", "This case code is already used in the enhet.")
+    if "needs" in values:
+        # Labels as written, without duplicates, so the compilation counts each once.
+        return {"needs": list(dict.fromkeys(n.strip() for n in values["needs"] or [] if n.strip()))}
+    return {}
+
+
+def _check_survey_question(session, principal, values, row):
+    verksamhet = live_unit(session, values["unit_id"])
+    _require_kind(verksamhet, ("se_verksamhet",), "A survey question")
+    if row is not None and values["survey"] != row.survey:
+        raise field_error("survey", "Cannot be changed once the question exists.")
+    if row is not None and values["answer_type"] != row.answer_type:
+        # Answers already given were given to the old type (a 1-5 scale cannot become yes/no).
+        units = [verksamhet.id, *(u.id for u in enheter_of(session, verksamhet))]
+        answers = session.scalars(
+            select(SurveyResponse.answers).where(
+                SurveyResponse.unit_id.in_(units),
+                SurveyResponse.survey == row.survey,
+                SurveyResponse.deleted.is_(False),
+            )
+        )
+        if any(str(row.id) in (given or {}) for given in answers):
+            raise field_error("answer_type", "Answers exist; make a new question instead.")
+    return {}
+
+
+def _check_survey_response(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, SWEDISH_UNIT_KINDS, "A survey response")
+    case_id = values.get("case_record_id")
+    if case_id is not None:
+        case = session.get(CaseRecord, case_id)
+        if case is None or case.deleted or case.unit_id != unit.id:
+            raise field_error("case_record_id", "No such case in this enhet.")
+        if values["survey"] != "end_of_intervention":
+            raise field_error("case_record_id", "Only the end-of-intervention survey names a case.")
+    verksamhet = verksamhet_of(session, unit)
+    questions = {
+        q.id: q
+        for q in session.scalars(
+            select(SurveyQuestion).where(
+                SurveyQuestion.unit_id == (verksamhet.id if verksamhet else unit.id),
+                SurveyQuestion.survey == values["survey"],
+                SurveyQuestion.deleted.is_(False),
+            )
+        )
+    }
+    answers: dict[str, Any] = {}
+    for question_id, answer in (values.get("answers") or {}).items():
+        question = questions.get(uuid.UUID(str(question_id)))
+        if question is None:
+            raise field_error("answers", f"{question_id} is not a question of this survey.")
+        if answer is None:
+            continue
+        if not _fits(question.answer_type, answer):
+            raise field_error("answers", f"{question_id}: {ANSWER_HINTS[question.answer_type]}")
+        answers[str(question.id)] = answer
+    return {"answers": answers}
+
+
+ANSWER_HINTS = {
+    "scale": "Answer with a whole number from 1 to 5.",
+    "yes_no": "Answer with true or false.",
+    "text": "Answer with text.",
+}
+
+
+def _fits(answer_type: str, answer: Any) -> bool:
+    if answer_type == "scale":
+        return type(answer) is int and 1 <= answer <= 5
+    if answer_type == "yes_no":
+        return isinstance(answer, bool)
+    return isinstance(answer, str)
+
+
+def _check_annual_task(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, SWEDISH_UNIT_KINDS, "The årshjul")
+    owner = values.get("owner_user_id")
+    new_owner = owner is not None and (row is None or owner != row.owner_user_id)
+    if new_owner and not _is_member(session, unit, owner):
+        raise field_error("owner_user_id", "The owner must be a member of the unit.")
+    out: dict[str, Any] = {}
+    if row is None and not values.get("kind"):
+        out["kind"] = "other"
+    state = values.get("state") or "open"
+    if state == "done" and not values.get("done_on"):
+        out["done_on"] = clock.now().date()
+    if state == "open" and values.get("done_on"):
+        out["done_on"] = None
+    return out
+
+
+def _is_member(session: Session, unit: Unit, user_id: uuid.UUID) -> bool:
+    """A member of the unit or of a unit above it (any role)."""
+    unit_ids = []
+    current: Unit | None = unit
+    while current is not None and current.id not in unit_ids:
+        unit_ids.append(current.id)
+        current = session.get(Unit, current.parent_id) if current.parent_id else None
+    found = session.scalar(
+        select(Membership.id)
+        .where(Membership.user_id == user_id, Membership.unit_id.in_(unit_ids))
+        .limit(1)
+    )
+    return found is not None
+
+
+def _check_link(session, principal, values, row):
+    item = session.get_one(PlanItem, values["plan_item_id"])
+    plan = session.get_one(Plan, item.plan_id)
+    if plan.kind != "se_handlingsplan":
+        raise field_error(
+            "plan_item_id", "Only items of a Swedish handlingsplan link to the follow-up."
+        )
+    if plan.state == "archived":
+        raise InvalidState("The plan is archived and can no longer be changed.")
+    model = SOURCE_MODELS[values["source_table"]]
+    source = session.get(model, values["source_id"])
+    if source is None or source.deleted or not may_read(principal, source):
+        raise field_error("source_id", "No such row to link.")
+    if row is None:
+        duplicate = session.scalar(
+            select(QualityLink.id).where(
+                QualityLink.plan_item_id == item.id,
+                QualityLink.source_id == source.id,
+                QualityLink.deleted.is_(False),
+            )
+        )
+        if duplicate is not None:
+            raise field_error("source_id", "The item is linked to this already.")
+    elif values["source_id"] != row.source_id or values["plan_item_id"] != row.plan_item_id:
+        raise field_error("source_id", "A link is not moved; delete it and make another.")
+    return {"plan_id": item.plan_id, "unit_id": item.unit_id}
+
+
+SOURCE_MODELS: dict[str, type[Any]] = {
+    "register_entries": RegisterEntry,
+    "quality_measures": QualityMeasure,
+    "survey_questions": SurveyQuestion,
+    "measure_values": MeasureValue,
+}
+
+TABLES: dict[str, QualityTable] = {
+    "quality_areas": QualityTable(QualityArea, _check_area, action="manage_plans"),
+    "quality_measures": QualityTable(QualityMeasure, _check_measure, action="manage_plans"),
+    "measure_values": QualityTable(
+        MeasureValue,
+        _check_measure_value,
+        immutable=("unit_id", "measure_id", "period"),
+        # The cell's id is fixed (measure_value_id) and sync never resurrects a tombstone, so a
+        # deleted cell could never be entered again: a value is cleared instead.
+        undeletable="A value is not deleted; clear it (value null) instead.",
+    ),
+    "register_entries": QualityTable(RegisterEntry, _check_register_entry),
+    "case_records": QualityTable(CaseRecord, _check_case_record),
+    "survey_questions": QualityTable(SurveyQuestion, _check_survey_question, action="manage_plans"),
+    "survey_responses": QualityTable(SurveyResponse, _check_survey_response),
+    "annual_tasks": QualityTable(
+        AnnualTask, _check_annual_task, action="manage_plans", staff_fields=TASK_FIELDS_FOR_STAFF
+    ),
+    "quality_links": QualityTable(
+        QualityLink, _check_link, immutable=("plan_item_id", "source_table", "source_id")
+    ),
+}
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def may_read(principal: Principal, row: Any) -> bool:
+    """Quality rows are read like plans; a verksamhet's definitions also from below."""
+    if row.sync_table in DEFINITION_TABLES:
+        return principal.reads_definitions_of(row.unit_id)
+    return principal.can("read_plans", row.unit_id)
+
+
+def get_row(session: Session, principal: Principal, table: str, row_id: uuid.UUID) -> Any:
+    model = TABLES[table].model
+    row = session.get(model, row_id)
+    if row is None or row.deleted or not may_read(principal, row):
+        raise NotFound("No such row.")
+    return row
+
+
+def list_rows(
+    session: Session, principal: Principal, table: str, unit_id: uuid.UUID | None = None
+) -> list[Any]:
+    """The live rows of a table in the units the user reads (one unit, if given)."""
+    model: Any = TABLES[table].model
+    units = principal.units_for("read_plans")
+    if table in DEFINITION_TABLES:
+        units |= principal.definition_units
+    if unit_id is not None:
+        units &= {unit_id}
+    if not units:
+        return []
+    query = select(model).where(model.unit_id.in_(units), model.deleted.is_(False))
+    return list(session.scalars(query.order_by(*_ORDER.get(table, (model.seq,)))))
+
+
+_ORDER: dict[str, tuple[Any, ...]] = {
+    "quality_areas": (QualityArea.position, QualityArea.name),
+    "quality_measures": (QualityMeasure.name,),
+    "measure_values": (MeasureValue.period, MeasureValue.seq),
+    "register_entries": (RegisterEntry.entry_date.desc(), RegisterEntry.seq),
+    "case_records": (CaseRecord.started_on, CaseRecord.case_code),
+    "survey_questions": (SurveyQuestion.survey, SurveyQuestion.position),
+    "survey_responses": (SurveyResponse.answered_on, SurveyResponse.seq),
+    "annual_tasks": (AnnualTask.due_date, AnnualTask.title),
+    "quality_links": (QualityLink.seq,),
+}
+
+
+def links_of_item(session: Session, principal: Principal, item_id: uuid.UUID) -> list[QualityLink]:
+    item = session.get(PlanItem, item_id)
+    if item is None or item.deleted or not principal.can("read_plans", item.unit_id):
+        raise NotFound("No such item.")
+    return list(
+        session.scalars(
+            select(QualityLink).where(
+                QualityLink.plan_item_id == item.id, QualityLink.deleted.is_(False)
+            )
+        )
+    )

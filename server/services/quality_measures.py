@@ -1,0 +1,267 @@
+"""Measures: aggregating values from the enheter (nivå 3) to the verksamhetsuppdrag (nivå 2),
+and importing values from CSV.
+
+The aggregation rule is the measure's own:
+
+    sum    the enheter's values added up             antal genomförandeplaner, platser
+    mean   the plain mean of the enheter's values    väntetid i dagar (each enhet counts once)
+    rate   sum of numerators / sum of denominators   andel avslutade enligt plan
+
+A rate is **not** the mean of the enheter's rates: 3 of 4 in one enhet and 1 of 6 in another
+is 4 of 10 (0.4) for the uppdrag, not (0.75 + 0.167) / 2. Enheter that reported nothing are
+left out (and counted: ``reported`` of ``expected``), never taken as zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import MeasureValue, QualityMeasure, Unit
+from server.services.access import Principal
+from server.services.errors import InvalidInput, NotFound
+from server.services.quality import TABLES, enheter_of, live_unit, measure_value_id, verksamhet_of
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    unit_id: uuid.UUID
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass
+class Aggregate:
+    measure_id: uuid.UUID
+    period: str
+    aggregation: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    reported: int
+    expected: int
+    per_unit: list[UnitFigure] = field(default_factory=list)
+
+
+def combine(aggregation: str, figures: Sequence[UnitFigure]) -> tuple[float | None, ...]:
+    """(value, numerator, denominator) for the whole uppdrag from the enheter's figures."""
+    if aggregation == "rate":
+        pairs = [
+            (f.numerator, f.denominator)
+            for f in figures
+            if f.numerator is not None and f.denominator is not None
+        ]
+        if not pairs:
+            return (None, None, None)
+        numerator = sum(n for n, _ in pairs)
+        denominator = sum(d for _, d in pairs)
+        return (numerator / denominator if denominator else None, numerator, denominator)
+    values = [f.value for f in figures if f.value is not None]
+    if not values:
+        return (None, None, None)
+    if aggregation == "sum":
+        return (sum(values), None, None)
+    if aggregation == "mean":
+        return (sum(values) / len(values), None, None)
+    raise ValueError(f"unknown aggregation {aggregation!r}")
+
+
+def reported(aggregation: str, figure: UnitFigure) -> bool:
+    if aggregation == "rate":
+        return figure.numerator is not None and figure.denominator is not None
+    return figure.value is not None
+
+
+def aggregate_measure(
+    session: Session, principal: Principal, measure_id: uuid.UUID, period: str
+) -> Aggregate:
+    measure = session.get(QualityMeasure, measure_id)
+    if measure is None or measure.deleted or not principal.reads_definitions_of(measure.unit_id):
+        raise NotFound("No such measure.")
+    verksamhet = session.get_one(Unit, measure.unit_id)
+    units = [verksamhet] if measure.level == 2 else enheter_of(session, verksamhet)
+    stored = {
+        v.unit_id: v
+        for v in session.scalars(
+            select(MeasureValue).where(
+                MeasureValue.measure_id == measure.id,
+                MeasureValue.period == period,
+                MeasureValue.deleted.is_(False),
+            )
+        )
+    }
+    figures = []
+    for unit in units:
+        v = stored.get(unit.id)
+        figures.append(
+            UnitFigure(unit.id, v.value, v.numerator, v.denominator) if v else UnitFigure(unit.id)
+        )
+    value, numerator, denominator = combine(measure.aggregation, figures)
+    return Aggregate(
+        measure_id=measure.id,
+        period=period,
+        aggregation=measure.aggregation,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        reported=sum(reported(measure.aggregation, f) for f in figures),
+        expected=len(units),
+        # Staff of one enhet see the uppdrag's figure, but not the other enheter's own.
+        per_unit=[f for f in figures if principal.can("read_plans", f.unit_id)],
+    )
+
+
+# ---- CSV import ------------------------------------------------------------------------------
+
+# Header names accepted (lower case), Swedish first.
+COLUMNS = {
+    "unit": ("enhet", "unit"),
+    "measure": ("mått", "matt", "measure"),
+    "period": ("period",),
+    "value": ("värde", "varde", "value"),
+    "numerator": ("täljare", "taljare", "numerator"),
+    "denominator": ("nämnare", "namnare", "denominator"),
+    "note": ("kommentar", "note"),
+}
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+
+
+def import_values(
+    session: Session, principal: Principal, verksamhet_id: uuid.UUID, text: str
+) -> ImportResult:
+    """Import measure values from CSV (``;`` or ``,``, decimal comma allowed): one row per
+    enhet, measure and period. Enheter and measures are named as in Følg. All or nothing: any
+    bad row refuses the whole file, naming each bad row and why.
+
+    ``verksamhet_id`` is a verksamhet (its enheter and itself may appear in the file) or one
+    enhet (only it may appear; the measures are its verksamhet's)."""
+    unit = live_unit(session, verksamhet_id)
+    principal.require("write_items", unit.id, "unit")
+    if unit.kind == "se_verksamhet":
+        verksamhet: Unit = unit
+        units = {u.name.casefold(): u for u in [unit, *enheter_of(session, unit)]}
+    else:
+        verksamhet = verksamhet_of(session, unit) or unit
+        units = {unit.name.casefold(): unit}
+    measures = {
+        m.name.casefold(): m
+        for m in session.scalars(
+            select(QualityMeasure).where(
+                QualityMeasure.unit_id == verksamhet.id, QualityMeasure.deleted.is_(False)
+            )
+        )
+    }
+    rows = _read_csv(text)
+    schema = _value_schema()
+    errors: dict[str, list[str]] = {}
+    loaded: list[dict[str, Any]] = []
+    for number, raw in rows:
+        problems: list[str] = []
+        target = units.get((raw.get("unit") or "").strip().casefold())
+        measure = measures.get((raw.get("measure") or "").strip().casefold())
+        if target is None:
+            problems.append(f"No enhet called {raw.get('unit')!r} in this verksamhet.")
+        if measure is None:
+            problems.append(f"No measure called {raw.get('measure')!r} in this verksamhet.")
+        if problems:
+            errors[f"row {number}"] = problems
+            continue
+        body = {
+            "measure_id": str(measure.id),  # type: ignore[union-attr]
+            "unit_id": str(target.id),  # type: ignore[union-attr]
+            "period": (raw.get("period") or "").strip(),
+            **{
+                name: _number(raw.get(name))
+                for name in ("value", "numerator", "denominator")
+                if (raw.get(name) or "").strip()
+            },
+        }
+        if (raw.get("note") or "").strip():
+            body["note"] = raw["note"].strip()
+        messages = schema.validate(body)
+        if messages:
+            errors[f"row {number}"] = [
+                f"{k}: {', '.join(map(str, v))}" for k, v in messages.items()
+            ]
+            continue
+        loaded.append(schema.load(body))
+    if errors:
+        raise InvalidInput("Some rows of the file are not valid; nothing was imported.", errors)
+    result = ImportResult()
+    writer = TABLES["measure_values"]
+    for values in loaded:
+        cell = measure_value_id(values["measure_id"], values["unit_id"], values["period"])
+        existing = session.get(MeasureValue, cell)
+        try:
+            if existing is not None and not existing.deleted:
+                changes = {
+                    k: v
+                    for k, v in values.items()
+                    if k in ("value", "numerator", "denominator", "note")
+                }
+                writer.update(session, principal, existing, changes)
+                result.updated += 1
+            else:
+                writer.create(session, principal, values, cell)
+                result.created += 1
+        except InvalidInput as error:
+            raise InvalidInput(
+                "Some rows of the file are not valid; nothing was imported.",
+                {f"period {values['period']}": [error.message]},
+            ) from None
+    return result
+
+
+def _value_schema():
+    from server.schemas.quality import MeasureValueWriteSchema
+
+    return MeasureValueWriteSchema()
+
+
+def _number(text: str | None) -> Any:
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text  # the schema says what is wrong with it
+
+
+def _read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
+    text = text.lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise InvalidInput("The file is empty.", {"csv": ["No header row."]})
+    names: list[str | None] = []
+    for cell in header:
+        cell = cell.strip().casefold()
+        names.append(next((key for key, aliases in COLUMNS.items() if cell in aliases), None))
+    missing = [COLUMNS[k][0] for k in ("unit", "measure", "period") if k not in names]
+    if missing:
+        raise InvalidInput(
+            "The header row lacks columns.", {"csv": [f"Missing column: {m}" for m in missing]}
+        )
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((number, {n: c for n, c in zip(names, cells, strict=False) if n}))
+        if len(rows) > MAX_ROWS:
+            raise InvalidInput("Too many rows.", {"csv": [f"At most {MAX_ROWS} rows."]})
+    return rows

@@ -1,0 +1,36 @@
+"""Checks every writer of synced rows shares (plans, visits, ...), whatever the table."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from server.models import SyncedMixin
+from server.services.access import Principal
+from server.services.errors import InvalidState, NotFound, field_error
+
+Row = TypeVar("Row", bound=SyncedMixin)
+
+
+def readable_row(
+    session: Session, principal: Principal, model: type[Row], row_id: uuid.UUID, what: str
+) -> Row:
+    """A live row of a unit whose plans the user may read; otherwise 404, so an id of another
+    unit tells nothing."""
+    row = session.get(model, row_id)
+    if row is None or row.deleted or not principal.can("read_plans", row.unit_id):
+        raise NotFound(f"No such {what}.")
+    return row
+
+
+def refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> None:
+    for field in fields:
+        if field in values and values[field] != getattr(row, field):
+            raise field_error(field, "Cannot be changed once the row exists.")
+
+
+def refuse_taken_id(session: Session, model: type[Any], row_id: uuid.UUID | None) -> None:
+    if row_id is not None and session.get(model, row_id) is not None:
+        raise InvalidState(f"A row with id {row_id} exists already.")

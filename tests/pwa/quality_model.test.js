@@ -1,0 +1,53 @@
+// The device's copies of the quality follow-up's rules agree with the server's.
+import {
+  barChartSvg, caseCodeProblem, combine, compile, containsIdentityNumber, measureValueId, periodBounds,
+} from '../../pwa/src/js/ui/quality_model.js';
+
+test('a measure value id is the same UUIDv5 the server derives', async () => {
+  // server.services.quality.measure_value_id(UUID('1111...'), UUID('2222...'), '2026-T1')
+  const id = await measureValueId('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '2026-T1');
+  expect(id).toBe('253aa572-9e47-58e5-b6b8-672a83f3be86');
+});
+
+test('aggregation rules: sum, mean of reporting enheter, rate of summed parts', () => {
+  expect(combine('sum', [{ value: 4 }, { value: 7 }, { value: null }])).toEqual([11, null, null]);
+  expect(combine('mean', [{ value: 12 }, { value: 30 }, { value: null }])).toEqual([21, null, null]);
+  expect(combine('rate', [{ numerator: 3, denominator: 4 }, { numerator: 1, denominator: 6 }])).toEqual([0.4, 4, 10]);
+  expect(combine('rate', [{ numerator: null, denominator: 4 }])).toEqual([null, null, null]);
+});
+
+test('tertials and the compilation count like the server', () => {
+  expect(periodBounds(2026, 1)).toEqual(['2026-01-01', '2026-04-30']);
+  expect(periodBounds(2026, 2)).toEqual(['2026-05-01', '2026-08-31']);
+  expect(periodBounds(2024, null)).toEqual(['2024-01-01', '2024-12-31']);
+  const cases = [
+    { intervention: 'Samtal', started_on: '2026-01-10', ended_on: '2026-03-15', gender: 'female', needs: ['Boende'], end_reason: 'planned' },
+    { intervention: 'Samtal', started_on: '2025-11-01', ended_on: '2026-02-01', end_reason: 'interrupted' },
+    { intervention: 'ÖPP', started_on: '2026-04-01', ended_on: '2026-06-01', end_reason: 'planned' },
+    { intervention: 'ÖPP', started_on: '2025-09-01', ended_on: '2025-12-20' },
+    { intervention: 'ÖPP', started_on: '2026-05-02' },
+  ];
+  const c = compile(cases, '2026-01-01', '2026-04-30');
+  expect([c.cases, c.ended]).toEqual([3, 2]);
+  expect(c.by_intervention).toEqual({ Samtal: 2, ÖPP: 1 });
+  expect(c.by_gender).toEqual({ female: 1, unknown: 2 });
+  expect(c.interrupted_by_intervention).toEqual({ Samtal: 1 });
+});
+
+test('pseudonymity: identity numbers and names are refused, codes pass', () => {
+  for (const text of ['850709-1234', '198507091234', '850769-1234', 'ring 0701234567']) {
+    expect(containsIdentityNumber(text)).toBe(true);
+  }
+  for (const text of ['2026-03-01', 'BJ-2026-014', '851309-1234']) expect(containsIdentityNumber(text)).toBe(false);
+  expect(caseCodeProblem('BV-2026-14')).toBe(null);
+  expect(caseCodeProblem('Anna')).toBe('format');
+  expect(caseCodeProblem('850709-1234')).toBe('personnummer');
+});
+
+test('the chart is standalone SVG with escaped labels', () => {
+  const svg = barChartSvg('Kön <test>', { '<b>': 2, Man: 1 });
+  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(svg).toContain('&lt;b&gt;');
+  expect(svg).not.toContain('<b>');
+  expect((svg.match(/<rect x="200"/g) || []).length).toBe(2);
+});

@@ -1,0 +1,160 @@
+"""The kvalitetsberättelse: a draft for a year, as HTML and .docx, from what Følg holds."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+from tests.helpers import assert_error, login
+
+
+@pytest.fixture
+def year_of_work(client, factory):
+    """A verksamhet with two enheter and a year of follow-up: measures, a lex Sarah, cases,
+    a survey answer, an årshjul, and a handlingsplan item the lex Sarah led to."""
+    verksamhet = factory.unit(kind="se_verksamhet", name="Öppenvården")
+    east = factory.unit(kind="se_enhet", parent=verksamhet, name="Familjestödet")
+    west = factory.unit(kind="se_enhet", parent=verksamhet, name="Beroendeenheten")
+    chef_user = factory.user(("manager", verksamhet))
+    chef = login(client, chef_user)
+
+    def post(path, body):
+        response = client.post(f"/api/quality/{path}", json=body, headers=chef)
+        assert response.status_code in (200, 201), response.json
+        return response.json
+
+    post("defaults", {"unit_id": str(verksamhet.id)})
+    post("annual-cycle", {"unit_id": str(verksamhet.id), "year": 2026})
+    measures = {m["name"]: m for m in client.get("/api/quality/measures", headers=chef).json}
+    share = measures["Andel genomförandeplaner som avslutats enligt plan"]
+    for unit, numerator, denominator in ((east, 3, 4), (west, 1, 6)):
+        post(
+            "measure-values",
+            {
+                "measure_id": share["id"],
+                "unit_id": str(unit.id),
+                "period": "2026",
+                "numerator": numerator,
+                "denominator": denominator,
+            },
+        )
+    sarah = post(
+        "register",
+        {
+            "unit_id": str(east.id),
+            "entry_date": "2026-03-04",
+            "kind": "lex_sarah",
+            "title": "Missad överlämning",
+            "analysis": "Rutinen var okänd.",
+        },
+    )
+    for code, reason in (("FS-1", "planned"), ("FS-2", "interrupted")):
+        post(
+            "cases",
+            {
+                "unit_id": str(east.id),
+                "case_code": code,
+                "intervention": "Samtalsstöd",
+                "gender": "female",
+                "started_on": "2026-01-10",
+                "ended_on": "2026-05-10",
+                "end_reason": reason,
+                "needs_met": "partly",
+                "situation_after": "improved",
+            },
+        )
+    scale = next(
+        q
+        for q in client.get("/api/quality/survey-questions", headers=chef).json
+        if q["answer_type"] == "scale" and q["survey"] == "end_of_intervention"
+    )
+    post(
+        "survey-responses",
+        {
+            "unit_id": str(east.id),
+            "survey": "end_of_intervention",
+            "respondent": "client",
+            "answered_on": "2026-05-10",
+            "answers": {scale["id"]: 4},
+        },
+    )
+    plan = factory.plan(east, kind="se_handlingsplan", title="Handlingsplan 2026")
+    item = factory.item(
+        plan,
+        theme_id=None,
+        topic="Ny rutin för överlämning",
+        state="done",
+        result="Rutinen är införd",
+    )
+    post(
+        "links",
+        {
+            "plan_item_id": str(item.id),
+            "source_table": "register_entries",
+            "source_id": sarah["id"],
+        },
+    )
+    return {"verksamhet": verksamhet, "east": east, "chef": chef}
+
+
+def test_the_html_draft_tells_how_the_work_was_done_what_was_done_and_what_came_of_it(
+    client, year_of_work
+):
+    unit = year_of_work["verksamhet"]
+    response = client.get(
+        f"/api/quality/report?unit_id={unit.id}&year=2026&format=html",
+        headers=year_of_work["chef"],
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    for expected in (
+        "Kvalitetsberättelse 2026: Öppenvården",
+        "1. Så har kvalitetsarbetet bedrivits",
+        "Enkät till medarbetare, beställare och samarbetspartners skickas ut",
+        "Lex Sarah",
+        "Missad överlämning",
+        "Ny rutin för överlämning",
+        "Lex Sarah: Missad överlämning",  # what triggered the item
+        "Andel genomförandeplaner som avslutats enligt plan",
+        "40 %",  # 4 of 10, aggregated by the rate rule
+        "2 insatser under året, varav 2 avslutade.",
+        "<svg",
+        "medel 4,0 av 5",
+        "4. Fortsatt arbete",
+    ):
+        assert expected in page, expected
+    assert "FS-1" not in page  # no case codes in the report
+
+
+def test_the_docx_draft_has_the_same_sections_and_figures(client, year_of_work):
+    unit = year_of_work["east"]
+    response = client.get(
+        f"/api/quality/report?unit_id={unit.id}&year=2026&format=docx",
+        headers=year_of_work["chef"],
+    )
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "2. Åtgärder" in headings and "3. Resultat" in headings
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert {"Missad överlämning", "Ny rutin för överlämning", "Avbruten", "Enligt plan"} <= cells
+    # For an enhet, the verksamhet's measures appear with the enhet's own figure: 3 of 4.
+    assert "75 %" in cells and "40 %" not in cells
+
+
+def test_a_report_for_an_unseen_unit_is_not_found(client, factory, year_of_work):
+    other = factory.user(("manager", factory.unit(kind="se_verksamhet")))
+    response = client.get(
+        f"/api/quality/report?unit_id={year_of_work['verksamhet'].id}&year=2026",
+        headers=login(client, other),
+    )
+    assert_error(response, 404, "not_found")
+    bad = client.get(
+        f"/api/quality/report?unit_id={year_of_work['verksamhet'].id}&year=2026&format=pdf",
+        headers=year_of_work["chef"],
+    )
+    assert_error(bad, 422, "invalid_input", "format")
