@@ -5,6 +5,8 @@ A pull answers three things in order:
 1. **Reset?** A cursor the server vouched for longer ago than the tombstone retention (less an
    hour of margin for transactions in flight) may have missed deletes that garbage collection
    has since erased: ``ResetRequired``; the device pulls from scratch and keeps its outbox.
+   So does a cursor from another data epoch: the server was restored from a backup since, and
+   the device may hold versions and a sequence position the server no longer has.
 2. **Scope changes.** The cursor remembers which units, with which rights, the device was
    served. If that differs now, the rows of every changed unit are rescanned and sent as they
    now appear to this user: visible rows as they are, the others as deletes. So a revoked unit
@@ -24,15 +26,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import (
+    Text,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from server import clock
 from server.models import SyncClient, SyncClock, SyncedMixin
+from server.models.types import UTCDateTime
 from server.services.access import Principal
 from server.services.errors import InvalidInput
 from server.services.sync import MODELS_BY_TABLE, ResetRequired, canonical, involved_in, scope_of
 from sync.protocol import (
+    DEFINE,
+    DEFINITION_TABLES,
     MANAGE,
     READ,
     SEE,
@@ -52,7 +67,8 @@ RESET_MARGIN_SECONDS = 3600
 
 @dataclass
 class PullPage:
-    changes: list[Change]
+    # A change is a dict, or the same change as JSON text when PostgreSQL built it.
+    changes: list[Change | str]
     cursor: str
     has_more: bool
     last_mutation_id: int | None
@@ -69,6 +85,17 @@ def pull(
 ) -> PullPage:
     now = clock.now()
     cursor = _read_cursor(cursor_text, now.timestamp(), retention_days)
+    clock_row = session.execute(
+        select(SyncClock.value, SyncClock.epoch).where(SyncClock.id == 1)
+    ).one_or_none()
+    high, epoch = clock_row if clock_row else (0, "")
+    if cursor_text is not None and cursor.epoch != epoch:
+        raise ResetRequired(
+            "The server's data was restored from a backup since this device last synced. "
+            "Pull everything again from cursor null, keeping the changes not yet pushed.",
+            reason="restored",
+        )
+    cursor.epoch = epoch
     scope = scope_of(principal)
     changed = scope_changes(cursor.scope, scope)
     if changed and cursor_text is not None:
@@ -78,9 +105,8 @@ def pull(
         cursor.position = (0, None)
     cursor.scope = scope
 
-    high = session.scalar(select(SyncClock.value).where(SyncClock.id == 1)) or 0
     reader = _Reader(session, principal, scope)
-    changes: list[Change] = []
+    changes: list[Change | str] = []
     if cursor.rescan:
         changes += reader.rescan(cursor, limit)
     has_more = True  # unless the feed below runs dry
@@ -113,6 +139,7 @@ def _read_cursor(text: str | None, now_s: float, retention_days: int) -> Cursor:
             f"This device has not synced for more than {retention_days} days, and deleted "
             "rows are forgotten after that. Pull everything again from cursor null, keeping "
             "the changes not yet pushed.",
+            reason="too_old",
             retention_days=retention_days,
         )
     return cursor
@@ -129,16 +156,35 @@ def _last_mutation_id(session: Session, principal: Principal, client_id: str | N
     return client.last_mutation_id
 
 
+# isoformat() writes six digits of microseconds, or none when they are zero; to_json drops
+# trailing zeros (".57924"), so timestamps are written by to_char in isoformat()'s form.
+_ISO_SECONDS = 'YYYY-MM-DD"T"HH24:MI:SS'
+
+
+def _json_value(column: Any) -> Any:
+    if not isinstance(column.type, UTCDateTime):
+        return column
+    utc = func.timezone(literal_column("'UTC'"), column)
+    return case(
+        (
+            func.date_trunc(literal_column("'second'"), column) == column,
+            func.to_char(utc, literal_column(f"'{_ISO_SECONDS}\"+00:00\"'")),
+        ),
+        else_=func.to_char(utc, literal_column(f"'{_ISO_SECONDS}.US\"+00:00\"'")),
+    )
+
+
 class _Reader:
     """Reads rows of the synced tables as this user may see them, as wire changes."""
 
     def __init__(self, session: Session, principal: Principal, scope: dict[str, str]):
         self.session = session
+        self.json_in_database = session.get_bind().dialect.name == "postgresql"
         self.user_id = principal.user_id
         self.scope = scope
         self.units_with = {
             flag: [uuid.UUID(u) for u, flags in scope.items() if flag in flags]
-            for flag in (SEE, READ, MANAGE)
+            for flag in (SEE, READ, MANAGE, DEFINE)
         }
 
     # -- which rows -----------------------------------------------------------------------
@@ -148,6 +194,9 @@ class _Reader:
         model = MODELS_BY_TABLE[table]
         if table == "units":
             return model.id.in_(self.units_with[SEE])
+        if table in DEFINITION_TABLES:
+            column = getattr(model, UNIT_COLUMN[table])
+            return column.in_(self.units_with[READ] + self.units_with[DEFINE])
         if table in UNIT_COLUMN:
             return getattr(model, UNIT_COLUMN[table]).in_(self.units_with[READ])
         return None  # catalogues are for everyone
@@ -158,6 +207,8 @@ class _Reader:
         flags = self.scope.get(str(getattr(row, UNIT_COLUMN[table])), "")
         if table == "units":
             return SEE in flags
+        if table in DEFINITION_TABLES and DEFINE in flags:
+            return True
         if READ not in flags:
             return False
         if table == "conflicts":
@@ -173,6 +224,34 @@ class _Reader:
         return [table.c[n] for n in dict.fromkeys(names)]
 
     @staticmethod
+    def _json_change(table: str, model: type[SyncedMixin], columns: Any):
+        """The wire change of a row as JSON text built by PostgreSQL: a page of a thousand
+        rows then costs Python a join instead of a dict and a conversion per value. Gives the
+        same JSON values as ``_change`` (tests/sync/test_pull_json.py holds them equal)."""
+        pairs = [
+            part
+            for name in model.sync_fields
+            for part in (literal(name), _json_value(columns[name]))
+        ]
+        fields = case(
+            (columns.deleted, literal_column("'{}'::json")),
+            else_=func.json_build_object(*pairs),
+        )
+        change = func.json_build_object(
+            literal("table"),
+            literal(table),
+            literal("id"),
+            columns.id,
+            literal("version"),
+            columns.version,
+            literal("deleted"),
+            columns.deleted,
+            literal("fields"),
+            fields,
+        )
+        return cast(change, Text).label("change")
+
+    @staticmethod
     def _change(table: str, model: type[SyncedMixin], row: Any, deleted: bool) -> Change:
         # Positions follow _columns: id, version, deleted, seq, then the sync fields.
         return {
@@ -185,33 +264,63 @@ class _Reader:
 
     # -- the feed -------------------------------------------------------------------------
 
-    def feed(self, cursor: Cursor, high: int, limit: int) -> tuple[list[Change], bool]:
+    def feed(self, cursor: Cursor, high: int, limit: int) -> tuple[list[Change | str], bool]:
         """Changes with seq in (cursor.seq, high], oldest first; moves ``cursor.seq``."""
         candidates: list[tuple[int, str, Any]] = []
         table_full = False
-        for table in TABLES:
+        for table in self._tables_with_changes(cursor, high):
             model = MODELS_BY_TABLE[table]
-            stmt = select(*self._columns(model)).where(model.seq > cursor.seq, model.seq <= high)
-            where = self._sql_scope(table)
-            if where is not None:
-                stmt = stmt.where(where)
-            if cursor.fresh:
-                # A device starting from nothing has nothing to delete.
-                stmt = stmt.where(model.deleted.is_(False))
-            rows = self.session.execute(stmt.order_by(model.seq).limit(limit)).all()
+            # Conflicts are narrowed in Python (``visible``); every other table's visibility
+            # is all in the SQL, so its rows may travel as JSON the database wrote.
+            as_json = self.json_in_database and table != "conflicts"
+            columns = [model.__table__] if as_json else self._columns(model)
+            stmt = select(*columns).where(*self._feed_filter(table, cursor, high))
+            stmt = stmt.order_by(model.seq).limit(limit)
+            if as_json:
+                # JSON for the page's rows only: built in the same query as the LIMIT, it would
+                # be built for every candidate row before the sort.
+                page = stmt.subquery()
+                json_change = self._json_change(table, model, page.c)
+                stmt = select(page.c.seq, json_change).order_by(page.c.seq)
+            rows = self.session.execute(stmt).all()
             table_full = table_full or len(rows) == limit
             candidates.extend((row.seq, table, row) for row in rows)
         candidates.sort(key=lambda c: c[0])
         taken = candidates[:limit]
-        changes = [
-            self._change(table, MODELS_BY_TABLE[table], row, row.deleted)
+        changes: list[Change | str] = [
+            row.change
+            if "change" in row._fields
+            else self._change(table, MODELS_BY_TABLE[table], row, row.deleted)
             for _, table, row in taken
-            if self.visible(table, row)
+            if "change" in row._fields or self.visible(table, row)
         ]
         if taken:
             cursor.seq = taken[-1][0]
         # A table that filled its limit may hold more; a false "more" costs one empty pull.
         return changes, table_full or len(candidates) > len(taken)
+
+    def _feed_filter(self, table: str, cursor: Cursor, high: int) -> list[Any]:
+        model = MODELS_BY_TABLE[table]
+        conditions = [model.seq > cursor.seq, model.seq <= high]
+        where = self._sql_scope(table)
+        if where is not None:
+            conditions.append(where)
+        if cursor.fresh:
+            # A device starting from nothing has nothing to delete.
+            conditions.append(model.deleted.is_(False))
+        return conditions
+
+    def _tables_with_changes(self, cursor: Cursor, high: int) -> list[str]:
+        """The tables with something in the feed, asked in one query: a delta pull usually
+        touches one or two of the twenty-odd synced tables, and a query each costs more."""
+        probes = [
+            select(literal(table).label("name")).where(
+                exists().where(*self._feed_filter(table, cursor, high))
+            )
+            for table in TABLES
+        ]
+        found = set(self.session.scalars(union_all(*probes)))
+        return [table for table in TABLES if table in found]
 
     # -- rescans after a scope change -----------------------------------------------------
 
