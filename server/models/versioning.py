@@ -14,12 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, update
+from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
 from server import clock
 from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
+from server.models.bulk import bulk_insert, python_default
 from server.models.sync import SyncClock
 
 
@@ -154,8 +155,8 @@ def insert_created(session: Session, model: type[SyncedMixin], rows: list[dict[s
         values["deleted"] = False
         created = {f: [None, to_json_value(values.get(f))] for f in model.sync_fields}
         events.append(_audit_values(model.sync_table, values, "create", created, now, actor, via))
-    session.execute(insert(model), rows)
-    session.execute(insert(AuditEvent), events)
+    bulk_insert(session, model, rows)
+    bulk_insert(session, AuditEvent, events)
 
 
 _DEFAULTS: dict[type[SyncedMixin], dict[str, Any]] = {}
@@ -163,18 +164,14 @@ _DEFAULTS: dict[type[SyncedMixin], dict[str, Any]] = {}
 
 def _column_defaults(model: type[SyncedMixin]) -> dict[str, Any]:
     """``{field: make_value}`` for the sync fields with a Python-side column default."""
-    if model in _DEFAULTS:
-        return _DEFAULTS[model]
-    defaults = _DEFAULTS[model] = {}
-    for name in model.sync_fields:
-        default = model.__table__.c[name].default
-        if default is None or not (default.is_scalar or default.is_callable):
-            continue
-        if default.is_scalar:
-            defaults[name] = lambda value=default.arg: value
-        else:
-            defaults[name] = lambda make=default.arg: make(None)
-    return defaults
+    if model not in _DEFAULTS:
+        columns = model.__table__.c
+        _DEFAULTS[model] = {
+            name: make
+            for name in model.sync_fields
+            if (make := python_default(columns[name])) is not None
+        }
+    return _DEFAULTS[model]
 
 
 def _apply_column_defaults(row: SyncedMixin) -> None:

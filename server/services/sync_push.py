@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,6 +54,7 @@ from server.models import (
     Visit,
     VisitPhoto,
 )
+from server.models.bulk import bulk_insert
 from server.models.versioning import act_as, insert_created, lock_clock
 from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
 from server.schemas.quality import WRITE_SCHEMAS as QUALITY_SCHEMAS
@@ -222,8 +223,9 @@ def _push(
 
     now = clock.now()
     if fresh:
-        session.execute(
-            insert(SyncMutationResult),
+        bulk_insert(
+            session,
+            SyncMutationResult,
             [
                 {
                     "client_id": client_id,
