@@ -500,6 +500,11 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--workloads",
+        default="W1,W2,W3,W4,W5",
+        help="which to run, comma-separated (W2 and W3 always follow W1)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="folg-bench-") as workdir:
@@ -508,11 +513,17 @@ def main() -> None:
             info = seed(url)
             server = Server(url, args.workers, args.threads)
             try:
-                writer = w1_push_new_items(server, info, args.db, args.items)
-                reader = w2_pull_everything(server, info, args.db, url)
-                w3_delta_pulls(writer, reader, args.db, updates=500, per_push=10)
-                w4_concurrent_shared_rows(server, info, args.db, url)
-                w5_conflicts(server, info, args.db)
+                wanted = set(args.workloads.upper().split(","))
+                if wanted & {"W1", "W2", "W3"}:
+                    writer = w1_push_new_items(server, info, args.db, args.items)
+                if wanted & {"W2", "W3"}:
+                    reader = w2_pull_everything(server, info, args.db, url)
+                if "W3" in wanted:
+                    w3_delta_pulls(writer, reader, args.db, updates=500, per_push=10)
+                if "W4" in wanted:
+                    w4_concurrent_shared_rows(server, info, args.db, url)
+                if "W5" in wanted:
+                    w5_conflicts(server, info, args.db)
             finally:
                 server.stop()
         finally:

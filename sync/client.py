@@ -385,31 +385,34 @@ class Client:
         with self._transaction() as db:
             next_id = int(self._meta("next_mutation_id") or 1)
             pending = db.execute(
-                "SELECT * FROM rows WHERE pending_op IS NOT NULL ORDER BY rowid"
+                "SELECT tbl, id, pending_op, pending_base_version, server_version,"
+                " pending_fields, pending_base FROM rows WHERE pending_op IS NOT NULL"
+                " ORDER BY rowid"
             ).fetchall()
-            for row in pending:
-                base_version = row["pending_base_version"]
-                if base_version is None:
-                    base_version = row["server_version"]
-                db.execute(
-                    "INSERT INTO outbox (mutation_id, tbl, id, op, base_version, fields, base)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.executemany(
+                "INSERT INTO outbox (mutation_id, tbl, id, op, base_version, fields, base)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
                     (
-                        next_id,
+                        mutation_id,
                         row["tbl"],
                         row["id"],
                         row["pending_op"],
-                        base_version,
+                        # A row's base is the server version it was edited from.
+                        row["pending_base_version"]
+                        if row["pending_base_version"] is not None
+                        else row["server_version"],
                         row["pending_fields"] if row["pending_op"] == UPSERT else "{}",
                         row["pending_base"],
-                    ),
-                )
-                next_id += 1
+                    )
+                    for mutation_id, row in enumerate(pending, start=next_id)
+                ],
+            )
             db.execute(
                 "UPDATE rows SET pending_op = NULL, pending_fields = '{}', pending_base = '{}',"
                 " pending_base_version = NULL WHERE pending_op IS NOT NULL"
             )
-            self._set_meta("next_mutation_id", str(next_id))
+            self._set_meta("next_mutation_id", str(next_id + len(pending)))
 
     def _send_outbox(self, report: SyncReport) -> None:
         renumbered = False
@@ -433,8 +436,7 @@ class Client:
             if status != 200:
                 raise SyncError(status, answer)
             with self._transaction():
-                for result in answer["results"]:
-                    self._fold_result(result)
+                self._fold_results(answer["results"], batch)
             sent = {m["mutation_id"]: m for m in mutations}
             self.acknowledged += [(sent[r["mutation_id"]], r) for r in answer["results"]]
             report.pushed += len(answer["results"])
@@ -468,51 +470,81 @@ class Client:
                 )
             self._set_meta("next_mutation_id", str(expected + len(entries)))
 
-    def _fold_result(self, result: Mapping[str, Any]) -> None:
-        entry = self.db.execute(
-            "SELECT * FROM outbox WHERE mutation_id = ?", (result["mutation_id"],)
-        ).fetchone()
-        if entry is None:
-            return
+    def _fold_results(self, results: list[Mapping[str, Any]], batch: list[sqlite3.Row]) -> None:
+        """Fold the server's answers into the rows they are about and drop their outbox
+        entries: the rows read in one query, the results applied in order in memory, then
+        written back together."""
+        entries = {entry["mutation_id"]: entry for entry in batch}
+        rows = self._server_copies({(entry["tbl"], entry["id"]) for entry in batch})
+        changed: set[tuple[str, str]] = set()
+        answered: list[tuple[int]] = []
+        for result in results:
+            entry = entries.get(result["mutation_id"])
+            if entry is None:
+                continue
+            answered.append((entry["mutation_id"],))
+            key = (entry["tbl"], entry["id"])
+            if rows.get(key) is not None and self._fold_result(result, entry, rows[key]):
+                changed.add(key)
+        self.db.executemany("DELETE FROM outbox WHERE mutation_id = ?", answered)
+        self.db.executemany(
+            "UPDATE rows SET server_version = ?, server_deleted = ?, server_fields = ?"
+            " WHERE tbl = ? AND id = ?",
+            [
+                (row["server_version"], row["server_deleted"], row["server_fields"], *key)
+                for key in changed
+                if (row := rows[key]) is not None
+            ],
+        )
+        for key, row in rows.items():
+            if row is not None and (row["server_deleted"] or row["server_version"] is None):
+                self._forget_if_gone(*key)
+
+    def _server_copies(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        """The server copies of these rows ({server_version, server_deleted, server_fields}),
+        None for a row the device does not hold."""
+        copies: dict[tuple[str, str], Any] = dict.fromkeys(keys)
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in keys:
+            by_table.setdefault(table, []).append(row_id)
+        for table, ids in by_table.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                found = self.db.execute(
+                    "SELECT id, server_version, server_deleted, server_fields FROM rows"
+                    f" WHERE tbl = ? AND id IN ({','.join('?' * len(chunk))})",
+                    [table, *chunk],
+                )
+                for row in found:
+                    copies[(table, row["id"])] = dict(row)
+        return copies
+
+    @staticmethod
+    def _fold_result(result: Mapping[str, Any], entry: sqlite3.Row, row: dict[str, Any]) -> bool:
+        """Bring ``row``'s server copy up to what the result says; whether it changed."""
         status = result["status"]
         if status == DUPLICATE:
             status = result.get("original_status") or DUPLICATE
-        table, row_id = entry["tbl"], entry["id"]
-        row = self._row(table, row_id)
-        self.db.execute("DELETE FROM outbox WHERE mutation_id = ?", (entry["mutation_id"],))
-        if row is None or status in (REJECTED, DUPLICATE):
-            if row is not None:
-                self._forget_if_gone(table, row_id)
-            return
+        if status in (REJECTED, DUPLICATE):
+            return False
         known = row["server_version"] or 0
-        version = result.get("version") or 0
         if "row" in result:
             server = result["row"]
-            if server["version"] >= known:
-                self.db.execute(
-                    "UPDATE rows SET server_version = ?, server_deleted = ?, server_fields = ?"
-                    " WHERE tbl = ? AND id = ?",
-                    (
-                        server["version"],
-                        int(server["deleted"]),
-                        json.dumps(server["fields"]) if not server["deleted"] else None,
-                        table,
-                        row_id,
-                    ),
-                )
-        elif status == APPLIED and version >= known:
-            if entry["op"] == DELETE:
-                self.db.execute(
-                    "UPDATE rows SET server_version = ?, server_deleted = 1"
-                    " WHERE tbl = ? AND id = ?",
-                    (version, table, row_id),
-                )
-            else:
-                fields = json.loads(row["server_fields"]) if row["server_fields"] else {}
-                fields.update(json.loads(entry["fields"]))
-                self.db.execute(
-                    "UPDATE rows SET server_version = ?, server_deleted = 0, server_fields = ?"
-                    " WHERE tbl = ? AND id = ?",
-                    (version, json.dumps(fields), table, row_id),
-                )
-        self._forget_if_gone(table, row_id)
+            if server["version"] < known:
+                return False
+            row["server_version"] = server["version"]
+            row["server_deleted"] = int(server["deleted"])
+            row["server_fields"] = None if server["deleted"] else json.dumps(server["fields"])
+            return True
+        version = result.get("version") or 0
+        if status != APPLIED or version < known:
+            return False
+        row["server_version"] = version
+        if entry["op"] == DELETE:
+            row["server_deleted"] = 1
+        else:
+            fields = json.loads(row["server_fields"]) if row["server_fields"] else {}
+            fields.update(json.loads(entry["fields"]))
+            row["server_deleted"] = 0
+            row["server_fields"] = json.dumps(fields)
+        return True

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, case, func, literal_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -29,3 +30,24 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# isoformat() writes six digits of microseconds, or none when they are zero; PostgreSQL's
+# to_json drops trailing zeros (".57924"), so timestamps are written by to_char instead.
+_ISO_SECONDS = 'YYYY-MM-DD"T"HH24:MI:SS'
+
+
+def json_in_postgresql(column: Any) -> Any:
+    """A PostgreSQL expression for the column's value as JSON, in exactly the form Python
+    gives it (``versioning.to_json_value``, ``sync.canonical``): used where the database
+    writes JSON for many rows at once (pull pages, the audit events of bulk creates)."""
+    if not isinstance(column.type, UTCDateTime):
+        return column
+    utc = func.timezone(literal_column("'UTC'"), column)
+    return case(
+        (
+            func.date_trunc(literal_column("'second'"), column) == column,
+            func.to_char(utc, literal_column(f"'{_ISO_SECONDS}\"+00:00\"'")),
+        ),
+        else_=func.to_char(utc, literal_column(f"'{_ISO_SECONDS}.US\"+00:00\"'")),
+    )

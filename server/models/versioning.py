@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import event, func, insert, inspect, literal, literal_column, null, select, update
 from sqlalchemy.orm import Session
 
 from server import clock
@@ -22,6 +22,7 @@ from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
 from server.models.bulk import bulk_insert, python_default
 from server.models.sync import SyncClock
+from server.models.types import json_in_postgresql
 
 
 def act_as(session: Session, user_id: uuid.UUID | None, via: str) -> None:
@@ -145,18 +146,80 @@ def insert_created(session: Session, model: type[SyncedMixin], rows: list[dict[s
     now = clock.now()
     actor = session.info.get("actor_id")
     via = session.info.get("via", "cli")
-    numbers = iter(take_sequence_numbers(session, len(rows)))
-    events: list[dict[str, Any]] = []
-    for values in rows:
+    numbers = take_sequence_numbers(session, len(rows))
+    for values, seq in zip(rows, numbers, strict=True):
         for name, default in _column_defaults(model).items():
             if values.get(name) is None:
                 values[name] = default()
-        values.update(_new_row_stamp(model.sync_fields, next(numbers), now, actor))
+        values.update(_new_row_stamp(model.sync_fields, seq, now, actor))
         values["deleted"] = False
-        created = {f: [None, to_json_value(values.get(f))] for f in model.sync_fields}
-        events.append(_audit_values(model.sync_table, values, "create", created, now, actor, via))
     bulk_insert(session, model, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        # The database copies the new rows into their audit events itself: the values do not
+        # travel twice, and Python does not encode them as JSON.
+        session.execute(_audit_created_rows(model, numbers, now, actor, via))
+        return
+    events = [
+        _audit_values(
+            model.sync_table,
+            values,
+            "create",
+            {f: [None, to_json_value(values.get(f))] for f in model.sync_fields},
+            now,
+            actor,
+            via,
+        )
+        for values in rows
+    ]
     bulk_insert(session, AuditEvent, events)
+
+
+def _audit_created_rows(
+    model: type[SyncedMixin], seqs: range, now: datetime, actor: uuid.UUID | None, via: str
+) -> Any:
+    """INSERT ... SELECT of the "create" audit events of the rows numbered ``seqs``, with
+    the same values ``_audit_values`` gives (PostgreSQL only)."""
+    table = model.__table__
+    pairs: list[Any] = []
+    for field in model.sync_fields:
+        value = func.json_build_array(null(), json_in_postgresql(table.c[field]))
+        pairs += [literal_column(f"'{field}'"), value]
+    changes = func.json_build_object(*pairs)
+    plan_id = (
+        table.c.id
+        if model.sync_table == "plans"
+        else table.c.plan_id
+        if "plan_id" in table.c
+        else null()
+    )
+    unit_id = table.c.unit_id if "unit_id" in table.c else null()
+    rows = select(
+        func.gen_random_uuid(),
+        literal(now, AuditEvent.at.type),
+        literal(actor, AuditEvent.user_id.type),
+        literal(model.sync_table),
+        table.c.id,
+        plan_id,
+        unit_id,
+        literal("create"),
+        table.c.version,
+        changes,
+        literal(via),
+    ).where(table.c.seq.between(seqs.start, seqs.stop - 1))
+    columns = [
+        "id",
+        "at",
+        "user_id",
+        "table_name",
+        "row_id",
+        "plan_id",
+        "unit_id",
+        "action",
+        "version",
+        "changes",
+        "via",
+    ]
+    return insert(AuditEvent).from_select(columns, rows)
 
 
 _DEFAULTS: dict[type[SyncedMixin], dict[str, Any]] = {}

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.models import SyncClient, SyncClock, SyncedMixin
-from server.models.types import UTCDateTime
+from server.models.types import json_in_postgresql
 from server.services.access import Principal
 from server.services.errors import InvalidInput
 from server.services.sync import MODELS_BY_TABLE, ResetRequired, canonical, involved_in, scope_of
@@ -156,24 +156,6 @@ def _last_mutation_id(session: Session, principal: Principal, client_id: str | N
     return client.last_mutation_id
 
 
-# isoformat() writes six digits of microseconds, or none when they are zero; to_json drops
-# trailing zeros (".57924"), so timestamps are written by to_char in isoformat()'s form.
-_ISO_SECONDS = 'YYYY-MM-DD"T"HH24:MI:SS'
-
-
-def _json_value(column: Any) -> Any:
-    if not isinstance(column.type, UTCDateTime):
-        return column
-    utc = func.timezone(literal_column("'UTC'"), column)
-    return case(
-        (
-            func.date_trunc(literal_column("'second'"), column) == column,
-            func.to_char(utc, literal_column(f"'{_ISO_SECONDS}\"+00:00\"'")),
-        ),
-        else_=func.to_char(utc, literal_column(f"'{_ISO_SECONDS}.US\"+00:00\"'")),
-    )
-
-
 class _Reader:
     """Reads rows of the synced tables as this user may see them, as wire changes."""
 
@@ -231,7 +213,7 @@ class _Reader:
         pairs = [
             part
             for name in model.sync_fields
-            for part in (literal(name), _json_value(columns[name]))
+            for part in (literal(name), json_in_postgresql(columns[name]))
         ]
         fields = case(
             (columns.deleted, literal_column("'{}'::json")),

@@ -15,6 +15,7 @@ from server.models import (
     ProgressNote,
     SyncMutationResult,
 )
+from server.models.versioning import to_json_value
 from tests.helpers import assert_error
 
 
@@ -380,6 +381,36 @@ def test_a_batch_mixing_bulk_creates_with_later_steps_on_them_applies_in_order(t
     ]
     assert {e.via for e in events} == {"sync"}
     assert all(e.plan_id == team["plan"].id for e in events)
+
+
+def test_a_bulk_create_is_audited_with_the_values_the_row_was_created_with(team, api):
+    """On PostgreSQL the database writes these audit events itself; they must hold what the
+    one-by-one path records: every sync field as [None, its value in JSON form]."""
+    item_id = uuid.uuid4()
+    fields = {
+        "plan_id": str(team["plan"].id),
+        "priority": 4,
+        "goal": 'Mål med "citat", \\ og\nlinjeskift æøå',
+        "start_date": "2026-03-01",
+        "ongoing": True,
+    }
+    [created] = results(api(team["anna"]).push([upsert(1, "plan_items", item_id, fields)]))
+    assert created["status"] == "applied"
+
+    db.session.expire_all()
+    item = reload(PlanItem, item_id)
+    [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.row_id == item_id))
+    expected = {f: [None, to_json_value(getattr(item, f))] for f in PlanItem.sync_fields}
+    assert event.changes == expected
+    assert event.changes["goal"] == [None, fields["goal"]]
+    assert event.changes["start_date"] == [None, "2026-03-01"]
+    assert (event.action, event.version, event.via) == ("create", 1, "sync")
+    assert (event.user_id, event.plan_id, event.unit_id) == (
+        team["anna"].id,
+        team["plan"].id,
+        team["unit"].id,
+    )
+    assert event.at == item.updated_at
 
 
 def test_a_bulk_create_that_names_someone_still_notifies_them(team, api):
