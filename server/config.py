@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "PUSH_MAX_ATTEMPTS": 6,
     "PUSH_RETRY_BASE_SECONDS": 60,
     "PUSH_ALLOW_HTTP_ENDPOINTS": False,
+    # Sent, skipped and failed notifications are deleted by sync-gc after this many days.
+    "PUSH_OUTBOX_RETENTION_DAYS": 30,
 }
 
 

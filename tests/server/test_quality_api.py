@@ -4,7 +4,7 @@ the årshjul and its reminders, the tertial compilation, access."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -434,6 +434,11 @@ def test_arshjul_reminders_go_to_the_owner_once(client, factory, org):
     kinds = sorted(n.kind for n in db.session.query(Notification).all())
     assert kinds == ["due_soon", "overdue"]
     assert {n.user_id for n in db.session.query(Notification).all()} == {org["staff_east"].id}
+    # sync-gc deletes the sent rows after PUSH_OUTBOX_RETENTION_DAYS (30); by then the task is
+    # too long overdue to be queued, and so reminded, a second time.
+    db.session.query(Notification).delete()
+    db.session.commit()
+    assert queue_task_reminders(db.session, (7, 1), later + timedelta(days=30)) == 0
 
 
 class Case:

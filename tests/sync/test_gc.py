@@ -1,14 +1,16 @@
-"""Tombstone garbage collection: ``flask --app server sync-gc``."""
+"""Garbage collection, ``flask --app server sync-gc``: old tombstones and stored push results,
+and finished notifications."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import update
 
 from server import clock
 from server.extensions import db
-from server.models import Plan, PlanItem, SyncMutationResult
+from server.models import Notification, Plan, PlanItem, SyncMutationResult
 
 
 def age(model, row_id, days: int) -> None:
@@ -88,3 +90,60 @@ def test_gc_forgets_old_push_results(factory, api, runner):
     # A retry that old still gets "duplicate", without the original answer.
     [result] = api(staff).push([mutation]).json["results"]
     assert result == {"mutation_id": 1, "status": "duplicate", "original_status": None}
+
+
+# ---- the push outbox ---------------------------------------------------------------------------
+
+
+def _notification(user, status: str, created_days_ago: int, sent_days_ago: int | None = None):
+    now = clock.now()
+    row = Notification(
+        user_id=user.id,
+        kind="assigned",
+        dedup_key=f"test:{uuid.uuid4()}",
+        status=status,
+        next_attempt_at=now,
+        created_at=now - timedelta(days=created_days_ago),
+        sent_at=None if sent_days_ago is None else now - timedelta(days=sent_days_ago),
+    )
+    db.session.add(row)
+    return row
+
+
+def test_gc_removes_finished_notifications_past_the_outbox_retention(app, factory, runner):
+    user = factory.user(("staff", factory.unit()))
+    rows = {
+        "sent long ago": _notification(user, "sent", 31, sent_days_ago=31),
+        "skipped long ago": _notification(user, "skipped", 31),
+        "failed long ago": _notification(user, "failed", 31),
+        # Waited (quiet hours, retries) and was sent within the retention: counts from sending.
+        "sent lately": _notification(user, "sent", 40, sent_days_ago=29),
+        "sent today": _notification(user, "sent", 0, sent_days_ago=0),
+        # Delivery's business, however old.
+        "pending": _notification(user, "pending", 40),
+    }
+    db.session.commit()
+    ids = {name: row.id for name, row in rows.items()}
+
+    dry = runner.invoke(args=["sync-gc", "--dry-run"])
+    assert "Would delete 3 finished notifications (older than 30 days)" in dry.output
+    result = runner.invoke(args=["sync-gc"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted 3 finished notifications (older than 30 days)" in result.output
+    db.session.expire_all()
+    left = {name for name, row_id in ids.items() if db.session.get(Notification, row_id)}
+    assert left == {"sent lately", "sent today", "pending"}
+
+
+def test_outbox_retention_comes_from_config(app, factory, runner, monkeypatch):
+    user = factory.user(("staff", factory.unit()))
+    _notification(user, "sent", 10, sent_days_ago=10)
+    db.session.commit()
+
+    assert "Deleted 0 finished notifications" in runner.invoke(args=["sync-gc"]).output
+    monkeypatch.setitem(app.config, "PUSH_OUTBOX_RETENTION_DAYS", 7)
+    assert (
+        "Deleted 1 finished notifications (older than 7 days)"
+        in runner.invoke(args=["sync-gc"]).output
+    )
