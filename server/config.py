@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 900,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "TOMBSTONE_RETENTION_DAYS": 90,
+    # Photo bytes no live visit photo names, and uploads never finished, go after this long
+    # (server/services/sync_gc.py): long enough for a row to sync after its upload.
+    "PHOTO_GRACE_HOURS": 24,
     "SYNC_MAX_MUTATIONS": 500,
     "SYNC_MAX_PAGE": 1000,
     "SYNC_SCHEMA_VERSION": 1,

@@ -2,6 +2,8 @@
 
     tombstones          deleted synced rows, after TOMBSTONE_RETENTION_DAYS (90)
     stored push results the answers replayed to a retried push, after the same retention
+    photo bytes         a blob no live visit photo names, or an upload never finished,
+                        after PHOTO_GRACE_HOURS (24)
     the push outbox     sent, skipped and failed notifications, after
                         PUSH_OUTBOX_RETENTION_DAYS (30)
 
@@ -10,6 +12,16 @@ retention period it is removed, and a device whose cursor is older than that is 
 ``reset_required`` instead (``sync_pull.py``), so no device ever keeps a row the server has
 forgotten. A tombstone that another row still references (a deleted plan whose items are kept
 for some reason, a unit with memberships) stays; it will go once the referencing rows have gone.
+
+Photo bytes are uploaded just before the ``visit_photos`` row that names them is pushed, so a
+blob nobody names yet is normal for a while: the grace period is how long a device may take to
+push the row (the trade-off: a device that loses its connection between the two and stays away
+longer than that pushes a row whose bytes are gone). Deleting a photo (or its visit)
+tombstones the row; the bytes go at the next run once the upload is older than the grace
+period, long before the tombstone does. Another live row naming the same bytes keeps them. An
+upload is abandoned when it has not completed within the grace period of its start (there is
+no "last piece" time): a device that resumes later is told no upload has started, and starts
+again.
 
 A finished notification holds ids only, but it still says who was told what about which item.
 Pending ones are delivery's business and stay.
@@ -26,10 +38,11 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.extensions import db
-from server.models import SYNCED_MODELS, Notification, SyncMutationResult
+from server.models import SYNCED_MODELS, Notification, PhotoBlob, SyncMutationResult, VisitPhoto
 from server.models.push import NOTIFICATION_STATUSES
 from server.push.outbox import OUTBOX_RETENTION_DAYS
 
+PHOTO_GRACE_HOURS = 24
 FINISHED_NOTIFICATIONS = tuple(s for s in NOTIFICATION_STATUSES if s != "pending")
 
 
@@ -38,6 +51,9 @@ class Collected:
     cutoff: datetime
     tombstones: dict[str, int] = field(default_factory=dict)
     mutation_results: int = 0
+    # Complete photo blobs no live visit photo names; uploads never completed.
+    unused_photos: int = 0
+    abandoned_uploads: int = 0
     finished_notifications: int = 0
 
 
@@ -45,6 +61,7 @@ def collect_garbage(
     session: Session,
     retention_days: int,
     *,
+    photo_grace_hours: int = PHOTO_GRACE_HOURS,
     outbox_retention_days: int = OUTBOX_RETENTION_DAYS,
     dry_run: bool = False,
 ) -> Collected:
@@ -62,6 +79,18 @@ def collect_garbage(
     collected.mutation_results = _remove(
         session, SyncMutationResult, SyncMutationResult.created_at < cutoff, dry_run
     )
+
+    photo_cutoff = now - timedelta(hours=photo_grace_hours)
+    named = exists().where(VisitPhoto.sha256 == PhotoBlob.sha256, VisitPhoto.deleted.is_(False))
+    unused = and_(
+        PhotoBlob.complete.is_(True),
+        # A blob completed just now may be older than the grace period by its start.
+        func.coalesce(PhotoBlob.completed_at, PhotoBlob.created_at) < photo_cutoff,
+        ~named,
+    )
+    collected.unused_photos = _remove(session, PhotoBlob, unused, dry_run)
+    abandoned = and_(PhotoBlob.complete.is_(False), PhotoBlob.created_at < photo_cutoff)
+    collected.abandoned_uploads = _remove(session, PhotoBlob, abandoned, dry_run)
 
     outbox_cutoff = now - timedelta(days=outbox_retention_days)
     finished = and_(

@@ -1,16 +1,18 @@
 """Garbage collection, ``flask --app server sync-gc``: old tombstones and stored push results,
-and finished notifications."""
+photo bytes nothing live names, and finished notifications."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, select, update
 
 from server import clock
 from server.extensions import db
-from server.models import Notification, Plan, PlanItem, SyncMutationResult
+from server.models import Notification, PhotoBlob, Plan, PlanItem, SyncMutationResult
+from tests.helpers import assert_error
+from tests.server.visit_helpers import cast, jpeg, post_visit, sha256, upload
 
 
 def age(model, row_id, days: int) -> None:
@@ -90,6 +92,102 @@ def test_gc_forgets_old_push_results(factory, api, runner):
     # A retry that old still gets "duplicate", without the original answer.
     [result] = api(staff).push([mutation]).json["results"]
     assert result == {"mutation_id": 1, "status": "duplicate", "original_status": None}
+
+
+# ---- photo bytes -----------------------------------------------------------------------------
+
+
+def _age_blobs(addresses, hours: int) -> None:
+    then = clock.now() - timedelta(hours=hours)
+    db.session.execute(
+        update(PhotoBlob)
+        .where(PhotoBlob.sha256.in_(addresses))
+        .values(created_at=then, completed_at=case((PhotoBlob.complete, then), else_=None))
+    )
+    db.session.commit()
+
+
+def _blobs() -> set[str]:
+    db.session.expire_all()
+    return set(db.session.scalars(select(PhotoBlob.sha256)))
+
+
+def test_gc_removes_photo_bytes_no_live_visit_photo_names_once_the_grace_period_is_over(
+    client, factory, runner
+):
+    c = cast(client, factory)
+    visit = post_visit(client, c)
+    photos = {name: jpeg(payload=name.encode()) for name in ("named", "deleted", "unnamed")}
+    photos |= {"fresh": jpeg(payload=b"fresh"), "partial": jpeg(payload=b"partial" * 50)}
+    photos["fresh_partial"] = jpeg(payload=b"fresh partial" * 50)
+    for name in ("named", "deleted", "unnamed", "fresh"):
+        assert upload(client, c.headers["inspector"], photos[name]).json["complete"] is True
+    for name in ("partial", "fresh_partial"):
+        data = photos[name]
+        started = client.put(
+            f"/api/photos/{sha256(data)}",
+            data=data[:100],
+            headers={
+                **c.headers["inspector"],
+                "Content-Type": "image/jpeg",
+                "Upload-Length": str(len(data)),
+                "Upload-Offset": "0",
+            },
+        )
+        assert started.status_code == 200 and started.json["complete"] is False
+
+    def record(visit, name):
+        return client.post(
+            f"/api/visits/{visit['id']}/photos",
+            json={
+                "sha256": sha256(photos[name]),
+                "content_type": "image/jpeg",
+                "size_bytes": len(photos[name]),
+            },
+            headers=c.headers["inspector"],
+        ).json
+
+    record(visit, "named")
+    # The same bytes on a second visit, deleted there: the live row on the first keeps them.
+    deleted = [record(visit, "deleted"), record(post_visit(client, c), "named")]
+    for row in deleted:
+        gone = client.delete(f"/api/visit-photos/{row['id']}", headers=c.headers["inspector"])
+        assert gone.status_code == 204
+    address = {name: sha256(data) for name, data in photos.items()}
+    _age_blobs([address[n] for n in ("named", "deleted", "unnamed", "partial")], hours=25)
+
+    dry = runner.invoke(args=["sync-gc", "--dry-run"])
+    assert "Would delete 2 unused photos and 1 abandoned uploads" in dry.output, dry.output
+    assert len(_blobs()) == 6
+    result = runner.invoke(args=["sync-gc"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 unused photos and 1 abandoned uploads (older than 24 hours)" in result.output
+    # Named by a live photo, or still within the grace period (its row may not have synced yet).
+    assert _blobs() == {address[n] for n in ("named", "fresh", "fresh_partial")}
+    assert_error(
+        client.get(f"/api/photos/{address['deleted']}", headers=c.headers["inspector"]),
+        404,
+        "not_found",
+    )
+    # An abandoned upload starts again from nothing.
+    assert_error(
+        client.get(f"/api/photos/{address['partial']}/upload", headers=c.headers["inspector"]),
+        404,
+        "not_found",
+    )
+
+
+def test_photo_grace_period_comes_from_config(app, client, factory, runner, monkeypatch):
+    c = cast(client, factory)
+    data = jpeg()
+    upload(client, c.headers["inspector"], data)
+    _age_blobs([sha256(data)], hours=3)
+
+    assert "Deleted 0 unused photos" in runner.invoke(args=["sync-gc"]).output
+    monkeypatch.setitem(app.config, "PHOTO_GRACE_HOURS", 2)
+    assert "Deleted 1 unused photos" in runner.invoke(args=["sync-gc"]).output
+    assert _blobs() == set()
 
 
 # ---- the push outbox ---------------------------------------------------------------------------
