@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 900,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "TOMBSTONE_RETENTION_DAYS": 90,
+    # Photo bytes no live visit photo names, and uploads never finished, go after this long
+    # (server/services/sync_gc.py): long enough for a row to sync after its upload.
+    "PHOTO_GRACE_HOURS": 24,
     "SYNC_MAX_MUTATIONS": 500,
     "SYNC_MAX_PAGE": 1000,
     "SYNC_SCHEMA_VERSION": 1,
@@ -40,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "PUSH_MAX_ATTEMPTS": 6,
     "PUSH_RETRY_BASE_SECONDS": 60,
     "PUSH_ALLOW_HTTP_ENDPOINTS": False,
+    # Sent, skipped and failed notifications are deleted by sync-gc after this many days.
+    "PUSH_OUTBOX_RETENTION_DAYS": 30,
 }
 
 

@@ -1,4 +1,5 @@
-"""``flask --app server sync-gc``: collect tombstones and push results past the retention."""
+"""``flask --app server sync-gc``: delete tombstones, stored push results, unused photo bytes
+and finished notifications past their retention (``server/services/sync_gc.py``)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,16 @@ def register_sync_commands(app: Flask) -> None:
     )
     @click.option("--dry-run", is_flag=True, help="Count what would go; delete nothing.")
     def sync_gc(days: int | None, dry_run: bool) -> None:
-        """Delete tombstones older than the retention; older cursors get reset_required."""
+        """Delete what is past its retention: tombstones (older cursors get reset_required),
+        stored push results, unused photo bytes, finished notifications."""
         days = days or app.config["TOMBSTONE_RETENTION_DAYS"]
-        collected = collect_garbage(db_session(), days, dry_run=dry_run)
+        collected = collect_garbage(
+            db_session(),
+            days,
+            photo_grace_hours=app.config["PHOTO_GRACE_HOURS"],
+            outbox_retention_days=app.config["PUSH_OUTBOX_RETENTION_DAYS"],
+            dry_run=dry_run,
+        )
         if dry_run:
             db_session().rollback()
         else:
@@ -33,4 +41,13 @@ def register_sync_commands(app: Flask) -> None:
             f"{verb} {total} tombstones older than {days} days "
             f"(before {collected.cutoff:%Y-%m-%d %H:%M} UTC): {detail}; "
             f"{collected.mutation_results} stored push results."
+        )
+        click.echo(
+            f"{verb} {collected.unused_photos} unused photos and "
+            f"{collected.abandoned_uploads} abandoned uploads "
+            f"(older than {app.config['PHOTO_GRACE_HOURS']} hours)."
+        )
+        click.echo(
+            f"{verb} {collected.finished_notifications} finished notifications "
+            f"(older than {app.config['PUSH_OUTBOX_RETENTION_DAYS']} days)."
         )

@@ -9,7 +9,7 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
     se_enhet      ─* measure_values  *─1 quality_measures   one value per measure, enhet, period
                   ─* register_entries     grundläggande kvalitetsuppföljning (avvikelser, ...)
                   ─* case_records         pseudonymous individual follow-up
-                  ─* survey_responses *─0..1 case_records
+                  ─* survey_responses *─0..1 case_records   (deleted with their case)
     any unit      ─* annual_tasks         the årshjul
     plan_items    ─* quality_links        what triggered a handlingsplan item
 

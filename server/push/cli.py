@@ -40,9 +40,12 @@ def _echo_delivery(report: DeliveryReport) -> None:
 def send_reminders_command(no_send: bool) -> None:
     """Queue due-soon and overdue reminders (each at most once), then deliver the outbox."""
     act_as(db_session(), None, "cli")
-    run = queue_reminders(db_session(), current_app.config["PUSH_REMINDER_DAYS"])
+    windows = current_app.config["PUSH_REMINDER_DAYS"]
+    # sync-gc deletes sent reminders after this; overdue ones must not be queued again then.
+    retention = current_app.config["PUSH_OUTBOX_RETENTION_DAYS"]
+    run = queue_reminders(db_session(), windows, outbox_retention_days=retention)
     # The årshjul of the Swedish quality follow-up reminds task owners the same way.
-    tasks = queue_task_reminders(db_session(), current_app.config["PUSH_REMINDER_DAYS"])
+    tasks = queue_task_reminders(db_session(), windows, outbox_retention_days=retention)
     db_session().commit()
     click.echo(f"Queued {run.queued} new reminders ({run.considered - run.queued} already queued).")
     click.echo(f"Queued {tasks} new årshjul reminders.")

@@ -4,6 +4,11 @@ The insert goes through the Core table on the session's own connection, so it jo
 transaction of the change being reported, and it works inside a flush (where adding ORM
 objects is not allowed). ``ON CONFLICT (dedup_key) DO NOTHING`` makes a second writer of the
 same key a no-op rather than an error: that is what lets two reminder runs overlap.
+
+Finished rows (sent, skipped, failed) are deleted by ``flask sync-gc`` once they are
+``PUSH_OUTBOX_RETENTION_DAYS`` old (``server/services/sync_gc.py``). A key is only unique
+while its row exists, so a reminder that could be queued again later must stop being queued
+before its row goes: see ``overdue_reminder_wanted``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.models.push import Notification
+
+# The default of PUSH_OUTBOX_RETENTION_DAYS (server/config.py).
+OUTBOX_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -61,3 +69,16 @@ def write_notifications(
         )
         inserted += len(connection.execute(statement).all())
     return inserted
+
+
+def overdue_reminder_wanted(days_overdue: int, retention_days: int = OUTBOX_RETENTION_DAYS) -> bool:
+    """Whether something this many days past its due date still gets its overdue reminder.
+
+    An overdue reminder's key stays the same for as long as the item stays overdue, and
+    sync-gc deletes the row ``retention_days`` after it was queued: queued again after that,
+    it would go out a second time. So it is queued in the first ``retention_days - 1`` days
+    past the due date only; by the time its row is collected the item is at least
+    ``retention_days + 1`` days overdue (one day's margin for a change of time zone). A missed
+    cron run is still caught up, within that time.
+    """
+    return days_overdue < retention_days

@@ -7,7 +7,8 @@ or deleted), each user named in its HVEM? gets
   days): the smallest window that still holds the days left, so an item due in 3 days gets
   the 7-day reminder, and the 1-day one the day before. A run missed by cron is caught up
   by the next one instead of skipping a reminder;
-- ``overdue`` once the due date has passed.
+- ``overdue`` once the due date has passed (queued within ``PUSH_OUTBOX_RETENTION_DAYS - 1``
+  days of it, so it is not queued again once sync-gc has deleted the sent one; outbox.py).
 
 "Today" is the user's own date (their preference's time zone). Each reminder has the key
 ``<kind>:<user>:<item>:<due date>[:<window>]``, unique in the database; inserting an existing
@@ -29,7 +30,12 @@ from server.models.plans import Plan, PlanItem
 from server.models.push import NotificationPreference
 from server.push.audience import may, user_ids_in
 from server.push.delivery import zone_of
-from server.push.outbox import NewNotification, write_notifications
+from server.push.outbox import (
+    OUTBOX_RETENTION_DAYS,
+    NewNotification,
+    overdue_reminder_wanted,
+    write_notifications,
+)
 
 PLAN_STATES_IN_FORCE = ("draft", "submitted", "approved")
 OPEN_ITEM_STATES = ("not_started", "in_progress")
@@ -42,7 +48,11 @@ class ReminderRun:
 
 
 def queue_reminders(
-    session: Session, windows: Iterable[int] = (7, 1), now: datetime | None = None
+    session: Session,
+    windows: Iterable[int] = (7, 1),
+    now: datetime | None = None,
+    *,
+    outbox_retention_days: int = OUTBOX_RETENTION_DAYS,
 ) -> ReminderRun:
     """Queue the reminders that are due now; return how many were new."""
     now = now or clock.now()
@@ -64,13 +74,17 @@ def queue_reminders(
         # order on PostgreSQL and wait for each other instead of deadlocking.
         .order_by(PlanItem.id)
     ).all()
-    reminders = list(_reminders(session, items, windows, now))
+    reminders = list(_reminders(session, items, windows, now, outbox_retention_days))
     queued = write_notifications(session.connection(), reminders, now)
     return ReminderRun(considered=len(reminders), queued=queued)
 
 
 def _reminders(
-    session: Session, items: Sequence[PlanItem], windows: list[int], now: datetime
+    session: Session,
+    items: Sequence[PlanItem],
+    windows: list[int],
+    now: datetime,
+    outbox_retention_days: int,
 ) -> Iterator[NewNotification]:
     allowed: dict[tuple, bool] = {}
     for item in items:
@@ -83,6 +97,8 @@ def _reminders(
             today = now.astimezone(zone_of(session.get(NotificationPreference, user_id))).date()
             days_left = (due - today).days
             if days_left < 0:
+                if not overdue_reminder_wanted(-days_left, outbox_retention_days):
+                    continue
                 kind, key, params = "overdue", f"overdue:{user_id}:{item.id}:{due}", {}
             else:
                 window = next((w for w in windows if w >= days_left), None)

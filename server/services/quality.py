@@ -187,6 +187,11 @@ class QualityTable:
             # A measure's values go with it (tombstones, so devices hear of it).
             for value in _live(session, MeasureValue, MeasureValue.measure_id, row.id):
                 value.deleted = True
+        if self.model is CaseRecord:
+            # The survey a client answered at the end of the case is about that person: it goes
+            # with the case, in the same way. Kept, it would outlive what someone chose to erase.
+            for response in _live(session, SurveyResponse, SurveyResponse.case_record_id, row.id):
+                response.deleted = True
         session.flush()
 
     def _unit_of(self, session: Session, values: dict[str, Any]) -> uuid.UUID:

@@ -37,7 +37,12 @@ from server.models import (
 )
 from server.push.audience import may
 from server.push.delivery import zone_of
-from server.push.outbox import NewNotification, write_notifications
+from server.push.outbox import (
+    OUTBOX_RETENTION_DAYS,
+    NewNotification,
+    overdue_reminder_wanted,
+    write_notifications,
+)
 from server.services.access import Principal
 from server.services.quality import TABLES, live_unit
 
@@ -164,7 +169,11 @@ def create_default_cycle(
 
 
 def queue_task_reminders(
-    session: Session, windows: Iterable[int] = (7, 1), now: datetime | None = None
+    session: Session,
+    windows: Iterable[int] = (7, 1),
+    now: datetime | None = None,
+    *,
+    outbox_retention_days: int = OUTBOX_RETENTION_DAYS,
 ) -> int:
     """Queue due-soon and overdue reminders of open årshjul tasks to their owners; returns how
     many were new. Same rules as the plan items' (``server/push/reminders.py``)."""
@@ -182,12 +191,18 @@ def queue_task_reminders(
         .order_by(AnnualTask.id)
     ).all()
     return write_notifications(
-        session.connection(), _task_reminders(session, tasks, ordered, now), now
+        session.connection(),
+        _task_reminders(session, tasks, ordered, now, outbox_retention_days),
+        now,
     )
 
 
 def _task_reminders(
-    session: Session, tasks: Iterable[AnnualTask], windows: list[int], now: datetime
+    session: Session,
+    tasks: Iterable[AnnualTask],
+    windows: list[int],
+    now: datetime,
+    outbox_retention_days: int,
 ) -> Iterator[NewNotification]:
     for task in tasks:
         owner: uuid.UUID = task.owner_user_id  # type: ignore[assignment]
@@ -196,6 +211,8 @@ def _task_reminders(
         today = now.astimezone(zone_of(session.get(NotificationPreference, owner))).date()
         days_left = (task.due_date - today).days
         if days_left < 0:
+            if not overdue_reminder_wanted(-days_left, outbox_retention_days):
+                continue
             kind, key, params = "overdue", f"overdue:{owner}:task:{task.id}:{task.due_date}", {}
         else:
             window = next((w for w in windows if w >= days_left), None)

@@ -85,6 +85,32 @@ def test_send_reminders_twice_queues_each_reminder_once(factory, runner, pin_clo
     assert len(_reminders()) == 2
 
 
+def test_an_overdue_reminder_is_not_queued_again_once_sync_gc_has_deleted_it(
+    factory, runner, pin_clock
+):
+    pin_clock(MORNING)
+    unit = factory.unit()
+    anna = factory.user(("staff", unit))
+    plan = factory.plan(unit)
+    late = factory.item(plan, end_date=TODAY - timedelta(days=1), responsible=_responsible(anna))
+    # Found overdue only after the outbox retention: it would be collected, then queued again.
+    factory.item(plan, end_date=TODAY - timedelta(days=30), responsible=_responsible(anna))
+
+    assert "Queued 1 new reminders" in runner.invoke(args=["send-reminders", "--no-send"]).output
+    [reminder] = _reminders()
+    assert (reminder.item_id, reminder.kind) == (late.id, "overdue")
+    reminder.status, reminder.sent_at = "sent", MORNING
+    db.session.commit()
+
+    pin_clock(MORNING + timedelta(days=31))
+    collected = runner.invoke(args=["sync-gc"])
+    assert "Deleted 1 finished notifications" in collected.output, collected.output
+    again = runner.invoke(args=["send-reminders", "--no-send"])
+
+    assert "Queued 0 new reminders" in again.output, again.output
+    assert _reminders() == []
+
+
 def test_the_next_window_and_a_moved_due_date_each_remind_again(factory, pin_clock):
     unit = factory.unit()
     anna = factory.user(("staff", unit))

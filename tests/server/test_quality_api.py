@@ -4,7 +4,7 @@ the årshjul and its reminders, the tertial compilation, access."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -257,6 +257,52 @@ def test_an_end_of_intervention_survey_is_answered_for_a_case(client, org):
     assert response.json["answers"] == answers
 
 
+def test_deleting_a_case_deletes_its_survey_responses_and_no_others(client, org):
+    chef = login(client, org["chef"])
+    defaults(client, chef, org["verksamhet"])
+    staff = login(client, org["staff_east"])
+    scale = next(q["id"] for q in questions(client, staff) if q["answer_type"] == "scale")
+
+    def case(code):
+        body = {
+            "unit_id": str(org["east"].id),
+            "case_code": code,
+            "intervention": "Samtalsstöd",
+            "started_on": "2026-01-05",
+            "ended_on": "2026-03-20",
+        }
+        return client.post("/api/quality/cases", json=body, headers=staff).json["id"]
+
+    def response(case_id):
+        body = {
+            "unit_id": str(org["east"].id),
+            "survey": "end_of_intervention",
+            "case_record_id": case_id,
+            "respondent": "client",
+            "answered_on": "2026-03-20",
+            "answers": {scale: 4},
+        }
+        answered = client.post("/api/quality/survey-responses", json=body, headers=staff)
+        assert answered.status_code == 201, answered.json
+        return answered.json
+
+    erased, kept = case("FS-1"), case("FS-2")
+    gone = response(erased)
+    stays, anonymous = response(kept), response(None)
+
+    assert client.delete(f"/api/quality/cases/{erased}", headers=staff).status_code == 204
+
+    listed = client.get("/api/quality/survey-responses", headers=staff).json
+    assert {r["id"] for r in listed} == {stays["id"], anonymous["id"]}
+    assert_error(
+        client.get(f"/api/quality/survey-responses/{gone['id']}", headers=staff), 404, "not_found"
+    )
+    db.session.expire_all()
+    tombstone = db.session.get(SurveyResponse, uuid.UUID(gone["id"]))
+    # A versioned tombstone, so devices that hold the answers hear of the delete.
+    assert tombstone.deleted is True and tombstone.version > gone["version"]
+
+
 @pytest.mark.parametrize(
     ("answer_type", "answer"),
     [("scale", 6), ("scale", "4"), ("scale", True), ("yes_no", "ja"), ("text", 3)],
@@ -388,6 +434,11 @@ def test_arshjul_reminders_go_to_the_owner_once(client, factory, org):
     kinds = sorted(n.kind for n in db.session.query(Notification).all())
     assert kinds == ["due_soon", "overdue"]
     assert {n.user_id for n in db.session.query(Notification).all()} == {org["staff_east"].id}
+    # sync-gc deletes the sent rows after PUSH_OUTBOX_RETENTION_DAYS (30); by then the task is
+    # too long overdue to be queued, and so reminded, a second time.
+    db.session.query(Notification).delete()
+    db.session.commit()
+    assert queue_task_reminders(db.session, (7, 1), later + timedelta(days=30)) == 0
 
 
 class Case:

@@ -1,14 +1,18 @@
-"""Tombstone garbage collection: ``flask --app server sync-gc``."""
+"""Garbage collection, ``flask --app server sync-gc``: old tombstones and stored push results,
+photo bytes nothing live names, and finished notifications."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, select, update
 
 from server import clock
 from server.extensions import db
-from server.models import Plan, PlanItem, SyncMutationResult
+from server.models import Notification, PhotoBlob, Plan, PlanItem, SyncMutationResult
+from tests.helpers import assert_error
+from tests.server.visit_helpers import cast, jpeg, post_visit, sha256, upload
 
 
 def age(model, row_id, days: int) -> None:
@@ -88,3 +92,156 @@ def test_gc_forgets_old_push_results(factory, api, runner):
     # A retry that old still gets "duplicate", without the original answer.
     [result] = api(staff).push([mutation]).json["results"]
     assert result == {"mutation_id": 1, "status": "duplicate", "original_status": None}
+
+
+# ---- photo bytes -----------------------------------------------------------------------------
+
+
+def _age_blobs(addresses, hours: int) -> None:
+    then = clock.now() - timedelta(hours=hours)
+    db.session.execute(
+        update(PhotoBlob)
+        .where(PhotoBlob.sha256.in_(addresses))
+        .values(created_at=then, completed_at=case((PhotoBlob.complete, then), else_=None))
+    )
+    db.session.commit()
+
+
+def _blobs() -> set[str]:
+    db.session.expire_all()
+    return set(db.session.scalars(select(PhotoBlob.sha256)))
+
+
+def test_gc_removes_photo_bytes_no_live_visit_photo_names_once_the_grace_period_is_over(
+    client, factory, runner
+):
+    c = cast(client, factory)
+    visit = post_visit(client, c)
+    photos = {name: jpeg(payload=name.encode()) for name in ("named", "deleted", "unnamed")}
+    photos |= {"fresh": jpeg(payload=b"fresh"), "partial": jpeg(payload=b"partial" * 50)}
+    photos["fresh_partial"] = jpeg(payload=b"fresh partial" * 50)
+    for name in ("named", "deleted", "unnamed", "fresh"):
+        assert upload(client, c.headers["inspector"], photos[name]).json["complete"] is True
+    for name in ("partial", "fresh_partial"):
+        data = photos[name]
+        started = client.put(
+            f"/api/photos/{sha256(data)}",
+            data=data[:100],
+            headers={
+                **c.headers["inspector"],
+                "Content-Type": "image/jpeg",
+                "Upload-Length": str(len(data)),
+                "Upload-Offset": "0",
+            },
+        )
+        assert started.status_code == 200 and started.json["complete"] is False
+
+    def record(visit, name):
+        return client.post(
+            f"/api/visits/{visit['id']}/photos",
+            json={
+                "sha256": sha256(photos[name]),
+                "content_type": "image/jpeg",
+                "size_bytes": len(photos[name]),
+            },
+            headers=c.headers["inspector"],
+        ).json
+
+    record(visit, "named")
+    # The same bytes on a second visit, deleted there: the live row on the first keeps them.
+    deleted = [record(visit, "deleted"), record(post_visit(client, c), "named")]
+    for row in deleted:
+        gone = client.delete(f"/api/visit-photos/{row['id']}", headers=c.headers["inspector"])
+        assert gone.status_code == 204
+    address = {name: sha256(data) for name, data in photos.items()}
+    _age_blobs([address[n] for n in ("named", "deleted", "unnamed", "partial")], hours=25)
+
+    dry = runner.invoke(args=["sync-gc", "--dry-run"])
+    assert "Would delete 2 unused photos and 1 abandoned uploads" in dry.output, dry.output
+    assert len(_blobs()) == 6
+    result = runner.invoke(args=["sync-gc"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 unused photos and 1 abandoned uploads (older than 24 hours)" in result.output
+    # Named by a live photo, or still within the grace period (its row may not have synced yet).
+    assert _blobs() == {address[n] for n in ("named", "fresh", "fresh_partial")}
+    assert_error(
+        client.get(f"/api/photos/{address['deleted']}", headers=c.headers["inspector"]),
+        404,
+        "not_found",
+    )
+    # An abandoned upload starts again from nothing.
+    assert_error(
+        client.get(f"/api/photos/{address['partial']}/upload", headers=c.headers["inspector"]),
+        404,
+        "not_found",
+    )
+
+
+def test_photo_grace_period_comes_from_config(app, client, factory, runner, monkeypatch):
+    c = cast(client, factory)
+    data = jpeg()
+    upload(client, c.headers["inspector"], data)
+    _age_blobs([sha256(data)], hours=3)
+
+    assert "Deleted 0 unused photos" in runner.invoke(args=["sync-gc"]).output
+    monkeypatch.setitem(app.config, "PHOTO_GRACE_HOURS", 2)
+    assert "Deleted 1 unused photos" in runner.invoke(args=["sync-gc"]).output
+    assert _blobs() == set()
+
+
+# ---- the push outbox ---------------------------------------------------------------------------
+
+
+def _notification(user, status: str, created_days_ago: int, sent_days_ago: int | None = None):
+    now = clock.now()
+    row = Notification(
+        user_id=user.id,
+        kind="assigned",
+        dedup_key=f"test:{uuid.uuid4()}",
+        status=status,
+        next_attempt_at=now,
+        created_at=now - timedelta(days=created_days_ago),
+        sent_at=None if sent_days_ago is None else now - timedelta(days=sent_days_ago),
+    )
+    db.session.add(row)
+    return row
+
+
+def test_gc_removes_finished_notifications_past_the_outbox_retention(app, factory, runner):
+    user = factory.user(("staff", factory.unit()))
+    rows = {
+        "sent long ago": _notification(user, "sent", 31, sent_days_ago=31),
+        "skipped long ago": _notification(user, "skipped", 31),
+        "failed long ago": _notification(user, "failed", 31),
+        # Waited (quiet hours, retries) and was sent within the retention: counts from sending.
+        "sent lately": _notification(user, "sent", 40, sent_days_ago=29),
+        "sent today": _notification(user, "sent", 0, sent_days_ago=0),
+        # Delivery's business, however old.
+        "pending": _notification(user, "pending", 40),
+    }
+    db.session.commit()
+    ids = {name: row.id for name, row in rows.items()}
+
+    dry = runner.invoke(args=["sync-gc", "--dry-run"])
+    assert "Would delete 3 finished notifications (older than 30 days)" in dry.output
+    result = runner.invoke(args=["sync-gc"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted 3 finished notifications (older than 30 days)" in result.output
+    db.session.expire_all()
+    left = {name for name, row_id in ids.items() if db.session.get(Notification, row_id)}
+    assert left == {"sent lately", "sent today", "pending"}
+
+
+def test_outbox_retention_comes_from_config(app, factory, runner, monkeypatch):
+    user = factory.user(("staff", factory.unit()))
+    _notification(user, "sent", 10, sent_days_ago=10)
+    db.session.commit()
+
+    assert "Deleted 0 finished notifications" in runner.invoke(args=["sync-gc"]).output
+    monkeypatch.setitem(app.config, "PUSH_OUTBOX_RETENTION_DAYS", 7)
+    assert (
+        "Deleted 1 finished notifications (older than 7 days)"
+        in runner.invoke(args=["sync-gc"]).output
+    )

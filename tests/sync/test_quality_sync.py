@@ -117,6 +117,48 @@ def test_values_cases_and_answers_entered_offline_reach_the_server(org, device):
     assert anna.pending_count() == 0
 
 
+def test_a_case_deleted_on_one_tablet_takes_its_answers_off_the_other(org, device):
+    anna, bo = device(org["anna"]), device(org["bo"])
+    anna.sync()
+    case_id = anna.create(
+        "case_records",
+        {
+            "unit_id": str(org["east"].id),
+            "case_code": "FS-9",
+            "intervention": "Samtal",
+            "started_on": "2026-01-10",
+            "ended_on": "2026-04-01",
+        },
+    )
+    scale_id = next(
+        question_id
+        for question_id, q in anna.rows("survey_questions").items()
+        if q["survey"] == "end_of_intervention" and q["answer_type"] == "scale"
+    )
+    answer = {
+        "unit_id": str(org["east"].id),
+        "survey": "end_of_intervention",
+        "respondent": "client",
+        "answered_on": "2026-04-01",
+        "answers": {scale_id: 2},
+    }
+    answered = anna.create("survey_responses", {**answer, "case_record_id": case_id})
+    unnamed = anna.create("survey_responses", answer)
+    anna.sync()
+    bo.sync()
+    assert set(bo.rows("survey_responses")) == {answered, unnamed}
+
+    bo.delete("case_records", case_id)
+    assert [r["status"] for r in bo.sync().results] == ["applied"]
+    anna.sync()
+
+    for tablet in (anna, bo):
+        assert tablet.rows("case_records") == {}
+        assert set(tablet.rows("survey_responses")) == {unnamed}
+    db.session.expire_all()
+    assert db.session.get(SurveyResponse, uuid.UUID(answered)).deleted is True
+
+
 def test_two_tablets_entering_the_same_cell_meet_in_one_row_and_a_conflict(org, device):
     anna, bo = device(org["anna"]), device(org["bo"])
     anna.sync()
