@@ -31,6 +31,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -270,27 +271,40 @@ class Client:
         return report
 
     def pull(self, report: SyncReport | None = None) -> SyncReport:
+        """Pull pages until the server has no more. The next page is asked for while this one
+        is being applied (its cursor is already known); a cursor is still stored only with
+        the page it belongs to, so a pull cut off anywhere resumes without a gap."""
         report = report or SyncReport()
-        while True:
-            body = {
-                "cursor": self._meta("cursor"),
-                "limit": self.page_size,
-                "schema_version": self.schema_version,
-                "client_id": self.client_id,
-            }
-            status, answer = self.transport.post("/api/sync/pull", body)
-            if status == 410 and answer.get("error") == RESET_REQUIRED:
-                self._reset()
-                report.resets += 1
-                continue
-            if status != 200:
-                raise SyncError(status, answer)
-            with self._transaction():
-                self._apply_changes(answer["changes"])
-                self._set_meta("cursor", answer["cursor"])
-            report.pulled += len(answer["changes"])
-            if not answer["has_more"]:
-                return report
+        with ThreadPoolExecutor(max_workers=1) as prefetcher:
+            answer = self._pull_page(self._meta("cursor"))
+            while True:
+                status, body = answer
+                if status == 410 and body.get("error") == RESET_REQUIRED:
+                    self._reset()
+                    report.resets += 1
+                    answer = self._pull_page(None)
+                    continue
+                if status != 200:
+                    raise SyncError(status, body)
+                following = (
+                    prefetcher.submit(self._pull_page, body["cursor"]) if body["has_more"] else None
+                )
+                with self._transaction():
+                    self._apply_changes(body["changes"])
+                    self._set_meta("cursor", body["cursor"])
+                report.pulled += len(body["changes"])
+                if following is None:
+                    return report
+                answer = following.result()
+
+    def _pull_page(self, cursor: str | None) -> tuple[int, dict[str, Any]]:
+        body = {
+            "cursor": cursor,
+            "limit": self.page_size,
+            "schema_version": self.schema_version,
+            "client_id": self.client_id,
+        }
+        return self.transport.post("/api/sync/pull", body)
 
     def push(self, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()

@@ -27,16 +27,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Integer,
     Text,
+    Uuid,
+    any_,
+    bindparam,
     case,
     cast,
     exists,
     func,
-    literal,
     literal_column,
     select,
     union_all,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from server import clock
@@ -161,27 +166,22 @@ class _Reader:
 
     def __init__(self, session: Session, principal: Principal, scope: dict[str, str]):
         self.session = session
-        self.json_in_database = session.get_bind().dialect.name == "postgresql"
+        self.dialect = session.get_bind().dialect.name
+        self.json_in_database = self.dialect == "postgresql"
         self.user_id = principal.user_id
         self.scope = scope
-        self.units_with = {
+        units_with = {
             flag: [uuid.UUID(u) for u, flags in scope.items() if flag in flags]
-            for flag in (SEE, READ, MANAGE, DEFINE)
+            for flag in (SEE, READ, DEFINE)
+        }
+        # The values of the scope's parameters in the feed's statements (_Statements).
+        self.units = {
+            "units_seen": units_with[SEE],
+            "units_read": units_with[READ],
+            "units_defined": units_with[READ] + units_with[DEFINE],
         }
 
     # -- which rows -----------------------------------------------------------------------
-
-    def _sql_scope(self, table: str):
-        """The SQL part of visibility; conflicts are narrowed further in ``visible``."""
-        model = MODELS_BY_TABLE[table]
-        if table == "units":
-            return model.id.in_(self.units_with[SEE])
-        if table in DEFINITION_TABLES:
-            column = getattr(model, UNIT_COLUMN[table])
-            return column.in_(self.units_with[READ] + self.units_with[DEFINE])
-        if table in UNIT_COLUMN:
-            return getattr(model, UNIT_COLUMN[table]).in_(self.units_with[READ])
-        return None  # catalogues are for everyone
 
     def visible(self, table: str, row: Any) -> bool:
         if table not in UNIT_COLUMN:
@@ -210,25 +210,23 @@ class _Reader:
         """The wire change of a row as JSON text built by PostgreSQL: a page of a thousand
         rows then costs Python a join instead of a dict and a conversion per value. Gives the
         same JSON values as ``_change`` (tests/sync/test_pull_json.py holds them equal)."""
-        pairs = [
-            part
-            for name in model.sync_fields
-            for part in (literal(name), json_in_postgresql(columns[name]))
-        ]
+        pairs: list[Any] = []
+        for name in model.sync_fields:
+            pairs += [literal_column(f"'{name}'"), json_in_postgresql(columns[name])]
         fields = case(
             (columns.deleted, literal_column("'{}'::json")),
             else_=func.json_build_object(*pairs),
         )
         change = func.json_build_object(
-            literal("table"),
-            literal(table),
-            literal("id"),
+            literal_column("'table'"),
+            literal_column(f"'{table}'"),
+            literal_column("'id'"),
             columns.id,
-            literal("version"),
+            literal_column("'version'"),
             columns.version,
-            literal("deleted"),
+            literal_column("'deleted'"),
             columns.deleted,
-            literal("fields"),
+            literal_column("'fields'"),
             fields,
         )
         return cast(change, Text).label("change")
@@ -248,60 +246,29 @@ class _Reader:
 
     def feed(self, cursor: Cursor, high: int, limit: int) -> tuple[list[Change | str], bool]:
         """Changes with seq in (cursor.seq, high], oldest first; moves ``cursor.seq``."""
+        statements = _statements(self.dialect, cursor.fresh, self.json_in_database)
+        params = {"low": cursor.seq, "high": high, "limit": limit, **self.units}
         candidates: list[tuple[int, str, Any]] = []
         table_full = False
-        for table in self._tables_with_changes(cursor, high):
-            model = MODELS_BY_TABLE[table]
-            # Conflicts are narrowed in Python (``visible``); every other table's visibility
-            # is all in the SQL, so its rows may travel as JSON the database wrote.
-            as_json = self.json_in_database and table != "conflicts"
-            columns = [model.__table__] if as_json else self._columns(model)
-            stmt = select(*columns).where(*self._feed_filter(table, cursor, high))
-            stmt = stmt.order_by(model.seq).limit(limit)
-            if as_json:
-                # JSON for the page's rows only: built in the same query as the LIMIT, it would
-                # be built for every candidate row before the sort.
-                page = stmt.subquery()
-                json_change = self._json_change(table, model, page.c)
-                stmt = select(page.c.seq, json_change).order_by(page.c.seq)
-            rows = self.session.execute(stmt).all()
+        for table in self._tables_with_changes(statements, params):
+            rows = self.session.execute(statements.feed[table], params).all()
             table_full = table_full or len(rows) == limit
             candidates.extend((row.seq, table, row) for row in rows)
         candidates.sort(key=lambda c: c[0])
         taken = candidates[:limit]
-        changes: list[Change | str] = [
-            row.change
-            if "change" in row._fields
-            else self._change(table, MODELS_BY_TABLE[table], row, row.deleted)
-            for _, table, row in taken
-            if "change" in row._fields or self.visible(table, row)
-        ]
+        changes: list[Change | str] = []
+        for _, table, row in taken:
+            if table in statements.as_json:
+                changes.append(row.change)
+            elif self.visible(table, row):
+                changes.append(self._change(table, MODELS_BY_TABLE[table], row, row.deleted))
         if taken:
             cursor.seq = taken[-1][0]
         # A table that filled its limit may hold more; a false "more" costs one empty pull.
         return changes, table_full or len(candidates) > len(taken)
 
-    def _feed_filter(self, table: str, cursor: Cursor, high: int) -> list[Any]:
-        model = MODELS_BY_TABLE[table]
-        conditions = [model.seq > cursor.seq, model.seq <= high]
-        where = self._sql_scope(table)
-        if where is not None:
-            conditions.append(where)
-        if cursor.fresh:
-            # A device starting from nothing has nothing to delete.
-            conditions.append(model.deleted.is_(False))
-        return conditions
-
-    def _tables_with_changes(self, cursor: Cursor, high: int) -> list[str]:
-        """The tables with something in the feed, asked in one query: a delta pull usually
-        touches one or two of the twenty-odd synced tables, and a query each costs more."""
-        probes = [
-            select(literal(table).label("name")).where(
-                exists().where(*self._feed_filter(table, cursor, high))
-            )
-            for table in TABLES
-        ]
-        found = set(self.session.scalars(union_all(*probes)))
+    def _tables_with_changes(self, statements: _Statements, params: dict[str, Any]) -> list[str]:
+        found = set(self.session.scalars(statements.probe, params))
         return [table for table in TABLES if table in found]
 
     # -- rescans after a scope change -----------------------------------------------------
@@ -345,6 +312,78 @@ class _Reader:
                 yield self._change(table, model, row, deleted=False)
             else:
                 yield self._change(table, model, row, deleted=True)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The feed's statements for one database and one kind of cursor, built once: a pull
+    page runs a probe and a query per table, and building those expressions anew each time
+    cost more than running them. Parameters: low, high, limit and the units_* lists."""
+
+    probe: Any
+    feed: dict[str, Any]
+    as_json: frozenset[str]  # tables whose rows come as JSON text the database wrote
+
+
+_STATEMENTS: dict[tuple[str, bool, bool], _Statements] = {}
+
+
+def _statements(dialect: str, fresh: bool, json_in_database: bool) -> _Statements:
+    key = (dialect, fresh, json_in_database)
+    if key not in _STATEMENTS:
+        # Conflicts are narrowed in Python (``_Reader.visible``); every other table's
+        # visibility is all in the SQL, so on PostgreSQL its rows travel as JSON it wrote.
+        as_json = frozenset(t for t in TABLES if json_in_database and t != "conflicts")
+        probes: list[Any] = [
+            select(literal_column(f"'{table}'").label("name")).where(
+                exists().where(*_feed_filter(dialect, table, fresh))
+            )
+            for table in TABLES
+        ]
+        _STATEMENTS[key] = _Statements(
+            probe=union_all(*probes),
+            feed={t: _feed_statement(dialect, t, fresh, t in as_json) for t in TABLES},
+            as_json=as_json,
+        )
+    return _STATEMENTS[key]
+
+
+def _feed_statement(dialect: str, table: str, fresh: bool, as_json: bool) -> Any:
+    model = MODELS_BY_TABLE[table]
+    columns = [model.__table__] if as_json else _Reader._columns(model)
+    stmt = select(*columns).where(*_feed_filter(dialect, table, fresh))
+    stmt = stmt.order_by(model.seq).limit(bindparam("limit", type_=Integer))
+    if not as_json:
+        return stmt
+    # JSON for the page's rows only: built in the same query as the LIMIT, it would be built
+    # for every candidate row before the sort.
+    page = stmt.subquery()
+    return select(page.c.seq, _Reader._json_change(table, model, page.c)).order_by(page.c.seq)
+
+
+def _feed_filter(dialect: str, table: str, fresh: bool) -> list[Any]:
+    model = MODELS_BY_TABLE[table]
+    conditions = [
+        model.seq > bindparam("low", type_=BigInteger),
+        model.seq <= bindparam("high", type_=BigInteger),
+    ]
+    if table == "units":
+        conditions.append(_in_units(dialect, model.id, "units_seen"))
+    elif table in DEFINITION_TABLES:
+        conditions.append(_in_units(dialect, getattr(model, UNIT_COLUMN[table]), "units_defined"))
+    elif table in UNIT_COLUMN:
+        conditions.append(_in_units(dialect, getattr(model, UNIT_COLUMN[table]), "units_read"))
+    # (catalogues are for everyone)
+    if fresh:
+        # A device starting from nothing has nothing to delete.
+        conditions.append(model.deleted.is_(False))
+    return conditions
+
+
+def _in_units(dialect: str, column: Any, name: str) -> Any:
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(Uuid)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 _FIELD_POSITIONS: dict[type[SyncedMixin], list[tuple[str, int]]] = {}

@@ -54,7 +54,7 @@ from server.models import (
     Visit,
     VisitPhoto,
 )
-from server.models.bulk import bulk_insert
+from server.models.bulk import bulk_insert, one_of
 from server.models.versioning import act_as, insert_created, lock_clock
 from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
 from server.schemas.quality import WRITE_SCHEMAS as QUALITY_SCHEMAS
@@ -281,7 +281,7 @@ class _KnownRows:
         rows: list[Any] = []
         for start in range(0, len(ids), self.CHUNK):
             chunk = ids[start : start + self.CHUNK]
-            rows += self.session.scalars(select(model).where(model.id.in_(chunk)))
+            rows += self.session.scalars(select(model).where(one_of(self.session, model.id, chunk)))
         return rows
 
     @staticmethod

@@ -53,7 +53,14 @@ def _pull_both_ways(user) -> tuple[list[dict], list[dict]]:
         reader.json_in_database = in_database
         changes, _ = reader.feed(Cursor(seq=0, issued_at=0), high=10**12, limit=10_000)
         db.session.rollback()
-        return [json.loads(c) if isinstance(c, str) else c for c in changes]
+        parsed = [json.loads(c) if isinstance(c, str) else c for c in changes]
+        # Each path was really taken (conflicts always come from Python).
+        assert all(
+            isinstance(raw, str) == in_database
+            for raw, change in zip(changes, parsed, strict=True)
+            if change["table"] != "conflicts"
+        )
+        return parsed
 
     return page(True), page(False)
 
