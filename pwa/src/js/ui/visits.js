@@ -264,7 +264,9 @@ function rejectionsSection(app, rejected) {
     h('h2', { id: 'visit-rejections-h' }, t('visits.rejected')),
     h('ul', {}, rejected.map((r) => h('li', {},
       `${t(`visits.rejected_${r.table}`)} (${t(r.op === 'delete' ? 'visits.rejected_delete' : 'visits.rejected_change')}): `,
-      (r.error && r.error.message) || ''))),
+      (r.error && r.error.message) || '',
+      // invalid_input names the fields and what is wrong with each (the server's words).
+      Object.entries((r.error && r.error.fields) || {}).map(([name, msgs]) => ` ${t(`field.${name}`)}: ${[].concat(msgs).join(' ')}`)))),
     h('button', { type: 'button', class: 'btn', onclick: () => app.store.markRejectionsSeen(rejected) }, t('visits.rejected_seen')));
 }
 
