@@ -339,6 +339,62 @@ def test_inspector_corrects_a_visit_offline_and_staff_cannot(new_context, api, t
     expect(page.get_by_test_id("visit-rejections")).to_have_count(0)
 
 
+def test_inspector_edits_and_deletes_a_visit_offline(new_context, api, live_server):
+    """The visit's own fields are corrected offline and reach the server; a visit with no
+    finding answered by a plan item is deleted with its findings (tombstones by pull)."""
+    notes = f"Anmeldt dagbesøg {uuid.uuid4().hex[:6]}"
+    context = new_context()
+    page = context.new_page()
+    log_in(page, INSPECTOR)
+    wait_service_worker(page)
+    page.get_by_role("link", name=UNIT, exact=True).click()
+    page.get_by_test_id("unit-visits").click()
+    context.set_offline(True)
+    wait_offline(page)
+    page.get_by_test_id("new-visit").click()
+    page.get_by_test_id("save-visit").click()
+    form = page.get_by_test_id("finding-form")
+    form.get_by_label("Type").select_option(label="Observation")
+    form.get_by_label("Beskrivelse").fill("Fint indrettede fællesrum")
+    page.get_by_test_id("save-finding").click()
+    expect(page.get_by_test_id("finding")).to_have_count(1)
+
+    page.get_by_test_id("edit-visit").click()
+    dialog = page.get_by_role("dialog", name="Redigér besøg")
+    dialog.get_by_label("Anmeldt").check()
+    dialog.get_by_label("Formål").select_option(label="Opfølgning")  # follow_up
+    dialog.get_by_label("Noter").fill(notes)
+    dialog.get_by_test_id("save-visit-edit").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_test_id("visit")).to_contain_text(notes)
+    context.set_offline(False)
+    wait_synced(page)
+    visit_id = page.url.rsplit("/", 1)[-1]
+    got = api.get(f"/api/visits/{visit_id}", as_user=INSPECTOR)
+    assert (got["announced"], got["purpose"], got["notes"]) == (True, "follow_up", notes)
+    [finding] = api.get(f"/api/visits/{visit_id}/findings", as_user=INSPECTOR)
+    _, cursor = _pull(api, None, INSPECTOR)
+
+    context.set_offline(True)
+    wait_offline(page)
+    page.get_by_test_id("delete-visit").click()
+    page.get_by_role("dialog", name="Slet besøg").get_by_role("button", name="Slet besøg").click()
+    expect(
+        page.get_by_test_id("visit-list").locator(f'a[href="#/visits/{visit_id}"]')
+    ).to_have_count(0)
+    context.set_offline(False)
+    wait_synced(page)
+    gone = requests.get(
+        f"{live_server}/api/visits/{visit_id}",
+        headers={"Authorization": f"Bearer {api.token(INSPECTOR)}"},
+        timeout=10,
+    )
+    assert gone.status_code == 404
+    changes, _ = _pull(api, cursor, INSPECTOR)
+    deleted = {(c["table"], c["id"]) for c in changes if c["deleted"]}
+    assert {("visits", visit_id), ("findings", finding["id"])} <= deleted
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_visit_screens_have_no_serious_axe_violations(new_context, api, artifacts, viewport):
     """The inspector's visit screen (form, photo input, radar chart) and the manager's."""
