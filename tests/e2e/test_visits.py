@@ -395,6 +395,28 @@ def test_inspector_edits_and_deletes_a_visit_offline(new_context, api, live_serv
     assert {("visits", visit_id), ("findings", finding["id"])} <= deleted
 
 
+def test_a_finding_being_typed_survives_the_sync_of_its_visit(new_context):
+    """Online, saving a visit starts a sync whose answer redraws the (live) visit screen; the
+    finding the inspector has begun to fill in meanwhile stays as typed."""
+    text = f"Køkkenet er rent og ryddeligt {uuid.uuid4().hex[:6]}"
+    page = new_context().new_page()
+    log_in(page, INSPECTOR)
+    page.get_by_role("link", name=UNIT, exact=True).click()
+    page.get_by_test_id("unit-visits").click()
+    page.get_by_test_id("new-visit").click()
+    page.get_by_test_id("save-visit").click()
+    form = page.get_by_test_id("finding-form")
+    form.get_by_label("Tema").select_option(label="4. Sundhed og trivsel")
+    form.get_by_label("Type").select_option(label="Observation")
+    form.get_by_label("Beskrivelse").fill(text)
+    wait_synced(page)  # the visit has reached the server and come back
+    expect(form.get_by_label("Beskrivelse")).to_have_value(text)
+    page.get_by_test_id("save-finding").click()
+    finding = page.get_by_test_id("finding").filter(has_text=text)
+    expect(finding).to_contain_text("4. Sundhed og trivsel")
+    expect(finding).to_have_attribute("data-kind", "observation")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_visit_screens_have_no_serious_axe_violations(new_context, api, artifacts, viewport):
     """The inspector's visit screen (form, photo input, radar chart) and the manager's."""

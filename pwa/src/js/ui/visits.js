@@ -365,7 +365,8 @@ async function removeFinding(app, finding) {
 function findingForm(app, visit, themes, criteria) {
   const controls = findingControls(themes, criteria);
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
-  const form = h('form', { class: 'card', 'data-testid': 'finding-form' },
+  // A draft: a redraw of this live view waits while it is being filled in (main.js).
+  const form = h('form', { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty' },
     h('h3', {}, t('findings.add')),
     controls.fields,
     error,
@@ -375,6 +376,7 @@ function findingForm(app, visit, themes, criteria) {
     const values = controls.values();
     const problem = findingError(values, visit, themes);
     if (problem) return showError(error, problem);
+    form.dataset.draft = 'empty';
     await app.store.create('findings', {
       ...values,
       visit_id: visit.id,
