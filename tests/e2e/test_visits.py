@@ -219,6 +219,204 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     assert note in [n["text"] for n in notes]
 
 
+def _pull(api, cursor: str | None, as_user: str) -> tuple[list[dict], str]:
+    """Every change a device of ``as_user`` would pull after ``cursor``, and the cursor after
+    them. A pull from no cursor leaves tombstones out: ask from a cursor taken before."""
+    changes = []
+    while True:
+        page = api.post(
+            "/api/sync/pull", {"cursor": cursor, "limit": 1000, "schema_version": 1}, as_user
+        )
+        changes += page["changes"]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return changes, cursor
+
+
+def test_inspector_corrects_a_visit_offline_and_staff_cannot(new_context, api, tmp_path):
+    """Offline, the inspector edits a finding (the device says the påbud rule first), deletes a
+    photo, and deletes a finding that, unknown to the device, a plan item now answers; back
+    online, the server has the edit and the photo's tombstone, and its refusal of the delete
+    shows on the visit with the reason. Staff see none of the correcting controls."""
+    tag = uuid.uuid4().hex[:6]
+    first_text, second_text = f"Medicinskabet står ulåst {tag}", f"Ingen brandøvelse i år {tag}"
+    edited_text = f"Medicinskabet står ulåst om natten {tag}"
+    deadline = (date.today() + timedelta(days=30)).isoformat()
+    photo = tmp_path / "skab.png"
+    photo.write_bytes(_png_with_gps())
+
+    context = new_context()
+    page = context.new_page()
+    log_in(page, INSPECTOR)
+    wait_service_worker(page)
+    page.get_by_role("link", name=UNIT, exact=True).click()
+    page.get_by_test_id("unit-visits").click()
+    # Recorded offline, as at the service (the visit screen is live: online, a pull could
+    # redraw the create form while it is being filled in).
+    context.set_offline(True)
+    wait_offline(page)
+    page.get_by_test_id("new-visit").click()
+    page.get_by_test_id("save-visit").click()
+    expect(page.get_by_test_id("visit")).to_be_visible()
+    for text in (first_text, second_text):
+        form = page.get_by_test_id("finding-form")
+        form.get_by_label("Tema").select_option(label="4. Sundhed og trivsel")
+        form.get_by_label("Type").select_option(label="Anbefaling")
+        form.get_by_label("Beskrivelse").fill(text)
+        page.get_by_test_id("save-finding").click()
+        expect(page.get_by_test_id("finding").filter(has_text=text)).to_be_visible()
+    page.get_by_label("Tag foto").set_input_files(str(photo))
+    expect(page.get_by_test_id("photo")).to_have_count(1)
+    context.set_offline(False)
+    wait_synced(page)
+    visit_id = page.url.rsplit("/", 1)[-1]
+    findings = {f["text"]: f for f in api.get(f"/api/visits/{visit_id}/findings", INSPECTOR)}
+    [photo_row] = api.get(f"/api/visits/{visit_id}/photos", as_user=INSPECTOR)
+
+    # Staff read the visit, photo included, but correct nothing of it.
+    staff_page = new_context().new_page()
+    log_in(staff_page, STAFF)
+    staff_page.goto(f"/#/visits/{visit_id}")
+    expect(staff_page.get_by_test_id("finding")).to_have_count(2)
+    expect(staff_page.get_by_test_id("photo")).to_have_count(1)
+    for control in ("edit-visit", "delete-visit", "edit-finding", "delete-finding", "delete-photo"):
+        expect(staff_page.get_by_test_id(control)).to_have_count(0)
+    expect(staff_page.get_by_test_id("finding-form")).to_have_count(0)
+    expect(staff_page.get_by_test_id("photo-input")).to_have_count(0)
+    expect(page.get_by_test_id("edit-finding")).to_have_count(2)  # the inspector does
+
+    _, cursor = _pull(api, None, INSPECTOR)
+
+    context.set_offline(True)
+    wait_offline(page)
+    # Meanwhile, elsewhere, the manager turns the second finding into a plan item.
+    plan = api.plan_of_unit(UNIT)
+    api.post(f"/api/findings/{findings[second_text]['id']}/to-item", {"plan_id": plan["id"]})
+
+    page.get_by_test_id("finding").filter(has_text=first_text).get_by_test_id(
+        "edit-finding"
+    ).click()
+    dialog = page.get_by_role("dialog", name="Redigér fund")
+    dialog.get_by_label("Type").select_option(label="Påbud")
+    dialog.get_by_label("Beskrivelse").fill(edited_text)
+    dialog.get_by_test_id("save-finding-edit").click()
+    expect(dialog.get_by_test_id("finding-error")).to_contain_text("frist")  # before the server
+    dialog.get_by_label("Frist").fill(deadline)
+    dialog.get_by_test_id("save-finding-edit").click()
+    expect(dialog).to_have_count(0)
+    edited = page.get_by_test_id("finding").filter(has_text=edited_text)
+    expect(edited).to_have_attribute("data-kind", "paabud")
+
+    page.get_by_test_id("photo").get_by_test_id("delete-photo").click()
+    page.get_by_role("dialog", name="Slet foto").get_by_role("button", name="Slet foto").click()
+    expect(page.get_by_test_id("photo")).to_have_count(0)
+
+    page.get_by_test_id("finding").filter(has_text=second_text).get_by_test_id(
+        "delete-finding"
+    ).click()
+    page.get_by_role("dialog", name="Slet fund").get_by_role("button", name="Slet fund").click()
+    expect(page.get_by_test_id("finding")).to_have_count(1)
+    # The edit, the photo's delete and the finding's delete wait on the device.
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "3")
+
+    context.set_offline(False)
+    wait_synced(page)
+    got = api.get(f"/api/findings/{findings[first_text]['id']}", as_user=INSPECTOR)
+    assert (got["text"], got["kind"], got["deadline"]) == (edited_text, "paabud", deadline)
+    assert api.get(f"/api/visits/{visit_id}/photos", as_user=INSPECTOR) == []
+    changes, _ = _pull(api, cursor, INSPECTOR)
+    [tombstone] = [c for c in changes if c["id"] == photo_row["id"]]
+    assert tombstone["table"] == "visit_photos" and tombstone["deleted"] is True
+    # The server kept the answered finding; the device says why and shows it again.
+    texts = [f["text"] for f in api.get(f"/api/visits/{visit_id}/findings", INSPECTOR)]
+    assert sorted(texts) == sorted([edited_text, second_text])
+    expect(page.get_by_test_id("visit-rejections")).to_contain_text("A plan item answers")
+    expect(page.get_by_test_id("finding").filter(has_text=second_text)).to_be_visible()
+    expect(
+        page.get_by_test_id("finding").filter(has_text=second_text).get_by_test_id("delete-finding")
+    ).to_have_count(0)
+    page.get_by_role("button", name="OK, læst").click()
+    expect(page.get_by_test_id("visit-rejections")).to_have_count(0)
+
+
+def test_inspector_edits_and_deletes_a_visit_offline(new_context, api, live_server):
+    """The visit's own fields are corrected offline and reach the server; a visit with no
+    finding answered by a plan item is deleted with its findings (tombstones by pull)."""
+    notes = f"Anmeldt dagbesøg {uuid.uuid4().hex[:6]}"
+    context = new_context()
+    page = context.new_page()
+    log_in(page, INSPECTOR)
+    wait_service_worker(page)
+    page.get_by_role("link", name=UNIT, exact=True).click()
+    page.get_by_test_id("unit-visits").click()
+    context.set_offline(True)
+    wait_offline(page)
+    page.get_by_test_id("new-visit").click()
+    page.get_by_test_id("save-visit").click()
+    form = page.get_by_test_id("finding-form")
+    form.get_by_label("Type").select_option(label="Observation")
+    form.get_by_label("Beskrivelse").fill("Fint indrettede fællesrum")
+    page.get_by_test_id("save-finding").click()
+    expect(page.get_by_test_id("finding")).to_have_count(1)
+
+    page.get_by_test_id("edit-visit").click()
+    dialog = page.get_by_role("dialog", name="Redigér besøg")
+    dialog.get_by_label("Anmeldt").check()
+    dialog.get_by_label("Formål").select_option(label="Opfølgning")  # follow_up
+    dialog.get_by_label("Noter").fill(notes)
+    dialog.get_by_test_id("save-visit-edit").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_test_id("visit")).to_contain_text(notes)
+    context.set_offline(False)
+    wait_synced(page)
+    visit_id = page.url.rsplit("/", 1)[-1]
+    got = api.get(f"/api/visits/{visit_id}", as_user=INSPECTOR)
+    assert (got["announced"], got["purpose"], got["notes"]) == (True, "follow_up", notes)
+    [finding] = api.get(f"/api/visits/{visit_id}/findings", as_user=INSPECTOR)
+    _, cursor = _pull(api, None, INSPECTOR)
+
+    context.set_offline(True)
+    wait_offline(page)
+    page.get_by_test_id("delete-visit").click()
+    page.get_by_role("dialog", name="Slet besøg").get_by_role("button", name="Slet besøg").click()
+    expect(
+        page.get_by_test_id("visit-list").locator(f'a[href="#/visits/{visit_id}"]')
+    ).to_have_count(0)
+    context.set_offline(False)
+    wait_synced(page)
+    gone = requests.get(
+        f"{live_server}/api/visits/{visit_id}",
+        headers={"Authorization": f"Bearer {api.token(INSPECTOR)}"},
+        timeout=10,
+    )
+    assert gone.status_code == 404
+    changes, _ = _pull(api, cursor, INSPECTOR)
+    deleted = {(c["table"], c["id"]) for c in changes if c["deleted"]}
+    assert {("visits", visit_id), ("findings", finding["id"])} <= deleted
+
+
+def test_a_finding_being_typed_survives_the_sync_of_its_visit(new_context):
+    """Online, saving a visit starts a sync whose answer redraws the (live) visit screen; the
+    finding the inspector has begun to fill in meanwhile stays as typed."""
+    text = f"Køkkenet er rent og ryddeligt {uuid.uuid4().hex[:6]}"
+    page = new_context().new_page()
+    log_in(page, INSPECTOR)
+    page.get_by_role("link", name=UNIT, exact=True).click()
+    page.get_by_test_id("unit-visits").click()
+    page.get_by_test_id("new-visit").click()
+    page.get_by_test_id("save-visit").click()
+    form = page.get_by_test_id("finding-form")
+    form.get_by_label("Tema").select_option(label="4. Sundhed og trivsel")
+    form.get_by_label("Type").select_option(label="Observation")
+    form.get_by_label("Beskrivelse").fill(text)
+    wait_synced(page)  # the visit has reached the server and come back
+    expect(form.get_by_label("Beskrivelse")).to_have_value(text)
+    page.get_by_test_id("save-finding").click()
+    finding = page.get_by_test_id("finding").filter(has_text=text)
+    expect(finding).to_contain_text("4. Sundhed og trivsel")
+    expect(finding).to_have_attribute("data-kind", "observation")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_visit_screens_have_no_serious_axe_violations(new_context, api, artifacts, viewport):
     """The inspector's visit screen (form, photo input, radar chart) and the manager's."""

@@ -201,3 +201,82 @@ test('inspection rows go through the outbox without their server fields, and a p
   expect(await store.pendingCount()).toBe(2);
   expect(await store.pendingPhotoBlobs()).toEqual([]);
 });
+
+// ---- correcting a visit (ui/visits.js: edit, delete) -------------------------------------------
+
+const SHA_A = 'a1'.repeat(32);
+const SHA_B = 'b2'.repeat(32);
+
+async function withSyncedVisit(store) {
+  await store.putPhotoBlob(SHA_A, new Blob(['jpeg a']), 'image/jpeg');
+  await store.markPhotoBlob(SHA_A, { uploaded: 1 });
+  await store.applyPage([
+    { table: 'visits', id: 'v1', version: 2, deleted: false, fields: { unit_id: 'u1', catalogue_id: 'c', visit_date: '2026-03-02', purpose: 'approval', announced: false, notes: null } },
+    { table: 'findings', id: 'f1', version: 3, deleted: false, fields: { visit_id: 'v1', unit_id: 'u1', theme_id: 't', kind: 'observation', text: 'old text', deadline: null, rating: null, rating_justification: null, author_id: 'me' } },
+    { table: 'visit_photos', id: 'p1', version: 4, deleted: false, fields: { visit_id: 'v1', unit_id: 'u1', sha256: SHA_A, content_type: 'image/jpeg', size_bytes: 6, created_by: 'me' } },
+  ], '20');
+}
+
+test('editing a synced finding sends only the changed fields, their base and the version seen', async () => {
+  const store = await freshStore();
+  await withSyncedVisit(store);
+  await store.update('findings', 'f1', { kind: 'paabud', deadline: '2026-05-01', text: 'old text', theme_id: 't' });
+  await store.update('findings', 'f1', { text: 'new text' });
+  const [entry] = await store.db.outbox.toArray();
+  expect(entry).toMatchObject({
+    table: 'findings', id: 'f1', op: 'upsert', base_version: 3,
+    fields: { kind: 'paabud', deadline: '2026-05-01', text: 'new text' },
+    base: { kind: 'observation', deadline: null, text: 'old text' },
+  });
+  expect(await store.listFindings('v1')).toMatchObject([{ text: 'new text', kind: 'paabud' }]);
+});
+
+test('deleting a visit deletes its findings and photos before it; rows made here are forgotten', async () => {
+  const store = await freshStore();
+  await withSyncedVisit(store);
+  await store.create('findings', { id: 'f2', visit_id: 'v1', unit_id: 'u1', theme_id: 't', kind: 'observation', text: 'offline' });
+  await store.putPhotoBlob(SHA_B, new Blob(['jpeg b']), 'image/jpeg');
+  await store.create('visit_photos', { id: 'p2', visit_id: 'v1', unit_id: 'u1', sha256: SHA_B, content_type: 'image/jpeg', size_bytes: 6 });
+  await store.removeVisit('v1');
+  const entries = await store.db.outbox.orderBy('seq').toArray();
+  expect(entries.map((e) => [e.op, e.table, e.id])).toEqual([
+    ['delete', 'findings', 'f1'], ['delete', 'visit_photos', 'p1'], ['delete', 'visits', 'v1'],
+  ]);
+  expect(entries.map((e) => e.base_version)).toEqual([3, 4, 2]);
+  expect(await store.get('findings', 'f2')).toBeUndefined();
+  expect(await store.get('visit_photos', 'p2')).toBeUndefined();
+  expect(await store.listVisits('u1')).toEqual([]);
+  // No bytes of a deleted photo wait for upload (nor stay on the device).
+  expect(await store.db.photo_blobs.count()).toBe(0);
+  expect(await store.pendingCount()).toBe(3);
+});
+
+test('deleting a photo drops its bytes unless another record shows the same ones', async () => {
+  const store = await freshStore();
+  await withSyncedVisit(store);
+  await store.create('visit_photos', { id: 'p2', visit_id: 'v1', unit_id: 'u1', sha256: SHA_A, content_type: 'image/jpeg', size_bytes: 6 });
+  await store.removePhoto('p2');
+  expect(await store.getPhotoBlob(SHA_A)).toBeDefined();
+  expect(await store.pendingCount()).toBe(0); // p2 never left the device
+  await store.removePhoto('p1');
+  expect(await store.getPhotoBlob(SHA_A)).toBeUndefined();
+  expect(await store.listVisitPhotos('v1')).toEqual([]);
+  const [entry] = await store.db.outbox.toArray();
+  expect(entry).toMatchObject({ table: 'visit_photos', id: 'p1', op: 'delete', base_version: 4 });
+});
+
+test('a delete the server refuses brings the row back, and its reason waits until read', async () => {
+  const store = await freshStore();
+  await withSyncedVisit(store);
+  await store.remove('findings', 'f1');
+  expect(await store.listFindings('v1')).toEqual([]);
+  const batch = await store.takeBatch(10);
+  const reason = 'A plan item answers this finding; it cannot be deleted.';
+  await store.ackBatch(batch, [{ mutation_id: 1, status: 'rejected', error: { error: 'invalid_state', message: reason } }]);
+  expect(await store.listFindings('v1')).toMatchObject([{ id: 'f1', text: 'old text', deleted: false }]);
+  expect((await store.db.findings.get('f1'))._status).toBe('synced');
+  const [rejection] = await store.listRejections();
+  expect(rejection).toMatchObject({ table: 'findings', id: 'f1', op: 'delete', error: { message: reason } });
+  await store.markRejectionsSeen([rejection]);
+  expect(await store.listRejections()).toMatchObject([{ id: 'f1', seen: true }]);
+});

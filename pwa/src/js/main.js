@@ -295,15 +295,29 @@ function markCurrentNav() {
   }
 }
 
-/** Re-render a live view (lists, the plan) after store changes, but never under an open form. */
+/** Re-render a live view (lists, the plan) after store changes, but never under an open
+ * dialog nor under a draft the user has begun to type (see watchDrafts). */
 function scheduleRender() {
   if (pendingRender) return;
   pendingRender = setTimeout(() => {
     pendingRender = null;
     updateConflictBadge();
-    if (!currentLive || document.querySelector('dialog[open]')) return;
+    if (!currentLive || document.querySelector('dialog[open]') || document.querySelector('#main form[data-draft="typed"]')) return;
     render({ focus: false });
   }, 50);
+}
+
+/**
+ * A form on a live view marked `data-draft` (the visit screen's new finding) is kept while the
+ * user fills it in: a redraw draws new controls, which would drop what was typed. Typing marks
+ * the form "typed"; the form sets it back to "empty" just before it saves, so that write
+ * redraws the view. The trade-off: changes pulled meanwhile show only after the save.
+ */
+function watchDrafts() {
+  document.addEventListener('input', (ev) => {
+    const form = ev.target.closest && ev.target.closest('form[data-draft]');
+    if (form) form.dataset.draft = 'typed';
+  });
 }
 
 function syncPushSubscription() {
@@ -352,6 +366,7 @@ async function boot() {
     if (app.session && !localStorage.getItem(LANG_KEY) && app.user.language) setLanguage(app.user.language);
   }
   mountShell();
+  watchDrafts();
   window.addEventListener('hashchange', () => render({ focus: true }));
   // Controls that need the network are switched in place (no re-render under the user's finger).
   const syncOnlineOnly = () => {

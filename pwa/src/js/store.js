@@ -166,6 +166,11 @@ function sameValue(a, b) {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** A stable name for one refusal (a row may be refused more than once). */
+function rejectionKey(r) {
+  return `${r.table}/${r.id}/${r.at}`;
+}
+
 export function newId() {
   if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
   // Fallback for old engines: RFC 4122 v4 from getRandomValues.
@@ -335,6 +340,22 @@ export class Store {
     this._emit({ table: 'photo_blobs', id: sha256 });
   }
 
+  /** The server's refusals of this device's changes (newest last), as ackBatch keeps them. */
+  async listRejections() {
+    return (await this.getMeta('rejections')) || [];
+  }
+
+  /** The user has read these refusals where they happened; Settings still lists them. */
+  async markRejectionsSeen(rejections) {
+    const wanted = new Set(rejections.map(rejectionKey));
+    await this.db.transaction('rw', this.db.meta, async () => {
+      const list = (await this.db.meta.get('rejections'))?.value ?? [];
+      const marked = list.map((r) => (wanted.has(rejectionKey(r)) ? { ...r, seen: true } : r));
+      await this.db.meta.put({ key: 'rejections', value: marked });
+    });
+    this._emit({ table: 'meta', id: 'rejections' });
+  }
+
   async listOpenConflicts() {
     return this.where('conflicts', 'status', 'open');
   }
@@ -428,30 +449,71 @@ export class Store {
 
   async remove(table, id) {
     if (!WRITABLE.has(table)) throw new Error(`table ${table} is read-only`);
-    await this.db.transaction('rw', this.db.table(table), this.db.outbox, async () => {
-      const row = await this.db.table(table).get(id);
-      if (!row) return;
-      const open = await this._openEntry(table, id);
-      if (row._status === 'created' && open && !(await this._hasTakenEntry(table, id))) {
-        // Never reached the server: forget it entirely.
-        await this.db.outbox.delete(open.seq);
-        await this.db.table(table).delete(id);
-        return;
-      }
-      if (open) await this.db.outbox.delete(open.seq);
-      await this.db.outbox.add({
-        table,
-        id,
-        op: 'delete',
-        fields: {},
-        base: {},
-        base_version: row._version,
-        mutation_id: null,
-        created_at: this.now().toISOString(),
-      });
-      await this.db.table(table).put(withDerived(table, { ...row, deleted: true, _status: 'deleted', _server: serverCopy(row) }));
-    });
+    await this.db.transaction('rw', this.db.table(table), this.db.outbox, () => this._removeRow(table, id));
     this._emit({ table, id });
+  }
+
+  /**
+   * Delete a visit with its findings and photo records, in one transaction, as the server's
+   * delete_visit does. Each row is removed on its own: a row that never reached the server is
+   * forgotten (so no orphaned create of a finding is pushed after its visit is gone), the others
+   * get a delete entry, findings and photos before the visit.
+   */
+  async removeVisit(visitId) {
+    const { visits, findings, visit_photos: photos, photo_blobs: blobs, outbox } = this.db;
+    await this.db.transaction('rw', [visits, findings, photos, blobs, outbox], async () => {
+      for (const f of await findings.where('visit_id').equals(visitId).toArray()) {
+        if (!f.deleted) await this._removeRow('findings', f.id);
+      }
+      for (const p of await photos.where('visit_id').equals(visitId).toArray()) {
+        if (!p.deleted) await this._removePhotoRow(p);
+      }
+      await this._removeRow('visits', visitId);
+    });
+    this._emit({ table: 'visits', id: visitId });
+  }
+
+  /** Delete a photo record; its bytes leave the device too unless another record shows them
+   * (a deleted photo is not uploaded after the fact). */
+  async removePhoto(photoId) {
+    const { visit_photos: photos, photo_blobs: blobs, outbox } = this.db;
+    await this.db.transaction('rw', [photos, blobs, outbox], async () => {
+      const photo = await photos.get(photoId);
+      if (photo) await this._removePhotoRow(photo);
+    });
+    this._emit({ table: 'visit_photos', id: photoId });
+  }
+
+  async _removePhotoRow(photo) {
+    await this._removeRow('visit_photos', photo.id);
+    const others = await this.db.visit_photos.where('sha256').equals(photo.sha256)
+      .filter((p) => p.id !== photo.id && !p.deleted).count();
+    if (!others) await this.db.photo_blobs.delete(photo.sha256);
+  }
+
+  /** Inside a transaction over the row's table and the outbox. */
+  async _removeRow(table, id) {
+    const row = await this.db.table(table).get(id);
+    if (!row) return;
+    const open = await this._openEntry(table, id);
+    if (row._status === 'created' && open && !(await this._hasTakenEntry(table, id))) {
+      // Never reached the server: forget it entirely.
+      await this.db.outbox.delete(open.seq);
+      await this.db.table(table).delete(id);
+      return;
+    }
+    if (open) await this.db.outbox.delete(open.seq);
+    await this.db.outbox.add({
+      table,
+      id,
+      op: 'delete',
+      fields: {},
+      base: {},
+      base_version: row._version,
+      mutation_id: null,
+      created_at: this.now().toISOString(),
+    });
+    await this.db.table(table).put(withDerived(table, { ...row, deleted: true, _status: 'deleted', _server: serverCopy(row) }));
   }
 
   /** The newest outbox entry for a row not yet taken into a push, if any. */

@@ -7,7 +7,7 @@
  * user's push, the server's value otherwise. The resolution sent is always in the server's terms
  * ("server" keeps the server value, "client" takes the pushing device's value).
  */
-import { t, formatDateTime } from '../i18n.js';
+import { t, formatDate, formatDateTime } from '../i18n.js';
 import { h, field, announce } from './dom.js';
 
 function show(value) {
@@ -16,6 +16,14 @@ function show(value) {
   if (typeof value === 'boolean') return value ? '✓' : '✗';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+// Coded values said in words: a finding's kind, a visit's purpose.
+const CODED = { findings: { kind: 'finding_kind' }, visits: { purpose: 'visit_purpose' } };
+
+function showValue(c, value) {
+  const block = CODED[c.table_name]?.[c.field];
+  return block && typeof value === 'string' ? t(`${block}.${value}`) : show(value);
 }
 
 export async function conflictsView(app) {
@@ -28,7 +36,8 @@ export async function conflictsView(app) {
     const theirs = iAmClient ? c.server_value : c.client_value;
     const custom = h('textarea', { rows: 2, name: 'custom' }, show(mine) === '—' ? '' : String(mine ?? ''));
     const fieldName = c.field ? t(`field.${c.field}`) : '';
-    const context = row ? row.topic || row.title || row.text || '' : '';
+    // What the row is to a person: a plan item's topic, a plan's title, a finding's text, a visit's date.
+    const context = row ? row.topic || row.title || row.text || (row.visit_date ? `${t('visits.visit')} ${formatDate(row.visit_date)}` : '') : '';
     const resolve = async (resolution, value) => {
       // resolved_value is only meaningful (and only sent) for a custom value.
       const fields = { status: 'resolved', resolution };
@@ -47,9 +56,9 @@ export async function conflictsView(app) {
       c.kind === 'delete_edit' ? h('p', { class: 'notice' }, t('conflicts.row_deleted')) : null,
       c.detected_at ? h('p', { class: 'muted' }, formatDateTime(c.detected_at)) : null,
       h('dl', { class: 'conflict-values' },
-        h('div', {}, h('dt', {}, t('conflicts.before')), h('dd', { 'data-testid': 'before' }, show(c.base_value))),
-        h('div', {}, h('dt', {}, t('conflicts.theirs')), h('dd', { 'data-testid': 'theirs' }, show(theirs))),
-        h('div', {}, h('dt', {}, t('conflicts.mine')), h('dd', { 'data-testid': 'mine' }, show(mine)))),
+        h('div', {}, h('dt', {}, t('conflicts.before')), h('dd', { 'data-testid': 'before' }, showValue(c, c.base_value))),
+        h('div', {}, h('dt', {}, t('conflicts.theirs')), h('dd', { 'data-testid': 'theirs' }, showValue(c, theirs))),
+        h('div', {}, h('dt', {}, t('conflicts.mine')), h('dd', { 'data-testid': 'mine' }, showValue(c, mine)))),
       // A deleted row stays deleted: such a conflict can only be closed, keeping the server's word.
       c.kind === 'delete_edit'
         ? h('div', { class: 'actions' },

@@ -4,6 +4,12 @@
  * item in one step; the item then shows the finding, the påbud's legal deadline and the
  * inspector's comments (itemInspectionSection, used by the item screen).
  *
+ * Inspectors (the `inspect` action) also correct what they recorded: edit a visit or a finding
+ * (in a dialog, so a pull cannot redraw the form under them), delete a finding, a photo or a
+ * whole visit. Everything goes through the store and its outbox, offline too; the rules the
+ * server would refuse are checked first (visit_rules.js), and what the server refuses anyway
+ * is shown on the visit with its reason.
+ *
  * Photos: the camera's file is re-encoded through a canvas into a JPEG, which drops every
  * metadata segment (EXIF, with its GPS position) before the bytes are even stored; the server
  * strips again. The bytes wait in the store (photo_blobs) until the sync module uploads them.
@@ -11,7 +17,11 @@
 import { t, formatDate } from '../i18n.js';
 import { h, field, lines, announce } from './dom.js';
 import { downloadFile } from './documents.js';
+import { confirmDialog } from './shell.js';
 import { today } from './units.js';
+import {
+  LONG_TEXT, catalogueInForce, findingDeleteProblem, findingProblem, rejectionsForVisit, visitDateProblem, visitDeleteProblem,
+} from './visit_rules.js';
 
 const KINDS = ['paabud', 'anbefaling', 'bekymrende_forhold', 'observation'];
 const PURPOSES = ['ongoing_supervision', 'approval', 'follow_up'];
@@ -57,7 +67,7 @@ export async function newVisitView(app, unitId) {
   const date = h('input', { type: 'date', name: 'visit_date', value: today(), required: true });
   const announced = h('input', { type: 'checkbox', name: 'announced', id: 'visit-announced' });
   const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p }, t(`visit_purpose.${p}`))));
-  const notes = h('textarea', { name: 'notes', rows: 3 });
+  const notes = h('textarea', { name: 'notes', rows: 3, maxlength: LONG_TEXT });
   const form = h('form', { class: 'card', 'data-testid': 'visit-form' },
     field(t('visits.date'), date),
     h('div', { class: 'check' }, announced, h('label', { for: 'visit-announced' }, t('visits.announced'))),
@@ -111,6 +121,8 @@ export async function visitView(app, visitId) {
   const plans = manager ? (await app.store.listPlans(visit.unit_id)).filter((p) => !p.deleted && p.state !== 'archived') : [];
   const links = new Map(await Promise.all(findings.map(async (f) => [f.id, await app.store.itemsForFinding(f.id)])));
   const title = `${t('visits.visit')} ${formatDate(visit.visit_date)}`;
+  const rowIds = new Set([...findings.map((f) => f.id), ...photos.map((p) => p.id)]);
+  const rejected = rejectionsForVisit(await app.store.listRejections(), visit.id, rowIds);
 
   const findingNodes = findings.map((f) => {
     const theme = themeById.get(f.theme_id);
@@ -126,6 +138,7 @@ export async function visitView(app, visitId) {
         ? h('p', { 'data-testid': 'finding-items' }, `${t('findings.answered_by')}: `,
           items.map((i, n) => [n ? ', ' : '', h('a', { href: `#/items/${i.id}` }, i.topic || t('plan.untitled'))]))
         : null,
+      inspector ? findingActions(app, visit, f, items, themes, criteria) : null,
       manager && plans.length ? toItemForm(app, visit, f, plans) : null);
   });
 
@@ -136,11 +149,13 @@ export async function visitView(app, visitId) {
     node: h('div', { 'data-testid': 'visit' },
       h('p', {}, h('a', { href: `#/units/${visit.unit_id}/visits` }, `← ${t('visits.title')} – ${unit ? unit.name : ''}`)),
       h('h1', { tabindex: '-1' }, title),
+      rejected.length ? rejectionsSection(app, rejected) : null,
       h('dl', { class: 'plan-header' },
         h('div', {}, h('dt', {}, t('plan.unit')), h('dd', {}, unit ? unit.name : '')),
         h('div', {}, h('dt', {}, t('visits.purpose')), h('dd', {}, t(`visit_purpose.${visit.purpose}`))),
         h('div', {}, h('dt', {}, t('visits.kind')), h('dd', {}, visit.announced ? t('visits.announced') : t('visits.unannounced'))),
         visit.notes ? h('div', {}, h('dt', {}, t('visits.notes')), h('dd', {}, lines(visit.notes))) : null),
+      inspector ? visitActions(app, visit, findings, links) : null,
       h('h2', {}, t('findings.title')),
       findings.length ? h('ul', { class: 'list', 'data-testid': 'finding-list' }, findingNodes) : h('p', {}, t('findings.none')),
       inspector ? findingForm(app, visit, themes, criteria) : null,
@@ -156,61 +171,136 @@ export async function visitView(app, visitId) {
   };
 }
 
-// The catalogue a unit is assessed by (mirrors server/services/visits.py PLAN_KIND_FOR_UNIT).
-const CATALOGUE_FOR_UNIT = {
-  dk_tilbud: 'dk_tilbud',
-  dk_afdeling: 'dk_tilbud',
-  dk_plejefamilie: 'dk_plejefamilie',
-  se_verksamhet: 'se_kvalitetsomraden',
-  se_enhet: 'se_kvalitetsomraden',
-};
-
 /** A visit created on this device has no catalogue_id until the server answers: take the
  * catalogue version in force on the visit date for the unit's kind, as the server will. */
 async function inferThemes(app, visit) {
-  const unit = await app.store.get('units', visit.unit_id);
-  const code = unit && CATALOGUE_FOR_UNIT[unit.kind];
-  const inForce = (await app.store.all('catalogues'))
-    .filter((c) => c.code === code && !c.deleted && c.valid_from <= visit.visit_date && (!c.valid_to || visit.visit_date <= c.valid_to))
-    .sort((a, b) => String(b.valid_from).localeCompare(String(a.valid_from)));
-  return inForce.length ? app.store.listThemes(inForce[0].id) : [];
+  const catalogue = await inferCatalogue(app, visit);
+  return catalogue ? app.store.listThemes(catalogue.id) : [];
 }
 
-function findingForm(app, visit, themes, criteria) {
+async function inferCatalogue(app, visit) {
+  const unit = await app.store.get('units', visit.unit_id);
+  return catalogueInForce(await app.store.all('catalogues'), unit && unit.kind, visit.visit_date);
+}
+
+// ---- correcting a visit -------------------------------------------------------------------
+
+function visitActions(app, visit, findings, links) {
+  const blocked = visitDeleteProblem(findings, links);
+  return h('div', {},
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'btn', 'data-testid': 'edit-visit', onclick: () => openVisitDialog(app, visit) }, t('visits.edit')),
+      blocked ? null : h('button', { type: 'button', class: 'btn danger', 'data-testid': 'delete-visit', onclick: () => removeVisit(app, visit) }, t('visits.delete'))),
+    blocked ? h('p', { class: 'muted', 'data-testid': 'visit-delete-blocked' }, t(blocked)) : null);
+}
+
+function openVisitDialog(app, visit) {
+  const date = h('input', { type: 'date', name: 'visit_date', value: visit.visit_date, required: true });
+  const announced = h('input', { type: 'checkbox', name: 'announced', id: `visit-announced-${visit.id}`, checked: visit.announced });
+  const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p, selected: p === visit.purpose }, t(`visit_purpose.${p}`))));
+  const notes = h('textarea', { name: 'notes', rows: 3, maxlength: LONG_TEXT }, visit.notes ?? '');
+  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'visit-error' });
+  const titleId = `visit-edit-${visit.id}`;
+  const form = h('form', { method: 'dialog', 'data-testid': 'visit-edit-form' },
+    h('h2', { id: titleId }, t('visits.edit')),
+    field(t('visits.date'), date),
+    h('div', { class: 'check' }, announced, h('label', { for: announced.id }, t('visits.announced'))),
+    field(t('visits.purpose'), purpose),
+    field(t('visits.notes'), notes),
+    error,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('item.cancel')),
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-visit-edit' }, t('visits.save'))));
+  const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const values = { visit_date: date.value, announced: announced.checked, purpose: purpose.value, notes: notes.value || null };
+    if (date.value !== visit.visit_date) {
+      const unit = await app.store.get('units', visit.unit_id);
+      const current = visit.catalogue_id || (await inferCatalogue(app, visit))?.id || null;
+      const { problem, catalogueId } = visitDateProblem({
+        newDate: date.value,
+        currentCatalogueId: current,
+        catalogues: await app.store.all('catalogues'),
+        unitKind: unit && unit.kind,
+        findings: await app.store.listFindings(visit.id),
+      });
+      if (problem) return showError(error, t(problem));
+      // Server-set, never sent: shown at once so the themes follow the new date.
+      if (visit.catalogue_id && catalogueId && catalogueId !== visit.catalogue_id) values.catalogue_id = catalogueId;
+    }
+    await app.store.update('visits', visit.id, values);
+    dlg.close();
+    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    app.sync.requestSoon();
+    return null;
+  });
+  openDialog(dlg, date);
+}
+
+async function removeVisit(app, visit) {
+  const ok = await confirmDialog({
+    title: t('visits.delete'), text: t('visits.delete_confirm', { date: formatDate(visit.visit_date) }),
+    ok: t('visits.delete'), cancel: t('item.cancel'), danger: true,
+  });
+  if (!ok) return;
+  await app.store.removeVisit(visit.id);
+  announce(t('visits.deleted'));
+  app.sync.requestSoon();
+  app.navigate(`#/units/${visit.unit_id}/visits`);
+}
+
+/** A dialog keeps its form: the live view is not redrawn while one is open (main.js). */
+function openDialog(dlg, first) {
+  dlg.addEventListener('close', () => dlg.remove());
+  document.body.append(dlg);
+  dlg.showModal();
+  first.focus();
+}
+
+/** What the server refused for this visit, with its reason, until the inspector has read it. */
+function rejectionsSection(app, rejected) {
+  return h('section', { class: 'card notice', 'data-testid': 'visit-rejections', 'aria-labelledby': 'visit-rejections-h' },
+    h('h2', { id: 'visit-rejections-h' }, t('visits.rejected')),
+    h('ul', {}, rejected.map((r) => h('li', {},
+      `${t(`visits.rejected_${r.table}`)} (${t(r.op === 'delete' ? 'visits.rejected_delete' : 'visits.rejected_change')}): `,
+      (r.error && r.error.message) || '',
+      // invalid_input names the fields and what is wrong with each (the server's words).
+      Object.entries((r.error && r.error.fields) || {}).map(([name, msgs]) => ` ${t(`field.${name}`)}: ${[].concat(msgs).join(' ')}`)))),
+    h('button', { type: 'button', class: 'btn', onclick: () => app.store.markRejectionsSeen(rejected) }, t('visits.rejected_seen')));
+}
+
+// ---- findings -----------------------------------------------------------------------------
+
+/** The finding's controls, filled from `v` (the finding being edited; {} for a new one). */
+function findingControls(themes, criteria, v = {}) {
   const theme = h('select', { name: 'theme_id', required: true, 'data-testid': 'finding-theme' },
-    themes.map((th) => h('option', { value: th.id }, themeLabel(th))));
+    themes.map((th) => h('option', { value: th.id, selected: th.id === v.theme_id }, themeLabel(th))));
   const criterion = h('select', { name: 'criterion_id' });
   const fillCriteria = () => criterion.replaceChildren(
     h('option', { value: '' }, t('findings.no_criterion')),
-    (criteria.get(theme.value) || []).map((c) => h('option', { value: c.id }, c.text)));
+    (criteria.get(theme.value) || []).map((c) => h('option', { value: c.id, selected: c.id === v.criterion_id }, c.text)));
   theme.addEventListener('change', fillCriteria);
   fillCriteria();
-  const kind = h('select', { name: 'kind', 'data-testid': 'finding-kind' }, KINDS.map((k) => h('option', { value: k }, t(`finding_kind.${k}`))));
-  const text = h('textarea', { name: 'text', rows: 3, required: true });
-  const deadline = h('input', { type: 'date', name: 'deadline' });
-  const rating = h('select', { name: 'rating' }, h('option', { value: '' }, t('findings.no_rating')), [1, 2, 3, 4, 5].map((n) => h('option', { value: String(n) }, String(n))));
-  const justification = h('textarea', { name: 'rating_justification', rows: 2 });
-  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
-  const form = h('form', { class: 'card', 'data-testid': 'finding-form' },
-    h('h3', {}, t('findings.add')),
-    field(t('findings.theme'), theme),
-    field(t('findings.criterion'), criterion),
-    field(t('findings.kind'), kind),
-    field(t('findings.text'), text),
-    field(t('findings.deadline'), deadline, t('findings.deadline_hint')),
-    field(t('findings.rating'), rating, t('findings.rating_hint')),
-    field(t('findings.justification'), justification),
-    error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding' }, t('findings.save'))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    // The server's rules, said here first so an offline inspector hears them at once.
-    if (kind.value === 'paabud' && !deadline.value) return showError(error, t('findings.need_deadline'));
-    if (deadline.value && deadline.value < visit.visit_date) return showError(error, t('findings.deadline_before_visit'));
-    if (rating.value && !justification.value.trim()) return showError(error, t('findings.need_justification'));
-    await app.store.create('findings', {
-      visit_id: visit.id,
-      unit_id: visit.unit_id,
+  const kind = h('select', { name: 'kind', 'data-testid': 'finding-kind' },
+    KINDS.map((k) => h('option', { value: k, selected: k === v.kind }, t(`finding_kind.${k}`))));
+  const text = h('textarea', { name: 'text', rows: 3, required: true, maxlength: LONG_TEXT }, v.text ?? '');
+  const deadline = h('input', { type: 'date', name: 'deadline', value: v.deadline ?? '' });
+  const rating = h('select', { name: 'rating' },
+    h('option', { value: '' }, t('findings.no_rating')),
+    [1, 2, 3, 4, 5].map((n) => h('option', { value: String(n), selected: n === v.rating }, String(n))));
+  const justification = h('textarea', { name: 'rating_justification', rows: 2, maxlength: LONG_TEXT }, v.rating_justification ?? '');
+  return {
+    fields: [
+      field(t('findings.theme'), theme),
+      field(t('findings.criterion'), criterion),
+      field(t('findings.kind'), kind),
+      field(t('findings.text'), text),
+      field(t('findings.deadline'), deadline, t('findings.deadline_hint')),
+      field(t('findings.rating'), rating, t('findings.rating_hint')),
+      field(t('findings.justification'), justification),
+    ],
+    values: () => ({
       theme_id: theme.value,
       criterion_id: criterion.value || null,
       kind: kind.value,
@@ -218,11 +308,85 @@ function findingForm(app, visit, themes, criteria) {
       deadline: deadline.value || null,
       rating: rating.value ? Number(rating.value) : null,
       rating_justification: justification.value.trim() || null,
+    }),
+    first: theme,
+  };
+}
+
+/** The server's rules, said here first so an offline inspector hears them at once. */
+function findingError(values, visit, themes) {
+  const problem = findingProblem(values, { visitDate: visit.visit_date, theme: themes.find((th) => th.id === values.theme_id) });
+  return problem ? t(problem) : null;
+}
+
+function findingActions(app, visit, finding, items, themes, criteria) {
+  const blocked = findingDeleteProblem(items);
+  return h('div', {},
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'btn small', 'data-testid': 'edit-finding', onclick: () => openFindingDialog(app, visit, finding, themes, criteria) }, t('findings.edit')),
+      blocked ? null : h('button', { type: 'button', class: 'btn small danger', 'data-testid': 'delete-finding', onclick: () => removeFinding(app, finding) }, t('findings.delete'))),
+    blocked ? h('p', { class: 'muted', 'data-testid': 'finding-delete-blocked' }, t(blocked)) : null);
+}
+
+function openFindingDialog(app, visit, finding, themes, criteria) {
+  const controls = findingControls(themes, criteria, finding);
+  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
+  const titleId = `finding-edit-${finding.id}`;
+  const form = h('form', { method: 'dialog', 'data-testid': 'finding-edit-form' },
+    h('h2', { id: titleId }, t('findings.edit')),
+    controls.fields,
+    error,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('item.cancel')),
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding-edit' }, t('findings.save'))));
+  const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const values = controls.values();
+    const problem = findingError(values, visit, themes);
+    if (problem) return showError(error, problem);
+    await app.store.update('findings', finding.id, values);
+    dlg.close();
+    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    app.sync.requestSoon();
+    return null;
+  });
+  openDialog(dlg, controls.first);
+}
+
+async function removeFinding(app, finding) {
+  const ok = await confirmDialog({ title: t('findings.delete'), text: finding.text, ok: t('findings.delete'), cancel: t('item.cancel'), danger: true });
+  if (!ok) return;
+  await app.store.remove('findings', finding.id);
+  announce(t('findings.deleted'));
+  app.sync.requestSoon();
+}
+
+function findingForm(app, visit, themes, criteria) {
+  const controls = findingControls(themes, criteria);
+  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
+  // A draft: a redraw of this live view waits while it is being filled in (main.js).
+  const form = h('form', { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty' },
+    h('h3', {}, t('findings.add')),
+    controls.fields,
+    error,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding' }, t('findings.save'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const values = controls.values();
+    const problem = findingError(values, visit, themes);
+    if (problem) return showError(error, problem);
+    form.dataset.draft = 'empty';
+    await app.store.create('findings', {
+      ...values,
+      visit_id: visit.id,
+      unit_id: visit.unit_id,
       author_id: app.user.id,
       created_at: new Date().toISOString(),
     });
     announce(app.online() ? t('item.saved_online') : t('item.saved'));
     app.sync.requestSoon();
+    return null;
   });
   return form;
 }
@@ -289,7 +453,8 @@ async function photoSection(app, visit, photos, inspector) {
     }
     return h('li', { class: 'photo', 'data-testid': 'photo', 'data-uploaded': local ? String(Boolean(local.uploaded)) : 'true' },
       local || app.online() ? img : null,
-      h('p', { class: 'muted' }, state));
+      h('p', { class: 'muted' }, state),
+      inspector ? h('button', { type: 'button', class: 'btn small danger', 'data-testid': 'delete-photo', onclick: () => removePhoto(app, p) }, t('photos.delete')) : null);
   }));
   const input = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/*', capture: 'environment', 'data-testid': 'photo-input' });
   input.addEventListener('change', async () => {
@@ -306,6 +471,14 @@ async function photoSection(app, visit, photos, inspector) {
   return h('div', {},
     thumbs.length ? h('ul', { class: 'list photos', 'data-testid': 'photo-list' }, thumbs) : h('p', {}, t('photos.none')),
     inspector ? field(t('photos.take'), input, t('photos.hint')) : null);
+}
+
+async function removePhoto(app, photo) {
+  const ok = await confirmDialog({ title: t('photos.delete'), text: photo.caption || t('photos.delete_confirm'), ok: t('photos.delete'), cancel: t('item.cancel'), danger: true });
+  if (!ok) return;
+  await app.store.removePhoto(photo.id);
+  announce(t('photos.deleted'));
+  app.sync.requestSoon();
 }
 
 export async function addPhoto(app, visit, file) {
