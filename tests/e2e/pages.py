@@ -45,8 +45,19 @@ def open_plan(page: Page, unit: str, plan_id: str) -> None:
 
 
 def sync_now(page: Page) -> None:
+    """Sync now and wait for *that* sync to finish: before it starts, the state may well say
+    idle with nothing waiting already, so wait for a newer "last synced" time too."""
+    state = page.get_by_test_id("sync-state")
+    before = state.get_attribute("data-last") or ""
     page.get_by_role("button", name="Synkronisér nu").click()
-    wait_synced(page)
+    page.wait_for_function(
+        """before => {
+            const el = document.querySelector('[data-testid="sync-state"]');
+            return el && el.dataset.last !== before && el.dataset.phase === 'idle'
+                && el.dataset.pending === '0';
+        }""",
+        arg=before,
+    )
 
 
 def row(page: Page, item_id: str):
