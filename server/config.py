@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "TOMBSTONE_RETENTION_DAYS": 90,
     # Photo bytes no live visit photo names, and uploads never finished, go after this long
     # (server/services/sync_gc.py): long enough for a row to sync after its upload.
-    "PHOTO_GRACE_HOURS": 24,
+    "PHOTO_GRACE_HOURS": 24 * 30,
     "SYNC_MAX_MUTATIONS": 500,
     "SYNC_MAX_PAGE": 1000,
     "SYNC_SCHEMA_VERSION": 1,

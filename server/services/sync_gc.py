@@ -3,7 +3,7 @@
     tombstones          deleted synced rows, after TOMBSTONE_RETENTION_DAYS (90)
     stored push results the answers replayed to a retried push, after the same retention
     photo bytes         a blob no live visit photo names, or an upload never finished,
-                        after PHOTO_GRACE_HOURS (24)
+                        after PHOTO_GRACE_HOURS (720, 30 days)
     the push outbox     sent, skipped and failed notifications, after
                         PUSH_OUTBOX_RETENTION_DAYS (30)
 
@@ -42,7 +42,8 @@ from server.models import SYNCED_MODELS, Notification, PhotoBlob, SyncMutationRe
 from server.models.push import NOTIFICATION_STATUSES
 from server.push.outbox import OUTBOX_RETENTION_DAYS
 
-PHOTO_GRACE_HOURS = 24
+# As long as a device may well stay offline between uploading a photo and pushing its row.
+PHOTO_GRACE_HOURS = 24 * 30
 FINISHED_NOTIFICATIONS = tuple(s for s in NOTIFICATION_STATUSES if s != "pending")
 
 

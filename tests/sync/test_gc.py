@@ -154,7 +154,7 @@ def test_gc_removes_photo_bytes_no_live_visit_photo_names_once_the_grace_period_
         gone = client.delete(f"/api/visit-photos/{row['id']}", headers=c.headers["inspector"])
         assert gone.status_code == 204
     address = {name: sha256(data) for name, data in photos.items()}
-    _age_blobs([address[n] for n in ("named", "deleted", "unnamed", "partial")], hours=25)
+    _age_blobs([address[n] for n in ("named", "deleted", "unnamed", "partial")], hours=721)
 
     dry = runner.invoke(args=["sync-gc", "--dry-run"])
     assert "Would delete 2 unused photos and 1 abandoned uploads" in dry.output, dry.output
@@ -162,7 +162,7 @@ def test_gc_removes_photo_bytes_no_live_visit_photo_names_once_the_grace_period_
     result = runner.invoke(args=["sync-gc"])
 
     assert result.exit_code == 0, result.output
-    assert "Deleted 2 unused photos and 1 abandoned uploads (older than 24 hours)" in result.output
+    assert "Deleted 2 unused photos and 1 abandoned uploads (older than 720 hours)" in result.output
     # Named by a live photo, or still within the grace period (its row may not have synced yet).
     assert _blobs() == {address[n] for n in ("named", "fresh", "fresh_partial")}
     assert_error(
