@@ -91,7 +91,9 @@ class PushResponseSchema(Schema):
 
 
 class ResolveConflictSchema(StrictSchema):
-    resolution = ma.String(required=True, validate=validate.OneOf(("server", "client", "custom")))
+    resolution = ma.String(
+        required=True, validate=validate.OneOf(("server", "client", "custom", "restore"))
+    )
     resolved_value = ma.Raw(allow_none=True, load_default=None)
 
 

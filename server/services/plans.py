@@ -308,6 +308,20 @@ def delete_item(session: Session, principal: Principal, item: PlanItem) -> None:
     session.flush()
 
 
+def restore_item(session: Session, principal: Principal, item: PlanItem) -> None:
+    """Bring a deleted item back, with the progress notes its delete took along (notes are
+    never deleted on their own). Its plan must still be there and not archived."""
+    principal.require("write_items", item.unit_id, "item")
+    plan = session.get(Plan, item.plan_id)
+    if plan is None or plan.deleted:
+        raise InvalidState("The item's plan has been deleted; the item cannot come back.")
+    _refuse_if_archived(plan)
+    item.deleted = False
+    for note in session.scalars(select(ProgressNote).where(ProgressNote.item_id == item.id)):
+        note.deleted = False
+    session.flush()
+
+
 def reorder_items(
     session: Session, principal: Principal, plan: Plan, item_ids: list[uuid.UUID]
 ) -> list[PlanItem]:
@@ -499,6 +513,7 @@ __all__ = [
     "list_plans",
     "plan_history",
     "reorder_items",
+    "restore_item",
     "transition_plan",
     "update_item",
     "update_plan",

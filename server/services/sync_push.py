@@ -155,7 +155,9 @@ WRITE_ACTION = {
     "findings": "inspect",
     "visit_photos": "inspect",
 }
-RESOLUTIONS = ("server", "client", "custom")
+RESOLUTIONS = ("server", "client", "custom", "restore")
+# Deleted rows that a "restore" may bring back, with what their delete took along.
+RESTORERS: dict[str, Callable[..., None]] = {"plan_items": writers.restore_item}
 
 
 def push(
@@ -691,29 +693,62 @@ def resolve_conflict(
 ) -> Conflict:
     """Close a conflict. "server" keeps what the row has; "client" writes the device's value
     to the row, "custom" writes ``resolved_value``: an ordinary versioned change, through the
-    same writer as REST. A delete/edit conflict can only be closed with "server" (the row
-    stays deleted; the edit stays readable in the conflict)."""
+    same writer as REST. A delete/edit conflict is closed with "server" (the row stays
+    deleted; the edit stays readable in the conflict) or "restore" (the row comes back, with
+    the edit)."""
     if not may_see_conflict(principal, conflict):
         raise NotFound("No such conflict.")
     if conflict.status != "open":
         raise InvalidState("This conflict has been resolved already.")
     if resolution not in RESOLUTIONS:
         raise InvalidInput(
-            "Say how to resolve: server, client or custom.",
-            fields={"resolution": ["Must be one of: server, client, custom."]},
+            "Say how to resolve: server, client, custom or (a deleted row) restore.",
+            fields={"resolution": ["Must be one of: server, client, custom, restore."]},
         )
-    if conflict.kind == DELETE_EDIT and resolution != "server":
-        raise InvalidState("The row is deleted; close this conflict with 'server'.")
-    value = conflict.client_value if resolution == "client" else resolved_value
-    if resolution != "server":
+    if conflict.kind == DELETE_EDIT and resolution not in ("server", "restore"):
+        raise InvalidState(
+            "The row is deleted; close this conflict with 'server', or bring the row back "
+            "with its edit with 'restore'."
+        )
+    if conflict.kind != DELETE_EDIT and resolution == "restore":
+        raise InvalidState("Only a row that was deleted can be restored.")
+    if resolution == "restore":
+        value: Any = _restore(session, principal, conflict)
+    elif resolution == "server":
+        value = conflict.server_value
+    else:
+        value = conflict.client_value if resolution == "client" else resolved_value
         _write_resolution(session, principal, conflict, value)
     conflict.status = "resolved"
     conflict.resolution = resolution
-    conflict.resolved_value = value if resolution != "server" else conflict.server_value
+    conflict.resolved_value = value
     conflict.resolved_by = principal.user_id
     conflict.resolved_at = clock.now()
     session.flush()
     return conflict
+
+
+def _restore(session: Session, principal: Principal, conflict: Conflict) -> dict[str, Any]:
+    """Undelete the row and write the edit the delete overrode: the device's edit of a row
+    deleted meanwhile, or (a delete that overrode others' edits) the row's values as they
+    are, since a tombstone keeps them. Returns the fields written."""
+    restore = RESTORERS.get(conflict.table_name)
+    writer = WRITERS.get(conflict.table_name)
+    if restore is None or writer is None or writer.update is None:
+        raise InvalidState(
+            f"Deleted {conflict.table_name.replace('_', ' ')} cannot be restored; close this "
+            "conflict with 'server'."
+        )
+    row = session.get(writer.model, conflict.row_id)
+    if row is None:
+        raise InvalidState("The deleted row has been collected since; it cannot come back.")
+    if row.deleted:
+        restore(session, principal, row)
+    edit = conflict.client_value if isinstance(conflict.client_value, dict) else {}
+    values = writer.schema.load(edit, partial=True)
+    if values:
+        writer.update(session, principal, row, values)
+    return edit
 
 
 def _write_resolution(

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import MANAGER, STAFF
 from tests.e2e.pages import (
     database_names,
+    eventually,
     log_in,
     open_plan,
     row,
@@ -72,6 +73,51 @@ def test_same_field_edited_offline_on_two_devices_is_a_conflict_resolved_and_con
     staff.go_back()
     expect(goal_cell).to_have_text("Medarbejderens mål")
     expect(badge).to_have_count(0)
+
+
+def test_an_item_deleted_while_edited_offline_is_restored_with_the_edit(new_context, api):
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Udgangspunkt")
+    context = new_context()
+    staff = context.new_page()
+    log_in(staff, STAFF)
+    open_plan(staff, UNIT, plan["id"])
+    expect(row(staff, item["id"])).to_be_visible()
+    context.set_offline(True)
+    wait_offline(staff)
+    edit_goal(staff, item["id"], "Vigtig ændring")
+
+    # Meanwhile the manager deletes the item.
+    response = requests.delete(
+        f"{api.base}/api/items/{item['id']}",
+        headers={"Authorization": f"Bearer {api.token(MANAGER)}"},
+        timeout=10,
+    )
+    assert response.status_code == 204, response.text
+
+    context.set_offline(False)
+    expect(row(staff, item["id"])).to_have_count(0)  # delete wins
+    staff.get_by_role("link", name="Konflikter").click()
+    conflict = staff.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("Rækken blev slettet")
+    conflict.get_by_test_id("restore").click()
+    expect(staff.get_by_test_id("no-conflicts")).to_be_visible()
+    wait_synced(staff)
+
+    # The item is back, with the edit, on the server and on the device.
+    def restored_on_the_server():
+        """the server has the item again, with the edit"""
+        response = requests.get(
+            f"{api.base}/api/items/{item['id']}",
+            headers={"Authorization": f"Bearer {api.token(MANAGER)}"},
+            timeout=10,
+        )
+        return response.status_code == 200 and response.json()["goal"] == "Vigtig ændring"
+
+    eventually(restored_on_the_server)
+    sync_now(staff)
+    staff.go_back()
+    expect(row(staff, item["id"]).locator('td[data-field="goal"]')).to_have_text("Vigtig ændring")
 
 
 def test_logout_warns_about_waiting_changes_then_wipes_indexeddb(new_context, api):

@@ -18,6 +18,9 @@ function show(value) {
   return String(value);
 }
 
+// Deleted rows the server can bring back with an edit made meanwhile.
+const RESTORABLE = new Set(['plan_items']);
+
 // Coded values said in words: a finding's kind, a visit's purpose.
 const CODED = { findings: { kind: 'finding_kind' }, visits: { purpose: 'visit_purpose' } };
 
@@ -59,10 +62,14 @@ export async function conflictsView(app) {
         h('div', {}, h('dt', {}, t('conflicts.before')), h('dd', { 'data-testid': 'before' }, showValue(c, c.base_value))),
         h('div', {}, h('dt', {}, t('conflicts.theirs')), h('dd', { 'data-testid': 'theirs' }, showValue(c, theirs))),
         h('div', {}, h('dt', {}, t('conflicts.mine')), h('dd', { 'data-testid': 'mine' }, showValue(c, mine)))),
-      // A deleted row stays deleted: such a conflict can only be closed, keeping the server's word.
+      // A deleted row stays deleted unless someone brings it back with the edit ("restore",
+      // plan items only); otherwise the conflict is closed keeping the server's word.
       c.kind === 'delete_edit'
         ? h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'btn primary', onclick: () => resolve('server', null) }, t('conflicts.acknowledge')))
+          h('button', { type: 'button', class: 'btn', onclick: () => resolve('server', null) }, t('conflicts.acknowledge')),
+          RESTORABLE.has(c.table_name)
+            ? h('button', { type: 'button', class: 'btn primary', 'data-testid': 'restore', onclick: () => resolve('restore', null) }, t('conflicts.restore'))
+            : null)
         : h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'btn', onclick: keepTheirs, 'data-testid': 'keep-theirs' }, t('conflicts.keep_theirs')),
           h('button', { type: 'button', class: 'btn primary', onclick: keepMine, 'data-testid': 'keep-mine' }, t('conflicts.keep_mine'))),
