@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -272,39 +273,53 @@ class Client:
 
     def pull(self, report: SyncReport | None = None) -> SyncReport:
         """Pull pages until the server has no more. The next page is asked for while this one
-        is being applied (its cursor is already known); a cursor is still stored only with
-        the page it belongs to, so a pull cut off anywhere resumes without a gap."""
+        is being read and applied: as soon as its headers name the next cursor (``Sync-Cursor``,
+        with a transport that has ``open``), else once its body is read. A cursor is still
+        stored only with the page it belongs to, so a pull cut off anywhere resumes without a
+        gap."""
         report = report or SyncReport()
-        with ThreadPoolExecutor(max_workers=1) as prefetcher:
-            answer = self._pull_page(self._meta("cursor"))
+        with ThreadPoolExecutor(max_workers=1) as fetcher:
+            pending = fetcher.submit(self._open_page, self._meta("cursor"))
             while True:
-                status, body = answer
+                status, headers, read_body = pending.result()
+                following = None
+                if status == 200 and headers.get("Sync-Has-More") == "true":
+                    following = fetcher.submit(self._open_page, headers["Sync-Cursor"])
+                    # Let that request go out before decoding this page holds the GIL.
+                    time.sleep(0.001)
+                body = read_body()
                 if status == 410 and body.get("error") == RESET_REQUIRED:
                     self._reset()
                     report.resets += 1
-                    answer = self._pull_page(None)
+                    pending = fetcher.submit(self._open_page, None)
                     continue
                 if status != 200:
                     raise SyncError(status, body)
-                following = (
-                    prefetcher.submit(self._pull_page, body["cursor"]) if body["has_more"] else None
-                )
+                if following is None and body["has_more"]:
+                    following = fetcher.submit(self._open_page, body["cursor"])
                 with self._transaction():
                     self._apply_changes(body["changes"])
                     self._set_meta("cursor", body["cursor"])
                 report.pulled += len(body["changes"])
                 if following is None:
                     return report
-                answer = following.result()
+                pending = following
 
-    def _pull_page(self, cursor: str | None) -> tuple[int, dict[str, Any]]:
+    def _open_page(
+        self, cursor: str | None
+    ) -> tuple[int, Mapping[str, str], Callable[[], dict[str, Any]]]:
+        """Ask for the page after ``cursor``: (status, headers, a function reading the body)."""
         body = {
             "cursor": cursor,
             "limit": self.page_size,
             "schema_version": self.schema_version,
             "client_id": self.client_id,
         }
-        return self.transport.post("/api/sync/pull", body)
+        if hasattr(self.transport, "open"):
+            opened = self.transport.open("/api/sync/pull", body)
+            return opened.status, opened.headers, opened.body
+        status, answer = self.transport.post("/api/sync/pull", body)
+        return status, {}, lambda: answer
 
     def push(self, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()

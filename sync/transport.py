@@ -7,6 +7,8 @@ tests wrap either to lose requests or responses.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 
@@ -42,3 +44,53 @@ class RequestsTransport:
             return response.status_code, response.json()
         except ValueError:
             return response.status_code, {"error": "bad_response", "message": response.text[:200]}
+
+
+class Opened(Protocol):
+    """A response whose headers are in and whose body is read on demand."""
+
+    status: int
+    headers: Mapping[str, str]
+
+    def body(self) -> dict[str, Any]: ...
+
+
+class EarlyTransport(Protocol):
+    """A transport that can also hand back a response as soon as its headers arrive, so a
+    client can act on them (a pull page's ``Sync-Cursor``) while the body is still coming."""
+
+    def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]: ...
+
+    def open(self, path: str, body: dict[str, Any]) -> Opened: ...
+
+
+class StreamingTransport(RequestsTransport):
+    """``RequestsTransport`` with ``open``: the reference client then asks for the next pull
+    page when the headers of this one arrive (sync/client.py, ``pull``)."""
+
+    def open(self, path: str, body: dict[str, Any]) -> Opened:
+        try:
+            response = self.session.post(
+                self.base_url + path, json=body, timeout=self.timeout, stream=True
+            )
+        except self._requests.RequestException as error:
+            raise TransportError(str(error)) from error
+        return _StreamedResponse(response, self._requests)
+
+
+class _StreamedResponse:
+    def __init__(self, response: Any, requests: Any):
+        self.status: int = response.status_code
+        self.headers: Mapping[str, str] = response.headers
+        self._response = response
+        self._requests = requests
+
+    def body(self) -> dict[str, Any]:
+        try:
+            content = self._response.content
+        except self._requests.RequestException as error:
+            raise TransportError(str(error)) from error
+        try:
+            return json.loads(content)
+        except ValueError:
+            return {"error": "bad_response", "message": content[:200].decode(errors="replace")}

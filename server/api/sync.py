@@ -93,7 +93,10 @@ class Pull(MethodView):
             "last_mutation_id": page.last_mutation_id,
         }
         body = f'{{"changes":[{changes}],{json.dumps(rest, separators=(",", ":"))[1:]}'
-        return Response(body, mimetype="application/json")
+        # The next page's cursor in headers too: a client may ask for that page as soon as the
+        # headers arrive, while it still reads and applies this one (sync-protocol.md, 4).
+        headers = {"Sync-Cursor": page.cursor, "Sync-Has-More": str(page.has_more).lower()}
+        return Response(body, mimetype="application/json", headers=headers)
 
 
 @blp.route("/push")
