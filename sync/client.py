@@ -571,9 +571,12 @@ class Client:
         row["server_version"] = version
         if entry["op"] == DELETE:
             row["server_deleted"] = 1
-        else:
-            fields = json.loads(row["server_fields"]) if row["server_fields"] else {}
+        elif row["server_fields"]:
+            fields = json.loads(row["server_fields"])
             fields.update(json.loads(entry["fields"]))
             row["server_deleted"] = 0
             row["server_fields"] = json.dumps(fields)
+        else:  # a create: the server copy is what was sent
+            row["server_deleted"] = 0
+            row["server_fields"] = entry["fields"]
         return True
