@@ -139,14 +139,14 @@ def radar_chart_png(radar: Radar, width: int = 600) -> bytes:
     s = SCALE
     title, text, small = _font(14, bold=True), _font(11), _font(10)
     radius, label_gap, top_margin = 150, 12, 44 if radar.scale_label else 28
-    margin = label_gap + 3 * 14  # room for three lines of label beyond a spoke's end
+    margin = label_gap + 3 * 16  # room for three lines of label beyond a spoke's end
     height = top_margin + 2 * (radius + margin)
     cx, cy = width / 2, top_margin + radius + margin
     spokes = list(radar.values.items())
 
     def at(index: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / len(spokes)
-        share = max(0.0, min(value, radar.maximum)) / radar.maximum
+        share = value / radar.maximum
         return (
             (cx + math.cos(angle) * radius * share) * s,
             (cy + math.sin(angle) * radius * share) * s,
@@ -172,7 +172,7 @@ def radar_chart_png(radar: Radar, width: int = 600) -> bytes:
 
     # The area is translucent, as in the PWA, so the rings show through it.
     area = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    points = [at(i, value) for i, (_, value) in enumerate(spokes)]
+    points = [at(i, max(0.0, min(value, radar.maximum))) for i, (_, value) in enumerate(spokes)]
     ImageDraw.Draw(area).polygon(points, fill=AREA + (64,))
     image.alpha_composite(area)
     draw = ImageDraw.Draw(image)
