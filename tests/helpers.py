@@ -21,3 +21,13 @@ def assert_error(response, status: int, code: str, field: str | None = None) -> 
         assert field in body.get("fields", {}), body
         assert all(isinstance(reason, str) for reason in body["fields"][field])
     return body
+
+
+def docx_pictures(document) -> list[tuple[str, bytes, str]]:
+    """Each picture in a python-docx document, in order: content type, bytes, alt text."""
+    pictures = []
+    for shape in document.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        part = document.part.related_parts[blip.embed]
+        pictures.append((part.content_type, part.blob, shape._inline.docPr.get("descr", "")))
+    return pictures

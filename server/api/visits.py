@@ -206,7 +206,7 @@ class VisitReport(MethodView):
     @blp.arguments(ExportLanguageSchema, location="query")
     @blp.response(200, content_type=DOCX)
     def get(self, query, visit_id):
-        """The visit summary as a Word document: a table per theme."""
+        """The visit summary as a Word document: the spindelvæv, a table per theme."""
         principal = current_principal()
         visit = visits.get_visit(db_session(), principal, visit_id)
         summary = visits.visit_summary(db_session(), principal, visit)

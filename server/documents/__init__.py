@@ -7,6 +7,7 @@
     docx_export.py   PlanDocument -> .docx in the template's layout
     docx_import.py   .docx -> ParsedDocument, after refusing what is not a safe .docx
     spreadsheets.py  ItemLines -> CSV (formula-safe) or XLSX
+    charts.py        bar and radar charts as PNG for the Word reports (fonts/ holds their font)
     service.py       what the API calls: permission-checked reads and the confirmed import
 
 The import is two steps. ``preview_import`` parses and matches themes and writes nothing;

@@ -9,8 +9,9 @@ holds, in Swedish, and is meant to be edited by people (the .docx above all):
     2 Åtgärder                            handlingsplan items: carried out, ongoing, and what
                                           triggered them (links)
     3 Resultat                            measures per period (aggregated by their rule), the
-                                          individual follow-up of the year (counts; bar charts
-                                          in the HTML, tables in the .docx), survey averages
+                                          individual follow-up of the year (counts as bar
+                                          charts: SVG in the HTML, PNG from charts.py and a
+                                          table in the .docx), survey averages
     4 Fortsatt arbete                     left for people to write
 
 Only counts and texts people wrote for the follow-up appear; never a case code.
@@ -33,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.documents.charts import Chart, add_chart, bar_chart_png
 from server.models import (
     AnnualTask,
     Plan,
@@ -77,12 +79,6 @@ LABELS: dict[str, dict[str, str]] = {
     "aggregation": {"sum": "summa", "mean": "medelvärde", "rate": "andel (täljare/nämnare)"},
 }
 PERIODS = ("T1", "T2", "T3", "")  # the tertials, then the year itself
-
-
-@dataclass
-class Chart:
-    title: str
-    counts: dict[str, int]
 
 
 @dataclass
@@ -512,6 +508,8 @@ def render_docx(report: Report) -> bytes:
     document.add_paragraph(f"{report.cases} insatser under året, varav {report.ended} avslutade.")
     for chart in report.charts:
         document.add_paragraph(chart.title, style="Heading 3")
+        # The picture for the eye, the table for screen readers and for editing the figures.
+        add_chart(document, bar_chart_png(chart, "Antal"), 15, f"Stapeldiagram: {chart.title}")
         _docx_table(document, ["", "Antal"], [[k, str(v)] for k, v in chart.counts.items()])
     if report.survey_averages:
         document.add_heading("Enkäter", level=2)

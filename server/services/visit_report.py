@@ -1,6 +1,11 @@
-"""A visit summary as a Word document (tilsynsrapport): the visit's header, a table of the
-rating average per theme (the numbers behind the spindelvæv), then a table per theme with its
-findings. No chart image: the per-theme table is the printable form of the radar chart.
+"""A visit summary as a Word document (tilsynsrapport): the visit's header, the spindelvæv of
+the rating averages per theme (as the PWA shows it), a table of those averages, then a table
+per theme with its findings.
+
+The radar is drawn only when at least ``RADAR_MIN_THEMES`` themes are rated: with one or two
+spokes it is a dot or a line, and the table says the same more plainly. Its spokes are the
+rated themes only; the PWA also draws unrated scored themes, at the centre, which on paper
+would read as a rating of 0 on a 1-5 scale.
 """
 
 from __future__ import annotations
@@ -10,7 +15,10 @@ from typing import Any
 
 from docx import Document
 
+from server.documents.charts import Radar, add_chart, radar_chart_png
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+RADAR_MIN_THEMES = 3
 
 LABELS: dict[str, dict[str, str]] = {
     "da": {
@@ -25,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview": "Vurdering pr. tema",
         "theme": "Tema",
         "average": "Gennemsnit (1-5)",
+        "radar": "Spindelvæv: gennemsnitlig score pr. tema",
         "ratings": "Antal vurderinger",
         "findings": "Fund",
         "kind": "Type",
@@ -53,6 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview": "Bedömning per kvalitetsområde",
         "theme": "Kvalitetsområde",
         "average": "Medelvärde (1-5)",
+        "radar": "Spindeldiagram: medelvärde per kvalitetsområde",
         "ratings": "Antal bedömningar",
         "findings": "Iakttagelser",
         "kind": "Typ",
@@ -81,6 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview": "Rating per theme",
         "theme": "Theme",
         "average": "Average (1-5)",
+        "radar": "Radar chart: average rating per theme",
         "ratings": "Ratings",
         "findings": "Findings",
         "kind": "Kind",
@@ -135,13 +146,16 @@ def visit_report_docx(summary: dict[str, Any], language: str) -> bytes:
         document.add_paragraph(visit.notes)
 
     document.add_heading(labels["overview"], level=2)
+    radar = _radar(summary, labels)
+    if radar is not None:
+        add_chart(document, radar_chart_png(radar), 14, labels["radar"])
     _table(
         document,
         [labels["theme"], labels["average"], labels["ratings"], labels["findings"]],
         [
             [
                 _theme_name(theme),
-                "" if theme["rating_average"] is None else f"{theme['rating_average']:.2f}",
+                _average(theme),
                 str(theme["ratings"]),
                 str(len(theme["findings"])),
             ]
@@ -180,3 +194,20 @@ def visit_report_docx(summary: dict[str, Any], language: str) -> bytes:
 
 def _theme_name(theme: dict[str, Any]) -> str:
     return f"{theme['number']}. {theme['name']}" if theme["number"] else theme["name"]
+
+
+def _average(theme: dict[str, Any]) -> str:
+    return "" if theme["rating_average"] is None else f"{theme['rating_average']:.2f}"
+
+
+def _radar(summary: dict[str, Any], labels: dict[str, str]) -> Radar | None:
+    """The spindelvæv of the rated themes, or None when fewer than RADAR_MIN_THEMES are."""
+    rated = [theme for theme in summary["themes"] if theme["rating_average"] is not None]
+    if len(rated) < RADAR_MIN_THEMES:
+        return None
+    return Radar(
+        title=labels["overview"],
+        values={_theme_name(theme): theme["rating_average"] for theme in rated},
+        scale_label=labels["average"],
+        value_texts={_theme_name(theme): _average(theme) for theme in rated},
+    )

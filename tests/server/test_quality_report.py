@@ -6,8 +6,9 @@ import io
 
 import pytest
 from docx import Document
+from PIL import Image
 
-from tests.helpers import assert_error, login
+from tests.helpers import assert_error, docx_pictures, login
 
 
 @pytest.fixture
@@ -144,6 +145,29 @@ def test_the_docx_draft_has_the_same_sections_and_figures(client, year_of_work):
     assert {"Missad överlämning", "Ny rutin för överlämning", "Avbruten", "Enligt plan"} <= cells
     # For an enhet, the verksamhet's measures appear with the enhet's own figure: 3 of 4.
     assert "75 %" in cells and "40 %" not in cells
+
+
+def test_the_docx_draft_has_the_html_drafts_charts_as_pictures_beside_their_tables(
+    client, year_of_work
+):
+    query = f"/api/quality/report?unit_id={year_of_work['east'].id}&year=2026&format="
+    page = client.get(query + "html", headers=year_of_work["chef"]).get_data(as_text=True)
+    response = client.get(query + "docx", headers=year_of_work["chef"])
+    document = Document(io.BytesIO(response.data))
+    titles = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    pictures = docx_pictures(document)
+    assert len(pictures) == len(titles) == page.count("<svg") >= 5
+    assert "Avslut" in titles and "Könsfördelning" in titles
+    for (content_type, blob, alt_text), title in zip(pictures, titles, strict=True):
+        assert content_type == "image/png"
+        image = Image.open(io.BytesIO(blob))
+        assert image.format == "PNG" and image.width >= 1000 and 150 < image.height < image.width
+        assert alt_text == f"Stapeldiagram: {title}"
+    # The tables stay: they are the accessible form of the same counts.
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert {"Enligt plan", "Avbruten", "Kvinna"} <= cells
+    shape = document.inline_shapes[0]
+    assert 14 < shape.width.cm < 16
 
 
 def test_a_report_for_an_unseen_unit_is_not_found(client, factory, year_of_work):

@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import uuid
 
+import pytest
 from docx import Document
+from PIL import Image
 
 from server.extensions import db
 from server.models import AuditEvent, DeadlineExtension, Finding, ItemComment, PlanItem, Visit
-from tests.helpers import assert_error
+from tests.helpers import assert_error, docx_pictures
 from tests.server.visit_helpers import VISIT_DATE, cast, post_finding, post_visit, themes
 
 
@@ -389,11 +391,69 @@ def test_visit_report_is_a_word_document_with_a_table_per_theme(client, factory)
     assert "4. Sundhed og trivsel" in cells and "4.00" in cells
     assert "Trives godt" in cells and "God trivsel" in cells
     assert len(document.tables) == 2  # the overview, and theme 4's findings
+    assert docx_pictures(document) == []  # one rated theme: no spindelvæv
     other = cast(client, factory, factory.unit(name="Andet"))
     response = client.get(
         f"/api/visits/{visit['id']}/report.docx", headers=other.headers["inspector"]
     )
     assert_error(response, 404, "not_found")
+
+
+def rate_themes(client, c, visit, numbers):
+    for rating, number in enumerate(numbers, start=2):
+        post_finding(
+            client,
+            c,
+            visit,
+            theme_id=str(themes()[number].id),
+            rating=rating,
+            rating_justification="Set ved besøget",
+        )
+
+
+@pytest.mark.parametrize(("rated", "pictures"), [(2, 0), (3, 1), (4, 1)])
+def test_visit_report_draws_the_spindelvaev_from_three_rated_themes(
+    client, factory, rated, pictures
+):
+    c = cast(client, factory)
+    visit = post_visit(client, c)
+    rate_themes(client, c, visit, [3, 4, 5, 6][:rated])
+    post_finding(client, c, visit, theme_id=str(themes()[7].id))  # a theme with no rating
+    response = client.get(
+        f"/api/visits/{visit['id']}/report.docx?lang=da", headers=c.headers["inspector"]
+    )
+    document = Document(io.BytesIO(response.data))
+    found = docx_pictures(document)
+    assert len(found) == pictures
+    if not pictures:
+        return
+    (content_type, blob, alt_text), shape = found[0], document.inline_shapes[0]
+    assert content_type == "image/png" and alt_text == "Spindelvæv: gennemsnitlig score pr. tema"
+    image = Image.open(io.BytesIO(blob))
+    assert image.format == "PNG" and image.width == 1200 and 800 < image.height < 1400
+    assert 13 < shape.width.cm < 15
+    # Where a reader looks for it: under the overview heading, above the overview table.
+    texts = [p.text for p in document.paragraphs]
+    heading = texts.index("Vurdering pr. tema")
+    drawing = next(i for i, p in enumerate(document.paragraphs) if p._p.xpath(".//w:drawing"))
+    assert drawing == heading + 1
+    first_table = document.element.body.index(document.tables[0]._tbl)
+    assert document.element.body.index(document.paragraphs[drawing]._p) == first_table - 1
+
+
+def test_visit_report_radar_speaks_the_reports_language(client, factory):
+    c = cast(client, factory)
+    visit = post_visit(client, c)
+    rate_themes(client, c, visit, [3, 4, 5])
+    url = f"/api/visits/{visit['id']}/report.docx?lang="
+    danish, swedish = (
+        docx_pictures(
+            Document(io.BytesIO(client.get(url + lang, headers=c.headers["inspector"]).data))
+        )
+        for lang in ("da", "sv")
+    )
+    assert swedish[0][2] == "Spindeldiagram: medelvärde per kvalitetsområde"
+    assert danish[0][1] != swedish[0][1]  # the title and scale are drawn in the language
 
 
 def test_bad_input_names_the_field(client, factory):
