@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.models.audit import AuditEvent
+from server.models.bulk import python_default
 from server.models.org import AuthToken, Membership, User
 from server.models.versioning import to_json_value
 
@@ -39,6 +40,14 @@ AUDITED_FIELDS: dict[type[Any], tuple[str, ...]] = {
     AuthToken: ("revoked_at", "expires_at"),
 }
 TABLES = {model: model.__tablename__ for model in AUDITED_FIELDS}
+# The access history as admins read it, by the kind of thing changed (units come from the
+# versioning hook).
+ACCESS_TABLES_BY_KIND = {
+    "user": "users",
+    "membership": "memberships",
+    "unit": "units",
+    "token": "auth_tokens",
+}
 # Secrets whose change is recorded as a fact, never as a value.
 SECRET_FIELDS: dict[type[Any], dict[str, str]] = {User: {"password_hash": "password"}}
 CHANGED = "(changed)"
@@ -69,6 +78,16 @@ def _subject_user_id(row: Any) -> uuid.UUID | None:
     return row.id if isinstance(row, User) else row.user_id
 
 
+def _apply_column_defaults(row: Any) -> None:
+    """Give a new row's unset audited fields their column defaults now rather than at INSERT,
+    so its event records the values it was created with (``active``: true)."""
+    columns = type(row).__table__.c
+    for field in AUDITED_FIELDS[type(row)]:
+        make = python_default(columns[field])
+        if getattr(row, field) is None and make is not None:
+            setattr(row, field, make())
+
+
 def _take_linked_ids(membership: Membership) -> None:
     """A new membership linked by relationship rather than by id gets its ids now, so its
     event names them (the flush would set them only later)."""
@@ -97,6 +116,7 @@ def audit_access_changes(session: Session, flush_context: Any, instances: Any) -
             row.id = uuid.uuid4()
         if isinstance(row, Membership):
             _take_linked_ids(row)
+        _apply_column_defaults(row)
     changed: list[tuple[Any, str, dict[str, list[Any]]]] = []
     for row in created:
         fields = AUDITED_FIELDS[type(row)]
