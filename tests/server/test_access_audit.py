@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from server import clock
+from server.demo import DEMO_LOGINS
 from server.extensions import db
 from server.models import AuditEvent, AuthToken, Membership, User
 from server.models.versioning import act_as
@@ -393,3 +394,15 @@ def test_the_history_refuses_unknown_filters_and_cursors(client, two_orgs):
     for query in ({"kind": "plan"}, {"limit": 0}, {"limit": 501}, {"before": str(uuid.uuid4())}):
         response = client.get("/api/admin/audit", headers=headers, query_string=query)
         assert_error(response, 422, "invalid_input", field=next(iter(query)))
+
+
+def test_seeding_the_demo_records_each_demo_user_and_role_as_cli(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.expire_all()
+    created = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.table_name.in_(["users", "memberships"]))
+    ).all()
+    users = [e for e in created if e.table_name == "users"]
+    assert sorted(e.changes["email"][1] for e in users) == sorted(d.email for d in DEMO_LOGINS)
+    assert len(created) - len(users) == sum(len(d.roles) for d in DEMO_LOGINS)
+    assert {(e.action, e.via, e.user_id) for e in created} == {("create", "cli", None)}
