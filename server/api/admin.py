@@ -6,6 +6,8 @@ from flask_smorest import Blueprint
 from server.api.context import authenticated, current_principal, transactional
 from server.extensions import db_session
 from server.schemas.org import (
+    AccessHistoryPageSchema,
+    AccessHistoryQuerySchema,
     AdminUserSchema,
     GrantSchema,
     MembershipOutSchema,
@@ -76,3 +78,15 @@ class MembershipById(MethodView):
     @transactional
     def delete(self, membership_id):
         admin.revoke_membership(db_session(), current_principal(), membership_id)
+
+
+@blp.route("/admin/audit")
+class AccessHistory(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(AccessHistoryQuerySchema, location="query")
+    @blp.response(200, AccessHistoryPageSchema)
+    def get(self, filters):
+        """Who changed which user, membership, unit or login token, when and how; newest
+        first. Admins only, for the units they administer."""
+        return admin.access_history(db_session(), current_principal(), **filters)

@@ -1,6 +1,8 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
-from server.models import versioning  # noqa: F401  (registers the flush hook)
+# The flush hooks. access_audit imports versioning, so versioning's hook runs first and new
+# units have their ids before a membership in them is audited.
+from server.models import access_audit, versioning  # noqa: F401
 from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme

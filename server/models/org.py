@@ -75,11 +75,17 @@ class User(Model):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    language: Mapped[str] = mapped_column(String(2), nullable=False, default="da")
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # active_history: a change loads the old value first, even of an expired row, so the
+    # audit event (server/models/access_audit.py) records [old, new].
+    email: Mapped[str] = mapped_column(
+        String(254), nullable=False, unique=True, active_history=True
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False, active_history=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False, active_history=True)
+    language: Mapped[str] = mapped_column(
+        String(2), nullable=False, default="da", active_history=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, active_history=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -93,15 +99,20 @@ class Membership(Model):
     __tablename__ = "memberships"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # active_history on every field, as on User: the audit event records [old, new].
     user_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, active_history=True
     )
     unit_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("units.id", ondelete="CASCADE"), nullable=False, index=True
+        Uuid,
+        ForeignKey("units.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+        active_history=True,
     )
-    role: Mapped[str] = mapped_column(String(20), nullable=False)
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(20), nullable=False, active_history=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, active_history=True)
+    valid_to: Mapped[date | None] = mapped_column(Date, active_history=True)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     unit: Mapped[Unit] = relationship()
@@ -123,8 +134,8 @@ class AuthToken(Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, active_history=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
 
 
 class LoginAttempt(Model):

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from server.models.access_audit import ACCESS_TABLES_BY_KIND
 from server.schemas.common import StrictSchema, Text, one_of
 
 
@@ -118,3 +119,46 @@ class AdminUserSchema(Schema):
     language = fields.String()
     active = fields.Boolean()
     memberships = fields.List(fields.Nested(MembershipOutSchema))
+
+
+ACCESS_KINDS = tuple(ACCESS_TABLES_BY_KIND)
+MAX_HISTORY_PAGE = 500
+
+
+class AccessHistoryQuerySchema(StrictSchema):
+    kind = fields.String(validate=one_of(ACCESS_KINDS))
+    row_id = fields.UUID(metadata={"description": "The user, membership, unit or token."})
+    actor_id = fields.UUID(metadata={"description": "Who made the change."})
+    subject_user_id = fields.UUID(
+        metadata={
+            "description": "The user the change is about: their user row, memberships, tokens."
+        }
+    )
+    unit_id = fields.UUID(metadata={"description": "A unit you administer."})
+    since = fields.AwareDateTime(metadata={"description": "Changes at or after this time."})
+    before = fields.UUID(metadata={"description": "The next_before of the previous page."})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_HISTORY_PAGE))
+
+
+class AccessEventSchema(Schema):
+    id = fields.UUID()
+    at = fields.AwareDateTime()
+    actor_id = fields.UUID(allow_none=True, metadata={"description": "None for the CLI."})
+    actor_name = fields.String(allow_none=True)
+    via = fields.String(metadata={"description": "rest or cli"})
+    kind = fields.String(metadata={"description": ", ".join(ACCESS_KINDS)})
+    row_id = fields.UUID()
+    unit_id = fields.UUID(allow_none=True)
+    subject_user_id = fields.UUID(allow_none=True)
+    subject_user_name = fields.String(allow_none=True)
+    action = fields.String(metadata={"description": "create, update, delete or revoke"})
+    changes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Raw(allow_none=True)),
+        metadata={"description": "{field: [old, new]}; a new password shows as (changed)."},
+    )
+
+
+class AccessHistoryPageSchema(Schema):
+    events = fields.List(fields.Nested(AccessEventSchema))
+    next_before = fields.UUID(allow_none=True)

@@ -7,16 +7,20 @@ organisation) are made with the CLI.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from server import clock
-from server.models import Membership, Unit, User
+from server.models import AuditEvent, Membership, Unit, User
+from server.models.access_audit import ACCESS_TABLES_BY_KIND
 from server.services.access import Principal
 from server.services.auth import hash_password, revoke_all_tokens
-from server.services.errors import InvalidState, NotFound, field_error
+from server.services.errors import Forbidden, InvalidState, NotFound, field_error
+
+KIND_BY_TABLE = {table: kind for kind, table in ACCESS_TABLES_BY_KIND.items()}
 
 
 def create_unit(session: Session, principal: Principal, values: dict[str, Any]) -> Unit:
@@ -127,3 +131,85 @@ def deactivate_user(session: Session, principal: Principal, user_id: uuid.UUID) 
     user.active = False
     revoke_all_tokens(session, user.id)
     return user
+
+
+def access_history(
+    session: Session,
+    principal: Principal,
+    *,
+    limit: int,
+    kind: str | None = None,
+    row_id: uuid.UUID | None = None,
+    actor_id: uuid.UUID | None = None,
+    subject_user_id: uuid.UUID | None = None,
+    unit_id: uuid.UUID | None = None,
+    since: datetime | None = None,
+    before: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """One page, newest first, of the changes to users, memberships, units and tokens that
+    an admin may read, and the id to pass as ``before`` for the next page (None at the end).
+
+    An admin reads the events of the units they administer (units, memberships) and those
+    about the users who have a role there now (their user row, all their memberships, their
+    tokens), the same people ``list_users`` shows them.
+    """
+    admin_units = principal.units_for("manage_unit")
+    if not admin_units:
+        raise Forbidden("Only admins read the access history.")
+    if unit_id is not None:
+        principal.require("manage_unit", unit_id, "unit")
+    their_users = select(Membership.user_id).where(Membership.unit_id.in_(admin_units))
+    actor, subject = aliased(User), aliased(User)
+    tables = [ACCESS_TABLES_BY_KIND[kind]] if kind else list(ACCESS_TABLES_BY_KIND.values())
+    query = (
+        select(AuditEvent, actor.name, subject.name)
+        .outerjoin(actor, actor.id == AuditEvent.user_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_user_id)
+        .where(
+            AuditEvent.table_name.in_(tables),
+            or_(
+                AuditEvent.unit_id.in_(admin_units),
+                AuditEvent.subject_user_id.in_(their_users),
+            ),
+        )
+    )
+    for column, value in (
+        (AuditEvent.row_id, row_id),
+        (AuditEvent.user_id, actor_id),
+        (AuditEvent.subject_user_id, subject_user_id),
+        (AuditEvent.unit_id, unit_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if before is not None:
+        last = session.get(AuditEvent, before)
+        if last is None or last.table_name not in KIND_BY_TABLE:
+            raise field_error("before", "No such event: pass the next_before of a page.")
+        # (at, id) orders events uniquely, so a page never repeats or skips one.
+        query = query.where(
+            or_(AuditEvent.at < last.at, and_(AuditEvent.at == last.at, AuditEvent.id < last.id))
+        )
+    rows = session.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit + 1)
+    ).all()
+    events = [
+        {
+            "id": event.id,
+            "at": event.at,
+            "actor_id": event.user_id,
+            "actor_name": actor_name,
+            "via": event.via,
+            "kind": KIND_BY_TABLE[event.table_name],
+            "row_id": event.row_id,
+            "unit_id": event.unit_id,
+            "subject_user_id": event.subject_user_id,
+            "subject_user_name": subject_name,
+            "action": event.action,
+            "changes": event.changes,
+        }
+        for event, actor_name, subject_name in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return {"events": events, "next_before": events[-1]["id"] if more else None}

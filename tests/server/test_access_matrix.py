@@ -12,11 +12,12 @@ from server.extensions import db
 from server.models import AuditEvent, Plan, PlanItem, ProgressNote
 from tests.helpers import login
 
-READ, WRITE_ITEMS, MANAGE = "read", "write_items", "manage"
+READ, WRITE_ITEMS, MANAGE, ADMINISTER = "read", "write_items", "manage", "administer"
 ROLES_ALLOWED = {
     READ: {"staff", "manager", "inspector"},
     WRITE_ITEMS: {"staff", "manager"},
     MANAGE: {"manager"},
+    ADMINISTER: {"admin"},
 }
 
 # (method, path, body, permission). {plan}, {item} and {unit} are filled in per test.
@@ -39,6 +40,7 @@ ENDPOINTS = [
     ("PATCH", "/api/items/{item}", {"goal": "Overtaget"}, WRITE_ITEMS),
     ("DELETE", "/api/items/{item}", None, WRITE_ITEMS),
     ("POST", "/api/items/{item}/notes", {"text": "Indtrængen"}, WRITE_ITEMS),
+    ("GET", "/api/admin/audit?unit_id={unit}", None, ADMINISTER),
 ]
 
 

@@ -15,6 +15,7 @@ import requests
 
 from server.demo import DEMO_LOGINS, DEMO_PASSWORD
 
+NEW_USER = {"email": "birgitte.nyansat@kommune.test", "name": "Birgitte Nyansat"}  # fictional
 NOTE_TEXT = "Samtale med borgeren Ib Sørensen om medicin"  # fictional, and must not leak
 BAD_GOAL = "Mål der nævner Grethe Vestergaard"
 
@@ -102,9 +103,33 @@ def test_a_session_of_requests_leaves_no_personal_data_in_the_log(server_log):
         response = requests.request(method, base + path, json=body, headers=headers, timeout=10)
         assert response.status_code < 500, (path, response.text)
 
+    # An admin adds a user and reads the access history, which holds names and emails.
+    admin_token = requests.post(
+        base + "/api/auth/login",
+        json={"email": "admin@demo.test", "password": DEMO_PASSWORD},
+        timeout=10,
+    ).json()["token"]
+    admin_headers = {"Authorization": f"Bearer {admin_token}"}
+    unit_id = requests.get(base + "/api/units", headers=admin_headers, timeout=10).json()[0]["id"]
+    new_user = {
+        **NEW_USER,
+        "password": "long enough pw",
+        "memberships": [{"unit_id": unit_id, "role": "staff"}],
+    }
+    response = requests.post(base + "/api/users", json=new_user, headers=admin_headers, timeout=10)
+    assert response.status_code == 201, response.text
+    response = requests.get(
+        base + "/api/admin/audit",
+        params={"subject_user_id": response.json()["id"]},
+        headers=admin_headers,
+        timeout=10,
+    )
+    assert NEW_USER["email"] in response.text, "the history should hold the new user's email"
+
     log = log_path.read_text()
     assert "/api/items/" in log, "the server logged no requests: the test saw nothing"
-    secrets = [NOTE_TEXT, "Ib Sørensen", "Grethe Vestergaard", DEMO_PASSWORD, token]
+    secrets = [NOTE_TEXT, "Ib Sørensen", "Grethe Vestergaard", DEMO_PASSWORD, token, admin_token]
+    secrets += [NEW_USER["email"], NEW_USER["name"], "long enough pw"]
     for demo in DEMO_LOGINS:
         secrets += [demo.email, demo.name]
     leaked = [secret for secret in secrets if secret in log]
