@@ -75,6 +75,15 @@ def lock_clock(session: Session) -> None:
     session.execute(update(SyncClock).where(SyncClock.id == 1).values(value=SyncClock.value))
 
 
+@event.listens_for(SyncedMixin, "mapper_configured", propagate=True)
+def _load_old_values_on_change(mapper: Any, model: type[SyncedMixin]) -> None:
+    """A change of an expired row (say, after a commit) loads the old value first: without
+    it, the audit event would record the old value as null, and writing a field its own
+    value would count as a change and bump the row's version."""
+    for field in (*model.sync_fields, "deleted"):
+        getattr(model, field).impl.active_history = True
+
+
 def _changed_fields(row: SyncedMixin) -> dict[str, list[Any]]:
     state = inspect(row)
     changes: dict[str, list[Any]] = {}
