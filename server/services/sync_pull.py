@@ -116,8 +116,11 @@ def pull(
         changes += reader.rescan(cursor, limit)
     has_more = True  # unless the feed below runs dry
     if not cursor.rescan and len(changes) < limit:
-        feed, has_more = reader.feed(cursor, high, limit - len(changes))
-        changes += feed
+        if cursor.seq < high:
+            feed, has_more = reader.feed(cursor, high, limit - len(changes))
+            changes += feed
+        else:
+            has_more = False  # nothing committed since: an idle device's poll costs no probe
     if not has_more:
         cursor.fresh = False
     cursor.issued_at = int(now.timestamp())

@@ -203,3 +203,29 @@ def test_bad_pull_requests_get_the_error_envelope(factory, api, client):
     assert_error(reader.pull(schema_version=None), 422, "invalid_input", "schema_version")
     anonymous = client.post("/api/sync/pull", json={"cursor": None, "schema_version": 1})
     assert_error(anonymous, 401, "unauthenticated")
+
+
+def test_a_poll_with_nothing_new_reads_no_synced_table(factory, api, app):
+    """Idle devices poll often: when nothing was committed since their cursor, the pull
+    answers from the clock alone (no probe, no feed query)."""
+    from sqlalchemy import event
+
+    unit = factory.unit()
+    reader = api(factory.user(("staff", unit)))
+    factory.item(factory.plan(unit))
+    db.session.commit()
+    _, cursor = reader.pull_all()
+
+    statements: list[str] = []
+
+    def record(conn, cursor_, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = reader.pull(cursor)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert response.json["changes"] == [] and response.json["has_more"] is False
+    assert statements and not [s for s in statements if "plan_items" in s or "EXISTS" in s]
