@@ -556,7 +556,10 @@ def find_lost_writes(database: Database, devices: list[Device]) -> list[str]:
     engine = _engine(database)
     with engine.connect() as conn:
         for row_id, action, version, changes in conn.execute(
-            select(AuditEvent.row_id, AuditEvent.action, AuditEvent.version, AuditEvent.changes)
+            # Synced rows' events only (access changes to users and memberships have none).
+            select(
+                AuditEvent.row_id, AuditEvent.action, AuditEvent.version, AuditEvent.changes
+            ).where(AuditEvent.version.is_not(None))
         ):
             for name, (_, new) in changes.items():
                 value = json.dumps(new, sort_keys=True)

@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     # (server/services/sync_gc.py): long enough for a row to sync after its upload.
     "PHOTO_GRACE_HOURS": 24 * 30,
     "SYNC_MAX_MUTATIONS": 500,
+    # How long a push whose ids skip ahead waits for the batch before it (sent earlier by the
+    # same client, still on its way) before it is refused with mutation_gap.
+    "SYNC_GAP_WAIT_SECONDS": 2.0,
     "SYNC_MAX_PAGE": 1000,
     "SYNC_SCHEMA_VERSION": 1,
     "SYNC_MIN_SCHEMA_VERSION": 1,

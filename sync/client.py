@@ -31,8 +31,9 @@ import json
 import sqlite3
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -444,32 +445,64 @@ class Client:
             self._set_meta("next_mutation_id", str(next_id + len(pending)))
 
     def _send_outbox(self, report: SyncReport) -> None:
+        """Send the outbox in batches, oldest first, and fold each answer in, in order.
+
+        With a transport that may carry requests side by side (``parallel_requests``), the
+        next batch goes out before the answer to this one: the server holds a batch that
+        arrives before the one it follows until that one is in (``SYNC_GAP_WAIT_SECONDS``).
+        On any trouble the batches still out are waited for and their answers dropped; their
+        mutations stay in the outbox and go again (as duplicates, if they were applied)."""
+        depth = 2 if getattr(self.transport, "parallel_requests", False) else 1
         renumbered = False
-        while True:
-            batch = self.db.execute(
-                "SELECT * FROM outbox ORDER BY mutation_id LIMIT ?", (self.batch_size,)
-            ).fetchall()
-            if not batch:
-                return
-            mutations = [self._mutation(entry) for entry in batch]
-            body = {
-                "client_id": self.client_id,
-                "schema_version": self.schema_version,
-                "mutations": mutations,
-            }
-            status, answer = self.transport.post("/api/sync/push", body)
-            if status == 409 and answer.get("error") == MUTATION_GAP and not renumbered:
-                self._renumber(answer["expected_mutation_id"])
-                renumbered = True
-                continue
-            if status != 200:
+        with ThreadPoolExecutor(max_workers=depth) as sender:
+            while True:
+                out: deque[tuple[list[sqlite3.Row], list[dict[str, Any]], Future[Any]]] = deque()
+                last_sent = 0
+                trouble: tuple[int, dict[str, Any]] | None = None
+                while True:
+                    while len(out) < depth:
+                        batch = self.db.execute(
+                            "SELECT * FROM outbox WHERE mutation_id > ? ORDER BY mutation_id"
+                            " LIMIT ?",
+                            (last_sent, self.batch_size),
+                        ).fetchall()
+                        if not batch:
+                            break
+                        mutations = [self._mutation(entry) for entry in batch]
+                        out.append((batch, mutations, sender.submit(self._post_batch, mutations)))
+                        last_sent = batch[-1]["mutation_id"]
+                    if not out:
+                        return
+                    batch, mutations, answer_of = out.popleft()
+                    try:
+                        status, answer = answer_of.result()
+                    except BaseException:
+                        _wait_for(out)
+                        raise
+                    if status != 200:
+                        _wait_for(out)
+                        trouble = (status, answer)
+                        break
+                    with self._transaction():
+                        self._fold_results(answer["results"], batch)
+                    sent = {m["mutation_id"]: m for m in mutations}
+                    self.acknowledged += [(sent[r["mutation_id"]], r) for r in answer["results"]]
+                    report.pushed += len(answer["results"])
+                    report.results.extend(answer["results"])
+                status, answer = trouble
+                if status == 409 and answer.get("error") == MUTATION_GAP and not renumbered:
+                    self._renumber(answer["expected_mutation_id"])
+                    renumbered = True
+                    continue
                 raise SyncError(status, answer)
-            with self._transaction():
-                self._fold_results(answer["results"], batch)
-            sent = {m["mutation_id"]: m for m in mutations}
-            self.acknowledged += [(sent[r["mutation_id"]], r) for r in answer["results"]]
-            report.pushed += len(answer["results"])
-            report.results.extend(answer["results"])
+
+    def _post_batch(self, mutations: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+        body = {
+            "client_id": self.client_id,
+            "schema_version": self.schema_version,
+            "mutations": mutations,
+        }
+        return self.transport.post("/api/sync/push", body)
 
     @staticmethod
     def _mutation(entry: sqlite3.Row) -> dict[str, Any]:
@@ -580,3 +613,8 @@ class Client:
             row["server_deleted"] = 0
             row["server_fields"] = entry["fields"]
         return True
+
+
+def _wait_for(out: deque[tuple[Any, Any, Future[Any]]]) -> None:
+    """Let the requests still out finish; their answers are not used (see ``_send_outbox``)."""
+    wait([answer_of for _, _, answer_of in out])

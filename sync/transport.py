@@ -65,8 +65,11 @@ class EarlyTransport(Protocol):
 
 
 class StreamingTransport(RequestsTransport):
-    """``RequestsTransport`` with ``open``: the reference client then asks for the next pull
-    page when the headers of this one arrive (sync/client.py, ``pull``)."""
+    """``RequestsTransport`` with ``open``, which may carry two requests side by side: the
+    reference client then asks for the next pull page when the headers of this one arrive,
+    and sends the next push batch before the answer to this one (sync/client.py)."""
+
+    parallel_requests = True
 
     def open(self, path: str, body: dict[str, Any]) -> Opened:
         try:

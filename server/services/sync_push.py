@@ -27,6 +27,7 @@ and the clock lock. Pushes are serialised; they are short.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -167,12 +168,17 @@ def push(
     mutations: Sequence[Mapping[str, Any]],
     *,
     max_mutations: int = 500,
+    gap_wait_seconds: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Apply a batch; returns one result per mutation. The caller commits.
 
     A batch is first applied without savepoints, which saves two statements per mutation. If
     any mutation fails, that attempt is rolled back whole and the batch is applied again with
     a savepoint around each mutation, so the failure is answered alone.
+
+    A batch whose ids do not continue the client's last one waits up to ``gap_wait_seconds``
+    for them to (a client may send its next batch before the answer to this one; the two can
+    reach the clock lock in either order) before it is refused with ``MutationGap``.
     """
     if len(mutations) > max_mutations:
         raise TooLarge(
@@ -180,6 +186,27 @@ def push(
             f"{len(mutations)}. Send the rest in the next push.",
             max_mutations=max_mutations,
         )
+    give_up_at = time.monotonic() + gap_wait_seconds
+    while True:
+        try:
+            return _push_batch(session, principal, client_id, mutations)
+        except MutationGap:
+            if time.monotonic() >= give_up_at:
+                raise
+            session.rollback()  # lets go of the clock, so the batch before can go first
+            time.sleep(GAP_POLL_SECONDS)
+
+
+# How often a batch that arrived before the one it follows looks again.
+GAP_POLL_SECONDS = 0.005
+
+
+def _push_batch(
+    session: Session,
+    principal: Principal,
+    client_id: str,
+    mutations: Sequence[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
     try:
         return _push(session, principal, client_id, mutations, savepoints=False)
     except _SomeMutationFailed:
