@@ -108,6 +108,7 @@ def pull(
         # is harmless (a row sent twice is applied once, by version).
         cursor.rescan = sorted(set(cursor.rescan) | changed)
         cursor.position = (0, None)
+        cursor.tables_left = None  # what the old scope left says nothing about the new one
     cursor.scope = scope
 
     reader = _Reader(session, principal, scope)
@@ -252,10 +253,16 @@ class _Reader:
         statements = _statements(self.dialect, cursor.fresh, self.json_in_database)
         params = {"low": cursor.seq, "high": high, "limit": limit, **self.units}
         candidates: list[tuple[int, str, Any]] = []
-        table_full = False
-        for table in self._tables_with_changes(statements, params):
+        last_seq: dict[str, int] = {}  # per table queried: its last row's seq, if it filled
+        if cursor.tables_left is not None and cursor.tables_left[0] == high:
+            bits = cursor.tables_left[1]
+            tables = [t for i, t in enumerate(TABLES) if bits >> i & 1]
+        else:
+            tables = self._tables_with_changes(statements, params)
+        for table in tables:
             rows = self.session.execute(statements.feed[table], params).all()
-            table_full = table_full or len(rows) == limit
+            if rows:
+                last_seq[table] = rows[-1].seq if len(rows) < limit else high + 1
             candidates.extend((row.seq, table, row) for row in rows)
         candidates.sort(key=lambda c: c[0])
         taken = candidates[:limit]
@@ -267,8 +274,11 @@ class _Reader:
                 changes.append(self._change(table, MODELS_BY_TABLE[table], row, row.deleted))
         if taken:
             cursor.seq = taken[-1][0]
-        # A table that filled its limit may hold more; a false "more" costs one empty pull.
-        return changes, table_full or len(candidates) > len(taken)
+        # A table may hold more if it filled its limit or rows of it were left for the next
+        # page; a false "more" costs one empty pull.
+        left = [t for t, seq in last_seq.items() if seq > cursor.seq]
+        cursor.tables_left = (high, sum(1 << TABLES.index(t) for t in left)) if left else None
+        return changes, bool(left)
 
     def _tables_with_changes(self, statements: _Statements, params: dict[str, Any]) -> list[str]:
         found = set(self.session.scalars(statements.probe, params))

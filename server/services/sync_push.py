@@ -186,10 +186,12 @@ def push(
             f"{len(mutations)}. Send the rest in the next push.",
             max_mutations=max_mutations,
         )
+    # Checked before the clock is taken: another push can hold it meanwhile.
+    checked = _check_new_items(mutations)
     give_up_at = time.monotonic() + gap_wait_seconds
     while True:
         try:
-            return _push_batch(session, principal, client_id, mutations)
+            return _push_batch(session, principal, client_id, mutations, checked)
         except MutationGap:
             if time.monotonic() >= give_up_at:
                 raise
@@ -206,12 +208,38 @@ def _push_batch(
     principal: Principal,
     client_id: str,
     mutations: Sequence[Mapping[str, Any]],
+    checked: dict[int, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     try:
-        return _push(session, principal, client_id, mutations, savepoints=False)
+        return _push(session, principal, client_id, mutations, dict(checked), savepoints=False)
     except _SomeMutationFailed:
         session.rollback()
-        return _push(session, principal, client_id, mutations, savepoints=True)
+        return _push(session, principal, client_id, mutations, dict(checked), savepoints=True)
+
+
+# Tables whose new rows are checked by their schema alone (no database) before the clock is
+# taken; the rest of their checks, and everything else, come under it.
+CHECKED_EARLY = ("plan_items",)
+
+
+def _check_new_items(mutations: Sequence[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The schema-checked values of upserts that would be valid creates, by mutation id.
+    Whether one is a create is known only under the clock; an update, or a create whose
+    fields do not pass, is checked there as always."""
+    checked: dict[int, dict[str, Any]] = {}
+    for mutation in mutations:
+        if mutation["table"] not in CHECKED_EARLY or mutation["op"] != UPSERT:
+            continue
+        writer = WRITERS[mutation["table"]]
+        fields = mutation.get("fields") or {}
+        model = writer.model
+        if any(n not in model.sync_fields or n in model.server_fields for n in fields):
+            continue  # refused under the clock, with the reason
+        try:
+            checked[mutation["mutation_id"]] = writer.schema.load(dict(fields))
+        except ValidationError:
+            continue
+    return checked
 
 
 class _SomeMutationFailed(Exception):
@@ -223,6 +251,7 @@ def _push(
     principal: Principal,
     client_id: str,
     mutations: Sequence[Mapping[str, Any]],
+    checked: dict[int, dict[str, Any]],
     savepoints: bool,
 ) -> list[dict[str, Any]]:
     act_as(session, principal.user_id, "sync")
@@ -233,6 +262,7 @@ def _push(
     results = [_duplicate(m["mutation_id"], stored.get(m["mutation_id"])) for m in mutations[:new]]
 
     known = _KnownRows(session, mutations[new:], bulk_creates=not savepoints)
+    known.checked = checked
     fresh: list[dict[str, Any]] = []
     for mutation in mutations[new:]:
         if savepoints:
@@ -289,6 +319,8 @@ class _KnownRows:
     ):
         self.session = session
         self.bulk_creates = bulk_creates
+        # Values of new rows already checked by their schema (``_check_new_items``).
+        self.checked: dict[int, dict[str, Any]] = {}
         wanted: dict[str, list[uuid.UUID]] = {}
         for mutation in mutations:
             if mutation["table"] in WRITERS:
@@ -524,7 +556,8 @@ def apply_mutation(
     fields = dict(mutation.get("fields") or {})
     _refuse_server_fields(writer.model, fields)
     if row is None:
-        values = writer.schema.load(fields)
+        early = known.checked.pop(mutation["mutation_id"], None)
+        values = dict(early) if early is not None else writer.schema.load(fields)
         values.pop("id", None)
         if writer.new_values is not None and known.may_defer(writer, values):
             known.defer(writer.model, writer.new_values(session, principal, values, row_id))

@@ -208,13 +208,21 @@ def test_bad_pull_requests_get_the_error_envelope(factory, api, client):
 def test_a_poll_with_nothing_new_reads_no_synced_table(factory, api, app):
     """Idle devices poll often: when nothing was committed since their cursor, the pull
     answers from the clock alone (no probe, no feed query)."""
-    from sqlalchemy import event
 
     unit = factory.unit()
     reader = api(factory.user(("staff", unit)))
     factory.item(factory.plan(unit))
     db.session.commit()
     _, cursor = reader.pull_all()
+
+    response, statements = _statements_of(lambda: reader.pull(cursor))
+    assert response.status_code == 200
+    assert response.json["changes"] == [] and response.json["has_more"] is False
+    assert statements and not [s for s in statements if "plan_items" in s or "EXISTS" in s]
+
+
+def _statements_of(action):
+    from sqlalchemy import event
 
     statements: list[str] = []
 
@@ -223,9 +231,31 @@ def test_a_poll_with_nothing_new_reads_no_synced_table(factory, api, app):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        response = reader.pull(cursor)
+        result = action()
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200
-    assert response.json["changes"] == [] and response.json["has_more"] is False
-    assert statements and not [s for s in statements if "plan_items" in s or "EXISTS" in s]
+    return result, statements
+
+
+def test_later_pages_ask_only_the_tables_the_first_left_unfinished(factory, api):
+    """While nothing new is committed, page two needs no probe of all tables: the cursor
+    says which tables may still hold changes. A commit in between makes it probe again, so
+    nothing is skipped."""
+    unit = factory.unit()
+    reader = api(factory.user(("staff", unit)))
+    plan = factory.plan(unit)
+    items = [factory.item(plan, priority=n + 1) for n in range(6)]
+    db.session.commit()
+
+    first = reader.pull(None, limit=4)
+    assert first.json["has_more"]
+    second, statements = _statements_of(lambda: reader.pull(first.json["cursor"], limit=4))
+    assert second.status_code == 200
+    assert not [s for s in statements if "EXISTS" in s]
+    assert statements and not [s for s in statements if "FROM progress_notes" in s]
+
+    # A change committed now, in a table the cursor did not name: the next page probes again.
+    note = factory.note(items[0], factory.user(("staff", unit)))
+    db.session.commit()
+    changes, _ = reader.pull_all(second.json["cursor"], limit=4)
+    assert str(note.id) in {c["id"] for c in changes if c["table"] == "progress_notes"}
