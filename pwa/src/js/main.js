@@ -261,6 +261,9 @@ async function render({ focus = true } = {}) {
     view = { title: t('app.name'), node: h('p', { class: 'error' }, String(err.message || err)) };
   }
   if (ticket !== renderCount) return; // a newer render started meanwhile
+  // A live re-render is built asynchronously: if a draft was begun (or a dialog opened) while
+  // it was being built, it must not replace the form under the user's fingers.
+  if (!focus && (document.querySelector('dialog[open]') || main.querySelector('form[data-draft="typed"]'))) return;
   // Keep focus on the same control across a live re-render (e.g. after moving a row).
   const active = document.activeElement;
   const key = active && main.contains(active) ? active.getAttribute('aria-label') || active.getAttribute('data-testid') : null;
