@@ -1,11 +1,13 @@
 """Applying a device's pushed mutations.
 
+Before the transaction, new plan items' fields are checked by their schema (no database).
 One push is one transaction::
 
     lock the sync clock            writers queue here, so rows read below cannot go stale
     find or register the client    a client id belongs to one user
     check mutation ids             ids at or below the client's last one are duplicates;
-                                   new ones must continue it without a gap (else MutationGap)
+                                   new ones must continue it without a gap (else MutationGap,
+                                   after waiting a little for a batch sent before this one)
     for each new mutation          in a savepoint: one bad mutation is rolled back alone and
                                    answered "rejected"; the rest go on
         upsert of a missing id     create, through the same writer as REST
@@ -261,8 +263,7 @@ def _push(
     stored = _stored_results(session, client_id, [m["mutation_id"] for m in mutations[:new]])
     results = [_duplicate(m["mutation_id"], stored.get(m["mutation_id"])) for m in mutations[:new]]
 
-    known = _KnownRows(session, mutations[new:], bulk_creates=not savepoints)
-    known.checked = checked
+    known = _KnownRows(session, mutations[new:], bulk_creates=not savepoints, checked=checked)
     fresh: list[dict[str, Any]] = []
     for mutation in mutations[new:]:
         if savepoints:
@@ -315,12 +316,16 @@ class _KnownRows:
     CHUNK = 500
 
     def __init__(
-        self, session: Session, mutations: Sequence[Mapping[str, Any]], bulk_creates: bool
+        self,
+        session: Session,
+        mutations: Sequence[Mapping[str, Any]],
+        bulk_creates: bool,
+        checked: dict[int, dict[str, Any]],
     ):
         self.session = session
         self.bulk_creates = bulk_creates
         # Values of new rows already checked by their schema (``_check_new_items``).
-        self.checked: dict[int, dict[str, Any]] = {}
+        self.checked = checked
         wanted: dict[str, list[uuid.UUID]] = {}
         for mutation in mutations:
             if mutation["table"] in WRITERS:
