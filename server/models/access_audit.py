@@ -32,7 +32,7 @@ from server import clock
 from server.models.audit import AuditEvent
 from server.models.bulk import python_default
 from server.models.org import AuthToken, Membership, User
-from server.models.versioning import to_json_value
+from server.models.versioning import changed_fields, to_json_value
 
 AUDITED_FIELDS: dict[type[Any], tuple[str, ...]] = {
     User: ("email", "name", "language", "active"),
@@ -58,15 +58,8 @@ def _audited(row: object) -> bool:
 
 
 def _field_changes(row: Any) -> dict[str, list[Any]]:
+    changes = changed_fields(row, AUDITED_FIELDS[type(row)])
     state = inspect(row)
-    changes: dict[str, list[Any]] = {}
-    for field in AUDITED_FIELDS[type(row)]:
-        history = state.attrs[field].history
-        if history.has_changes():
-            old = history.deleted[0] if history.deleted else None
-            new = history.added[0] if history.added else None
-            if old != new:
-                changes[field] = [to_json_value(old), to_json_value(new)]
     for field, recorded_as in SECRET_FIELDS.get(type(row), {}).items():
         history = state.attrs[field].history
         if history.deleted and history.added and history.deleted[0] != history.added[0]:

@@ -84,10 +84,12 @@ def _load_old_values_on_change(mapper: Any, model: type[SyncedMixin]) -> None:
         getattr(model, field).impl.active_history = True
 
 
-def _changed_fields(row: SyncedMixin) -> dict[str, list[Any]]:
+def changed_fields(row: Any, fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` in JSON form for the fields this flush changes (the audit's
+    record; a field written its own value is no change)."""
     state = inspect(row)
     changes: dict[str, list[Any]] = {}
-    for field in (*row.sync_fields, "deleted"):
+    for field in fields:
         history = state.attrs[field].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
@@ -103,7 +105,7 @@ def stamp_changes(session: Session, flush_context: Any, instances: Any) -> None:
     updated: list[tuple[SyncedMixin, dict[str, list[Any]]]] = []
     for row in session.dirty:
         if isinstance(row, SyncedMixin) and row not in session.new:
-            changes = _changed_fields(row)
+            changes = changed_fields(row, (*row.sync_fields, "deleted"))
             if changes:
                 updated.append((row, changes))
     if not created and not updated:
