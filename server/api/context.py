@@ -45,11 +45,21 @@ def current_principal() -> Principal:
 
 def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
     """Run a writing view in one transaction that holds the sync clock from its start."""
+    return _committed(view, lock_first=True)
 
+
+def committed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a view in one transaction that takes the sync clock itself, when it is ready to
+    (a push checks its batch first, so that the next push can write meanwhile)."""
+    return _committed(view, lock_first=False)
+
+
+def _committed(view: Callable[..., Any], lock_first: bool) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            lock_clock(db_session())
+            if lock_first:
+                lock_clock(db_session())
             result = view(*args, **kwargs)
             db_session().commit()
             return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
 from server.models import (
@@ -427,3 +428,33 @@ def test_a_bulk_create_that_names_someone_still_notifies_them(team, api):
         db.select(Notification).where(Notification.item_id == item_id)
     ).all()
     assert [(n.user_id, n.kind) for n in queued] == [(team["bo"].id, "assigned")]
+
+
+def test_a_push_checks_its_batch_before_it_takes_the_clock(team, api, monkeypatch):
+    """The clock serialises every writer, so what a push can do without it (the items'
+    schema checks) must not hold it: another push writes meanwhile."""
+    from server.services import sync_push
+
+    clock_was_free = []
+    check = sync_push._check_new_items
+
+    def check_while_another_writer_takes_the_clock(mutations):
+        with db.engine.connect() as other:
+            if db.engine.dialect.name == "postgresql":
+                statement = "SELECT value FROM sync_clock WHERE id = 1 FOR UPDATE NOWAIT"
+            else:
+                other.exec_driver_sql("PRAGMA busy_timeout=0")
+                statement = "UPDATE sync_clock SET value = value WHERE id = 1"
+            try:
+                other.exec_driver_sql(statement)
+                clock_was_free.append(True)
+            except OperationalError:
+                clock_was_free.append(False)
+            other.rollback()
+        return check(mutations)
+
+    monkeypatch.setattr(sync_push, "_check_new_items", check_while_another_writer_takes_the_clock)
+    fields = {"plan_id": str(team["plan"].id), "priority": 2, "goal": "Ny"}
+    [created] = results(api(team["anna"]).push([upsert(1, "plan_items", uuid.uuid4(), fields)]))
+    assert created["status"] == "applied"
+    assert clock_was_free == [True]
