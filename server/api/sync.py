@@ -108,12 +108,11 @@ class Push(MethodView):
     @committed  # the push takes the clock itself, after checking its batch
     def post(self, args):
         _check_version(args["schema_version"])
-        mutations = [{**m, "id": str(m["id"])} for m in args["mutations"]]
         results = sync_push.push(
             db_session(),
             current_principal(),
             args["client_id"],
-            mutations,
+            args["mutations"],
             max_mutations=current_app.config["SYNC_MAX_MUTATIONS"],
             gap_wait_seconds=current_app.config["SYNC_GAP_WAIT_SECONDS"],
         )

@@ -7,10 +7,11 @@ the time of the pipelined INSERTs an executemany sends (see bench/sync_bench.py,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import any_, bindparam, insert
+from sqlalchemy import JSON, any_, bindparam, insert
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -28,10 +29,15 @@ def bulk_insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any
     given = set().union(*(row.keys() for row in rows))
     columns = [c for c in table.columns if c.name in given or python_default(c) is not None]
     dialect = connection.dialect
-    # The column types' own conversions (UTC for timestamps, psycopg's Json wrapper for
-    # JSON), so COPY stores exactly what an INSERT through SQLAlchemy would.
+    # The column types' own conversions (UTC for timestamps), so COPY stores exactly what an
+    # INSERT through SQLAlchemy would; JSON as text, each value encoded once.
     converters = [
-        (c.name, python_default(c), c.type._cached_bind_processor(dialect)) for c in columns
+        (
+            c.name,
+            python_default(c),
+            _json_text() if isinstance(c.type, JSON) else c.type._cached_bind_processor(dialect),
+        )
+        for c in columns
     ]
     names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     target = dialect.identifier_preparer.format_table(table)
@@ -64,6 +70,20 @@ def _value(
     if convert is not None:
         value = convert(value)
     return value
+
+
+def _json_text() -> Callable[[Any], str]:
+    """JSON text of a value, as the JSON type's own conversion gives it (None is JSON null).
+    A value many rows share (every new row's field versions) is encoded once."""
+    encoded: dict[int, tuple[Any, str]] = {}
+
+    def convert(value: Any) -> str:
+        known = encoded.get(id(value))
+        if known is None or known[0] is not value:
+            known = encoded[id(value)] = (value, json.dumps(value))
+        return known[1]
+
+    return convert
 
 
 def python_default(column: Any) -> Callable[[], Any] | None:

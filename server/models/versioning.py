@@ -158,12 +158,12 @@ def insert_created(session: Session, model: type[SyncedMixin], rows: list[dict[s
     actor = session.info.get("actor_id")
     via = session.info.get("via", "cli")
     numbers = take_sequence_numbers(session, len(rows))
+    stamp = _new_row_stamp(model.sync_fields, 0, now, actor)  # one field-versions dict for all
     for values, seq in zip(rows, numbers, strict=True):
         for name, default in _column_defaults(model).items():
             if values.get(name) is None:
                 values[name] = default()
-        values.update(_new_row_stamp(model.sync_fields, seq, now, actor))
-        values["deleted"] = False
+        values.update(stamp, seq=seq, deleted=False)
     bulk_insert(session, model, rows)
     if session.get_bind().dialect.name == "postgresql":
         # The database copies the new rows into their audit events itself: the values do not

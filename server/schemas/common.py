@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
+from server.schemas.fast import FastLoad
+
 
 class HealthSchema(Schema):
     status = fields.String(required=True)
@@ -39,8 +41,9 @@ def one_of(values: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(values, error="Must be one of: {choices}.")
 
 
-class StrictSchema(Schema):
-    """Input schemas refuse unknown fields (marshmallow's default, stated here on purpose)."""
+class StrictSchema(FastLoad, Schema):
+    """Input schemas refuse unknown fields (marshmallow's default, stated here on purpose),
+    and load the fast way where they can (``server/schemas/fast.py``)."""
 
     class Meta:
         unknown = "raise"

@@ -263,12 +263,24 @@ def create_item(
 
 
 def new_item_values(
-    session: Session, principal: Principal, values: dict[str, Any], item_id: uuid.UUID | None
+    session: Session,
+    principal: Principal,
+    values: dict[str, Any],
+    item_id: uuid.UUID | None,
+    *,
+    writable_plans: dict[uuid.UUID, Plan] | None = None,
 ) -> dict[str, Any]:
-    """The checked column values of a new item, its id and unit included."""
+    """The checked column values of a new item, its id and unit included.
+
+    ``writable_plans`` keeps the plans found writable across a run of creates in which
+    nothing else changes (a sync batch's; its owner clears it before any other step)."""
     values = dict(values)
     values.pop("id", None)
-    plan = _writable_plan(session, principal, values["plan_id"])
+    plan = writable_plans.get(values["plan_id"]) if writable_plans is not None else None
+    if plan is None:
+        plan = _writable_plan(session, principal, values["plan_id"])
+        if writable_plans is not None:
+            writable_plans[plan.id] = plan
     if values.get("priority") is None:
         values["priority"] = _next_priority(session, plan)
     if values.get("finding_id") is not None:

@@ -190,10 +190,11 @@ def push(
         )
     # Checked before the clock is taken: another push can hold it meanwhile.
     checked = _check_new_items(mutations)
+    absent = _absent_ids(session, mutations, checked)
     give_up_at = time.monotonic() + gap_wait_seconds
     while True:
         try:
-            return _push_batch(session, principal, client_id, mutations, checked)
+            return _push_batch(session, principal, client_id, mutations, checked, absent)
         except MutationGap:
             if time.monotonic() >= give_up_at:
                 raise
@@ -211,12 +212,19 @@ def _push_batch(
     client_id: str,
     mutations: Sequence[Mapping[str, Any]],
     checked: dict[int, dict[str, Any]],
+    absent: set[uuid.UUID],
 ) -> list[dict[str, Any]]:
     try:
-        return _push(session, principal, client_id, mutations, dict(checked), savepoints=False)
+        return _push(
+            session, principal, client_id, mutations, dict(checked), absent, savepoints=False
+        )
     except _SomeMutationFailed:
+        # Also where a row found absent before the clock was created meanwhile (its insert
+        # broke the primary key): this attempt looks every row up under the clock.
         session.rollback()
-        return _push(session, principal, client_id, mutations, dict(checked), savepoints=True)
+        return _push(
+            session, principal, client_id, mutations, dict(checked), set(), savepoints=True
+        )
 
 
 # Tables whose new rows are checked by their schema alone (no database) before the clock is
@@ -244,6 +252,41 @@ def _check_new_items(mutations: Sequence[Mapping[str, Any]]) -> dict[int, dict[s
     return checked
 
 
+def _absent_ids(
+    session: Session, mutations: Sequence[Mapping[str, Any]], checked: dict[int, dict[str, Any]]
+) -> set[uuid.UUID]:
+    """The ids of would-be creates (``checked``) that no row has yet, looked up before the
+    clock is taken. Another push may create one of them meanwhile; the primary key then
+    refuses the insert and the batch is applied again with every row looked up under the
+    clock (``_push_batch``)."""
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for mutation in mutations:
+        if mutation["mutation_id"] in checked:
+            wanted.setdefault(mutation["table"], []).append(mutation_row_id(mutation))
+    absent: set[uuid.UUID] = set()
+    for table, ids in wanted.items():
+        model = WRITERS[table].model
+        found = set(_in_chunks(session, select(model.id), model, ids))
+        absent.update(i for i in ids if i not in found)
+    return absent
+
+
+def mutation_row_id(mutation: Mapping[str, Any]) -> uuid.UUID:
+    """The mutation's row id (the API hands them over parsed; tests may send text)."""
+    value = mutation["id"]
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _in_chunks(
+    session: Session, query: Any, model: type[Any], ids: Sequence[uuid.UUID], chunk: int = 500
+) -> list[Any]:
+    found: list[Any] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found += session.scalars(query.where(one_of(session, model.id, part)))
+    return found
+
+
 class _SomeMutationFailed(Exception):
     pass
 
@@ -254,6 +297,7 @@ def _push(
     client_id: str,
     mutations: Sequence[Mapping[str, Any]],
     checked: dict[int, dict[str, Any]],
+    absent: set[uuid.UUID],
     savepoints: bool,
 ) -> list[dict[str, Any]]:
     act_as(session, principal.user_id, "sync")
@@ -263,7 +307,9 @@ def _push(
     stored = _stored_results(session, client_id, [m["mutation_id"] for m in mutations[:new]])
     results = [_duplicate(m["mutation_id"], stored.get(m["mutation_id"])) for m in mutations[:new]]
 
-    known = _KnownRows(session, mutations[new:], bulk_creates=not savepoints, checked=checked)
+    known = _KnownRows(
+        session, mutations[new:], bulk_creates=not savepoints, checked=checked, absent=absent
+    )
     fresh: list[dict[str, Any]] = []
     for mutation in mutations[new:]:
         if savepoints:
@@ -313,14 +359,13 @@ class _KnownRows:
     first, so to every later step they look exactly like rows created one by one.
     """
 
-    CHUNK = 500
-
     def __init__(
         self,
         session: Session,
         mutations: Sequence[Mapping[str, Any]],
         bulk_creates: bool,
         checked: dict[int, dict[str, Any]],
+        absent: set[uuid.UUID],
     ):
         self.session = session
         self.bulk_creates = bulk_creates
@@ -329,12 +374,17 @@ class _KnownRows:
         wanted: dict[str, list[uuid.UUID]] = {}
         for mutation in mutations:
             if mutation["table"] in WRITERS:
-                wanted.setdefault(mutation["table"], []).append(uuid.UUID(str(mutation["id"])))
+                mutation_row = mutation_row_id(mutation)
+                if mutation_row not in absent:  # found absent before the clock was taken
+                    wanted.setdefault(mutation["table"], []).append(mutation_row)
         self.rows: dict[uuid.UUID, SyncedMixin | None] = {}
         for table, ids in wanted.items():
             for row in self._load(WRITERS[table].model, ids):
                 self.rows[row.id] = row
         self.deferred: dict[type[SyncedMixin], list[dict[str, Any]]] = {}
+        # Plans checked writable for the creates deferred since the last other step (which
+        # may change a plan, say archive it: it clears them).
+        self.writable_plans: dict[uuid.UUID, Plan] = {}
         # The rows the batch's writers look up by id: the session's identity map holds them
         # only weakly, so without these references each lookup would be a query again.
         self.referenced = [
@@ -344,11 +394,7 @@ class _KnownRows:
         ]
 
     def _load(self, model: type[Any], ids: Sequence[uuid.UUID]) -> list[Any]:
-        rows: list[Any] = []
-        for start in range(0, len(ids), self.CHUNK):
-            chunk = ids[start : start + self.CHUNK]
-            rows += self.session.scalars(select(model).where(one_of(self.session, model.id, chunk)))
-        return rows
+        return _in_chunks(self.session, select(model), model, ids)
 
     @staticmethod
     def _referenced_ids(mutations: Sequence[Mapping[str, Any]], field: str) -> list[uuid.UUID]:
@@ -386,6 +432,7 @@ class _KnownRows:
         self.rows[values["id"]] = None
 
     def insert_deferred(self) -> None:
+        self.writable_plans.clear()  # the step that follows may change a plan
         if not self.deferred:
             return
         deferred, self.deferred = self.deferred, {}
@@ -554,8 +601,8 @@ def apply_mutation(
     writer = WRITERS.get(table)
     if writer is None:
         raise InvalidInput(f"No table {table!r}.", fields={"table": ["Unknown table."]})
-    row_id = uuid.UUID(str(mutation["id"]))
-    row = known.get(writer.model, row_id)
+    the_id = mutation_row_id(mutation)
+    row = known.get(writer.model, the_id)
     if op == DELETE:
         return _delete(session, principal, client_id, mutation, writer, row)
     fields = dict(mutation.get("fields") or {})
@@ -565,11 +612,14 @@ def apply_mutation(
         values = dict(early) if early is not None else writer.schema.load(fields)
         values.pop("id", None)
         if writer.new_values is not None and known.may_defer(writer, values):
-            known.defer(writer.model, writer.new_values(session, principal, values, row_id))
+            checked_values = writer.new_values(
+                session, principal, values, the_id, writable_plans=known.writable_plans
+            )
+            known.defer(writer.model, checked_values)
             return {"mutation_id": mutation["mutation_id"], "status": APPLIED, "version": 1}
         known.insert_deferred()
         # ``known`` has looked the id up already; the batch is flushed once, at its end.
-        created = writer.create(session, principal, values, row_id, in_batch=True)
+        created = writer.create(session, principal, values, the_id, in_batch=True)
         known.add(created)
         return _result(mutation, APPLIED, created)
     return _update(session, principal, client_id, mutation, writer, row, fields)
@@ -727,7 +777,7 @@ def _push_resolution(
 ) -> dict[str, Any]:
     if mutation["op"] != UPSERT:
         raise Forbidden("Conflicts are not deleted; resolve them.")
-    conflict = session.get(Conflict, uuid.UUID(str(mutation["id"])))
+    conflict = session.get(Conflict, mutation_row_id(mutation))
     if conflict is None:
         raise NotFound("No such conflict.")
     fields = dict(mutation.get("fields") or {})
