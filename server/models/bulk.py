@@ -30,22 +30,32 @@ def bulk_insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any
     columns = [c for c in table.columns if c.name in given or python_default(c) is not None]
     dialect = connection.dialect
     # The column types' own conversions (UTC for timestamps), so COPY stores exactly what an
-    # INSERT through SQLAlchemy would; JSON as text, each value encoded once.
-    converters = [
+    # INSERT through SQLAlchemy would; JSON as text, each value encoded once. Columns with no
+    # conversion and no default (most text) are taken as they are.
+    names_in_order = [c.name for c in columns]
+    converted = [
         (
+            index,
             c.name,
             python_default(c),
             _json_text() if isinstance(c.type, JSON) else c.type._cached_bind_processor(dialect),
         )
-        for c in columns
+        for index, c in enumerate(columns)
     ]
+    converted = [step for step in converted if step[2] is not None or step[3] is not None]
     names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     target = dialect.identifier_preparer.format_table(table)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([_value(row, *converter) for converter in converters])
+                values = [row.get(name) for name in names_in_order]
+                for index, name, default, convert in converted:
+                    value = values[index]
+                    if value is None and default is not None and name not in row:
+                        value = default()
+                    values[index] = convert(value) if convert is not None else value
+                copy.write_row(values)
     finally:
         cursor.close()
 
@@ -56,20 +66,6 @@ def one_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
     return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-
-
-def _value(
-    row: dict[str, Any],
-    name: str,
-    default: Callable[[], Any] | None,
-    convert: Callable[[Any], Any] | None,
-) -> Any:
-    value = row.get(name)
-    if value is None and name not in row and default is not None:
-        value = default()
-    if convert is not None:
-        value = convert(value)
-    return value
 
 
 def _json_text() -> Callable[[Any], str]:
