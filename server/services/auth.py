@@ -107,9 +107,11 @@ def logout(session: Session, token: str) -> None:
 
 
 def revoke_all_tokens(session: Session, user_id: uuid.UUID) -> None:
+    """Revoke every live token of the user, in the caller's transaction (a deactivation
+    and its revocations are committed together or not at all)."""
     now = clock.now()
     for row in session.scalars(
         select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
     ):
         row.revoked_at = now
-    session.commit()
+    session.flush()

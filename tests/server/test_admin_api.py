@@ -138,3 +138,29 @@ def test_revoking_a_membership_hides_the_unit_at_once(client, factory):
         == 204
     )
     assert_error(client.get(f"/api/plans/{plan.id}", headers=staff_headers), 404, "not_found")
+
+
+def test_a_deactivation_that_fails_partway_changes_nothing(client, factory, monkeypatch):
+    """The user, their tokens and the audit go together or not at all: revoking the tokens
+    used to commit on its own, halfway through the request."""
+    from server.api import admin as admin_api
+
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    staff_headers = login(client, staff)
+    deactivate = admin_api.admin.deactivate_user
+
+    def deactivate_then_fail(*args):
+        deactivate(*args)
+        raise RuntimeError("the request fails after the tokens were revoked")
+
+    monkeypatch.setattr(admin_api.admin, "deactivate_user", deactivate_then_fail)
+    try:
+        response = client.post(f"/api/users/{staff.id}/deactivate", headers=login(client, admin))
+        assert response.status_code == 500
+    except RuntimeError:
+        pass  # the test app lets it through
+    db.session.expire_all()
+    assert db.session.get(User, staff.id).active is True
+    assert client.get("/api/auth/me", headers=staff_headers).status_code == 200
