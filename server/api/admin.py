@@ -14,6 +14,7 @@ from server.schemas.org import (
     UnitSchema,
     UnitUpdateSchema,
     UserCreateSchema,
+    UserUpdateSchema,
 )
 from server.services import admin
 from server.services.users import describe_unit
@@ -47,6 +48,17 @@ class Users(MethodView):
     @transactional
     def post(self, values):
         return admin.create_user(db_session(), current_principal(), values)
+
+
+@blp.route("/users/<uuid:user_id>")
+class UserById(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, AdminUserSchema)
+    @transactional
+    def patch(self, values, user_id):
+        return admin.update_user(db_session(), current_principal(), user_id, values)
 
 
 @blp.route("/users/<uuid:user_id>/deactivate")

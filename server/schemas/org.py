@@ -105,6 +105,17 @@ class UserCreateSchema(StrictSchema):
     memberships = fields.List(fields.Nested(MembershipWriteSchema), required=True)
 
 
+class UserUpdateSchema(StrictSchema):
+    """Only the fields given change; ``password`` sets a new one and ends the user's
+    sessions, as ``active: false`` does."""
+
+    email = fields.Email(validate=validate.Length(max=254))
+    name = Text(200, min_length=1)
+    password = Text(1024, min_length=8, load_only=True)
+    language = fields.String(validate=one_of(("da", "sv", "en")))
+    active = fields.Boolean()
+
+
 class MembershipOutSchema(Schema):
     id = fields.UUID()
     user_id = fields.UUID()

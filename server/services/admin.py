@@ -123,13 +123,53 @@ def revoke_membership(session: Session, principal: Principal, membership_id: uui
 
 def deactivate_user(session: Session, principal: Principal, user_id: uuid.UUID) -> User:
     """Stop a user from logging in, and end their sessions at once."""
+    return update_user(session, principal, user_id, {"active": False})
+
+
+def update_user(
+    session: Session, principal: Principal, user_id: uuid.UUID, values: dict[str, Any]
+) -> User:
+    """Correct a user's name, email or language, set a new password, or (re)activate them.
+
+    Only an admin of every unit the user has a role in may: a user shared with a unit the
+    admin does not manage is not theirs to change. A new password and a deactivation end
+    the user's sessions at once. The access audit records each change (a password as
+    "(changed)")."""
+    user = _managed_user(session, principal, user_id)
+    if "email" in values:
+        email = values["email"].strip()
+        taken = session.scalar(
+            select(User.id).where(func.lower(User.email) == email.lower(), User.id != user.id)
+        )
+        if taken:
+            raise field_error("email", "A user with this email exists already.")
+        user.email = email
+    for field in ("name", "language"):
+        if field in values:
+            setattr(user, field, values[field])
+    end_sessions = False
+    if "password" in values:
+        user.password_hash = hash_password(values["password"])
+        end_sessions = True
+    if values.get("active") is False:
+        if user.id == principal.user_id:
+            raise field_error("active", "You cannot deactivate yourself; ask another admin.")
+        end_sessions = end_sessions or user.active
+        user.active = False
+    elif values.get("active") is True:
+        user.active = True
+    session.flush()
+    if end_sessions:
+        revoke_all_tokens(session, user.id)
+    return user
+
+
+def _managed_user(session: Session, principal: Principal, user_id: uuid.UUID) -> User:
     user = session.get(User, user_id)
     admin_units = principal.units_for("manage_unit")
     their_units = {m.unit_id for m in user.memberships} if user else set()
     if user is None or not their_units or not their_units <= admin_units:
         raise NotFound("No such user.")
-    user.active = False
-    revoke_all_tokens(session, user.id)
     return user
 
 

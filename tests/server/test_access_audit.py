@@ -89,6 +89,24 @@ def test_creating_a_user_records_the_user_and_each_role_without_the_password(cli
     assert granted.changes["user_id"] == [None, str(user_id)]
 
 
+def test_an_admins_edit_of_a_user_is_recorded_without_the_password(client, factory, unit, admin):
+    staff = factory.user(("staff", unit))
+    old_name = staff.name
+    response = client.patch(
+        f"/api/users/{staff.id}",
+        headers=login(client, admin),
+        json={"name": "Rettet Navn", "password": "a new password 1"},
+    )
+    assert response.status_code == 200, response.json
+
+    edited = _only_event("users", staff.id, "update")
+    assert edited.changes == {
+        "name": [old_name, "Rettet Navn"],
+        "password": ["(changed)", "(changed)"],
+    }
+    assert (edited.user_id, edited.via) == (admin.id, "rest")
+
+
 def test_deactivating_a_user_records_it_and_each_revoked_token(client, factory, unit, admin):
     staff = factory.user(("staff", unit))
     login(client, staff)

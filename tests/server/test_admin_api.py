@@ -84,6 +84,7 @@ def test_admin_cannot_reach_into_another_organisation(client, org):
         ),
         ("DELETE", f"/api/memberships/{staff_b.memberships[0].id}", None),
         ("POST", f"/api/users/{staff_b.id}/deactivate", None),
+        ("PATCH", f"/api/users/{staff_b.id}", {"name": "Overtaget", "password": "new password"}),
         (
             "POST",
             "/api/users",
@@ -102,6 +103,7 @@ def test_admin_cannot_reach_into_another_organisation(client, org):
     db.session.expire_all()
     assert (db.session.query(Unit).count(), db.session.query(Membership).count()) == before
     assert db.session.get(User, staff_b.id).active
+    assert db.session.get(User, staff_b.id).name != "Overtaget"
 
 
 def test_non_admins_cannot_administer(client, factory):
@@ -164,3 +166,68 @@ def test_a_deactivation_that_fails_partway_changes_nothing(client, factory, monk
     db.session.expire_all()
     assert db.session.get(User, staff.id).active is True
     assert client.get("/api/auth/me", headers=staff_headers).status_code == 200
+
+
+def test_an_admin_corrects_a_user_and_sets_a_new_password(client, factory):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    staff_headers = login(client, staff)
+    response = client.patch(
+        f"/api/users/{staff.id}",
+        headers=login(client, admin),
+        json={"name": "Kirsten Holm", "email": "kirsten@bosted.example", "language": "sv"},
+    )
+    assert response.status_code == 200, response.json
+    assert (response.json["name"], response.json["email"], response.json["language"]) == (
+        "Kirsten Holm",
+        "kirsten@bosted.example",
+        "sv",
+    )
+    assert "password" not in response.json
+    # A correction leaves the user logged in; a new password ends their sessions.
+    assert client.get("/api/auth/me", headers=staff_headers).status_code == 200
+    response = client.patch(
+        f"/api/users/{staff.id}",
+        headers=login(client, admin),
+        json={"password": "a new password 1"},
+    )
+    assert response.status_code == 200
+    assert_error(client.get("/api/auth/me", headers=staff_headers), 401, "unauthenticated")
+    login_with = {"email": "kirsten@bosted.example", "password": "a new password 1"}
+    assert client.post("/api/auth/login", json=login_with).status_code == 200
+
+
+def test_an_admin_reactivates_a_user_but_cannot_deactivate_themselves(client, factory):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    headers = login(client, admin)
+    assert client.post(f"/api/users/{staff.id}/deactivate", headers=headers).status_code == 200
+    response = client.patch(f"/api/users/{staff.id}", headers=headers, json={"active": True})
+    assert response.status_code == 200 and response.json["active"] is True
+    assert login(client, staff)  # may log in again
+
+    response = client.patch(f"/api/users/{admin.id}", headers=headers, json={"active": False})
+    assert_error(response, 422, "invalid_input", field="active")
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).active
+
+
+def test_a_user_edit_refuses_a_taken_email_and_bad_values(client, factory):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    headers = login(client, admin)
+    for body, field in (
+        ({"email": admin.email.upper()}, "email"),
+        ({"email": "not an email"}, "email"),
+        ({"password": "short"}, "password"),
+        ({"name": ""}, "name"),
+        ({"language": "de"}, "language"),
+        ({"role": "admin"}, "role"),
+    ):
+        response = client.patch(f"/api/users/{staff.id}", headers=headers, json=body)
+        assert_error(response, 422, "invalid_input", field=field)
+    db.session.expire_all()
+    assert db.session.get(User, staff.id).email == staff.email
