@@ -1,5 +1,6 @@
-"""``flask --app server sync-gc``: delete tombstones, stored push results, unused photo bytes
-and finished notifications past their retention (``server/services/sync_gc.py``)."""
+"""``flask --app server sync-gc``: delete tombstones, stored push results, long-resolved
+conflicts, unused photo bytes and finished notifications past their retention
+(``server/services/sync_gc.py``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def register_sync_commands(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Count what would go; delete nothing.")
     def sync_gc(days: int | None, dry_run: bool) -> None:
         """Delete what is past its retention: tombstones (older cursors get reset_required),
-        stored push results, unused photo bytes, finished notifications."""
+        stored push results, long-resolved conflicts, unused photo bytes, finished
+        notifications."""
         days = days or app.config["TOMBSTONE_RETENTION_DAYS"]
         collected = collect_garbage(
             db_session(),
@@ -41,6 +43,10 @@ def register_sync_commands(app: Flask) -> None:
             f"{verb} {total} tombstones older than {days} days "
             f"(before {collected.cutoff:%Y-%m-%d %H:%M} UTC): {detail}; "
             f"{collected.mutation_results} stored push results."
+        )
+        click.echo(
+            f"{verb} {collected.resolved_conflicts} conflicts resolved before "
+            f"{collected.cutoff:%Y-%m-%d %H:%M} UTC (devices drop them on their next pull)."
         )
         click.echo(
             f"{verb} {collected.unused_photos} unused photos and "

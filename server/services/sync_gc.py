@@ -1,6 +1,8 @@
 """Garbage collection (``flask sync-gc``): what the server keeps only for a while.
 
     tombstones          deleted synced rows, after TOMBSTONE_RETENTION_DAYS (90)
+    resolved conflicts  tombstoned once resolved for as long (devices then drop them),
+                        and go as tombstones after as long again
     stored push results the answers replayed to a retried push, after the same retention
     photo bytes         a blob no live visit photo names, or an upload never finished,
                         after PHOTO_GRACE_HOURS (720, 30 days)
@@ -23,6 +25,11 @@ upload is abandoned when it has not completed within the grace period of its sta
 no "last piece" time): a device that resumes later is told no upload has started, and starts
 again.
 
+A conflict holds copies of the text both sides wrote. Once a person has resolved it, it is
+history only, so it is not kept on every device for ever: after the retention period it is
+deleted like any synced row (a versioned change that devices pull), and its tombstone goes
+later. Open conflicts stay, however old: they wait for a person.
+
 A finished notification holds ids only, but it still says who was told what about which item.
 Pending ones are delivery's business and stay.
 """
@@ -38,19 +45,30 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.extensions import db
-from server.models import SYNCED_MODELS, Notification, PhotoBlob, SyncMutationResult, VisitPhoto
+from server.models import (
+    SYNCED_MODELS,
+    Conflict,
+    Notification,
+    PhotoBlob,
+    SyncMutationResult,
+    VisitPhoto,
+)
 from server.models.push import NOTIFICATION_STATUSES
 from server.push.outbox import OUTBOX_RETENTION_DAYS
 
 # As long as a device may well stay offline between uploading a photo and pushing its row.
 PHOTO_GRACE_HOURS = 24 * 30
 FINISHED_NOTIFICATIONS = tuple(s for s in NOTIFICATION_STATUSES if s != "pending")
+# Conflicts deleted per flush by ``_retire_resolved_conflicts``.
+RETIRE_BATCH = 1000
 
 
 @dataclass
 class Collected:
     cutoff: datetime
     tombstones: dict[str, int] = field(default_factory=dict)
+    # Resolved before the cutoff; deleted now, their tombstones collected in a later run.
+    resolved_conflicts: int = 0
     mutation_results: int = 0
     # Complete photo blobs no live visit photo names; uploads never completed.
     unused_photos: int = 0
@@ -71,6 +89,7 @@ def collect_garbage(
     now = clock.now()
     cutoff = now - timedelta(days=retention_days)
     collected = Collected(cutoff=cutoff)
+    collected.resolved_conflicts = _retire_resolved_conflicts(session, cutoff, dry_run)
     for model in reversed(SYNCED_MODELS):
         table = cast(Table, model.__table__)
         old = and_(table.c.deleted.is_(True), table.c.updated_at < cutoff)
@@ -102,6 +121,23 @@ def collect_garbage(
     )
     collected.finished_notifications = _remove(session, Notification, finished, dry_run)
     return collected
+
+
+def _retire_resolved_conflicts(session: Session, cutoff: datetime, dry_run: bool) -> int:
+    """Delete conflicts resolved before ``cutoff`` through the unit of work, so each delete
+    is stamped and audited and devices pull it."""
+    resolved = select(Conflict).where(
+        Conflict.status == "resolved", Conflict.resolved_at < cutoff, Conflict.deleted.is_(False)
+    )
+    if dry_run:
+        return session.scalar(select(func.count()).select_from(resolved.subquery())) or 0
+    retired = 0
+    while batch := session.scalars(resolved.limit(RETIRE_BATCH)).all():
+        for conflict in batch:
+            conflict.deleted = True
+        session.flush()
+        retired += len(batch)
+    return retired
 
 
 def _remove(session: Session, target: Any, condition: ColumnElement[bool], dry_run: bool) -> int:

@@ -10,7 +10,14 @@ from sqlalchemy import case, select, update
 
 from server import clock
 from server.extensions import db
-from server.models import Notification, PhotoBlob, Plan, PlanItem, SyncMutationResult
+from server.models import (
+    Conflict,
+    Notification,
+    PhotoBlob,
+    Plan,
+    PlanItem,
+    SyncMutationResult,
+)
 from tests.helpers import assert_error
 from tests.server.visit_helpers import cast, jpeg, post_visit, sha256, upload
 
@@ -245,3 +252,56 @@ def test_outbox_retention_comes_from_config(app, factory, runner, monkeypatch):
         "Deleted 1 finished notifications (older than 7 days)"
         in runner.invoke(args=["sync-gc"]).output
     )
+
+
+def test_gc_retires_conflicts_resolved_long_ago_and_keeps_open_ones(factory, runner):
+    """A resolved conflict (copies of both sides' text) is deleted after the retention, as a
+    versioned change devices pull; an open one waits for a person however old it is."""
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    item = factory.item(factory.plan(unit))
+
+    def conflict(status: str, days_ago: int) -> uuid.UUID:
+        when = clock.now() - timedelta(days=days_ago)
+        row = Conflict(
+            id=uuid.uuid4(),
+            unit_id=unit.id,
+            table_name="plan_items",
+            row_id=item.id,
+            field="goal",
+            kind="edit_edit",
+            server_version=2,
+            server_value="Serverens tekst",
+            client_value="Enhedens tekst",
+            client_id="device-x",
+            user_id=manager.id,
+            involved_user_ids=[str(manager.id)],
+            detected_at=when,
+            status=status,
+            resolution="server" if status == "resolved" else None,
+            resolved_by=manager.id if status == "resolved" else None,
+            resolved_at=when if status == "resolved" else None,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+    old, recent, waiting = conflict("resolved", 91), conflict("resolved", 30), conflict("open", 400)
+    seq_before = db.session.get(Conflict, old).seq
+
+    dry = runner.invoke(args=["sync-gc", "--dry-run"])
+    assert "Would delete 1 conflicts resolved before" in dry.output
+    result = runner.invoke(args=["sync-gc"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 conflicts resolved before" in result.output
+
+    db.session.expire_all()
+    retired = db.session.get(Conflict, old)
+    assert retired.deleted and retired.version == 2 and retired.seq > seq_before
+    assert not db.session.get(Conflict, recent).deleted
+    assert not db.session.get(Conflict, waiting).deleted
+    # Its tombstone goes in a later run, once it is as old as any other.
+    age(Conflict, old, 91)
+    runner.invoke(args=["sync-gc"])
+    db.session.expunge_all()
+    assert db.session.get(Conflict, old) is None
