@@ -627,12 +627,16 @@ def find_duplicates(database: Database, devices: list[Device]) -> list[str]:
         ).all()
         problems += [f"row {row_id} created {n} times" for row_id, n in twice]
         for device in devices:
+            runs = conn.execute(
+                select(SyncMutationResult.first_mutation_id, SyncMutationResult.result).where(
+                    SyncMutationResult.client_id == device.client.client_id
+                )
+            )
+            # A row holds the answers to one push (or, from before 0008, one answer).
             answered = sorted(
-                conn.execute(
-                    select(SyncMutationResult.mutation_id).where(
-                        SyncMutationResult.client_id == device.client.client_id
-                    )
-                ).scalars()
+                answer["mutation_id"]
+                for first, result in runs
+                for answer in (result if first is not None else [result])
             )
             # After settling the outbox is empty: every id the device sent was acknowledged.
             sent = max((m["mutation_id"] for m, _ in device.client.acknowledged), default=0)

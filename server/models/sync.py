@@ -55,7 +55,13 @@ class SyncClient(Model):
 
 
 class SyncMutationResult(Model):
-    """The answer given to each mutation, returned again when a batch is retried."""
+    """The answers given to a push's new mutations, returned again when a batch is retried.
+
+    One row per push: ``result`` is the list of its answers to mutations
+    ``first_mutation_id`` .. ``mutation_id`` (a client's ids increase, so runs never overlap,
+    and keying a run by its last id lets a lookup read only the runs at or after the ids it
+    wants). Rows written before 0008 hold one answer each: ``first_mutation_id`` None, and
+    ``result`` that answer."""
 
     __tablename__ = "sync_mutation_results"
 
@@ -63,8 +69,14 @@ class SyncMutationResult(Model):
         String(64), ForeignKey("sync_clients.client_id", ondelete="CASCADE"), primary_key=True
     )
     mutation_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    result: Mapped[dict] = mapped_column(JSON, nullable=False)
+    first_mutation_id: Mapped[int | None] = mapped_column(BigInteger)
+    result: Mapped[dict | list] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    def answers(self) -> list[dict]:
+        if self.first_mutation_id is None:
+            return [self.result]  # type: ignore[list-item]
+        return self.result  # type: ignore[return-value]
 
 
 CONFLICT_KINDS = ("edit_edit", "delete_edit")

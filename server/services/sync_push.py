@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,7 +57,7 @@ from server.models import (
     Visit,
     VisitPhoto,
 )
-from server.models.bulk import bulk_insert, one_of
+from server.models.bulk import one_of
 from server.models.versioning import act_as, insert_created, lock_clock
 from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
 from server.schemas.quality import WRITE_SCHEMAS as QUALITY_SCHEMAS
@@ -329,18 +329,15 @@ def _push(
 
     now = clock.now()
     if fresh:
-        bulk_insert(
-            session,
-            SyncMutationResult,
-            [
-                {
-                    "client_id": client_id,
-                    "mutation_id": r["mutation_id"],
-                    "result": r,
-                    "created_at": now,
-                }
-                for r in fresh
-            ],
+        # One row for the batch's answers: a retry finds them by the run's last id.
+        session.add(
+            SyncMutationResult(
+                client_id=client_id,
+                mutation_id=fresh[-1]["mutation_id"],
+                first_mutation_id=fresh[0]["mutation_id"],
+                result=fresh,
+                created_at=now,
+            )
         )
         client.last_mutation_id = fresh[-1]["mutation_id"]
     client.last_seen_at = now
@@ -492,15 +489,26 @@ def _check_mutation_ids(client: SyncClient, mutations: Sequence[Mapping[str, Any
 def _stored_results(
     session: Session, client_id: str, mutation_ids: list[int]
 ) -> dict[int, dict[str, Any]]:
+    """The stored answers to these mutations, by id: from the runs that end at or after the
+    first of them and begin at or before the last."""
     if not mutation_ids:
         return {}
-    rows = session.execute(
-        select(SyncMutationResult.mutation_id, SyncMutationResult.result).where(
+    low, high = min(mutation_ids), max(mutation_ids)
+    runs = session.scalars(
+        select(SyncMutationResult).where(
             SyncMutationResult.client_id == client_id,
-            SyncMutationResult.mutation_id.in_(mutation_ids),
+            SyncMutationResult.mutation_id >= low,
+            func.coalesce(SyncMutationResult.first_mutation_id, SyncMutationResult.mutation_id)
+            <= high,
         )
-    ).all()
-    return {mutation_id: result for mutation_id, result in rows}
+    )
+    wanted = set(mutation_ids)
+    return {
+        answer["mutation_id"]: answer
+        for run in runs
+        for answer in run.answers()
+        if answer["mutation_id"] in wanted
+    }
 
 
 def _duplicate(mutation_id: int, stored: dict[str, Any] | None) -> dict[str, Any]:

@@ -126,10 +126,9 @@ def check_nothing_twice(devices):
     assert all(count == 1 for _, count in creates)
     for device in devices:
         answered = sorted(
-            m
-            for (m,) in db.session.query(SyncMutationResult.mutation_id).filter_by(
-                client_id=device.client_id
-            )
+            answer["mutation_id"]
+            for run in db.session.query(SyncMutationResult).filter_by(client_id=device.client_id)
+            for answer in run.answers()
         )
         assert answered == list(range(1, len(answered) + 1))
 

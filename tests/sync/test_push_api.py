@@ -239,7 +239,9 @@ def test_a_retried_batch_applies_nothing_twice_and_returns_the_stored_results(te
     assert again[2]["error"] == first[2]["error"]
     assert db.session.query(PlanItem).count() == 2
     assert reload(PlanItem, item.id).version == 3
-    assert db.session.query(SyncMutationResult).count() == 4
+    # One stored row per push, holding the answers to its new mutations.
+    stored = db.session.scalars(db.select(SyncMutationResult)).all()
+    assert sorted((r.first_mutation_id, r.mutation_id) for r in stored) == [(1, 3), (4, 4)]
 
 
 def test_a_gap_in_mutation_ids_is_refused_and_changes_nothing(team, api):
@@ -458,3 +460,23 @@ def test_a_push_checks_its_batch_before_it_takes_the_clock(team, api, monkeypatc
     [created] = results(api(team["anna"]).push([upsert(1, "plan_items", uuid.uuid4(), fields)]))
     assert created["status"] == "applied"
     assert clock_was_free == [True]
+
+
+def test_answers_stored_one_per_row_before_0008_are_still_returned(team, api):
+    """Rows written before migration 0008 hold one answer each."""
+    anna, item = api(team["anna"]), team["item"]
+    batch = [upsert(1, "plan_items", item.id, {"goal": "Annas"}, 1)]
+    [first] = results(anna.push(batch))
+    db.session.execute(db.delete(SyncMutationResult))
+    db.session.add(
+        SyncMutationResult(
+            client_id=anna.client_id,
+            mutation_id=1,
+            first_mutation_id=None,
+            result=first,
+            created_at=reload(PlanItem, item.id).updated_at,
+        )
+    )
+    db.session.commit()
+    [again] = results(anna.push(batch))
+    assert again == {**first, "status": "duplicate", "original_status": "applied"}
