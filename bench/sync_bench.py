@@ -1,7 +1,7 @@
 """Sync benchmark: a live server, reference clients over HTTP, fixed workloads.
 
     python bench/sync_bench.py --db sqlite
-    python bench/sync_bench.py --db postgresql [--pg-url postgresql+psycopg://...]
+    python bench/sync_bench.py --db postgresql [--workloads W1,W2] [--repeat 5]
 
 Starts gunicorn on a free loopback port against a fresh database (a new SQLite file, or a new
 PostgreSQL schema that is dropped afterwards), creates units, users and plans directly, then
@@ -26,6 +26,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import string
 import subprocess
 import sys
@@ -83,6 +84,31 @@ def emit(workload: str, db: str, rows: int, seconds: float, latencies: list[floa
         **extra,
     }
     print(json.dumps(line), flush=True)
+    EMITTED.append(line)
+
+
+# Every line printed, for the summary of a repeated run (``--repeat``).
+EMITTED: list[dict[str, Any]] = []
+
+
+def summarise(runs: int) -> None:
+    """One more line per workload: the median, lowest and highest of its runs."""
+    for workload in dict.fromkeys(line["workload"] for line in EMITTED):
+        lines = [line for line in EMITTED if line["workload"] == workload]
+        rates = [line["rows_per_s"] for line in lines if line["rows_per_s"] is not None]
+        if not rates:
+            continue
+        p95s = [line["p95_ms"] for line in lines]
+        summary = {
+            "workload": workload,
+            "db": lines[0]["db"],
+            "summary_of_runs": runs,
+            "rows_per_s_median": statistics.median(rates),
+            "rows_per_s_min": min(rates),
+            "rows_per_s_max": max(rates),
+            "p95_ms_median": statistics.median(p95s),
+        }
+        print(json.dumps(summary), flush=True)
 
 
 class TimedTransport(StreamingTransport):
@@ -533,8 +559,21 @@ def main() -> None:
         default="W1,W2,W3,W4,W5",
         help="which to run, comma-separated (W2 and W3 always follow W1)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run N times, each on a fresh database and server, then print each workload's "
+        "median (this machine's speed drifts; one run says little)",
+    )
     args = parser.parse_args()
+    for _ in range(args.repeat):
+        run(args)
+    if args.repeat > 1:
+        summarise(args.repeat)
 
+
+def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="folg-bench-") as workdir:
         url, drop = fresh_database(args.db, workdir)
         try:
