@@ -72,9 +72,7 @@ def create_user(session: Session, principal: Principal, values: dict[str, Any]) 
         raise field_error("memberships", "A new user needs at least one role in a unit.")
     for membership in memberships:
         principal.require("manage_unit", membership["unit_id"], "unit")
-    email = values["email"].strip()
-    if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-        raise field_error("email", "A user with this email exists already.")
+    email = _untaken_email(session, values["email"])
     user = User(
         email=email,
         name=values["name"],
@@ -137,13 +135,7 @@ def update_user(
     "(changed)")."""
     user = _managed_user(session, principal, user_id)
     if "email" in values:
-        email = values["email"].strip()
-        taken = session.scalar(
-            select(User.id).where(func.lower(User.email) == email.lower(), User.id != user.id)
-        )
-        if taken:
-            raise field_error("email", "A user with this email exists already.")
-        user.email = email
+        user.email = _untaken_email(session, values["email"], user.id)
     for field in ("name", "language"):
         if field in values:
             setattr(user, field, values[field])
@@ -162,6 +154,15 @@ def update_user(
     if end_sessions:
         revoke_all_tokens(session, user.id)
     return user
+
+
+def _untaken_email(session: Session, email: str, user_id: uuid.UUID | None = None) -> str:
+    """The email, trimmed, if no other user has it (in any case)."""
+    email = email.strip()
+    others = select(User.id).where(func.lower(User.email) == email.lower(), User.id != user_id)
+    if session.scalar(others):
+        raise field_error("email", "A user with this email exists already.")
+    return email
 
 
 def _managed_user(session: Session, principal: Principal, user_id: uuid.UUID) -> User:
