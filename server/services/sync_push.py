@@ -79,6 +79,7 @@ from server.services.errors import (
     NotFound,
     TooLarge,
 )
+from server.services.rows import refuse_changes
 from server.services.sync import (
     MutationGap,
     canonical,
@@ -111,11 +112,18 @@ class Writer:
     delete: Callable[..., None] | None
     # The checked column values of a new row, for creates inserted in bulk (see _KnownRows).
     new_values: Callable[..., dict[str, Any]] | None = None
+    # Fields fixed once the row exists: a different value is refused, never a conflict.
+    immutable: tuple[str, ...] = ()
 
 
 WRITERS: dict[str, Writer] = {
     "plans": Writer(
-        Plan, PlanWriteSchema(), writers.create_plan, writers.update_plan, writers.delete_plan
+        Plan,
+        PlanWriteSchema(),
+        writers.create_plan,
+        writers.update_plan,
+        writers.delete_plan,
+        immutable=writers.IMMUTABLE_PLAN_FIELDS,
     ),
     "plan_items": Writer(
         PlanItem,
@@ -124,11 +132,17 @@ WRITERS: dict[str, Writer] = {
         writers.update_item,
         writers.delete_item,
         writers.new_item_values,
+        immutable=writers.IMMUTABLE_ITEM_FIELDS,
     ),
     # Append-only: no update, no delete.
     "progress_notes": Writer(ProgressNote, NoteWriteSchema(), writers.add_note, None, None),
     "visits": Writer(
-        Visit, VisitWriteSchema(), visits.create_visit, visits.update_visit, visits.delete_visit
+        Visit,
+        VisitWriteSchema(),
+        visits.create_visit,
+        visits.update_visit,
+        visits.delete_visit,
+        immutable=visits.IMMUTABLE_VISIT_FIELDS,
     ),
     "findings": Writer(
         Finding,
@@ -136,6 +150,7 @@ WRITERS: dict[str, Writer] = {
         visits.create_finding,
         visits.update_finding,
         visits.delete_finding,
+        immutable=visits.IMMUTABLE_FINDING_FIELDS,
     ),
     # A photo record is written once (its bytes never change); it may be deleted.
     "visit_photos": Writer(
@@ -147,7 +162,14 @@ WRITERS: dict[str, Writer] = {
     "item_comments": Writer(ItemComment, CommentWriteSchema(), visits.add_comment, None, None),
     # The Swedish quality follow-up: the same rules as its REST API (server/services/quality.py).
     **{
-        table: Writer(spec.model, QUALITY_SCHEMAS[table], spec.create, spec.update, spec.delete)
+        table: Writer(
+            spec.model,
+            QUALITY_SCHEMAS[table],
+            spec.create,
+            spec.update,
+            spec.delete,
+            immutable=spec.immutable,
+        )
         for table, spec in quality.TABLES.items()
     },
 }
@@ -681,6 +703,8 @@ def _update(
         return _result(mutation, CONFLICT, row, [conflict], with_row=True)
 
     loaded = writer.schema.load(fields, partial=True)
+    # Before the merge: a changed plan of an item is wrong whatever the base says.
+    refuse_changes(row, loaded, writer.immutable)
     decision = decide_update(
         server_values={name: canonical(getattr(row, name)) for name in loaded},
         field_versions=row.field_versions,

@@ -175,6 +175,24 @@ def test_a_create_whose_id_exists_is_an_update(team, api):
     assert result["status"] == "applied" and result["version"] == 1
 
 
+@pytest.mark.parametrize("base_version", [None, 1], ids=["no-base", "base"])
+def test_moving_an_item_to_another_plan_is_refused_whatever_the_base(
+    team, factory, api, base_version
+):
+    # Without a base every differing field looks changed on both sides; an immutable field
+    # must still be refused, not parked in a conflict nobody can resolve.
+    item, other_plan = team["item"], factory.plan(team["unit"])
+    [result] = results(
+        api(team["anna"]).push(
+            [upsert(1, "plan_items", item.id, {"plan_id": str(other_plan.id)}, base_version)]
+        )
+    )
+    assert result["status"] == "rejected"
+    assert result["error"]["fields"] == {"plan_id": ["Cannot be changed once the row exists."]}
+    assert reload(PlanItem, item.id).plan_id == team["plan"].id
+    assert db.session.query(Conflict).count() == 0
+
+
 def test_progress_notes_are_append_only_and_never_conflict(team, api):
     anna, note_id = api(team["anna"]), uuid.uuid4()
     note = {
