@@ -299,8 +299,10 @@ class Client:
                 if following is None and body["has_more"]:
                     following = fetcher.submit(self._open_page, body["cursor"])
                 with self._transaction():
-                    self._apply_changes(body["changes"])
+                    self._apply_changes(body["changes"], since_reset=bool(self._meta("reset")))
                     self._set_meta("cursor", body["cursor"])
+                    if not body["has_more"]:
+                        self._set_meta("reset", None)  # caught up: the server copies are whole
                 report.pulled += len(body["changes"])
                 if following is None:
                     return report
@@ -331,19 +333,19 @@ class Client:
 
     # ---- pull details -------------------------------------------------------------------
 
-    def _apply_changes(self, changes: list[Mapping[str, Any]]) -> None:
+    def _apply_changes(self, changes: list[Mapping[str, Any]], since_reset: bool = False) -> None:
         """Rows the device does not hold yet are inserted together (a first sync is almost
         all of them); the others go one by one through ``_apply_change``."""
         keys = [(c["table"], c["id"]) for c in changes]
         if len(set(keys)) < len(keys):  # a row twice in one page: keep it simple and ordered
             for change in changes:
-                self._apply_change(change)
+                self._apply_change(change, since_reset)
             return
         held = self._held(keys)
         new_rows = []
         for change, key in zip(changes, keys, strict=True):
             if key in held:
-                self._apply_change(change)
+                self._apply_change(change, since_reset)
             elif not change["deleted"]:
                 fields = json.dumps(change["fields"])
                 new_rows.append((change["table"], change["id"], change["version"], fields))
@@ -366,7 +368,7 @@ class Client:
                 held.update((table, row_id) for (row_id,) in found)
         return held
 
-    def _apply_change(self, change: Mapping[str, Any]) -> None:
+    def _apply_change(self, change: Mapping[str, Any], since_reset: bool = False) -> None:
         table, row_id, version = change["table"], change["id"], change["version"]
         row = self._row(table, row_id)
         if row is None:
@@ -376,8 +378,10 @@ class Client:
                     (table, row_id, version, json.dumps(change["fields"])),
                 )
             return
-        if row["server_version"] is not None and version < row["server_version"]:
-            return  # older than what we have (a page repeated after a scope change)
+        # Older than what we have (a page repeated after a scope change): ignored, except in
+        # the pull after a reset, where the server may have gone back (a restored backup).
+        if not since_reset and (row["server_version"] or 0) > version:
+            return
         if change["deleted"]:
             self.db.execute(
                 "UPDATE rows SET server_version = ?, server_deleted = 1 WHERE tbl = ? AND id = ?",
@@ -408,6 +412,8 @@ class Client:
                 " (SELECT 1 FROM outbox o WHERE o.tbl = rows.tbl AND o.id = rows.id)"
             )
             self._set_meta("cursor", None)
+            # Until this pull has caught up, the kept rows take the server copy it sends.
+            self._set_meta("reset", "1")
 
     # ---- push details -------------------------------------------------------------------
 

@@ -143,6 +143,21 @@ describe('store', () => {
     expect(await store.pendingCount()).toBe(1);
   });
 
+  test('a row kept through a reset takes the lower version a restored server sends', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store, { goal: 'acknowledged, then lost in the restore' });
+    await store.update('plan_items', 'i1', { topic: 'not sent yet' });
+    await store.resetForFullPull();
+    await store.applyPage([{ table: 'plan_items', id: 'i1', version: 2, deleted: false, fields: { plan_id: 'p1', unit_id: 'u1', priority: 1, goal: 'as backed up', topic: 'old topic' } }], '5');
+    expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'as backed up', topic: 'not sent yet' });
+    const raw = await store.db.plan_items.get('i1');
+    expect(raw._version).toBe(2);
+    expect(raw._reset).toBeUndefined();
+    // Caught up: an older version is ignored again.
+    await store.applyPage([{ table: 'plan_items', id: 'i1', version: 1, deleted: false, fields: { plan_id: 'p1', goal: 'older' } }], '6');
+    expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'as backed up' });
+  });
+
   test('wipe deletes the database', async () => {
     const store = await freshStore();
     await withSyncedItem(store);

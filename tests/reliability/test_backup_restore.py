@@ -222,3 +222,42 @@ def test_a_device_that_synced_after_the_backup_converges_after_a_restore(
     finally:
         for d in (staff, manager, fresh):
             d.db.close()
+
+
+def test_a_row_kept_for_its_unsent_edit_takes_the_restored_server_copy(
+    seeded, runner, client, tmp_path
+):
+    """The server went back to a lower version of a row the device keeps for an unsent edit:
+    the pull after the reset brings that version, although it is lower than the one held."""
+    token = client.post(
+        "/api/auth/login", json={"email": "medarbejder@demo.test", "password": DEMO_PASSWORD}
+    )
+    staff = Client(FlaskTransport(client, {"Authorization": f"Bearer {token.json['token']}"}))
+    staff.sync()
+    item = sorted(staff.rows("plan_items"))[0]
+    backed_up = staff.get("plan_items", item)
+    backed_up_version = staff.server_version("plan_items", item)
+    path = tmp_path / "folg.backup"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+
+    staff.update("plan_items", item, {"goal": "acknowledged, then lost in the restore"})
+    staff.sync()
+    staff.update("plan_items", item, {"result": "not sent when the server was restored"})
+    db.session.remove()
+    assert runner.invoke(args=["restore", "--force", str(path)]).exit_code == 0
+
+    try:
+        staff.pull()
+        assert staff.server_version("plan_items", item) == backed_up_version
+        kept = staff.get("plan_items", item)
+        assert kept["goal"] == backed_up["goal"]
+        assert kept["result"] == "not sent when the server was restored"
+
+        staff.sync()
+        fresh = Client(FlaskTransport(client, {"Authorization": f"Bearer {token.json['token']}"}))
+        fresh.pull()
+        assert fresh.rows("plan_items")[item] == staff.rows("plan_items")[item]
+        assert fresh.get("plan_items", item)["result"] == "not sent when the server was restored"
+        fresh.db.close()
+    finally:
+        staff.db.close()

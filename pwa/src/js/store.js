@@ -584,8 +584,9 @@ export class Store {
             deletes.push(c.id);
             continue;
           }
-          // An older version than the one held (e.g. a pull racing a push answer) is ignored.
-          if (local && local._version != null && c.version < local._version) continue;
+          // An older version than the one held (e.g. a pull racing a push answer) is ignored,
+          // except by a row kept through a reset: the server may have gone back (a restore).
+          if (local && local._version != null && !local._reset && c.version < local._version) continue;
           const server = { ...c.fields, id: c.id };
           if (pending) {
             const mine = await this._pendingFields(table, c.id, this.feedDb);
@@ -769,6 +770,8 @@ export class Store {
     await this.db.transaction('rw', [...tables, this.db.meta], async () => {
       for (const name of ['plans', 'plan_items', 'progress_notes', 'visits', 'findings', 'visit_photos', 'deadline_extensions', 'item_comments', ...QUALITY_TABLES]) {
         await this.db.table(name).where('_status').equals('synced').delete();
+        // The rows kept for their edits take whatever version the full pull brings.
+        await this.db.table(name).where('_status').notEqual('synced').modify({ _reset: true });
       }
       // Read-only tables (and conflicts, whose pending resolutions stay in the outbox) come back
       // whole with the full pull.
