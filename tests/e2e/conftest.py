@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
 PASSWORD = "folg-demo"
 STAFF = "medarbejder@demo.test"
 MANAGER = "leder@demo.test"
+ADMIN = "admin@demo.test"
 DESKTOP = {"width": 1440, "height": 900}
 # Generous: CI machines are shared and argon2 logins are slow on purpose. Waits end as soon as
 # their condition holds, so a fast machine never waits this long.

@@ -12,7 +12,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, MANAGER, PHONE, ROOT
+from tests.e2e.conftest import ADMIN, DESKTOP, MANAGER, PHONE, ROOT
 from tests.e2e.pages import log_in, open_plan
 
 AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
@@ -74,6 +74,22 @@ def test_screens_have_no_serious_axe_violations_and_are_screenshotted(
     check(page, "settings")
     expect(page.get_by_test_id("storage")).not_to_contain_text("null")
     page.screenshot(path=artifacts / f"{name}-settings.png")
+
+    # Administration is the demo admin's (another person: a profile of its own).
+    page = new_context(viewport=viewport, bypass_csp=True).new_page()
+    log_in(page, ADMIN)
+    page.get_by_role("link", name="Administration").click()
+    expect(page.get_by_test_id("user-list")).to_be_visible()
+    check(page, "admin")
+    page.screenshot(path=artifacts / f"{name}-admin.png", full_page=True)
+    page.get_by_role("link", name="Anders Holm").click()
+    expect(page.get_by_test_id("user-details")).to_be_visible()
+    check(page, "admin user")
+    page.screenshot(path=artifacts / f"{name}-admin-user.png", full_page=True)
+    page.get_by_role("link", name="← Administration").click()
+    page.get_by_role("link", name="Ny bruger").click()
+    expect(page.get_by_test_id("new-user")).to_be_visible()
+    check(page, "admin new user")
 
 
 def test_everything_on_the_plan_is_reachable_by_keyboard(new_context, api):

@@ -1,7 +1,8 @@
 /**
  * The REST calls the app makes besides sync: log in and out, create a plan while online, the
- * plan lifecycle (submit, approve, ...), web push (docs/push.md) and documents (Word export and
- * import, item spreadsheets). Errors carry the server's envelope code
+ * plan lifecycle (submit, approve, ...), web push (docs/push.md), documents (Word export and
+ * import, item spreadsheets) and administration (users and their roles; never stored on the
+ * device). Errors carry the server's envelope code
  * (server/services/errors.py): invalid_input, unauthenticated, forbidden, not_found,
  * invalid_state, rate_limited, too_large, upgrade_required; plus "network" when unreachable.
  */
@@ -87,5 +88,12 @@ export function createApi({ getToken, baseUrl = '', transport = (...a) => global
     qualityCycle: (unitId, year) => request('POST', '/api/quality/annual-cycle', { unit_id: unitId, year: Number(year) }),
     qualityImport: (unitId, csv) => request('POST', '/api/quality/measure-values/import', { unit_id: unitId, csv }),
     qualityReport: (unitId, year, format) => download(`/api/quality/report?unit_id=${unitId}&year=${Number(year)}&format=${format}`),
+    // Administration (admins, online only): the answers are personal data, kept by no one.
+    units: () => request('GET', '/api/units'),
+    users: () => request('GET', '/api/users'),
+    createUser: (fields) => request('POST', '/api/users', fields),
+    updateUser: (userId, fields) => request('PATCH', `/api/users/${userId}`, fields),
+    grantRole: (userId, unitId, role) => request('POST', '/api/memberships', { user_id: userId, unit_id: unitId, role }),
+    revokeRole: (membershipId) => request('DELETE', `/api/memberships/${membershipId}`),
   };
 }

@@ -21,6 +21,7 @@ import { exportView } from './ui/export.js';
 import { importView } from './ui/import.js';
 import { unitVisitsView, newVisitView, visitView } from './ui/visits.js';
 import { qualityView } from './ui/quality.js';
+import { adminView, newUserView, userView } from './ui/admin.js';
 
 const LANG_KEY = 'folg.language';
 
@@ -238,6 +239,9 @@ function route() {
   if (a === 'quality' && b) return () => qualityView(app, b, c, d);
   if (a === 'conflicts') return () => conflictsView(app);
   if (a === 'settings') return () => settingsView(app);
+  if (a === 'admin' && b === 'new') return () => newUserView(app);
+  if (a === 'admin' && b === 'users' && c) return () => userView(app, c);
+  if (a === 'admin') return () => adminView(app);
   return () => unitsView(app);
 }
 

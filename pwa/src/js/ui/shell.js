@@ -1,6 +1,7 @@
 /** The frame around every screen: skip link, header, navigation, sync state, update prompt. */
 import { t, formatDateTime } from '../i18n.js';
 import { h } from './dom.js';
+import { isAdmin } from './admin_model.js';
 
 export function renderSyncState(el, state, { onSyncNow }) {
   const parts = [];
@@ -60,6 +61,7 @@ export function renderShell(root, { user, conflicts }) {
           h('a', { href: '#/units' }, t('nav.units')),
           h('a', { href: '#/conflicts' }, t('nav.conflicts'),
             conflicts ? h('span', { class: 'badge', 'aria-label': t('conflicts.count', { n: conflicts }) }, String(conflicts)) : null),
+          isAdmin(user) ? h('a', { href: '#/admin', 'data-testid': 'admin-link' }, t('admin.nav')) : null,
           h('a', { href: '#/settings' }, t('nav.settings')))
         : null),
     h('div', { id: 'update', class: 'update', hidden: true }),
