@@ -115,6 +115,12 @@ def revoke_membership(session: Session, principal: Principal, membership_id: uui
     if membership is None or not principal.can("see_unit", membership.unit_id):
         raise NotFound("No such membership.")
     principal.require("manage_unit", membership.unit_id, "unit")
+    if membership.user.active and len(membership.user.memberships) == 1:
+        # A user without a role is in no admin's list: an active one could still log in, and
+        # nobody could deactivate them any more.
+        raise InvalidState(
+            "This is the user's last role. Deactivate the user first, or grant another role."
+        )
     session.delete(membership)
     session.flush()
 

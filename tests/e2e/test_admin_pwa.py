@@ -110,6 +110,12 @@ def test_admin_creates_grants_corrects_revokes_and_deactivates_a_user_on_a_phone
     expect(roles.get_by_text(f"Medarbejder i {FOSTER}")).to_have_count(0)
     expect(roles.get_by_text(f"Medarbejder i {TILBUD}")).to_be_visible()
     assert [m["role"] for m in user_on_server(api, email)["memberships"]] == ["staff"]
+    # An active user's last role stays (the server refuses too): the screen says why.
+    roles.get_by_role("button", name=f"Fjern rolle: Medarbejder i {TILBUD}").click()
+    expect(roles.get_by_test_id("role-error")).to_have_text(
+        "Det er brugerens sidste rolle. Deaktivér brugeren først, eller giv en anden rolle."
+    )
+    expect(page.get_by_role("dialog")).to_have_count(0)
 
     page.get_by_role("button", name="Deaktivér bruger").click()
     confirm(page, "Deaktivér bruger")

@@ -131,7 +131,7 @@ def test_revoking_a_membership_hides_the_unit_at_once(client, factory):
     unit = factory.unit()
     plan = factory.plan(unit)
     admin = factory.user(("admin", unit))
-    staff = factory.user(("staff", unit))
+    staff = factory.user(("staff", unit), ("staff", factory.unit()))
     staff_headers = login(client, staff)
     assert client.get(f"/api/plans/{plan.id}", headers=staff_headers).status_code == 200
     membership_id = staff.memberships[0].id
@@ -231,3 +231,21 @@ def test_a_user_edit_refuses_a_taken_email_and_bad_values(client, factory):
         assert_error(response, 422, "invalid_input", field=field)
     db.session.expire_all()
     assert db.session.get(User, staff.id).email == staff.email
+
+
+def test_an_active_users_last_role_stays_until_they_are_deactivated(client, factory):
+    """A user with no role is in no admin's list: still able to log in, nobody could stop them."""
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    headers = login(client, admin)
+    membership_id = staff.memberships[0].id
+    response = client.delete(f"/api/memberships/{membership_id}", headers=headers)
+    assert_error(response, 409, "invalid_state")
+    assert "Deactivate the user first" in response.json["message"]
+    assert [u["id"] for u in client.get("/api/users", headers=headers).json].count(
+        str(staff.id)
+    ) == 1
+
+    assert client.post(f"/api/users/{staff.id}/deactivate", headers=headers).status_code == 200
+    assert client.delete(f"/api/memberships/{membership_id}", headers=headers).status_code == 204

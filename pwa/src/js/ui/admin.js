@@ -317,6 +317,12 @@ function rolesCard(app, user, dir, draw) {
 
 async function revokeRole(app, user, membership, { unit, role }, button, general, draw, headingId) {
   const last = user.memberships.length === 1;
+  if (last && user.active) {
+    // The server keeps an active user's last role: nobody could deactivate them afterwards.
+    general.textContent = t('admin.revoke_last_active');
+    general.focus();
+    return;
+  }
   const ok = await confirmDialog({
     title: t('admin.revoke_title'),
     text: `${t('admin.revoke_confirm', { name: user.name, role, unit })}${last ? ` ${t('admin.revoke_last')}` : ''}`,
