@@ -158,3 +158,43 @@ def test_staff_sees_no_administration_and_is_not_allowed_in(new_context):
         "Du har ikke adgang til administration. Den er kun for administratorer af en enhed."
     )
     expect(page.get_by_test_id("user-list")).to_have_count(0)
+
+
+def test_a_role_granted_or_revoked_after_login_shows_without_logging_out(
+    new_context, api, live_server
+):
+    """Logging out would wipe the device: the app asks for the user's roles again instead."""
+    tilbud = next(u for u in api.get("/api/units", as_user=ADMIN) if u["name"] == TILBUD)
+    email = f"e2e-{uuid.uuid4().hex[:10]}@demo.test"
+    user = api.post(
+        "/api/users",
+        {
+            "email": email,
+            "name": "Rolle Skift",
+            "language": "da",
+            "password": PASSWORD,
+            "memberships": [{"unit_id": tilbud["id"], "role": "staff"}],
+        },
+        as_user=ADMIN,
+    )
+    page = new_context().new_page()
+    log_in(page, email)
+    expect(page.get_by_test_id("admin-link")).to_have_count(0)
+
+    granted = api.post(
+        "/api/memberships",
+        {"user_id": user["id"], "unit_id": tilbud["id"], "role": "admin"},
+        as_user=ADMIN,
+    )
+    page.reload()
+    expect(page.get_by_test_id("admin-link")).to_be_visible()
+
+    revoked = requests.delete(
+        f"{live_server}/api/memberships/{granted['id']}",
+        headers={"Authorization": f"Bearer {api.token(ADMIN)}"},
+        timeout=10,
+    )
+    assert revoked.status_code == 204
+    page.reload()
+    expect(page.get_by_test_id("admin-link")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1, name="Mine enheder")).to_be_visible()

@@ -9,7 +9,7 @@ import { createSync } from './sync.js';
 import { createApi } from './api.js';
 import { t, setLanguage } from './i18n.js';
 import { h, announce } from './ui/dom.js';
-import { renderShell, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
+import { renderShell, renderNavigation, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
 import { loginView } from './ui/login.js';
 import { unitsView, unitPlansView, newPlanView } from './ui/units.js';
 import { planView } from './ui/plan.js';
@@ -94,6 +94,7 @@ app.login = async (email, password) => {
   if (!app.store) app.store = await openStore();
   await loadPeople();
   peopleFetchedAt = 0;
+  meFetchedAt = Date.now(); // the login's answer is fresh
   app.session = { token: answer.token, user: answer.user };
   app.user = answer.user;
   app.lastEmail = email;
@@ -179,6 +180,35 @@ async function refreshPeople() {
   }
 }
 
+const ME_REFRESH_MS = 60 * 1000;
+let meFetchedAt = 0;
+
+/**
+ * The user's roles as the server has them now. A role granted or revoked after login changes
+ * which rows sync brings at once; this makes the screens offer what the role allows (a manager's
+ * actions, the administration) without logging out, which would wipe the device. Asked when
+ * sync goes idle while online, at most once a minute, and at once after a reload.
+ */
+async function refreshMe() {
+  if (!app.session || !app.online() || Date.now() - meFetchedAt < ME_REFRESH_MS) return;
+  meFetchedAt = Date.now();
+  let user;
+  try {
+    user = await app.api.me();
+  } catch {
+    meFetchedAt = 0; // try again after the next sync (an expired session is sync's to report)
+    return;
+  }
+  const session = app.session;
+  if (!session || !app.store || session.user.id !== user.id) return; // logged out meanwhile
+  if (JSON.stringify(user) === JSON.stringify(session.user)) return;
+  app.session = { ...session, user };
+  app.user = user;
+  await app.store.setMeta('session', app.session);
+  renderNavigation(user);
+  scheduleRender();
+}
+
 function startSync() {
   app.sync = createSync({
     store: app.store,
@@ -191,7 +221,10 @@ function startSync() {
   app.sync.subscribe((state) => {
     const el = document.getElementById('sync');
     if (el) renderSyncState(el, state, { onSyncNow: () => app.sync.resume() });
-    if (state.phase === 'idle') refreshPeople();
+    if (state.phase === 'idle') {
+      refreshPeople();
+      refreshMe();
+    }
   });
   app.store.onChange(() => scheduleRender());
   app.sync.start();

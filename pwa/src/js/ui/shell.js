@@ -56,19 +56,29 @@ export function renderShell(root, { user, conflicts }) {
     }, t('app.skip')),
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: '#/units' }, t('app.name')),
-      user
-        ? h('nav', { 'aria-label': t('nav.label') },
-          h('a', { href: '#/units' }, t('nav.units')),
-          h('a', { href: '#/conflicts' }, t('nav.conflicts'),
-            conflicts ? h('span', { class: 'badge', 'aria-label': t('conflicts.count', { n: conflicts }) }, String(conflicts)) : null),
-          isAdmin(user) ? h('a', { href: '#/admin', 'data-testid': 'admin-link' }, t('admin.nav')) : null,
-          h('a', { href: '#/settings' }, t('nav.settings')))
-        : null),
+      user ? navigation(user, conflicts) : null),
     h('div', { id: 'update', class: 'update', hidden: true }),
     user ? h('section', { id: 'sync', class: 'sync', 'aria-label': t('sync.region'), 'aria-live': 'polite' }) : null,
     h('main', { id: 'main', tabindex: '-1' }),
     h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }),
   ].filter(Boolean));
+}
+
+function navigation(user, conflicts) {
+  return h('nav', { 'aria-label': t('nav.label') },
+    h('a', { href: '#/units' }, t('nav.units')),
+    h('a', { href: '#/conflicts' }, t('nav.conflicts'),
+      conflicts ? h('span', { class: 'badge', 'aria-label': t('conflicts.count', { n: conflicts }) }, String(conflicts)) : null),
+    isAdmin(user) ? h('a', { href: '#/admin', 'data-testid': 'admin-link' }, t('admin.nav')) : null,
+    h('a', { href: '#/settings' }, t('nav.settings')));
+}
+
+/** Draw the navigation again for `user` (their roles changed), leaving the rest in place. */
+export function renderNavigation(user) {
+  const current = document.querySelector('header.top nav');
+  if (!current) return;
+  const badge = current.querySelector('.badge');
+  current.replaceWith(navigation(user, badge ? Number(badge.textContent) : 0));
 }
 
 export function showUpdatePrompt(onReload) {
