@@ -134,7 +134,7 @@ def test_revoking_a_membership_hides_the_unit_at_once(client, factory):
     staff = factory.user(("staff", unit), ("staff", factory.unit()))
     staff_headers = login(client, staff)
     assert client.get(f"/api/plans/{plan.id}", headers=staff_headers).status_code == 200
-    membership_id = staff.memberships[0].id
+    [membership_id] = [m.id for m in staff.memberships if m.unit_id == unit.id]
     assert (
         client.delete(f"/api/memberships/{membership_id}", headers=login(client, admin)).status_code
         == 204

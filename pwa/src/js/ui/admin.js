@@ -61,6 +61,20 @@ async function fetchDirectory(app) {
   };
 }
 
+/** What a screen needs: `{dir}`, or `{stop}`, the page to show instead (not an admin, also no
+ * longer since login; offline; the fetch failed). */
+async function directoryOrStop(app) {
+  const stop = blocked(app);
+  if (stop) return { stop };
+  let dir;
+  try {
+    dir = await fetchDirectory(app);
+  } catch (err) {
+    return { stop: fetchFailedPage(err) };
+  }
+  return dir.mine.length ? { dir } : { stop: notAllowedPage() };
+}
+
 /** The page for a failed fetch: offline, not (or no longer) an admin, or the server's words. */
 function fetchFailedPage(err) {
   if (err && err.code === 'network') return offlinePage();
@@ -153,15 +167,8 @@ function unitLabel(name) {
 // ---- #/admin: the users ------------------------------------------------------------------
 
 export async function adminView(app) {
-  const stop = blocked(app);
+  const { dir, stop } = await directoryOrStop(app);
   if (stop) return stop;
-  let dir;
-  try {
-    dir = await fetchDirectory(app);
-  } catch (err) {
-    return fetchFailedPage(err);
-  }
-  if (!dir.mine.length) return notAllowedPage(); // memberships changed since login
   return page(t('admin.title'), {},
     h('p', {}, t('admin.intro')),
     h('p', { class: 'actions' }, h('a', { class: 'btn primary', href: '#/admin/new', 'data-testid': 'new-user-link' }, t('admin.new_user'))),
@@ -191,15 +198,8 @@ function activeBadge(user) {
 // ---- #/admin/new -------------------------------------------------------------------------
 
 export async function newUserView(app) {
-  const stop = blocked(app);
+  const { dir, stop } = await directoryOrStop(app);
   if (stop) return stop;
-  let dir;
-  try {
-    dir = await fetchDirectory(app);
-  } catch (err) {
-    return fetchFailedPage(err);
-  }
-  if (!dir.mine.length) return notAllowedPage();
 
   const c = {
     name: checkedField(t('admin.name'), h('input', { name: 'name', autocomplete: 'off', maxlength: NAME_MAX, required: true })),
@@ -250,14 +250,8 @@ export async function newUserView(app) {
 // ---- #/admin/users/<id> ------------------------------------------------------------------
 
 export async function userView(app, userId) {
-  const stop = blocked(app);
+  const { dir, stop } = await directoryOrStop(app);
   if (stop) return stop;
-  let dir;
-  try {
-    dir = await fetchDirectory(app);
-  } catch (err) {
-    return fetchFailedPage(err);
-  }
   const user = dir.users.find((u) => u.id === userId);
   if (!user) return page(t('admin.title'), { back: true }, h('p', { class: 'notice', 'data-testid': 'admin-no-user' }, t('admin.errors.not_found')));
 
