@@ -301,7 +301,7 @@ class LiveServer:
             "30",
             "--log-level",
             "warning",
-            "server:create_app()",
+            "server.wsgi:app",
         ]
         log = self.log_path.open("a")
         self.process = subprocess.Popen(

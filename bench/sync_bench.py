@@ -283,7 +283,7 @@ class Server:
                 "120",
                 "--log-level",
                 "warning",
-                "server:create_app()",
+                "server.wsgi:app",
             ],
             cwd=ROOT,
             env=env,
