@@ -1,6 +1,8 @@
 """Command-line tools, run as ``flask --app server <command>``:
 
     seed-demo          add the demo organisations, users and plans (idempotent)
+    create-unit        add an organisation's top unit (or a unit below one): the first step
+                       on a fresh database, before create-user
     create-user        add a real user with roles in units; the password is never an argument
     load-catalogues    add any quality catalogue versions missing from the database
     schema-check       compare the database with the models (run after ``db upgrade``)
@@ -23,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.extensions import db, db_session
-from server.models import Membership, Unit, User
-from server.models.org import ROLES
+from server.models import Membership, Organisation, Unit, User
+from server.models.org import ROLES, UNIT_KINDS
 from server.models.versioning import act_as
 from server.services.auth import hash_password
 from server.services.errors import InvalidInput
@@ -35,6 +37,7 @@ PASSWORD_ENV = "FOLG_NEW_USER_PASSWORD"
 def register_commands(app: Flask) -> None:
     for command in (
         seed_demo_command,
+        create_unit_command,
         create_user_command,
         load_catalogues_command,
         schema_check,
@@ -74,7 +77,7 @@ def load_catalogues_command() -> None:
     click.echo(f"Catalogues loaded: {added} catalogue and theme rows added.")
 
 
-def _resolve_unit(session: Session, ref: str) -> Unit:
+def _resolve_unit(session: Session, ref: str, param_hint: str = "--role") -> Unit:
     """A unit by id or by exact name; a name shared by several units must be given as id."""
     try:
         unit = session.get(Unit, uuid.UUID(ref))
@@ -82,12 +85,12 @@ def _resolve_unit(session: Session, ref: str) -> Unit:
     except ValueError:
         units = list(session.scalars(select(Unit).where(Unit.name == ref, Unit.deleted.is_(False))))
     if not units:
-        raise click.BadParameter(f"no unit named or with id {ref!r}.", param_hint="--role")
+        raise click.BadParameter(f"no unit named or with id {ref!r}.", param_hint=param_hint)
     if len(units) > 1:
         ids = ", ".join(str(u.id) for u in units)
         raise click.BadParameter(
             f"{len(units)} units are named {ref!r}; give the unit id instead ({ids}).",
-            param_hint="--role",
+            param_hint=param_hint,
         )
     return units[0]
 
@@ -112,6 +115,57 @@ def _read_password() -> str:
     if password:
         return password
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-unit")
+@click.option("--name", required=True, help="The unit's name, as staff know it.")
+@click.option("--kind", required=True, type=click.Choice(UNIT_KINDS), help="What kind of unit.")
+@click.option(
+    "--organisation",
+    help="The municipality or provider that owns it (made if new). Not with --parent.",
+)
+@click.option(
+    "--country",
+    type=click.Choice(["DK", "SE"]),
+    help="The new organisation's country (needed only when the organisation is new).",
+)
+@click.option("--parent", help="A unit (name or id) to put it under, in that unit's organisation.")
+def create_unit_command(
+    name: str, kind: str, organisation: str | None, country: str | None, parent: str | None
+) -> None:
+    """Create a unit. On a fresh database this is the first step: an organisation's top unit,
+    then `create-user --role admin:<unit>`; its admin adds the rest in the app."""
+    session = db_session()
+    if bool(organisation) == bool(parent):
+        raise click.UsageError("Give either --organisation (a top unit) or --parent.")
+    parent_id = None
+    if parent:
+        above = _resolve_unit(session, parent.strip(), param_hint="--parent")
+        organisation_id, parent_id = above.organisation_id, above.id
+    else:
+        owner = session.scalar(
+            select(Organisation).where(Organisation.name == (organisation or "").strip())
+        )
+        if owner is None:
+            if country is None:
+                raise click.BadParameter(
+                    f"no organisation named {organisation!r} yet: give --country to make it.",
+                    param_hint="--country",
+                )
+            owner = Organisation(name=(organisation or "").strip(), country=country)
+            session.add(owner)
+            session.flush()
+        organisation_id = owner.id
+    act_as(session, None, "cli")
+    unit = Unit(
+        name=name.strip(),
+        kind=kind,
+        organisation_id=organisation_id,
+        parent_id=parent_id,
+    )
+    session.add(unit)
+    session.commit()
+    click.echo(f"Created {kind} {unit.name!r} ({unit.id}).")
 
 
 @click.command("create-user")

@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_SCHEMA_VERSION": 1,
     "SYNC_MIN_SCHEMA_VERSION": 1,
     "TRUST_PROXY": False,
+    # The built PWA served at / (server/web.py); None: pwa/dist next to the server package,
+    # which only exists in a checkout, so an installed package is told where the build is.
+    "PWA_DIST": None,
     # Web push (server/push, docs/push.md). Without keys, a VAPID key pair is made on first
     # use in VAPID_KEY_FILE (default: vapid_private.pem in the instance folder).
     "VAPID_PRIVATE_KEY": None,

@@ -100,6 +100,60 @@ def test_seed_demo_writes_are_audited_as_cli(runner):
     assert vias == {"cli"}
 
 
+def test_a_fresh_database_gets_its_first_unit_and_admin_from_the_cli(runner, client, monkeypatch):
+    """docs/deploy.md step 3: an organisation's top unit, then its admin, who logs in and adds
+    the rest (a unit below it) through the API."""
+    made = runner.invoke(
+        args=["create-unit", "--organisation", "Test Kommune", "--country", "DK"]
+        + ["--name", "Socialområdet", "--kind", "dk_tilbud"]
+    )
+    assert made.exit_code == 0, made.output
+    top = db.session.scalar(select(Unit).where(Unit.name == "Socialområdet"))
+    assert top.parent_id is None and top.version == 1  # a synced, versioned row
+    monkeypatch.setenv("FOLG_NEW_USER_PASSWORD", "en lang adgangskode")
+    admin = runner.invoke(
+        args=["create-user", "--email", "it@kommune.test", "--name", "IT"]
+        + ["--role", "admin:Socialområdet"]
+    )
+    assert admin.exit_code == 0, admin.output
+
+    token = client.post(
+        "/api/auth/login", json={"email": "it@kommune.test", "password": "en lang adgangskode"}
+    ).json["token"]
+    below = client.post(
+        "/api/units",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"name": "Bofællesskabet Ny", "kind": "dk_tilbud", "parent_id": str(top.id)},
+    )
+    assert below.status_code == 201, below.json
+
+    # Below an existing unit, in its organisation; a new organisation needs a country.
+    under = runner.invoke(
+        args=[
+            "create-unit",
+            "--parent",
+            "Socialområdet",
+            "--name",
+            "Afd. A",
+            "--kind",
+            "dk_afdeling",
+        ]
+    )
+    assert under.exit_code == 0, under.output
+    afdeling = db.session.scalar(select(Unit).where(Unit.name == "Afd. A"))
+    assert (afdeling.parent_id, afdeling.organisation_id) == (top.id, top.organisation_id)
+    orphan = runner.invoke(
+        args=["create-unit", "--organisation", "Ny Kommune", "--name", "X", "--kind", "dk_tilbud"]
+    )
+    assert orphan.exit_code != 0 and "--country" in orphan.output
+    both = runner.invoke(
+        args=["create-unit", "--organisation", "Test Kommune", "--parent", "Socialområdet"]
+        + ["--name", "Y", "--kind", "dk_tilbud"]
+    )
+    assert both.exit_code != 0 and "either" in both.output
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
 def test_create_user_with_roles_by_unit_name_and_id(runner, factory, monkeypatch):
     tilbud = factory.unit(name="Bofællesskabet Solsikken")
     afdeling = factory.unit("dk_afdeling", parent=tilbud, name="Solsikken Øst")
