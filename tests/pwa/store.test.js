@@ -158,6 +158,18 @@ describe('store', () => {
     expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'as backed up' });
   });
 
+  test('a kept row the reset pull did not bring is ordinary again once the server answers for it', async () => {
+    const store = await freshStore();
+    await withSyncedItem(store);
+    await store.update('plan_items', 'i1', { topic: 'not sent yet' });
+    await store.resetForFullPull();
+    const batch = await store.takeBatch(10);
+    await store.ackBatch(batch, [{ mutation_id: batch[0].mutation_id, status: 'applied', version: 4 }]);
+    expect((await store.db.plan_items.get('i1'))._reset).toBeUndefined();
+    await store.applyPage([{ table: 'plan_items', id: 'i1', version: 2, deleted: false, fields: { plan_id: 'p1', topic: 'older' } }], '7');
+    expect(await store.get('plan_items', 'i1')).toMatchObject({ topic: 'not sent yet' });
+  });
+
   test('wipe deletes the database', async () => {
     const store = await freshStore();
     await withSyncedItem(store);

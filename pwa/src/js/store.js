@@ -717,6 +717,7 @@ export class Store {
         for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
         const status = rest.length ? (server ? 'updated' : 'created') : 'synced';
         const rebuilt = { ...row, ...server, ...mine, _version: version, _status: status };
+        delete rebuilt._reset; // the server has just answered for this row: its version is current
         if (status === 'synced') delete rebuilt._server;
         else rebuilt._server = server;
         if (rest.some((e) => e.op === 'delete')) {
