@@ -138,27 +138,24 @@ def create_unit_command(
     session = db_session()
     if bool(organisation) == bool(parent):
         raise click.UsageError("Give either --organisation (a top unit) or --parent.")
+    name = _short_text(name, "--name")
     parent_id = None
     if parent:
+        if country:
+            raise click.UsageError("--country is for a new organisation, not with --parent.")
         above = _resolve_unit(session, parent.strip(), param_hint="--parent")
         organisation_id, parent_id = above.organisation_id, above.id
+        owner = session.get_one(Organisation, organisation_id)
     else:
-        owner = session.scalar(
-            select(Organisation).where(Organisation.name == (organisation or "").strip())
-        )
-        if owner is None:
-            if country is None:
-                raise click.BadParameter(
-                    f"no organisation named {organisation!r} yet: give --country to make it.",
-                    param_hint="--country",
-                )
-            owner = Organisation(name=(organisation or "").strip(), country=country)
-            session.add(owner)
-            session.flush()
+        owner = _organisation(session, _short_text(organisation or "", "--organisation"), country)
         organisation_id = owner.id
+    if not kind.startswith(owner.country.lower() + "_"):
+        raise click.BadParameter(
+            f"{kind} is not a kind of unit in {owner.country} ({owner.name}).", param_hint="--kind"
+        )
     act_as(session, None, "cli")
     unit = Unit(
-        name=name.strip(),
+        name=name,
         kind=kind,
         organisation_id=organisation_id,
         parent_id=parent_id,
@@ -166,6 +163,41 @@ def create_unit_command(
     session.add(unit)
     session.commit()
     click.echo(f"Created {kind} {unit.name!r} ({unit.id}).")
+
+
+def _short_text(value: str, param_hint: str) -> str:
+    """A name as the REST API takes it: 1 to 200 characters once trimmed."""
+    value = value.strip()
+    if not 1 <= len(value) <= 200:
+        raise click.BadParameter("give 1 to 200 characters.", param_hint=param_hint)
+    return value
+
+
+def _organisation(session: Session, name: str, country: str | None) -> Organisation:
+    """The organisation of that name (any case), made if new (then ``country`` is needed)."""
+    found = list(
+        session.scalars(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    )
+    if len(found) > 1:
+        raise click.BadParameter(
+            f"{len(found)} organisations are named {name!r}; give --parent instead.",
+            param_hint="--organisation",
+        )
+    if found:
+        if country and country != found[0].country:
+            raise click.BadParameter(
+                f"{found[0].name} is in {found[0].country}, not {country}.", param_hint="--country"
+            )
+        return found[0]
+    if country is None:
+        raise click.BadParameter(
+            f"no organisation named {name!r} yet: give --country to make it.",
+            param_hint="--country",
+        )
+    owner = Organisation(name=name, country=country)
+    session.add(owner)
+    session.flush()
+    return owner
 
 
 @click.command("create-user")

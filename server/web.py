@@ -36,7 +36,9 @@ REVALIDATE = "no-cache"
 
 
 def _dist() -> Path:
-    return Path(current_app.config.get("PWA_DIST") or DEFAULT_DIST)
+    # Absolute: Flask would resolve a relative directory against the package, not the
+    # working directory the operator meant (FOLG_PWA_DIST=pwa/dist).
+    return Path(current_app.config.get("PWA_DIST") or DEFAULT_DIST).resolve()
 
 
 def _send(relative: str) -> Response:

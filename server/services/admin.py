@@ -115,7 +115,13 @@ def revoke_membership(session: Session, principal: Principal, membership_id: uui
     if membership is None or not principal.can("see_unit", membership.unit_id):
         raise NotFound("No such membership.")
     principal.require("manage_unit", membership.unit_id, "unit")
-    if membership.user.active and len(membership.user.memberships) == 1:
+    # The user's row is locked first, so two admins revoking the last two roles at once are
+    # counted one after the other (PostgreSQL; SQLite has one writer anyway).
+    user = session.scalars(
+        select(User).where(User.id == membership.user_id).with_for_update()
+    ).one()
+    session.refresh(user, ["memberships"])
+    if user.active and len(user.memberships) == 1:
         # A user without a role is in no admin's list: an active one could still log in, and
         # nobody could deactivate them any more.
         raise InvalidState(

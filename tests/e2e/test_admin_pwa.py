@@ -89,6 +89,10 @@ def test_admin_creates_grants_corrects_revokes_and_deactivates_a_user_on_a_phone
     expect(page.locator("#toast")).to_have_text(f"{name} er oprettet.")
     expect(page.locator("main")).not_to_contain_text("null")
 
+    # Typed, not saved yet: granting a role meanwhile must keep it.
+    details = page.get_by_test_id("user-details")
+    details.get_by_label("Navn").fill(f"{name} Holm")
+
     roles = page.get_by_test_id("user-roles")
     roles.get_by_label("Enhed", exact=True).select_option(label=FOSTER)
     roles.get_by_label("Rolle", exact=True).select_option(label="Medarbejder")
@@ -99,8 +103,7 @@ def test_admin_creates_grants_corrects_revokes_and_deactivates_a_user_on_a_phone
     created = user_on_server(api, email)
     assert sorted(m["role"] for m in created["memberships"]) == ["staff", "staff"]
 
-    details = page.get_by_test_id("user-details")
-    details.get_by_label("Navn").fill(f"{name} Holm")
+    expect(details.get_by_label("Navn")).to_have_value(f"{name} Holm")
     details.get_by_role("button", name="Gem ændringer").click()
     expect(page.get_by_role("heading", level=1, name=f"{name} Holm")).to_be_visible()
     assert user_on_server(api, email)["name"] == f"{name} Holm"

@@ -100,6 +100,9 @@ def test_seed_demo_writes_are_audited_as_cli(runner):
     assert vias == {"cli"}
 
 
+DK = ["--kind", "dk_tilbud"]
+
+
 def test_a_fresh_database_gets_its_first_unit_and_admin_from_the_cli(runner, client, monkeypatch):
     """docs/deploy.md step 3: an organisation's top unit, then its admin, who logs in and adds
     the rest (a unit below it) through the API."""
@@ -151,6 +154,19 @@ def test_a_fresh_database_gets_its_first_unit_and_admin_from_the_cli(runner, cli
         + ["--name", "Y", "--kind", "dk_tilbud"]
     )
     assert both.exit_code != 0 and "either" in both.output
+    for bad, reason in [
+        (["--organisation", "test kommune", "--name", "  ", "--kind", "dk_tilbud"], "1 to 200"),
+        (["--organisation", "Test Kommune", "--name", "Å" * 201, "--kind", "dk_tilbud"], "200"),
+        (["--organisation", "Test Kommune", "--name", "Z", "--kind", "se_enhet"], "not a kind"),
+        (["--organisation", "TEST KOMMUNE", "--country", "SE", "--name", "Z"] + DK, "in DK"),
+    ]:
+        refused = runner.invoke(args=["create-unit", *bad])
+        assert refused.exit_code != 0 and reason in refused.output, refused.output
+    # The organisation is found in any case; nothing else was made.
+    again = runner.invoke(
+        args=["create-unit", "--organisation", "test kommune", "--name", "B"] + DK
+    )
+    assert again.exit_code == 0, again.output
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
 
 

@@ -46,7 +46,8 @@ def test_an_installed_server_is_told_where_the_built_pwa_is(tmp_path, monkeypatc
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>built elsewhere</title>")
-    monkeypatch.setenv("FOLG_PWA_DIST", str(dist))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FOLG_PWA_DIST", "dist")  # relative to where the operator started it
     monkeypatch.setenv("FOLG_DATABASE_URL", f"sqlite:///{tmp_path / 'web.sqlite3'}")
     app = create_app({"TESTING": True})
     try:

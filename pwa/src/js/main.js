@@ -192,21 +192,21 @@ let meFetchedAt = 0;
 async function refreshMe() {
   if (!app.session || !app.online() || Date.now() - meFetchedAt < ME_REFRESH_MS) return;
   meFetchedAt = Date.now();
-  let user;
+  const asked = app.session;
   try {
-    user = await app.api.me();
+    const user = await app.api.me();
+    // Logged out, or in again (a fresher answer came with the login) meanwhile: not ours.
+    if (app.session !== asked || !app.store) return;
+    if (JSON.stringify(user) === JSON.stringify(asked.user)) return;
+    app.session = { ...asked, user };
+    app.user = user;
+    await app.store.setMeta('session', app.session);
+    renderNavigation(user);
+    markCurrentNav();
+    scheduleRender();
   } catch {
     meFetchedAt = 0; // try again after the next sync (an expired session is sync's to report)
-    return;
   }
-  const session = app.session;
-  if (!session || !app.store || session.user.id !== user.id) return; // logged out meanwhile
-  if (JSON.stringify(user) === JSON.stringify(session.user)) return;
-  app.session = { ...session, user };
-  app.user = user;
-  await app.store.setMeta('session', app.session);
-  renderNavigation(user);
-  scheduleRender();
 }
 
 function startSync() {

@@ -62,7 +62,7 @@ const WRITABLE = new Set([
   ...QUALITY_TABLES,
 ]);
 
-const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due']);
+const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due', '_reset']);
 
 // Fields the server sets itself (server/models: `server_fields`). The device keeps them locally
 // (e.g. unit_id, to index rows by unit) but never sends them.

@@ -256,11 +256,15 @@ export async function userView(app, userId) {
   if (!user) return page(t('admin.title'), { back: true }, h('p', { class: 'notice', 'data-testid': 'admin-no-user' }, t('admin.errors.not_found')));
 
   // The screen is drawn again in place after each change, from the server's answer; focus
-  // goes to the heading of the part that changed (its button may be gone).
+  // goes to the heading of the part that changed (its button may be gone). The details form
+  // is kept across redraws, so what was typed in it survives a role granted meanwhile; only
+  // saving it (`fresh`) draws it anew.
   const body = h('div', {});
-  const draw = (focusId) => {
+  let details = null;
+  const draw = (focusId, { fresh = false } = {}) => {
+    if (fresh || !details) details = detailsCard(app, user, draw);
     // replaceChildren() would print a null as text: leave absent parts out.
-    body.replaceChildren(...userParts(app, user, dir, draw).filter(Boolean));
+    body.replaceChildren(...userParts(app, user, dir, draw, details).filter(Boolean));
     const target = focusId && body.querySelector(`#${focusId}`);
     if (target) target.focus();
   };
@@ -268,14 +272,14 @@ export async function userView(app, userId) {
   return page(user.name, { back: true }, body);
 }
 
-function userParts(app, user, dir, draw) {
+function userParts(app, user, dir, draw, details) {
   const manageable = canManageUser(user, dir.mineIds);
   return [
     h('p', { 'data-testid': 'user-summary' },
       user.email, ' · ', t(`lang.${user.language}`), ' · ', activeBadge(user)),
     manageable ? null : h('p', { class: 'notice', 'data-testid': 'not-manageable' }, t('admin.not_manageable')),
     rolesCard(app, user, dir, draw),
-    manageable ? detailsCard(app, user, draw) : null,
+    manageable ? details : null,
     manageable ? accessCard(app, user, draw) : null,
   ];
 }
@@ -416,7 +420,7 @@ function detailsCard(app, user, draw) {
     document.title = `${user.name} – ${t('app.name')}`;
     const heading = document.querySelector('#main h1');
     if (heading) heading.textContent = user.name;
-    draw(headingId);
+    draw(headingId, { fresh: true });
   });
   return h('section', { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-details' },
     h('h2', { id: headingId, tabindex: '-1' }, t('admin.details_title')),

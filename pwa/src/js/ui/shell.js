@@ -73,12 +73,17 @@ function navigation(user, conflicts) {
     h('a', { href: '#/settings' }, t('nav.settings')));
 }
 
-/** Draw the navigation again for `user` (their roles changed), leaving the rest in place. */
+/** Draw the navigation again for `user` (their roles changed), leaving the rest in place;
+ * a link that had focus keeps it. The caller marks the current page again. */
 export function renderNavigation(user) {
   const current = document.querySelector('header.top nav');
   if (!current) return;
   const badge = current.querySelector('.badge');
-  current.replaceWith(navigation(user, badge ? Number(badge.textContent) : 0));
+  const focused = current.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
+  const next = navigation(user, badge ? Number(badge.textContent) : 0);
+  current.replaceWith(next);
+  const again = focused && next.querySelector(`a[href="${focused}"]`);
+  if (again) again.focus();
 }
 
 export function showUpdatePrompt(onReload) {
