@@ -8,7 +8,7 @@ import click
 from flask import Flask
 
 from server.extensions import db_session
-from server.services.sync_gc import collect_garbage
+from server.services.sync.gc import collect_garbage
 
 
 def register_sync_commands(app: Flask) -> None:

@@ -25,9 +25,10 @@ from server.schemas.sync import (
     ResolveConflictSchema,
     ResolvedConflictSchema,
 )
-from server.services import sync_pull, sync_push
 from server.services.errors import InvalidInput, NotFound, TooLarge
 from server.services.sync import STATUS_BY_CODE, MutationGap, ResetRequired, check_schema_version
+from server.services.sync import pull as sync_pull
+from server.services.sync import push as sync_push
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync")
 

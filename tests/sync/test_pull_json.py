@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from server.extensions import db
-from server.services import sync_pull
 from server.services.access import load_principal
+from server.services.sync import pull as sync_pull
 from server.services.sync import scope_of
 from sync.protocol import Cursor
 

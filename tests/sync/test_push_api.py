@@ -453,7 +453,7 @@ def test_a_bulk_create_that_names_someone_still_notifies_them(team, api):
 def test_a_push_checks_its_batch_before_it_takes_the_clock(team, api, monkeypatch):
     """The clock serialises every writer, so what a push can do without it (the items'
     schema checks) must not hold it: another push writes meanwhile."""
-    from server.services import sync_push
+    from server.services.sync import push as sync_push
 
     clock_was_free = []
     check = sync_push._check_new_items
