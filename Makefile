@@ -5,6 +5,7 @@
 #   make lint             ruff check + ruff format --check + mypy (server/, sync/)
 #   make migration-check  fail if the models changed without a new Alembic revision
 #   make bench            run bench/*.py
+#   make tables           rewrite sync/tables.json from the table registry (server/services/tables.py)
 #
 # The install step is shared: .venv is created once and `pip install -e ".[test]"` reruns only
 # when pyproject.toml is newer than the stamp file .venv/.installed.
@@ -20,7 +21,7 @@ PYTEST_ARGS ?=
 
 export FOLG_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint bench install pwa pwa-test migration-check
+.PHONY: run test lint bench install pwa pwa-test migration-check tables
 
 install: $(INSTALLED)
 
@@ -101,6 +102,11 @@ migration-check: install
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export FOLG_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" && \
 	$(FLASK) db upgrade && $(FLASK) schema-check
+
+# The synced tables as clients read them (the reference client and the PWA); a test fails when
+# the registry changed and this was not rerun.
+tables: install
+	$(PY) -m server.services.tables
 
 bench: install pwa
 	$(PY) bench/sync_bench.py --db sqlite

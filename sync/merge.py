@@ -45,6 +45,18 @@ class FieldConflict:
     server_field_version: int
 
 
+@dataclass(frozen=True)
+class RowConflict:
+    """A delete met an edit: the whole row collided, so no one field is named. The client's
+    value is its edit (pushed to a deleted row), or the server's the edits a delete overrode."""
+
+    base_value: Any
+    server_value: Any
+    client_value: Any
+    server_field_version: int
+    field: None = None
+
+
 @dataclass
 class UpdateDecision:
     apply: dict[str, Any] = field(default_factory=dict)

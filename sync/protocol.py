@@ -26,6 +26,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 SCHEMA_VERSION = 1
@@ -47,53 +48,23 @@ OPS = (UPSERT, DELETE)
 EDIT_EDIT = "edit_edit"
 DELETE_EDIT = "delete_edit"
 
-# The Swedish quality follow-up, parents first; every row names its unit in ``unit_id``.
-QUALITY_TABLES = (
-    "quality_areas",
-    "quality_measures",
-    "measure_values",
-    "register_entries",
-    "case_records",
-    "survey_questions",
-    "survey_responses",
-    "annual_tasks",
-    "quality_links",
+# The synced tables, described by the server's registry (server/services/tables.py) in
+# ``tables.json`` beside this module, which `make tables` writes and a test holds current.
+TABLE_DESCRIPTIONS: tuple[dict[str, Any], ...] = tuple(
+    json.loads(Path(__file__).with_name("tables.json").read_text(encoding="utf-8"))["tables"]
 )
-# Definitions of a verksamhet: read also by users of the enheter below it (scope flag "d").
-DEFINITION_TABLES = frozenset({"quality_areas", "quality_measures", "survey_questions"})
 # Tables a device receives, in the order a fresh device should apply them (parents first).
-TABLES = (
-    "units",
-    "catalogues",
-    "themes",
-    "criteria",
-    "plans",
-    "plan_items",
-    "progress_notes",
-    "conflicts",
-    # Inspection visits (appended, not inserted: a rescan position indexes this order).
-    "visits",
-    "findings",
-    "visit_photos",
-    "deadline_extensions",
-    "item_comments",
-    # Swedish quality follow-up (server/models/quality.py)
-    *QUALITY_TABLES,
-)
-READ_ONLY_TABLES = frozenset({"units", "catalogues", "themes", "criteria"})
+TABLES = tuple(t["name"] for t in TABLE_DESCRIPTIONS)
+# The Swedish quality follow-up, parents first; every row names its unit in ``unit_id``.
+QUALITY_TABLES = tuple(t["name"] for t in TABLE_DESCRIPTIONS if t["quality"])
+# Definitions of a verksamhet: read also by users of the enheter below it (scope flag "d").
+DEFINITION_TABLES = frozenset(t["name"] for t in TABLE_DESCRIPTIONS if t["definitions"])
+READ_ONLY_TABLES = frozenset(t["name"] for t in TABLE_DESCRIPTIONS if t["read_only"])
 # Tables whose rows belong to one unit (scope), by the column that names it.
-UNIT_COLUMN = {
-    "units": "id",
-    "plans": "unit_id",
-    "plan_items": "unit_id",
-    "progress_notes": "unit_id",
-    "conflicts": "unit_id",
-    "visits": "unit_id",
-    "findings": "unit_id",
-    "visit_photos": "unit_id",
-    "deadline_extensions": "unit_id",
-    "item_comments": "unit_id",
-    **dict.fromkeys(QUALITY_TABLES, "unit_id"),
+UNIT_COLUMN = {t["name"]: t["unit_column"] for t in TABLE_DESCRIPTIONS if t["unit_column"]}
+# The fields a client may send, by writable table.
+CLIENT_FIELDS = {
+    t["name"]: tuple(t["client_fields"]) for t in TABLE_DESCRIPTIONS if not t["read_only"]
 }
 
 # Error codes a client may meet, besides the ones of the REST API.

@@ -10,7 +10,6 @@ from server.models.org import AuthToken, LoginAttempt, Membership, Organisation,
 from server.models.plans import Plan, PlanItem, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.quality import (
-    QUALITY_MODELS,
     AnnualTask,
     CaseRecord,
     MeasureValue,
@@ -32,27 +31,7 @@ from server.models.visits import (
 )
 from server.push import events as _push_events  # noqa: F401  (registers the outbox hook)
 
-# The tables a device receives, in the order a fresh device should apply them.
-SYNCED_MODELS: tuple[type[SyncedMixin], ...] = (
-    Unit,
-    Catalogue,
-    Theme,
-    Criterion,
-    Plan,
-    PlanItem,
-    ProgressNote,
-    Conflict,
-    Visit,
-    Finding,
-    VisitPhoto,
-    DeadlineExtension,
-    ItemComment,
-    # Swedish quality follow-up, after the plans its links point at.
-    *QUALITY_MODELS,
-)
-
 __all__ = [
-    "SYNCED_MODELS",
     "AnnualTask",
     "AuditEvent",
     "AuthToken",

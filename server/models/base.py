@@ -30,11 +30,10 @@ from server.models.types import UTCDateTime
 
 
 class SyncedMixin:
-    # The table name clients use in the sync protocol, and the fields they see and may send.
+    # The table name clients use in the sync protocol, and the fields they see. Which of them
+    # a client may send is its write schema's business (``server/services/tables.py``).
     sync_table: ClassVar[str]
     sync_fields: ClassVar[tuple[str, ...]]
-    # Fields a client may never write through sync or REST (set by the server).
-    server_fields: ClassVar[tuple[str, ...]] = ()
 
     if TYPE_CHECKING:
         __table__: ClassVar[FromClause]

@@ -72,16 +72,6 @@ class Plan(SyncedMixin, Model):
         "completed_at",
         "archived_at",
     )
-    # The lifecycle moves only through submit/approve/... never by editing these fields.
-    server_fields = (
-        "state",
-        "submitted_at",
-        "submitted_by",
-        "approved_at",
-        "approved_by",
-        "completed_at",
-        "archived_at",
-    )
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
@@ -146,9 +136,8 @@ class PlanItem(SyncedMixin, Model):
         "finding_id",
         "legal_deadline",
     )
-    # unit_id follows the plan; a client cannot move an item to another unit. The legal
-    # deadline comes from the påbud the item answers.
-    server_fields = ("unit_id", "legal_deadline")
+    # unit_id follows the plan (a client cannot move an item to another unit) and the legal
+    # deadline the påbud the item answers: neither is in the item's write schema.
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plans.id"), nullable=False, index=True
@@ -193,7 +182,6 @@ class ProgressNote(SyncedMixin, Model):
     __tablename__ = "progress_notes"
     sync_table = "progress_notes"
     sync_fields = ("item_id", "plan_id", "unit_id", "text", "author_id", "created_at", "new_state")
-    server_fields = ("plan_id", "unit_id", "author_id")
 
     item_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plan_items.id"), nullable=False, index=True

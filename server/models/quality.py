@@ -213,7 +213,6 @@ class QualityLink(SyncedMixin, Model):
     __tablename__ = "quality_links"
     sync_table = "quality_links"
     sync_fields = ("plan_item_id", "plan_id", "unit_id", "source_table", "source_id")
-    server_fields = ("plan_id", "unit_id")
 
     plan_item_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plan_items.id"), nullable=False, index=True
@@ -360,16 +359,3 @@ class AnnualTask(SyncedMixin, Model):
         CheckConstraint(f"kind IN {_in(TASK_KINDS)}", name="kind"),
         CheckConstraint(f"state IN {_in(TASK_STATES)}", name="state"),
     )
-
-
-QUALITY_MODELS: tuple[type[SyncedMixin], ...] = (
-    QualityArea,
-    QualityMeasure,
-    MeasureValue,
-    RegisterEntry,
-    CaseRecord,
-    SurveyQuestion,
-    SurveyResponse,
-    AnnualTask,
-    QualityLink,
-)

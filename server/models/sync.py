@@ -114,9 +114,6 @@ class Conflict(SyncedMixin, Model):
         "resolved_by",
         "resolved_at",
     )
-    server_fields = tuple(
-        f for f in sync_fields if f not in ("status", "resolution", "resolved_value")
-    )
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True

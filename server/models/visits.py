@@ -62,7 +62,6 @@ class Visit(SyncedMixin, Model):
         "created_by",
     )
     # The catalogue follows the unit and the date; the author is whoever created the row.
-    server_fields = ("catalogue_id", "created_by")
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
@@ -98,7 +97,6 @@ class Finding(SyncedMixin, Model):
         "author_id",
         "created_at",
     )
-    server_fields = ("unit_id", "author_id")
 
     visit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("visits.id"), nullable=False, index=True
@@ -148,7 +146,6 @@ class VisitPhoto(SyncedMixin, Model):
         "created_by",
         "created_at",
     )
-    server_fields = ("unit_id", "created_by")
 
     visit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("visits.id"), nullable=False, index=True
@@ -204,7 +201,6 @@ class DeadlineExtension(SyncedMixin, Model):
         "author_id",
         "created_at",
     )
-    server_fields = ("plan_id", "unit_id", "author_id")
 
     item_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plan_items.id"), nullable=False, index=True
@@ -228,7 +224,6 @@ class ItemComment(SyncedMixin, Model):
     __tablename__ = "item_comments"
     sync_table = "item_comments"
     sync_fields = ("item_id", "plan_id", "unit_id", "text", "author_id", "created_at")
-    server_fields = ("plan_id", "unit_id", "author_id")
 
     item_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plan_items.id"), nullable=False, index=True

@@ -54,9 +54,10 @@ from server.models import (
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
 from server.services.rows import refuse_changes, refuse_taken_id
-from sync.protocol import DEFINITION_TABLES
 
 SWEDISH_UNIT_KINDS = ("se_verksamhet", "se_enhet")
+# Definitions of a verksamhet (its quality model): read also by users of the enheter below it.
+DEFINITION_TABLES = frozenset({"quality_areas", "quality_measures", "survey_questions"})
 # A stable namespace for the ids of measure values (see ``measure_value_id``).
 MEASURE_VALUE_NAMESPACE = uuid.UUID("5b6f0c3e-8a52-4d2b-9a0e-6f1f8f0a4c17")
 # What staff may change on an årshjul task; anything else is the managers'.

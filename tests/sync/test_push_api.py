@@ -456,7 +456,7 @@ def test_a_push_checks_its_batch_before_it_takes_the_clock(team, api, monkeypatc
     from server.services.sync import push as sync_push
 
     clock_was_free = []
-    check = sync_push._check_new_items
+    check = sync_push.check_new_items
 
     def check_while_another_writer_takes_the_clock(mutations):
         with db.engine.connect() as other:
@@ -473,7 +473,7 @@ def test_a_push_checks_its_batch_before_it_takes_the_clock(team, api, monkeypatc
             other.rollback()
         return check(mutations)
 
-    monkeypatch.setattr(sync_push, "_check_new_items", check_while_another_writer_takes_the_clock)
+    monkeypatch.setattr(sync_push, "check_new_items", check_while_another_writer_takes_the_clock)
     fields = {"plan_id": str(team["plan"].id), "priority": 2, "goal": "Ny"}
     [created] = results(api(team["anna"]).push([upsert(1, "plan_items", uuid.uuid4(), fields)]))
     assert created["status"] == "applied"

@@ -1,10 +1,16 @@
-"""Sync on the server: what the pull, push and garbage-collection modules share.
+"""Sync on the server: one module a job.
 
-    sync.py          errors, schema-version check, canonical JSON values, the reader's scope
-    sync_pull.py     the change feed (cursor, scope changes, reset_required)
-    sync_push.py     applying a device's mutations (merge rules, conflicts, idempotency)
-    sync_gc.py       collecting old tombstones and stored mutation results
+    __init__.py     what they share: sync errors, the schema-version check, canonical JSON
+                    values, the reader's scope
+    push.py         applying a device's mutations, top to bottom (idempotency, merge,
+                    rejections, stored results)
+    batch.py        the bulk speed-ups of a push (rows loaded up front, creates inserted
+                    together), which change no answer
+    conflicts.py    recording, resolving and restoring; who may see a conflict
+    pull.py         the change feed (cursor, scope changes, reset_required)
+    gc.py           collecting old tombstones, stored results and resolved conflicts
 
+Which tables sync and how each is written is the registry, ``server/services/tables.py``.
 No Flask here: the API layer (``server/api/sync.py``) parses, calls and serialises. The rules
 themselves are in ``sync/merge.py``; the wire vocabulary in ``sync/protocol.py``.
 
@@ -19,19 +25,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, Uuid
 
-from server.models import SYNCED_MODELS, Conflict, SyncedMixin
+from server.models import SyncedMixin
 from server.models.types import UTCDateTime
 from server.services.access import Principal
 from server.services.errors import FolgError, InvalidInput, UpgradeRequired
 from sync.protocol import DEFINE, MANAGE, READ, SEE
-
-MODELS_BY_TABLE: dict[str, type[SyncedMixin]] = {m.sync_table: m for m in SYNCED_MODELS}
 
 
 class ResetRequired(FolgError):
@@ -109,6 +114,12 @@ def canonical_json(model: type[SyncedMixin], field: str, value: Any) -> Any:
     return value
 
 
+def mutation_row_id(mutation: Mapping[str, Any]) -> uuid.UUID:
+    """The mutation's row id (the API hands them over parsed; tests may send text)."""
+    value = mutation["id"]
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def row_fields(row: SyncedMixin) -> dict[str, Any]:
     return {f: canonical(getattr(row, f)) for f in row.sync_fields}
 
@@ -126,21 +137,3 @@ def scope_of(principal: Principal) -> dict[str, str]:
     for unit in principal.definition_units:
         flags[str(unit)] += DEFINE
     return dict(flags)
-
-
-def involved_in(conflict: Any, user_id: uuid.UUID) -> bool:
-    me = str(user_id)
-    return me in (
-        str(conflict.user_id),
-        str(conflict.server_user_id),
-        *(str(u) for u in conflict.involved_user_ids or ()),
-    )
-
-
-def may_see_conflict(principal: Principal, conflict: Conflict) -> bool:
-    """Involved users (while they may read the unit) and the unit's managers."""
-    if not principal.can("read_plans", conflict.unit_id):
-        return False
-    return principal.can("manage_plans", conflict.unit_id) or involved_in(
-        conflict, principal.user_id
-    )

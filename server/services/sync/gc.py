@@ -46,7 +46,6 @@ from sqlalchemy.orm import Session
 from server import clock
 from server.extensions import db
 from server.models import (
-    SYNCED_MODELS,
     Conflict,
     Notification,
     PhotoBlob,
@@ -55,6 +54,7 @@ from server.models import (
 )
 from server.models.push import NOTIFICATION_STATUSES
 from server.push.outbox import OUTBOX_RETENTION_DAYS
+from server.services.tables import SYNCED_MODELS
 
 # As long as a device may well stay offline between uploading a photo and pushing its row.
 PHOTO_GRACE_HOURS = 24 * 30

@@ -49,15 +49,15 @@ from server.models import SyncClient, SyncClock, SyncedMixin
 from server.models.types import json_in_postgresql
 from server.services.access import Principal
 from server.services.errors import InvalidInput
-from server.services.sync import MODELS_BY_TABLE, ResetRequired, canonical, involved_in, scope_of
+from server.services.sync import ResetRequired, canonical, scope_of
+from server.services.sync.conflicts import involved_in
+from server.services.tables import DEFINITION_TABLES, MODELS_BY_TABLE, UNIT_COLUMN
+from server.services.tables import TABLE_NAMES as TABLES
 from sync.protocol import (
     DEFINE,
-    DEFINITION_TABLES,
     MANAGE,
     READ,
     SEE,
-    TABLES,
-    UNIT_COLUMN,
     Change,
     Cursor,
     InvalidCursor,

@@ -25,51 +25,28 @@ Why lock the clock first: every writer takes the clock row lock at its first flu
 it until commit. Taking it before reading anything means the rows we merge against cannot be
 changed by another transaction before we write, and it avoids a deadlock between a row lock
 and the clock lock. Pushes are serialised; they are short.
+
+The table each mutation names is looked up in the registry (``server/services/tables.py``):
+its write schema, writer functions, immutable fields and the action an edit needs. The bulk
+speed-ups (creates inserted together, rows loaded up front) are in ``batch.py`` and change no
+answer; recording and resolving conflicts is ``conflicts.py``.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.models import (
-    AuditEvent,
-    Conflict,
-    DeadlineExtension,
-    Finding,
-    ItemComment,
-    Plan,
-    PlanItem,
-    ProgressNote,
-    SyncClient,
-    SyncedMixin,
-    SyncMutationResult,
-    Theme,
-    Visit,
-    VisitPhoto,
-)
-from server.models.bulk import one_of
-from server.models.versioning import act_as, insert_created, lock_clock
-from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
-from server.schemas.quality import WRITE_SCHEMAS as QUALITY_SCHEMAS
-from server.schemas.visits import (
-    CommentWriteSchema,
-    ExtensionWriteSchema,
-    FindingWriteSchema,
-    PhotoWriteSchema,
-    VisitWriteSchema,
-)
-from server.services import plans as writers
-from server.services import quality, visits
+from server.models import Conflict, SyncClient, SyncedMixin, SyncMutationResult
+from server.models.versioning import act_as, lock_clock
 from server.services.access import Principal
 from server.services.errors import (
     FolgError,
@@ -80,14 +57,11 @@ from server.services.errors import (
     TooLarge,
 )
 from server.services.rows import refuse_changes
-from server.services.sync import (
-    MutationGap,
-    canonical,
-    canonical_json,
-    may_see_conflict,
-    row_fields,
-)
-from sync.merge import FieldConflict, decide_delete, decide_update
+from server.services.sync import MutationGap, canonical, canonical_json, mutation_row_id, row_fields
+from server.services.sync.batch import KnownRows, absent_ids, check_new_items
+from server.services.sync.conflicts import record_conflict, resolve_conflict
+from server.services.tables import READ_ONLY_TABLES, WRITABLE, WritableTable
+from sync.merge import RowConflict, decide_delete, decide_update
 from sync.protocol import (
     APPLIED,
     CONFLICT,
@@ -95,94 +69,9 @@ from sync.protocol import (
     DELETE_EDIT,
     DUPLICATE,
     EDIT_EDIT,
-    READ_ONLY_TABLES,
     REJECTED,
     UPSERT,
 )
-
-
-@dataclass(frozen=True)
-class Writer:
-    """How one table is written: its input schema and the service functions REST uses too."""
-
-    model: type[SyncedMixin]
-    schema: Schema
-    create: Callable[..., SyncedMixin]
-    update: Callable[..., SyncedMixin] | None
-    delete: Callable[..., None] | None
-    # The checked column values of a new row, for creates inserted in bulk (see _KnownRows).
-    new_values: Callable[..., dict[str, Any]] | None = None
-    # Fields fixed once the row exists: a different value is refused, never a conflict.
-    immutable: tuple[str, ...] = ()
-
-
-WRITERS: dict[str, Writer] = {
-    "plans": Writer(
-        Plan,
-        PlanWriteSchema(),
-        writers.create_plan,
-        writers.update_plan,
-        writers.delete_plan,
-        immutable=writers.IMMUTABLE_PLAN_FIELDS,
-    ),
-    "plan_items": Writer(
-        PlanItem,
-        ItemWriteSchema(),
-        writers.create_item,
-        writers.update_item,
-        writers.delete_item,
-        writers.new_item_values,
-        immutable=writers.IMMUTABLE_ITEM_FIELDS,
-    ),
-    # Append-only: no update, no delete.
-    "progress_notes": Writer(ProgressNote, NoteWriteSchema(), writers.add_note, None, None),
-    "visits": Writer(
-        Visit,
-        VisitWriteSchema(),
-        visits.create_visit,
-        visits.update_visit,
-        visits.delete_visit,
-        immutable=visits.IMMUTABLE_VISIT_FIELDS,
-    ),
-    "findings": Writer(
-        Finding,
-        FindingWriteSchema(),
-        visits.create_finding,
-        visits.update_finding,
-        visits.delete_finding,
-        immutable=visits.IMMUTABLE_FINDING_FIELDS,
-    ),
-    # A photo record is written once (its bytes never change); it may be deleted.
-    "visit_photos": Writer(
-        VisitPhoto, PhotoWriteSchema(), visits.create_photo, None, visits.delete_photo
-    ),
-    "deadline_extensions": Writer(
-        DeadlineExtension, ExtensionWriteSchema(), visits.add_extension, None, None
-    ),
-    "item_comments": Writer(ItemComment, CommentWriteSchema(), visits.add_comment, None, None),
-    # The Swedish quality follow-up: the same rules as its REST API (server/services/quality.py).
-    **{
-        table: Writer(
-            spec.model,
-            QUALITY_SCHEMAS[table],
-            spec.create,
-            spec.update,
-            spec.delete,
-            immutable=spec.immutable,
-        )
-        for table, spec in quality.TABLES.items()
-    },
-}
-# The action an update or delete needs, by table (the create functions check their own).
-WRITE_ACTION = {
-    "plans": "manage_plans",
-    "visits": "inspect",
-    "findings": "inspect",
-    "visit_photos": "inspect",
-}
-RESOLUTIONS = ("server", "client", "custom", "restore")
-# Deleted rows that a "restore" may bring back, with what their delete took along.
-RESTORERS: dict[str, Callable[..., None]] = {"plan_items": writers.restore_item}
 
 
 def push(
@@ -211,8 +100,8 @@ def push(
             max_mutations=max_mutations,
         )
     # Checked before the clock is taken: another push can hold it meanwhile.
-    checked = _check_new_items(mutations)
-    absent = _absent_ids(session, mutations, checked)
+    checked = check_new_items(mutations)
+    absent = absent_ids(session, mutations, checked)
     give_up_at = time.monotonic() + gap_wait_seconds
     while True:
         try:
@@ -249,66 +138,6 @@ def _push_batch(
         )
 
 
-# Tables whose new rows are checked by their schema alone (no database) before the clock is
-# taken; the rest of their checks, and everything else, come under it.
-CHECKED_EARLY = ("plan_items",)
-
-
-def _check_new_items(mutations: Sequence[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
-    """The schema-checked values of upserts that would be valid creates, by mutation id.
-    Whether one is a create is known only under the clock; an update, or a create whose
-    fields do not pass, is checked there as always."""
-    checked: dict[int, dict[str, Any]] = {}
-    for mutation in mutations:
-        if mutation["table"] not in CHECKED_EARLY or mutation["op"] != UPSERT:
-            continue
-        writer = WRITERS[mutation["table"]]
-        fields = mutation.get("fields") or {}
-        model = writer.model
-        if any(n not in model.sync_fields or n in model.server_fields for n in fields):
-            continue  # refused under the clock, with the reason
-        try:
-            checked[mutation["mutation_id"]] = writer.schema.load(dict(fields))
-        except ValidationError:
-            continue
-    return checked
-
-
-def _absent_ids(
-    session: Session, mutations: Sequence[Mapping[str, Any]], checked: dict[int, dict[str, Any]]
-) -> set[uuid.UUID]:
-    """The ids of would-be creates (``checked``) that no row has yet, looked up before the
-    clock is taken. Another push may create one of them meanwhile; the primary key then
-    refuses the insert and the batch is applied again with every row looked up under the
-    clock (``_push_batch``)."""
-    wanted: dict[str, list[uuid.UUID]] = {}
-    for mutation in mutations:
-        if mutation["mutation_id"] in checked:
-            wanted.setdefault(mutation["table"], []).append(mutation_row_id(mutation))
-    absent: set[uuid.UUID] = set()
-    for table, ids in wanted.items():
-        model = WRITERS[table].model
-        found = set(_in_chunks(session, select(model.id), model, ids))
-        absent.update(i for i in ids if i not in found)
-    return absent
-
-
-def mutation_row_id(mutation: Mapping[str, Any]) -> uuid.UUID:
-    """The mutation's row id (the API hands them over parsed; tests may send text)."""
-    value = mutation["id"]
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def _in_chunks(
-    session: Session, query: Any, model: type[Any], ids: Sequence[uuid.UUID], chunk: int = 500
-) -> list[Any]:
-    found: list[Any] = []
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        found += session.scalars(query.where(one_of(session, model.id, part)))
-    return found
-
-
 class _SomeMutationFailed(Exception):
     pass
 
@@ -329,7 +158,7 @@ def _push(
     stored = _stored_results(session, client_id, [m["mutation_id"] for m in mutations[:new]])
     results = [_duplicate(m["mutation_id"], stored.get(m["mutation_id"])) for m in mutations[:new]]
 
-    known = _KnownRows(
+    known = KnownRows(
         session, mutations[new:], bulk_creates=not savepoints, checked=checked, absent=absent
     )
     fresh: list[dict[str, Any]] = []
@@ -365,99 +194,6 @@ def _push(
     client.last_seen_at = now
     session.flush()
     return results + fresh
-
-
-class _KnownRows:
-    """The rows a batch touches, loaded up front in one query per table; afterwards a lookup
-    of an id that does not exist costs no query.
-
-    It also holds the batch's *deferred creates*: new rows checked like any other but kept as
-    column values and inserted together (``versioning.insert_created``), which makes a batch
-    of creates several times faster than the unit of work does. Whatever comes next that could
-    see them (any other mutation, a lookup of their id, the end of the batch) inserts them
-    first, so to every later step they look exactly like rows created one by one.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        mutations: Sequence[Mapping[str, Any]],
-        bulk_creates: bool,
-        checked: dict[int, dict[str, Any]],
-        absent: set[uuid.UUID],
-    ):
-        self.session = session
-        self.bulk_creates = bulk_creates
-        # Values of new rows already checked by their schema (``_check_new_items``).
-        self.checked = checked
-        wanted: dict[str, list[uuid.UUID]] = {}
-        for mutation in mutations:
-            if mutation["table"] in WRITERS:
-                mutation_row = mutation_row_id(mutation)
-                if mutation_row not in absent:  # found absent before the clock was taken
-                    wanted.setdefault(mutation["table"], []).append(mutation_row)
-        self.rows: dict[uuid.UUID, SyncedMixin | None] = {}
-        for table, ids in wanted.items():
-            for row in self._load(WRITERS[table].model, ids):
-                self.rows[row.id] = row
-        self.deferred: dict[type[SyncedMixin], list[dict[str, Any]]] = {}
-        # Plans checked writable for the creates deferred since the last other step (which
-        # may change a plan, say archive it: it clears them).
-        self.writable_plans: dict[uuid.UUID, Plan] = {}
-        # The rows the batch's writers look up by id: the session's identity map holds them
-        # only weakly, so without these references each lookup would be a query again.
-        self.referenced = [
-            row
-            for model, field in ((Plan, "plan_id"), (PlanItem, "item_id"), (Theme, "theme_id"))
-            for row in self._load(model, self._referenced_ids(mutations, field))
-        ]
-
-    def _load(self, model: type[Any], ids: Sequence[uuid.UUID]) -> list[Any]:
-        return _in_chunks(self.session, select(model), model, ids)
-
-    @staticmethod
-    def _referenced_ids(mutations: Sequence[Mapping[str, Any]], field: str) -> list[uuid.UUID]:
-        ids: set[uuid.UUID] = set()
-        for mutation in mutations:
-            value = (mutation.get("fields") or {}).get(field)
-            try:
-                ids.add(uuid.UUID(str(value)))
-            except ValueError:
-                continue  # the schema will say what is wrong with it
-        return list(ids)
-
-    def get(self, model: type[SyncedMixin], row_id: uuid.UUID) -> SyncedMixin | None:
-        if row_id not in self.rows:
-            return None
-        self.insert_deferred()
-        return self.session.get(model, row_id)  # the identity map, or a refresh
-
-    def add(self, row: SyncedMixin) -> None:
-        self.rows[row.id] = row
-
-    def may_defer(self, writer: Writer, values: Mapping[str, Any]) -> bool:
-        """Whether a create can wait for the bulk insert: nothing must need to see it sooner.
-        Its priority must be given (the next free one is a query) and it must name nobody in
-        HVEM? (the push hook notices named people on flush, and bulk rows skip the hooks)."""
-        return (
-            self.bulk_creates
-            and writer.new_values is not None
-            and values.get("priority") is not None
-            and not values.get("responsible")
-        )
-
-    def defer(self, model: type[SyncedMixin], values: dict[str, Any]) -> None:
-        self.deferred.setdefault(model, []).append(values)
-        self.rows[values["id"]] = None
-
-    def insert_deferred(self) -> None:
-        self.writable_plans.clear()  # the step that follows may change a plan
-        if not self.deferred:
-            return
-        deferred, self.deferred = self.deferred, {}
-        self.session.flush()  # rows they may refer to (a plan created earlier in the batch)
-        for model, rows in deferred.items():
-            insert_created(self.session, model, rows)
 
 
 def _client(session: Session, principal: Principal, client_id: str) -> SyncClient:
@@ -544,7 +280,7 @@ def apply_in_savepoint(
     principal: Principal,
     client_id: str,
     mutation: Mapping[str, Any],
-    known: _KnownRows,
+    known: KnownRows,
 ) -> dict[str, Any]:
     try:
         with session.begin_nested():
@@ -619,16 +355,16 @@ def apply_mutation(
     principal: Principal,
     client_id: str,
     mutation: Mapping[str, Any],
-    known: _KnownRows,
+    known: KnownRows,
 ) -> dict[str, Any]:
     table, op = mutation["table"], mutation["op"]
-    if table not in WRITERS or op != UPSERT:
+    if table not in WRITABLE or op != UPSERT:
         known.insert_deferred()  # this mutation may look for them
     if table in READ_ONLY_TABLES:
         raise Forbidden(f"{table} are read-only through sync.")
     if table == "conflicts":
         return _push_resolution(session, principal, mutation)
-    writer = WRITERS.get(table)
+    writer = WRITABLE.get(table)
     if writer is None:
         raise InvalidInput(f"No table {table!r}.", fields={"table": ["Unknown table."]})
     the_id = mutation_row_id(mutation)
@@ -636,7 +372,7 @@ def apply_mutation(
     if op == DELETE:
         return _delete(session, principal, client_id, mutation, writer, row)
     fields = dict(mutation.get("fields") or {})
-    _refuse_server_fields(writer.model, fields)
+    _refuse_server_fields(writer, fields)
     if row is None:
         early = known.checked.pop(mutation["mutation_id"], None)
         values = dict(early) if early is not None else writer.schema.load(fields)
@@ -655,19 +391,18 @@ def apply_mutation(
     return _update(session, principal, client_id, mutation, writer, row, fields)
 
 
-def _refuse_server_fields(model: type[SyncedMixin], fields: Mapping[str, Any]) -> None:
+def _refuse_server_fields(writer: WritableTable, fields: Mapping[str, Any]) -> None:
     refused = {
-        name: ["Set by the server."] if name in model.server_fields else ["Unknown field."]
+        name: ["Set by the server."] if name in writer.server_fields else ["Unknown field."]
         for name in fields
-        if name not in model.sync_fields or name in model.server_fields
+        if name not in writer.client_fields
     }
     if refused:
         raise InvalidInput("Some fields cannot be written.", fields=refused)
 
 
-def _require_write(principal: Principal, table: str, unit_id: uuid.UUID | None) -> None:
-    action = WRITE_ACTION.get(table, "write_items")
-    principal.require(action, unit_id, table.rstrip("s").replace("_", " "))
+def _require_write(principal: Principal, writer: WritableTable, unit_id: uuid.UUID | None) -> None:
+    principal.require(writer.action, unit_id, writer.name.rstrip("s").replace("_", " "))
 
 
 def _update(
@@ -675,28 +410,27 @@ def _update(
     principal: Principal,
     client_id: str,
     mutation: Mapping[str, Any],
-    writer: Writer,
+    writer: WritableTable,
     row: SyncedMixin,
     fields: dict[str, Any],
 ) -> dict[str, Any]:
-    table = mutation["table"]
     if writer.update is None:
         # A note, comment, extension or photo is written once; the same id again is the same row.
         principal.require("read_plans", row.unit_id, "row")
         return {**_result(mutation, DUPLICATE, row), "original_status": APPLIED}
-    _require_write(principal, table, row.unit_id)
+    _require_write(principal, writer, row.unit_id)
     base_version = mutation.get("base_version")
     base = {
         name: canonical_json(writer.model, name, value)
         for name, value in (mutation.get("base") or {}).items()
     }
     if row.deleted:
-        conflict = _record(
+        conflict = record_conflict(
             session,
             principal,
             client_id,
             row,
-            FieldConflict(None, base or None, None, canonical(fields), row.version),  # type: ignore[arg-type]
+            RowConflict(base or None, None, canonical(fields), row.version),
             kind=DELETE_EDIT,
             base_version=base_version,
         )
@@ -716,7 +450,7 @@ def _update(
     if decision.apply:
         writer.update(session, principal, row, {k: loaded[k] for k in decision.apply})
     conflicts = [
-        _record(session, principal, client_id, row, c, EDIT_EDIT, base_version)
+        record_conflict(session, principal, client_id, row, c, EDIT_EDIT, base_version)
         for c in decision.conflicts
     ]
     status = decision.status
@@ -728,14 +462,14 @@ def _delete(
     principal: Principal,
     client_id: str,
     mutation: Mapping[str, Any],
-    writer: Writer,
+    writer: WritableTable,
     row: SyncedMixin | None,
 ) -> dict[str, Any]:
     if row is None:
         raise NotFound("No such row.")
     if writer.delete is None:
         raise InvalidState(f"{mutation['table']} are append-only; add a new row instead.")
-    _require_write(principal, mutation["table"], row.unit_id)
+    _require_write(principal, writer, row.unit_id)
     if row.deleted:
         return _result(mutation, APPLIED, row)
     base_version = mutation.get("base_version")
@@ -744,64 +478,12 @@ def _delete(
         field_versions=row.field_versions,
         base_version=base_version,
     )
-    lost = FieldConflict(None, None, decision.lost_edits, None, row.version)  # type: ignore[arg-type]
+    lost = RowConflict(None, decision.lost_edits, None, row.version)
     writer.delete(session, principal, row)
     if not decision.lost_edits:
         return _result(mutation, APPLIED, row)
-    conflict = _record(session, principal, client_id, row, lost, DELETE_EDIT, base_version)
+    conflict = record_conflict(session, principal, client_id, row, lost, DELETE_EDIT, base_version)
     return _result(mutation, CONFLICT, row, [conflict], with_row=True)
-
-
-def _record(
-    session: Session,
-    principal: Principal,
-    client_id: str,
-    row: SyncedMixin,
-    found: FieldConflict,
-    kind: str,
-    base_version: int | None,
-) -> Conflict:
-    """Keep both sides of a collision for a person to resolve; the server value stays."""
-    server_user = _writer_of(session, row, found.server_field_version)
-    involved = {str(principal.user_id)} | ({str(server_user)} if server_user else set())
-    conflict = Conflict(
-        id=uuid.uuid4(),
-        unit_id=row.unit_id,
-        table_name=row.sync_table,
-        row_id=row.id,
-        field=found.field,
-        kind=kind,
-        base_version=base_version,
-        base_value=found.base_value,
-        server_version=row.version,
-        server_value=found.server_value,
-        server_user_id=server_user,
-        client_value=found.client_value,
-        client_id=client_id,
-        user_id=principal.user_id,
-        involved_user_ids=sorted(involved),
-        detected_at=clock.now(),
-        status="open",
-    )
-    session.add(conflict)
-    session.flush()
-    return conflict
-
-
-def _writer_of(session: Session, row: SyncedMixin, version: int) -> uuid.UUID | None:
-    """Who wrote the row at ``version``, from the audit trail."""
-    return session.scalar(
-        select(AuditEvent.user_id)
-        .where(
-            AuditEvent.table_name == row.sync_table,
-            AuditEvent.row_id == row.id,
-            AuditEvent.version == version,
-        )
-        .limit(1)
-    )
-
-
-# ---- resolving conflicts ------------------------------------------------------------------
 
 
 def _push_resolution(
@@ -831,84 +513,4 @@ def _push_resolution(
     return _result(mutation, APPLIED, conflict)
 
 
-def resolve_conflict(
-    session: Session,
-    principal: Principal,
-    conflict: Conflict,
-    resolution: str | None,
-    resolved_value: Any = None,
-) -> Conflict:
-    """Close a conflict. "server" keeps what the row has; "client" writes the device's value
-    to the row, "custom" writes ``resolved_value``: an ordinary versioned change, through the
-    same writer as REST. A delete/edit conflict is closed with "server" (the row stays
-    deleted; the edit stays readable in the conflict) or "restore" (the row comes back, with
-    the edit)."""
-    if not may_see_conflict(principal, conflict):
-        raise NotFound("No such conflict.")
-    if conflict.status != "open":
-        raise InvalidState("This conflict has been resolved already.")
-    if resolution not in RESOLUTIONS:
-        raise InvalidInput(
-            "Say how to resolve: server, client, custom or (a deleted row) restore.",
-            fields={"resolution": ["Must be one of: server, client, custom, restore."]},
-        )
-    if conflict.kind == DELETE_EDIT and resolution not in ("server", "restore"):
-        raise InvalidState(
-            "The row is deleted; close this conflict with 'server', or bring the row back "
-            "with its edit with 'restore'."
-        )
-    if conflict.kind != DELETE_EDIT and resolution == "restore":
-        raise InvalidState("Only a row that was deleted can be restored.")
-    if resolution == "restore":
-        value: Any = _restore(session, principal, conflict)
-    elif resolution == "server":
-        value = conflict.server_value
-    else:
-        value = conflict.client_value if resolution == "client" else resolved_value
-        _write_resolution(session, principal, conflict, value)
-    conflict.status = "resolved"
-    conflict.resolution = resolution
-    conflict.resolved_value = value
-    conflict.resolved_by = principal.user_id
-    conflict.resolved_at = clock.now()
-    session.flush()
-    return conflict
-
-
-def _restore(session: Session, principal: Principal, conflict: Conflict) -> dict[str, Any]:
-    """Undelete the row and write the edit the delete overrode: the device's edit of a row
-    deleted meanwhile, or (a delete that overrode others' edits) the row's values as they
-    are, since a tombstone keeps them. Returns the fields written."""
-    restore = RESTORERS.get(conflict.table_name)
-    writer = WRITERS.get(conflict.table_name)
-    if restore is None or writer is None or writer.update is None:
-        raise InvalidState(
-            f"Deleted {conflict.table_name.replace('_', ' ')} cannot be restored; close this "
-            "conflict with 'server'."
-        )
-    row = session.get(writer.model, conflict.row_id)
-    if row is None:
-        raise InvalidState("The deleted row has been collected since; it cannot come back.")
-    if row.deleted:
-        restore(session, principal, row)
-    edit = conflict.client_value if isinstance(conflict.client_value, dict) else {}
-    values = writer.schema.load(edit, partial=True)
-    if values:
-        writer.update(session, principal, row, values)
-    return edit
-
-
-def _write_resolution(
-    session: Session, principal: Principal, conflict: Conflict, value: Any
-) -> None:
-    writer = WRITERS.get(conflict.table_name)
-    row = session.get(writer.model, conflict.row_id) if writer else None
-    if writer is None or writer.update is None or row is None or conflict.field is None:
-        raise InvalidState("This conflict cannot take a value.")
-    if row.deleted:
-        raise InvalidState("The row has been deleted since; close this conflict with 'server'.")
-    values = writer.schema.load({conflict.field: value}, partial=True)
-    writer.update(session, principal, row, values)
-
-
-__all__ = ["WRITERS", "apply_mutation", "lock_clock", "push", "resolve_conflict"]
+__all__ = ["apply_mutation", "lock_clock", "push", "resolve_conflict"]
