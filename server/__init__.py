@@ -50,7 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     logging.basicConfig(level=logging.INFO)
 
-    from server import models  # noqa: F401  (registers every table and the flush hook)
+    from server import models  # noqa: F401  (every table in one metadata)
+    from server.hooks import register_session_hooks
+
+    register_session_hooks()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "TOMBSTONE_RETENTION_DAYS": 90,
     # Photo bytes no live visit photo names, and uploads never finished, go after this long
-    # (server/services/sync_gc.py): long enough for a row to sync after its upload.
+    # (server/services/sync/gc.py): long enough for a row to sync after its upload.
     "PHOTO_GRACE_HOURS": 24 * 30,
     "SYNC_MAX_MUTATIONS": 500,
     # How long a push whose ids skip ahead waits for the batch before it (sent earlier by the

@@ -1,6 +1,6 @@
 """``flask --app server sync-gc``: delete tombstones, stored push results, long-resolved
 conflicts, unused photo bytes and finished notifications past their retention
-(``server/services/sync_gc.py``)."""
+(``server/services/sync/gc.py``)."""
 
 from __future__ import annotations
 

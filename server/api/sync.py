@@ -16,7 +16,6 @@ from flask_smorest import Blueprint
 from server.api.context import authenticated, committed, current_principal, transactional
 from server.api.errors import envelope
 from server.extensions import db_session
-from server.models import Conflict
 from server.schemas.sync import (
     PullRequestSchema,
     PullResponseSchema,
@@ -25,8 +24,14 @@ from server.schemas.sync import (
     ResolveConflictSchema,
     ResolvedConflictSchema,
 )
-from server.services.errors import InvalidInput, NotFound, TooLarge
-from server.services.sync import STATUS_BY_CODE, MutationGap, ResetRequired, check_schema_version
+from server.services.errors import InvalidInput, TooLarge
+from server.services.sync import (
+    STATUS_BY_CODE,
+    MutationGap,
+    ResetRequired,
+    check_schema_version,
+    conflicts,
+)
 from server.services.sync import pull as sync_pull
 from server.services.sync import push as sync_push
 
@@ -131,14 +136,10 @@ class ResolveConflict(MethodView):
     @blp.response(200, ResolvedConflictSchema)
     @transactional
     def post(self, args, conflict_id: uuid.UUID):
-        sync_push.lock_clock(db_session())
-        conflict = db_session().get(Conflict, conflict_id)
-        if conflict is None:
-            raise NotFound("No such conflict.")
-        conflict = sync_push.resolve_conflict(
+        conflict = conflicts.resolve_conflict_by_id(
             db_session(),
             current_principal(),
-            conflict,
+            conflict_id,
             args["resolution"],
             args["resolved_value"],
         )

@@ -1,8 +1,7 @@
-"""All models, imported here so Alembic and the app see one complete metadata."""
+"""All models, imported here so Alembic and the app see one complete metadata.
 
-# The flush hooks. access_audit imports versioning, so versioning's hook runs first and new
-# units have their ids before a membership in them is audited.
-from server.models import access_audit, versioning  # noqa: F401
+The flush hooks are registered by the app factory (``server/hooks.py``), not on import."""
+
 from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme
@@ -29,7 +28,6 @@ from server.models.visits import (
     Visit,
     VisitPhoto,
 )
-from server.push import events as _push_events  # noqa: F401  (registers the outbox hook)
 
 __all__ = [
     "AnnualTask",

@@ -25,7 +25,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from server import clock
@@ -97,7 +97,6 @@ def _update_action(row: Any, changes: dict[str, list[Any]]) -> str:
     return "update"
 
 
-@event.listens_for(Session, "before_flush")
 def audit_access_changes(session: Session, flush_context: Any, instances: Any) -> None:
     # Users first: a membership added with its new user needs the user's id.
     created = sorted(

@@ -55,6 +55,9 @@ EVENT_KINDS = (
 REMINDER_KINDS = ("due_soon", "overdue")
 NOTIFICATION_KINDS = EVENT_KINDS + REMINDER_KINDS
 NOTIFICATION_STATUSES = ("pending", "sent", "skipped", "failed")
+# How long a finished notification is kept (the default of PUSH_OUTBOX_RETENTION_DAYS in
+# server/config.py): sync-gc deletes it after that, and reminders are queued within it.
+OUTBOX_RETENTION_DAYS = 30
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
 
 

@@ -99,7 +99,6 @@ def changed_fields(row: Any, fields: tuple[str, ...]) -> dict[str, list[Any]]:
     return changes
 
 
-@event.listens_for(Session, "before_flush")
 def stamp_changes(session: Session, flush_context: Any, instances: Any) -> None:
     created = [row for row in session.new if isinstance(row, SyncedMixin)]
     updated: list[tuple[SyncedMixin, dict[str, list[Any]]]] = []
@@ -150,7 +149,7 @@ def insert_created(session: Session, model: type[SyncedMixin], rows: list[dict[s
     the unit of work costs several times the database's own time for such a batch. ``rows``
     hold column values with ``id`` and ``unit_id`` set; they are stamped in place. Session
     hooks do not see these rows, so callers use it only for rows no hook needs to notice
-    (see ``sync_push``).
+    (see ``server/services/sync/batch.py``).
     """
     if not rows:
         return

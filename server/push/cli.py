@@ -12,8 +12,7 @@ from flask import Flask, current_app
 from server.extensions import db_session
 from server.models.versioning import act_as
 from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
-from server.push.reminders import queue_reminders
-from server.services.quality_cycle import queue_task_reminders
+from server.push.reminders import queue_reminders, queue_task_reminders
 
 
 def register_push_commands(app: Flask) -> None:

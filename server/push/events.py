@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import History
 
@@ -53,7 +53,6 @@ class Noticed:
     item_id: uuid.UUID | None = None
 
 
-@event.listens_for(Session, "after_flush")
 def queue_notifications(session: Session, flush_context: Any) -> None:
     noticed = list(_notice(session))
     if not noticed:

@@ -6,7 +6,7 @@ objects is not allowed). ``ON CONFLICT (dedup_key) DO NOTHING`` makes a second w
 same key a no-op rather than an error: that is what lets two reminder runs overlap.
 
 Finished rows (sent, skipped, failed) are deleted by ``flask sync-gc`` once they are
-``PUSH_OUTBOX_RETENTION_DAYS`` old (``server/services/sync_gc.py``). A key is only unique
+``PUSH_OUTBOX_RETENTION_DAYS`` old (``server/services/sync/gc.py``). A key is only unique
 while its row exists, so a reminder that could be queued again later must stop being queued
 before its row goes: see ``overdue_reminder_wanted``.
 """
@@ -21,10 +21,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
-from server.models.push import Notification
-
-# The default of PUSH_OUTBOX_RETENTION_DAYS (server/config.py).
-OUTBOX_RETENTION_DAYS = 30
+from server.models.push import OUTBOX_RETENTION_DAYS, Notification
 
 
 @dataclass(frozen=True)

@@ -374,7 +374,7 @@ class CompilationSchema(Schema):
     per_unit = fields.List(fields.Nested(CountsSchema))
 
 
-# The write schema of each synced table, for the sync push (server/services/sync_push.py).
+# The write schema of each synced table, for the sync push (server/services/sync/push.py).
 WRITE_SCHEMAS: dict[str, Schema] = {
     "quality_areas": AreaWriteSchema(),
     "quality_measures": MeasureWriteSchema(),

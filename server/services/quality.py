@@ -2,7 +2,7 @@
 
 Every table of ``server/models/quality.py`` is written through a ``QualityTable``: create,
 update and tombstone, with the permission and the cross-row checks of that table. The sync
-push registers the same objects as its writers (``server/services/sync_push.py``), so a
+push registers the same objects as its writers (``server/services/sync/push.py``), so a
 tablet offline and the REST API are held to the same rules. Like ``plans.py``, the functions
 take loaded Python values, change the session and never commit.
 

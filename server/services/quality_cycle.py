@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,23 +24,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import clock
 from server.models import (
     AnnualTask,
     Catalogue,
-    NotificationPreference,
     QualityArea,
     QualityMeasure,
     SurveyQuestion,
     Theme,
-)
-from server.push.audience import may
-from server.push.delivery import zone_of
-from server.push.outbox import (
-    OUTBOX_RETENTION_DAYS,
-    NewNotification,
-    overdue_reminder_wanted,
-    write_notifications,
 )
 from server.services.access import Principal
 from server.services.quality import TABLES, live_unit
@@ -163,64 +152,3 @@ def create_default_cycle(
             )
         )
     return created
-
-
-# ---- reminders -------------------------------------------------------------------------------
-
-
-def queue_task_reminders(
-    session: Session,
-    windows: Iterable[int] = (7, 1),
-    now: datetime | None = None,
-    *,
-    outbox_retention_days: int = OUTBOX_RETENTION_DAYS,
-) -> int:
-    """Queue due-soon and overdue reminders of open årshjul tasks to their owners; returns how
-    many were new. Same rules as the plan items' (``server/push/reminders.py``)."""
-    now = now or clock.now()
-    ordered = sorted({int(w) for w in windows if int(w) >= 0})
-    horizon = now.date() + timedelta(days=(ordered[-1] if ordered else 0) + 1)
-    tasks = session.scalars(
-        select(AnnualTask)
-        .where(
-            AnnualTask.deleted.is_(False),
-            AnnualTask.state == "open",
-            AnnualTask.owner_user_id.is_not(None),
-            AnnualTask.due_date <= horizon,
-        )
-        .order_by(AnnualTask.id)
-    ).all()
-    return write_notifications(
-        session.connection(),
-        _task_reminders(session, tasks, ordered, now, outbox_retention_days),
-        now,
-    )
-
-
-def _task_reminders(
-    session: Session,
-    tasks: Iterable[AnnualTask],
-    windows: list[int],
-    now: datetime,
-    outbox_retention_days: int,
-) -> Iterator[NewNotification]:
-    for task in tasks:
-        owner: uuid.UUID = task.owner_user_id  # type: ignore[assignment]
-        if not may(session, owner, "read_plans", task.unit_id):
-            continue
-        today = now.astimezone(zone_of(session.get(NotificationPreference, owner))).date()
-        days_left = (task.due_date - today).days
-        if days_left < 0:
-            if not overdue_reminder_wanted(-days_left, outbox_retention_days):
-                continue
-            kind, key, params = "overdue", f"overdue:{owner}:task:{task.id}:{task.due_date}", {}
-        else:
-            window = next((w for w in windows if w >= days_left), None)
-            if window is None:
-                continue
-            kind = "due_soon"
-            key = f"due_soon:{owner}:task:{task.id}:{task.due_date}:{window}"
-            params = {"days": days_left}
-        yield NewNotification(
-            user_id=owner, kind=kind, dedup_key=key, unit_id=task.unit_id, params=params
-        )

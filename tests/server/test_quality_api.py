@@ -10,9 +10,9 @@ import pytest
 
 from server.extensions import db
 from server.models import AnnualTask, Notification, QualityArea, QualityLink, SurveyResponse
+from server.push.reminders import queue_task_reminders
 from server.services.catalogues import catalogue_for_plan
 from server.services.quality_compilation import count_cases, period_bounds
-from server.services.quality_cycle import queue_task_reminders
 from tests.helpers import assert_error, login
 
 

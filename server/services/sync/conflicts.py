@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.models import AuditEvent, Conflict, SyncedMixin
+from server.models.versioning import lock_clock
 from server.services.access import Principal
 from server.services.errors import InvalidInput, InvalidState, NotFound
 from server.services.tables import WRITABLE
@@ -97,6 +98,21 @@ def _writer_of(session: Session, row: SyncedMixin, version: int) -> uuid.UUID | 
         )
         .limit(1)
     )
+
+
+def resolve_conflict_by_id(
+    session: Session,
+    principal: Principal,
+    conflict_id: uuid.UUID,
+    resolution: str | None,
+    resolved_value: Any = None,
+) -> Conflict:
+    """Resolve a conflict outside a push (REST): the clock first, as a push takes it."""
+    lock_clock(session)
+    conflict = session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise NotFound("No such conflict.")
+    return resolve_conflict(session, principal, conflict, resolution, resolved_value)
 
 
 def resolve_conflict(

@@ -11,7 +11,7 @@
 
 A tombstone (``deleted = true``) exists so that devices learn of the delete. After the
 retention period it is removed, and a device whose cursor is older than that is told
-``reset_required`` instead (``sync_pull.py``), so no device ever keeps a row the server has
+``reset_required`` instead (``sync/pull.py``), so no device ever keeps a row the server has
 forgotten. A tombstone that another row still references (a deleted plan whose items are kept
 for some reason, a unit with memberships) stays; it will go once the referencing rows have gone.
 
@@ -44,7 +44,6 @@ from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.extensions import db
 from server.models import (
     Conflict,
     Notification,
@@ -52,8 +51,7 @@ from server.models import (
     SyncMutationResult,
     VisitPhoto,
 )
-from server.models.push import NOTIFICATION_STATUSES
-from server.push.outbox import OUTBOX_RETENTION_DAYS
+from server.models.push import NOTIFICATION_STATUSES, OUTBOX_RETENTION_DAYS
 from server.services.tables import SYNCED_MODELS
 
 # As long as a device may well stay offline between uploading a photo and pushing its row.
@@ -153,7 +151,7 @@ def _remove(session: Session, target: Any, condition: ColumnElement[bool], dry_r
 
 def _references_to(table):
     """The column of every foreign key in the schema that points at ``table``."""
-    for child in db.metadata.sorted_tables:
+    for child in Conflict.__table__.metadata.sorted_tables:  # every table: one metadata
         for fk in child.foreign_keys:
             if fk.column.table is table:
                 yield fk.parent

@@ -513,4 +513,4 @@ def _push_resolution(
     return _result(mutation, APPLIED, conflict)
 
 
-__all__ = ["apply_mutation", "lock_clock", "push", "resolve_conflict"]
+__all__ = ["apply_mutation", "push"]
