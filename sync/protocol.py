@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
+from sync.errors import ErrorCode
+
 SCHEMA_VERSION = 1
 
 # Result statuses of a pushed mutation.
@@ -67,11 +69,11 @@ CLIENT_FIELDS = {
     t["name"]: tuple(t["client_fields"]) for t in TABLE_DESCRIPTIONS if not t["read_only"]
 }
 
-# Error codes a client may meet, besides the ones of the REST API.
-RESET_REQUIRED = "reset_required"  # 410: the cursor is older than the tombstone retention
-MUTATION_GAP = "mutation_gap"  # 409: mutation ids skipped a number
-UPGRADE_REQUIRED = "upgrade_required"  # 426: schema_version below the server's minimum
-TOO_LARGE = "too_large"  # 413: too many mutations or too many bytes
+# The error codes a sync client acts on (every code, with its HTTP status: ``sync/errors.py``).
+RESET_REQUIRED = ErrorCode.RESET_REQUIRED
+MUTATION_GAP = ErrorCode.MUTATION_GAP
+UPGRADE_REQUIRED = ErrorCode.UPGRADE_REQUIRED
+TOO_LARGE = ErrorCode.TOO_LARGE
 
 
 class Change(TypedDict):

@@ -2,7 +2,9 @@
 
     {"error": "<code>", "message": "<plain words>", "fields": {"<field>": ["<reason>", ...]}}
 
-``fields`` appears only for input errors. Codes are listed in ``server/services/errors.py``.
+``fields`` appears only for input errors. The codes and their HTTP statuses are one list,
+``sync/errors.py``; domain errors carry theirs, and what the framework raises itself (an
+unknown route, a wrong method, a body that is not JSON) is answered with the code of its status.
 """
 
 from __future__ import annotations
@@ -15,41 +17,12 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from server.services import errors
+from sync.errors import ErrorCode, envelope
 
 log = logging.getLogger(__name__)
 
-STATUS_BY_CODE = {
-    errors.InvalidInput.code: 422,
-    errors.NotAuthenticated.code: 401,
-    errors.Forbidden.code: 403,
-    errors.NotFound.code: 404,
-    errors.InvalidState.code: 409,
-    errors.RateLimited.code: 429,
-    errors.TooLarge.code: 413,
-    errors.UpgradeRequired.code: 426,
-}
-
-CODE_BY_HTTP_STATUS = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "invalid_state",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid_input",
-    429: "rate_limited",
-}
-
-
-def envelope(code: str, message: str, fields: Any = None, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"error": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    body.update(extra)
-    return body
-
+# What webargs reports for a body that does not parse as JSON.
+INVALID_JSON = {"json": ["Invalid JSON body."]}
 
 WEBARGS_LOCATIONS = {"json", "query", "path", "headers", "form", "files"}
 
@@ -87,21 +60,23 @@ def _as_list(reasons: Any) -> list[str]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(errors.FolgError)
     def handle_domain_error(error: errors.FolgError):
-        status = STATUS_BY_CODE.get(error.code, 400)
-        return jsonify(envelope(error.code, error.message, error.fields, **error.extra)), status
+        return jsonify(error.envelope()), error.status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
-        status = error.code or 500
-        code = CODE_BY_HTTP_STATUS.get(status, "error")
+        code = ErrorCode.for_status(error.code or 500)
         fields = None
         message = error.description or error.name
         data = getattr(error, "data", None)  # webargs puts validation messages here
         if data and "messages" in data:
+            if data["messages"] == INVALID_JSON:
+                # Not JSON at all is a malformed request (400), not an invalid field (422).
+                code, message = ErrorCode.BAD_REQUEST, "The body is not valid JSON."
+                return jsonify(envelope(code, message)), code.status
             fields = _flatten_webargs(data["messages"])
-            code, status = "invalid_input", 422
+            code = ErrorCode.INVALID_INPUT
             message = "The request has invalid fields: " + ", ".join(sorted(fields))
-        return jsonify(envelope(code, message, fields)), status
+        return jsonify(envelope(code, message, fields)), code.status
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
@@ -111,4 +86,5 @@ def register_error_handlers(app: Flask) -> None:
             type(error).__name__,
             "".join(traceback.format_tb(error.__traceback__)),
         )
-        return jsonify(envelope("internal_error", "Something went wrong on the server.")), 500
+        code = ErrorCode.INTERNAL_ERROR
+        return jsonify(envelope(code, "Something went wrong on the server.")), code.status

@@ -1,6 +1,6 @@
 """Sync over HTTP: ``POST /api/sync/pull``, ``POST /api/sync/push`` and conflict resolution.
 
-Thin: schema in, ``server.services.sync_*`` call, JSON out. ``docs/sync-protocol.md`` is the
+Thin: schema in, a ``server.services.sync`` call, JSON out. ``docs/sync-protocol.md`` is the
 contract.
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.context import authenticated, committed, current_principal, transactional
-from server.api.errors import envelope
 from server.extensions import db_session
 from server.schemas.sync import (
     PullRequestSchema,
@@ -25,13 +24,7 @@ from server.schemas.sync import (
     ResolvedConflictSchema,
 )
 from server.services.errors import InvalidInput, TooLarge
-from server.services.sync import (
-    STATUS_BY_CODE,
-    MutationGap,
-    ResetRequired,
-    check_schema_version,
-    conflicts,
-)
+from server.services.sync import check_schema_version, conflicts
 from server.services.sync import pull as sync_pull
 from server.services.sync import push as sync_push
 
@@ -49,13 +42,6 @@ def _refuse_large_push():
             f"A push body may be {limit} bytes at most; send fewer mutations per push.",
             max_bytes=limit,
         )
-
-
-@blp.errorhandler(ResetRequired)
-@blp.errorhandler(MutationGap)
-def _sync_error(error):
-    body = envelope(error.code, error.message, error.fields, **error.extra)
-    return jsonify(body), STATUS_BY_CODE[error.code]
 
 
 def _check_version(version: int) -> None:

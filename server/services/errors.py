@@ -1,6 +1,6 @@
 """Domain errors. Services raise these; ``server/api/errors.py`` turns them into HTTP.
 
-FolgError                  base; ``code`` is the stable string clients see
+FolgError                  base; ``code`` is the stable ``ErrorCode`` clients see
 ├── InvalidInput           invalid_input: ``fields`` says which field and why
 ├── NotAuthenticated       unauthenticated: no token, or an expired or revoked one
 ├── Forbidden              forbidden: your role or units do not allow it
@@ -8,16 +8,23 @@ FolgError                  base; ``code`` is the stable string clients see
 ├── InvalidState           invalid_state: e.g. approving a plan that is not submitted
 ├── RateLimited            rate_limited
 ├── TooLarge               too_large: a batch or page past its limit
-└── UpgradeRequired        upgrade_required: the client's schema version is too old
+├── UpgradeRequired        upgrade_required: the client's schema version is too old
+├── ResetRequired          reset_required: the sync cursor cannot be continued
+└── MutationGap            mutation_gap: a push skipped a mutation id
+
+The codes, their HTTP statuses and meanings are one list, ``sync/errors.py`` (shared with the
+clients); the envelope they are answered in is built there too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sync.errors import ErrorCode, envelope
+
 
 class FolgError(Exception):
-    code = "error"
+    code: ErrorCode = ErrorCode.INTERNAL_ERROR
 
     def __init__(self, message: str, fields: dict[str, list[str]] | None = None, **extra: Any):
         super().__init__(message)
@@ -25,37 +32,52 @@ class FolgError(Exception):
         self.fields = fields
         self.extra = extra
 
+    @property
+    def status(self) -> int:
+        return self.code.status
+
+    def envelope(self) -> dict[str, Any]:
+        return envelope(self.code, self.message, self.fields, **self.extra)
+
 
 class InvalidInput(FolgError):
-    code = "invalid_input"
+    code = ErrorCode.INVALID_INPUT
 
 
 class NotAuthenticated(FolgError):
-    code = "unauthenticated"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(FolgError):
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 class NotFound(FolgError):
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class InvalidState(FolgError):
-    code = "invalid_state"
+    code = ErrorCode.INVALID_STATE
 
 
 class RateLimited(FolgError):
-    code = "rate_limited"
+    code = ErrorCode.RATE_LIMITED
 
 
 class TooLarge(FolgError):
-    code = "too_large"
+    code = ErrorCode.TOO_LARGE
 
 
 class UpgradeRequired(FolgError):
-    code = "upgrade_required"
+    code = ErrorCode.UPGRADE_REQUIRED
+
+
+class ResetRequired(FolgError):
+    code = ErrorCode.RESET_REQUIRED
+
+
+class MutationGap(FolgError):
+    code = ErrorCode.MUTATION_GAP
 
 
 def field_error(field: str, reason: str) -> InvalidInput:

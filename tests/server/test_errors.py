@@ -18,12 +18,13 @@ def test_wrong_method_gets_the_envelope(client):
     assert_error(client.delete("/api/health"), 405, "method_not_allowed")
 
 
-def test_body_that_is_not_json_is_refused(client, headers):
+@pytest.mark.parametrize("path", ["/api/plans", "/api/sync/push", "/api/auth/login"])
+def test_a_body_that_is_not_json_is_a_bad_request(client, headers, path):
     response = client.post(
-        "/api/plans", headers={**headers, "Content-Type": "application/json"}, data="{not json"
+        path, headers={**headers, "Content-Type": "application/json"}, data="{not json"
     )
-    assert response.status_code in (400, 422)
-    assert response.json["error"] in ("bad_request", "invalid_input")
+    body = assert_error(response, 400, "bad_request")
+    assert "fields" not in body
 
 
 def test_json_of_the_wrong_shape_is_refused(client, headers):
@@ -52,3 +53,24 @@ def test_openapi_document_describes_the_api(client):
     ):
         assert path in spec["paths"], path
     assert "PlanWrite" in spec["components"]["schemas"]
+
+
+def test_the_documented_error_codes_are_the_ones_the_server_has():
+    """docs/api.md's table is sync/errors.py's list, row for row."""
+    import re
+    from pathlib import Path
+
+    from sync.errors import ErrorCode
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_]+)` \| (\d{3}) \| (.+) \|$", text, re.M)
+    assert rows == [(c.value, str(c.status), c.description) for c in ErrorCode]
+
+
+def test_every_domain_error_has_a_listed_code():
+    from server.services import errors
+    from sync.errors import ErrorCode
+
+    for error in vars(errors).values():
+        if isinstance(error, type) and issubclass(error, errors.FolgError):
+            assert isinstance(error.code, ErrorCode), error

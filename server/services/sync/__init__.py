@@ -14,11 +14,8 @@ Which tables sync and how each is written is the registry, ``server/services/tab
 No Flask here: the API layer (``server/api/sync.py``) parses, calls and serialises. The rules
 themselves are in ``sync/merge.py``; the wire vocabulary in ``sync/protocol.py``.
 
-Errors (beyond ``server.services.errors``)::
-
-    FolgError
-    ├── ResetRequired     reset_required (410): the cursor is older than tombstone retention
-    └── MutationGap       mutation_gap (409): a push skipped a mutation id
+Errors are those of ``server/services/errors.py`` (``ResetRequired`` and ``MutationGap`` are
+the sync-only ones); their codes and statuses are ``sync/errors.py``.
 """
 
 from __future__ import annotations
@@ -35,20 +32,8 @@ from sqlalchemy import Date, Uuid
 from server.models import SyncedMixin
 from server.models.types import UTCDateTime
 from server.services.access import Principal
-from server.services.errors import FolgError, InvalidInput, UpgradeRequired
+from server.services.errors import InvalidInput, UpgradeRequired
 from sync.protocol import DEFINE, MANAGE, READ, SEE
-
-
-class ResetRequired(FolgError):
-    code = "reset_required"
-
-
-class MutationGap(FolgError):
-    code = "mutation_gap"
-
-
-# HTTP statuses of the sync-only error codes (the rest are in server/api/errors.py).
-STATUS_BY_CODE = {ResetRequired.code: 410, MutationGap.code: 409}
 
 
 def check_schema_version(version: int, minimum: int, current: int) -> None:

@@ -48,8 +48,8 @@ from server import clock
 from server.models import SyncClient, SyncClock, SyncedMixin
 from server.models.types import json_in_postgresql
 from server.services.access import Principal
-from server.services.errors import InvalidInput
-from server.services.sync import ResetRequired, canonical, scope_of
+from server.services.errors import InvalidInput, ResetRequired
+from server.services.sync import canonical, scope_of
 from server.services.sync.conflicts import involved_in
 from server.services.tables import DEFINITION_TABLES, MODELS_BY_TABLE, UNIT_COLUMN
 from server.services.tables import TABLE_NAMES as TABLES

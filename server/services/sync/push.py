@@ -53,14 +53,16 @@ from server.services.errors import (
     Forbidden,
     InvalidInput,
     InvalidState,
+    MutationGap,
     NotFound,
     TooLarge,
 )
 from server.services.rows import refuse_changes
-from server.services.sync import MutationGap, canonical, canonical_json, mutation_row_id, row_fields
+from server.services.sync import canonical, canonical_json, mutation_row_id, row_fields
 from server.services.sync.batch import KnownRows, absent_ids, check_new_items
 from server.services.sync.conflicts import record_conflict, resolve_conflict
 from server.services.tables import READ_ONLY_TABLES, WRITABLE, WritableTable
+from sync.errors import ErrorCode, envelope
 from sync.merge import RowConflict, decide_delete, decide_update
 from sync.protocol import (
     APPLIED,
@@ -287,12 +289,14 @@ def apply_in_savepoint(
             return apply_mutation(session, principal, client_id, mutation, known)
     except ValidationError as error:
         fields = {str(k): _messages(v) for k, v in error.normalized_messages().items()}
-        return _rejected(mutation, "invalid_input", "Some fields are not valid.", fields)
+        return _rejected(mutation, ErrorCode.INVALID_INPUT, "Some fields are not valid.", fields)
     except FolgError as error:
         return _rejected(mutation, error.code, error.message, error.fields)
     except (IntegrityError, DataError):
         return _rejected(
-            mutation, "invalid_input", "The database refused this row (a reference or a value)."
+            mutation,
+            ErrorCode.INVALID_INPUT,
+            "The database refused this row (a reference or a value).",
         )
 
 
@@ -307,9 +311,7 @@ def _messages(value: Any) -> list[str]:
 def _rejected(
     mutation: Mapping[str, Any], code: str, message: str, fields: Any = None
 ) -> dict[str, Any]:
-    error: dict[str, Any] = {"error": code, "message": message}
-    if fields:
-        error["fields"] = fields
+    error = envelope(code, message, fields)
     return {"mutation_id": mutation["mutation_id"], "status": REJECTED, "error": error}
 
 
