@@ -46,7 +46,7 @@ def xml_safe(value: T) -> T:
     if dataclasses.is_dataclass(found) and not isinstance(found, type):
         fields = [f.name for f in dataclasses.fields(found) if f.init]
         changes = {name: xml_safe(getattr(found, name)) for name in fields}
-        return dataclasses.replace(found, **changes)
+        return dataclasses.replace(found, **changes)  # type: ignore[return-value]
     if isinstance(found, dict):
         return {xml_safe(k): xml_safe(v) for k, v in found.items()}  # type: ignore[return-value]
     if isinstance(found, list | tuple):

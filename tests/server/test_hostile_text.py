@@ -150,8 +150,8 @@ def test_a_visit_holding_control_characters_still_makes_its_report(client, facto
 @pytest.mark.parametrize("report_format", ["docx", "html"])
 def test_the_quality_report_of_a_unit_with_control_characters_is_still_made(
     client,
-    year_of_work,
-    report_format,  # noqa: F811
+    year_of_work,  # noqa: F811  (the fixture imported above)
+    report_format,
 ):
     item = db.session.scalars(select(PlanItem).where(PlanItem.state == "done")).one()
     item.topic = STORED
