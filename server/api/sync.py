@@ -11,10 +11,10 @@ import uuid
 
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, committed, current_principal, transactional
 from server.api.errors import envelope
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.models import Conflict
 from server.schemas.sync import (

@@ -12,6 +12,7 @@ database write with a 500.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
@@ -31,6 +32,19 @@ INVALID_TEXT_REASON = (
     "Contains a character text may not hold (a control character, U+FFFE/U+FFFF or a lone "
     "surrogate)."
 )
+
+
+def refuse_unrepresentable_time(value: Any) -> None:
+    """A validator: an aware date-time must lie within the years UTC can write (1-9999);
+    ``9999-12-31T23:59:59-10:00`` does not, and would fail where it is stored or compared."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(UNREPRESENTABLE_TIME_REASON) from None
+
+
+UNREPRESENTABLE_TIME_REASON = "Not a time that can be stored: out of range in UTC."
 
 
 def refuse_invalid_text(value: Any) -> None:
@@ -80,8 +94,8 @@ CHECKED_ELSEWHERE = {"checked_elsewhere": True}
 
 class StrictSchema(FastLoad, Schema):
     """Input schemas refuse unknown fields (marshmallow's default, stated here on purpose),
-    refuse strings that are not XML text in any field that takes them, and load the fast way
-    where they can (``server/schemas/fast.py``)."""
+    refuse strings that are not XML text in any field that takes them and date-times UTC
+    cannot write, and load the fast way where they can (``server/schemas/fast.py``)."""
 
     class Meta:
         unknown = "raise"
@@ -97,6 +111,11 @@ class StrictSchema(FastLoad, Schema):
             and refuse_invalid_text not in field_obj.validators
         ):
             field_obj.validators.append(refuse_invalid_text)
+        if (
+            isinstance(field_obj, fields.DateTime)
+            and refuse_unrepresentable_time not in field_obj.validators
+        ):
+            field_obj.validators.append(refuse_unrepresentable_time)
 
 
 def _nests(field: fields.Field) -> bool:
