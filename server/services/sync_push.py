@@ -686,23 +686,23 @@ def _update(
         return {**_result(mutation, DUPLICATE, row), "original_status": APPLIED}
     _require_write(principal, table, row.unit_id)
     base_version = mutation.get("base_version")
-    base = {
-        name: canonical_json(writer.model, name, value)
-        for name, value in (mutation.get("base") or {}).items()
-    }
+    # Checked like any write before either is compared or kept in a conflict (which
+    # managers' devices receive).
+    loaded = writer.schema.load(fields, partial=True)
+    base = _checked_base(writer, row, mutation.get("base") or {})
     if row.deleted:
+        edit = {name: canonical(value) for name, value in loaded.items()}
         conflict = _record(
             session,
             principal,
             client_id,
             row,
-            FieldConflict(None, base or None, None, canonical(fields), row.version),  # type: ignore[arg-type]
+            FieldConflict(None, base or None, None, edit, row.version),  # type: ignore[arg-type]
             kind=DELETE_EDIT,
             base_version=base_version,
         )
         return _result(mutation, CONFLICT, row, [conflict], with_row=True)
 
-    loaded = writer.schema.load(fields, partial=True)
     # Before the merge: a changed plan of an item is wrong whatever the base says.
     refuse_changes(row, loaded, writer.immutable)
     decision = decide_update(
@@ -721,6 +721,26 @@ def _update(
     ]
     status = decision.status
     return _result(mutation, status, row, conflicts, with_row=status != APPLIED)
+
+
+def _checked_base(writer: Writer, row: SyncedMixin, base: Mapping[str, Any]) -> dict[str, Any]:
+    """The device's ``base`` in canonical form, each value checked by the table's write
+    schema, except one equal to the row's value now (the server's own, valid or not)."""
+    _refuse_server_fields(writer.model, base)
+    canonical_base = {name: canonical_json(writer.model, name, v) for name, v in base.items()}
+    foreign = {
+        name: base[name]
+        for name, value in canonical_base.items()
+        if value != canonical(getattr(row, name))
+    }
+    try:
+        writer.schema.load(foreign, partial=True)
+    except ValidationError as error:
+        raise InvalidInput(
+            "Some base values are not valid.",
+            fields={f"base.{k}": _messages(v) for k, v in error.normalized_messages().items()},
+        ) from None
+    return canonical_base
 
 
 def _delete(
@@ -907,7 +927,13 @@ def _write_resolution(
         raise InvalidState("This conflict cannot take a value.")
     if row.deleted:
         raise InvalidState("The row has been deleted since; close this conflict with 'server'.")
-    values = writer.schema.load({conflict.field: value}, partial=True)
+    try:
+        values = writer.schema.load({conflict.field: value}, partial=True)
+    except ValidationError as error:
+        reasons = [m for v in error.normalized_messages().values() for m in _messages(v)]
+        raise InvalidInput(
+            "The resolved value is not valid.", fields={"resolved_value": reasons}
+        ) from None
     writer.update(session, principal, row, values)
 
 
