@@ -128,3 +128,18 @@ def test_a_changed_secret_key_resets_devices_which_then_sync_as_before(
     assert report.resets == 1
     assert set(tablet.rows("plan_items")) == held | {str(later.id)}
     assert tablet.sync().resets == 0
+
+
+def test_without_a_secret_key_cursors_are_unsigned_and_a_scope_change_resets(app, two_units, api):
+    app.config["SECRET_KEY"] = None
+    reader = api(two_units["staff"])
+    _, cursor = reader.pull_all()
+    assert SIGNATURE_SEPARATOR not in cursor
+    assert reader.pull(cursor).status_code == 200
+    db.session.add(
+        Membership(user_id=two_units["staff"].id, unit_id=two_units["foreign"].id, role="staff")
+    )
+    db.session.commit()
+    assert assert_error(reader.pull(cursor), 410, "reset_required")["reason"] == "unverified"
+    changes, _ = reader.pull_all(None)
+    assert len({c["id"] for c in changes if c["table"] == "plan_items"}) == 4
