@@ -115,12 +115,12 @@ def test_a_hand_edited_cursor_with_a_unit_id_that_is_no_uuid_is_refused(two_unit
 
 
 def test_a_changed_secret_key_resets_devices_which_then_sync_as_before(
-    app, two_units, device, factory
+    app, two_units, device, factory, monkeypatch
 ):
     tablet = device(two_units["staff"])
     tablet.sync()
     held = set(tablet.rows("plan_items"))
-    app.config["SECRET_KEY"] = "rotated"
+    monkeypatch.setitem(app.config, "SECRET_KEY", "rotated")  # the app outlives this test
     later = factory.item(factory.plan(two_units["mine"]))
 
     report = tablet.sync()
@@ -130,8 +130,10 @@ def test_a_changed_secret_key_resets_devices_which_then_sync_as_before(
     assert tablet.sync().resets == 0
 
 
-def test_without_a_secret_key_cursors_are_unsigned_and_a_scope_change_resets(app, two_units, api):
-    app.config["SECRET_KEY"] = None
+def test_without_a_secret_key_cursors_are_unsigned_and_a_scope_change_resets(
+    app, two_units, api, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SECRET_KEY", None)
     reader = api(two_units["staff"])
     _, cursor = reader.pull_all()
     assert SIGNATURE_SEPARATOR not in cursor
