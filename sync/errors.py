@@ -34,7 +34,7 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = (
         "bad_request",
         400,
-        "the body is not valid JSON (or not JSON at all, where JSON is expected)",
+        "the body is not valid JSON, or not UTF-8",
     )
     UNAUTHENTICATED = (
         "unauthenticated",

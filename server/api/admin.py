@@ -1,9 +1,9 @@
 """Administration of units, users and memberships (admins only, within their units)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.org import (
     AccessHistoryPageSchema,

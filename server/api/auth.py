@@ -1,8 +1,8 @@
 from flask import g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, bearer_token, login_settings
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.org import LoginResultSchema, LoginSchema, UserSchema
 from server.services import auth

@@ -1,7 +1,7 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server import app_version
+from server.api.json_body import Blueprint
 from server.extensions import db
 from server.schemas.common import HealthSchema
 

@@ -1,9 +1,9 @@
 """Plans, items and progress notes over REST. Each view: schema in, service call, schema out."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.plans import (
     HistoryEventSchema,

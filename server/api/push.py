@@ -6,9 +6,9 @@ applicationServerKey: <public_key>})`` and posts ``subscription.toJSON()`` here.
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.push import subscriptions
 from server.push.schemas import (

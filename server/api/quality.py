@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.documents.quality_report import build_report, render_docx, render_html
 from server.extensions import db_session
 from server.schemas import quality as schemas

@@ -11,9 +11,9 @@ import uuid
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, committed, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.sync import (
     PullRequestSchema,
@@ -49,6 +49,14 @@ def _check_version(version: int) -> None:
     check_schema_version(version, config["SYNC_MIN_SCHEMA_VERSION"], config["SYNC_SCHEMA_VERSION"])
 
 
+def _cursor_key() -> bytes | None:
+    """Cursors are signed with the app's secret key (docs/deploy.md); unsigned without one."""
+    secret = current_app.config.get("SECRET_KEY")
+    if not secret:
+        return None
+    return secret if isinstance(secret, bytes) else str(secret).encode()
+
+
 @blp.route("/pull")
 class Pull(MethodView):
     decorators = [authenticated]
@@ -71,6 +79,7 @@ class Pull(MethodView):
             limit,
             client_id=args["client_id"],
             retention_days=current_app.config["TOMBSTONE_RETENTION_DAYS"],
+            signing_key=_cursor_key(),
         )
         db_session().rollback()  # read-only: end the snapshot now
         # Serialised directly (compact, keys unsorted) because a page can hold thousands of

@@ -1,7 +1,7 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.org import CatalogueSchema, PersonSchema, UnitCreateSchema, UnitSchema
 from server.services import admin

@@ -22,10 +22,10 @@ import io
 
 from flask import g, request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.documents import ExportLanguageSchema
 from server.schemas.plans import ItemSchema

@@ -23,7 +23,7 @@ from docx.table import _Cell, _Row
 
 from server.documents.labels import columns_for, labels_for
 from server.documents.model import PlanDocument, RowDocument
-from server.documents.text import format_date
+from server.documents.text import format_date, xml_safe
 
 A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
 MARGIN = Cm(1.5)
@@ -32,6 +32,7 @@ QUESTION_FONT = Pt(8)
 
 
 def build_plan_docx(plan: PlanDocument, language: str) -> bytes:
+    plan = xml_safe(plan)
     labels = labels_for(language)
     document = Document()
     _landscape_a4(document)

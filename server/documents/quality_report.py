@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.documents.charts import Chart, add_chart, bar_chart_png
+from server.documents.text import xml_safe
 from server.models import (
     AnnualTask,
     Plan,
@@ -354,6 +355,7 @@ def bar_chart_svg(chart: Chart, width: int = 520) -> str:
 
 
 def render_html(report: Report) -> str:
+    report = xml_safe(report)
     e = html.escape
     out = [
         '<!doctype html><html lang="sv"><head><meta charset="utf-8">',
@@ -454,6 +456,7 @@ def _html_items(items: list[dict[str, Any]]) -> str:
 
 
 def render_docx(report: Report) -> bytes:
+    report = xml_safe(report)
     document = Document()
     document.core_properties.title = f"Kvalitetsberättelse {report.year} {report.unit_name}"
     document.core_properties.author = "Følg"

@@ -9,15 +9,22 @@ forms of a text are used:
 * ``squash``: what we compare. Lower case, letters and digits only, so "Selvstændighed og
   \\nrelationer", "SELVSTÆNDIGHED OG RELATIONER" and "selvstændig-\\nhed og relationer" are
   one key.
+
+``xml_safe`` is what every document writer applies to its values first: input schemas refuse
+characters XML cannot hold (``server/schemas/common.py``), but rows stored before they did may
+still carry one, and one such character would make the unit's whole document fail.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from datetime import date
+from typing import Any, TypeVar
 
 from server.documents.labels import LANGUAGES
+from server.schemas.common import NOT_XML_TEXT
 
 # Only tags a conversion leaves behind; anything else that looks like "<...>" is kept as text.
 _BREAK_TAGS = re.compile(r"</p\s*>|<br\s*/?>|</div\s*>|</li\s*>", re.IGNORECASE)
@@ -27,6 +34,24 @@ _DROP_TAGS = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+T = TypeVar("T")
+
+
+def xml_safe(value: T) -> T:
+    """``value`` without the characters a Word document (XML) cannot hold: in a string, and
+    in the strings of dataclasses, dicts, lists and tuples, rebuilt. Anything else as is."""
+    found: Any = value
+    if isinstance(found, str):
+        return NOT_XML_TEXT.sub("", found)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(found) and not isinstance(found, type):
+        fields = [f.name for f in dataclasses.fields(found) if f.init]
+        changes = {name: xml_safe(getattr(found, name)) for name in fields}
+        return dataclasses.replace(found, **changes)  # type: ignore[return-value]
+    if isinstance(found, dict):
+        return {xml_safe(k): xml_safe(v) for k, v in found.items()}  # type: ignore[return-value]
+    if isinstance(found, list | tuple):
+        return type(found)(xml_safe(v) for v in found)  # type: ignore[return-value]
+    return value
 
 
 def strip_tags(text: str) -> str:

@@ -39,7 +39,7 @@ from server.services.quality_pseudonymity import (
 )
 
 # "2026" (year), "2026-T1".."2026-T3" (tertial), "2026-01".."2026-12" (month).
-PERIOD_PATTERN = re.compile(r"\d{4}(?:-T[1-3]|-(?:0[1-9]|1[0-2]))?")
+PERIOD_PATTERN = re.compile(r"\d{4}(?:-T[1-3]|-(?:0[1-9]|1[0-2]))?", re.ASCII)  # not ٢٠٢٩
 
 
 class PseudonymousText(Text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
-from server.schemas.common import MAX_INT64, StrictSchema, counted
+from server.schemas.common import CHECKED_ELSEWHERE, MAX_INT64, StrictSchema, Text, counted
 from sync.protocol import OPS, STATUSES, TABLES
 
 
@@ -17,9 +17,7 @@ class PullRequestSchema(StrictSchema):
     cursor = ma.String(load_default=None, allow_none=True, validate=validate.Length(max=20000))
     limit = ma.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     schema_version = ma.Integer(required=True, strict=True)
-    client_id = ma.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
-    )
+    client_id = Text(64, min_length=1, load_default=None, allow_none=True)
 
 
 class ChangeSchema(Schema):
@@ -39,19 +37,22 @@ class PullResponseSchema(Schema):
 
 class MutationSchema(StrictSchema):
     mutation_id = ma.Integer(required=True, strict=True, validate=counted(1, MAX_INT64))
-    table = ma.String(required=True, validate=validate.Length(min=1, max=40))
+    table = ma.String(
+        required=True, validate=validate.Length(min=1, max=40), metadata=CHECKED_ELSEWHERE
+    )
     id = ma.UUID(required=True)
     op = ma.String(required=True, validate=validate.OneOf(OPS))
     base_version = ma.Integer(
         load_default=None, allow_none=True, strict=True, validate=counted(0, MAX_INT64)
     )
-    # Keys are strings in any JSON object; the values are checked per table by the push engine.
-    fields = ma.Dict(load_default=dict)  # type: ignore[assignment]  # the wire name
-    base = ma.Dict(load_default=dict)
+    # Keys are strings in any JSON object; keys and values are checked per table by the push
+    # engine, so a bad one rejects this mutation alone.
+    fields = ma.Dict(load_default=dict, metadata=CHECKED_ELSEWHERE)  # type: ignore[assignment]  # the wire name
+    base = ma.Dict(load_default=dict, metadata=CHECKED_ELSEWHERE)
 
 
 class PushRequestSchema(StrictSchema):
-    client_id = ma.String(required=True, validate=validate.Length(min=1, max=64))
+    client_id = Text(64, min_length=1, required=True)
     schema_version = ma.Integer(required=True, strict=True)
     mutations = ma.List(ma.Nested(MutationSchema), required=True)
 

@@ -241,6 +241,19 @@ def _number(text: str | None) -> Any:
 
 
 def _read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return _read_csv_rows(text)
+    except csv.Error:  # such as a field longer than csv.field_size_limit() (131,072)
+        raise InvalidInput("The file cannot be read as CSV.", {"csv": [CSV_UNREADABLE]}) from None
+
+
+CSV_UNREADABLE = (
+    f"Not readable as CSV: a field longer than {csv.field_size_limit():,} characters, or a "
+    "stray quote."
+)
+
+
+def _read_csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     text = text.lstrip("\ufeff")
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","

@@ -16,6 +16,7 @@ from typing import Any
 from docx import Document
 
 from server.documents.charts import Radar, add_chart, radar_chart_png
+from server.documents.text import xml_safe
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RADAR_MIN_THEMES = 3
@@ -126,7 +127,7 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
 
 def visit_report_docx(summary: dict[str, Any], language: str) -> bytes:
     labels = LABELS.get(language, LABELS["da"])
-    visit = summary["visit"]
+    summary, visit = xml_safe(summary), summary["visit"]
     document = Document()
     document.add_heading(f"{labels['title']} – {summary['unit_name']}", level=1)
     facts = [
@@ -143,7 +144,7 @@ def visit_report_docx(summary: dict[str, Any], language: str) -> bytes:
         paragraph.add_run(value)
     if visit.notes:
         document.add_paragraph().add_run(f"{labels['notes']}: ").bold = True
-        document.add_paragraph(visit.notes)
+        document.add_paragraph(xml_safe(visit.notes))
 
     document.add_heading(labels["overview"], level=2)
     radar = _radar(summary, labels)

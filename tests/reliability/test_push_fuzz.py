@@ -85,8 +85,18 @@ INT32 = (-(2**31), 2**31 - 1)
 huge_strings = st.sampled_from(
     ["x" * 100_000, "ø" * 20_000, "\x00" * 10, "<script>" * 500, "y" * 2_100_000]
 )
+# Text no document or database can hold (issue 22): a lone surrogate, control characters,
+# non-characters, NUL; and JSON nested past the parser's limit.
+hostile_texts = st.sampled_from(
+    ["a\ud800b", "\udfff", "a\x01b", "\x0b", "\x1b[31m", "a\ufffeb", "\uffff", "a\x00b"]
+)
+too_deep: list = []
+for _ in range(40):
+    too_deep = [too_deep]
 scalars = st.one_of(
     st.none(),
+    hostile_texts,
+    st.just(too_deep),
     st.booleans(),
     st.integers(*INT32),
     st.floats(allow_nan=False, allow_infinity=False),
@@ -118,7 +128,7 @@ values = st.recursive(
 
 
 def field_maps(ids: st.SearchStrategy) -> st.SearchStrategy:
-    keys = st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=12))
+    keys = st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=12), hostile_texts)
     return st.dictionaries(keys, st.one_of(values, ids), max_size=5)
 
 
@@ -162,7 +172,7 @@ def plausible_mutations(draw, world: dict) -> dict[str, Any]:
         table, row_id = "plan_items", new_id
         fields = {
             "plan_id": draw(st.sampled_from([plan_id, *world["other_plans"]])),
-            "goal": draw(st.one_of(st.text(max_size=20), huge_strings)),
+            "goal": draw(st.one_of(st.text(max_size=20), huge_strings, hostile_texts)),
             "priority": draw(st.integers(*INT32)),
         }
     elif kind == "note":
@@ -351,6 +361,7 @@ def test_hostile_pushes_get_4xx_or_rejections_and_change_nothing_they_should_not
     @example(body=one("plan_items", {"result": "Fuzz accepted this"}))
     @example(body={"client_id": "x", "schema_version": 1, "mutations": "not a list"})
     @example(body=one("no_such_table", {"result": "Fuzz rejected this"}))
+    @example(body=one("plan_items", {"result": "Fuzz rejected \ud800 this"}))
     @given(body=push_bodies(ids, world))
     def check(body):
         before = snapshot()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -191,5 +192,15 @@ def _write_resolution(
         raise InvalidState("This conflict cannot take a value.")
     if row.deleted:
         raise InvalidState("The row has been deleted since; close this conflict with 'server'.")
-    values = writer.schema.load({conflict.field: value}, partial=True)
+    try:
+        values = writer.schema.load({conflict.field: value}, partial=True)
+    except ValidationError as error:
+        reasons = [str(m) for v in error.normalized_messages().values() for m in _as_list(v)]
+        raise InvalidInput(
+            "The resolved value is not valid.", fields={"resolved_value": reasons}
+        ) from None
     writer.update(session, principal, row, values)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -7,6 +7,12 @@ A pull answers three things in order:
    has since erased: ``ResetRequired``; the device pulls from scratch and keeps its outbox.
    So does a cursor from another data epoch: the server was restored from a backup since, and
    the device may hold versions and a sequence position the server no longer has.
+   The cursor is signed (HMAC-SHA256 with the app's secret key, bound to the user), because
+   its scope decides which units are rescanned: an edited one could name a foreign unit and
+   have its rows listed as deletes. A cursor whose signature does not verify (edited, another
+   user's, or signed before the key was changed) is ``ResetRequired``; so is an unsigned one
+   (issued before cursors were signed, or by a server without a key) unless its scope is the
+   user's scope now and it waits for no rescan, which is all it could use.
 2. **Scope changes.** The cursor remembers which units, with which rights, the device was
    served. If that differs now, the rows of every changed unit are rescanned and sent as they
    now appear to this user: visible rows as they are, the others as deletes. So a revoked unit
@@ -21,6 +27,9 @@ A pull answers three things in order:
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,6 +77,14 @@ from sync.protocol import (
 RESCAN_TABLES = tuple(t for t in TABLES if t in UNIT_COLUMN)
 # A cursor stays good this much less than the retention, for transactions that were in flight.
 RESET_MARGIN_SECONDS = 3600
+# Between a cursor and its signature; the cursor itself is URL-safe base64, without dots.
+SIGNATURE_SEPARATOR = "."
+
+UNVERIFIED = (
+    "This device's sync position was not signed by this server for this user (the server's "
+    "key was changed, or it was edited). Pull everything again from cursor null, keeping the "
+    "changes not yet pushed."
+)
 
 
 @dataclass
@@ -87,9 +104,12 @@ def pull(
     *,
     client_id: str | None = None,
     retention_days: int = 90,
+    signing_key: bytes | None = None,
 ) -> PullPage:
+    """A page of changes and the signed cursor after it (unsigned without ``signing_key``)."""
     now = clock.now()
-    cursor = _read_cursor(cursor_text, now.timestamp(), retention_days)
+    signer = _Signer(signing_key, principal.user_id)
+    cursor, verified = _read_cursor(cursor_text, now.timestamp(), retention_days, signer)
     clock_row = session.execute(
         select(SyncClock.value, SyncClock.epoch).where(SyncClock.id == 1)
     ).one_or_none()
@@ -103,6 +123,8 @@ def pull(
     cursor.epoch = epoch
     scope = scope_of(principal)
     changed = scope_changes(cursor.scope, scope)
+    if cursor_text is not None and not verified and (changed or cursor.rescan):
+        raise ResetRequired(UNVERIFIED, reason="unverified")
     if changed and cursor_text is not None:
         # Units already waiting for a rescan stay in it; any change restarts the walk, which
         # is harmless (a row sent twice is applied once, by version).
@@ -127,17 +149,48 @@ def pull(
     cursor.issued_at = int(now.timestamp())
     return PullPage(
         changes=changes,
-        cursor=cursor.encode(),
+        cursor=signer.sign(cursor.encode()),
         has_more=has_more,
         last_mutation_id=_last_mutation_id(session, principal, client_id),
     )
 
 
-def _read_cursor(text: str | None, now_s: float, retention_days: int) -> Cursor:
+class _Signer:
+    """Signs cursors for one user with the app's key, and checks them."""
+
+    def __init__(self, key: bytes | None, user_id: uuid.UUID):
+        self.key = key
+        self.user = str(user_id).encode()
+
+    def _mac(self, payload: str) -> str:
+        assert self.key is not None
+        digest = hmac.new(self.key, self.user + b"." + payload.encode(), hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+    def sign(self, payload: str) -> str:
+        return payload if self.key is None else payload + SIGNATURE_SEPARATOR + self._mac(payload)
+
+    def verify(self, text: str) -> tuple[str, bool]:
+        """The cursor without its signature, and whether it had one; ``ResetRequired`` if
+        the signature is not this key's for this user."""
+        payload, separator, mac = text.partition(SIGNATURE_SEPARATOR)
+        if not separator:
+            return payload, False
+        if self.key is None or not hmac.compare_digest(mac, self._mac(payload)):
+            raise ResetRequired(UNVERIFIED, reason="unverified")
+        return payload, True
+
+
+def _read_cursor(
+    text: str | None, now_s: float, retention_days: int, signer: _Signer
+) -> tuple[Cursor, bool]:
+    """The cursor, and whether its signature verified."""
     if text is None:
-        return Cursor(seq=0, issued_at=int(now_s), fresh=True)
+        return Cursor(seq=0, issued_at=int(now_s), fresh=True), True
+    payload, verified = signer.verify(text)
     try:
-        cursor = Cursor.decode(text)
+        cursor = Cursor.decode(payload)
+        _check_unit_ids(cursor)
     except InvalidCursor as error:
         raise InvalidInput(
             "The cursor is not one this server gave out; pull from scratch with cursor null.",
@@ -151,7 +204,17 @@ def _read_cursor(text: str | None, now_s: float, retention_days: int) -> Cursor:
             reason="too_old",
             retention_days=retention_days,
         )
-    return cursor
+    return cursor, verified
+
+
+def _check_unit_ids(cursor: Cursor) -> None:
+    """The ids a cursor names are UUIDs (an unsigned one may have been edited)."""
+    after = cursor.position[1]
+    try:
+        for unit in (*cursor.scope, *cursor.rescan, *([after] if after is not None else [])):
+            uuid.UUID(unit)
+    except ValueError:
+        raise InvalidCursor("bad cursor unit id") from None
 
 
 def _last_mutation_id(session: Session, principal: Principal, client_id: str | None) -> int | None:

@@ -422,23 +422,23 @@ def _update(
         return {**_result(mutation, DUPLICATE, row), "original_status": APPLIED}
     _require_write(principal, writer, row.unit_id)
     base_version = mutation.get("base_version")
-    base = {
-        name: canonical_json(writer.model, name, value)
-        for name, value in (mutation.get("base") or {}).items()
-    }
+    # Checked like any write before either is compared or kept in a conflict (which
+    # managers' devices receive).
+    loaded = writer.schema.load(fields, partial=True)
+    base = _checked_base(writer, row, mutation.get("base") or {})
     if row.deleted:
+        edit = {name: canonical(value) for name, value in loaded.items()}
         conflict = record_conflict(
             session,
             principal,
             client_id,
             row,
-            RowConflict(base or None, None, canonical(fields), row.version),
+            RowConflict(base or None, None, edit, row.version),
             kind=DELETE_EDIT,
             base_version=base_version,
         )
         return _result(mutation, CONFLICT, row, [conflict], with_row=True)
 
-    loaded = writer.schema.load(fields, partial=True)
     # Before the merge: a changed plan of an item is wrong whatever the base says.
     refuse_changes(row, loaded, writer.immutable)
     decision = decide_update(
@@ -457,6 +457,28 @@ def _update(
     ]
     status = decision.status
     return _result(mutation, status, row, conflicts, with_row=status != APPLIED)
+
+
+def _checked_base(
+    writer: WritableTable, row: SyncedMixin, base: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The device's ``base`` in canonical form, each value checked by the table's write
+    schema, except one equal to the row's value now (the server's own, valid or not)."""
+    _refuse_server_fields(writer, base)
+    canonical_base = {name: canonical_json(writer.model, name, v) for name, v in base.items()}
+    foreign = {
+        name: base[name]
+        for name, value in canonical_base.items()
+        if value != canonical(getattr(row, name))
+    }
+    try:
+        writer.schema.load(foreign, partial=True)
+    except ValidationError as error:
+        raise InvalidInput(
+            "Some base values are not valid.",
+            fields={f"base.{k}": _messages(v) for k, v in error.normalized_messages().items()},
+        ) from None
+    return canonical_base
 
 
 def _delete(
