@@ -10,7 +10,8 @@ changes nothing. A piece that does not start where the stored bytes end is refus
 ``invalid_state`` and ``received_bytes``, so the device knows where to resume.
 
 On completion the bytes must hash to the address (else the upload is dropped and must start
-over), must be the type they claim, and lose their metadata segments: the PWA already strips
+over), must be the type they claim, and lose their metadata segments and whatever follows the
+image's end marker (a second image appended there keeps its own EXIF): the PWA already strips
 location data by re-encoding through a canvas, and the server does not take that on trust.
 The stored bytes may so differ from the sent ones; the address stays the sent file's hash.
 """
@@ -194,17 +195,24 @@ def strip_metadata(data: bytes, content_type: str) -> bytes:
 
 
 def _strip_jpeg(data: bytes) -> bytes:
+    """Walk the segments up to the end-of-image marker and drop everything after it: bytes
+    appended there (a second JPEG with its own EXIF, say) are no part of the image."""
     if not data.startswith(_JPEG_SOI):
         raise ValueError("The file is not a JPEG image.")
     out = bytearray(_JPEG_SOI)
     pos = 2
-    while pos + 4 <= len(data):
+    while pos + 2 <= len(data):
         if data[pos] != 0xFF:
             raise ValueError("The JPEG image is damaged.")
         marker = data[pos + 1]
-        if marker == 0xDA:  # start of scan: the rest is image data
-            out += data[pos:]
+        if marker == 0xFF:  # a fill byte before a marker
+            pos += 1
+            continue
+        if marker == 0xD9:  # end of image
+            out += data[pos : pos + 2]
             return bytes(out)
+        if pos + 4 > len(data):
+            raise ValueError("The JPEG image is damaged.")
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         end = pos + 2 + length
         if length < 2 or end > len(data):
@@ -213,7 +221,27 @@ def _strip_jpeg(data: bytes) -> bytes:
         if marker not in (0xE1, 0xED):
             out += data[pos:end]
         pos = end
+        if marker == 0xDA:  # start of scan: image data up to the next marker
+            scan_end = _end_of_scan(data, pos)
+            out += data[pos:scan_end]
+            pos = scan_end
     raise ValueError("The JPEG image is damaged.")
+
+
+def _end_of_scan(data: bytes, pos: int) -> int:
+    """Where a scan's entropy-coded data ends: at the first marker that is not a stuffed
+    0xFF00 or a restart marker (a progressive JPEG has more segments and scans after it)."""
+    while True:
+        at = data.find(b"\xff", pos)
+        if at == -1 or at + 1 >= len(data):
+            raise ValueError("The JPEG image is damaged.")
+        following = data[at + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            pos = at + 2
+        elif following == 0xFF:  # fill bytes: the marker comes after them
+            pos = at + 1
+        else:
+            return at
 
 
 def _strip_png(data: bytes) -> bytes:

@@ -35,6 +35,40 @@ def test_strip_metadata_drops_exif_and_keeps_the_image_segments():
     assert b"eXIf" not in png and png.endswith(b"IEND\xaeB`\x82") and b"IHDR" in png
 
 
+def test_strip_metadata_drops_a_second_jpeg_appended_after_the_end_of_image(client, factory):
+    c = cast(client, factory)
+    smuggled = jpeg(with_gps=False) + jpeg(with_gps=True)
+    assert upload(client, c.headers["inspector"], smuggled).json["complete"] is True
+    stored = db.session.get(PhotoBlob, sha256(smuggled))
+    assert stored is not None and stored.data == jpeg(with_gps=False)
+    assert not has_location_metadata(stored.data)
+
+
+def test_strip_metadata_keeps_every_scan_of_a_progressive_jpeg():
+    """Entropy-coded data may hold stuffed 0xFF00 and restart markers; a progressive JPEG has
+    tables and further scans after the first: all of it is image, up to the end marker."""
+    first = jpeg(with_gps=True, payload=b"\x12\xff\x00\x34\xff\xd0\x56")
+    second_scan = (
+        b"\xff\xc4"
+        + struct.pack(">H", 5)
+        + b"\x00\x01\x02"  # DHT
+        + b"\xff\xda"
+        + struct.pack(">H", 8)
+        + b"\x01\x01\x00\x00\x3f\x00"
+        + b"\x78\xff\xff"
+    )
+    progressive = first[:-2] + second_scan + b"\xff\xd9"
+    stripped = strip_metadata(progressive + b"trailing", "image/jpeg")
+    assert stripped == strip_metadata(first, "image/jpeg")[:-2] + second_scan + b"\xff\xd9"
+    assert not has_location_metadata(stripped)
+
+
+def test_a_jpeg_without_its_end_marker_is_refused(client, factory):
+    c = cast(client, factory)
+    cut = jpeg()[:-2]
+    assert_error(upload(client, c.headers["inspector"], cut), 422, "invalid_input", "content_type")
+
+
 def test_a_photo_uploads_in_pieces_and_resumes_where_it_stopped(client, factory):
     c = cast(client, factory)
     data = jpeg(payload=bytes(range(256)) * 40)
