@@ -41,6 +41,7 @@ from server.services import plans
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
 from server.services.errors import Forbidden, InvalidInput, InvalidState, field_error
+from server.services.photos import MAX_PHOTO_BYTES, require_nameable
 from server.services.rows import readable_row, refuse_changes, refuse_taken_id
 
 # The catalogue a visit is assessed against follows the unit's kind.
@@ -51,8 +52,6 @@ PLAN_KIND_FOR_UNIT = {
     "se_verksamhet": "se_handlingsplan",
     "se_enhet": "se_handlingsplan",
 }
-# A photo's bytes are limited at upload (server/services/photos.py); its record says the same.
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 IMMUTABLE_VISIT_FIELDS = ("unit_id",)
 IMMUTABLE_FINDING_FIELDS = ("visit_id",)
 
@@ -380,6 +379,7 @@ def create_photo(
         raise field_error("content_type", f"Photos are {' or '.join(PHOTO_TYPES)}.")
     if values["size_bytes"] > MAX_PHOTO_BYTES:
         raise field_error("size_bytes", f"A photo is at most {MAX_PHOTO_BYTES} bytes.")
+    require_nameable(session, principal, values["sha256"], visit.unit_id)
     finding_id = values.get("finding_id")
     if finding_id is not None:
         finding = session.get(Finding, finding_id)
