@@ -667,7 +667,11 @@ def _refuse_server_fields(model: type[SyncedMixin], fields: Mapping[str, Any]) -
 
 def _require_write(principal: Principal, table: str, unit_id: uuid.UUID | None) -> None:
     action = WRITE_ACTION.get(table, "write_items")
-    principal.require(action, unit_id, table.rstrip("s").replace("_", " "))
+    principal.require(action, unit_id, _row_name(table))
+
+
+def _row_name(table: str) -> str:
+    return table.rstrip("s").replace("_", " ")
 
 
 def _update(
@@ -731,8 +735,9 @@ def _delete(
     writer: Writer,
     row: SyncedMixin | None,
 ) -> dict[str, Any]:
-    if row is None:
-        raise NotFound("No such row.")
+    # A row of a unit the user cannot see is answered as a missing one (ids are not oracles).
+    if row is None or not principal.can("see_unit", row.unit_id):
+        raise NotFound(f"No such {_row_name(mutation['table'])}.")
     if writer.delete is None:
         raise InvalidState(f"{mutation['table']} are append-only; add a new row instead.")
     _require_write(principal, mutation["table"], row.unit_id)

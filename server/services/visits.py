@@ -185,7 +185,7 @@ def create_visit(
     if unit is None or unit.deleted:
         raise field_error("unit_id", "No such unit.")
     if not in_batch:
-        refuse_taken_id(session, Visit, visit_id)
+        refuse_taken_id(session, principal, Visit, visit_id, "visit")
     catalogue = catalogue_for_unit(session, unit, values["visit_date"])
     values["inspectors"] = _inspectors(session, unit, values.get("inspectors"), principal)
     visit = Visit(
@@ -288,7 +288,7 @@ def create_finding(
     values.pop("id", None)
     visit = _writable_visit(session, principal, values["visit_id"])
     if not in_batch:
-        refuse_taken_id(session, Finding, finding_id)
+        refuse_taken_id(session, principal, Finding, finding_id, "finding")
     values.setdefault("created_at", None)
     values["created_at"] = values["created_at"] or clock.now()
     _check_finding(session, visit, values, current=None)
@@ -374,7 +374,7 @@ def create_photo(
     values.pop("id", None)
     visit = _writable_visit(session, principal, values["visit_id"])
     if not in_batch:
-        refuse_taken_id(session, VisitPhoto, photo_id)
+        refuse_taken_id(session, principal, VisitPhoto, photo_id, "photo")
     if values["content_type"] not in PHOTO_TYPES:
         raise field_error("content_type", f"Photos are {' or '.join(PHOTO_TYPES)}.")
     if values["size_bytes"] > MAX_PHOTO_BYTES:
@@ -447,7 +447,7 @@ def add_comment(
     item = _visible_item(session, principal, values["item_id"])
     principal.require("inspect", item.unit_id, "item")
     if not in_batch:
-        refuse_taken_id(session, ItemComment, comment_id)
+        refuse_taken_id(session, principal, ItemComment, comment_id, "comment")
     comment = ItemComment(
         id=comment_id or uuid.uuid4(),
         item_id=item.id,
@@ -480,7 +480,7 @@ def add_extension(
     if item.legal_deadline is None:
         raise field_error("item_id", "This item answers no påbud; it has no legal deadline.")
     if not in_batch:
-        refuse_taken_id(session, DeadlineExtension, extension_id)
+        refuse_taken_id(session, principal, DeadlineExtension, extension_id, "extension")
     current = plans.effective_deadline(session, item)
     if current is not None and values["new_deadline"] <= current:
         raise field_error(
