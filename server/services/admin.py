@@ -46,8 +46,7 @@ NO_SELF_GRANT = (
     "You cannot give yourself a role that reads care data; ask another admin of the unit."
 )
 NO_MANAGER_PASSWORD = (
-    "An admin does not set a manager's password; the operator resets it "
-    "(flask reset-password)."
+    "An admin does not set a manager's password; the operator resets it (flask reset-password)."
 )
 
 

@@ -14,7 +14,6 @@ from tests.helpers import login
 from tests.server.visit_helpers import jpeg, sha256, themes, upload
 from tests.sync.test_push_api import delete, results, upsert
 
-
 # The photo the inspector's device uploads before it pushes the record naming it.
 PHOTO = jpeg()
 
