@@ -4,6 +4,8 @@
     create-unit        add an organisation's top unit (or a unit below one): the first step
                        on a fresh database, before create-user
     create-user        add a real user with roles in units; the password is never an argument
+    reset-password     set a new password for a user (a manager's: admins may not), ending
+                       their sessions
     load-catalogues    add any quality catalogue versions missing from the database
     schema-check       compare the database with the models (run after ``db upgrade``)
     backup PATH        write a consistent copy of the database to a new file (server/backup.py)
@@ -28,7 +30,7 @@ from server.extensions import db, db_session
 from server.models import Membership, Organisation, Unit, User
 from server.models.org import ROLES, UNIT_KINDS
 from server.models.versioning import act_as
-from server.services.auth import hash_password
+from server.services.auth import hash_password, revoke_all_tokens
 from server.services.errors import InvalidInput
 
 PASSWORD_ENV = "FOLG_NEW_USER_PASSWORD"
@@ -39,6 +41,7 @@ def register_commands(app: Flask) -> None:
         seed_demo_command,
         create_unit_command,
         create_user_command,
+        reset_password_command,
         load_catalogues_command,
         schema_check,
         backup_command,
@@ -242,6 +245,28 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], language:
     session.commit()
     granted = ", ".join(f"{role} of {unit.name}" for role, unit in memberships) or "no roles yet"
     click.echo(f"Created {email} ({granted}).")
+
+
+@click.command("reset-password")
+@click.option("--email", required=True, help="The user's login email.")
+def reset_password_command(email: str) -> None:
+    """Set a user's password (read as for create-user) and end their sessions. For managers,
+    whose password an admin may not set (server/services/admin.py)."""
+    session = db_session()
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.BadParameter(f"no user with email {email}.", param_hint="--email")
+    try:
+        password_hash = hash_password(_read_password())
+    except InvalidInput as error:
+        reasons = "; ".join(r for rs in (error.fields or {}).values() for r in rs)
+        raise click.ClickException(f"{error.message} {reasons}".strip()) from error
+    act_as(session, None, "cli")
+    user.password_hash = password_hash
+    session.flush()
+    revoke_all_tokens(session, user.id)
+    session.commit()
+    click.echo(f"New password set for {user.email}; their sessions are ended.")
 
 
 @click.command("schema-check")

@@ -36,6 +36,11 @@ class Factory:
         self.session.flush()
         return org
 
+    def switch_organisation(self, country: str = "DK") -> Organisation:
+        """Units made from now on belong to a new organisation (another tenant)."""
+        self._org = self.organisation(country)
+        return self._org
+
     def unit(self, kind: str = "dk_tilbud", parent: Unit | None = None, **kw: Any) -> Unit:
         if self._org is None:
             self._org = self.organisation()

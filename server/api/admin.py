@@ -100,5 +100,6 @@ class AccessHistory(MethodView):
     @blp.response(200, AccessHistoryPageSchema)
     def get(self, filters):
         """Who changed which user, membership, unit or login token, when and how; newest
-        first. Admins only, for the units they administer."""
+        first. Admins, for the units they administer; managers, for the role changes of the
+        units they manage."""
         return admin.access_history(db_session(), current_principal(), **filters)

@@ -334,6 +334,12 @@ class AggregateSchema(Schema):
     reported = fields.Integer()
     expected = fields.Integer()
     per_unit = fields.List(fields.Nested(UnitAggregateSchema))
+    withheld = fields.Boolean(
+        metadata={
+            "description": "The figure is left out: with your own it would give away the one "
+            "other enhet that reported."
+        }
+    )
 
 
 class DefaultsResultSchema(Schema):

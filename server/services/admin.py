@@ -1,7 +1,22 @@
 """Administration: units, users and memberships, within the units an admin holds.
 
 An admin of a unit manages that unit and the units below it; top-level units (a whole
-organisation) are made with the CLI.
+organisation) are made with the CLI. Tenants stay apart, and admin does not mean care data:
+
+    grant a role          only to a user who has a role in the unit's organisation already
+                          (a user of another organisation is answered as no user at all)
+    list users            the users with a role in the admin's units, showing only the
+                          roles in those units
+    access history        events of the admin's units; events with no unit (a user row, a
+                          login token) only about users wholly within the admin's
+                          organisation(s). Managers read the role grants of their units.
+    a taken email         named as taken if its user is in the admin's list; any other
+                          user's address gets one neutral answer that says not whose
+    separation of duties  an admin may not give themselves a role that reads care data
+                          (staff, manager, inspector): another admin must, and the grant is
+                          in the unit's history, which its managers read. An admin may not
+                          set a manager's password (that would make them the manager): the
+                          operator does (``flask reset-password``).
 """
 
 from __future__ import annotations
@@ -16,11 +31,23 @@ from sqlalchemy.orm import Session, aliased
 from server import clock
 from server.models import AuditEvent, Membership, Unit, User
 from server.models.access_audit import ACCESS_TABLES_BY_KIND
-from server.services.access import Principal
+from server.services.access import ROLES_FOR_ACTION, Principal
 from server.services.auth import hash_password, revoke_all_tokens
 from server.services.errors import Forbidden, InvalidState, NotFound, field_error
 
 KIND_BY_TABLE = {table: kind for kind, table in ACCESS_TABLES_BY_KIND.items()}
+# The roles that read plans, visits and quality data of a unit.
+DATA_ROLES = ROLES_FOR_ACTION["read_plans"]
+
+EMAIL_TAKEN = "A user with this email exists already."
+EMAIL_UNUSABLE = "This email cannot be used here. Ask the person which address to use."
+NO_SUCH_USER = "No such user."
+NO_SELF_GRANT = (
+    "You cannot give yourself a role that reads care data; ask another admin of the unit."
+)
+NO_MANAGER_PASSWORD = (
+    "An admin does not set a manager's password; the operator resets it (flask reset-password)."
+)
 
 
 def create_unit(session: Session, principal: Principal, values: dict[str, Any]) -> Unit:
@@ -51,19 +78,31 @@ def update_unit(session: Session, principal: Principal, unit_id: uuid.UUID, valu
     return unit
 
 
-def list_users(session: Session, principal: Principal) -> list[User]:
+def list_users(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    """The users with a role in the admin's units, each with their roles there only: a role
+    elsewhere (another organisation's, say) is not the admin's to see."""
     units = principal.units_for("manage_unit")
     if not units:
         return []
-    return list(
-        session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.unit_id.in_(units))
-            .distinct()
-            .order_by(User.name)
-        )
+    users = session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.unit_id.in_(units))
+        .distinct()
+        .order_by(User.name)
     )
+    return [_as_seen_by(user, units) for user in users]
+
+
+def _as_seen_by(user: User, units: set[uuid.UUID]) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "language": user.language,
+        "active": user.active,
+        "memberships": [m for m in user.memberships if m.unit_id in units],
+    }
 
 
 def create_user(session: Session, principal: Principal, values: dict[str, Any]) -> User:
@@ -72,7 +111,7 @@ def create_user(session: Session, principal: Principal, values: dict[str, Any]) 
         raise field_error("memberships", "A new user needs at least one role in a unit.")
     for membership in memberships:
         principal.require("manage_unit", membership["unit_id"], "unit")
-    email = _untaken_email(session, values["email"])
+    email = _untaken_email(session, principal, values["email"])
     user = User(
         email=email,
         name=values["name"],
@@ -94,8 +133,13 @@ def grant_membership(
     session: Session, principal: Principal, user_id: uuid.UUID, unit_id: uuid.UUID, role: str
 ) -> Membership:
     principal.require("manage_unit", unit_id, "unit")
-    if session.get(User, user_id) is None:
-        raise field_error("user_id", "No such user.")
+    unit = session.get_one(Unit, unit_id)
+    if session.get(User, user_id) is None or not _in_organisation(
+        session, user_id, unit.organisation_id
+    ):
+        raise field_error("user_id", NO_SUCH_USER)
+    if user_id == principal.user_id and role in DATA_ROLES:
+        raise Forbidden(NO_SELF_GRANT)
     existing = session.scalar(
         select(Membership).where(
             Membership.user_id == user_id, Membership.unit_id == unit_id, Membership.role == role
@@ -107,6 +151,19 @@ def grant_membership(
     session.add(membership)
     session.flush()
     return membership
+
+
+def _in_organisation(session: Session, user_id: uuid.UUID, organisation_id: uuid.UUID) -> bool:
+    """Whether the user has a role (current or not) in a unit of the organisation."""
+    return (
+        session.scalar(
+            select(Membership.id)
+            .join(Unit, Unit.id == Membership.unit_id)
+            .where(Membership.user_id == user_id, Unit.organisation_id == organisation_id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def revoke_membership(session: Session, principal: Principal, membership_id: uuid.UUID) -> None:
@@ -147,12 +204,14 @@ def update_user(
     "(changed)")."""
     user = _managed_user(session, principal, user_id)
     if "email" in values:
-        user.email = _untaken_email(session, values["email"], user.id)
+        user.email = _untaken_email(session, principal, values["email"], user.id)
     for field in ("name", "language"):
         if field in values:
             setattr(user, field, values[field])
     end_sessions = False
     if "password" in values:
+        if user.id != principal.user_id and any(m.role == "manager" for m in user.memberships):
+            raise Forbidden(NO_MANAGER_PASSWORD)
         user.password_hash = hash_password(values["password"])
         end_sessions = True
     if values.get("active") is False:
@@ -168,13 +227,28 @@ def update_user(
     return user
 
 
-def _untaken_email(session: Session, email: str, user_id: uuid.UUID | None = None) -> str:
-    """The email, trimmed, if no other user has it (in any case)."""
+def _untaken_email(
+    session: Session, principal: Principal, email: str, user_id: uuid.UUID | None = None
+) -> str:
+    """The email, trimmed, if no other user has it (in any case). Whether the one who has
+    it is someone the admin can see decides the answer: a user elsewhere (another
+    organisation's) must not be confirmed. The address is the login, unique in the whole
+    deployment, so some refusal must come; it says only that this address cannot be used."""
     email = email.strip()
-    others = select(User.id).where(func.lower(User.email) == email.lower(), User.id != user_id)
-    if session.scalar(others):
-        raise field_error("email", "A user with this email exists already.")
-    return email
+    other = session.scalar(
+        select(User.id).where(func.lower(User.email) == email.lower(), User.id != user_id)
+    )
+    if other is None:
+        return email
+    visible = session.scalar(
+        select(Membership.id)
+        .where(
+            Membership.user_id == other,
+            Membership.unit_id.in_(principal.units_for("manage_unit")),
+        )
+        .limit(1)
+    )
+    raise field_error("email", EMAIL_TAKEN if visible is not None else EMAIL_UNUSABLE)
 
 
 def _managed_user(session: Session, principal: Principal, user_id: uuid.UUID) -> User:
@@ -182,7 +256,7 @@ def _managed_user(session: Session, principal: Principal, user_id: uuid.UUID) ->
     admin_units = principal.units_for("manage_unit")
     their_units = {m.unit_id for m in user.memberships} if user else set()
     if user is None or not their_units or not their_units <= admin_units:
-        raise NotFound("No such user.")
+        raise NotFound(NO_SUCH_USER)
     return user
 
 
@@ -200,18 +274,29 @@ def access_history(
     before: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     """One page, newest first, of the changes to users, memberships, units and tokens that
-    an admin may read, and the id to pass as ``before`` for the next page (None at the end).
+    the user may read, and the id to pass as ``before`` for the next page (None at the end).
 
-    An admin reads the events of the units they administer (units, memberships) and those
-    about the users who have a role there now (their user row, all their memberships, their
-    tokens), the same people ``list_users`` shows them.
+    An admin reads the events of the units they administer (units, memberships there) and
+    the events with no unit (their user row, their tokens) about the users who have a role
+    there now and none outside the admin's organisation(s): a user shared with another
+    organisation is not the admin's to follow. A manager reads who was given or lost a role
+    in the units they manage, so a grant an admin made (of themselves, say) is seen.
     """
     admin_units = principal.units_for("manage_unit")
-    if not admin_units:
-        raise Forbidden("Only admins read the access history.")
-    if unit_id is not None:
+    manager_units = principal.units_for("manage_plans")
+    if not admin_units and not manager_units:
+        raise Forbidden("Only admins and managers read the access history.")
+    if unit_id is not None and not principal.can("manage_plans", unit_id):
         principal.require("manage_unit", unit_id, "unit")
-    their_users = select(Membership.user_id).where(Membership.unit_id.in_(admin_units))
+    admin_organisations = select(Unit.organisation_id).where(Unit.id.in_(admin_units))
+    elsewhere = (
+        select(Membership.user_id)
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(Unit.organisation_id.not_in(admin_organisations))
+    )
+    their_users = select(Membership.user_id).where(
+        Membership.unit_id.in_(admin_units), Membership.user_id.not_in(elsewhere)
+    )
     actor, subject = aliased(User), aliased(User)
     tables = [ACCESS_TABLES_BY_KIND[kind]] if kind else list(ACCESS_TABLES_BY_KIND.values())
     query = (
@@ -222,7 +307,14 @@ def access_history(
             AuditEvent.table_name.in_(tables),
             or_(
                 AuditEvent.unit_id.in_(admin_units),
-                AuditEvent.subject_user_id.in_(their_users),
+                and_(
+                    AuditEvent.unit_id.is_(None),
+                    AuditEvent.subject_user_id.in_(their_users),
+                ),
+                and_(
+                    AuditEvent.table_name == ACCESS_TABLES_BY_KIND["membership"],
+                    AuditEvent.unit_id.in_(manager_units),
+                ),
             ),
         )
     )

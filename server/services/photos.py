@@ -10,15 +10,30 @@ changes nothing. A piece that does not start where the stored bytes end is refus
 ``invalid_state`` and ``received_bytes``, so the device knows where to resume.
 
 On completion the bytes must hash to the address (else the upload is dropped and must start
-over), must be the type they claim, and lose their metadata segments: the PWA already strips
+over), must be the type they claim, and lose their metadata segments and whatever follows the
+image's end marker (a second image appended there keeps its own EXIF): the PWA already strips
 location data by re-encoding through a canvas, and the server does not take that on trust.
 The stored bytes may so differ from the sent ones; the address stays the sent file's hash.
+
+Who reaches the bytes. A hash is no secret (every reader of a visit sees it), so naming one
+proves nothing; the blob's *uploader* is what ties it to a unit::
+
+    the blob's units    the units of the visit_photos rows its uploader made (live or not)
+    upload status       the uploader only; anyone else is answered as if no upload began
+    upload (PUT)        the uploader, piece by piece; anyone else must send the whole file
+                        in one piece that hashes to the address (they have the bytes anyway)
+    name it in a row    the uploader, or anyone writing a visit of one of the blob's units;
+                        a hash with no blob, or with someone else's elsewhere, is refused alike
+    read the bytes      the uploader, or a reader of one of the blob's units with a live row
+                        naming it; rows other people made in other units count for nothing
+                        (rows made before this rule, say, or by an inspector who left)
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -37,7 +52,9 @@ from server.services.errors import (
     TooLarge,
     field_error,
 )
-from server.services.visits import MAX_PHOTO_BYTES
+
+# A photo's bytes are limited at upload; its record (server/services/visits.py) says the same.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -60,11 +77,16 @@ def _check_address(sha256: str) -> None:
         raise field_error("sha256", "A photo is addressed by its SHA-256 in lower-case hex.")
 
 
+NO_UPLOAD = "No upload of this photo has started."
+NOT_YOURS = "No photo you uploaded has this SHA-256: upload it before its record."
+SEND_WHOLE = "Send this photo whole, in one piece, from offset 0."
+
+
 def upload_status(session: Session, principal: Principal, sha256: str) -> PhotoBlob:
     _require_uploader(principal, sha256)
     blob = session.get(PhotoBlob, sha256)
-    if blob is None:
-        raise NotFound("No upload of this photo has started.")
+    if blob is None or blob.uploaded_by != principal.user_id:
+        raise NotFound(NO_UPLOAD)
     return blob
 
 
@@ -80,6 +102,8 @@ def receive_piece(
 ) -> UploadOutcome:
     _require_uploader(principal, sha256)
     blob = session.get(PhotoBlob, sha256, with_for_update=True)
+    if blob is not None and blob.uploaded_by != principal.user_id:
+        return _receive_whole(blob, sha256, offset, total, piece)
     if blob is not None and blob.complete:
         return UploadOutcome(blob)  # idempotent: this photo is here already
     if content_type not in PHOTO_TYPES:
@@ -111,6 +135,25 @@ def receive_piece(
             session.flush()
             return UploadOutcome(None, error)
     session.flush()
+    return UploadOutcome(blob)
+
+
+def _receive_whole(
+    blob: PhotoBlob, sha256: str, offset: int, total: int, piece: bytes
+) -> UploadOutcome:
+    """Someone else's blob has this address: only the whole file answers, so a bare hash
+    tells nothing of how far another upload got (it still says the address is taken: to
+    hide that too, each uploader would need their own copy). Their own record of it is
+    decided apart (``require_nameable``)."""
+    whole = offset == 0 and len(piece) == total
+    if not whole or hashlib.sha256(piece).hexdigest() != sha256:
+        raise field_error("Upload-Offset", SEND_WHOLE)
+    if not blob.complete:  # the bytes are proven: they finish the other upload
+        blob.data = piece
+        blob.received_bytes = total
+        error = _complete(blob, sha256)
+        if error is not None:
+            raise error
     return UploadOutcome(blob)
 
 
@@ -152,27 +195,51 @@ def _complete(blob: PhotoBlob, sha256: str) -> FolgError | None:
     return None
 
 
+def require_nameable(
+    session: Session, principal: Principal, sha256: str, unit_id: uuid.UUID
+) -> None:
+    """Refuse a photo record in ``unit_id`` naming a blob the writer did not upload and that
+    is not one of that unit's photos already. No blob at all is answered the same."""
+    blob = session.get(PhotoBlob, sha256)
+    if blob is None:
+        raise field_error("sha256", NOT_YOURS)
+    if blob.uploaded_by != principal.user_id and unit_id not in _blob_units(session, blob):
+        raise field_error("sha256", NOT_YOURS)
+
+
 def read_photo(session: Session, principal: Principal, sha256: str) -> PhotoBlob:
-    """The bytes, for whoever may read a unit one of whose visit photos names them."""
+    """The bytes, for their uploader, or a reader of one of the blob's units whose live
+    visit photo names them."""
     _check_address(sha256)
     blob = session.get(PhotoBlob, sha256)
     if blob is None or not blob.complete:
         raise NotFound("No such photo.")
     if blob.uploaded_by == principal.user_id:
         return blob
-    units = principal.units_for("read_plans")
+    readable = principal.units_for("read_plans") & _blob_units(session, blob)
     named = session.scalar(
         select(VisitPhoto.id)
         .where(
             VisitPhoto.sha256 == sha256,
             VisitPhoto.deleted.is_(False),
-            VisitPhoto.unit_id.in_(units),
+            VisitPhoto.unit_id.in_(readable),
         )
         .limit(1)
     )
     if named is None:
         raise NotFound("No such photo.")
     return blob
+
+
+def _blob_units(session: Session, blob: PhotoBlob) -> set[uuid.UUID]:
+    """The units the blob belongs to: those of its uploader's own records of it."""
+    return set(
+        session.scalars(
+            select(VisitPhoto.unit_id)
+            .where(VisitPhoto.sha256 == blob.sha256, VisitPhoto.created_by == blob.uploaded_by)
+            .distinct()
+        )
+    )
 
 
 # ---- metadata ------------------------------------------------------------------------------
@@ -194,17 +261,24 @@ def strip_metadata(data: bytes, content_type: str) -> bytes:
 
 
 def _strip_jpeg(data: bytes) -> bytes:
+    """Walk the segments up to the end-of-image marker and drop everything after it: bytes
+    appended there (a second JPEG with its own EXIF, say) are no part of the image."""
     if not data.startswith(_JPEG_SOI):
         raise ValueError("The file is not a JPEG image.")
     out = bytearray(_JPEG_SOI)
     pos = 2
-    while pos + 4 <= len(data):
+    while pos + 2 <= len(data):
         if data[pos] != 0xFF:
             raise ValueError("The JPEG image is damaged.")
         marker = data[pos + 1]
-        if marker == 0xDA:  # start of scan: the rest is image data
-            out += data[pos:]
+        if marker == 0xFF:  # a fill byte before a marker
+            pos += 1
+            continue
+        if marker == 0xD9:  # end of image
+            out += data[pos : pos + 2]
             return bytes(out)
+        if pos + 4 > len(data):
+            raise ValueError("The JPEG image is damaged.")
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         end = pos + 2 + length
         if length < 2 or end > len(data):
@@ -213,7 +287,27 @@ def _strip_jpeg(data: bytes) -> bytes:
         if marker not in (0xE1, 0xED):
             out += data[pos:end]
         pos = end
+        if marker == 0xDA:  # start of scan: image data up to the next marker
+            scan_end = _end_of_scan(data, pos)
+            out += data[pos:scan_end]
+            pos = scan_end
     raise ValueError("The JPEG image is damaged.")
+
+
+def _end_of_scan(data: bytes, pos: int) -> int:
+    """Where a scan's entropy-coded data ends: at the first marker that is not a stuffed
+    0xFF00 or a restart marker (a progressive JPEG has more segments and scans after it)."""
+    while True:
+        at = data.find(b"\xff", pos)
+        if at == -1 or at + 1 >= len(data):
+            raise ValueError("The JPEG image is damaged.")
+        following = data[at + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            pos = at + 2
+        elif following == 0xFF:  # fill bytes: the marker comes after them
+            pos = at + 1
+        else:
+            return at
 
 
 def _strip_png(data: bytes) -> bytes:

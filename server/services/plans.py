@@ -164,7 +164,7 @@ def create_plan(
     if unit.kind not in UNIT_KINDS_FOR_PLAN[kind]:
         raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
     if not in_batch:
-        refuse_taken_id(session, Plan, plan_id)
+        refuse_taken_id(session, principal, Plan, plan_id, "plan")
     values.setdefault("plan_date", clock.now().date())
     on = values["plan_date"] or clock.now().date()
     values.setdefault("result_label", "status" if kind == "dk_plejefamilie" else "result")
@@ -254,7 +254,7 @@ def create_item(
 ) -> PlanItem:
     values = new_item_values(session, principal, values, item_id)
     if not in_batch:
-        refuse_taken_id(session, PlanItem, item_id)
+        refuse_taken_id(session, principal, PlanItem, item_id, "item")
     item = PlanItem(**values)
     session.add(item)
     if not in_batch:
@@ -483,7 +483,7 @@ def add_note(
     principal.require("write_items", item.unit_id, "item")
     _refuse_if_archived(session.get(Plan, item.plan_id))
     if not in_batch:
-        refuse_taken_id(session, ProgressNote, note_id)
+        refuse_taken_id(session, principal, ProgressNote, note_id, "note")
     note = ProgressNote(
         id=note_id or uuid.uuid4(),
         item_id=item.id,

@@ -152,7 +152,7 @@ class QualityTable:
             )
         row_id = required_id or row_id or uuid.uuid4()
         if not in_batch:
-            refuse_taken_id(session, self.model, row_id)
+            refuse_taken_id(session, principal, self.model, row_id, "row")
         model: Any = self.model
         row = model(id=row_id, **{**values, **server_values})
         session.add(row)

@@ -10,6 +10,11 @@ The aggregation rule is the measure's own:
 A rate is **not** the mean of the enheter's rates: 3 of 4 in one enhet and 1 of 6 in another
 is 4 of 10 (0.4) for the uppdrag, not (0.75 + 0.167) / 2. Enheter that reported nothing are
 left out (and counted: ``reported`` of ``expected``), never taken as zero.
+
+Staff of one enhet see the uppdrag's figure and their own, not the other enheter's. With
+exactly one other enhet reporting, the figure and their own give that enhet's away (8 in all,
+5 of them ours: 3 theirs), so the uppdrag's figure is then ``withheld``: shown only where at
+least two reporting enheter are beyond the reader's, or none are.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class Aggregate:
     reported: int
     expected: int
     per_unit: list[UnitFigure] = field(default_factory=list)
+    # True if the figure would give away a single enhet the reader may not see.
+    withheld: bool = False
 
 
 def combine(aggregation: str, figures: Sequence[UnitFigure]) -> tuple[float | None, ...]:
@@ -105,6 +112,14 @@ def aggregate_measure(
             UnitFigure(unit.id, v.value, v.numerator, v.denominator) if v else UnitFigure(unit.id)
         )
     value, numerator, denominator = combine(measure.aggregation, figures)
+    unseen = [
+        f
+        for f in figures
+        if reported(measure.aggregation, f) and not principal.can("read_plans", f.unit_id)
+    ]
+    withheld = measure.level == 3 and len(unseen) == 1
+    if withheld:
+        value = numerator = denominator = None
     return Aggregate(
         measure_id=measure.id,
         period=period,
@@ -116,6 +131,7 @@ def aggregate_measure(
         expected=len(units),
         # Staff of one enhet see the uppdrag's figure, but not the other enheter's own.
         per_unit=[f for f in figures if principal.can("read_plans", f.unit_id)],
+        withheld=withheld,
     )
 
 

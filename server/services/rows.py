@@ -31,6 +31,18 @@ def refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) ->
             raise field_error(field, "Cannot be changed once the row exists.")
 
 
-def refuse_taken_id(session: Session, model: type[Any], row_id: uuid.UUID | None) -> None:
-    if row_id is not None and session.get(model, row_id) is not None:
-        raise InvalidState(f"A row with id {row_id} exists already.")
+def refuse_taken_id(
+    session: Session, principal: Principal, model: type[Any], row_id: uuid.UUID | None, what: str
+) -> None:
+    """Refuse a client-chosen id that a row has already. A row the user may not read is
+    answered as a read of its id would be (404), never "exists already": the answer must not
+    confirm that another unit has it. (A taken id cannot be made to look free: that one bit
+    stays, as with any id a client chooses.)"""
+    if row_id is None:
+        return
+    row = session.get(model, row_id)
+    if row is None:
+        return
+    if not principal.can("read_plans", row.unit_id):
+        raise NotFound(f"No such {what}.")
+    raise InvalidState(f"A row with id {row_id} exists already.")

@@ -41,6 +41,7 @@ from server.services import plans
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
 from server.services.errors import Forbidden, InvalidInput, InvalidState, field_error
+from server.services.photos import MAX_PHOTO_BYTES, require_nameable
 from server.services.rows import readable_row, refuse_changes, refuse_taken_id
 
 # The catalogue a visit is assessed against follows the unit's kind.
@@ -51,8 +52,6 @@ PLAN_KIND_FOR_UNIT = {
     "se_verksamhet": "se_handlingsplan",
     "se_enhet": "se_handlingsplan",
 }
-# A photo's bytes are limited at upload (server/services/photos.py); its record says the same.
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 IMMUTABLE_VISIT_FIELDS = ("unit_id",)
 IMMUTABLE_FINDING_FIELDS = ("visit_id",)
 
@@ -186,7 +185,7 @@ def create_visit(
     if unit is None or unit.deleted:
         raise field_error("unit_id", "No such unit.")
     if not in_batch:
-        refuse_taken_id(session, Visit, visit_id)
+        refuse_taken_id(session, principal, Visit, visit_id, "visit")
     catalogue = catalogue_for_unit(session, unit, values["visit_date"])
     values["inspectors"] = _inspectors(session, unit, values.get("inspectors"), principal)
     visit = Visit(
@@ -289,7 +288,7 @@ def create_finding(
     values.pop("id", None)
     visit = _writable_visit(session, principal, values["visit_id"])
     if not in_batch:
-        refuse_taken_id(session, Finding, finding_id)
+        refuse_taken_id(session, principal, Finding, finding_id, "finding")
     values.setdefault("created_at", None)
     values["created_at"] = values["created_at"] or clock.now()
     _check_finding(session, visit, values, current=None)
@@ -375,11 +374,12 @@ def create_photo(
     values.pop("id", None)
     visit = _writable_visit(session, principal, values["visit_id"])
     if not in_batch:
-        refuse_taken_id(session, VisitPhoto, photo_id)
+        refuse_taken_id(session, principal, VisitPhoto, photo_id, "photo")
     if values["content_type"] not in PHOTO_TYPES:
         raise field_error("content_type", f"Photos are {' or '.join(PHOTO_TYPES)}.")
     if values["size_bytes"] > MAX_PHOTO_BYTES:
         raise field_error("size_bytes", f"A photo is at most {MAX_PHOTO_BYTES} bytes.")
+    require_nameable(session, principal, values["sha256"], visit.unit_id)
     finding_id = values.get("finding_id")
     if finding_id is not None:
         finding = session.get(Finding, finding_id)
@@ -447,7 +447,7 @@ def add_comment(
     item = _visible_item(session, principal, values["item_id"])
     principal.require("inspect", item.unit_id, "item")
     if not in_batch:
-        refuse_taken_id(session, ItemComment, comment_id)
+        refuse_taken_id(session, principal, ItemComment, comment_id, "comment")
     comment = ItemComment(
         id=comment_id or uuid.uuid4(),
         item_id=item.id,
@@ -480,7 +480,7 @@ def add_extension(
     if item.legal_deadline is None:
         raise field_error("item_id", "This item answers no påbud; it has no legal deadline.")
     if not in_batch:
-        refuse_taken_id(session, DeadlineExtension, extension_id)
+        refuse_taken_id(session, principal, DeadlineExtension, extension_id, "extension")
     current = plans.effective_deadline(session, item)
     if current is not None and values["new_deadline"] <= current:
         raise field_error(

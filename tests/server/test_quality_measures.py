@@ -97,20 +97,64 @@ def test_genomforandeplaner_per_enhet_add_up_for_the_whole_uppdrag(client, org):
     assert_error(response, 404, "not_found")  # staff of Öst cannot see Väst
     assert enter(client, chef, measure, org["west"], "2026-T1", value=3).status_code == 201
 
+    as_chef = client.get(
+        f"/api/quality/measures/{measure['id']}/aggregate?period=2026-T1", headers=chef
+    )
+    assert as_chef.status_code == 200
+    assert (as_chef.json["value"], as_chef.json["withheld"]) == (8, False)
+    assert (as_chef.json["reported"], as_chef.json["expected"]) == (2, 2)
+    per_unit = {u["unit_id"]: u["value"] for u in as_chef.json["per_unit"]}
+    assert per_unit == {str(org["east"].id): 5, str(org["west"].id): 3}
+    # Staff of Öst see their own enhet's figure, not Väst's; and with Väst the only other
+    # enhet reporting, not the total either (8 less their 5 would be Väst's 3).
     aggregate = client.get(
         f"/api/quality/measures/{measure['id']}/aggregate?period=2026-T1", headers=staff
     )
     assert aggregate.status_code == 200
-    assert aggregate.json["value"] == 8
-    assert (aggregate.json["reported"], aggregate.json["expected"]) == (2, 2)
-    # Staff of Öst see the uppdrag's total and their own enhet's figure, not Väst's.
+    assert (aggregate.json["value"], aggregate.json["withheld"]) == (None, True)
     per_unit = {u["unit_id"]: u["value"] for u in aggregate.json["per_unit"]}
     assert per_unit == {str(org["east"].id): 5}
-    as_chef = client.get(
-        f"/api/quality/measures/{measure['id']}/aggregate?period=2026-T1", headers=chef
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "east", "west", "north"),
+    [
+        ("sum", {"value": 5}, {"value": 3}, {"value": 4}),
+        ("mean", {"value": 5}, {"value": 3}, {"value": 4}),
+        (
+            "rate",
+            {"numerator": 3, "denominator": 4},
+            {"numerator": 1, "denominator": 6},
+            {"numerator": 2, "denominator": 5},
+        ),
+    ],
+)
+def test_staff_see_the_uppdrags_figure_only_where_it_gives_no_other_enhet_away(
+    client, factory, org, aggregation, east, west, north
+):
+    """Issue 22, finding 12: with one other enhet reporting, the total less one's own is
+    that enhet's figure. From two others on, the figure is shown again."""
+    chef = login(client, org["chef"])
+    staff = login(client, org["staff_east"])
+    measure = make_measure(client, chef, org["verksamhet"], aggregation=aggregation)
+    url = f"/api/quality/measures/{measure['id']}/aggregate?period=2026"
+    assert enter(client, staff, measure, org["east"], "2026", **east).status_code == 201
+    # Only their own enhet reported: the figure is theirs, and shown.
+    assert client.get(url, headers=staff).json["value"] is not None
+    assert enter(client, chef, measure, org["west"], "2026", **west).status_code == 201
+    one_other = client.get(url, headers=staff).json
+    assert (one_other["value"], one_other["numerator"], one_other["denominator"]) == (
+        None,
+        None,
+        None,
     )
-    per_unit = {u["unit_id"]: u["value"] for u in as_chef.json["per_unit"]}
-    assert per_unit == {str(org["east"].id): 5, str(org["west"].id): 3}
+    assert one_other["withheld"] is True and one_other["reported"] == 2
+    assert client.get(url, headers=chef).json["withheld"] is False
+    north_unit = factory.unit(kind="se_enhet", parent=org["verksamhet"], name="Enhet Norr")
+    assert enter(client, chef, measure, north_unit, "2026", **north).status_code == 201
+    two_others = client.get(url, headers=staff).json
+    assert two_others["withheld"] is False
+    assert two_others["value"] == client.get(url, headers=chef).json["value"] is not None
 
 
 def test_a_rate_measure_stores_the_enhets_own_rate_and_aggregates_by_summing(client, org):

@@ -10,15 +10,19 @@ import pytest
 
 from server.extensions import db
 from server.models import DeadlineExtension, Finding, ItemComment, PlanItem, Visit, VisitPhoto
-from tests.server.visit_helpers import themes
+from tests.helpers import login
+from tests.server.visit_helpers import jpeg, sha256, themes, upload
 from tests.sync.test_push_api import delete, results, upsert
+
+# The photo the inspector's device uploads before it pushes the record naming it.
+PHOTO = jpeg()
 
 
 @pytest.fixture
-def scene(factory):
+def scene(factory, client):
     unit = factory.unit(name="Lærken")
     other = factory.unit(name="Andet")
-    return {
+    scene = {
         "unit": unit,
         "plan": factory.plan(unit),
         "inspector": factory.user(("inspector", unit)),
@@ -26,6 +30,8 @@ def scene(factory):
         "staff": factory.user(("staff", unit)),
         "outsider": factory.user(("inspector", other), ("manager", other), ("staff", other)),
     }
+    assert upload(client, login(client, scene["inspector"]), PHOTO).json["complete"] is True
+    return scene
 
 
 def _offline_visit(scene):
@@ -82,7 +88,7 @@ def _offline_visit(scene):
                 {
                     "visit_id": str(visit_id),
                     "finding_id": str(paabud_id),
-                    "sha256": "c" * 64,
+                    "sha256": sha256(PHOTO),
                     "content_type": "image/jpeg",
                     "size_bytes": 1234,
                 },

@@ -404,7 +404,11 @@ def _refuse_server_fields(writer: WritableTable, fields: Mapping[str, Any]) -> N
 
 
 def _require_write(principal: Principal, writer: WritableTable, unit_id: uuid.UUID | None) -> None:
-    principal.require(writer.action, unit_id, writer.name.rstrip("s").replace("_", " "))
+    principal.require(writer.action, unit_id, _row_name(writer))
+
+
+def _row_name(writer: WritableTable) -> str:
+    return writer.name.rstrip("s").replace("_", " ")
 
 
 def _update(
@@ -489,8 +493,9 @@ def _delete(
     writer: WritableTable,
     row: SyncedMixin | None,
 ) -> dict[str, Any]:
-    if row is None:
-        raise NotFound("No such row.")
+    # A row of a unit the user cannot see is answered as a missing one (ids are not oracles).
+    if row is None or not principal.can("see_unit", row.unit_id):
+        raise NotFound(f"No such {_row_name(writer)}.")
     if writer.delete is None:
         raise InvalidState(f"{mutation['table']} are append-only; add a new row instead.")
     _require_write(principal, writer, row.unit_id)
