@@ -13,11 +13,14 @@ from server.models import AuditEvent, Plan, PlanItem, ProgressNote
 from tests.helpers import login
 
 READ, WRITE_ITEMS, MANAGE, ADMINISTER = "read", "write_items", "manage", "administer"
+# Managers read who was given a role in their units (an admin's grants are seen).
+ACCESS_HISTORY = "access_history"
 ROLES_ALLOWED = {
     READ: {"staff", "manager", "inspector"},
     WRITE_ITEMS: {"staff", "manager"},
     MANAGE: {"manager"},
     ADMINISTER: {"admin"},
+    ACCESS_HISTORY: {"admin", "manager"},
 }
 
 # (method, path, body, permission). {plan}, {item} and {unit} are filled in per test.
@@ -40,7 +43,7 @@ ENDPOINTS = [
     ("PATCH", "/api/items/{item}", {"goal": "Overtaget"}, WRITE_ITEMS),
     ("DELETE", "/api/items/{item}", None, WRITE_ITEMS),
     ("POST", "/api/items/{item}/notes", {"text": "Indtrængen"}, WRITE_ITEMS),
-    ("GET", "/api/admin/audit?unit_id={unit}", None, ADMINISTER),
+    ("GET", "/api/admin/audit?unit_id={unit}", None, ACCESS_HISTORY),
 ]
 
 
