@@ -88,7 +88,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(errors.FolgError)
     def handle_domain_error(error: errors.FolgError):
         status = STATUS_BY_CODE.get(error.code, 400)
-        return jsonify(envelope(error.code, error.message, error.fields, **error.extra)), status
+        response = jsonify(envelope(error.code, error.message, error.fields, **error.extra))
+        if error.extra.get("retry_after_seconds") is not None:
+            response.headers["Retry-After"] = str(error.extra["retry_after_seconds"])
+        return response, status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

@@ -6,7 +6,8 @@ from server.models import access_audit, versioning  # noqa: F401
 from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme
-from server.models.org import AuthToken, LoginAttempt, Membership, Organisation, Unit, User
+from server.models.login_throttle import LoginThrottle
+from server.models.org import AuthToken, Membership, Organisation, Unit, User
 from server.models.plans import Plan, PlanItem, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.quality import (
@@ -63,7 +64,7 @@ __all__ = [
     "DeadlineExtension",
     "Finding",
     "ItemComment",
-    "LoginAttempt",
+    "LoginThrottle",
     "MeasureValue",
     "Membership",
     "Notification",
