@@ -31,7 +31,8 @@ MIN_LENGTH = 8
 MIN_SCORE = 3
 SCORED_LENGTH = 72
 
-WEAK_PASSWORD = "Choose a stronger password."
+SHORT_PASSWORD = "The password is too short."
+WEAK_PASSWORD = "The password is too easy to guess."
 TOO_SHORT = "Use at least 8 characters."
 PERSONAL = "Do not use your name or email address in the password."
 COMMON = "This is a commonly used password. Choose one that is not."
@@ -67,7 +68,8 @@ def check_new_password(password: str, *, email: str, name: str) -> None:
     """Raise ``InvalidInput`` on ``password`` with the reason, if the password is refused."""
     reason = password_problem(password, email=email, name=name)
     if reason is not None:
-        raise InvalidInput(WEAK_PASSWORD, fields={"password": [reason]})
+        message = SHORT_PASSWORD if reason == TOO_SHORT else WEAK_PASSWORD
+        raise InvalidInput(message, fields={"password": [reason]})
 
 
 def password_problem(password: str, *, email: str, name: str) -> str | None:

@@ -5,6 +5,7 @@ The clock is fixed, so a wait never runs out by itself during a test."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from datetime import timedelta
@@ -64,9 +65,7 @@ def stored_failures(email, address):
     )
 
 
-def test_wrong_guesses_from_one_address_wait_ever_longer_with_retry_after(
-    client, member, app, now
-):
+def test_wrong_guesses_from_one_address_wait_ever_longer_with_retry_after(client, member, app, now):
     free = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(free):
         assert attempt(client, member.email, WRONG, ATTACKER).status_code == 401
@@ -87,9 +86,7 @@ def test_wrong_guesses_from_one_address_wait_ever_longer_with_retry_after(
     assert stored_failures(member.email, ATTACKER) == (0, free + 1, free + 1)
 
 
-def test_failures_from_another_address_never_hold_the_right_password(
-    client, member, app, now
-):
+def test_failures_from_another_address_never_hold_the_right_password(client, member, app, now):
     for _ in range(app.config["LOGIN_MAX_FAILURES"] * 3):
         attempt(client, member.email, WRONG, ATTACKER)
     assert attempt(client, member.email, WRONG, ATTACKER).status_code == 429
@@ -160,10 +157,8 @@ def test_simultaneous_wrong_guesses_check_at_most_the_free_number_of_passwords(
     class CountingHasher:
         def verify(self, hash_, password):
             checked.append(1)
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 all_checking.wait()
-            except threading.BrokenBarrierError:
-                pass
             return real_hasher.verify(hash_, password)
 
     monkeypatch.setattr(auth, "_hasher", CountingHasher())
