@@ -180,7 +180,7 @@ def seed(url: str) -> dict[str, Any]:
     from server.extensions import db
     from server.models import Membership, Organisation, Plan, PlanItem, Unit, User
     from server.models.versioning import act_as
-    from server.services.auth import hash_password
+    from server.services.auth import hash_demo_password
     from server.services.catalogues import catalogue_for_plan, ensure_catalogues
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
@@ -197,7 +197,7 @@ def seed(url: str) -> dict[str, Any]:
             units[name] = Unit(name=f"Bench {name}", kind="dk_tilbud", organisation_id=org.id)
             session.add(units[name])
         session.flush()
-        password_hash = hash_password(PASSWORD)
+        password_hash = hash_demo_password(PASSWORD)  # fixed bench users, as the demo
 
         def user(email: str, *roles: tuple[str, str]) -> str:
             u = User(email=email, name=email, password_hash=password_hash, created_at=clock.now())

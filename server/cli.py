@@ -225,7 +225,7 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], language:
     # Check every role before asking for a password, so a typo costs nothing.
     memberships = [_parse_role(session, spec) for spec in roles]
     try:
-        password_hash = hash_password(_read_password())
+        password_hash = hash_password(_read_password(), email=email, name=name.strip())
     except InvalidInput as error:
         reasons = "; ".join(r for rs in (error.fields or {}).values() for r in rs)
         raise click.ClickException(f"{error.message} {reasons}".strip()) from error
@@ -257,7 +257,7 @@ def reset_password_command(email: str) -> None:
     if user is None:
         raise click.BadParameter(f"no user with email {email}.", param_hint="--email")
     try:
-        password_hash = hash_password(_read_password())
+        password_hash = hash_password(_read_password(), email=user.email, name=user.name)
     except InvalidInput as error:
         reasons = "; ".join(r for rs in (error.fields or {}).values() for r in rs)
         raise click.ClickException(f"{error.message} {reasons}".strip()) from error

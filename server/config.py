@@ -19,8 +19,10 @@ DEFAULTS: dict[str, Any] = {
     # None means "SQLite in the instance folder"; see resolve_database_url.
     "DATABASE_URL": None,
     "TOKEN_TTL_HOURS": 12,
+    # Wrong passwords for one account from one address before each further one doubles the
+    # wait, up to LOGIN_MAX_WAIT_SECONDS (server/services/login_throttle.py).
     "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_WINDOW_SECONDS": 900,
+    "LOGIN_MAX_WAIT_SECONDS": 900,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "TOMBSTONE_RETENTION_DAYS": 90,
     # Photo bytes no live visit photo names, and uploads never finished, go after this long

@@ -39,7 +39,7 @@ from server.models import (
     User,
     Visit,
 )
-from server.services.auth import hash_password
+from server.services.auth import hash_demo_password
 from server.services.catalogues import catalogue_for_plan, ensure_catalogues
 
 DEMO_NAMESPACE = uuid.UUID("0b6f8f5e-2a0c-4f61-9d57-5d1e6c3f0a42")
@@ -164,7 +164,7 @@ class _Seeder:
     def password_hash(self) -> str:
         # argon2 is slow on purpose: hash once per run, and only if a user is missing.
         if self._password_hash is None:
-            self._password_hash = hash_password(DEMO_PASSWORD)
+            self._password_hash = hash_demo_password(DEMO_PASSWORD)
         return self._password_hash
 
     # -- organisations, units, users -------------------------------------------------

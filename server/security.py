@@ -1,11 +1,19 @@
 """Security headers on every response, and trust in a reverse proxy when configured.
 
+The proxy setting must match the deployment, or the login throttle counts the wrong
+addresses (``server/services/login_throttle.py``): with ``TRUST_PROXY`` off behind a proxy,
+every user has the proxy's address; with it on and no proxy in front, a client picks its own
+address in ``X-Forwarded-For``. The first request that shows either (the header arrives while
+off, or is missing while on) logs one warning per process, naming no address.
+
 The PWA ships no inline script or style, so its Content-Security-Policy has no
 'unsafe-inline'. Only the interactive API docs page (Swagger UI, for developers) gets a
 looser policy, because that page is rendered with an inline script.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +41,19 @@ DOCS_CSP = (
 )
 HSTS = "max-age=31536000; includeSubDomains"
 
+log = logging.getLogger(__name__)
+
+PROXY_HEADER_UNTRUSTED = (
+    "A request came with X-Forwarded-For but FOLG_TRUST_PROXY is off: if a reverse proxy you "
+    "run sets it, every user shares the proxy's address in the login throttle. Set "
+    "FOLG_TRUST_PROXY=true behind such a proxy (docs/deploy.md)."
+)
+PROXY_HEADER_MISSING = (
+    "FOLG_TRUST_PROXY is on but a request came without X-Forwarded-For: if clients can reach "
+    "the app past the proxy, they choose the address the login throttle counts. Let only the "
+    "proxy reach the app, or turn FOLG_TRUST_PROXY off (docs/deploy.md)."
+)
+
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
@@ -50,8 +71,27 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def proxy_check(trust_proxy: bool):
+    """A before-request hook that warns once when requests do not match ``trust_proxy``."""
+    warned = False
+
+    def check_proxy_setting() -> None:
+        nonlocal warned
+        if warned:
+            return
+        forwarded = "X-Forwarded-For" in request.headers
+        # Health probes often reach the app directly, past the proxy.
+        if forwarded != trust_proxy and request.path != "/api/health":
+            warned = True
+            log.warning(PROXY_HEADER_MISSING if trust_proxy else PROXY_HEADER_UNTRUSTED)
+
+    return check_proxy_setting
+
+
 def register_security(app: Flask) -> None:
-    if app.config.get("TRUST_PROXY"):
+    trust_proxy = bool(app.config.get("TRUST_PROXY"))
+    if trust_proxy:
         # Behind one reverse proxy that sets X-Forwarded-For/-Proto (see docs/deploy.md).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.before_request(proxy_check(trust_proxy))
     app.after_request(add_security_headers)

@@ -20,7 +20,7 @@ class Login(MethodView):
             db_session(),
             credentials["email"],
             credentials["password"],
-            client_key=request.remote_addr or "unknown",
+            client_address=request.remote_addr or "unknown",
             **login_settings(),
         )
         return {"token": token, "expires_at": expires_at, "user": describe_user(db_session(), user)}

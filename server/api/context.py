@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, g, request
@@ -17,6 +18,7 @@ from server.models.versioning import act_as, lock_clock
 from server.services import auth
 from server.services.access import Principal, load_principal
 from server.services.errors import NotAuthenticated
+from server.services.login_throttle import ThrottleSettings
 
 
 def bearer_token() -> str:
@@ -70,10 +72,12 @@ def _committed(view: Callable[..., Any], lock_first: bool) -> Callable[..., Any]
     return wrapper
 
 
-def login_settings() -> dict[str, int]:
+def login_settings() -> dict[str, Any]:
     config = current_app.config
     return {
         "ttl_hours": config["TOKEN_TTL_HOURS"],
-        "max_failures": config["LOGIN_MAX_FAILURES"],
-        "window_s": config["LOGIN_WINDOW_SECONDS"],
+        "throttle": ThrottleSettings(
+            max_failures=config["LOGIN_MAX_FAILURES"],
+            max_wait=timedelta(seconds=config["LOGIN_MAX_WAIT_SECONDS"]),
+        ),
     }

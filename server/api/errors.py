@@ -60,7 +60,10 @@ def _as_list(reasons: Any) -> list[str]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(errors.FolgError)
     def handle_domain_error(error: errors.FolgError):
-        return jsonify(error.envelope()), error.status
+        response = jsonify(error.envelope())
+        if error.extra.get("retry_after_seconds") is not None:
+            response.headers["Retry-After"] = str(error.extra["retry_after_seconds"])
+        return response, error.status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

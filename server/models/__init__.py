@@ -5,7 +5,8 @@ The flush hooks are registered by the app factory (``server/hooks.py``), not on 
 from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme
-from server.models.org import AuthToken, LoginAttempt, Membership, Organisation, Unit, User
+from server.models.login_throttle import LoginThrottle
+from server.models.org import AuthToken, Membership, Organisation, Unit, User
 from server.models.plans import Plan, PlanItem, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.quality import (
@@ -40,7 +41,7 @@ __all__ = [
     "DeadlineExtension",
     "Finding",
     "ItemComment",
-    "LoginAttempt",
+    "LoginThrottle",
     "MeasureValue",
     "Membership",
     "Notification",

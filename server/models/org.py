@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Index,
     String,
     UniqueConstraint,
     Uuid,
@@ -136,16 +135,3 @@ class AuthToken(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, active_history=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
-
-
-class LoginAttempt(Model):
-    """Failed logins, kept in the database so the rate limit holds across workers."""
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    # SHA-256 of the lower-cased email, so the table holds no addresses.
-    key: Mapped[str] = mapped_column(String(64), nullable=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-
-    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)

@@ -115,7 +115,7 @@ def create_user(session: Session, principal: Principal, values: dict[str, Any]) 
     user = User(
         email=email,
         name=values["name"],
-        password_hash=hash_password(values["password"]),
+        password_hash=hash_password(values["password"], email=email, name=values["name"]),
         language=values.get("language", "da"),
         created_at=clock.now(),
     )
@@ -212,7 +212,8 @@ def update_user(
     if "password" in values:
         if user.id != principal.user_id and any(m.role == "manager" for m in user.memberships):
             raise Forbidden(NO_MANAGER_PASSWORD)
-        user.password_hash = hash_password(values["password"])
+        # Checked against the name and email as they are after this change.
+        user.password_hash = hash_password(values["password"], email=user.email, name=user.name)
         end_sessions = True
     if values.get("active") is False:
         if user.id == principal.user_id:

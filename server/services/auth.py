@@ -1,4 +1,4 @@
-"""Passwords, bearer tokens and the login rate limit."""
+"""Passwords, bearer tokens and logging in (through the throttle of ``login_throttle``)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,31 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.models import AuthToken, LoginAttempt, User
-from server.services.errors import InvalidInput, NotAuthenticated, RateLimited
+from server.models import AuthToken, User
+from server.services import login_throttle
+from server.services.errors import NotAuthenticated
+from server.services.login_throttle import ThrottleSettings
+from server.services.password_policy import check_new_password
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-MIN_PASSWORD_LENGTH = 8
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "The password is too short.",
-            fields={"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]},
-        )
+def hash_password(password: str, *, email: str, name: str) -> str:
+    """The hash of a new password for the user with this email and name, if the policy
+    (``password_policy``) accepts it; else ``InvalidInput`` on ``password``."""
+    check_new_password(password, email=email, name=name)
+    return _hasher.hash(password)
+
+
+def hash_demo_password(password: str) -> str:
+    """The hash of the demo data's fixed, documented password, which skips the policy: it is
+    public anyway, and a demo is no place for real data."""
     return _hasher.hash(password)
 
 
@@ -35,35 +41,18 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _check_rate_limit(session: Session, key: str, max_failures: int, window_s: int) -> None:
-    since = clock.now() - timedelta(seconds=window_s)
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    )
-    if (failures or 0) >= max_failures:
-        raise RateLimited(
-            "Too many failed logins. Wait a few minutes and try again.",
-            retry_after_seconds=window_s,
-        )
-
-
 def login(
     session: Session,
     email: str,
     password: str,
     *,
-    client_key: str,
+    client_address: str,
     ttl_hours: int,
-    max_failures: int,
-    window_s: int,
+    throttle: ThrottleSettings,
 ) -> tuple[str, User, datetime]:
-    """Check the password and issue a token. Failures count per email and per client address."""
-    email_key = _sha256("email:" + email.strip().lower())
-    client_key = _sha256("client:" + client_key)
-    for key in (email_key, client_key):
-        _check_rate_limit(session, key, max_failures, window_s)
+    """Check the password and issue a token, within the login throttle (``login_throttle``)."""
+    parties = login_throttle.parties_of(email, client_address)
+    login_throttle.begin_attempt(session, parties, throttle, clock.now())
 
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     try:
@@ -72,14 +61,12 @@ def login(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None or not user.active:
-        now = clock.now()
-        session.add_all([LoginAttempt(key=email_key, at=now), LoginAttempt(key=client_key, at=now)])
-        session.commit()
+        # The failure was counted before the check.
         raise NotAuthenticated("Wrong email or password.")
 
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key))
-    token = secrets.token_urlsafe(32)
     now = clock.now()
+    login_throttle.attempt_succeeded(session, parties, now)
+    token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=ttl_hours)
     session.add(
         AuthToken(user_id=user.id, token_hash=_sha256(token), created_at=now, expires_at=expires_at)

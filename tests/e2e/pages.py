@@ -7,11 +7,11 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PASSWORD
 
 
-def log_in(page: Page, email: str, home: str = "Mine enheder") -> None:
+def log_in(page: Page, email: str, home: str = "Mine enheder", password: str = PASSWORD) -> None:
     """Log in from the login screen; ``home`` is the first heading in the user's language."""
     page.goto("/")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("heading", level=1, name=home)).to_be_visible()
     # The first sync has run to the end (not merely "nothing waiting" before it started).

@@ -223,7 +223,7 @@ def test_a_role_change_records_the_old_and_new_role(app, factory, unit, admin):
 def test_a_new_password_is_recorded_as_changed_never_as_a_hash(app, factory, unit):
     staff = factory.user(("staff", unit))
     act_as(db.session, staff.id, "rest")
-    staff.password_hash = hash_password("a brand new password")
+    staff.password_hash = hash_password("a brand new password", email=staff.email, name=staff.name)
     db.session.commit()
 
     event = _only_event("users", staff.id, "update")
@@ -235,7 +235,7 @@ def test_a_membership_added_through_the_relationship_names_its_user_and_unit(app
     user = User(
         email="rel@test.example",
         name="Rel",
-        password_hash=hash_password(PASSWORD),
+        password_hash=hash_password(PASSWORD, email="rel@test.example", name="Rel"),
         created_at=clock.now(),
     )
     user.memberships.append(Membership(unit=unit, role="staff"))
@@ -286,7 +286,7 @@ def test_no_audit_event_holds_a_password_hash_or_a_token(client, factory, unit, 
         },
     )
     act_as(db.session, staff.id, "rest")
-    staff.password_hash = hash_password("a brand new password")
+    staff.password_hash = hash_password("a brand new password", email=staff.email, name=staff.name)
     db.session.commit()
     client.post("/api/auth/logout", headers=staff_headers)
     client.post(f"/api/users/{staff.id}/deactivate", headers=admin_headers)

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from server import clock
 from server.extensions import db
-from server.models import AuthToken
+from server.models import AuthToken, User
+from server.services import password_policy
 from tests.helpers import assert_error, login
 
 
@@ -43,18 +45,6 @@ def test_login_body_is_validated(client):
     assert "password" in body["fields"] and "extra" in body["fields"]
 
 
-def test_login_is_rate_limited_after_repeated_failures(client, member, app):
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        response = client.post(
-            "/api/auth/login", json={"email": member.email, "password": "wrong-password"}
-        )
-        assert response.status_code == 401
-    response = client.post(
-        "/api/auth/login", json={"email": member.email, "password": "correct horse battery"}
-    )
-    assert_error(response, 429, "rate_limited")
-
-
 @pytest.mark.parametrize("header", [None, "Bearer", "Bearer nonsense", "Basic abc"])
 def test_api_refuses_missing_or_bad_tokens(client, header):
     headers = {"Authorization": header} if header else {}
@@ -80,3 +70,97 @@ def test_inactive_user_is_refused_even_with_a_live_token(client, member):
     member.active = False
     db.session.commit()
     assert_error(client.get("/api/auth/me", headers=headers), 401, "unauthenticated")
+
+
+# -- the password policy (server/services/password_policy.py) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("kort", password_policy.TOO_SHORT),
+        ("password", password_policy.COMMON),
+        ("12345678", password_policy.COMMON),
+        ("Kodeord123", password_policy.COMMON),
+        ("sommer2024", password_policy.COMMON),
+        ("ny.kollega@bosted.example", password_policy.PERSONAL),
+        ("NY.KOLLEGA@BOSTED.EXAMPLE", password_policy.PERSONAL),
+        ("kollega2024!", password_policy.PERSONAL),
+        ("Birgitte Holm 1", password_policy.PERSONAL),
+        ("aaaaaaaaaaaa", password_policy.GUESSABLE),
+        ("abcdefghijk", password_policy.GUESSABLE),
+    ],
+)
+def test_an_admin_cannot_give_a_new_user_a_weak_password_and_is_told_why(
+    client, factory, password, reason
+):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    response = client.post(
+        "/api/users",
+        headers=login(client, admin),
+        json={
+            "email": "ny.kollega@bosted.example",
+            "name": "Birgitte Holm",
+            "password": password,
+            "memberships": [{"unit_id": str(unit.id), "role": "staff"}],
+        },
+    )
+    if len(password) < password_policy.MIN_LENGTH:
+        # The schema refuses it first, naming the same field.
+        assert_error(response, 422, "invalid_input", field="password")
+    else:
+        body = assert_error(response, 422, "invalid_input", field="password")
+        assert body["fields"] == {"password": [reason]}
+    assert db.session.scalar(select(User).where(User.email == "ny.kollega@bosted.example")) is None
+
+
+def test_a_weak_new_password_is_refused_and_the_old_one_still_works(client, factory):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit), email="kirsten@bosted.example", name="Kirsten Holm")
+    old_hash = staff.password_hash
+    response = client.patch(
+        f"/api/users/{staff.id}", headers=login(client, admin), json={"password": "kirsten123"}
+    )
+    body = assert_error(response, 422, "invalid_input", field="password")
+    assert body["fields"]["password"] == [password_policy.PERSONAL]
+    db.session.expire_all()
+    assert db.session.get(User, staff.id).password_hash == old_hash
+    login(client, staff)
+
+
+def test_a_new_password_is_checked_against_the_email_it_is_set_with(client, factory):
+    unit = factory.unit()
+    admin = factory.user(("admin", unit))
+    staff = factory.user(("staff", unit))
+    response = client.patch(
+        f"/api/users/{staff.id}",
+        headers=login(client, admin),
+        json={"email": "margrethe.vinding@bosted.example", "password": "Vinding2025"},
+    )
+    assert_error(response, 422, "invalid_input", field="password")
+    db.session.expire_all()
+    assert db.session.get(User, staff.id).email == staff.email
+
+
+@pytest.mark.parametrize("password", ["password", "it-chef@kommune.test"])
+def test_create_user_on_the_command_line_refuses_a_weak_password(runner, monkeypatch, password):
+    monkeypatch.setenv("FOLG_NEW_USER_PASSWORD", password)
+    result = runner.invoke(args=["create-user", "--email", "it-chef@kommune.test", "--name", "IT"])
+    assert result.exit_code != 0
+    assert password_policy.WEAK_PASSWORD in result.output
+    assert db.session.scalar(select(User).where(User.email == "it-chef@kommune.test")) is None
+
+
+@pytest.mark.parametrize(
+    "password", ["correct horse battery", "vej-til-bedre-planer", "Lærkevej i regnvejr 7"]
+)
+def test_a_strong_password_is_accepted(password):
+    assert password_policy.password_problem(password, email="a@b.example", name="A B") is None
+
+
+def test_a_password_past_72_characters_is_scored_on_its_start():
+    assert password_policy.password_problem("x" * 1000, email="a@b.example", name="A") is not None
+    strong = "vej-til-bedre-planer " * 50
+    assert password_policy.password_problem(strong, email="a@b.example", name="A") is None

@@ -19,6 +19,7 @@ from server.models import (
     User,
 )
 from server.services.auth import login
+from server.services.login_throttle import ThrottleSettings
 
 COUNTED = (Organisation, Unit, User, Membership, Plan, PlanItem, ProgressNote, AuditEvent)
 
@@ -86,10 +87,9 @@ def test_seed_demo_users_log_in_with_the_demo_password(runner):
         db.session,
         "leder@demo.test",
         DEMO_PASSWORD,
-        client_key="test",
+        client_address="127.0.0.1",
         ttl_hours=1,
-        max_failures=5,
-        window_s=60,
+        throttle=ThrottleSettings(),
     )
     assert token and user.name == "Mette Lund"
 
@@ -200,10 +200,10 @@ def test_create_user_reads_the_password_from_a_hidden_prompt(runner, monkeypatch
     monkeypatch.delenv("FOLG_NEW_USER_PASSWORD", raising=False)
     result = runner.invoke(
         args=["create-user", "--email", "p@example.test", "--name", "P"],
-        input="hemmeligt-ord\nhemmeligt-ord\n",
+        input="stille-ord-i-regnen\nstille-ord-i-regnen\n",
     )
     assert result.exit_code == 0, result.output
-    assert "hemmeligt-ord" not in result.output
+    assert "stille-ord-i-regnen" not in result.output
     assert db.session.scalar(select(User.id).where(User.email == "p@example.test"))
 
 
