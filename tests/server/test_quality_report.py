@@ -120,7 +120,7 @@ def test_the_html_draft_tells_how_the_work_was_done_what_was_done_and_what_came_
         "Ny rutin för överlämning",
         "Lex Sarah: Missad överlämning",  # what triggered the item
         "Andel genomförandeplaner som avslutats enligt plan",
-        "40 %",  # 4 of 10, aggregated by the rate rule
+        "40\u00a0%",  # 4 of 10, aggregated by the rate rule
         "2 insatser under året, varav 2 avslutade.",
         "<svg",
         "medel 4,0 av 5",
@@ -144,7 +144,7 @@ def test_the_docx_draft_has_the_same_sections_and_figures(client, year_of_work):
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert {"Missad överlämning", "Ny rutin för överlämning", "Avbruten", "Enligt plan"} <= cells
     # For an enhet, the verksamhet's measures appear with the enhet's own figure: 3 of 4.
-    assert "75 %" in cells and "40 %" not in cells
+    assert "75\u00a0%" in cells and "40\u00a0%" not in cells
 
 
 def test_the_docx_draft_has_the_html_drafts_charts_as_pictures_beside_their_tables(
