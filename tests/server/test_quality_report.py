@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from docx import Document
@@ -137,8 +138,16 @@ def test_the_docx_draft_has_the_same_sections_and_figures(client, year_of_work):
         headers=year_of_work["chef"],
     )
     assert response.status_code == 200
-    assert "attachment" in response.headers["Content-Disposition"]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert unquote(disposition.split("filename*=UTF-8''")[1]).startswith(
+        "kvalitetsberättelse-2026-"
+    )
     document = Document(io.BytesIO(response.data))
+    # A4, not python-docx's US Letter.
+    assert [(round(s.page_width.mm), round(s.page_height.mm)) for s in document.sections] == [
+        (210, 297)
+    ]
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "2. Åtgärder" in headings and "3. Resultat" in headings
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
