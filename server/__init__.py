@@ -44,8 +44,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         JSON_SORT_KEYS=False,
     )
     logging.basicConfig(level=logging.INFO)
@@ -64,6 +62,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from server.api.errors import register_error_handlers
 
     register_blueprints(api)
+    from server.api.docs import register_api_docs  # Swagger UI from the pinned package
+
+    register_api_docs(app)
     register_error_handlers(app)
 
     from server.cli import register_commands

@@ -9,13 +9,13 @@ POST /api/plans/import/confirm                   the edited preview -> 201 draft
 from __future__ import annotations
 
 import functools
-import io
 
-from flask import g, request, send_file
+from flask import g, request
 from flask.views import MethodView
 
 from server import documents
 from server.api.context import authenticated, current_principal, transactional
+from server.api.downloads import download
 from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.documents import (
@@ -58,12 +58,6 @@ def allow_docx_upload(view):
     return wrapper
 
 
-def _download(data: bytes, mimetype: str, filename: str):
-    return send_file(
-        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
-    )
-
-
 @blp.route("/plans/<uuid:plan_id>/export.docx")
 class PlanDocx(MethodView):
     decorators = [authenticated]
@@ -74,7 +68,7 @@ class PlanDocx(MethodView):
         data, filename = documents.export_plan_docx(
             db_session(), current_principal(), plan_id, _language(query)
         )
-        return _download(data, DOCX, filename)
+        return download(data, DOCX, filename)
 
 
 def _items_export_view(file_format: str) -> type[MethodView]:
@@ -86,10 +80,10 @@ def _items_export_view(file_format: str) -> type[MethodView]:
         def get(self, query):
             language = _language(query)
             filters = {k: v for k, v in query.items() if k != "lang"}
-            data = documents.export_items(
+            data, name = documents.export_items(
                 db_session(), current_principal(), file_format, language, **filters
             )
-            return _download(data, MEDIA_TYPES[file_format], f"items.{file_format}")
+            return download(data, MEDIA_TYPES[file_format], name)
 
     ItemsExport.__name__ = f"ItemsExport{file_format.title()}"
     ItemsExport.get.__doc__ = (

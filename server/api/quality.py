@@ -9,13 +9,19 @@ compilation and the kvalitetsberättelse (HTML or .docx).
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.downloads import download
 from server.api.json_body import Blueprint
-from server.documents.quality_report import build_report, render_docx, render_html
+from server.documents.quality_report import (
+    DOCX,
+    build_report,
+    render_docx,
+    render_html,
+    report_filename,
+)
 from server.extensions import db_session
 from server.schemas import quality as schemas
 from server.services import quality, quality_compilation, quality_cycle, quality_measures
@@ -175,15 +181,7 @@ class QualityReport(MethodView):
     def get(self, query):
         """A draft kvalitetsberättelse for a year, as HTML or .docx."""
         report = build_report(db_session(), current_principal(), query["unit_id"], query["year"])
-        name = f"kvalitetsberattelse-{query['year']}"
+        name = report_filename(report)
         if query["format"] == "docx":
-            return Response(
-                render_docx(report),
-                mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
-            )
-        return Response(
-            render_html(report),
-            mimetype="text/html",
-            headers={"Content-Disposition": f'inline; filename="{name}.html"'},
-        )
+            return download(render_docx(report), DOCX, f"{name}.docx")
+        return download(render_html(report), "text/html; charset=utf-8", f"{name}.html", True)

@@ -25,6 +25,7 @@ from flask.views import MethodView
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.api.context import authenticated, current_principal, transactional
+from server.api.downloads import download
 from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.documents import ExportLanguageSchema
@@ -48,7 +49,7 @@ from server.schemas.visits import (
     VisitWriteSchema,
 )
 from server.services import photos, plans, visits
-from server.services.visit_report import DOCX, visit_report_docx
+from server.services.visit_report import DOCX, visit_report
 
 blp = Blueprint("visits", __name__, url_prefix="/api", description="Inspection visits")
 
@@ -207,12 +208,10 @@ class VisitReport(MethodView):
     @blp.response(200, content_type=DOCX)
     def get(self, query, visit_id):
         """The visit summary as a Word document: the spindelvæv, a table per theme."""
-        principal = current_principal()
-        visit = visits.get_visit(db_session(), principal, visit_id)
-        summary = visits.visit_summary(db_session(), principal, visit)
-        data = visit_report_docx(summary, query.get("lang") or g.user.language)
-        name = f"tilsynsbesoeg-{visit.visit_date.isoformat()}.docx"
-        return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+        data, name = visit_report(
+            db_session(), current_principal(), visit_id, query.get("lang") or g.user.language
+        )
+        return download(data, DOCX, name)
 
 
 @blp.route("/items/<uuid:item_id>/comments")

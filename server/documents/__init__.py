@@ -2,6 +2,7 @@
 
     labels/          the printed words, one data module per language (da, sv, en)
     text.py          cleaning messy cell text; comparison keys; dates as people write them
+    formats.py       dates, numbers, paper (A4) and CSV dialect in the reader's conventions (Babel)
     themes.py        "1. prioritet: <theme>" taken apart and matched to a catalogue
     model.py         plain values: PlanDocument (out), ParsedDocument (in), ItemLine (sheets)
     docx_export.py   PlanDocument -> .docx in the template's layout

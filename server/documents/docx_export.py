@@ -14,18 +14,17 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell, _Row
 
+from server.documents.formats import A4_LONG, format_date, use_a4
 from server.documents.labels import columns_for, labels_for
 from server.documents.model import PlanDocument, RowDocument
-from server.documents.text import format_date, xml_safe
+from server.documents.text import xml_safe
 
-A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
 MARGIN = Cm(1.5)
 TABLE_FONT = Pt(9)
 QUESTION_FONT = Pt(8)
@@ -52,16 +51,16 @@ def build_plan_docx(plan: PlanDocument, language: str) -> bytes:
 
 
 def _landscape_a4(document) -> None:
+    use_a4(document, landscape=True)
     section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = A4_LONG, A4_SHORT
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
 
 
 def _header_fields(document, plan: PlanDocument, language: str) -> None:
     """Three rows of label/value pairs, as in the template:
-    title | ... ; unit or foster parents | date ; filled in by | manager."""
+    title | ... ; unit or foster parents | date ; filled in by | manager; then, for a plan
+    that answers an inspection, origin | inspection date."""
     header = labels_for(language).HEADER
     second: tuple[str, str | None] = (
         ("foster_parents", plan.foster_parents)
@@ -76,6 +75,15 @@ def _header_fields(document, plan: PlanDocument, language: str) -> None:
     # The foster-family template has no Ledelsesansvarlig; print it only when one is named.
     if plan.kind != "dk_plejefamilie" or plan.responsible_manager:
         rows[2].append(("responsible_manager", plan.responsible_manager))
+    # Not in the templates, but without it an import would make every plan "own initiative".
+    if plan.origin != "own_initiative" or plan.inspection_date:
+        origin = labels_for(language).ORIGINS[plan.origin]
+        rows.append(
+            [
+                ("origin", origin),
+                ("inspection_date", format_date(plan.inspection_date, language)),
+            ]
+        )
     table = document.add_table(rows=len(rows), cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cells, pairs in zip((r.cells for r in table.rows), rows, strict=True):

@@ -72,6 +72,10 @@ def _build_vocabulary() -> tuple[dict[str, str], dict[str, str], set[str], dict[
 
 
 HEADINGS, HEADER_LABELS, QUESTIONS, TITLE_KINDS = _build_vocabulary()
+# The origin as any language writes it ("Påbud", "Föreläggande") -> its code.
+ORIGIN_WORDS = {
+    squash(word): origin for labels in LANGUAGES.values() for origin, word in labels.ORIGINS.items()
+}
 # A header label that names the kind of plan it belongs to.
 KIND_OF_LABEL = {"foster_parents": "dk_plejefamilie"}
 
@@ -347,7 +351,14 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
         parsed.kind_hint = parsed.kind_hint or KIND_OF_LABEL.get(field)
         if not value or field in parsed.header:
             continue
-        if field == "plan_date":
+        if field == "origin":
+            origin = ORIGIN_WORDS.get(squash(value))
+            if origin is None:
+                parsed.warnings.append(f"The background '{value[:40]}' was not understood.")
+                _note_unrecognised(parsed, fragment)
+                continue
+            parsed.header[field] = origin
+        elif field in ("plan_date", "inspection_date"):
             found = parse_date(value)
             if found is None:
                 parsed.warnings.append(f"The date '{value[:40]}' was not understood.")

@@ -39,6 +39,8 @@ class PlanDocument:
     filled_in_by: str | None = None
     responsible_manager: str | None = None
     foster_parents: str | None = None
+    origin: str = "own_initiative"
+    inspection_date: date | None = None
     rows: tuple[RowDocument, ...] = ()
 
 

@@ -15,7 +15,8 @@ holds, in Swedish, and is meant to be edited by people (the .docx above all):
     4 Fortsatt arbete                     left for people to write
 
 Only counts and texts people wrote for the follow-up appear; never a case code.
-``build_report`` reads (and checks access); the two renderers are pure.
+``build_report`` reads (and checks access); the two renderers are pure. The .docx is A4, and
+dates and figures are written as a Swedish reader expects ("9 augusti 2021", "4,2", "50 %").
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.documents.charts import Chart, add_chart, bar_chart_png
+from server.documents.formats import (
+    format_date,
+    format_figure,
+    format_rating,
+    format_share,
+    slug,
+    use_a4,
+)
 from server.documents.text import xml_safe
 from server.models import (
     AnnualTask,
@@ -53,6 +62,9 @@ from server.services.errors import NotFound
 from server.services.quality import enheter_of, verksamhet_of
 from server.services.quality_compilation import Counts, compile_cases
 from server.services.quality_measures import aggregate_measure
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LANGUAGE = "sv"  # the kvalitetsberättelse is a Swedish document (SOSFS 2011:9)
 
 LABELS: dict[str, dict[str, str]] = {
     "register": {
@@ -254,8 +266,8 @@ def _format(value: float | None, aggregation: str) -> str:
     if value is None:
         return "–"
     if aggregation == "rate":
-        return f"{value * 100:.0f} %".replace(".", ",")
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        return format_share(value, LANGUAGE)
+    return format_figure(value, LANGUAGE)
 
 
 def _cases(session: Session, principal: Principal, report: Report, unit: Unit, year: int) -> None:
@@ -312,7 +324,7 @@ def _surveys(
         if not answers:
             continue
         if question.answer_type == "scale":
-            figure = f"medel {sum(answers) / len(answers):.1f} av 5".replace(".", ",")
+            figure = f"medel {format_rating(sum(answers) / len(answers), LANGUAGE)} av 5"
         else:
             figure = f"{sum(1 for a in answers if a)} ja av {len(answers)}"
         report.survey_averages.append(
@@ -329,6 +341,19 @@ INTRO = (
     "delar, och hållas tillgänglig för den som önskar ta del av den."
 )
 TO_WRITE = "[Skriv här: slutsatser, prioriterade förbättringsområden och fortsatt arbete.]"
+
+
+def report_filename(report: Report) -> str:
+    """ "kvalitetsberättelse-2026-stöd-och-omsorg", without the extension."""
+    return f"kvalitetsberättelse-{report.year}-{slug(report.unit_name, 'enhet')}"
+
+
+def _date(value: date | None) -> str:
+    return format_date(value, LANGUAGE)
+
+
+def _task_status(task: dict[str, Any]) -> str:
+    return f"Klar {_date(task['done_on'])}".rstrip() if task["done"] else "Ej klar"
 
 
 def bar_chart_svg(chart: Chart, width: int = 520) -> str:
@@ -364,21 +389,14 @@ def render_html(report: Report) -> str:
         "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #999;"
         "padding:.25rem .5rem;text-align:left;vertical-align:top}</style></head><body>",
         f"<h1>Kvalitetsberättelse {report.year}: {e(report.unit_name)}</h1>",
-        f"<p><em>{e(INTRO.format(date=report.generated_on.isoformat()))}</em></p>",
+        f"<p><em>{e(INTRO.format(date=_date(report.generated_on)))}</em></p>",
         "<h2>1. Så har kvalitetsarbetet bedrivits</h2>",
         "<h3>Årshjulet</h3>",
     ]
     out.append(
         _html_table(
             ["Uppgift", "Datum", "Status"],
-            [
-                [
-                    t["title"],
-                    t["due"].isoformat(),
-                    f"Klar {t['done_on']}" if t["done"] else "Ej klar",
-                ]
-                for t in report.tasks
-            ],
+            [[t["title"], _date(t["due"]), _task_status(t)] for t in report.tasks],
         )
         if report.tasks
         else "<p>Inga uppgifter i årshjulet.</p>"
@@ -400,7 +418,7 @@ def render_html(report: Report) -> str:
             _html_table(
                 ["Datum", "Slag", "Rubrik", "Analys"],
                 [
-                    [r["date"].isoformat(), r["kind"], r["title"], r["analysis"]]
+                    [_date(r["date"]), r["kind"], r["title"], r["analysis"]]
                     for r in report.register_entries
                 ],
             )
@@ -458,20 +476,18 @@ def _html_items(items: list[dict[str, Any]]) -> str:
 def render_docx(report: Report) -> bytes:
     report = xml_safe(report)
     document = Document()
+    use_a4(document)
     document.core_properties.title = f"Kvalitetsberättelse {report.year} {report.unit_name}"
     document.core_properties.author = "Følg"
     document.add_heading(f"Kvalitetsberättelse {report.year}: {report.unit_name}", level=0)
-    intro = document.add_paragraph(INTRO.format(date=report.generated_on.isoformat()))
+    intro = document.add_paragraph(INTRO.format(date=_date(report.generated_on)))
     intro.runs[0].italic = True
     document.add_heading("1. Så har kvalitetsarbetet bedrivits", level=1)
     document.add_heading("Årshjulet", level=2)
     _docx_table(
         document,
         ["Uppgift", "Datum", "Status"],
-        [
-            [t["title"], t["due"].isoformat(), f"Klar {t['done_on']}" if t["done"] else "Ej klar"]
-            for t in report.tasks
-        ],
+        [[t["title"], _date(t["due"]), _task_status(t)] for t in report.tasks],
     )
     if report.areas:
         document.add_heading("Kvalitetsområden och uppföljningsmetoder", level=2)
@@ -484,10 +500,7 @@ def render_docx(report: Report) -> bytes:
     _docx_table(
         document,
         ["Datum", "Slag", "Rubrik", "Analys"],
-        [
-            [r["date"].isoformat(), r["kind"], r["title"], r["analysis"]]
-            for r in report.register_entries
-        ],
+        [[_date(r["date"]), r["kind"], r["title"], r["analysis"]] for r in report.register_entries],
     )
     document.add_heading("2. Åtgärder", level=1)
     for heading, items in (

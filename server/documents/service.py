@@ -15,8 +15,6 @@ Access:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -28,6 +26,8 @@ from sqlalchemy.orm import Session
 from server import clock
 from server.documents.docx_export import build_plan_docx
 from server.documents.docx_import import MAX_BYTES, parse_plan_docx
+from server.documents.formats import slug
+from server.documents.labels import labels_for
 from server.documents.model import ItemLine, ParsedDocument, PlanDocument, RowDocument
 from server.documents.spreadsheets import items_csv, items_xlsx
 from server.documents.text import squash
@@ -64,6 +64,8 @@ def plan_document(session: Session, principal: Principal, plan_id: uuid.UUID) ->
         filled_in_by=plan.filled_in_by,
         responsible_manager=plan.responsible_manager,
         foster_parents=plan.foster_parents,
+        origin=plan.origin,
+        inspection_date=plan.inspection_date,
         rows=tuple(
             RowDocument(
                 priority=item.priority,
@@ -90,7 +92,7 @@ def export_plan_docx(
 ) -> tuple[bytes, str]:
     """The plan as .docx bytes, and a file name made from its title."""
     document = plan_document(session, principal, plan_id)
-    return build_plan_docx(document, language), f"{_slug(document.title)}.docx"
+    return build_plan_docx(document, language), f"{slug(document.title)}.docx"
 
 
 def item_lines(
@@ -163,10 +165,11 @@ def item_lines(
 
 def export_items(
     session: Session, principal: Principal, file_format: str, language: str, **filters: Any
-) -> bytes:
+) -> tuple[bytes, str]:
+    """The items as CSV or XLSX bytes, and a file name in the reader's language."""
     lines = item_lines(session, principal, **filters)
     writer = {"csv": items_csv, "xlsx": items_xlsx}[file_format]
-    return writer(lines, language)
+    return writer(lines, language), f"{labels_for(language).SPREADSHEET['file']}.{file_format}"
 
 
 # ---- import --------------------------------------------------------------------------------
@@ -272,6 +275,8 @@ def _recognised_header(
     }
     recognised["foster_parents"] = _fit(header.get("foster_parents"), 500, "foster", warnings)
     recognised["plan_date"] = header.get("plan_date")
+    recognised["origin"] = header.get("origin", "own_initiative")
+    recognised["inspection_date"] = header.get("inspection_date")
     recognised["result_label"] = parsed.result_label or (
         "status" if kind == "dk_plejefamilie" else "result"
     )
@@ -371,16 +376,6 @@ def _unit_and_below(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
             found.add(current)
             stack.extend(children[current])
     return found
-
-
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def _slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title.translate(_FOLD))
-    ascii_title = ascii_title.encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()
-    return slug[:60].rstrip("-") or "plan"
 
 
 __all__ = [

@@ -1,12 +1,19 @@
 """Items across plans as CSV or XLSX, for managers who follow up in a spreadsheet.
 
-A heading row in the reader's language, then one line per item. States stay as their codes
-(``in_progress``), so a sheet sorts and filters the same in every language.
+A heading row in the reader's language, then one line per item. Plan and item states are
+written in the reader's words too ("I gang", "Pågår"), as the PWA shows them; dates stay ISO
+(2026-01-31), which Excel reads as a date in every locale and which sorts as text too.
 
-Formula injection: a cell a spreadsheet would evaluate (starting with = + - @, or a tab or
-carriage return) is written to CSV with a leading apostrophe, which spreadsheets show as text.
-In XLSX every text cell is stored as a string cell, which is never evaluated; the apostrophe
-is not needed there and would only show.
+CSV is written as Excel in the reader's country opens it by a double click: UTF-8 with a
+byte-order mark (or æ, ø, å and ä come out garbled), ``;`` between cells and a decimal comma
+for Danish and Swedish, ``,`` and a decimal point for English (formats.py).
+
+Formula injection: every CSV cell is quoted, so no separator inside a text ends a cell; and
+a cell a spreadsheet would evaluate (starting with = + - @, or a tab or carriage return) gets
+a leading apostrophe, which spreadsheets show as text. The same is done at the start of every
+``;``-separated part of a text ("Se bilag;=1337*2"), for a reader that splits on ``;``
+whatever the quotes say. In XLSX every text cell is stored as a string cell, which is never
+evaluated; the apostrophe is not needed there and would only show. The sheet prints on A4.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
+from server.documents.formats import csv_separator, format_figure
 from server.documents.labels import labels_for
 from server.documents.model import ItemLine
 
@@ -55,34 +63,49 @@ def headings(language: str) -> list[str]:
 
 
 def _values(line: ItemLine, language: str) -> list[Any]:
-    words = labels_for(language).SPREADSHEET
+    labels = labels_for(language)
+    words = labels.SPREADSHEET
     values: list[Any] = []
     for column in COLUMNS:
         value = getattr(line, column)
         if isinstance(value, bool):
             value = words["yes"] if value else words["no"]
+        elif column == "plan_state":
+            value = labels.PLAN_STATES.get(value, value)
+        elif column == "state":
+            value = labels.ITEM_STATES.get(value, value)
         values.append(value)
     return values
 
 
 def neutralise_formula(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """An apostrophe before each part of ``text`` (split at ``;``) a spreadsheet would
+    evaluate."""
+    return ";".join(
+        "'" + part if part.startswith(FORMULA_STARTS) else part for part in text.split(";")
+    )
+
+
+def csv_cell(value: Any, language: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format_figure(value, language)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_formula(str(value))
 
 
 def items_csv(lines: Iterable[ItemLine], language: str) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read æ, ø, å and ä right."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headings(language))
+    writer = csv.writer(
+        buffer, delimiter=csv_separator(language), quoting=csv.QUOTE_ALL, lineterminator="\r\n"
+    )
+    writer.writerow([neutralise_formula(heading) for heading in headings(language)])
     for line in lines:
-        writer.writerow(
-            [
-                neutralise_formula(v.isoformat() if isinstance(v, date) else str(v))
-                if v is not None
-                else ""
-                for v in _values(line, language)
-            ]
-        )
+        writer.writerow([csv_cell(value, language) for value in _values(line, language)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -103,6 +126,8 @@ def items_xlsx(lines: Iterable[ItemLine], language: str) -> bytes:
             else:
                 cell.value = value
     sheet.freeze_panes = "A2"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -127,12 +127,3 @@ def _to_date(parts: tuple[str, ...], order: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def format_date(value: date | None, language: str) -> str:
-    if value is None:
-        return ""
-    labels = LANGUAGES[language]
-    return labels.DATE_FORMAT.format(
-        day=value.day, month=labels.MONTHS[value.month - 1], year=value.year
-    )

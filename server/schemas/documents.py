@@ -52,6 +52,8 @@ class RecognisedSchema(Schema):
     filled_in_by = fields.String(allow_none=True)
     responsible_manager = fields.String(allow_none=True)
     foster_parents = fields.String(allow_none=True)
+    origin = fields.String()
+    inspection_date = fields.Date(allow_none=True)
     result_label = fields.String()
 
 

@@ -98,7 +98,9 @@ def test_manager_exports_items_as_csv_with_filters(new_context, api):
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Hent CSV").click()
-    rows = list(csv.reader(io.StringIO(read_text(info.value.path()))))
+    # Danish: ";" between cells, as Excel in Denmark opens it; named in Danish.
+    assert info.value.suggested_filename == "indsatser.csv"
+    rows = list(csv.reader(io.StringIO(read_text(info.value.path())), delimiter=";"))
     assert any(topic in row for row in rows[1:])
 
     # Only overdue items: this one has no deadline, so it is left out.

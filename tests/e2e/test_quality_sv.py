@@ -5,6 +5,7 @@ enhetschef reads the compilation as charts, downloads them as SVG and PNG, ticks
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -165,7 +166,9 @@ def test_the_enhetschef_reads_charts_exports_them_and_downloads_the_report(new_c
     page.get_by_role("link", name="← Kvalitetsuppföljning: Stöd och omsorg").click()
     with page.expect_download() as report:
         page.get_by_role("button", name="Ladda ner utkast (Word)").click()
-    assert report.value.suggested_filename.endswith(".docx")
+    # The name keeps its ä and ö (it came out as "…-sto-d-och-omsorg").
+    name = report.value.suggested_filename
+    assert re.fullmatch(r"kvalitetsberättelse-\d{4}-stöd-och-omsorg\.docx", name), name
     assert Path(report.value.path()).read_bytes()[:2] == b"PK"
 
 

@@ -219,6 +219,8 @@ def test_import_of_seed_000_previews_header_and_two_rows_with_their_themes(clien
         "filled_in_by": "Jens Holm, Karsten P Nielsen",
         "responsible_manager": "Jens Holm",
         "foster_parents": None,
+        "origin": "own_initiative",
+        "inspection_date": None,
         "result_label": "result",
     }
     items = preview["items"]

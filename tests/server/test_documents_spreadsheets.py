@@ -40,7 +40,7 @@ def read_csv(response) -> list[dict[str, str]]:
     assert response.mimetype == "text/csv"
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def get(client, headers, path, **query):

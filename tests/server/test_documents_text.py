@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from server.documents.text import clean_text, format_date, parse_date
+from server.documents.formats import format_date
+from server.documents.text import clean_text, parse_date
 from server.documents.themes import match_theme, split_priority
 
 

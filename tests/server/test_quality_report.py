@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from docx import Document
@@ -120,7 +121,7 @@ def test_the_html_draft_tells_how_the_work_was_done_what_was_done_and_what_came_
         "Ny rutin för överlämning",
         "Lex Sarah: Missad överlämning",  # what triggered the item
         "Andel genomförandeplaner som avslutats enligt plan",
-        "40 %",  # 4 of 10, aggregated by the rate rule
+        "40\u00a0%",  # 4 of 10, aggregated by the rate rule
         "2 insatser under året, varav 2 avslutade.",
         "<svg",
         "medel 4,0 av 5",
@@ -137,14 +138,22 @@ def test_the_docx_draft_has_the_same_sections_and_figures(client, year_of_work):
         headers=year_of_work["chef"],
     )
     assert response.status_code == 200
-    assert "attachment" in response.headers["Content-Disposition"]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert unquote(disposition.split("filename*=UTF-8''")[1]).startswith(
+        "kvalitetsberättelse-2026-"
+    )
     document = Document(io.BytesIO(response.data))
+    # A4, not python-docx's US Letter.
+    assert [(round(s.page_width.mm), round(s.page_height.mm)) for s in document.sections] == [
+        (210, 297)
+    ]
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "2. Åtgärder" in headings and "3. Resultat" in headings
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert {"Missad överlämning", "Ny rutin för överlämning", "Avbruten", "Enligt plan"} <= cells
     # For an enhet, the verksamhet's measures appear with the enhet's own figure: 3 of 4.
-    assert "75 %" in cells and "40 %" not in cells
+    assert "75\u00a0%" in cells and "40\u00a0%" not in cells
 
 
 def test_the_docx_draft_has_the_html_drafts_charts_as_pictures_beside_their_tables(

@@ -7,9 +7,10 @@ Each module defines the same names:
 ``COLUMN_SETS``     the nine column headings with the guiding question under each, per layout
 ``PRIORITY``        the label of a row, formatted with its number ("1. prioritet:")
 ``TIMEFRAME``       the labels written in the HVORNÅR? cell for dates and "Varig ordning"
-``MONTHS``          month names, for dates written out ("9. august 2021")
-``DATE_FORMAT``     how a date is written in that language
+``MONTHS``          month names, for reading dates written out ("9. august 2021"); writing
+                    them is Babel's (formats.py)
 ``SPREADSHEET``     the column headings of the CSV/XLSX item export, plus the yes/no words
+``PLAN_STATES``, ``ITEM_STATES``, ``ORIGINS``  the words for those codes, as the PWA shows them
 
 The import parser reads every language's labels, so a Swedish user can import a Danish plan.
 """

@@ -19,6 +19,8 @@ HEADER = {
     "plan_date": "Dato:",
     "filled_in_by": "Ansvarlig for udfyldelse:",
     "responsible_manager": "Ledelsesansvarlig:",
+    "origin": "Baggrund:",
+    "inspection_date": "Tilsynsdato:",
 }
 
 _TILBUD = [
@@ -105,9 +107,9 @@ MONTHS = (
     "november",
     "december",
 )
-DATE_FORMAT = "{day}. {month} {year}"
 
 SPREADSHEET = {
+    "file": "indsatser",
     "unit": "Tilbud/afdeling",
     "plan": "Plan",
     "plan_state": "Planens status",
@@ -128,4 +130,25 @@ SPREADSHEET = {
     "overdue": "Overskredet",
     "yes": "ja",
     "no": "nej",
+}
+
+# The words of the PWA (pwa/src/locales), so a sheet says what the screen says.
+PLAN_STATES = {
+    "draft": "Kladde",
+    "submitted": "Sendt til godkendelse",
+    "approved": "Godkendt af ledelsen",
+    "completed": "Afsluttet",
+    "archived": "Arkiveret",
+}
+ITEM_STATES = {
+    "not_started": "Ikke startet",
+    "in_progress": "I gang",
+    "done": "Gennemført",
+    "cancelled": "Opgivet",
+}
+ORIGINS = {
+    "inspection": "Tilsynsbesøg",
+    "paabud": "Påbud",
+    "anbefaling": "Anbefaling",
+    "own_initiative": "Eget initiativ",
 }

@@ -13,6 +13,8 @@ HEADER = {
     "plan_date": "Date:",
     "filled_in_by": "Filled in by:",
     "responsible_manager": "Responsible manager:",
+    "origin": "Background:",
+    "inspection_date": "Inspection date:",
 }
 
 _COLUMNS = [
@@ -61,9 +63,9 @@ MONTHS = (
     "November",
     "December",
 )
-DATE_FORMAT = "{day} {month} {year}"
 
 SPREADSHEET = {
+    "file": "items",
     "unit": "Unit",
     "plan": "Plan",
     "plan_state": "Plan state",
@@ -84,4 +86,25 @@ SPREADSHEET = {
     "overdue": "Overdue",
     "yes": "yes",
     "no": "no",
+}
+
+# The words of the PWA (pwa/src/locales), so a sheet says what the screen says.
+PLAN_STATES = {
+    "draft": "Draft",
+    "submitted": "Submitted for approval",
+    "approved": "Approved by management",
+    "completed": "Completed",
+    "archived": "Archived",
+}
+ITEM_STATES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "cancelled": "Cancelled",
+}
+ORIGINS = {
+    "inspection": "Inspection visit",
+    "paabud": "Order (påbud)",
+    "anbefaling": "Recommendation",
+    "own_initiative": "Own initiative",
 }

@@ -15,6 +15,8 @@ HEADER = {
     "plan_date": "Datum:",
     "filled_in_by": "Ansvarig för ifyllandet:",
     "responsible_manager": "Ansvarig chef:",
+    "origin": "Bakgrund:",
+    "inspection_date": "Inspektionsdatum:",
 }
 
 _HANDLINGSPLAN = [
@@ -65,9 +67,9 @@ MONTHS = (
     "november",
     "december",
 )
-DATE_FORMAT = "{day} {month} {year}"
 
 SPREADSHEET = {
+    "file": "åtgärder",
     "unit": "Verksamhet/enhet",
     "plan": "Plan",
     "plan_state": "Planens status",
@@ -88,4 +90,25 @@ SPREADSHEET = {
     "overdue": "Försenad",
     "yes": "ja",
     "no": "nej",
+}
+
+# The words of the PWA (pwa/src/locales), so a sheet says what the screen says.
+PLAN_STATES = {
+    "draft": "Utkast",
+    "submitted": "Skickad för fastställelse",
+    "approved": "Fastställd av ledningen",
+    "completed": "Avslutad",
+    "archived": "Arkiverad",
+}
+ITEM_STATES = {
+    "not_started": "Inte påbörjad",
+    "in_progress": "Pågår",
+    "done": "Avslutad",
+    "cancelled": "Avbruten",
+}
+ORIGINS = {
+    "inspection": "Inspektion",
+    "paabud": "Föreläggande",
+    "anbefaling": "Rekommendation",
+    "own_initiative": "Eget initiativ",
 }

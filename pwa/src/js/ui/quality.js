@@ -104,7 +104,7 @@ async function hubView(app, ctx) {
   };
   const report = (format) => online(async () => {
     const blob = await app.api.qualityReport(unit.id, year.value, format);
-    download(blob, `kvalitetsberattelse-${year.value}-${slug(unit.name)}.${format}`);
+    download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
   });
   const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || ''))
     .sort((a, b) => (a.position || 0) - (b.position || 0));
@@ -142,8 +142,9 @@ async function hubView(app, ctx) {
   };
 }
 
+/** A file-name part in the reader's letters ("Stöd och omsorg" -> "stöd-och-omsorg"), as the server's. */
 function slug(text) {
-  return String(text).toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return String(text).normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
 }
 
 function download(blob, filename) {
