@@ -26,11 +26,12 @@ OPERATIONS = [
 
 
 @pytest.fixture
-def token(app, client, factory):
+def token(app, client, factory, monkeypatch):
     unit = factory.unit()
     manager = factory.user(("manager", unit), ("admin", unit))
     factory.note(factory.item(factory.plan(unit)), manager)
-    app.config["LOGIN_MAX_FAILURES"] = 10_000  # generated logins must not lock the user out
+    # Generated logins must not slow the user down; set for this test only (the app is shared).
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 10_000)
     return login(client, manager)["Authorization"]
 
 
