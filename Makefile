@@ -1,7 +1,8 @@
 # Følg: the two commands are `make run` and `make test`; CI calls `make test` (see .ci/run).
 #
 #   make run              install, build the PWA, migrate SQLite, seed the demo, serve on $PORT
-#   make test             install, lint, check PostgreSQL answers, run every test on SQLite and PostgreSQL
+#   make test             install, lint, check PostgreSQL answers, run every test on SQLite and PostgreSQL,
+#                         with a coverage floor (fail_under in pyproject.toml)
 #   make lint             ruff check + ruff format --check + mypy (server/, sync/)
 #   make migration-check  fail if the models changed without a new Alembic revision
 #   make bench            run bench/*.py
@@ -109,7 +110,7 @@ export PG_CHECK
 
 test: install lint pwa pwa-test
 	@$(PY) -c "$$PG_CHECK"
-	$(PY) -m pytest -n 2 tests/ $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --cov --cov-report=term:skip-covered tests/ $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
