@@ -1,14 +1,17 @@
 # Følg: the two commands are `make run` and `make test`; CI calls `make test` (see .ci/run).
 #
 #   make run              install, build the PWA, migrate SQLite, seed the demo, serve on $PORT
-#   make test             install, lint, check PostgreSQL answers, run every test on SQLite and PostgreSQL
+#   make test             install, lint, check PostgreSQL answers, run every test on SQLite and PostgreSQL,
+#                         with a coverage floor (fail_under in pyproject.toml)
 #   make lint             ruff check + ruff format --check + mypy (server/, sync/)
 #   make migration-check  fail if the models changed without a new Alembic revision
 #   make bench            run bench/*.py
+#   make lock             rewrite requirements*.lock from pyproject.toml (README: "Dependencies")
 #   make tables           rewrite sync/tables.json from the table registry (server/services/tables.py)
 #
-# The install step is shared: .venv is created once and `pip install -e ".[test]"` reruns only
-# when pyproject.toml is newer than the stamp file .venv/.installed.
+# The install step is shared: .venv is created once, and the pinned, hashed set in
+# requirements-test.lock (then the project itself, editable, --no-deps) is installed again only
+# when the lock or pyproject.toml is newer than the stamp file .venv/.installed.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -16,21 +19,40 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app server
 INSTALLED := $(VENV)/.installed
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+# make lock LOCK_ARGS=--upgrade moves the unpinned (indirect) dependencies to their newest.
+LOCK_ARGS ?=
 PWA_INSTALLED := pwa/node_modules/.folg-installed
 PYTEST_ARGS ?=
 
 export FOLG_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint bench install pwa pwa-test migration-check tables
+.PHONY: run test lint bench install lock pwa pwa-test migration-check tables
 
 install: $(INSTALLED)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+# pip check catches a pyproject.toml whose dependencies the lock no longer satisfies.
+$(INSTALLED): pyproject.toml $(TEST_LOCK) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; \
+	  echo "pyproject.toml and $(TEST_LOCK) disagree: run make lock." >&2; exit 1; }
 	touch $@
+
+# One resolution for both files: the runtime lock is constrained by the test lock. uv keeps
+# the versions already in a lock unless told to upgrade. Its version is pyproject's pin.
+define LOCK_OPTIONS
+--universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet
+endef
+
+lock: | $(PY)
+	$(PY) -m pip install --quiet "$$(grep -o 'uv==[0-9.]*' pyproject.toml)"
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) $(LOCK_ARGS) -o $(TEST_LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml -c $(TEST_LOCK) $(LOCK_OPTIONS) $(LOCK_ARGS) -o $(LOCK)
 
 # The PWA is built when it exists (pwa/package.json); SKIP_PWA=1 serves the API alone.
 ifneq ($(wildcard pwa/package.json),)
@@ -89,7 +111,7 @@ export PG_CHECK
 
 test: install lint pwa pwa-test
 	@$(PY) -c "$$PG_CHECK"
-	$(PY) -m pytest -n 2 tests/ $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --cov --cov-report=term:skip-covered tests/ $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -30,13 +30,11 @@ from server.services.sync import push as sync_push
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync")
 
-# A push body is refused past this size before it is parsed (the app-wide cap is larger).
-DEFAULT_MAX_PUSH_BYTES = 2 * 1024 * 1024
-
 
 @blp.before_request
 def _refuse_large_push():
-    limit = current_app.config.get("SYNC_MAX_PUSH_BYTES", DEFAULT_MAX_PUSH_BYTES)
+    # Refused before it is parsed (the app-wide MAX_CONTENT_LENGTH is larger).
+    limit = current_app.config["SYNC_MAX_PUSH_BYTES"]
     if request.path.endswith("/push") and (request.content_length or 0) > limit:
         raise TooLarge(
             f"A push body may be {limit} bytes at most; send fewer mutations per push.",

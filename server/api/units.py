@@ -26,7 +26,9 @@ class Units(MethodView):
         """Admins add a unit below one they administer."""
         principal = current_principal()
         unit = admin.create_unit(db_session(), principal, values)
-        return describe_unit(unit, principal.roles_by_unit[unit.parent_id])
+        # Roles flow down to sub-units, so the admin's roles on the new unit are those on the
+        # parent they were checked on (the schema requires one; unit.parent_id may be None).
+        return describe_unit(unit, principal.roles_by_unit[values["parent_id"]])
 
 
 @blp.route("/catalogues")

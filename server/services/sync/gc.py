@@ -151,7 +151,7 @@ def _remove(session: Session, target: Any, condition: ColumnElement[bool], dry_r
 
 def _references_to(table):
     """The column of every foreign key in the schema that points at ``table``."""
-    for child in Conflict.__table__.metadata.sorted_tables:  # every table: one metadata
+    for child in Conflict.metadata.sorted_tables:  # every table: one metadata
         for fk in child.foreign_keys:
             if fk.column.table is table:
                 yield fk.parent
