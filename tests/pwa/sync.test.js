@@ -1,4 +1,4 @@
-import { Store } from '../../pwa/src/js/store.js';
+import { Store } from '../../pwa/src/js/store/index.js';
 import { createSync } from '../../pwa/src/js/sync.js';
 import { createFakeServer } from './fake_server.js';
 
@@ -258,7 +258,7 @@ describe('sync repairs', () => {
   });
 
   test('a pulled change older than the held version is ignored', async () => {
-    const { Store } = await import('../../pwa/src/js/store.js');
+    const { Store } = await import('../../pwa/src/js/store/index.js');
     const store = await new Store('stale-pull').open();
     await store.applyPage([{ table: 'plan_items', id: 'x', version: 5, deleted: false, fields: { goal: 'new' } }], 'a');
     await store.applyPage([{ table: 'plan_items', id: 'x', version: 4, deleted: false, fields: { goal: 'old' } }], 'b');
@@ -266,7 +266,7 @@ describe('sync repairs', () => {
   });
 
   test('a conflict answer takes the row the server sent as the server copy', async () => {
-    const { Store } = await import('../../pwa/src/js/store.js');
+    const { Store } = await import('../../pwa/src/js/store/index.js');
     const store = await new Store('conflict-ack').open();
     await store.applyPage([{ table: 'plan_items', id: 'x', version: 2, deleted: false, fields: { goal: 'base', topic: 't' } }], 'a');
     await store.update('plan_items', 'x', { goal: 'mine', topic: 'my topic' });

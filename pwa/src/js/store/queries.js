@@ -1,0 +1,160 @@
+/**
+ * Reads for the UI: rows as the user sees them (server copy with this device's pending edits,
+ * bookkeeping stripped by `visible`), sorted as the screens list them, and the counts the shell
+ * shows. Nothing here writes.
+ *
+ * Each function takes the `Store` (store.js) as its first argument.
+ */
+import Dexie from 'dexie';
+import { visible } from './schema.js';
+
+/** @typedef {import('./store.js').Store} Store */
+
+const byText = (field) => (a, b) => String(a[field]).localeCompare(String(b[field]));
+const byNumber = (field) => (a, b) => (a[field] ?? 0) - (b[field] ?? 0);
+const notDeleted = (row) => !row.deleted;
+
+/** @param {Store} store */
+export async function get(store, table, id) {
+  const row = await store.db.table(table).get(id);
+  return row ? visible(row) : undefined;
+}
+
+/** @param {Store} store */
+export async function all(store, table) {
+  return (await store.db.table(table).toArray()).map(visible);
+}
+
+/** @param {Store} store */
+export async function where(store, table, index, value) {
+  return (await store.db.table(table).where(index).equals(value).toArray()).map(visible);
+}
+
+/** @param {Store} store */
+export async function listUnits(store) {
+  const units = await all(store, 'units');
+  return units.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** @param {Store} store */
+export async function listPlans(store, unitId) {
+  return where(store, 'plans', 'unit_id', unitId);
+}
+
+/** @param {Store} store */
+export async function listItems(store, planId) {
+  return (await where(store, 'plan_items', 'plan_id', planId)).sort(byNumber('priority'));
+}
+
+/**
+ * Counts for a plan list: items and overdue items (an end date before `today`, not ongoing,
+ * not done or cancelled), counted on indexes without reading the rows: the plan list must
+ * open fast offline even for plans with thousands of items.
+ * @param {Store} store
+ * @param {string} planId
+ * @param {string} today  an ISO date
+ */
+export async function itemStats(store, planId, today) {
+  const items = store.db.table('plan_items');
+  const [count, overdue, deleted] = await Promise.all([
+    items.where('plan_id').equals(planId).count(),
+    items
+      .where('[plan_id+_due]')
+      .between([planId, Dexie.minKey], [planId, today], true, false)
+      .count(),
+    items
+      .where('_status')
+      .equals('deleted')
+      .filter((i) => i.plan_id === planId)
+      .count(),
+  ]);
+  return { items: count - deleted, overdue };
+}
+
+/** Newest first. @param {Store} store */
+export async function listNotes(store, itemId) {
+  const notes = await where(store, 'progress_notes', 'item_id', itemId);
+  return notes.sort((a, b) => byText('created_at')(b, a));
+}
+
+/** @param {Store} store */
+export async function listThemes(store, catalogueId) {
+  return (await where(store, 'themes', 'catalogue_id', catalogueId)).sort(byNumber('position'));
+}
+
+// ---- inspection visits -----------------------------------------------------------------------
+
+/** Newest first. @param {Store} store */
+export async function listVisits(store, unitId) {
+  const visits = (await where(store, 'visits', 'unit_id', unitId)).filter(notDeleted);
+  return visits.sort((a, b) => byText('visit_date')(b, a));
+}
+
+/** @param {Store} store */
+export async function listFindings(store, visitId) {
+  const findings = (await where(store, 'findings', 'visit_id', visitId)).filter(notDeleted);
+  return findings.sort(byText('created_at'));
+}
+
+/** @param {Store} store */
+export async function listVisitPhotos(store, visitId) {
+  return (await where(store, 'visit_photos', 'visit_id', visitId)).filter(notDeleted);
+}
+
+/** The plan items that answer a finding (the link seen from the finding). @param {Store} store */
+export async function itemsForFinding(store, findingId) {
+  return (await where(store, 'plan_items', 'finding_id', findingId)).filter(notDeleted);
+}
+
+/** @param {Store} store */
+export async function listComments(store, itemId) {
+  return (await where(store, 'item_comments', 'item_id', itemId)).sort(byText('created_at'));
+}
+
+/** @param {Store} store */
+export async function listExtensions(store, itemId) {
+  return (await where(store, 'deadline_extensions', 'item_id', itemId)).sort(
+    byText('created_at'),
+  );
+}
+
+/** @param {Store} store */
+export async function getPhotoBlob(store, sha256) {
+  return store.db.table('photo_blobs').get(sha256);
+}
+
+/** Photos whose bytes still wait for upload (and have not failed for good). @param {Store} store */
+export async function pendingPhotoBlobs(store) {
+  return waitingPhotos(store).toArray();
+}
+
+function waitingPhotos(store) {
+  return store.db
+    .table('photo_blobs')
+    .where('uploaded')
+    .equals(0)
+    .filter((p) => !p.error);
+}
+
+/** The server's refusals of this device's changes (newest last), as ackBatch keeps them. */
+export async function listRejections(store) {
+  return (await store.getMeta('rejections')) || [];
+}
+
+/** @param {Store} store */
+export async function listOpenConflicts(store) {
+  return where(store, 'conflicts', 'status', 'open');
+}
+
+/**
+ * The number of changes waiting to reach the server.
+ * @param {Store} store
+ */
+export async function pendingCount(store) {
+  // Photos whose bytes have not reached the server yet count as waiting changes too.
+  const [outbox, photos] = await Promise.all([
+    store.db.table('outbox').count(),
+    waitingPhotos(store).count(),
+  ]);
+  return outbox + photos;
+}

@@ -1,0 +1,184 @@
+/**
+ * What the local store holds: the synced tables and their fields, the bookkeeping fields every
+ * stored row carries, and the Dexie schema versions. This is the one place that lists tables;
+ * the other store modules and the sync module derive what they need from `TABLES`.
+ *
+ * A stored row is shaped like the server's, plus bookkeeping:
+ *
+ *   _status   "synced"  | "created" | "updated" | "deleted"   (what this device owes the server)
+ *   _version  the server version the row was last seen at (null for a row created here)
+ *   _server   the row's fields as the server last sent them, kept only while the row has local
+ *             changes (null for a row created here); a synced row *is* its server copy, so it
+ *             is not stored twice (half the bytes to write on a first sync and to read on start)
+ *   _due      plan items only: derived, indexed (see `withDerived`)
+ *   _reset    kept through a reset for its pending edits (see feed.js `resetForFullPull`)
+ *
+ * `TABLES` is written by hand today; the server's table registry will generate the same facts
+ * (fields, server-set fields, immutable fields) as JSON, and this module will read that instead.
+ *
+ * Schema versions only grow: never edit a shipped `db.version(n)` step, add a new one.
+ */
+
+/**
+ * @typedef {object} TableInfo
+ * @property {boolean} writable      the device may create, update and delete rows
+ * @property {string[]} [serverFields]  fields the server sets itself (server/models:
+ *   `server_fields`): kept locally (e.g. unit_id, to index rows by unit) but never sent
+ * @property {string[]} [sendOnly]   when given, the only fields the device may send; such a
+ *   table's rows are not written here, only answered (a conflict's resolution)
+ * @property {boolean} [quality]     part of the Swedish quality follow-up (server/models/quality.py)
+ */
+
+/** @type {Record<string, TableInfo>} In pull order, as docs/sync-protocol.md lists them. */
+export const TABLES = {
+  units: { writable: false },
+  catalogues: { writable: false },
+  themes: { writable: false },
+  criteria: { writable: false },
+  plans: {
+    writable: true,
+    serverFields: [
+      'state',
+      'catalogue_id',
+      'submitted_at',
+      'submitted_by',
+      'approved_at',
+      'approved_by',
+      'completed_at',
+      'archived_at',
+    ],
+  },
+  plan_items: { writable: true, serverFields: ['unit_id', 'legal_deadline'] },
+  progress_notes: { writable: true, serverFields: ['plan_id', 'unit_id', 'author_id'] },
+  conflicts: { writable: true, sendOnly: ['status', 'resolution', 'resolved_value'] },
+  visits: { writable: true, serverFields: ['catalogue_id', 'created_by'] },
+  findings: { writable: true, serverFields: ['unit_id', 'author_id'] },
+  visit_photos: { writable: true, serverFields: ['unit_id', 'created_by'] },
+  deadline_extensions: { writable: true, serverFields: ['plan_id', 'unit_id', 'author_id'] },
+  item_comments: { writable: true, serverFields: ['plan_id', 'unit_id', 'author_id'] },
+  quality_areas: { writable: true, quality: true },
+  quality_measures: { writable: true, quality: true },
+  measure_values: { writable: true, quality: true },
+  register_entries: { writable: true, quality: true },
+  case_records: { writable: true, quality: true },
+  survey_questions: { writable: true, quality: true },
+  survey_responses: { writable: true, quality: true },
+  annual_tasks: { writable: true, quality: true },
+  quality_links: { writable: true, quality: true, serverFields: ['plan_id', 'unit_id'] },
+};
+
+const names = (keep) =>
+  Object.entries(TABLES)
+    .filter(([, info]) => keep(info))
+    .map(([name]) => name);
+
+export const SYNCED_TABLES = Object.keys(TABLES);
+
+export const QUALITY_TABLES = names((t) => Boolean(t.quality));
+
+/** Tables the device may write; the rest come from the server only. */
+export const WRITABLE = new Set(names((t) => t.writable));
+
+/**
+ * Tables whose rows are written on this device: a reset keeps their rows with pending edits.
+ * The others (read-only tables, and conflicts, whose pending resolutions stay in the outbox)
+ * are cleared and come back whole with the full pull.
+ */
+export const ROW_WRITTEN_TABLES = names((t) => t.writable && !t.sendOnly);
+
+export const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due', '_reset']);
+
+const SERVER_FIELDS = new Map(names(() => true).map((n) => [n, new Set(TABLES[n].serverFields)]));
+const SEND_ONLY = new Map(
+  names((t) => Boolean(t.sendOnly)).map((n) => [n, new Set(TABLES[n].sendOnly)]),
+);
+
+/** The fields of `fields` this device may send to the server for a row of `table`. */
+export function sendable(table, fields) {
+  const only = SEND_ONLY.get(table);
+  const serverSet = SERVER_FIELDS.get(table);
+  const out = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === 'id' || BOOKKEEPING.has(k)) continue;
+    if (only ? !only.has(k) : serverSet?.has(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+const OPEN_STATES = new Set([undefined, null, 'not_started', 'in_progress']);
+
+/** Set the derived, indexed fields of a row before it is stored (mutates and returns it). */
+export function withDerived(table, row) {
+  if (table !== 'plan_items') return row;
+  if (row.end_date && !row.ongoing && !row.deleted && OPEN_STATES.has(row.state)) {
+    row._due = row.end_date;
+  } else delete row._due;
+  return row;
+}
+
+/** The visible fields of a stored row (bookkeeping stripped). */
+export function visible(row) {
+  if (!row) return row;
+  const out = {};
+  for (const [k, v] of Object.entries(row)) if (!BOOKKEEPING.has(k)) out[k] = v;
+  return out;
+}
+
+/** The row as the server last sent it. */
+export function serverCopy(row) {
+  if (!row) return null;
+  if (row._status === 'synced' || row._status === undefined) return visible(row);
+  return row._server ?? null;
+}
+
+/** Declare every schema version on a Dexie instance (both of the store's connections). */
+export function defineSchema(db) {
+  db.version(1).stores({
+    units: 'id, parent_id',
+    catalogues: 'id, code',
+    themes: 'id, catalogue_id',
+    criteria: 'id, theme_id',
+    plans: 'id, unit_id, _status',
+    plan_items: 'id, plan_id, unit_id, _status',
+    progress_notes: 'id, item_id, plan_id, _status',
+    conflicts: 'id, status, row_id, unit_id',
+    outbox: '++seq, [table+id], mutation_id',
+    meta: 'key',
+  });
+  // v2: plan items carry `_due` (their end date while they are open and not ongoing), indexed
+  // with the plan, so a plan list counts overdue items from the index without reading rows.
+  db.version(2)
+    .stores({ plan_items: 'id, plan_id, unit_id, _status, [plan_id+_due]' })
+    .upgrade((tx) =>
+      tx
+        .table('plan_items')
+        .toCollection()
+        .modify((row) => {
+          withDerived('plan_items', row);
+        }),
+    );
+  // v3: inspection visits. `photo_blobs` is local only: a photo's bytes wait here (keyed by
+  // their SHA-256) until the sync module has uploaded them; `uploaded` is 0 or 1 (indexable).
+  db.version(3).stores({
+    plan_items: 'id, plan_id, unit_id, _status, [plan_id+_due], finding_id',
+    visits: 'id, unit_id, _status',
+    findings: 'id, visit_id, unit_id, _status',
+    visit_photos: 'id, visit_id, sha256, _status',
+    deadline_extensions: 'id, item_id, _status',
+    item_comments: 'id, item_id, _status',
+    photo_blobs: 'sha256, uploaded',
+  });
+  // v4: the Swedish quality follow-up; new tables only, nothing to upgrade.
+  db.version(4).stores({
+    quality_areas: 'id, unit_id, _status',
+    quality_measures: 'id, unit_id, _status',
+    measure_values: 'id, measure_id, unit_id, _status',
+    register_entries: 'id, unit_id, _status',
+    case_records: 'id, unit_id, _status',
+    survey_questions: 'id, unit_id, _status',
+    survey_responses: 'id, unit_id, case_record_id, _status',
+    annual_tasks: 'id, unit_id, _status',
+    quality_links: 'id, plan_item_id, source_id, _status',
+  });
+}

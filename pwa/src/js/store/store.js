@@ -1,0 +1,145 @@
+/**
+ * The `Store`: the two Dexie connections to one database, the change listeners, the meta
+ * key-value table, and the store's whole surface as methods. Each method is one line that hands
+ * over to the module that does the work:
+ *
+ *   schema.js   the tables, their fields and the Dexie versions
+ *   queries.js  reads for the UI
+ *   writes.js   local writes: the row and its outbox entry in one transaction
+ *   feed.js     the sync module's side: pulled pages in, push batches out, their answers back
+ */
+import Dexie from 'dexie';
+import { defineSchema } from './schema.js';
+import * as feed from './feed.js';
+import * as queries from './queries.js';
+import * as writes from './writes.js';
+
+export const DEFAULT_DB_NAME = 'folg';
+
+export class Store {
+  /**
+   * @param {string} [name]  the IndexedDB database's name
+   * @param {{now?: () => Date}} [options]  `now` is the clock (tests pass a fixed one)
+   */
+  constructor(name = DEFAULT_DB_NAME, { now = () => new Date() } = {}) {
+    this.name = name;
+    this.now = now;
+    // Two connections to one database. Local writes (rows + outbox) use "strict" durability:
+    // when a save resolves, it is on disk. Pulled pages use "relaxed": the page and its cursor
+    // commit together or not at all, and anything lost in a crash is simply pulled again, so
+    // the first sync need not wait for a disk flush per page. No liveQuery is used, so Dexie's
+    // query cache is off.
+    /** @type {any} Dexie with the tables of schema.js as properties */
+    this.db = new Dexie(name, { cache: 'disabled', chromeTransactionDurability: 'strict' });
+    /** @type {any} */
+    this.feedDb = new Dexie(name, { cache: 'disabled', chromeTransactionDurability: 'relaxed' });
+    defineSchema(this.db);
+    defineSchema(this.feedDb);
+    /** @type {Set<(what: object) => void>} */
+    this.listeners = new Set();
+  }
+
+  async open() {
+    // The feed connection opens on first use (Dexie's autoOpen): a cold start offline needs one.
+    await this.db.open();
+    return this;
+  }
+
+  /** Called after every local write or applied pull page; the UI re-renders on it. */
+  onChange(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  _emit(what) {
+    for (const fn of this.listeners) {
+      try {
+        fn(what);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+
+  /** Logging out: delete the whole database. */
+  async wipe() {
+    this.db.close();
+    this.feedDb.close();
+    await Dexie.delete(this.name);
+    this._emit({ wiped: true });
+  }
+
+  // ---- meta: small values of this device (cursor, client id, last mutation id, rejections) ---
+
+  async getMeta(key, fallback = null) {
+    const row = await this.db.meta.get(key);
+    return row ? row.value : fallback;
+  }
+
+  async setMeta(key, value) {
+    await this.db.meta.put({ key, value });
+  }
+
+  async deleteMeta(key) {
+    await this.db.meta.delete(key);
+  }
+
+  // ---- reads for the UI (queries.js) ------------------------------------------------------------
+
+  get(table, id) { return queries.get(this, table, id); }
+  all(table) { return queries.all(this, table); }
+  where(table, index, value) { return queries.where(this, table, index, value); }
+  listUnits() { return queries.listUnits(this); }
+  listPlans(unitId) { return queries.listPlans(this, unitId); }
+  listItems(planId) { return queries.listItems(this, planId); }
+  itemStats(planId, today) { return queries.itemStats(this, planId, today); }
+  listNotes(itemId) { return queries.listNotes(this, itemId); }
+  listThemes(catalogueId) { return queries.listThemes(this, catalogueId); }
+  listVisits(unitId) { return queries.listVisits(this, unitId); }
+  listFindings(visitId) { return queries.listFindings(this, visitId); }
+  listVisitPhotos(visitId) { return queries.listVisitPhotos(this, visitId); }
+  itemsForFinding(findingId) { return queries.itemsForFinding(this, findingId); }
+  listComments(itemId) { return queries.listComments(this, itemId); }
+  listExtensions(itemId) { return queries.listExtensions(this, itemId); }
+  getPhotoBlob(sha256) { return queries.getPhotoBlob(this, sha256); }
+  pendingPhotoBlobs() { return queries.pendingPhotoBlobs(this); }
+  listRejections() { return queries.listRejections(this); }
+  listOpenConflicts() { return queries.listOpenConflicts(this); }
+  pendingCount() { return queries.pendingCount(this); }
+
+  // ---- local writes (writes.js) -----------------------------------------------------------------
+
+  create(table, fields) { return writes.create(this, table, fields); }
+  update(table, id, changes) { return writes.update(this, table, id, changes); }
+  remove(table, id) { return writes.remove(this, table, id); }
+  removeVisit(visitId) { return writes.removeVisit(this, visitId); }
+  removePhoto(photoId) { return writes.removePhoto(this, photoId); }
+  patchLocal(table, id, fields) { return writes.patchLocal(this, table, id, fields); }
+  putPhotoBlob(sha256, blob, contentType) { return writes.putPhotoBlob(this, sha256, blob, contentType); }
+  markPhotoBlob(sha256, changes) { return writes.markPhotoBlob(this, sha256, changes); }
+  markRejectionsSeen(rejections) { return writes.markRejectionsSeen(this, rejections); }
+
+  // ---- the sync module's side (feed.js) ---------------------------------------------------------
+
+  applyPage(changes, cursor, options) { return feed.applyPage(this, changes, cursor, options); }
+  putServerRow(table, id, version, fields) { return feed.putServerRow(this, table, id, version, fields); }
+  takeBatch(limit) { return feed.takeBatch(this, limit); }
+  ackBatch(batch, results) { return feed.ackBatch(this, batch, results); }
+  renumberOutbox(expected) { return feed.renumberOutbox(this, expected); }
+  newClientIdentity(clientId) { return feed.newClientIdentity(this, clientId); }
+  resetForFullPull() { return feed.resetForFullPull(this); }
+}
+
+/** Open (creating or upgrading when needed) the store named `name`. */
+export async function openStore(name = DEFAULT_DB_NAME, options = undefined) {
+  return new Store(name, options).open();
+}
+
+/** Whether this device holds a local store at all (before login it does not). */
+export async function storeExists(name = DEFAULT_DB_NAME) {
+  // indexedDB.databases() answers without opening anything (Chromium, Safari, Firefox 126+).
+  if (globalThis.indexedDB && typeof globalThis.indexedDB.databases === 'function') {
+    return (await globalThis.indexedDB.databases()).some((d) => d.name === name);
+  }
+  return Dexie.exists(name);
+}
