@@ -111,6 +111,8 @@ class SyncedTable:
             "server_fields": [] if self.read_only else list(self.server_fields),
             "immutable": list(writable.immutable) if writable else [],
             "read_only": self.read_only,
+            # Rows a client creates (else it only sends ``client_fields`` of the server's rows).
+            "creatable": writable is not None,
             "updatable": bool(writable and writable.update),
             "deletable": bool(writable and writable.delete),
             "unit_column": self.unit_column,

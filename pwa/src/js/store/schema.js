@@ -13,59 +13,40 @@
  *   _due      plan items only: derived, indexed (see `withDerived`)
  *   _reset    kept through a reset for its pending edits (see feed.js `resetForFullPull`)
  *
- * `TABLES` is written by hand today; the server's table registry will generate the same facts
- * (fields, server-set fields, immutable fields) as JSON, and this module will read that instead.
+ * `TABLES` is read from the server's table registry (`sync/tables.json`), so the device sends
+ * exactly the fields the server takes: a table added there needs no change here beyond its Dexie
+ * version step.
  *
  * Schema versions only grow: never edit a shipped `db.version(n)` step, add a new one.
  */
 
+import description from '../../../../sync/tables.json';
+
 /**
  * @typedef {object} TableInfo
  * @property {boolean} writable      the device may create, update and delete rows
- * @property {string[]} [serverFields]  fields the server sets itself (server/models:
+ * @property {string[]} [serverFields]  fields the server sets itself (the registry's
  *   `server_fields`): kept locally (e.g. unit_id, to index rows by unit) but never sent
  * @property {string[]} [sendOnly]   when given, the only fields the device may send; such a
  *   table's rows are not written here, only answered (a conflict's resolution)
  * @property {boolean} [quality]     part of the Swedish quality follow-up (server/models/quality.py)
  */
 
-/** @type {Record<string, TableInfo>} In pull order, as docs/sync-protocol.md lists them. */
-export const TABLES = {
-  units: { writable: false },
-  catalogues: { writable: false },
-  themes: { writable: false },
-  criteria: { writable: false },
-  plans: {
-    writable: true,
-    serverFields: [
-      'state',
-      'catalogue_id',
-      'submitted_at',
-      'submitted_by',
-      'approved_at',
-      'approved_by',
-      'completed_at',
-      'archived_at',
-    ],
-  },
-  plan_items: { writable: true, serverFields: ['unit_id', 'legal_deadline'] },
-  progress_notes: { writable: true, serverFields: ['plan_id', 'unit_id', 'author_id'] },
-  conflicts: { writable: true, sendOnly: ['status', 'resolution', 'resolved_value'] },
-  visits: { writable: true, serverFields: ['catalogue_id', 'created_by'] },
-  findings: { writable: true, serverFields: ['unit_id', 'author_id'] },
-  visit_photos: { writable: true, serverFields: ['unit_id', 'created_by'] },
-  deadline_extensions: { writable: true, serverFields: ['plan_id', 'unit_id', 'author_id'] },
-  item_comments: { writable: true, serverFields: ['plan_id', 'unit_id', 'author_id'] },
-  quality_areas: { writable: true, quality: true },
-  quality_measures: { writable: true, quality: true },
-  measure_values: { writable: true, quality: true },
-  register_entries: { writable: true, quality: true },
-  case_records: { writable: true, quality: true },
-  survey_questions: { writable: true, quality: true },
-  survey_responses: { writable: true, quality: true },
-  annual_tasks: { writable: true, quality: true },
-  quality_links: { writable: true, quality: true, serverFields: ['plan_id', 'unit_id'] },
-};
+/**
+ * @type {Record<string, TableInfo>} In pull order, from the server's table registry
+ * (`sync/tables.json`, written by `make tables` from server/services/tables.py).
+ */
+export const TABLES = Object.fromEntries(
+  description.tables.map((t) => [
+    t.name,
+    {
+      writable: !t.read_only,
+      serverFields: t.server_fields,
+      ...(t.read_only || t.creatable ? {} : { sendOnly: t.client_fields }),
+      quality: t.quality,
+    },
+  ]),
+);
 
 const names = (keep) =>
   Object.entries(TABLES)
