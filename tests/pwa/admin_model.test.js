@@ -2,7 +2,7 @@
 import {
   ROLES, adminUnits, canManageUser, changedFields, isAdmin, rolesByUnit, splitErrors, userProblems,
 } from '../../pwa/src/js/ui/admin_model.js';
-import { ApiError } from '../../pwa/src/js/api.js';
+import { HttpError as ApiError } from '../../pwa/src/js/http.js';
 
 const A = 'unit-a';
 const B = 'unit-b';

@@ -2,68 +2,20 @@
  * The REST calls the app makes besides sync: log in and out, create a plan while online, the
  * plan lifecycle (submit, approve, ...), web push (docs/push.md), documents (Word export and
  * import, item spreadsheets) and administration (users and their roles; never stored on the
- * device). Errors carry the server's envelope code
- * (server/services/errors.py): invalid_input, unauthenticated, forbidden, not_found,
- * invalid_state, rate_limited, too_large, upgrade_required; plus "network" when unreachable.
+ * device). Failures are `HttpError`s (http.js), carrying the server's envelope.
  */
-export class ApiError extends Error {
-  constructor(status, code, message, fields) {
-    super(message || code);
-    this.status = status;
-    this.code = code;
-    this.fields = fields || null;
-  }
-}
+import { defaultTransport, fetchJson } from './http.js';
 
-export function createApi({ getToken, baseUrl = '', transport = (...a) => globalThis.fetch(...a) }) {
+export function createApi({ getToken, baseUrl = '', transport = defaultTransport }) {
   /** `body` is JSON unless it is FormData (multipart, the browser sets the boundary);
    * `raw` answers with the Response itself (downloads) once it is known to be a success. */
   async function request(method, path, body, { raw = false } = {}) {
-    const token = await getToken();
-    const form = typeof FormData !== 'undefined' && body instanceof FormData;
-    let res;
-    try {
-      res = await transport(baseUrl + path, {
-        method,
-        headers: {
-          Accept: raw ? '*/*' : 'application/json',
-          ...(body !== undefined && !form ? { 'Content-Type': 'application/json' } : {}),
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        body: body === undefined || form ? body : JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch (err) {
-      throw new ApiError(0, 'network', err && err.message);
-    }
-    if (raw && res.ok) return res;
-    if (res.status === 204) return null;
-    let data = null;
-    try {
-      data = await res.json();
-    } catch {
-      data = null;
-    }
-    if (!res.ok) {
-      throw new ApiError(res.status, (data && data.error) || 'error', data && data.message, data && data.fields);
-    }
-    return data;
+    return fetchJson(baseUrl + path, { method, body, raw, token: await getToken(), transport });
   }
 
   /** A file the server makes (e.g. the kvalitetsberättelse), as a Blob. */
   async function download(path) {
-    const token = await getToken();
-    let res;
-    try {
-      res = await transport(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
-    } catch (err) {
-      throw new ApiError(0, 'network', err && err.message);
-    }
-    if (!res.ok) {
-      const data = await res.json().catch(() => null);
-      throw new ApiError(res.status, (data && data.error) || 'error', data && data.message, data && data.fields);
-    }
-    return res.blob();
+    return (await request('GET', path, undefined, { raw: true })).blob();
   }
 
   return {

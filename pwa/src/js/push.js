@@ -60,7 +60,7 @@ async function subscribeWithServerKey(api, reg) {
   return subscription || reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
 }
 
-/** Turn notifications on for this device. Needs the network; may throw PushError or ApiError. */
+/** Turn notifications on for this device. Needs the network; may throw PushError or HttpError (http.js). */
 export async function enablePush(app) {
   const permission = pushPermission();
   if (permission === 'unsupported') throw new PushError('unsupported');

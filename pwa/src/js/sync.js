@@ -28,23 +28,9 @@
  * server and a fake clock.
  */
 
+import { HttpError, defaultTransport, fetchJson } from './http.js';
+
 export const SCHEMA_VERSION = 1;
-
-export class SyncError extends Error {
-  constructor(status, code, message, body = null) {
-    super(message || code);
-    this.status = status;
-    this.code = code;
-    this.body = body;
-  }
-}
-
-export class NetworkError extends Error {
-  constructor(message) {
-    super(message);
-    this.code = 'network';
-  }
-}
 
 const DEFAULTS = {
   baseUrl: '',
@@ -60,7 +46,7 @@ const DEFAULTS = {
 export function createSync({
   store,
   getToken,
-  transport = (...a) => globalThis.fetch(...a),
+  transport = defaultTransport,
   now = () => new Date(),
   random = Math.random,
   timers = globalThis,
@@ -90,33 +76,7 @@ export function createSync({
   }
 
   async function call(path, body) {
-    const token = await getToken();
-    let res;
-    try {
-      res = await transport(opts.baseUrl + path, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch (err) {
-      throw new NetworkError(err && err.message);
-    }
-    let data = null;
-    try {
-      data = await res.json();
-    } catch {
-      data = null;
-    }
-    if (!res.ok) {
-      const code = (data && data.error) || (res.status >= 500 ? 'server_error' : 'bad_request');
-      throw new SyncError(res.status, code, data && data.message, data);
-    }
-    return data;
+    return fetchJson(opts.baseUrl + path, { method: 'POST', body, token: await getToken(), transport });
   }
 
   function newClientId() {
@@ -158,7 +118,7 @@ export function createSync({
         page = await next;
       } catch (err) {
         // The server forgot tombstones older than our cursor: pull everything again, keep the outbox.
-        if (err instanceof SyncError && err.code === 'reset_required' && resets === 0) {
+        if (err instanceof HttpError && err.code === 'reset_required' && resets === 0) {
           resets += 1;
           await store.resetForFullPull();
           fresh = true;
@@ -202,7 +162,7 @@ export function createSync({
       try {
         answer = await call('/api/sync/push', body);
       } catch (err) {
-        if (!(err instanceof SyncError) || repairs > 0) throw err;
+        if (!(err instanceof HttpError) || err.offline || repairs > 0) throw err;
         if (err.code === 'mutation_gap' && err.body && err.body.expected_mutation_id) {
           // The server lost ids (restored from a backup): renumber and try again once.
           repairs += 1;
@@ -223,7 +183,7 @@ export function createSync({
       rejected += rejections.length;
       await refreshPending();
       // A server that answered none of them would loop us forever; stop and retry later.
-      if (!results.length) throw new SyncError(500, 'server_error', 'empty push answer');
+      if (!results.length) throw new HttpError(500, 'server_error', 'empty push answer');
     }
     return rejected;
   }
@@ -239,7 +199,7 @@ export function createSync({
         cache: 'no-store',
       });
     } catch (err) {
-      throw new NetworkError(err && err.message);
+      throw new HttpError(0, 'network', err && err.message);
     }
     let data = null;
     try {
@@ -260,7 +220,7 @@ export function createSync({
     for (const photo of await store.pendingPhotoBlobs()) {
       const path = `/api/photos/${photo.sha256}`;
       const status = await photoCall('GET', `${path}/upload`);
-      if (status.status === 401) throw new SyncError(401, 'unauthenticated', 'log in again');
+      if (status.status === 401) throw new HttpError(401, 'unauthenticated', 'log in again');
       let offset = status.ok ? status.data.received_bytes : 0;
       let done = status.ok && status.data.complete;
       for (let guard = 0; !done && guard < 1000; guard += 1) {
@@ -279,12 +239,12 @@ export function createSync({
         } else if (answer.status === 409 && answer.data && answer.data.received_bytes != null) {
           offset = answer.data.received_bytes; // resume where the server's bytes end
         } else if (answer.status === 401) {
-          throw new SyncError(401, 'unauthenticated', 'log in again');
+          throw new HttpError(401, 'unauthenticated', 'log in again');
         } else if (answer.status >= 400 && answer.status < 500) {
           await store.markPhotoBlob(photo.sha256, { error: (answer.data && answer.data.message) || String(answer.status) });
           break;
         } else {
-          throw new SyncError(answer.status, 'server_error', 'photo upload failed');
+          throw new HttpError(answer.status, 'server_error', 'photo upload failed');
         }
       }
       if (done) await store.markPhotoBlob(photo.sha256, { uploaded: 1 });
@@ -342,7 +302,7 @@ export function createSync({
       });
     } catch (err) {
       await refreshPending().catch(() => {});
-      if (err instanceof SyncError && err.status === 401) {
+      if (err instanceof HttpError && err.status === 401) {
         // Pause, keep everything waiting, ask for a login.
         paused = true;
         setState({ phase: 'auth', error: { code: 'unauthenticated', message: err.message } });
@@ -350,7 +310,7 @@ export function createSync({
         return;
       }
       failures += 1;
-      if (err instanceof NetworkError) {
+      if (err instanceof HttpError && err.offline) {
         setState({ phase: 'offline', error: { code: 'network', message: err.message } });
       } else {
         setState({
@@ -358,7 +318,7 @@ export function createSync({
           error: { code: err.code || 'error', message: err.message, status: err.status },
         });
       }
-      if (!(err instanceof SyncError && err.status === 426)) scheduleRetry();
+      if (!(err instanceof HttpError && err.status === 426)) scheduleRetry();
     }
   }
 
