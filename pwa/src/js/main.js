@@ -20,7 +20,7 @@ import { releasePushOnLogout, reconcilePush } from './push.js';
 import { exportView } from './ui/export.js';
 import { importView } from './ui/import.js';
 import { unitVisitsView, newVisitView, visitView } from './ui/visits.js';
-import { qualityView } from './ui/quality.js';
+import { qualityView } from './ui/quality/index.js';
 import { adminView, newUserView, userView } from './ui/admin.js';
 
 const LANG_KEY = 'folg.language';

@@ -1,0 +1,96 @@
+/**
+ * The Swedish quality follow-up (SOSFS 2011:9), screens under #/quality/<unit>/..., one module a section:
+ *
+ *   (hub)         sections, default content and the kvalitetsberättelse (online)
+ *   measures      values per enhet and period, the uppdrag's figure by the measure's rule
+ *   register      avvikelser, lex Sarah, lex Maria, klagomål, egenkontroller, ... and the
+ *                 handlingsplan items they led to
+ *   cases         pseudonymous individual follow-up, and the end-of-intervention survey
+ *   surveys       the verksamhet's questions, the annual survey and what the answers sum to
+ *   cycle         the årshjul: tasks with dates and owners, ticked off
+ *   compilation   counts per tertial as bar charts, downloadable as SVG or PNG
+ *
+ * What the screens share is in common.js.
+ *
+ * Everything but the hub's online actions reads and writes the local store, so it works
+ * offline; the rules that can be checked on the device are in quality_model.js.
+ */
+import { t } from '../../i18n.js';
+import { h, field, announce } from '../dom.js';
+import { context, currentYear, download, errorText, live, notFound, page, slug } from './common.js';
+import { areaView, measuresView, newMeasureView } from './measures.js';
+import { registerView } from './register.js';
+import { caseView, casesView } from './cases.js';
+import { surveysView } from './surveys.js';
+import { cycleView } from './cycle.js';
+import { compilationView } from './compilation.js';
+
+export async function qualityView(app, unitId, section, rest) {
+  const ctx = context(app, unitId);
+  if (!ctx) return notFound();
+  if (section === 'areas' && rest) return areaView(app, ctx, rest);
+  if (section === 'measures' && rest === 'new') return newMeasureView(app, ctx);
+  if (section === 'measures') return measuresView(app, ctx);
+  if (section === 'register') return registerView(app, ctx);
+  if (section === 'cases' && rest) return caseView(app, ctx, rest);
+  if (section === 'cases') return casesView(app, ctx);
+  if (section === 'surveys') return surveysView(app, ctx);
+  if (section === 'cycle') return cycleView(app, ctx);
+  if (section === 'compilation') return compilationView(app, ctx);
+  return hubView(app, ctx);
+}
+
+export async function hubView(app, ctx) {
+  const { unit, verksamhetId } = ctx;
+  const manager = app.isManager(unit.id);
+  const year = h('input', { type: 'number', min: 2000, max: 2100, value: currentYear(), 'aria-label': t('quality.year') });
+  const status = h('p', { class: 'error', role: 'alert' });
+  const online = async (fn) => {
+    status.textContent = '';
+    try {
+      await fn();
+    } catch (err) {
+      status.textContent = errorText(err);
+    }
+  };
+  const report = (format) => online(async () => {
+    const blob = await app.api.qualityReport(unit.id, year.value, format);
+    download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
+  });
+  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || ''))
+    .sort((a, b) => (a.position || 0) - (b.position || 0));
+  return {
+    title: `${t('quality.title')}: ${unit.name}`,
+    live: true,
+    node: page(app, unit.id, null, `${t('quality.title')}: ${unit.name}`,
+      h('p', {}, t('quality.intro')),
+      h('section', { class: 'card', 'aria-labelledby': 'q-areas' },
+        h('h2', { id: 'q-areas' }, t('quality.areas.title')),
+        areas.length
+          ? h('table', { class: 'quality-table' },
+            h('thead', {}, h('tr', {}, ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) => h('th', { scope: 'col' }, t(`quality.areas.${c}`))))),
+            h('tbody', {}, areas.map((a) => h('tr', {},
+              h('th', { scope: 'row' }, a.name,
+                app.isManager(a.unit_id) ? [h('br'), h('a', { href: `#/quality/${unit.id}/areas/${a.id}`, 'aria-label': `${t('quality.areas.edit')}: ${a.name}` }, t('quality.areas.edit'))] : null),
+              ['process_goals', 'process_measures', 'follow_up_methods'].map((c) => h('td', {}, (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line])))))))
+          : h('p', {}, t('quality.areas.none')),
+        manager && unit.kind === 'se_verksamhet'
+          ? h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: () => online(async () => {
+            await app.api.qualityDefaults(unit.id);
+            announce(t('quality.areas.added'));
+            app.sync.run('defaults');
+          }) }, t('quality.areas.add_defaults'))
+          : null),
+      h('section', { class: 'card', 'aria-labelledby': 'q-report' },
+        h('h2', { id: 'q-report' }, t('quality.report.title')),
+        h('p', { class: 'hint' }, t('quality.report.hint')),
+        field(t('quality.year'), year),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: () => report('docx') }, t('quality.report.docx')),
+          h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: () => report('html') }, t('quality.report.html'))),
+        h('p', { class: 'hint', 'data-online-note': true, hidden: app.online() }, t('quality.online_only'))),
+      status),
+  };
+}
+
+/** A file-name part in the reader's letters ("Stöd och omsorg" -> "stöd-och-omsorg"), as the server's. */
