@@ -3,7 +3,7 @@
 #   make run              install, build the PWA, migrate SQLite, seed the demo, serve on $PORT
 #   make test             install, lint, check PostgreSQL answers, run every test on SQLite and PostgreSQL,
 #                         with a coverage floor (fail_under in pyproject.toml)
-#   make lint             ruff check + ruff format --check + mypy (server/, sync/)
+#   make lint             ESLint (pwa/) + ruff check + ruff format --check + mypy (server/, sync/)
 #   make migration-check  fail if the models changed without a new Alembic revision
 #   make bench            run bench/*.py
 #   make lock             rewrite requirements*.lock from pyproject.toml (README: "Dependencies")
@@ -28,7 +28,7 @@ PYTEST_ARGS ?=
 
 export FOLG_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint bench install lock pwa pwa-test migration-check tables
+.PHONY: run test lint bench install lock pwa pwa-test pwa-lint migration-check tables
 
 install: $(INSTALLED)
 
@@ -60,9 +60,13 @@ ifeq ($(SKIP_PWA),)
 pwa: $(PWA_INSTALLED)
 	cd pwa && npm run build
 
-# The store and sync unit tests (vitest + fake-indexeddb, tests/pwa/).
+# The store and sync unit tests (vitest + fake-indexeddb, tests/pwa/), with a coverage floor.
 pwa-test: $(PWA_INSTALLED)
 	cd pwa && npm test
+
+# ESLint (pwa/eslint.config.js), run by make lint.
+pwa-lint: $(PWA_INSTALLED)
+	cd pwa && npm run lint
 
 $(PWA_INSTALLED): pwa/package.json pwa/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js to build the PWA (or SKIP_PWA=1)." >&2; exit 1; }
@@ -73,12 +77,16 @@ pwa:
 	@echo "SKIP_PWA is set: not building the PWA."
 pwa-test:
 	@echo "SKIP_PWA is set: not testing the PWA."
+pwa-lint:
+	@echo "SKIP_PWA is set: not linting the PWA."
 endif
 else
 pwa:
 	@echo "No pwa/package.json yet: serving the API only."
 pwa-test:
 	@echo "No pwa/package.json yet: no PWA tests."
+pwa-lint:
+	@echo "No pwa/package.json yet: nothing to lint."
 endif
 
 run: install pwa
@@ -113,7 +121,7 @@ test: install lint pwa pwa-test
 	@$(PY) -c "$$PG_CHECK"
 	$(PY) -m pytest -n 2 --cov --cov-report=term:skip-covered tests/ $(PYTEST_ARGS)
 
-lint: install
+lint: install pwa-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

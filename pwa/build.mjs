@@ -3,7 +3,7 @@
 // (precache of the app shell; nothing from /api is ever cached). Prints the gzipped sizes.
 import { build } from 'esbuild';
 import { generateSW } from 'workbox-build';
-import { cp, mkdir, readFile, readdir, rm, writeFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -13,6 +13,17 @@ export default defineConfig({
     globals: true,
     environment: 'node',
     setupFiles: ['pwa/vitest.setup.js'],
+    // `npm test` measures coverage; the provider is loaded from here, since the root is the repository.
+    coverage: {
+      provider: 'custom',
+      customProviderModule: fromHere('./node_modules/@vitest/coverage-v8/dist/index.js'),
+      include: ['pwa/src/js/**/*.js'],
+      reporter: ['text-summary'],
+      // A floor a few points under what the suite reaches (measured when it was set).
+      // 32.8 % of lines, 74.6 % of functions, 83.4 % of branches: the screens are covered by
+      // the Chromium e2e tests (tests/e2e), not here.
+      thresholds: { lines: 30, statements: 30, functions: 70, branches: 80 },
+    },
   },
   resolve: { alias: [{ find: /^dexie$/, replacement: fromHere('./node_modules/dexie/import-wrapper.mjs') }] },
   server: { fs: { allow: ['..'] } },
