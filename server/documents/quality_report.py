@@ -356,6 +356,13 @@ def _task_status(task: dict[str, Any]) -> str:
     return f"Klar {_date(task['done_on'])}".rstrip() if task["done"] else "Ej klar"
 
 
+def chart_label(label: Any) -> str:
+    """A bar's label as the SVG holds it: its first 40 characters, then escaped (escaping
+    first could cut an entity in half and break the SVG). The PWA's drawing follows the same
+    rule; tests/fixtures/chart_labels.json holds both to it."""
+    return html.escape(str(label)[:40])
+
+
 def bar_chart_svg(chart: Chart, width: int = 520) -> str:
     """A horizontal bar chart as standalone SVG (the same drawing the PWA makes)."""
     bar, gap, label_width = 22, 8, 200
@@ -370,7 +377,7 @@ def bar_chart_svg(chart: Chart, width: int = 520) -> str:
         y = 28 + index * (bar + gap)
         length = (width - label_width - 50) * count / top
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="12">{html.escape(str(label))[:40]}</text>'
+            f'<text x="0" y="{y + 16}" font-size="12">{chart_label(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" '
             f'fill="#2f6f8f"/><text x="{label_width + length + 6:.1f}" y="{y + 16}" '
             f'font-size="12">{count}</text>'

@@ -1,6 +1,6 @@
 // The device's copies of the quality follow-up's rules agree with the server's.
 import {
-  barChartSvg, caseCodeProblem, combine, compile, containsIdentityNumber, measureValueId, periodBounds,
+  barChartSvg, caseCodeProblem, chartLabel, combine, compile, containsIdentityNumber, measureValueId, periodBounds,
 } from '../../pwa/src/js/ui/quality_model.js';
 
 test('a measure value id is the same UUIDv5 the server derives', async () => {
@@ -50,4 +50,11 @@ test('the chart is standalone SVG with escaped labels', () => {
   expect(svg).toContain('&lt;b&gt;');
   expect(svg).not.toContain('<b>');
   expect((svg.match(/<rect x="200"/g) || []).length).toBe(2);
+});
+
+describe('bar labels follow the server report\'s rule (tests/fixtures/chart_labels.json)', () => {
+  test('cut to 40 characters, then escaped', async () => {
+    const { default: fixture } = await import('../fixtures/chart_labels.json');
+    for (const { label, drawn } of fixture.cases) expect(chartLabel(label)).toBe(drawn);
+  });
 });

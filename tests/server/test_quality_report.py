@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -191,3 +193,22 @@ def test_a_report_for_an_unseen_unit_is_not_found(client, factory, year_of_work)
         headers=year_of_work["chef"],
     )
     assert_error(bad, 422, "invalid_input", "format")
+
+
+CHART_LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "chart_labels.json"
+
+
+@pytest.mark.parametrize(
+    "case",
+    json.loads(CHART_LABELS.read_text(encoding="utf-8"))["cases"],
+    ids=lambda c: c["label"][:12],
+)
+def test_a_bar_label_is_cut_before_it_is_escaped_as_the_pwa_does(case):
+    """The same rule as the PWA's chartLabel (tests/pwa/quality_model.test.js reads the same
+    cases); escaping first cut "&amp;" in half and made the SVG unreadable."""
+    from xml.etree import ElementTree
+
+    from server.documents.quality_report import Chart, bar_chart_svg, chart_label
+
+    assert chart_label(case["label"]) == case["drawn"]
+    ElementTree.fromstring(bar_chart_svg(Chart("Titel", {case["label"]: 3})))

@@ -101,7 +101,15 @@ export function caseCodeProblem(code) {
 }
 
 function esc(text) {
-  return String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
+  return String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' }[ch]));
+}
+
+/**
+ * A bar's label as the SVG holds it: its first 40 characters (code points, not UTF-16 units),
+ * then escaped, as the server's report draws it (tests/fixtures/chart_labels.json holds both).
+ */
+export function chartLabel(label) {
+  return esc(Array.from(String(label)).slice(0, 40).join(''));
 }
 
 /** A horizontal bar chart as a standalone SVG document (the server's report draws the same). */
@@ -115,7 +123,7 @@ export function barChartSvg(title, counts, width = 560) {
   const rows = entries.map(([label, n], i) => {
     const y = 28 + i * (bar + gap);
     const len = ((width - labelWidth - 50) * n) / top;
-    return `<text x="0" y="${y + 16}" font-size="12">${esc(String(label).slice(0, 40))}</text>`
+    return `<text x="0" y="${y + 16}" font-size="12">${chartLabel(label)}</text>`
       + `<rect x="${labelWidth}" y="${y}" width="${len.toFixed(1)}" height="${bar}" fill="#2f6f8f"/>`
       + `<text x="${(labelWidth + len + 6).toFixed(1)}" y="${y + 16}" font-size="12">${n}</text>`;
   });
