@@ -75,11 +75,16 @@ for (const file of [js, css]) {
   sizes[file] = { bytes: body.length, gzip: gzipSync(body, { level: 9 }).length };
   gz += sizes[file].gzip;
 }
-const swBody = Buffer.concat([await readFile(path.join(dist, 'sw.js')), await readFile(path.join(dist, 'sw-extra.js'))]);
-console.log(JSON.stringify({
-  built: path.relative(process.cwd(), dist) || 'dist',
-  precached: sw.count,
-  files: sizes,
-  js_css_gzip_bytes: gz,
-  sw_gzip_bytes: gzipSync(swBody, { level: 9 }).length,
-}));
+const swBody = Buffer.concat([
+  await readFile(path.join(dist, 'sw.js')),
+  await readFile(path.join(dist, 'sw-extra.js')),
+]);
+console.log(
+  JSON.stringify({
+    built: path.relative(process.cwd(), dist) || 'dist',
+    precached: sw.count,
+    files: sizes,
+    js_css_gzip_bytes: gz,
+    sw_gzip_bytes: gzipSync(swBody, { level: 9 }).length,
+  }),
+);

@@ -27,8 +27,10 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
     // Web push (docs/push.md).
     vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),
-    subscribePush: (subscription, deviceLabel) => request('POST', '/api/push/subscriptions', { ...subscription, device_label: deviceLabel || null }),
-    unsubscribePush: (endpoint) => request('DELETE', `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`),
+    subscribePush: (subscription, deviceLabel) =>
+      request('POST', '/api/push/subscriptions', { ...subscription, device_label: deviceLabel || null }),
+    unsubscribePush: (endpoint) =>
+      request('DELETE', `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`),
     pushPreferences: () => request('GET', '/api/push/preferences'),
     savePushPreferences: (prefs) => request('PUT', '/api/push/preferences', prefs),
     // Documents: a download is the Response, read as a Blob by the caller.
@@ -37,15 +39,18 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     importConfirm: (body) => request('POST', '/api/plans/import/confirm', body),
     // The Swedish quality follow-up's online actions (its rows themselves go through sync).
     qualityDefaults: (unitId) => request('POST', '/api/quality/defaults', { unit_id: unitId }),
-    qualityCycle: (unitId, year) => request('POST', '/api/quality/annual-cycle', { unit_id: unitId, year: Number(year) }),
+    qualityCycle: (unitId, year) =>
+      request('POST', '/api/quality/annual-cycle', { unit_id: unitId, year: Number(year) }),
     qualityImport: (unitId, csv) => request('POST', '/api/quality/measure-values/import', { unit_id: unitId, csv }),
-    qualityReport: (unitId, year, format) => download(`/api/quality/report?unit_id=${unitId}&year=${Number(year)}&format=${format}`),
+    qualityReport: (unitId, year, format) =>
+      download(`/api/quality/report?unit_id=${unitId}&year=${Number(year)}&format=${format}`),
     // Administration (admins, online only): the answers are personal data, kept by no one.
     units: () => request('GET', '/api/units'),
     users: () => request('GET', '/api/users'),
     createUser: (fields) => request('POST', '/api/users', fields),
     updateUser: (userId, fields) => request('PATCH', `/api/users/${userId}`, fields),
-    grantRole: (userId, unitId, role) => request('POST', '/api/memberships', { user_id: userId, unit_id: unitId, role }),
+    grantRole: (userId, unitId, role) =>
+      request('POST', '/api/memberships', { user_id: userId, unit_id: unitId, role }),
     revokeRole: (membershipId) => request('DELETE', `/api/memberships/${membershipId}`),
   };
 }

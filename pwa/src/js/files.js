@@ -55,7 +55,10 @@ export function importErrorKey(err) {
   if (err.code === 'network') return 'network';
   if (err.code === 'too_large' || err.status === 413) return 'too_large';
   if (err.code === 'forbidden' || err.status === 403) return 'forbidden';
-  const reasons = [].concat((err.fields && err.fields.file) || [], err.message || '').join(' ').toLowerCase();
+  const reasons = []
+    .concat((err.fields && err.fields.file) || [], err.message || '')
+    .join(' ')
+    .toLowerCase();
   if (reasons.includes('macro')) return 'macros';
   if (reasons.includes('damaged') || reasons.includes('corrupt')) return 'corrupt';
   if (reasons.includes('empty')) return 'empty';

@@ -34,7 +34,7 @@ export function t(key, vars = {}) {
     const n = Number(vars.n ?? 0);
     value = n === 0 && value.zero ? value.zero : n === 1 ? value.one : value.other;
   }
-  return String(value).replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
+  return String(value).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? `{${name}}`);
 }
 
 export function formatDate(iso) {

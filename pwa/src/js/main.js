@@ -303,7 +303,8 @@ async function render({ focus = true } = {}) {
   if (!focus && (document.querySelector('dialog[open]') || main.querySelector('form[data-draft="typed"]'))) return;
   // Keep focus on the same control across a live re-render (e.g. after moving a row).
   const active = document.activeElement;
-  const key = active && main.contains(active) ? active.getAttribute('aria-label') || active.getAttribute('data-testid') : null;
+  const key =
+    active && main.contains(active) ? active.getAttribute('aria-label') || active.getAttribute('data-testid') : null;
   // A live re-render that would show exactly the same thing keeps the DOM in place, so a tap
   // that is under way (or focus, or an open <details>) is never lost to a pull that changed
   // nothing on this screen.
@@ -329,7 +330,9 @@ async function render({ focus = true } = {}) {
 function markCurrentNav() {
   const section = (location.hash || '#/units').split('/')[1] || 'units';
   for (const link of document.querySelectorAll('header nav a')) {
-    const current = link.getAttribute('href') === `#/${['plans', 'items', 'visits', 'quality'].includes(section) ? 'units' : section}`;
+    const current =
+      link.getAttribute('href') ===
+      `#/${['plans', 'items', 'visits', 'quality'].includes(section) ? 'units' : section}`;
     if (current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -342,7 +345,12 @@ function scheduleRender() {
   pendingRender = setTimeout(() => {
     pendingRender = null;
     updateConflictBadge();
-    if (!currentLive || document.querySelector('dialog[open]') || document.querySelector('#main form[data-draft="typed"]')) return;
+    if (
+      !currentLive ||
+      document.querySelector('dialog[open]') ||
+      document.querySelector('#main form[data-draft="typed"]')
+    )
+      return;
     render({ focus: false });
   }, 50);
 }
@@ -374,24 +382,29 @@ function registerServiceWorker() {
   // subscription (it has no token of its own).
   navigator.serviceWorker.addEventListener('message', (ev) => {
     const data = ev.data || {};
-    if (data.type === 'folg-open' && typeof data.hash === 'string' && data.hash.startsWith('#/')) app.navigate(data.hash);
+    if (data.type === 'folg-open' && typeof data.hash === 'string' && data.hash.startsWith('#/'))
+      app.navigate(data.hash);
     if (data.type === 'folg-push-changed') syncPushSubscription();
   });
   navigator.serviceWorker.startMessages();
-  const prompt = (reg) => showUpdatePrompt(() => {
-    reloading = true;
-    if (reg.waiting) reg.waiting.postMessage({ type: 'SKIP_WAITING' });
-  });
-  navigator.serviceWorker.register('/sw.js').then((reg) => {
-    if (reg.waiting && navigator.serviceWorker.controller) prompt(reg);
-    reg.addEventListener('updatefound', () => {
-      const worker = reg.installing;
-      if (!worker) return;
-      worker.addEventListener('statechange', () => {
-        if (worker.state === 'installed' && navigator.serviceWorker.controller) prompt(reg);
-      });
+  const prompt = (reg) =>
+    showUpdatePrompt(() => {
+      reloading = true;
+      if (reg.waiting) reg.waiting.postMessage({ type: 'SKIP_WAITING' });
     });
-  }).catch((err) => console.warn('service worker', err));
+  navigator.serviceWorker
+    .register('/sw.js')
+    .then((reg) => {
+      if (reg.waiting && navigator.serviceWorker.controller) prompt(reg);
+      reg.addEventListener('updatefound', () => {
+        const worker = reg.installing;
+        if (!worker) return;
+        worker.addEventListener('statechange', () => {
+          if (worker.state === 'installed' && navigator.serviceWorker.controller) prompt(reg);
+        });
+      });
+    })
+    .catch((err) => console.warn('service worker', err));
 }
 
 async function boot() {

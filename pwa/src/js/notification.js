@@ -67,7 +67,8 @@ export function base64UrlToBytes(text) {
 /** True when a subscription was made with this server key (a new key orphans the old one). */
 export function sameKey(a, b) {
   if (!a || !b) return false;
-  const bytes = (k) => (ArrayBuffer.isView(k) ? new Uint8Array(k.buffer, k.byteOffset, k.byteLength) : new Uint8Array(k));
+  const bytes = (k) =>
+    ArrayBuffer.isView(k) ? new Uint8Array(k.buffer, k.byteOffset, k.byteLength) : new Uint8Array(k);
   const x = bytes(a);
   const y = bytes(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);

@@ -11,7 +11,14 @@
 import { base64UrlToBytes, sameKey } from './notification.js';
 
 export const NOTIFICATION_KINDS = [
-  'assigned', 'plan_submitted', 'plan_approved', 'plan_sent_back', 'note_added', 'conflict', 'due_soon', 'overdue',
+  'assigned',
+  'plan_submitted',
+  'plan_approved',
+  'plan_sent_back',
+  'note_added',
+  'conflict',
+  'due_soon',
+  'overdue',
 ];
 const LOGOUT_BUDGET_MS = 3000;
 
@@ -25,7 +32,8 @@ export class PushError extends Error {
 /** 'unsupported' | 'default' | 'granted' | 'denied' */
 export function pushPermission() {
   const nav = globalThis.navigator;
-  if (!nav || !('serviceWorker' in nav) || !('PushManager' in globalThis) || !('Notification' in globalThis)) return 'unsupported';
+  if (!nav || !('serviceWorker' in nav) || !('PushManager' in globalThis) || !('Notification' in globalThis))
+    return 'unsupported';
   return globalThis.Notification.permission;
 }
 
@@ -44,7 +52,10 @@ export async function currentSubscription() {
 function deviceLabel() {
   const data = navigator.userAgentData;
   const platform = (data && data.platform) || '';
-  const brand = data && data.brands ? (data.brands.find((b) => !/not.a.brand|chromium/i.test(b.brand)) || data.brands[0] || {}).brand : '';
+  const brand =
+    data && data.brands
+      ? (data.brands.find((b) => !/not.a.brand|chromium/i.test(b.brand)) || data.brands[0] || {}).brand
+      : '';
   return [brand, platform].filter(Boolean).join(' · ').slice(0, 100) || null;
 }
 
@@ -115,7 +126,9 @@ export async function releasePushOnLogout(app, { budgetMs = LOGOUT_BUDGET_MS } =
   if (!subscription) return;
   if (app.online()) {
     let timer;
-    const budget = new Promise((resolve) => { timer = setTimeout(resolve, budgetMs); });
+    const budget = new Promise((resolve) => {
+      timer = setTimeout(resolve, budgetMs);
+    });
     await Promise.race([app.api.unsubscribePush(subscription.endpoint).catch(() => {}), budget]);
     clearTimeout(timer);
   }

@@ -241,7 +241,9 @@ export function createSync({
         } else if (answer.status === 401) {
           throw new HttpError(401, 'unauthenticated', 'log in again');
         } else if (answer.status >= 400 && answer.status < 500) {
-          await store.markPhotoBlob(photo.sha256, { error: (answer.data && answer.data.message) || String(answer.status) });
+          await store.markPhotoBlob(photo.sha256, {
+            error: (answer.data && answer.data.message) || String(answer.status),
+          });
           break;
         } else {
           throw new HttpError(answer.status, 'server_error', 'photo upload failed');
@@ -359,9 +361,7 @@ export function createSync({
   function registerBackgroundSync() {
     const sw = globalThis.navigator && globalThis.navigator.serviceWorker;
     if (!sw || !sw.ready) return;
-    sw.ready
-      .then((reg) => reg.sync && reg.sync.register('folg-sync'))
-      .catch(() => {}); // not supported or not allowed: the online event covers it
+    sw.ready.then((reg) => reg.sync && reg.sync.register('folg-sync')).catch(() => {}); // not supported or not allowed: the online event covers it
   }
 
   function start() {

@@ -31,9 +31,7 @@ export async function applyPage(store, changes, cursor, { fresh = false } = {}) 
     // A pull that started from no cursor can only meet rows this device made itself (they
     // are in the outbox) or rows from earlier pages of the same pull (older or equal): it
     // skips reading every row first, which halves the cost of a first sync.
-    const waiting = fresh
-      ? new Set((await db.outbox.toArray()).map((e) => `${e.table}/${e.id}`))
-      : null;
+    const waiting = fresh ? new Set((await db.outbox.toArray()).map((e) => `${e.table}/${e.id}`)) : null;
     const byTable = new Map();
     for (const c of changes) {
       if (!KNOWN_TABLES.has(c.table)) continue; // a table from a newer schema
@@ -44,9 +42,7 @@ export async function applyPage(store, changes, cursor, { fresh = false } = {}) 
       const t = db.table(table);
       const ids = list.map((c) => c.id);
       const current = fresh
-        ? await Promise.all(
-            ids.map((id) => (waiting.has(`${table}/${id}`) ? t.get(id) : undefined)),
-          )
+        ? await Promise.all(ids.map((id) => (waiting.has(`${table}/${id}`) ? t.get(id) : undefined)))
         : await t.bulkGet(ids);
       const puts = [];
       const deletes = [];
@@ -151,10 +147,7 @@ export async function ackBatch(store, batch, results) {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
   await db.transaction('rw', [...tables, db.outbox, db.meta], async () => {
     for (const answer of results) {
-      const r =
-        answer.status === 'duplicate'
-          ? { ...answer, status: answer.original_status || 'applied' }
-          : answer;
+      const r = answer.status === 'duplicate' ? { ...answer, status: answer.original_status || 'applied' } : answer;
       const entry = byId.get(r.mutation_id);
       if (!entry) continue;
       await db.outbox.delete(entry.seq);

@@ -58,10 +58,7 @@ export async function itemStats(store, planId, today) {
   const items = store.db.table('plan_items');
   const [count, overdue, deleted] = await Promise.all([
     items.where('plan_id').equals(planId).count(),
-    items
-      .where('[plan_id+_due]')
-      .between([planId, Dexie.minKey], [planId, today], true, false)
-      .count(),
+    items.where('[plan_id+_due]').between([planId, Dexie.minKey], [planId, today], true, false).count(),
     items
       .where('_status')
       .equals('deleted')
@@ -113,9 +110,7 @@ export async function listComments(store, itemId) {
 
 /** @param {Store} store */
 export async function listExtensions(store, itemId) {
-  return (await where(store, 'deadline_extensions', 'item_id', itemId)).sort(
-    byText('created_at'),
-  );
+  return (await where(store, 'deadline_extensions', 'item_id', itemId)).sort(byText('created_at'));
 }
 
 /** @param {Store} store */
@@ -152,9 +147,6 @@ export async function listOpenConflicts(store) {
  */
 export async function pendingCount(store) {
   // Photos whose bytes have not reached the server yet count as waiting changes too.
-  const [outbox, photos] = await Promise.all([
-    store.db.table('outbox').count(),
-    waitingPhotos(store).count(),
-  ]);
+  const [outbox, photos] = await Promise.all([store.db.table('outbox').count(), waitingPhotos(store).count()]);
   return outbox + photos;
 }

@@ -70,9 +70,7 @@ export const ROW_WRITTEN_TABLES = names((t) => t.writable && !t.sendOnly);
 export const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due', '_reset']);
 
 const SERVER_FIELDS = new Map(names(() => true).map((n) => [n, new Set(TABLES[n].serverFields)]));
-const SEND_ONLY = new Map(
-  names((t) => Boolean(t.sendOnly)).map((n) => [n, new Set(TABLES[n].sendOnly)]),
-);
+const SEND_ONLY = new Map(names((t) => Boolean(t.sendOnly)).map((n) => [n, new Set(TABLES[n].sendOnly)]));
 
 /** The fields of `fields` this device may send to the server for a row of `table`. */
 export function sendable(table, fields) {

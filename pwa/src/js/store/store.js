@@ -86,48 +86,120 @@ export class Store {
 
   // ---- reads for the UI (queries.js) ------------------------------------------------------------
 
-  get(table, id) { return queries.get(this, table, id); }
-  all(table) { return queries.all(this, table); }
-  where(table, index, value) { return queries.where(this, table, index, value); }
-  listUnits() { return queries.listUnits(this); }
-  listPlans(unitId) { return queries.listPlans(this, unitId); }
-  listItems(planId) { return queries.listItems(this, planId); }
-  itemStats(planId, today) { return queries.itemStats(this, planId, today); }
-  listNotes(itemId) { return queries.listNotes(this, itemId); }
-  listThemes(catalogueId) { return queries.listThemes(this, catalogueId); }
-  listVisits(unitId) { return queries.listVisits(this, unitId); }
-  listFindings(visitId) { return queries.listFindings(this, visitId); }
-  listVisitPhotos(visitId) { return queries.listVisitPhotos(this, visitId); }
-  itemsForFinding(findingId) { return queries.itemsForFinding(this, findingId); }
-  listComments(itemId) { return queries.listComments(this, itemId); }
-  listExtensions(itemId) { return queries.listExtensions(this, itemId); }
-  getPhotoBlob(sha256) { return queries.getPhotoBlob(this, sha256); }
-  pendingPhotoBlobs() { return queries.pendingPhotoBlobs(this); }
-  listRejections() { return queries.listRejections(this); }
-  listOpenConflicts() { return queries.listOpenConflicts(this); }
-  pendingCount() { return queries.pendingCount(this); }
+  get(table, id) {
+    return queries.get(this, table, id);
+  }
+  all(table) {
+    return queries.all(this, table);
+  }
+  where(table, index, value) {
+    return queries.where(this, table, index, value);
+  }
+  listUnits() {
+    return queries.listUnits(this);
+  }
+  listPlans(unitId) {
+    return queries.listPlans(this, unitId);
+  }
+  listItems(planId) {
+    return queries.listItems(this, planId);
+  }
+  itemStats(planId, today) {
+    return queries.itemStats(this, planId, today);
+  }
+  listNotes(itemId) {
+    return queries.listNotes(this, itemId);
+  }
+  listThemes(catalogueId) {
+    return queries.listThemes(this, catalogueId);
+  }
+  listVisits(unitId) {
+    return queries.listVisits(this, unitId);
+  }
+  listFindings(visitId) {
+    return queries.listFindings(this, visitId);
+  }
+  listVisitPhotos(visitId) {
+    return queries.listVisitPhotos(this, visitId);
+  }
+  itemsForFinding(findingId) {
+    return queries.itemsForFinding(this, findingId);
+  }
+  listComments(itemId) {
+    return queries.listComments(this, itemId);
+  }
+  listExtensions(itemId) {
+    return queries.listExtensions(this, itemId);
+  }
+  getPhotoBlob(sha256) {
+    return queries.getPhotoBlob(this, sha256);
+  }
+  pendingPhotoBlobs() {
+    return queries.pendingPhotoBlobs(this);
+  }
+  listRejections() {
+    return queries.listRejections(this);
+  }
+  listOpenConflicts() {
+    return queries.listOpenConflicts(this);
+  }
+  pendingCount() {
+    return queries.pendingCount(this);
+  }
 
   // ---- local writes (writes.js) -----------------------------------------------------------------
 
-  create(table, fields) { return writes.create(this, table, fields); }
-  update(table, id, changes) { return writes.update(this, table, id, changes); }
-  remove(table, id) { return writes.remove(this, table, id); }
-  removeVisit(visitId) { return writes.removeVisit(this, visitId); }
-  removePhoto(photoId) { return writes.removePhoto(this, photoId); }
-  patchLocal(table, id, fields) { return writes.patchLocal(this, table, id, fields); }
-  putPhotoBlob(sha256, blob, contentType) { return writes.putPhotoBlob(this, sha256, blob, contentType); }
-  markPhotoBlob(sha256, changes) { return writes.markPhotoBlob(this, sha256, changes); }
-  markRejectionsSeen(rejections) { return writes.markRejectionsSeen(this, rejections); }
+  create(table, fields) {
+    return writes.create(this, table, fields);
+  }
+  update(table, id, changes) {
+    return writes.update(this, table, id, changes);
+  }
+  remove(table, id) {
+    return writes.remove(this, table, id);
+  }
+  removeVisit(visitId) {
+    return writes.removeVisit(this, visitId);
+  }
+  removePhoto(photoId) {
+    return writes.removePhoto(this, photoId);
+  }
+  patchLocal(table, id, fields) {
+    return writes.patchLocal(this, table, id, fields);
+  }
+  putPhotoBlob(sha256, blob, contentType) {
+    return writes.putPhotoBlob(this, sha256, blob, contentType);
+  }
+  markPhotoBlob(sha256, changes) {
+    return writes.markPhotoBlob(this, sha256, changes);
+  }
+  markRejectionsSeen(rejections) {
+    return writes.markRejectionsSeen(this, rejections);
+  }
 
   // ---- the sync module's side (feed.js) ---------------------------------------------------------
 
-  applyPage(changes, cursor, options) { return feed.applyPage(this, changes, cursor, options); }
-  putServerRow(table, id, version, fields) { return feed.putServerRow(this, table, id, version, fields); }
-  takeBatch(limit) { return feed.takeBatch(this, limit); }
-  ackBatch(batch, results) { return feed.ackBatch(this, batch, results); }
-  renumberOutbox(expected) { return feed.renumberOutbox(this, expected); }
-  newClientIdentity(clientId) { return feed.newClientIdentity(this, clientId); }
-  resetForFullPull() { return feed.resetForFullPull(this); }
+  applyPage(changes, cursor, options) {
+    return feed.applyPage(this, changes, cursor, options);
+  }
+  putServerRow(table, id, version, fields) {
+    return feed.putServerRow(this, table, id, version, fields);
+  }
+  takeBatch(limit) {
+    return feed.takeBatch(this, limit);
+  }
+  ackBatch(batch, results) {
+    return feed.ackBatch(this, batch, results);
+  }
+  renumberOutbox(expected) {
+    return feed.renumberOutbox(this, expected);
+  }
+  newClientIdentity(clientId) {
+    return feed.newClientIdentity(this, clientId);
+  }
+  resetForFullPull() {
+    return feed.resetForFullPull(this);
+  }
 }
 
 /** Open (creating or upgrading when needed) the store named `name`. */

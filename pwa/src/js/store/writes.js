@@ -54,9 +54,7 @@ export async function create(store, table, fields) {
   await db.transaction('rw', db.table(table), db.outbox, async () => {
     const existing = await db.table(table).get(id);
     if (existing) throw new Error(`${table} ${id} exists`);
-    await db
-      .table(table)
-      .put(withDerived(table, { ...row, _status: 'created', _version: null, _server: null }));
+    await db.table(table).put(withDerived(table, { ...row, _status: 'created', _version: null, _server: null }));
     await db.outbox.add({
       table,
       id,
@@ -117,11 +115,7 @@ export async function update(store, table, id, changes) {
       });
     }
     const status = row._status === 'created' ? 'created' : 'updated';
-    await db
-      .table(table)
-      .put(
-        withDerived(table, { ...row, ...changed, _status: status, _server: serverCopy(row) }),
-      );
+    await db.table(table).put(withDerived(table, { ...row, ...changed, _status: status, _server: serverCopy(row) }));
   });
   if (Object.keys(changed).length) store._emit({ table, id });
   return changed;
@@ -208,9 +202,7 @@ async function removeRow(store, table, id) {
   });
   await db
     .table(table)
-    .put(
-      withDerived(table, { ...row, deleted: true, _status: 'deleted', _server: serverCopy(row) }),
-    );
+    .put(withDerived(table, { ...row, deleted: true, _status: 'deleted', _server: serverCopy(row) }));
 }
 
 /** The newest outbox entry for a row not yet taken into a push, if any. */

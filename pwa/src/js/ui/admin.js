@@ -15,8 +15,17 @@ import { t, LANGUAGES, language } from '../i18n.js';
 import { h, field, uid, announce } from './dom.js';
 import { confirmDialog } from './shell.js';
 import {
-  ROLES, PASSWORD_MIN, NAME_MAX, EMAIL_MAX, isAdmin, adminUnits, canManageUser, rolesByUnit,
-  userProblems, changedFields, splitErrors,
+  ROLES,
+  PASSWORD_MIN,
+  NAME_MAX,
+  EMAIL_MAX,
+  isAdmin,
+  adminUnits,
+  canManageUser,
+  rolesByUnit,
+  userProblems,
+  changedFields,
+  splitErrors,
 } from './admin_model.js';
 
 const LIST = '#/admin';
@@ -27,10 +36,13 @@ const LIST = '#/admin';
 function page(title, { back = false } = {}, ...body) {
   return {
     title,
-    node: h('div', { 'data-testid': 'admin' },
+    node: h(
+      'div',
+      { 'data-testid': 'admin' },
       back ? h('p', {}, h('a', { href: LIST }, `← ${t('admin.title')}`)) : null,
       h('h1', { tabindex: '-1' }, title),
-      ...body),
+      ...body,
+    ),
   };
 }
 
@@ -42,7 +54,11 @@ function blocked(app) {
 }
 
 function notAllowedPage() {
-  return page(t('admin.title'), {}, h('p', { class: 'notice', 'data-testid': 'admin-not-allowed' }, t('admin.not_allowed')));
+  return page(
+    t('admin.title'),
+    {},
+    h('p', { class: 'notice', 'data-testid': 'admin-not-allowed' }, t('admin.not_allowed')),
+  );
 }
 
 function offlinePage() {
@@ -79,7 +95,11 @@ async function directoryOrStop(app) {
 function fetchFailedPage(err) {
   if (err && err.code === 'network') return offlinePage();
   const { key, general } = splitErrors(err, []);
-  return page(t('admin.title'), {}, h('p', { class: 'error', role: 'alert' }, key ? t(key) : general || t('admin.errors.generic')));
+  return page(
+    t('admin.title'),
+    {},
+    h('p', { class: 'error', role: 'alert' }, key ? t(key) : general || t('admin.errors.generic')),
+  );
 }
 
 /** A labelled control with a place for its reasons: `set([...])` shows them and marks the
@@ -116,7 +136,9 @@ function showProblems(controls, generalEl, problems, general = '') {
 }
 
 function localProblems(values, options) {
-  return Object.fromEntries(Object.entries(userProblems(values, options)).map(([f, key]) => [f, [t(key, { n: PASSWORD_MIN })]]));
+  return Object.fromEntries(
+    Object.entries(userProblems(values, options)).map(([f, key]) => [f, [t(key, { n: PASSWORD_MIN })]]),
+  );
 }
 
 function serverProblems(controls, generalEl, err, aliases) {
@@ -130,20 +152,35 @@ function generalError(testid) {
 }
 
 function languageSelect(value) {
-  return h('select', { name: 'language' },
-    LANGUAGES.map((l) => h('option', { value: l, selected: l === value, lang: l }, t(`lang.${l}`))));
+  return h(
+    'select',
+    { name: 'language' },
+    LANGUAGES.map((l) => h('option', { value: l, selected: l === value, lang: l }, t(`lang.${l}`))),
+  );
 }
 
 function unitSelect(units) {
-  return h('select', { name: 'unit_id' }, units.map((u) => h('option', { value: u.id }, u.name)));
+  return h(
+    'select',
+    { name: 'unit_id' },
+    units.map((u) => h('option', { value: u.id }, u.name)),
+  );
 }
 
 function roleSelect() {
-  return h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r }, t(`admin.roles.${r}`))));
+  return h(
+    'select',
+    { name: 'role' },
+    ROLES.map((r) => h('option', { value: r }, t(`admin.roles.${r}`))),
+  );
 }
 
 function submitButton(app, label, testid) {
-  return h('button', { type: 'submit', class: 'btn primary', disabled: !app.online(), 'data-online-only': true, 'data-testid': testid }, label);
+  return h(
+    'button',
+    { type: 'submit', class: 'btn primary', disabled: !app.online(), 'data-online-only': true, 'data-testid': testid },
+    label,
+  );
 }
 
 function onlineNote(app) {
@@ -169,30 +206,54 @@ function unitLabel(name) {
 export async function adminView(app) {
   const { dir, stop } = await directoryOrStop(app);
   if (stop) return stop;
-  return page(t('admin.title'), {},
+  return page(
+    t('admin.title'),
+    {},
     h('p', {}, t('admin.intro')),
-    h('p', { class: 'actions' }, h('a', { class: 'btn primary', href: '#/admin/new', 'data-testid': 'new-user-link' }, t('admin.new_user'))),
+    h(
+      'p',
+      { class: 'actions' },
+      h('a', { class: 'btn primary', href: '#/admin/new', 'data-testid': 'new-user-link' }, t('admin.new_user')),
+    ),
     h('h2', {}, t('admin.users_title')),
     dir.users.length === 0
       ? h('p', {}, t('admin.no_users'))
-      : h('ul', { class: 'list', 'data-testid': 'user-list' },
-        dir.users.map((user) => userRow(app, user, dir))));
+      : h(
+          'ul',
+          { class: 'list', 'data-testid': 'user-list' },
+          dir.users.map((user) => userRow(app, user, dir)),
+        ),
+  );
 }
 
 function userRow(app, user, dir) {
-  return h('li', { class: 'row admin-user', 'data-user-id': user.id },
-    h('a', { class: 'row-main', href: `#/admin/users/${user.id}` },
-      user.name, user.id === app.user.id ? ` (${t('admin.you')})` : ''),
+  return h(
+    'li',
+    { class: 'row admin-user', 'data-user-id': user.id },
+    h(
+      'a',
+      { class: 'row-main', href: `#/admin/users/${user.id}` },
+      user.name,
+      user.id === app.user.id ? ` (${t('admin.you')})` : '',
+    ),
     h('span', { class: 'muted admin-email' }, user.email),
     activeBadge(user),
-    h('ul', { class: 'admin-roles', 'aria-label': t('admin.roles_of', { name: user.name }) },
-      rolesByUnit(user, dir.unitNames).map((g) => h('li', {},
-        `${unitLabel(g.unitName)}: ${g.memberships.map((m) => t(`admin.roles.${m.role}`)).join(', ')}`))));
+    h(
+      'ul',
+      { class: 'admin-roles', 'aria-label': t('admin.roles_of', { name: user.name }) },
+      rolesByUnit(user, dir.unitNames).map((g) =>
+        h('li', {}, `${unitLabel(g.unitName)}: ${g.memberships.map((m) => t(`admin.roles.${m.role}`)).join(', ')}`),
+      ),
+    ),
+  );
 }
 
 function activeBadge(user) {
-  return h('span', { class: `state ${user.active ? 'state-approved' : 'item-cancelled'}`, 'data-testid': 'user-active' },
-    user.active ? t('admin.active') : t('admin.inactive'));
+  return h(
+    'span',
+    { class: `state ${user.active ? 'state-approved' : 'item-cancelled'}`, 'data-testid': 'user-active' },
+    user.active ? t('admin.active') : t('admin.inactive'),
+  );
 }
 
 // ---- #/admin/new -------------------------------------------------------------------------
@@ -202,25 +263,43 @@ export async function newUserView(app) {
   if (stop) return stop;
 
   const c = {
-    name: checkedField(t('admin.name'), h('input', { name: 'name', autocomplete: 'off', maxlength: NAME_MAX, required: true })),
-    email: checkedField(t('admin.email'), h('input', { name: 'email', type: 'email', autocomplete: 'off', maxlength: EMAIL_MAX, required: true })),
+    name: checkedField(
+      t('admin.name'),
+      h('input', { name: 'name', autocomplete: 'off', maxlength: NAME_MAX, required: true }),
+    ),
+    email: checkedField(
+      t('admin.email'),
+      h('input', { name: 'email', type: 'email', autocomplete: 'off', maxlength: EMAIL_MAX, required: true }),
+    ),
     language: checkedField(t('admin.language'), languageSelect(language())),
-    password: checkedField(t('admin.password'),
-      h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: PASSWORD_MIN, required: true }),
-      t('admin.password_hint', { n: PASSWORD_MIN })),
+    password: checkedField(
+      t('admin.password'),
+      h('input', {
+        name: 'password',
+        type: 'password',
+        autocomplete: 'new-password',
+        minlength: PASSWORD_MIN,
+        required: true,
+      }),
+      t('admin.password_hint', { n: PASSWORD_MIN }),
+    ),
     unit_id: checkedField(t('admin.unit'), unitSelect(dir.mine)),
     role: checkedField(t('admin.role'), roleSelect()),
   };
   const general = generalError('new-user-error');
   const submit = submitButton(app, t('admin.create'), 'create-user');
-  const form = h('form', { class: 'card narrow', novalidate: true, 'data-testid': 'new-user' },
-    c.name.node, c.email.node, c.language.node, c.password.node,
+  const form = h(
+    'form',
+    { class: 'card narrow', novalidate: true, 'data-testid': 'new-user' },
+    c.name.node,
+    c.email.node,
+    c.language.node,
+    c.password.node,
     h('fieldset', {}, h('legend', {}, t('admin.first_role')), c.unit_id.node, c.role.node),
     general,
-    h('div', { class: 'actions' },
-      h('a', { class: 'btn', href: LIST }, t('admin.cancel')),
-      submit),
-    onlineNote(app));
+    h('div', { class: 'actions' }, h('a', { class: 'btn', href: LIST }, t('admin.cancel')), submit),
+    onlineNote(app),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = Object.fromEntries(Object.entries(c).map(([k, ctl]) => [k, ctl.control.value]));
@@ -231,13 +310,15 @@ export async function newUserView(app) {
     }
     showProblems(c, general, {});
     try {
-      const user = await busy(app, submit, () => app.api.createUser({
-        name: values.name.trim(),
-        email: values.email.trim(),
-        language: values.language,
-        password: values.password,
-        memberships: [{ unit_id: values.unit_id, role: values.role }],
-      }));
+      const user = await busy(app, submit, () =>
+        app.api.createUser({
+          name: values.name.trim(),
+          email: values.email.trim(),
+          language: values.language,
+          password: values.password,
+          memberships: [{ unit_id: values.unit_id, role: values.role }],
+        }),
+      );
       announce(t('admin.created', { name: user.name }));
       app.navigate(`#/admin/users/${user.id}`);
     } catch (err) {
@@ -253,7 +334,12 @@ export async function userView(app, userId) {
   const { dir, stop } = await directoryOrStop(app);
   if (stop) return stop;
   const user = dir.users.find((u) => u.id === userId);
-  if (!user) return page(t('admin.title'), { back: true }, h('p', { class: 'notice', 'data-testid': 'admin-no-user' }, t('admin.errors.not_found')));
+  if (!user)
+    return page(
+      t('admin.title'),
+      { back: true },
+      h('p', { class: 'notice', 'data-testid': 'admin-no-user' }, t('admin.errors.not_found')),
+    );
 
   // The screen is drawn again in place after each change, from the server's answer; focus
   // goes to the heading of the part that changed (its button may be gone). The details form
@@ -275,8 +361,7 @@ export async function userView(app, userId) {
 function userParts(app, user, dir, draw, details) {
   const manageable = canManageUser(user, dir.mineIds);
   return [
-    h('p', { 'data-testid': 'user-summary' },
-      user.email, ' · ', t(`lang.${user.language}`), ' · ', activeBadge(user)),
+    h('p', { 'data-testid': 'user-summary' }, user.email, ' · ', t(`lang.${user.language}`), ' · ', activeBadge(user)),
     manageable ? null : h('p', { class: 'notice', 'data-testid': 'not-manageable' }, t('admin.not_manageable')),
     rolesCard(app, user, dir, draw),
     manageable ? details : null,
@@ -293,24 +378,37 @@ function rolesCard(app, user, dir, draw) {
       const unit = unitLabel(group.unitName);
       const role = t(`admin.roles.${m.role}`);
       const revoke = dir.mineIds.has(m.unit_id)
-        ? h('button', {
-          type: 'button',
-          class: 'btn small danger',
-          'aria-label': `${t('admin.revoke')}: ${t('admin.role_in', { role, unit })}`,
-          'data-online-only': true,
-          disabled: !app.online(),
-          onclick: (ev) => revokeRole(app, user, m, { unit, role }, ev.currentTarget, general, draw, headingId),
-        }, t('admin.revoke'))
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn small danger',
+              'aria-label': `${t('admin.revoke')}: ${t('admin.role_in', { role, unit })}`,
+              'data-online-only': true,
+              disabled: !app.online(),
+              onclick: (ev) => revokeRole(app, user, m, { unit, role }, ev.currentTarget, general, draw, headingId),
+            },
+            t('admin.revoke'),
+          )
         : null;
-      rows.push(h('li', { class: 'row', 'data-membership-id': m.id },
-        h('span', { class: 'row-main' }, t('admin.role_in', { role, unit })), revoke));
+      rows.push(
+        h(
+          'li',
+          { class: 'row', 'data-membership-id': m.id },
+          h('span', { class: 'row-main' }, t('admin.role_in', { role, unit })),
+          revoke,
+        ),
+      );
     }
   }
-  return h('section', { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-roles' },
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-roles' },
     h('h2', { id: headingId, tabindex: '-1' }, t('admin.roles_title')),
     rows.length ? h('ul', { class: 'list' }, rows) : h('p', {}, t('admin.no_roles')),
     general,
-    grantForm(app, user, dir, draw, headingId));
+    grantForm(app, user, dir, draw, headingId),
+  );
 }
 
 async function revokeRole(app, user, membership, { unit, role }, button, general, draw, headingId) {
@@ -353,11 +451,14 @@ function grantForm(app, user, dir, draw, headingId) {
   const general = generalError('grant-error');
   const submit = submitButton(app, t('admin.grant'), 'grant-role');
   const titleId = uid('grant');
-  const form = h('form', { novalidate: true, 'aria-labelledby': titleId, 'data-testid': 'grant-form' },
+  const form = h(
+    'form',
+    { novalidate: true, 'aria-labelledby': titleId, 'data-testid': 'grant-form' },
     h('h3', { id: titleId }, t('admin.grant_title')),
     h('div', { class: 'inline admin-grant' }, c.unit_id.node, c.role.node),
     general,
-    submit);
+    submit,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showProblems(c, general, {});
@@ -381,19 +482,33 @@ function grantForm(app, user, dir, draw, headingId) {
 function detailsCard(app, user, draw) {
   const headingId = 'admin-details-h';
   const c = {
-    name: checkedField(t('admin.name'), h('input', { name: 'name', autocomplete: 'off', maxlength: NAME_MAX, value: user.name })),
-    email: checkedField(t('admin.email'), h('input', { name: 'email', type: 'email', autocomplete: 'off', maxlength: EMAIL_MAX, value: user.email })),
+    name: checkedField(
+      t('admin.name'),
+      h('input', { name: 'name', autocomplete: 'off', maxlength: NAME_MAX, value: user.name }),
+    ),
+    email: checkedField(
+      t('admin.email'),
+      h('input', { name: 'email', type: 'email', autocomplete: 'off', maxlength: EMAIL_MAX, value: user.email }),
+    ),
     language: checkedField(t('admin.language'), languageSelect(user.language)),
-    password: checkedField(t('admin.new_password'),
+    password: checkedField(
+      t('admin.new_password'),
       h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: PASSWORD_MIN }),
-      t('admin.new_password_hint', { n: PASSWORD_MIN })),
+      t('admin.new_password_hint', { n: PASSWORD_MIN }),
+    ),
   };
   const general = generalError('details-error');
   const submit = submitButton(app, t('admin.save'), 'save-user');
-  const form = h('form', { novalidate: true, 'data-testid': 'user-form' },
-    c.name.node, c.email.node, c.language.node, c.password.node,
+  const form = h(
+    'form',
+    { novalidate: true, 'data-testid': 'user-form' },
+    c.name.node,
+    c.email.node,
+    c.language.node,
+    c.password.node,
     general,
-    submit);
+    submit,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = Object.fromEntries(Object.entries(c).map(([k, ctl]) => [k, ctl.control.value]));
@@ -422,22 +537,35 @@ function detailsCard(app, user, draw) {
     if (heading) heading.textContent = user.name;
     draw(headingId, { fresh: true });
   });
-  return h('section', { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-details' },
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-details' },
     h('h2', { id: headingId, tabindex: '-1' }, t('admin.details_title')),
-    form);
+    form,
+  );
 }
 
 function accessCard(app, user, draw) {
   const headingId = 'admin-access-h';
-  const error = h('p', { class: 'error', role: 'alert', tabindex: '-1', id: uid('access-error'), 'data-testid': 'access-error' });
-  const button = h('button', {
-    type: 'button',
-    class: user.active ? 'btn danger' : 'btn primary',
-    'data-online-only': true,
-    disabled: !app.online(),
-    'data-testid': user.active ? 'deactivate-user' : 'reactivate-user',
-    'aria-describedby': error.id,
-  }, user.active ? t('admin.deactivate') : t('admin.reactivate'));
+  const error = h('p', {
+    class: 'error',
+    role: 'alert',
+    tabindex: '-1',
+    id: uid('access-error'),
+    'data-testid': 'access-error',
+  });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: user.active ? 'btn danger' : 'btn primary',
+      'data-online-only': true,
+      disabled: !app.online(),
+      'data-testid': user.active ? 'deactivate-user' : 'reactivate-user',
+      'aria-describedby': error.id,
+    },
+    user.active ? t('admin.deactivate') : t('admin.reactivate'),
+  );
   button.addEventListener('click', async () => {
     error.textContent = '';
     const active = !user.active;
@@ -457,7 +585,9 @@ function accessCard(app, user, draw) {
     } catch (err) {
       // Deactivating oneself is refused on `active`: the server's own sentence says why.
       const { fields, key, general } = splitErrors(err, ['active']);
-      error.textContent = key ? t(key) : [...(fields.active || []), general].filter(Boolean).join(' ') || t('admin.errors.generic');
+      error.textContent = key
+        ? t(key)
+        : [...(fields.active || []), general].filter(Boolean).join(' ') || t('admin.errors.generic');
       error.focus();
       return;
     }
@@ -465,10 +595,13 @@ function accessCard(app, user, draw) {
     announce(t(user.active ? 'admin.reactivated' : 'admin.deactivated', { name: user.name }));
     draw(headingId);
   });
-  return h('section', { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-access' },
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'user-access' },
     h('h2', { id: headingId, tabindex: '-1' }, t('admin.access_title')),
     h('p', {}, user.active ? t('admin.active_text') : t('admin.inactive_text')),
     h('p', { class: 'hint' }, user.active ? t('admin.deactivate_hint') : t('admin.reactivate_hint')),
     button,
-    error);
+    error,
+  );
 }

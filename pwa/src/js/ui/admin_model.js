@@ -41,11 +41,14 @@ export function canManageUser(user, adminUnitIds) {
 export function rolesByUnit(user, unitNames) {
   const groups = new Map();
   for (const m of (user && user.memberships) || []) {
-    if (!groups.has(m.unit_id)) groups.set(m.unit_id, { unitId: m.unit_id, unitName: unitNames.get(m.unit_id) || null, memberships: [] });
+    if (!groups.has(m.unit_id))
+      groups.set(m.unit_id, { unitId: m.unit_id, unitName: unitNames.get(m.unit_id) || null, memberships: [] });
     groups.get(m.unit_id).memberships.push(m);
   }
   for (const g of groups.values()) g.memberships.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
-  return [...groups.values()].sort((a, b) => String(a.unitName ?? '\uffff').localeCompare(String(b.unitName ?? '\uffff')));
+  return [...groups.values()].sort((a, b) =>
+    String(a.unitName ?? '\uffff').localeCompare(String(b.unitName ?? '\uffff')),
+  );
 }
 
 // Lenient on purpose: the server's email check is the one that counts.

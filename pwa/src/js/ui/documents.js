@@ -31,9 +31,17 @@ function downloadError(err) {
 
 /** A button that downloads while showing it is busy, and says what went wrong in `message`. */
 export function downloadButton(app, { label, testid, path, fallbackName, message }) {
-  const button = h('button', {
-    type: 'button', class: 'btn', disabled: !app.online(), 'data-online-only': true, 'data-testid': testid,
-  }, label);
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn',
+      disabled: !app.online(),
+      'data-online-only': true,
+      'data-testid': testid,
+    },
+    label,
+  );
   button.addEventListener('click', async () => {
     button.disabled = true;
     button.textContent = t('documents.busy');

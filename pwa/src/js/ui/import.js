@@ -20,19 +20,28 @@ function errorText(key, err) {
 export async function importView(app, unitId) {
   const unit = await app.store.get('units', unitId);
   const kinds = (unit && KINDS_FOR_UNIT[unit.kind]) || ['dk_tilbud'];
-  const kind = h('select', { name: 'kind' }, kinds.map((k) => h('option', { value: k }, t(`kind.${k}`))));
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    kinds.map((k) => h('option', { value: k }, t(`kind.${k}`))),
+  );
   const file = h('input', { type: 'file', name: 'file', accept: DOCX_TYPES, 'data-testid': 'import-file' });
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'import-error' });
-  const read = h('button', { type: 'submit', class: 'btn primary', disabled: !app.online(), 'data-online-only': true }, t('documents.read'));
+  const read = h(
+    'button',
+    { type: 'submit', class: 'btn primary', disabled: !app.online(), 'data-online-only': true },
+    t('documents.read'),
+  );
   const preview = h('div', { 'data-testid': 'import-preview-box' });
-  const form = h('form', { class: 'card', 'data-testid': 'import-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'import-form' },
     kinds.length > 1 ? field(t('documents.kind'), kind) : null,
     field(t('documents.file'), file),
     error,
-    h('div', { class: 'actions' },
-      h('a', { class: 'btn', href: `#/units/${unitId}` }, t('item.cancel')),
-      read),
-    h('p', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('documents.errors.network')));
+    h('div', { class: 'actions' }, h('a', { class: 'btn', href: `#/units/${unitId}` }, t('item.cancel')), read),
+    h('p', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('documents.errors.network')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
@@ -54,11 +63,13 @@ export async function importView(app, unitId) {
       const result = await app.api.importPreview(body);
       // Themes for rows whose theme was not recognised (synced catalogues; empty if not yet).
       const themes = result.catalogue_id ? await app.store.listThemes(result.catalogue_id) : [];
-      preview.replaceChildren(previewCard(app, result, themes, () => {
-        preview.replaceChildren();
-        file.value = '';
-        file.focus();
-      }));
+      preview.replaceChildren(
+        previewCard(app, result, themes, () => {
+          preview.replaceChildren();
+          file.value = '';
+          file.focus();
+        }),
+      );
       preview.querySelector('h2').focus();
     } catch (err) {
       error.textContent = errorText(importErrorKey(err), err);
@@ -69,31 +80,43 @@ export async function importView(app, unitId) {
   });
   return {
     title: t('documents.import_title'),
-    node: h('div', { 'data-testid': 'import' },
+    node: h(
+      'div',
+      { 'data-testid': 'import' },
       h('p', {}, h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, t('documents.import_title')),
       h('p', {}, t('documents.import_intro')),
       form,
-      preview),
+      preview,
+    ),
   };
 }
 
 /** A theme picker for a row whose theme was not recognised; the user may leave it empty. */
 function themePicker(item, themes) {
-  const select = h('select', { name: `theme-${item.priority}`, 'data-testid': 'import-theme-choice' },
+  const select = h(
+    'select',
+    { name: `theme-${item.priority}`, 'data-testid': 'import-theme-choice' },
     h('option', { value: '' }, t('item.no_theme')),
-    themes.map((th) => h('option', { value: th.id }, th.name)));
+    themes.map((th) => h('option', { value: th.id }, th.name)),
+  );
   return select;
 }
 
 function previewCard(app, result, themes, onAnother) {
   const recognised = result.recognised || {};
   const items = result.items || [];
-  const pickers = new Map(items.filter((item) => !item.matched && themes.length).map((item) => [item, themePicker(item, themes)]));
+  const pickers = new Map(
+    items.filter((item) => !item.matched && themes.length).map((item) => [item, themePicker(item, themes)]),
+  );
   // Checked here, not by the browser's own bubble, so the message is in the UI language.
   const title = h('input', { name: 'title', 'aria-required': 'true', maxlength: 200, value: recognised.title || '' });
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'confirm-error' });
-  const confirm = h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'import-confirm', 'data-online-only': true }, t('documents.confirm'));
+  const confirm = h(
+    'button',
+    { type: 'submit', class: 'btn primary', 'data-testid': 'import-confirm', 'data-online-only': true },
+    t('documents.confirm'),
+  );
   const header = [
     ['plan.unit', recognised.unit_name],
     ['plan.date', recognised.plan_date && formatDate(recognised.plan_date)],
@@ -101,35 +124,76 @@ function previewCard(app, result, themes, onAnother) {
     ['plan.responsible_manager', recognised.responsible_manager],
     ['plan.foster_parents', recognised.foster_parents],
   ].filter(([, value]) => value);
-  const form = h('form', { class: 'card', 'data-testid': 'import-preview', 'aria-labelledby': 'preview-h' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'import-preview', 'aria-labelledby': 'preview-h' },
     h('h2', { id: 'preview-h', tabindex: '-1' }, t('documents.preview')),
     field(t('plan.title'), title),
-    header.length ? h('dl', { class: 'plan-header' }, header.map(([key, value]) => h('div', {}, h('dt', {}, t(key)), h('dd', {}, lines(value))))) : null,
+    header.length
+      ? h(
+          'dl',
+          { class: 'plan-header' },
+          header.map(([key, value]) => h('div', {}, h('dt', {}, t(key)), h('dd', {}, lines(value)))),
+        )
+      : null,
     h('h3', {}, t('documents.rows', { n: items.length })),
     items.length
-      ? h('ol', { class: 'import-rows' }, items.map((item) => h('li', { 'data-testid': 'import-row', class: item.matched ? null : 'unmatched' },
-        h('strong', {}, `${t('plan.priority', { n: item.priority })}: `),
-        item.matched && item.theme_name
-          ? h('span', { 'data-testid': 'import-theme' }, item.theme_name)
-          : h('span', { class: 'error', 'data-testid': 'import-theme' }, t('documents.unmatched', { raw: item.raw_theme || '–' })),
-        pickers.has(item) ? field(`${t('item.theme')} (${t('plan.priority', { n: item.priority })})`, pickers.get(item)) : null,
-        item.topic ? h('p', { 'data-field': 'topic' }, lines(item.topic)) : null,
-        item.goal ? h('p', { class: 'muted' }, lines(item.goal)) : null)))
+      ? h(
+          'ol',
+          { class: 'import-rows' },
+          items.map((item) =>
+            h(
+              'li',
+              { 'data-testid': 'import-row', class: item.matched ? null : 'unmatched' },
+              h('strong', {}, `${t('plan.priority', { n: item.priority })}: `),
+              item.matched && item.theme_name
+                ? h('span', { 'data-testid': 'import-theme' }, item.theme_name)
+                : h(
+                    'span',
+                    { class: 'error', 'data-testid': 'import-theme' },
+                    t('documents.unmatched', { raw: item.raw_theme || '–' }),
+                  ),
+              pickers.has(item)
+                ? field(`${t('item.theme')} (${t('plan.priority', { n: item.priority })})`, pickers.get(item))
+                : null,
+              item.topic ? h('p', { 'data-field': 'topic' }, lines(item.topic)) : null,
+              item.goal ? h('p', { class: 'muted' }, lines(item.goal)) : null,
+            ),
+          ),
+        )
       : null,
     (result.unrecognised || []).length
-      ? h('details', { 'data-testid': 'import-unrecognised' },
-        h('summary', {}, `${t('documents.unrecognised')} (${result.unrecognised.length})`),
-        h('ul', {}, result.unrecognised.map((text) => h('li', {}, lines(text)))))
+      ? h(
+          'details',
+          { 'data-testid': 'import-unrecognised' },
+          h('summary', {}, `${t('documents.unrecognised')} (${result.unrecognised.length})`),
+          h(
+            'ul',
+            {},
+            result.unrecognised.map((text) => h('li', {}, lines(text))),
+          ),
+        )
       : null,
     (result.warnings || []).length
-      ? h('div', { class: 'notice', 'data-testid': 'import-warnings' },
-        h('h3', {}, t('documents.warnings')),
-        h('ul', {}, result.warnings.map((text) => h('li', {}, text))))
+      ? h(
+          'div',
+          { class: 'notice', 'data-testid': 'import-warnings' },
+          h('h3', {}, t('documents.warnings')),
+          h(
+            'ul',
+            {},
+            result.warnings.map((text) => h('li', {}, text)),
+          ),
+        )
       : null,
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', class: 'btn', onclick: onAnother }, t('documents.another')),
-      confirm));
+      confirm,
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
@@ -154,7 +218,7 @@ function previewCard(app, result, themes, onAnother) {
       app.sync.run('import');
       app.navigate(`#/plans/${plan.id}`);
     } catch (err) {
-      error.textContent = err.code === 'network' ? t('documents.errors.network') : (err.message || t('documents.error'));
+      error.textContent = err.code === 'network' ? t('documents.errors.network') : err.message || t('documents.error');
       confirm.disabled = false;
       confirm.textContent = t('documents.confirm');
     }

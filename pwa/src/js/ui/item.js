@@ -8,24 +8,40 @@ const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
 function parseResponsible(app, text, previous) {
   const byName = new Map((previous || []).filter((r) => r.user_id).map((r) => [app.userName(r.user_id), r]));
-  return text.split('\n').map((s) => s.trim()).filter(Boolean).map((name) => byName.get(name) || { name });
+  return text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((name) => byName.get(name) || { name });
 }
 
 export async function itemView(app, { itemId, planId }) {
   const item = itemId ? await app.store.get('plan_items', itemId) : null;
   if (itemId && (!item || item.deleted)) {
-    return { title: t('item.edit'), node: h('div', {}, h('h1', { tabindex: '-1' }, t('item.edit')), h('p', {}, t('item.not_found'))) };
+    return {
+      title: t('item.edit'),
+      node: h('div', {}, h('h1', { tabindex: '-1' }, t('item.edit')), h('p', {}, t('item.not_found'))),
+    };
   }
   const plan = await app.store.get('plans', item ? item.plan_id : planId);
   const items = plan ? await app.store.listItems(plan.id) : [];
   const themes = plan && plan.catalogue_id ? await app.store.listThemes(plan.catalogue_id) : [];
-  const v = item || { priority: items.filter((i) => !i.deleted).reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1, state: 'not_started', responsible: [] };
+  const v = item || {
+    priority: items.filter((i) => !i.deleted).reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1,
+    state: 'not_started',
+    responsible: [],
+  };
 
   const input = (name, attrs = {}) => h('input', { name, value: v[name] ?? '', ...attrs });
   const area = (name, rows = 3) => h('textarea', { name, rows }, v[name] ?? '');
-  const theme = h('select', { name: 'theme_id' },
+  const theme = h(
+    'select',
+    { name: 'theme_id' },
     h('option', { value: '' }, t('item.no_theme')),
-    themes.map((th) => h('option', { value: th.id, selected: th.id === v.theme_id }, th.number ? `${th.number}. ${th.name}` : th.name)));
+    themes.map((th) =>
+      h('option', { value: th.id, selected: th.id === v.theme_id }, th.number ? `${th.number}. ${th.name}` : th.name),
+    ),
+  );
   const controls = {
     theme_id: theme,
     priority: input('priority', { type: 'number', min: 1, step: 1, inputmode: 'numeric' }),
@@ -38,43 +54,78 @@ export async function itemView(app, { itemId, planId }) {
     ongoing: h('input', { type: 'checkbox', name: 'ongoing', checked: Boolean(v.ongoing) }),
     timeframe_note: input('timeframe_note'),
     documentation: area('documentation'),
-    responsible: h('textarea', { name: 'responsible', rows: 2 }, (v.responsible || []).map((r) => r.name || app.userName(r.user_id)).join('\n')),
+    responsible: h(
+      'textarea',
+      { name: 'responsible', rows: 2 },
+      (v.responsible || []).map((r) => r.name || app.userName(r.user_id)).join('\n'),
+    ),
     result: area('result'),
-    state: h('select', { name: 'state' }, STATES.map((s) => h('option', { value: s, selected: s === v.state }, t(`item_state.${s}`)))),
+    state: h(
+      'select',
+      { name: 'state' },
+      STATES.map((s) => h('option', { value: s, selected: s === v.state }, t(`item_state.${s}`))),
+    ),
   };
   const cols = plan && plan.kind === 'dk_plejefamilie' && plan.result_label === 'status' ? 'columns_status' : 'columns';
   const q = (c) => t(`${cols}.${c}.question`);
   const backHref = `#/plans/${plan ? plan.id : ''}`;
-  const form = h('form', { class: 'card item-form', 'data-testid': 'item-form' },
+  const form = h(
+    'form',
+    { class: 'card item-form', 'data-testid': 'item-form' },
     field(t('item.theme'), controls.theme_id, q('theme')),
     field(t('item.priority'), controls.priority),
     field(t('item.topic'), controls.topic, q('topic')),
     field(t('item.goal'), controls.goal, q('goal')),
     field(t('item.activities'), controls.activities, q('activities')),
     field(t('item.resources'), controls.resources, q('resources')),
-    h('fieldset', {},
+    h(
+      'fieldset',
+      {},
       h('legend', {}, t(`${cols}.timeframe.heading`)),
       h('p', { class: 'hint' }, q('timeframe')),
-      h('div', { class: 'inline' }, field(t('item.start_date'), controls.start_date), field(t('item.end_date'), controls.end_date)),
-      h('div', { class: 'check' }, controls.ongoing, h('label', { for: controls.ongoing.id = `ongoing-${itemId || 'new'}` }, t('item.ongoing'))),
-      field(t('item.timeframe_note'), controls.timeframe_note)),
+      h(
+        'div',
+        { class: 'inline' },
+        field(t('item.start_date'), controls.start_date),
+        field(t('item.end_date'), controls.end_date),
+      ),
+      h(
+        'div',
+        { class: 'check' },
+        controls.ongoing,
+        h('label', { for: (controls.ongoing.id = `ongoing-${itemId || 'new'}`) }, t('item.ongoing')),
+      ),
+      field(t('item.timeframe_note'), controls.timeframe_note),
+    ),
     field(t('item.documentation'), controls.documentation, q('documentation')),
     field(t('item.responsible'), controls.responsible, q('responsible')),
     field(t('item.result'), controls.result, q('result')),
     field(t('item.state'), controls.state),
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('a', { class: 'btn', href: backHref }, t('item.cancel')),
       item && app.isManager(item.unit_id)
-        ? h('button', { type: 'button', class: 'btn danger', onclick: () => removeItem(app, item, backHref) }, t('item.delete'))
+        ? h(
+            'button',
+            { type: 'button', class: 'btn danger', onclick: () => removeItem(app, item, backHref) },
+            t('item.delete'),
+          )
         : null,
-      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-item' }, t('item.save'))));
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-item' }, t('item.save')),
+    ),
+  );
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     // An item answering a påbud may not pass its legal deadline (the server refuses it too).
-    const deadline = item && item.legal_deadline
-      ? (await app.store.listExtensions(item.id)).reduce((d, e) => (e.new_deadline > d ? e.new_deadline : d), item.legal_deadline)
-      : null;
+    const deadline =
+      item && item.legal_deadline
+        ? (await app.store.listExtensions(item.id)).reduce(
+            (d, e) => (e.new_deadline > d ? e.new_deadline : d),
+            item.legal_deadline,
+          )
+        : null;
     if (deadline && controls.end_date.value && controls.end_date.value > deadline) {
       announce(t('findings.past_deadline', { date: deadline }));
       controls.end_date.setAttribute('aria-invalid', 'true');
@@ -107,16 +158,25 @@ export async function itemView(app, { itemId, planId }) {
   const title = item ? t('item.edit') : t('item.new');
   return {
     title,
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('p', {}, h('a', { href: backHref }, `← ${plan ? plan.title : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, title),
       item ? await itemInspectionSection(app, item) : null,
-      form),
+      form,
+    ),
   };
 }
 
 async function removeItem(app, item, backHref) {
-  const ok = await confirmDialog({ title: t('item.delete'), text: item.topic || '', ok: t('item.delete'), cancel: t('item.cancel'), danger: true });
+  const ok = await confirmDialog({
+    title: t('item.delete'),
+    text: item.topic || '',
+    ok: t('item.delete'),
+    cancel: t('item.cancel'),
+    danger: true,
+  });
   if (!ok) return;
   await app.store.remove('plan_items', item.id);
   app.sync.requestSoon();

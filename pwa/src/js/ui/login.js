@@ -2,15 +2,24 @@ import { t } from '../i18n.js';
 import { h, field } from './dom.js';
 
 export function loginView(app, { expired = false } = {}) {
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: app.lastEmail || (app.user && app.user.email) || '' });
+  const email = h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'username',
+    required: true,
+    value: app.lastEmail || (app.user && app.user.email) || '',
+  });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const error = h('p', { class: 'error', role: 'alert', id: 'login-error' });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, t('login.submit'));
-  const form = h('form', { class: 'card narrow', novalidate: true },
+  const form = h(
+    'form',
+    { class: 'card narrow', novalidate: true },
     field(t('login.email'), email),
     field(t('login.password'), password),
     error,
-    submit);
+    submit,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
@@ -32,10 +41,13 @@ export function loginView(app, { expired = false } = {}) {
   });
   return {
     title: t('login.title'),
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, t('login.title')),
       h('p', {}, expired ? t('login.again') : t('login.intro')),
       !app.online() ? h('p', { class: 'notice' }, t('login.offline')) : null,
-      form),
+      form,
+    ),
   };
 }

@@ -11,7 +11,17 @@ import { confirmDialog } from './shell.js';
 import { isOverdue, today } from './units.js';
 import { planDocumentActions } from './documents.js';
 
-export const COLUMNS = ['theme', 'topic', 'goal', 'activities', 'resources', 'timeframe', 'documentation', 'responsible', 'result'];
+export const COLUMNS = [
+  'theme',
+  'topic',
+  'goal',
+  'activities',
+  'resources',
+  'timeframe',
+  'documentation',
+  'responsible',
+  'result',
+];
 const ITEM_STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
 export function columnSet(plan) {
@@ -20,7 +30,10 @@ export function columnSet(plan) {
 
 function responsibleText(app, list) {
   if (!Array.isArray(list)) return '';
-  return list.map((r) => r.name || app.userName(r.user_id)).filter(Boolean).join('\n');
+  return list
+    .map((r) => r.name || app.userName(r.user_id))
+    .filter(Boolean)
+    .join('\n');
 }
 
 function timeframe(item, now) {
@@ -29,16 +42,17 @@ function timeframe(item, now) {
   if (item.end_date) parts.push(`${t('item.end_date')}: ${formatDate(item.end_date)}`);
   if (item.ongoing) parts.push(t('plan.ongoing'));
   if (item.timeframe_note) parts.push(item.timeframe_note);
-  return [
-    lines(parts.join('\n')),
-    isOverdue(item, now) ? h('p', { class: 'overdue' }, t('item.overdue')) : null,
-  ];
+  return [lines(parts.join('\n')), isOverdue(item, now) ? h('p', { class: 'overdue' }, t('item.overdue')) : null];
 }
 
 export async function planView(app, planId) {
   const plan = await app.store.get('plans', planId);
   if (!plan || plan.deleted) {
-    return { title: t('plans.title'), live: true, node: h('div', {}, h('h1', { tabindex: '-1' }, t('plans.title')), h('p', {}, t('item.not_found'))) };
+    return {
+      title: t('plans.title'),
+      live: true,
+      node: h('div', {}, h('h1', { tabindex: '-1' }, t('plans.title')), h('p', {}, t('item.not_found'))),
+    };
   }
   const [unit, items, themes] = await Promise.all([
     app.store.get('units', plan.unit_id),
@@ -53,7 +67,9 @@ export async function planView(app, planId) {
   const now = today();
   const editable = canEdit && !['completed', 'archived'].includes(plan.state);
 
-  const header = h('dl', { class: 'plan-header' },
+  const header = h(
+    'dl',
+    { class: 'plan-header' },
     h('div', {}, h('dt', {}, t('plan.title')), h('dd', {}, plan.title)),
     h('div', {}, h('dt', {}, t('plan.unit')), h('dd', {}, unit ? unit.name : '')),
     h('div', {}, h('dt', {}, t('plan.date')), h('dd', {}, formatDate(plan.plan_date))),
@@ -61,81 +77,220 @@ export async function planView(app, planId) {
     plan.kind === 'dk_plejefamilie'
       ? h('div', {}, h('dt', {}, t('plan.foster_parents')), h('dd', {}, lines(plan.foster_parents || '')))
       : h('div', {}, h('dt', {}, t('plan.responsible_manager')), h('dd', {}, plan.responsible_manager || '')),
-    h('div', {}, h('dt', {}, t('plan.origin')), h('dd', {}, t(`origin.${plan.origin || 'own_initiative'}`),
-      plan.inspection_date ? ` (${t('plan.inspection_date')}: ${formatDate(plan.inspection_date)})` : '')),
-    h('div', {}, h('dt', {}, t('plans.state')), h('dd', {}, h('span', { class: `state state-${plan.state}`, 'data-testid': 'plan-state' }, t(`plan_state.${plan.state || 'draft'}`)))));
+    h(
+      'div',
+      {},
+      h('dt', {}, t('plan.origin')),
+      h(
+        'dd',
+        {},
+        t(`origin.${plan.origin || 'own_initiative'}`),
+        plan.inspection_date ? ` (${t('plan.inspection_date')}: ${formatDate(plan.inspection_date)})` : '',
+      ),
+    ),
+    h(
+      'div',
+      {},
+      h('dt', {}, t('plans.state')),
+      h(
+        'dd',
+        {},
+        h(
+          'span',
+          { class: `state state-${plan.state}`, 'data-testid': 'plan-state' },
+          t(`plan_state.${plan.state || 'draft'}`),
+        ),
+      ),
+    ),
+  );
 
   const lifecycle = [];
   if (manager) {
-    const actions = { draft: ['submit'], submitted: ['approve', 'send_back'], approved: ['complete'] }[plan.state] || [];
+    const actions =
+      { draft: ['submit'], submitted: ['approve', 'send_back'], approved: ['complete'] }[plan.state] || [];
     for (const action of actions) {
-      lifecycle.push(h('button', {
-        type: 'button',
-        class: `btn ${action === 'send_back' ? '' : 'primary'}`,
-        disabled: !app.online(),
-        'data-online-only': true,
-        onclick: () => runAction(app, plan, action.replace('_', '-')),
-      }, t(`plan.${action}`)));
+      lifecycle.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: `btn ${action === 'send_back' ? '' : 'primary'}`,
+            disabled: !app.online(),
+            'data-online-only': true,
+            onclick: () => runAction(app, plan, action.replace('_', '-')),
+          },
+          t(`plan.${action}`),
+        ),
+      );
     }
-    if (lifecycle.length) lifecycle.push(h('span', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('plan.online_only')));
+    if (lifecycle.length)
+      lifecycle.push(
+        h('span', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('plan.online_only')),
+      );
   }
 
-  const thead = h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' },
-    h('span', { class: 'col-heading' }, t(`${cols}.${c}.heading`)),
-    h('span', { class: 'col-question' }, t(`${cols}.${c}.question`))))));
+  const thead = h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      COLUMNS.map((c) =>
+        h(
+          'th',
+          { scope: 'col' },
+          h('span', { class: 'col-heading' }, t(`${cols}.${c}.heading`)),
+          h('span', { class: 'col-question' }, t(`${cols}.${c}.question`)),
+        ),
+      ),
+    ),
+  );
 
   const rows = items.map((item, index) => {
     const topic = item.topic || t('plan.untitled');
     const notes = notesByItem.get(item.id) || [];
     const label = (c) => t(`${cols}.${c}.heading`);
-    const actions = h('div', { class: 'row-actions' },
+    const actions = h(
+      'div',
+      { class: 'row-actions' },
       // The visible words start the accessible name; the topic tells rows apart for screen readers.
-      canEdit ? h('button', { type: 'button', class: 'btn small primary', 'data-testid': 'add-note', onclick: () => openNoteDialog(app, item) }, `+ ${t('note.title')}`, h('span', { class: 'sr-only' }, `: ${topic}`)) : null,
-      editable ? h('a', { class: 'btn small', href: `#/items/${item.id}` }, t('item.edit'), h('span', { class: 'sr-only' }, `: ${topic}`)) : null,
-      manager && editable && index > 0 ? h('button', { type: 'button', class: 'btn small', 'aria-label': t('plan.move_up', { topic }), onclick: () => move(app, items, index, -1) }, '↑') : null,
-      manager && editable && index < items.length - 1 ? h('button', { type: 'button', class: 'btn small', 'aria-label': t('plan.move_down', { topic }), onclick: () => move(app, items, index, 1) }, '↓') : null);
-    return h('tr', { 'data-item-id': item.id, class: isOverdue(item, now) ? 'is-overdue' : null },
-      h('th', { scope: 'row', 'data-label': label('theme') },
-        h('strong', {}, `${t('plan.priority', { n: item.priority ?? index + 1 })}`), ' ',
-        themeName.get(item.theme_id) || '', actions),
+      canEdit
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn small primary',
+              'data-testid': 'add-note',
+              onclick: () => openNoteDialog(app, item),
+            },
+            `+ ${t('note.title')}`,
+            h('span', { class: 'sr-only' }, `: ${topic}`),
+          )
+        : null,
+      editable
+        ? h(
+            'a',
+            { class: 'btn small', href: `#/items/${item.id}` },
+            t('item.edit'),
+            h('span', { class: 'sr-only' }, `: ${topic}`),
+          )
+        : null,
+      manager && editable && index > 0
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn small',
+              'aria-label': t('plan.move_up', { topic }),
+              onclick: () => move(app, items, index, -1),
+            },
+            '↑',
+          )
+        : null,
+      manager && editable && index < items.length - 1
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn small',
+              'aria-label': t('plan.move_down', { topic }),
+              onclick: () => move(app, items, index, 1),
+            },
+            '↓',
+          )
+        : null,
+    );
+    return h(
+      'tr',
+      { 'data-item-id': item.id, class: isOverdue(item, now) ? 'is-overdue' : null },
+      h(
+        'th',
+        { scope: 'row', 'data-label': label('theme') },
+        h('strong', {}, `${t('plan.priority', { n: item.priority ?? index + 1 })}`),
+        ' ',
+        themeName.get(item.theme_id) || '',
+        actions,
+      ),
       h('td', { 'data-label': label('topic'), 'data-field': 'topic' }, lines(item.topic)),
       h('td', { 'data-label': label('goal'), 'data-field': 'goal' }, lines(item.goal)),
       h('td', { 'data-label': label('activities'), 'data-field': 'activities' }, lines(item.activities)),
       h('td', { 'data-label': label('resources'), 'data-field': 'resources' }, lines(item.resources)),
       h('td', { 'data-label': label('timeframe') }, timeframe(item, now)),
       h('td', { 'data-label': label('documentation'), 'data-field': 'documentation' }, lines(item.documentation)),
-      h('td', { 'data-label': label('responsible'), 'data-field': 'responsible' }, lines(responsibleText(app, item.responsible))),
-      h('td', { 'data-label': label('result') },
+      h(
+        'td',
+        { 'data-label': label('responsible'), 'data-field': 'responsible' },
+        lines(responsibleText(app, item.responsible)),
+      ),
+      h(
+        'td',
+        { 'data-label': label('result') },
         h('span', { class: `state item-${item.state}` }, t(`item_state.${item.state || 'not_started'}`)),
         item.result ? h('p', { 'data-field': 'result' }, lines(item.result)) : null,
         notes.length
-          ? h('details', { class: 'notes' },
-            h('summary', {}, `${t('plan.notes')} (${notes.length})`),
-            h('ul', {}, notes.slice(0, 20).map((n) => h('li', { 'data-testid': 'note' },
-              h('time', { datetime: n.created_at }, formatDateTime(n.created_at)), ' ', lines(n.text)))))
-          : null));
+          ? h(
+              'details',
+              { class: 'notes' },
+              h('summary', {}, `${t('plan.notes')} (${notes.length})`),
+              h(
+                'ul',
+                {},
+                notes
+                  .slice(0, 20)
+                  .map((n) =>
+                    h(
+                      'li',
+                      { 'data-testid': 'note' },
+                      h('time', { datetime: n.created_at }, formatDateTime(n.created_at)),
+                      ' ',
+                      lines(n.text),
+                    ),
+                  ),
+              ),
+            )
+          : null,
+      ),
+    );
   });
 
   return {
     title: plan.title,
     live: true,
-    node: h('div', { class: 'plan', 'data-testid': 'plan' },
-      h('p', { class: 'no-print' }, h('a', { href: `#/units/${plan.unit_id}` }, `← ${unit ? unit.name : t('app.back')}`)),
+    node: h(
+      'div',
+      { class: 'plan', 'data-testid': 'plan' },
+      h(
+        'p',
+        { class: 'no-print' },
+        h('a', { href: `#/units/${plan.unit_id}` }, `← ${unit ? unit.name : t('app.back')}`),
+      ),
       h('p', { class: 'kind' }, t(`kind.${plan.kind}`)),
       h('h1', { tabindex: '-1' }, plan.title),
       header,
-      h('div', { class: 'actions no-print' },
+      h(
+        'div',
+        { class: 'actions no-print' },
         lifecycle,
-        editable ? h('a', { class: 'btn', href: `#/plans/${plan.id}/new-item`, 'data-testid': 'add-item' }, t('plan.add_item')) : null,
+        editable
+          ? h('a', { class: 'btn', href: `#/plans/${plan.id}/new-item`, 'data-testid': 'add-item' }, t('plan.add_item'))
+          : null,
         h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, t('app.print')),
-        planDocumentActions(app, plan)),
+        planDocumentActions(app, plan),
+      ),
       items.length === 0
         ? h('p', {}, t('plan.no_items'))
-        : h('div', { class: 'table-wrap' },
-          h('table', { class: 'template', 'data-testid': 'plan-table' },
-            h('caption', { class: 'sr-only' }, t('plan.caption')),
-            thead,
-            h('tbody', {}, rows)))),
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'template', 'data-testid': 'plan-table' },
+              h('caption', { class: 'sr-only' }, t('plan.caption')),
+              thead,
+              h('tbody', {}, rows),
+            ),
+          ),
+    ),
   };
 }
 
@@ -163,20 +318,29 @@ async function move(app, items, index, delta) {
 
 export function openNoteDialog(app, item) {
   const text = h('textarea', { name: 'text', rows: 4, required: true, 'data-testid': 'note-text' });
-  const state = h('select', { name: 'new_state' },
+  const state = h(
+    'select',
+    { name: 'new_state' },
     h('option', { value: '' }, t('note.unchanged')),
-    ITEM_STATES.map((s) => h('option', { value: s }, t(`item_state.${s}`))));
+    ITEM_STATES.map((s) => h('option', { value: s }, t(`item_state.${s}`))),
+  );
   const error = h('p', { class: 'error', role: 'alert' });
   const titleId = `note-title-${item.id}`;
-  const form = h('form', { method: 'dialog' },
+  const form = h(
+    'form',
+    { method: 'dialog' },
     h('h2', { id: titleId }, t('note.title')),
     h('p', { class: 'muted' }, item.topic || ''),
     field(t('note.text'), text),
     field(t('note.new_state'), state),
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-note' }, t('note.save'))));
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-note' }, t('note.save')),
+    ),
+  );
   const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

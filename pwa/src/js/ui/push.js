@@ -15,9 +15,12 @@ function errorText(err) {
 
 export async function pushSection(app) {
   const permission = pushPermission();
-  const section = h('section', { class: 'card', 'aria-labelledby': 'push-h', 'data-testid': 'push-settings' },
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'push-h', 'data-testid': 'push-settings' },
     h('h2', { id: 'push-h' }, t('push.title')),
-    h('p', { class: 'muted' }, t('push.intro')));
+    h('p', { class: 'muted' }, t('push.intro')),
+  );
   if (permission === 'unsupported') {
     section.append(h('p', {}, t('push.unsupported')));
     return section;
@@ -56,14 +59,16 @@ export async function pushSection(app) {
   });
   const prefs = h('div', { 'data-testid': 'push-preferences', hidden: !on });
   // append() would print a null as text: leave absent parts out.
-  section.append(...[
-    h('label', { class: 'check' }, toggle, t('push.device')),
-    status,
-    permission === 'denied' ? h('p', { class: 'hint' }, t('push.blocked')) : null,
-    h('p', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('push.online_only')),
-    error,
-    prefs,
-  ].filter(Boolean));
+  section.append(
+    ...[
+      h('label', { class: 'check' }, toggle, t('push.device')),
+      status,
+      permission === 'denied' ? h('p', { class: 'hint' }, t('push.blocked')) : null,
+      h('p', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('push.online_only')),
+      error,
+      prefs,
+    ].filter(Boolean),
+  );
   if (on) fillPreferences(app, prefs);
   return section;
 }
@@ -83,27 +88,49 @@ async function fillPreferences(app, box) {
     box.replaceChildren(h('p', { class: 'muted' }, t('push.prefs_offline')));
     return;
   }
-  const boxes = NOTIFICATION_KINDS.map((kind) => h('input', {
-    type: 'checkbox', name: `kind-${kind}`, value: kind, checked: current.kinds ? current.kinds[kind] !== false : true,
-  }));
+  const boxes = NOTIFICATION_KINDS.map((kind) =>
+    h('input', {
+      type: 'checkbox',
+      name: `kind-${kind}`,
+      value: kind,
+      checked: current.kinds ? current.kinds[kind] !== false : true,
+    }),
+  );
   const quiet = current.quiet_hours;
   const quietOn = h('input', { type: 'checkbox', name: 'quiet', checked: Boolean(quiet) });
   const start = h('input', { type: 'time', name: 'quiet_start', value: quiet ? quiet.start : '22:00' });
   const end = h('input', { type: 'time', name: 'quiet_end', value: quiet ? quiet.end : '07:00' });
-  const times = h('div', { class: 'quiet-times', hidden: !quiet },
-    field(t('push.quiet_start'), start), field(t('push.quiet_end'), end));
-  quietOn.addEventListener('change', () => { times.hidden = !quietOn.checked; });
+  const times = h(
+    'div',
+    { class: 'quiet-times', hidden: !quiet },
+    field(t('push.quiet_start'), start),
+    field(t('push.quiet_end'), end),
+  );
+  quietOn.addEventListener('change', () => {
+    times.hidden = !quietOn.checked;
+  });
   const tz = timezone();
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { 'data-testid': 'push-preferences-form' },
-    h('fieldset', {}, h('legend', {}, t('push.kinds')),
-      NOTIFICATION_KINDS.map((kind, i) => h('label', { class: 'check' }, boxes[i], t(`push.kind.${kind}`)))),
-    h('fieldset', {}, h('legend', {}, t('push.quiet')),
+  const form = h(
+    'form',
+    { 'data-testid': 'push-preferences-form' },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('push.kinds')),
+      NOTIFICATION_KINDS.map((kind, i) => h('label', { class: 'check' }, boxes[i], t(`push.kind.${kind}`))),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('push.quiet')),
       h('label', { class: 'check' }, quietOn, t('push.quiet_on')),
       times,
-      h('p', { class: 'hint' }, t('push.quiet_hint', { tz }))),
+      h('p', { class: 'hint' }, t('push.quiet_hint', { tz })),
+    ),
     error,
-    h('button', { type: 'submit', class: 'btn', 'data-online-only': true }, t('push.save')));
+    h('button', { type: 'submit', class: 'btn', 'data-online-only': true }, t('push.save')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
@@ -116,7 +143,7 @@ async function fillPreferences(app, box) {
       await app.api.savePushPreferences(body);
       announce(t('push.saved'));
     } catch (err) {
-      error.textContent = err.code === 'network' ? t('push.prefs_offline') : (err.message || t('push.error'));
+      error.textContent = err.code === 'network' ? t('push.prefs_offline') : err.message || t('push.error');
     }
   });
   box.replaceChildren(form);

@@ -65,8 +65,16 @@ function bump(counter, key) {
 /** Counts of the cases that ran in [start, end]; outcomes of those that ended in it. */
 export function compile(cases, start, end) {
   const c = {
-    cases: 0, ended: 0, by_intervention: {}, by_age_band: {}, by_gender: {}, by_need: {},
-    by_end_reason: {}, by_needs_met: {}, by_situation_after: {}, interrupted_by_intervention: {},
+    cases: 0,
+    ended: 0,
+    by_intervention: {},
+    by_age_band: {},
+    by_gender: {},
+    by_need: {},
+    by_end_reason: {},
+    by_needs_met: {},
+    by_situation_after: {},
+    interrupted_by_intervention: {},
   };
   for (const k of cases) {
     if (k.deleted || k.started_on > end || (k.ended_on && k.ended_on < start)) continue;
@@ -86,7 +94,8 @@ export function compile(cases, start, end) {
   return c;
 }
 
-const IDENTITY_NUMBER = /(?<!\d)(?:(?:18|19|20)?\d{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+ ]?\d{4}(?!\d)/;
+const IDENTITY_NUMBER =
+  /(?<!\d)(?:(?:18|19|20)?\d{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+ ]?\d{4}(?!\d)/;
 const CASE_CODE = /^(?:[A-Za-zÅÄÖåäö]{1,3}-?)?\d{1,5}(?:-\d{1,5}){0,2}$/;
 
 export function containsIdentityNumber(text) {
@@ -101,7 +110,10 @@ export function caseCodeProblem(code) {
 }
 
 function esc(text) {
-  return String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' }[ch]));
+  return String(text).replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' })[ch],
+  );
 }
 
 /**
@@ -123,11 +135,15 @@ export function barChartSvg(title, counts, width = 560) {
   const rows = entries.map(([label, n], i) => {
     const y = 28 + i * (bar + gap);
     const len = ((width - labelWidth - 50) * n) / top;
-    return `<text x="0" y="${y + 16}" font-size="12">${chartLabel(label)}</text>`
-      + `<rect x="${labelWidth}" y="${y}" width="${len.toFixed(1)}" height="${bar}" fill="#2f6f8f"/>`
-      + `<text x="${(labelWidth + len + 6).toFixed(1)}" y="${y + 16}" font-size="12">${n}</text>`;
+    return (
+      `<text x="0" y="${y + 16}" font-size="12">${chartLabel(label)}</text>` +
+      `<rect x="${labelWidth}" y="${y}" width="${len.toFixed(1)}" height="${bar}" fill="#2f6f8f"/>` +
+      `<text x="${(labelWidth + len + 6).toFixed(1)}" y="${y + 16}" font-size="12">${n}</text>`
+    );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" font-family="sans-serif">`
-    + `<rect width="100%" height="100%" fill="#fff"/>`
-    + `<text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${rows.join('')}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" font-family="sans-serif">` +
+    `<rect width="100%" height="100%" fill="#fff"/>` +
+    `<text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${rows.join('')}</svg>`
+  );
 }

@@ -26,51 +26,81 @@ export function renderSyncState(el, state, { onSyncNow }) {
   }
   if (state.phase === 'idle' && state.pending === 0) parts.push(t('sync.idle'));
   const last = state.lastSyncedAt ? t('sync.last', { time: formatDateTime(state.lastSyncedAt) }) : t('sync.never');
-  el.replaceChildren(...[
-    h('span', { class: `sync-dot ${tone}`, 'aria-hidden': 'true' }),
-    h('span', {
-      class: 'sync-text',
-      'data-testid': 'sync-state',
-      'data-phase': state.phase,
-      'data-pending': state.pending,
-      'data-last': state.lastSyncedAt || '',
-    }, parts.join(' · ')),
-    h('span', { class: 'sync-last' }, last),
-    state.rejections ? h('a', { href: '#/settings', class: 'sync-rejected' }, t('sync.rejected', { n: state.rejections })) : null,
-    h('button', { type: 'button', class: 'btn small', onclick: onSyncNow, disabled: state.phase === 'syncing' }, t('sync.now')),
-  ].filter(Boolean));
+  el.replaceChildren(
+    ...[
+      h('span', { class: `sync-dot ${tone}`, 'aria-hidden': 'true' }),
+      h(
+        'span',
+        {
+          class: 'sync-text',
+          'data-testid': 'sync-state',
+          'data-phase': state.phase,
+          'data-pending': state.pending,
+          'data-last': state.lastSyncedAt || '',
+        },
+        parts.join(' · '),
+      ),
+      h('span', { class: 'sync-last' }, last),
+      state.rejections
+        ? h('a', { href: '#/settings', class: 'sync-rejected' }, t('sync.rejected', { n: state.rejections }))
+        : null,
+      h(
+        'button',
+        { type: 'button', class: 'btn small', onclick: onSyncNow, disabled: state.phase === 'syncing' },
+        t('sync.now'),
+      ),
+    ].filter(Boolean),
+  );
   el.dataset.phase = state.phase;
 }
 
 export function renderShell(root, { user, conflicts }) {
   // replaceChildren() would print a null as text: leave absent parts out.
-  root.replaceChildren(...[
-    // The hash is the router's, so the skip link moves focus itself instead of navigating.
-    h('a', {
-      class: 'skip',
-      href: '#main',
-      onclick: (ev) => {
-        ev.preventDefault();
-        document.getElementById('main').focus();
-      },
-    }, t('app.skip')),
-    h('header', { class: 'top' },
-      h('a', { class: 'brand', href: '#/units' }, t('app.name')),
-      user ? navigation(user, conflicts) : null),
-    h('div', { id: 'update', class: 'update', hidden: true }),
-    user ? h('section', { id: 'sync', class: 'sync', 'aria-label': t('sync.region'), 'aria-live': 'polite' }) : null,
-    h('main', { id: 'main', tabindex: '-1' }),
-    h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }),
-  ].filter(Boolean));
+  root.replaceChildren(
+    ...[
+      // The hash is the router's, so the skip link moves focus itself instead of navigating.
+      h(
+        'a',
+        {
+          class: 'skip',
+          href: '#main',
+          onclick: (ev) => {
+            ev.preventDefault();
+            document.getElementById('main').focus();
+          },
+        },
+        t('app.skip'),
+      ),
+      h(
+        'header',
+        { class: 'top' },
+        h('a', { class: 'brand', href: '#/units' }, t('app.name')),
+        user ? navigation(user, conflicts) : null,
+      ),
+      h('div', { id: 'update', class: 'update', hidden: true }),
+      user ? h('section', { id: 'sync', class: 'sync', 'aria-label': t('sync.region'), 'aria-live': 'polite' }) : null,
+      h('main', { id: 'main', tabindex: '-1' }),
+      h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }),
+    ].filter(Boolean),
+  );
 }
 
 function navigation(user, conflicts) {
-  return h('nav', { 'aria-label': t('nav.label') },
+  return h(
+    'nav',
+    { 'aria-label': t('nav.label') },
     h('a', { href: '#/units' }, t('nav.units')),
-    h('a', { href: '#/conflicts' }, t('nav.conflicts'),
-      conflicts ? h('span', { class: 'badge', 'aria-label': t('conflicts.count', { n: conflicts }) }, String(conflicts)) : null),
+    h(
+      'a',
+      { href: '#/conflicts' },
+      t('nav.conflicts'),
+      conflicts
+        ? h('span', { class: 'badge', 'aria-label': t('conflicts.count', { n: conflicts }) }, String(conflicts))
+        : null,
+    ),
     isAdmin(user) ? h('a', { href: '#/admin', 'data-testid': 'admin-link' }, t('admin.nav')) : null,
-    h('a', { href: '#/settings' }, t('nav.settings')));
+    h('a', { href: '#/settings' }, t('nav.settings')),
+  );
 }
 
 /** Draw the navigation again for `user` (their roles changed), leaving the rest in place;
@@ -100,12 +130,22 @@ export function showUpdatePrompt(onReload) {
 export function confirmDialog({ title, text, ok, cancel, danger = false }) {
   return new Promise((resolve) => {
     const titleId = `dlg-${Date.now()}`;
-    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+    const dlg = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, title),
       h('p', {}, text),
-      h('div', { class: 'actions' },
+      h(
+        'div',
+        { class: 'actions' },
         h('button', { type: 'button', class: 'btn', value: 'cancel', onclick: () => dlg.close('cancel') }, cancel),
-        h('button', { type: 'button', class: `btn ${danger ? 'danger' : 'primary'}`, onclick: () => dlg.close('ok') }, ok)));
+        h(
+          'button',
+          { type: 'button', class: `btn ${danger ? 'danger' : 'primary'}`, onclick: () => dlg.close('ok') },
+          ok,
+        ),
+      ),
+    );
     dlg.addEventListener('close', () => {
       dlg.remove();
       resolve(dlg.returnValue === 'ok');

@@ -3,8 +3,14 @@ import { t, formatDate } from '../i18n.js';
 import { h, field, announce } from './dom.js';
 
 export function isOverdue(item, today) {
-  return Boolean(item.end_date) && !item.ongoing && item.end_date < today
-    && item.state !== 'done' && item.state !== 'cancelled' && !item.deleted;
+  return (
+    Boolean(item.end_date) &&
+    !item.ongoing &&
+    item.end_date < today &&
+    item.state !== 'done' &&
+    item.state !== 'cancelled' &&
+    !item.deleted
+  );
 }
 
 export function today() {
@@ -18,23 +24,39 @@ export async function unitsView(app) {
   return {
     title: t('units.title'),
     live: true,
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('h1', { tabindex: '-1' }, t('units.title')),
       units.length === 0
         ? h('p', {}, t('units.none'))
-        : h('ul', { class: 'list', 'data-testid': 'unit-list' },
-          units.map((u, i) => h('li', { class: 'row' },
-            h('a', { href: `#/units/${u.id}`, class: 'row-main' }, u.name),
-            h('span', { class: 'muted' }, t('units.plans', { n: counts[i].filter((p) => !p.deleted).length }))))),
+        : h(
+            'ul',
+            { class: 'list', 'data-testid': 'unit-list' },
+            units.map((u, i) =>
+              h(
+                'li',
+                { class: 'row' },
+                h('a', { href: `#/units/${u.id}`, class: 'row-main' }, u.name),
+                h('span', { class: 'muted' }, t('units.plans', { n: counts[i].filter((p) => !p.deleted).length })),
+              ),
+            ),
+          ),
       units.some((u) => app.isManager(u.id))
-        ? h('p', {}, h('a', { class: 'btn', href: '#/export', 'data-testid': 'export-link' }, t('documents.export_link')))
-        : null),
+        ? h(
+            'p',
+            {},
+            h('a', { class: 'btn', href: '#/export', 'data-testid': 'export-link' }, t('documents.export_link')),
+          )
+        : null,
+    ),
   };
 }
 
 export async function unitPlansView(app, unitId) {
   const unit = await app.store.get('units', unitId);
-  const plans = (await app.store.listPlans(unitId)).filter((p) => !p.deleted)
+  const plans = (await app.store.listPlans(unitId))
+    .filter((p) => !p.deleted)
     .sort((a, b) => String(b.plan_date || '').localeCompare(String(a.plan_date || '')));
   const now = today();
   const rows = await Promise.all(plans.map(async (p) => ({ plan: p, ...(await app.store.itemStats(p.id, now)) })));
@@ -42,24 +64,58 @@ export async function unitPlansView(app, unitId) {
   return {
     title: unit ? unit.name : t('plans.title'),
     live: true,
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('p', {}, h('a', { href: '#/units' }, `← ${t('nav.units')}`)),
       h('h1', { tabindex: '-1' }, unit ? unit.name : t('plans.title')),
-      manager ? h('p', { class: 'actions' },
-        h('a', { class: 'btn primary', href: `#/units/${unitId}/new-plan` }, t('plans.new')),
-        h('a', { class: 'btn', href: `#/units/${unitId}/import`, 'data-testid': 'import-link' }, t('documents.import_link')),
-        h('a', { class: 'btn', href: `#/export/${unitId}`, 'data-testid': 'export-link' }, t('documents.export_link'))) : null,
-      h('p', {}, h('a', { class: 'btn', href: `#/units/${unitId}/visits`, 'data-testid': 'unit-visits' }, t('visits.title'))),
-      unit && unit.kind.startsWith('se_') ? h('p', {}, h('a', { class: 'btn', href: `#/quality/${unitId}` }, t('quality.title'))) : null,
+      manager
+        ? h(
+            'p',
+            { class: 'actions' },
+            h('a', { class: 'btn primary', href: `#/units/${unitId}/new-plan` }, t('plans.new')),
+            h(
+              'a',
+              { class: 'btn', href: `#/units/${unitId}/import`, 'data-testid': 'import-link' },
+              t('documents.import_link'),
+            ),
+            h(
+              'a',
+              { class: 'btn', href: `#/export/${unitId}`, 'data-testid': 'export-link' },
+              t('documents.export_link'),
+            ),
+          )
+        : null,
+      h(
+        'p',
+        {},
+        h('a', { class: 'btn', href: `#/units/${unitId}/visits`, 'data-testid': 'unit-visits' }, t('visits.title')),
+      ),
+      unit && unit.kind.startsWith('se_')
+        ? h('p', {}, h('a', { class: 'btn', href: `#/quality/${unitId}` }, t('quality.title')))
+        : null,
       rows.length === 0
         ? h('p', {}, t('plans.none'))
-        : h('ul', { class: 'list', 'data-testid': 'plan-list' },
-          rows.map(({ plan, items, overdue }) => h('li', { class: 'row plan-row' },
-            h('a', { href: `#/plans/${plan.id}`, class: 'row-main' }, plan.title || t('plan.untitled')),
-            h('span', { class: `state state-${plan.state || 'draft'}` }, t(`plan_state.${plan.state || 'draft'}`)),
-            h('span', { class: 'muted' }, t('plans.items', { n: items })),
-            h('span', { class: overdue ? 'overdue' : 'muted', 'data-testid': 'overdue' }, t('plans.overdue', { n: overdue })),
-            plan.plan_date ? h('span', { class: 'muted' }, formatDate(plan.plan_date)) : null)))),
+        : h(
+            'ul',
+            { class: 'list', 'data-testid': 'plan-list' },
+            rows.map(({ plan, items, overdue }) =>
+              h(
+                'li',
+                { class: 'row plan-row' },
+                h('a', { href: `#/plans/${plan.id}`, class: 'row-main' }, plan.title || t('plan.untitled')),
+                h('span', { class: `state state-${plan.state || 'draft'}` }, t(`plan_state.${plan.state || 'draft'}`)),
+                h('span', { class: 'muted' }, t('plans.items', { n: items })),
+                h(
+                  'span',
+                  { class: overdue ? 'overdue' : 'muted', 'data-testid': 'overdue' },
+                  t('plans.overdue', { n: overdue }),
+                ),
+                plan.plan_date ? h('span', { class: 'muted' }, formatDate(plan.plan_date)) : null,
+              ),
+            ),
+          ),
+    ),
   };
 }
 
@@ -77,17 +133,28 @@ const ORIGINS = ['inspection', 'paabud', 'anbefaling', 'own_initiative'];
 export async function newPlanView(app, unitId) {
   const unit = await app.store.get('units', unitId);
   const kinds = (unit && KINDS_FOR_UNIT[unit.kind]) || KINDS;
-  const kind = h('select', { name: 'kind' }, kinds.map((k) => h('option', { value: k }, t(`kind.${k}`))));
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    kinds.map((k) => h('option', { value: k }, t(`kind.${k}`))),
+  );
   const title = h('input', { name: 'title', required: true, maxlength: 200 });
   const planDate = h('input', { name: 'plan_date', type: 'date', value: today() });
   const filledInBy = h('input', { name: 'filled_in_by', maxlength: 200, value: app.user.name || '' });
   const manager = h('input', { name: 'responsible_manager', maxlength: 200, value: app.user.name || '' });
   const foster = h('textarea', { name: 'foster_parents', rows: 2, maxlength: 500 });
-  const origin = h('select', { name: 'origin' }, ORIGINS.map((o) => h('option', { value: o }, t(`origin.${o}`))));
+  const origin = h(
+    'select',
+    { name: 'origin' },
+    ORIGINS.map((o) => h('option', { value: o }, t(`origin.${o}`))),
+  );
   const inspectionDate = h('input', { name: 'inspection_date', type: 'date' });
-  const resultLabel = h('select', { name: 'result_label' },
+  const resultLabel = h(
+    'select',
+    { name: 'result_label' },
     h('option', { value: 'result' }, t('columns.result.heading')),
-    h('option', { value: 'status' }, t('columns_status.result.heading')));
+    h('option', { value: 'status' }, t('columns_status.result.heading')),
+  );
   const fosterField = field(t('plan.foster_parents'), foster);
   const managerField = field(t('plan.responsible_manager'), manager);
   const resultField = field(t('plan.result_label'), resultLabel);
@@ -100,7 +167,9 @@ export async function newPlanView(app, unitId) {
   kind.addEventListener('change', syncKind);
   syncKind();
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'card', 'data-testid': 'new-plan' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'new-plan' },
     field(t('plan.kind'), kind),
     field(t('plan.title'), title),
     field(t('plan.date'), planDate),
@@ -111,9 +180,13 @@ export async function newPlanView(app, unitId) {
     field(t('plan.inspection_date'), inspectionDate),
     resultField,
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('a', { class: 'btn', href: `#/units/${unitId}` }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary' }, t('plan.create'))));
+      h('button', { type: 'submit', class: 'btn primary' }, t('plan.create')),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (!title.value.trim()) {
@@ -144,9 +217,12 @@ export async function newPlanView(app, unitId) {
   });
   return {
     title: t('plans.new'),
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('p', {}, h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, t('plans.new')),
-      form),
+      form,
+    ),
   };
 }

@@ -82,7 +82,10 @@ export function visitDeleteProblem(findings, itemsByFinding) {
 
 /** The refusals not yet acknowledged that concern this visit, its findings or its photos. */
 export function rejectionsForVisit(rejections, visitId, rowIds) {
-  return rejections.filter((r) => !r.seen
-    && ['visits', 'findings', 'visit_photos'].includes(r.table)
-    && (r.id === visitId || rowIds.has(r.id) || (r.fields && r.fields.visit_id === visitId)));
+  return rejections.filter(
+    (r) =>
+      !r.seen &&
+      ['visits', 'findings', 'visit_photos'].includes(r.table) &&
+      (r.id === visitId || rowIds.has(r.id) || (r.fields && r.fields.visit_id === visitId)),
+  );
 }

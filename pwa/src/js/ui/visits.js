@@ -20,7 +20,13 @@ import { downloadFile } from './documents.js';
 import { confirmDialog } from './shell.js';
 import { today } from './units.js';
 import {
-  LONG_TEXT, catalogueInForce, findingDeleteProblem, findingProblem, rejectionsForVisit, visitDateProblem, visitDeleteProblem,
+  LONG_TEXT,
+  catalogueInForce,
+  findingDeleteProblem,
+  findingProblem,
+  rejectionsForVisit,
+  visitDateProblem,
+  visitDeleteProblem,
 } from './visit_rules.js';
 
 const KINDS = ['paabud', 'anbefaling', 'bekymrende_forhold', 'observation'];
@@ -46,19 +52,42 @@ export async function unitVisitsView(app, unitId) {
   return {
     title,
     live: true,
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('p', {}, h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, title),
       isInspector(app, unitId)
-        ? h('p', {}, h('a', { class: 'btn primary', href: `#/units/${unitId}/new-visit`, 'data-testid': 'new-visit' }, t('visits.new')))
+        ? h(
+            'p',
+            {},
+            h(
+              'a',
+              { class: 'btn primary', href: `#/units/${unitId}/new-visit`, 'data-testid': 'new-visit' },
+              t('visits.new'),
+            ),
+          )
         : null,
       visits.length === 0
         ? h('p', {}, t('visits.none'))
-        : h('ul', { class: 'list', 'data-testid': 'visit-list' },
-          visits.map((v, i) => h('li', { class: 'row' },
-            h('a', { href: `#/visits/${v.id}`, class: 'row-main' }, `${formatDate(v.visit_date)} · ${t(`visit_purpose.${v.purpose}`)}`),
-            h('span', { class: 'muted' }, v.announced ? t('visits.announced') : t('visits.unannounced')),
-            h('span', { class: 'muted' }, t('visits.findings_count', { n: counts[i].length })))))),
+        : h(
+            'ul',
+            { class: 'list', 'data-testid': 'visit-list' },
+            visits.map((v, i) =>
+              h(
+                'li',
+                { class: 'row' },
+                h(
+                  'a',
+                  { href: `#/visits/${v.id}`, class: 'row-main' },
+                  `${formatDate(v.visit_date)} · ${t(`visit_purpose.${v.purpose}`)}`,
+                ),
+                h('span', { class: 'muted' }, v.announced ? t('visits.announced') : t('visits.unannounced')),
+                h('span', { class: 'muted' }, t('visits.findings_count', { n: counts[i].length })),
+              ),
+            ),
+          ),
+    ),
   };
 }
 
@@ -66,16 +95,26 @@ export async function newVisitView(app, unitId) {
   const unit = await app.store.get('units', unitId);
   const date = h('input', { type: 'date', name: 'visit_date', value: today(), required: true });
   const announced = h('input', { type: 'checkbox', name: 'announced', id: 'visit-announced' });
-  const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p }, t(`visit_purpose.${p}`))));
+  const purpose = h(
+    'select',
+    { name: 'purpose' },
+    PURPOSES.map((p) => h('option', { value: p }, t(`visit_purpose.${p}`))),
+  );
   const notes = h('textarea', { name: 'notes', rows: 3, maxlength: LONG_TEXT });
-  const form = h('form', { class: 'card', 'data-testid': 'visit-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'visit-form' },
     field(t('visits.date'), date),
     h('div', { class: 'check' }, announced, h('label', { for: 'visit-announced' }, t('visits.announced'))),
     field(t('visits.purpose'), purpose),
     field(t('visits.notes'), notes),
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('a', { class: 'btn', href: `#/units/${unitId}/visits` }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-visit' }, t('visits.save'))));
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-visit' }, t('visits.save')),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const visit = await app.store.create('visits', {
@@ -93,10 +132,13 @@ export async function newVisitView(app, unitId) {
   });
   return {
     title: t('visits.new'),
-    node: h('div', {},
+    node: h(
+      'div',
+      {},
       h('p', {}, h('a', { href: `#/units/${unitId}/visits` }, `← ${unit ? unit.name : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, t('visits.new')),
-      form),
+      form,
+    ),
   };
 }
 
@@ -105,7 +147,11 @@ export async function newVisitView(app, unitId) {
 export async function visitView(app, visitId) {
   const visit = await app.store.get('visits', visitId);
   if (!visit || visit.deleted) {
-    return { title: t('visits.title'), live: true, node: h('div', {}, h('h1', { tabindex: '-1' }, t('visits.title')), h('p', {}, t('item.not_found'))) };
+    return {
+      title: t('visits.title'),
+      live: true,
+      node: h('div', {}, h('h1', { tabindex: '-1' }, t('visits.title')), h('p', {}, t('item.not_found'))),
+    };
   }
   const [unit, findings, photos, themes] = await Promise.all([
     app.store.get('units', visit.unit_id),
@@ -114,11 +160,17 @@ export async function visitView(app, visitId) {
     visit.catalogue_id ? app.store.listThemes(visit.catalogue_id) : inferThemes(app, visit),
   ]);
   const criteria = new Map();
-  for (const theme of themes) criteria.set(theme.id, (await app.store.where('criteria', 'theme_id', theme.id)).sort((a, b) => a.position - b.position));
+  for (const theme of themes)
+    criteria.set(
+      theme.id,
+      (await app.store.where('criteria', 'theme_id', theme.id)).sort((a, b) => a.position - b.position),
+    );
   const themeById = new Map(themes.map((th) => [th.id, th]));
   const inspector = isInspector(app, visit.unit_id);
   const manager = app.isManager(visit.unit_id);
-  const plans = manager ? (await app.store.listPlans(visit.unit_id)).filter((p) => !p.deleted && p.state !== 'archived') : [];
+  const plans = manager
+    ? (await app.store.listPlans(visit.unit_id)).filter((p) => !p.deleted && p.state !== 'archived')
+    : [];
   const links = new Map(await Promise.all(findings.map(async (f) => [f.id, await app.store.itemsForFinding(f.id)])));
   const title = `${t('visits.visit')} ${formatDate(visit.visit_date)}`;
   const rowIds = new Set([...findings.map((f) => f.id), ...photos.map((p) => p.id)]);
@@ -128,46 +180,89 @@ export async function visitView(app, visitId) {
     const theme = themeById.get(f.theme_id);
     const criterion = (criteria.get(f.theme_id) || []).find((c) => c.id === f.criterion_id);
     const items = links.get(f.id) || [];
-    return h('li', { class: 'card finding', 'data-testid': 'finding', 'data-kind': f.kind },
-      h('p', {}, h('span', { class: `state kind-${f.kind}` }, t(`finding_kind.${f.kind}`)), ' ', h('strong', {}, themeLabel(theme))),
+    return h(
+      'li',
+      { class: 'card finding', 'data-testid': 'finding', 'data-kind': f.kind },
+      h(
+        'p',
+        {},
+        h('span', { class: `state kind-${f.kind}` }, t(`finding_kind.${f.kind}`)),
+        ' ',
+        h('strong', {}, themeLabel(theme)),
+      ),
       criterion ? h('p', { class: 'muted' }, criterion.text) : null,
       h('p', {}, lines(f.text)),
-      f.deadline ? h('p', { 'data-testid': 'finding-deadline' }, `${t('findings.deadline')}: ${formatDate(f.deadline)}`) : null,
+      f.deadline
+        ? h('p', { 'data-testid': 'finding-deadline' }, `${t('findings.deadline')}: ${formatDate(f.deadline)}`)
+        : null,
       f.rating ? h('p', {}, `${t('findings.rating')}: ${f.rating} – ${f.rating_justification || ''}`) : null,
       items.length
-        ? h('p', { 'data-testid': 'finding-items' }, `${t('findings.answered_by')}: `,
-          items.map((i, n) => [n ? ', ' : '', h('a', { href: `#/items/${i.id}` }, i.topic || t('plan.untitled'))]))
+        ? h(
+            'p',
+            { 'data-testid': 'finding-items' },
+            `${t('findings.answered_by')}: `,
+            items.map((i, n) => [n ? ', ' : '', h('a', { href: `#/items/${i.id}` }, i.topic || t('plan.untitled'))]),
+          )
         : null,
       inspector ? findingActions(app, visit, f, items, themes, criteria) : null,
-      manager && plans.length ? toItemForm(app, visit, f, plans) : null);
+      manager && plans.length ? toItemForm(app, visit, f, plans) : null,
+    );
   });
 
   const summary = summarise(themes, findings);
   return {
     title,
     live: true,
-    node: h('div', { 'data-testid': 'visit' },
-      h('p', {}, h('a', { href: `#/units/${visit.unit_id}/visits` }, `← ${t('visits.title')} – ${unit ? unit.name : ''}`)),
+    node: h(
+      'div',
+      { 'data-testid': 'visit' },
+      h(
+        'p',
+        {},
+        h('a', { href: `#/units/${visit.unit_id}/visits` }, `← ${t('visits.title')} – ${unit ? unit.name : ''}`),
+      ),
       h('h1', { tabindex: '-1' }, title),
       rejected.length ? rejectionsSection(app, rejected) : null,
-      h('dl', { class: 'plan-header' },
+      h(
+        'dl',
+        { class: 'plan-header' },
         h('div', {}, h('dt', {}, t('plan.unit')), h('dd', {}, unit ? unit.name : '')),
         h('div', {}, h('dt', {}, t('visits.purpose')), h('dd', {}, t(`visit_purpose.${visit.purpose}`))),
-        h('div', {}, h('dt', {}, t('visits.kind')), h('dd', {}, visit.announced ? t('visits.announced') : t('visits.unannounced'))),
-        visit.notes ? h('div', {}, h('dt', {}, t('visits.notes')), h('dd', {}, lines(visit.notes))) : null),
+        h(
+          'div',
+          {},
+          h('dt', {}, t('visits.kind')),
+          h('dd', {}, visit.announced ? t('visits.announced') : t('visits.unannounced')),
+        ),
+        visit.notes ? h('div', {}, h('dt', {}, t('visits.notes')), h('dd', {}, lines(visit.notes))) : null,
+      ),
       inspector ? visitActions(app, visit, findings, links) : null,
       h('h2', {}, t('findings.title')),
-      findings.length ? h('ul', { class: 'list', 'data-testid': 'finding-list' }, findingNodes) : h('p', {}, t('findings.none')),
+      findings.length
+        ? h('ul', { class: 'list', 'data-testid': 'finding-list' }, findingNodes)
+        : h('p', {}, t('findings.none')),
       inspector ? findingForm(app, visit, themes, criteria) : null,
       h('h2', {}, t('photos.title')),
       await photoSection(app, visit, photos, inspector),
       h('h2', {}, t('visits.summary')),
       radarChart(summary),
       summaryTable(summary),
-      h('p', {}, h('button', {
-        type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(),
-        onclick: () => downloadReport(app, visit),
-      }, t('visits.report')))),
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn',
+            'data-online-only': true,
+            disabled: !app.online(),
+            onclick: () => downloadReport(app, visit),
+          },
+          t('visits.report'),
+        ),
+      ),
+    ),
   };
 }
 
@@ -187,34 +282,75 @@ async function inferCatalogue(app, visit) {
 
 function visitActions(app, visit, findings, links) {
   const blocked = visitDeleteProblem(findings, links);
-  return h('div', {},
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'btn', 'data-testid': 'edit-visit', onclick: () => openVisitDialog(app, visit) }, t('visits.edit')),
-      blocked ? null : h('button', { type: 'button', class: 'btn danger', 'data-testid': 'delete-visit', onclick: () => removeVisit(app, visit) }, t('visits.delete'))),
-    blocked ? h('p', { class: 'muted', 'data-testid': 'visit-delete-blocked' }, t(blocked)) : null);
+  return h(
+    'div',
+    {},
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'btn', 'data-testid': 'edit-visit', onclick: () => openVisitDialog(app, visit) },
+        t('visits.edit'),
+      ),
+      blocked
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn danger',
+              'data-testid': 'delete-visit',
+              onclick: () => removeVisit(app, visit),
+            },
+            t('visits.delete'),
+          ),
+    ),
+    blocked ? h('p', { class: 'muted', 'data-testid': 'visit-delete-blocked' }, t(blocked)) : null,
+  );
 }
 
 function openVisitDialog(app, visit) {
   const date = h('input', { type: 'date', name: 'visit_date', value: visit.visit_date, required: true });
-  const announced = h('input', { type: 'checkbox', name: 'announced', id: `visit-announced-${visit.id}`, checked: visit.announced });
-  const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p, selected: p === visit.purpose }, t(`visit_purpose.${p}`))));
+  const announced = h('input', {
+    type: 'checkbox',
+    name: 'announced',
+    id: `visit-announced-${visit.id}`,
+    checked: visit.announced,
+  });
+  const purpose = h(
+    'select',
+    { name: 'purpose' },
+    PURPOSES.map((p) => h('option', { value: p, selected: p === visit.purpose }, t(`visit_purpose.${p}`))),
+  );
   const notes = h('textarea', { name: 'notes', rows: 3, maxlength: LONG_TEXT }, visit.notes ?? '');
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'visit-error' });
   const titleId = `visit-edit-${visit.id}`;
-  const form = h('form', { method: 'dialog', 'data-testid': 'visit-edit-form' },
+  const form = h(
+    'form',
+    { method: 'dialog', 'data-testid': 'visit-edit-form' },
     h('h2', { id: titleId }, t('visits.edit')),
     field(t('visits.date'), date),
     h('div', { class: 'check' }, announced, h('label', { for: announced.id }, t('visits.announced'))),
     field(t('visits.purpose'), purpose),
     field(t('visits.notes'), notes),
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-visit-edit' }, t('visits.save'))));
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-visit-edit' }, t('visits.save')),
+    ),
+  );
   const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const values = { visit_date: date.value, announced: announced.checked, purpose: purpose.value, notes: notes.value || null };
+    const values = {
+      visit_date: date.value,
+      announced: announced.checked,
+      purpose: purpose.value,
+      notes: notes.value || null,
+    };
     if (date.value !== visit.visit_date) {
       const unit = await app.store.get('units', visit.unit_id);
       const current = visit.catalogue_id || (await inferCatalogue(app, visit))?.id || null;
@@ -240,8 +376,11 @@ function openVisitDialog(app, visit) {
 
 async function removeVisit(app, visit) {
   const ok = await confirmDialog({
-    title: t('visits.delete'), text: t('visits.delete_confirm', { date: formatDate(visit.visit_date) }),
-    ok: t('visits.delete'), cancel: t('item.cancel'), danger: true,
+    title: t('visits.delete'),
+    text: t('visits.delete_confirm', { date: formatDate(visit.visit_date) }),
+    ok: t('visits.delete'),
+    cancel: t('item.cancel'),
+    danger: true,
   });
   if (!ok) return;
   await app.store.removeVisit(visit.id);
@@ -260,36 +399,71 @@ function openDialog(dlg, first) {
 
 /** What the server refused for this visit, with its reason, until the inspector has read it. */
 function rejectionsSection(app, rejected) {
-  return h('section', { class: 'card notice', 'data-testid': 'visit-rejections', 'aria-labelledby': 'visit-rejections-h' },
+  return h(
+    'section',
+    { class: 'card notice', 'data-testid': 'visit-rejections', 'aria-labelledby': 'visit-rejections-h' },
     h('h2', { id: 'visit-rejections-h' }, t('visits.rejected')),
-    h('ul', {}, rejected.map((r) => h('li', {},
-      `${t(`visits.rejected_${r.table}`)} (${t(r.op === 'delete' ? 'visits.rejected_delete' : 'visits.rejected_change')}): `,
-      (r.error && r.error.message) || '',
-      // invalid_input names the fields and what is wrong with each (the server's words).
-      Object.entries((r.error && r.error.fields) || {}).map(([name, msgs]) => ` ${t(`field.${name}`)}: ${[].concat(msgs).join(' ')}`)))),
-    h('button', { type: 'button', class: 'btn', onclick: () => app.store.markRejectionsSeen(rejected) }, t('visits.rejected_seen')));
+    h(
+      'ul',
+      {},
+      rejected.map((r) =>
+        h(
+          'li',
+          {},
+          `${t(`visits.rejected_${r.table}`)} (${t(r.op === 'delete' ? 'visits.rejected_delete' : 'visits.rejected_change')}): `,
+          (r.error && r.error.message) || '',
+          // invalid_input names the fields and what is wrong with each (the server's words).
+          Object.entries((r.error && r.error.fields) || {}).map(
+            ([name, msgs]) => ` ${t(`field.${name}`)}: ${[].concat(msgs).join(' ')}`,
+          ),
+        ),
+      ),
+    ),
+    h(
+      'button',
+      { type: 'button', class: 'btn', onclick: () => app.store.markRejectionsSeen(rejected) },
+      t('visits.rejected_seen'),
+    ),
+  );
 }
 
 // ---- findings -----------------------------------------------------------------------------
 
 /** The finding's controls, filled from `v` (the finding being edited; {} for a new one). */
 function findingControls(themes, criteria, v = {}) {
-  const theme = h('select', { name: 'theme_id', required: true, 'data-testid': 'finding-theme' },
-    themes.map((th) => h('option', { value: th.id, selected: th.id === v.theme_id }, themeLabel(th))));
+  const theme = h(
+    'select',
+    { name: 'theme_id', required: true, 'data-testid': 'finding-theme' },
+    themes.map((th) => h('option', { value: th.id, selected: th.id === v.theme_id }, themeLabel(th))),
+  );
   const criterion = h('select', { name: 'criterion_id' });
-  const fillCriteria = () => criterion.replaceChildren(
-    h('option', { value: '' }, t('findings.no_criterion')),
-    (criteria.get(theme.value) || []).map((c) => h('option', { value: c.id, selected: c.id === v.criterion_id }, c.text)));
+  const fillCriteria = () =>
+    criterion.replaceChildren(
+      h('option', { value: '' }, t('findings.no_criterion')),
+      (criteria.get(theme.value) || []).map((c) =>
+        h('option', { value: c.id, selected: c.id === v.criterion_id }, c.text),
+      ),
+    );
   theme.addEventListener('change', fillCriteria);
   fillCriteria();
-  const kind = h('select', { name: 'kind', 'data-testid': 'finding-kind' },
-    KINDS.map((k) => h('option', { value: k, selected: k === v.kind }, t(`finding_kind.${k}`))));
+  const kind = h(
+    'select',
+    { name: 'kind', 'data-testid': 'finding-kind' },
+    KINDS.map((k) => h('option', { value: k, selected: k === v.kind }, t(`finding_kind.${k}`))),
+  );
   const text = h('textarea', { name: 'text', rows: 3, required: true, maxlength: LONG_TEXT }, v.text ?? '');
   const deadline = h('input', { type: 'date', name: 'deadline', value: v.deadline ?? '' });
-  const rating = h('select', { name: 'rating' },
+  const rating = h(
+    'select',
+    { name: 'rating' },
     h('option', { value: '' }, t('findings.no_rating')),
-    [1, 2, 3, 4, 5].map((n) => h('option', { value: String(n), selected: n === v.rating }, String(n))));
-  const justification = h('textarea', { name: 'rating_justification', rows: 2, maxlength: LONG_TEXT }, v.rating_justification ?? '');
+    [1, 2, 3, 4, 5].map((n) => h('option', { value: String(n), selected: n === v.rating }, String(n))),
+  );
+  const justification = h(
+    'textarea',
+    { name: 'rating_justification', rows: 2, maxlength: LONG_TEXT },
+    v.rating_justification ?? '',
+  );
   return {
     fields: [
       field(t('findings.theme'), theme),
@@ -315,30 +489,65 @@ function findingControls(themes, criteria, v = {}) {
 
 /** The server's rules, said here first so an offline inspector hears them at once. */
 function findingError(values, visit, themes) {
-  const problem = findingProblem(values, { visitDate: visit.visit_date, theme: themes.find((th) => th.id === values.theme_id) });
+  const problem = findingProblem(values, {
+    visitDate: visit.visit_date,
+    theme: themes.find((th) => th.id === values.theme_id),
+  });
   return problem ? t(problem) : null;
 }
 
 function findingActions(app, visit, finding, items, themes, criteria) {
   const blocked = findingDeleteProblem(items);
-  return h('div', {},
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'btn small', 'data-testid': 'edit-finding', onclick: () => openFindingDialog(app, visit, finding, themes, criteria) }, t('findings.edit')),
-      blocked ? null : h('button', { type: 'button', class: 'btn small danger', 'data-testid': 'delete-finding', onclick: () => removeFinding(app, finding) }, t('findings.delete'))),
-    blocked ? h('p', { class: 'muted', 'data-testid': 'finding-delete-blocked' }, t(blocked)) : null);
+  return h(
+    'div',
+    {},
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn small',
+          'data-testid': 'edit-finding',
+          onclick: () => openFindingDialog(app, visit, finding, themes, criteria),
+        },
+        t('findings.edit'),
+      ),
+      blocked
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn small danger',
+              'data-testid': 'delete-finding',
+              onclick: () => removeFinding(app, finding),
+            },
+            t('findings.delete'),
+          ),
+    ),
+    blocked ? h('p', { class: 'muted', 'data-testid': 'finding-delete-blocked' }, t(blocked)) : null,
+  );
 }
 
 function openFindingDialog(app, visit, finding, themes, criteria) {
   const controls = findingControls(themes, criteria, finding);
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
   const titleId = `finding-edit-${finding.id}`;
-  const form = h('form', { method: 'dialog', 'data-testid': 'finding-edit-form' },
+  const form = h(
+    'form',
+    { method: 'dialog', 'data-testid': 'finding-edit-form' },
     h('h2', { id: titleId }, t('findings.edit')),
     controls.fields,
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding-edit' }, t('findings.save'))));
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding-edit' }, t('findings.save')),
+    ),
+  );
   const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -355,7 +564,13 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
 }
 
 async function removeFinding(app, finding) {
-  const ok = await confirmDialog({ title: t('findings.delete'), text: finding.text, ok: t('findings.delete'), cancel: t('item.cancel'), danger: true });
+  const ok = await confirmDialog({
+    title: t('findings.delete'),
+    text: finding.text,
+    ok: t('findings.delete'),
+    cancel: t('item.cancel'),
+    danger: true,
+  });
   if (!ok) return;
   await app.store.remove('findings', finding.id);
   announce(t('findings.deleted'));
@@ -366,11 +581,18 @@ function findingForm(app, visit, themes, criteria) {
   const controls = findingControls(themes, criteria);
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'finding-error' });
   // A draft: a redraw of this live view waits while it is being filled in (main.js).
-  const form = h('form', { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty' },
     h('h3', {}, t('findings.add')),
     controls.fields,
     error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding' }, t('findings.save'))));
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-finding' }, t('findings.save')),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
@@ -397,10 +619,17 @@ function showError(el, message) {
 }
 
 function toItemForm(app, visit, finding, plans) {
-  const plan = h('select', { name: 'plan_id' }, plans.map((p) => h('option', { value: p.id }, p.title || t('plan.untitled'))));
-  const form = h('form', { class: 'inline', 'data-testid': 'to-item-form' },
+  const plan = h(
+    'select',
+    { name: 'plan_id' },
+    plans.map((p) => h('option', { value: p.id }, p.title || t('plan.untitled'))),
+  );
+  const form = h(
+    'form',
+    { class: 'inline', 'data-testid': 'to-item-form' },
     field(t('findings.to_plan'), plan),
-    h('button', { type: 'submit', class: 'btn small primary', 'data-testid': 'to-item' }, t('findings.to_item')));
+    h('button', { type: 'submit', class: 'btn small primary', 'data-testid': 'to-item' }, t('findings.to_item')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const target = plans.find((p) => p.id === plan.value);
@@ -421,7 +650,9 @@ export async function findingToItem(app, visit, finding, plan) {
     // Another catalogue version: the same theme by number (or name).
     const source = await app.store.get('themes', finding.theme_id);
     const candidates = await app.store.listThemes(plan.catalogue_id);
-    const match = candidates.find((c) => (source && source.number != null ? c.number === source.number : c.name === source?.name));
+    const match = candidates.find((c) =>
+      source && source.number != null ? c.number === source.number : c.name === source?.name,
+    );
     themeId = match ? match.id : null;
   }
   return app.store.create('plan_items', {
@@ -442,21 +673,54 @@ export async function findingToItem(app, visit, finding, plan) {
 // ---- photos -------------------------------------------------------------------------------
 
 async function photoSection(app, visit, photos, inspector) {
-  const thumbs = await Promise.all(photos.map(async (p) => {
-    const local = await app.store.getPhotoBlob(p.sha256);
-    const state = !local ? t('photos.on_server') : local.error ? `${t('photos.failed')}: ${local.error}` : local.uploaded ? t('photos.uploaded') : t('photos.waiting');
-    const img = h('img', { alt: p.caption || t('photos.alt'), width: 160 });
-    if (local) img.src = URL.createObjectURL(local.blob);
-    else if (app.online()) {
-      // Taken on another device: fetched with the bearer token (an <img src> cannot send it).
-      app.api.download(`/api/photos/${p.sha256}`).then((res) => res.blob()).then((blob) => { img.src = URL.createObjectURL(blob); }).catch(() => img.remove());
-    }
-    return h('li', { class: 'photo', 'data-testid': 'photo', 'data-uploaded': local ? String(Boolean(local.uploaded)) : 'true' },
-      local || app.online() ? img : null,
-      h('p', { class: 'muted' }, state),
-      inspector ? h('button', { type: 'button', class: 'btn small danger', 'data-testid': 'delete-photo', onclick: () => removePhoto(app, p) }, t('photos.delete')) : null);
-  }));
-  const input = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/*', capture: 'environment', 'data-testid': 'photo-input' });
+  const thumbs = await Promise.all(
+    photos.map(async (p) => {
+      const local = await app.store.getPhotoBlob(p.sha256);
+      const state = !local
+        ? t('photos.on_server')
+        : local.error
+          ? `${t('photos.failed')}: ${local.error}`
+          : local.uploaded
+            ? t('photos.uploaded')
+            : t('photos.waiting');
+      const img = h('img', { alt: p.caption || t('photos.alt'), width: 160 });
+      if (local) img.src = URL.createObjectURL(local.blob);
+      else if (app.online()) {
+        // Taken on another device: fetched with the bearer token (an <img src> cannot send it).
+        app.api
+          .download(`/api/photos/${p.sha256}`)
+          .then((res) => res.blob())
+          .then((blob) => {
+            img.src = URL.createObjectURL(blob);
+          })
+          .catch(() => img.remove());
+      }
+      return h(
+        'li',
+        { class: 'photo', 'data-testid': 'photo', 'data-uploaded': local ? String(Boolean(local.uploaded)) : 'true' },
+        local || app.online() ? img : null,
+        h('p', { class: 'muted' }, state),
+        inspector
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn small danger',
+                'data-testid': 'delete-photo',
+                onclick: () => removePhoto(app, p),
+              },
+              t('photos.delete'),
+            )
+          : null,
+      );
+    }),
+  );
+  const input = h('input', {
+    type: 'file',
+    accept: 'image/jpeg,image/png,image/*',
+    capture: 'environment',
+    'data-testid': 'photo-input',
+  });
   input.addEventListener('change', async () => {
     const file = input.files && input.files[0];
     if (!file) return;
@@ -468,13 +732,24 @@ async function photoSection(app, visit, photos, inspector) {
       announce(`${t('photos.failed')}: ${err.message || err}`);
     }
   });
-  return h('div', {},
-    thumbs.length ? h('ul', { class: 'list photos', 'data-testid': 'photo-list' }, thumbs) : h('p', {}, t('photos.none')),
-    inspector ? field(t('photos.take'), input, t('photos.hint')) : null);
+  return h(
+    'div',
+    {},
+    thumbs.length
+      ? h('ul', { class: 'list photos', 'data-testid': 'photo-list' }, thumbs)
+      : h('p', {}, t('photos.none')),
+    inspector ? field(t('photos.take'), input, t('photos.hint')) : null,
+  );
 }
 
 async function removePhoto(app, photo) {
-  const ok = await confirmDialog({ title: t('photos.delete'), text: photo.caption || t('photos.delete_confirm'), ok: t('photos.delete'), cancel: t('item.cancel'), danger: true });
+  const ok = await confirmDialog({
+    title: t('photos.delete'),
+    text: photo.caption || t('photos.delete_confirm'),
+    ok: t('photos.delete'),
+    cancel: t('item.cancel'),
+    danger: true,
+  });
   if (!ok) return;
   await app.store.removePhoto(photo.id);
   announce(t('photos.deleted'));
@@ -505,7 +780,10 @@ export async function reencodeJpeg(file) {
   const scale = Math.min(1, MAX_PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale));
   const height = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
+  const canvas =
+    typeof OffscreenCanvas !== 'undefined'
+      ? new OffscreenCanvas(width, height)
+      : Object.assign(document.createElement('canvas'), { width, height });
   canvas.getContext('2d').drawImage(bitmap, 0, 0, width, height);
   if (bitmap.close) bitmap.close();
   if (canvas.convertToBlob) return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
@@ -552,9 +830,18 @@ export function radarChart(summary) {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, spokes.length);
     return [c + Math.cos(angle) * r * (value / 5), c + Math.sin(angle) * r * (value / 5)];
   };
-  const svg = s('svg', { viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: 'img', 'aria-label': t('visits.radar'), 'data-testid': 'radar' });
+  const svg = s('svg', {
+    viewBox: `0 0 ${size} ${size}`,
+    width: size,
+    height: size,
+    role: 'img',
+    'aria-label': t('visits.radar'),
+    'data-testid': 'radar',
+  });
   for (let ring = 1; ring <= 5; ring += 1) {
-    svg.append(s('polygon', { points: spokes.map((_, i) => at(i, ring).join(',')).join(' '), fill: 'none', stroke: '#c9d1d6' }));
+    svg.append(
+      s('polygon', { points: spokes.map((_, i) => at(i, ring).join(',')).join(' '), fill: 'none', stroke: '#c9d1d6' }),
+    );
   }
   spokes.forEach((row, i) => {
     const [x, y] = at(i, 5);
@@ -565,21 +852,42 @@ export function radarChart(summary) {
     svg.append(label);
   });
   if (spokes.length) {
-    svg.append(s('polygon', {
-      points: spokes.map((row, i) => at(i, row.average ?? 0).join(',')).join(' '),
-      fill: 'rgba(0, 95, 115, 0.25)', stroke: '#005f73', 'stroke-width': 2, 'data-testid': 'radar-values',
-    }));
+    svg.append(
+      s('polygon', {
+        points: spokes.map((row, i) => at(i, row.average ?? 0).join(',')).join(' '),
+        fill: 'rgba(0, 95, 115, 0.25)',
+        stroke: '#005f73',
+        'stroke-width': 2,
+        'data-testid': 'radar-values',
+      }),
+    );
   }
   return h('figure', { class: 'radar' }, svg);
 }
 
 function summaryTable(summary) {
-  return h('table', { class: 'summary', 'data-testid': 'visit-summary' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('findings.theme')), h('th', {}, t('visits.average')), h('th', {}, t('findings.title')))),
-    h('tbody', {}, summary.map((row) => h('tr', { 'data-theme': row.theme.number ?? '' },
-      h('td', {}, themeLabel(row.theme)),
-      h('td', {}, row.average == null ? '–' : row.average.toFixed(2)),
-      h('td', {}, String(row.findings.length))))));
+  return h(
+    'table',
+    { class: 'summary', 'data-testid': 'visit-summary' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, t('findings.theme')), h('th', {}, t('visits.average')), h('th', {}, t('findings.title'))),
+    ),
+    h(
+      'tbody',
+      {},
+      summary.map((row) =>
+        h(
+          'tr',
+          { 'data-theme': row.theme.number ?? '' },
+          h('td', {}, themeLabel(row.theme)),
+          h('td', {}, row.average == null ? '–' : row.average.toFixed(2)),
+          h('td', {}, String(row.findings.length)),
+        ),
+      ),
+    ),
+  );
 }
 
 async function downloadReport(app, visit) {
@@ -603,14 +911,21 @@ export async function itemInspectionSection(app, item) {
   const latest = extensions.reduce((d, e) => (e.new_deadline > d ? e.new_deadline : d), item.legal_deadline || '');
   const inspector = isInspector(app, item.unit_id);
   const text = h('textarea', { name: 'comment', rows: 3, required: true, 'data-testid': 'comment-text' });
-  const form = h('form', { class: 'card', 'data-testid': 'comment-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'comment-form' },
     field(t('comments.new'), text),
-    h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-comment' }, t('comments.save')));
+    h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-comment' }, t('comments.save')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     await app.store.create('item_comments', {
-      item_id: item.id, plan_id: item.plan_id, unit_id: item.unit_id, text: text.value,
-      author_id: app.user.id, created_at: new Date().toISOString(),
+      item_id: item.id,
+      plan_id: item.plan_id,
+      unit_id: item.unit_id,
+      text: text.value,
+      author_id: app.user.id,
+      created_at: new Date().toISOString(),
     });
     announce(app.online() ? t('item.saved_online') : t('item.saved'));
     app.sync.requestSoon();
@@ -619,19 +934,51 @@ export async function itemInspectionSection(app, item) {
   const mayExtend = item.legal_deadline && (inspector || app.isManager(item.unit_id));
   const extension = mayExtend ? extensionForm(app, item, latest) : null;
   if (!finding && !comments.length && !item.legal_deadline && !inspector) return null;
-  return h('section', { class: 'card', 'data-testid': 'item-inspection' },
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'item-inspection' },
     h('h2', {}, t('comments.inspection')),
-    finding ? h('p', { 'data-testid': 'item-finding' }, `${t('findings.answers')}: `,
-      h('a', { href: `#/visits/${finding.visit_id}` }, `${t(`finding_kind.${finding.kind}`)} – ${finding.text}`)) : null,
-    item.legal_deadline ? h('p', { 'data-testid': 'legal-deadline' }, `${t('findings.legal_deadline')}: ${formatDate(latest)}`,
-      latest !== item.legal_deadline ? ` (${t('findings.extended_from')} ${formatDate(item.legal_deadline)})` : '') : null,
-    extensions.length ? h('ul', { 'data-testid': 'extensions' }, extensions.map((e) => h('li', {}, `${formatDate(e.new_deadline)}: ${e.reason} (${e.granted_by})`))) : null,
+    finding
+      ? h(
+          'p',
+          { 'data-testid': 'item-finding' },
+          `${t('findings.answers')}: `,
+          h('a', { href: `#/visits/${finding.visit_id}` }, `${t(`finding_kind.${finding.kind}`)} – ${finding.text}`),
+        )
+      : null,
+    item.legal_deadline
+      ? h(
+          'p',
+          { 'data-testid': 'legal-deadline' },
+          `${t('findings.legal_deadline')}: ${formatDate(latest)}`,
+          latest !== item.legal_deadline ? ` (${t('findings.extended_from')} ${formatDate(item.legal_deadline)})` : '',
+        )
+      : null,
+    extensions.length
+      ? h(
+          'ul',
+          { 'data-testid': 'extensions' },
+          extensions.map((e) => h('li', {}, `${formatDate(e.new_deadline)}: ${e.reason} (${e.granted_by})`)),
+        )
+      : null,
     extension,
     h('h3', {}, t('comments.title')),
     comments.length
-      ? h('ul', { class: 'list' }, comments.map((c) => h('li', { 'data-testid': 'comment' }, lines(c.text), h('span', { class: 'muted' }, ` – ${app.userName(c.author_id)}`))))
+      ? h(
+          'ul',
+          { class: 'list' },
+          comments.map((c) =>
+            h(
+              'li',
+              { 'data-testid': 'comment' },
+              lines(c.text),
+              h('span', { class: 'muted' }, ` – ${app.userName(c.author_id)}`),
+            ),
+          ),
+        )
       : h('p', { class: 'muted' }, t('comments.none')),
-    inspector ? form : null);
+    inspector ? form : null,
+  );
 }
 
 /** Record that the inspectorate granted a later deadline (reason, who); append-only. */
@@ -640,18 +987,27 @@ function extensionForm(app, item, current) {
   const reason = h('textarea', { name: 'reason', rows: 2, required: true });
   const grantedBy = h('input', { name: 'granted_by', required: true });
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { 'data-testid': 'extension-form' },
+  const form = h(
+    'form',
+    { 'data-testid': 'extension-form' },
     field(t('extensions.date'), date),
     field(t('extensions.reason'), reason),
     field(t('extensions.granted_by'), grantedBy),
     error,
-    h('button', { type: 'submit', class: 'btn', 'data-testid': 'save-extension' }, t('extensions.save')));
+    h('button', { type: 'submit', class: 'btn', 'data-testid': 'save-extension' }, t('extensions.save')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (date.value <= current) return showError(error, t('extensions.not_later', { date: formatDate(current) }));
     await app.store.create('deadline_extensions', {
-      item_id: item.id, plan_id: item.plan_id, unit_id: item.unit_id, new_deadline: date.value,
-      reason: reason.value, granted_by: grantedBy.value, author_id: app.user.id, created_at: new Date().toISOString(),
+      item_id: item.id,
+      plan_id: item.plan_id,
+      unit_id: item.unit_id,
+      new_deadline: date.value,
+      reason: reason.value,
+      granted_by: grantedBy.value,
+      author_id: app.user.id,
+      created_at: new Date().toISOString(),
     });
     announce(app.online() ? t('item.saved_online') : t('item.saved'));
     app.sync.requestSoon();

@@ -5,8 +5,17 @@ import { t } from '../../i18n.js';
 import { h, announce } from '../dom.js';
 import { today } from '../units.js';
 
-export const REGISTER_KINDS = ['deviation', 'lex_sarah', 'lex_maria', 'complaint', 'inspection_report', 'self_inspection',
-  'quality_register', 'national_survey', 'effect_evaluation'];
+export const REGISTER_KINDS = [
+  'deviation',
+  'lex_sarah',
+  'lex_maria',
+  'complaint',
+  'inspection_report',
+  'self_inspection',
+  'quality_register',
+  'national_survey',
+  'effect_evaluation',
+];
 export const AGE_BANDS = ['0-12', '13-17', '18-20', '21-29', '30-49', '50-64', '65-79', '80+'];
 export const GENDERS = ['female', 'male', 'other', 'unknown'];
 export const END_REASONS = ['planned', 'interrupted'];
@@ -22,26 +31,50 @@ export function context(app, unitId) {
   const unit = app.units.get(unitId);
   if (!unit) return null;
   const verksamhetId = unit.kind === 'se_verksamhet' ? unit.id : unit.parent_id;
-  const enheter = unit.kind === 'se_verksamhet'
-    ? [...app.units.values()].filter((u) => u.parent_id === unit.id && u.kind === 'se_enhet').sort(byName)
-    : [unit];
+  const enheter =
+    unit.kind === 'se_verksamhet'
+      ? [...app.units.values()].filter((u) => u.parent_id === unit.id && u.kind === 'se_enhet').sort(byName)
+      : [unit];
   return { unit, verksamhetId, enheter, unitIds: new Set([unit.id, ...enheter.map((e) => e.id)]) };
 }
 
 export function page(app, unitId, section, title, ...body) {
   const unit = app.units.get(unitId);
-  return h('div', { class: 'quality' },
-    h('p', {}, section
-      ? h('a', { href: `#/quality/${unitId}` }, `← ${t('quality.title')}: ${unit ? unit.name : ''}`)
-      : h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`)),
+  return h(
+    'div',
+    { class: 'quality' },
+    h(
+      'p',
+      {},
+      section
+        ? h('a', { href: `#/quality/${unitId}` }, `← ${t('quality.title')}: ${unit ? unit.name : ''}`)
+        : h('a', { href: `#/units/${unitId}` }, `← ${unit ? unit.name : t('app.back')}`),
+    ),
     h('h1', { tabindex: '-1' }, title),
-    h('nav', { class: 'actions', 'aria-label': t('quality.sections') },
-      SECTIONS.map((s) => h('a', { class: `btn small${s === section ? ' primary' : ''}`, href: `#/quality/${unitId}/${s}`, 'aria-current': s === section ? 'page' : null }, t(`quality.${s}.title`)))),
-    ...body);
+    h(
+      'nav',
+      { class: 'actions', 'aria-label': t('quality.sections') },
+      SECTIONS.map((s) =>
+        h(
+          'a',
+          {
+            class: `btn small${s === section ? ' primary' : ''}`,
+            href: `#/quality/${unitId}/${s}`,
+            'aria-current': s === section ? 'page' : null,
+          },
+          t(`quality.${s}.title`),
+        ),
+      ),
+    ),
+    ...body,
+  );
 }
 
 export function notFound() {
-  return { title: t('quality.title'), node: h('div', {}, h('h1', { tabindex: '-1' }, t('quality.title')), h('p', {}, t('quality.no_unit'))) };
+  return {
+    title: t('quality.title'),
+    node: h('div', {}, h('h1', { tabindex: '-1' }, t('quality.title')), h('p', {}, t('quality.no_unit'))),
+  };
 }
 
 export function errorText(err) {
@@ -59,7 +92,11 @@ export function currentYear() {
 }
 
 export function slug(text) {
-  return String(text).normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+  return String(text)
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '');
 }
 
 export function download(blob, filename) {

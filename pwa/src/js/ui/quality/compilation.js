@@ -31,26 +31,89 @@ export async function compilationView(app, ctx) {
   function draw() {
     const [start, end] = periodBounds(state.year, state.tertial ? Number(state.tertial) : null);
     const total = compile(all, start, end);
-    const perUnit = enheter.length > 1
-      ? enheter.map((e) => [e.name, compile(all.filter((c) => c.unit_id === e.id), start, end)])
-      : [];
+    const perUnit =
+      enheter.length > 1
+        ? enheter.map((e) => [
+            e.name,
+            compile(
+              all.filter((c) => c.unit_id === e.id),
+              start,
+              end,
+            ),
+          ])
+        : [];
     const charts = DIMENSIONS.filter(([key]) => Object.keys(total[key]).length).map(([key, prefix]) => {
-      const counts = Object.fromEntries(Object.entries(total[key]).map(([k, n]) => [prefix ? t(`${prefix}.${k}`) : k === 'unknown' ? t('quality.unknown') : k, n]));
-      return chartFigure(`${t(`quality.compilation.${key}`)} – ${unit.name}`, counts, `${slug(unit.name)}-${key}-${state.year}${state.tertial ? `-t${state.tertial}` : ''}`);
+      const counts = Object.fromEntries(
+        Object.entries(total[key]).map(([k, n]) => [
+          prefix ? t(`${prefix}.${k}`) : k === 'unknown' ? t('quality.unknown') : k,
+          n,
+        ]),
+      );
+      return chartFigure(
+        `${t(`quality.compilation.${key}`)} – ${unit.name}`,
+        counts,
+        `${slug(unit.name)}-${key}-${state.year}${state.tertial ? `-t${state.tertial}` : ''}`,
+      );
     });
     out.replaceChildren(
-      h('p', { 'data-testid': 'compilation-summary' }, t('quality.compilation.summary', { cases: total.cases, ended: total.ended, start: formatDate(start), end: formatDate(end) })),
+      h(
+        'p',
+        { 'data-testid': 'compilation-summary' },
+        t('quality.compilation.summary', {
+          cases: total.cases,
+          ended: total.ended,
+          start: formatDate(start),
+          end: formatDate(end),
+        }),
+      ),
       perUnit.length
-        ? h('table', { class: 'quality-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('quality.unit')), h('th', { scope: 'col' }, t('quality.compilation.cases')), h('th', { scope: 'col' }, t('quality.compilation.ended')), h('th', { scope: 'col' }, t('quality.compilation.interrupted')))),
-          h('tbody', {}, perUnit.map(([name, c]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, String(c.cases)), h('td', {}, String(c.ended)),
-            h('td', {}, String(Object.values(c.interrupted_by_intervention).reduce((s, n) => s + n, 0)))))))
+        ? h(
+            'table',
+            { class: 'quality-table' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, t('quality.unit')),
+                h('th', { scope: 'col' }, t('quality.compilation.cases')),
+                h('th', { scope: 'col' }, t('quality.compilation.ended')),
+                h('th', { scope: 'col' }, t('quality.compilation.interrupted')),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              perUnit.map(([name, c]) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, name),
+                  h('td', {}, String(c.cases)),
+                  h('td', {}, String(c.ended)),
+                  h('td', {}, String(Object.values(c.interrupted_by_intervention).reduce((s, n) => s + n, 0))),
+                ),
+              ),
+            ),
+          )
         : null,
       ...(charts.length ? charts : [h('p', {}, t('quality.compilation.none'))]),
     );
   }
   draw();
-  return { title: t('quality.compilation.title'), node: page(app, unit.id, 'compilation', t('quality.compilation.title'), h('p', { class: 'hint' }, t('quality.compilation.hint')), controls.node, out) };
+  return {
+    title: t('quality.compilation.title'),
+    node: page(
+      app,
+      unit.id,
+      'compilation',
+      t('quality.compilation.title'),
+      h('p', { class: 'hint' }, t('quality.compilation.hint')),
+      controls.node,
+      out,
+    ),
+  };
 }
 
 export function chartFigure(title, counts, name) {
@@ -58,11 +121,29 @@ export function chartFigure(title, counts, name) {
   const holder = h('div', { class: 'chart' });
   // Parsed as SVG (never as HTML): labels are user input, escaped by barChartSvg.
   holder.append(new DOMParser().parseFromString(svgText, 'image/svg+xml').documentElement);
-  return h('figure', { class: 'card chart-figure', 'data-chart': title },
+  return h(
+    'figure',
+    { class: 'card chart-figure', 'data-chart': title },
     holder,
-    h('figcaption', { class: 'actions' },
-      h('button', { type: 'button', class: 'btn small', onclick: () => download(new Blob([svgText], { type: 'image/svg+xml' }), `${name}.svg`) }, t('quality.compilation.download_svg')),
-      h('button', { type: 'button', class: 'btn small', onclick: () => downloadPng(svgText, `${name}.png`) }, t('quality.compilation.download_png'))));
+    h(
+      'figcaption',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn small',
+          onclick: () => download(new Blob([svgText], { type: 'image/svg+xml' }), `${name}.svg`),
+        },
+        t('quality.compilation.download_svg'),
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'btn small', onclick: () => downloadPng(svgText, `${name}.png`) },
+        t('quality.compilation.download_png'),
+      ),
+    ),
+  );
 }
 
 export function downloadPng(svgText, filename) {

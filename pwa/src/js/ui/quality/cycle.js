@@ -11,7 +11,8 @@ export async function cycleView(app, ctx) {
   const { unit, unitIds, verksamhetId } = ctx;
   const state = app.qualityPeriod || (app.qualityPeriod = { year: currentYear(), tertial: '1' });
   const ids = new Set([...unitIds, verksamhetId]);
-  const tasks = live(await app.store.all('annual_tasks')).filter((task) => ids.has(task.unit_id) && task.year === Number(state.year))
+  const tasks = live(await app.store.all('annual_tasks'))
+    .filter((task) => ids.has(task.unit_id) && task.year === Number(state.year))
     .sort((a, b) => String(a.due_date).localeCompare(String(b.due_date)));
   const year = h('input', { type: 'number', min: 2000, max: 2100, value: state.year });
   year.addEventListener('change', () => {
@@ -23,52 +24,108 @@ export async function cycleView(app, ctx) {
   const now = today();
   return {
     title: t('quality.cycle.title'),
-    node: page(app, unit.id, 'cycle', t('quality.cycle.title'),
+    node: page(
+      app,
+      unit.id,
+      'cycle',
+      t('quality.cycle.title'),
       field(t('quality.year'), year),
       manager
-        ? h('p', {}, h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: async () => {
-          try {
-            await app.api.qualityCycle(unit.id, state.year);
-            app.sync.run('cycle');
-          } catch (err) {
-            status.textContent = errorText(err);
-          }
-        } }, t('quality.cycle.create', { year: state.year })))
+        ? h(
+            'p',
+            {},
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn',
+                'data-online-only': true,
+                disabled: !app.online(),
+                onclick: async () => {
+                  try {
+                    await app.api.qualityCycle(unit.id, state.year);
+                    app.sync.run('cycle');
+                  } catch (err) {
+                    status.textContent = errorText(err);
+                  }
+                },
+              },
+              t('quality.cycle.create', { year: state.year }),
+            ),
+          )
         : null,
       status,
-      tasks.length === 0 ? h('p', {}, t('quality.cycle.none')) : h('ul', { class: 'list', 'data-testid': 'task-list' },
-        tasks.map((task) => {
-          const box = h('input', { type: 'checkbox', checked: task.state === 'done', 'aria-label': `${t('quality.cycle.done')}: ${task.title}` });
-          box.addEventListener('change', async () => {
-            await app.store.update('annual_tasks', task.id, box.checked ? { state: 'done', done_on: now } : { state: 'open', done_on: null });
-            saved(app);
-          });
-          const late = task.state !== 'done' && task.due_date < now;
-          return h('li', { class: 'row' },
-            app.canEdit(task.unit_id) ? box : null,
-            h('span', { class: 'row-main' }, task.title),
-            h('span', { class: late ? 'overdue' : 'muted' }, formatDate(task.due_date)),
-            h('span', { class: 'muted' }, task.owner_name || (task.owner_user_id ? app.userName(task.owner_user_id) : '')),
-            task.state === 'done' ? h('span', { class: 'state state-approved' }, t('quality.cycle.done')) : null);
-        })),
-      manager ? taskForm(app, unit, state.year) : null),
+      tasks.length === 0
+        ? h('p', {}, t('quality.cycle.none'))
+        : h(
+            'ul',
+            { class: 'list', 'data-testid': 'task-list' },
+            tasks.map((task) => {
+              const box = h('input', {
+                type: 'checkbox',
+                checked: task.state === 'done',
+                'aria-label': `${t('quality.cycle.done')}: ${task.title}`,
+              });
+              box.addEventListener('change', async () => {
+                await app.store.update(
+                  'annual_tasks',
+                  task.id,
+                  box.checked ? { state: 'done', done_on: now } : { state: 'open', done_on: null },
+                );
+                saved(app);
+              });
+              const late = task.state !== 'done' && task.due_date < now;
+              return h(
+                'li',
+                { class: 'row' },
+                app.canEdit(task.unit_id) ? box : null,
+                h('span', { class: 'row-main' }, task.title),
+                h('span', { class: late ? 'overdue' : 'muted' }, formatDate(task.due_date)),
+                h(
+                  'span',
+                  { class: 'muted' },
+                  task.owner_name || (task.owner_user_id ? app.userName(task.owner_user_id) : ''),
+                ),
+                task.state === 'done' ? h('span', { class: 'state state-approved' }, t('quality.cycle.done')) : null,
+              );
+            }),
+          ),
+      manager ? taskForm(app, unit, state.year) : null,
+    ),
   };
 }
 
-export const TASK_KINDS = ['survey_sent', 'survey_due', 'compilation', 'analysis', 'management_group', 'follow_up', 'quality_report', 'other'];
+export const TASK_KINDS = [
+  'survey_sent',
+  'survey_due',
+  'compilation',
+  'analysis',
+  'management_group',
+  'follow_up',
+  'quality_report',
+  'other',
+];
 
 export function taskForm(app, unit, year) {
   const title = h('input', { name: 'title', maxlength: 200 });
-  const kind = h('select', { name: 'kind' }, TASK_KINDS.map((k) => h('option', { value: k, selected: k === 'other' }, t(`quality.cycle.kind.${k}`))));
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    TASK_KINDS.map((k) => h('option', { value: k, selected: k === 'other' }, t(`quality.cycle.kind.${k}`))),
+  );
   const due = h('input', { type: 'date', name: 'due_date', value: `${year}-01-31` });
   const owner = h('input', { name: 'owner_name', maxlength: 200, value: app.user.name || '' });
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'card', 'data-testid': 'task-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'task-form' },
     h('h2', {}, t('quality.cycle.new')),
-    field(t('quality.cycle.task'), title), field(t('quality.cycle.kind_label'), kind),
+    field(t('quality.cycle.task'), title),
+    field(t('quality.cycle.kind_label'), kind),
     h('div', { class: 'inline' }, field(t('quality.cycle.due'), due), field(t('quality.cycle.owner'), owner)),
     error,
-    h('button', { type: 'submit', class: 'btn primary' }, t('quality.cycle.add')));
+    h('button', { type: 'submit', class: 'btn primary' }, t('quality.cycle.add')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const texts = [title.value.trim(), owner.value.trim()];
@@ -81,8 +138,15 @@ export function taskForm(app, unit, year) {
       return;
     }
     await app.store.create('annual_tasks', {
-      unit_id: unit.id, year: Number(due.value.slice(0, 4)), kind: kind.value, title: texts[0], due_date: due.value,
-      owner_user_id: null, owner_name: texts[1] || null, state: 'open', done_on: null,
+      unit_id: unit.id,
+      year: Number(due.value.slice(0, 4)),
+      kind: kind.value,
+      title: texts[0],
+      due_date: due.value,
+      owner_user_id: null,
+      owner_name: texts[1] || null,
+      state: 'open',
+      done_on: null,
     });
     saved(app);
     app.navigate(location.hash);

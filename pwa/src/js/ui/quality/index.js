@@ -43,7 +43,13 @@ export async function qualityView(app, unitId, section, rest) {
 export async function hubView(app, ctx) {
   const { unit, verksamhetId } = ctx;
   const manager = app.isManager(unit.id);
-  const year = h('input', { type: 'number', min: 2000, max: 2100, value: currentYear(), 'aria-label': t('quality.year') });
+  const year = h('input', {
+    type: 'number',
+    min: 2000,
+    max: 2100,
+    value: currentYear(),
+    'aria-label': t('quality.year'),
+  });
   const status = h('p', { class: 'error', role: 'alert' });
   const online = async (fn) => {
     status.textContent = '';
@@ -53,43 +59,134 @@ export async function hubView(app, ctx) {
       status.textContent = errorText(err);
     }
   };
-  const report = (format) => online(async () => {
-    const blob = await app.api.qualityReport(unit.id, year.value, format);
-    download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
-  });
-  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || ''))
-    .sort((a, b) => (a.position || 0) - (b.position || 0));
+  const report = (format) =>
+    online(async () => {
+      const blob = await app.api.qualityReport(unit.id, year.value, format);
+      download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
+    });
+  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(
+    (a, b) => (a.position || 0) - (b.position || 0),
+  );
   return {
     title: `${t('quality.title')}: ${unit.name}`,
     live: true,
-    node: page(app, unit.id, null, `${t('quality.title')}: ${unit.name}`,
+    node: page(
+      app,
+      unit.id,
+      null,
+      `${t('quality.title')}: ${unit.name}`,
       h('p', {}, t('quality.intro')),
-      h('section', { class: 'card', 'aria-labelledby': 'q-areas' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'q-areas' },
         h('h2', { id: 'q-areas' }, t('quality.areas.title')),
         areas.length
-          ? h('table', { class: 'quality-table' },
-            h('thead', {}, h('tr', {}, ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) => h('th', { scope: 'col' }, t(`quality.areas.${c}`))))),
-            h('tbody', {}, areas.map((a) => h('tr', {},
-              h('th', { scope: 'row' }, a.name,
-                app.isManager(a.unit_id) ? [h('br'), h('a', { href: `#/quality/${unit.id}/areas/${a.id}`, 'aria-label': `${t('quality.areas.edit')}: ${a.name}` }, t('quality.areas.edit'))] : null),
-              ['process_goals', 'process_measures', 'follow_up_methods'].map((c) => h('td', {}, (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line])))))))
+          ? h(
+              'table',
+              { class: 'quality-table' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                    h('th', { scope: 'col' }, t(`quality.areas.${c}`)),
+                  ),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                areas.map((a) =>
+                  h(
+                    'tr',
+                    {},
+                    h(
+                      'th',
+                      { scope: 'row' },
+                      a.name,
+                      app.isManager(a.unit_id)
+                        ? [
+                            h('br'),
+                            h(
+                              'a',
+                              {
+                                href: `#/quality/${unit.id}/areas/${a.id}`,
+                                'aria-label': `${t('quality.areas.edit')}: ${a.name}`,
+                              },
+                              t('quality.areas.edit'),
+                            ),
+                          ]
+                        : null,
+                    ),
+                    ['process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                      h(
+                        'td',
+                        {},
+                        (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line]),
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            )
           : h('p', {}, t('quality.areas.none')),
         manager && unit.kind === 'se_verksamhet'
-          ? h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: () => online(async () => {
-            await app.api.qualityDefaults(unit.id);
-            announce(t('quality.areas.added'));
-            app.sync.run('defaults');
-          }) }, t('quality.areas.add_defaults'))
-          : null),
-      h('section', { class: 'card', 'aria-labelledby': 'q-report' },
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn',
+                'data-online-only': true,
+                disabled: !app.online(),
+                onclick: () =>
+                  online(async () => {
+                    await app.api.qualityDefaults(unit.id);
+                    announce(t('quality.areas.added'));
+                    app.sync.run('defaults');
+                  }),
+              },
+              t('quality.areas.add_defaults'),
+            )
+          : null,
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'q-report' },
         h('h2', { id: 'q-report' }, t('quality.report.title')),
         h('p', { class: 'hint' }, t('quality.report.hint')),
         field(t('quality.year'), year),
-        h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: () => report('docx') }, t('quality.report.docx')),
-          h('button', { type: 'button', class: 'btn', 'data-online-only': true, disabled: !app.online(), onclick: () => report('html') }, t('quality.report.html'))),
-        h('p', { class: 'hint', 'data-online-note': true, hidden: app.online() }, t('quality.online_only'))),
-      status),
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn',
+              'data-online-only': true,
+              disabled: !app.online(),
+              onclick: () => report('docx'),
+            },
+            t('quality.report.docx'),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn',
+              'data-online-only': true,
+              disabled: !app.online(),
+              onclick: () => report('html'),
+            },
+            t('quality.report.html'),
+          ),
+        ),
+        h('p', { class: 'hint', 'data-online-note': true, hidden: app.online() }, t('quality.online_only')),
+      ),
+      status,
+    ),
   };
 }
 

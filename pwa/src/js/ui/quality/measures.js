@@ -9,12 +9,21 @@ import { linkForm, linkList, swedishItems } from './register.js';
 
 export function periodControls(onChange, { year = currentYear(), tertial = '1', whole = true } = {}) {
   const yearInput = h('input', { type: 'number', min: 2000, max: 2100, value: year, name: 'year' });
-  const tertialSelect = h('select', { name: 'tertial' },
+  const tertialSelect = h(
+    'select',
+    { name: 'tertial' },
     whole ? h('option', { value: '', selected: tertial === '' }, t('quality.whole_year')) : null,
-    [1, 2, 3].map((n) => h('option', { value: String(n), selected: String(n) === String(tertial) }, t('quality.tertial', { n }))));
+    [1, 2, 3].map((n) =>
+      h('option', { value: String(n), selected: String(n) === String(tertial) }, t('quality.tertial', { n })),
+    ),
+  );
   yearInput.addEventListener('change', onChange);
   tertialSelect.addEventListener('change', onChange);
-  return { yearInput, tertialSelect, node: h('div', { class: 'inline' }, field(t('quality.year'), yearInput), field(t('quality.period'), tertialSelect)) };
+  return {
+    yearInput,
+    tertialSelect,
+    node: h('div', { class: 'inline' }, field(t('quality.year'), yearInput), field(t('quality.period'), tertialSelect)),
+  };
 }
 
 export function formatFigure(value, measure) {
@@ -34,7 +43,8 @@ export async function measuresView(app, ctx) {
     draw();
   }, state);
   const measures = live(await app.store.where('quality_measures', 'unit_id', verksamhetId || ''))
-    .filter((m) => m.active !== false).sort(byName);
+    .filter((m) => m.active !== false)
+    .sort(byName);
   const items = await swedishItems(app, ctx.unitIds);
   const links = live(await app.store.all('quality_links'));
   const canLink = app.canEdit(unit.id) && items.length > 0;
@@ -44,27 +54,54 @@ export async function measuresView(app, ctx) {
     const period = state.tertial ? `${state.year}-T${state.tertial}` : String(state.year);
     const cards = [];
     for (const measure of measures) {
-      const values = live(await app.store.where('measure_values', 'measure_id', measure.id)).filter((v) => v.period === period);
-      const targets = measure.level === 2
-        ? (app.units.has(verksamhetId) ? [app.units.get(verksamhetId)] : [])
-        : enheter;
+      const values = live(await app.store.where('measure_values', 'measure_id', measure.id)).filter(
+        (v) => v.period === period,
+      );
+      const targets =
+        measure.level === 2 ? (app.units.has(verksamhetId) ? [app.units.get(verksamhetId)] : []) : enheter;
       const aggregate = h('p', { 'data-testid': 'aggregate' });
       // The uppdrag's figure from the values on this device (the enheter the user may see).
       const showAggregate = async () => {
-        const now = live(await app.store.where('measure_values', 'measure_id', measure.id)).filter((v) => v.period === period);
+        const now = live(await app.store.where('measure_values', 'measure_id', measure.id)).filter(
+          (v) => v.period === period,
+        );
         const [total] = combine(measure.aggregation, now);
-        aggregate.replaceChildren(`${t('quality.measures.total')}: `, h('strong', {}, formatFigure(total, measure)),
-          ` (${t('quality.measures.reported', { n: now.filter((v) => v.value != null).length })})`);
+        aggregate.replaceChildren(
+          `${t('quality.measures.total')}: `,
+          h('strong', {}, formatFigure(total, measure)),
+          ` (${t('quality.measures.reported', { n: now.filter((v) => v.value != null).length })})`,
+        );
       };
       await showAggregate();
-      cards.push(h('section', { class: 'card', 'data-measure': measure.name },
-        h('h2', {}, measure.name),
-        h('p', { class: 'muted' }, `${t(`quality.kind.${measure.kind}`)} · ${t('quality.level', { n: measure.level })} · ${t(`quality.rule.${measure.aggregation}`)}`),
-        targets.length === 0 ? h('p', { class: 'hint' }, t('quality.measures.no_targets')) : null,
-        targets.map((target) => valueForm(app, measure, target, period, values.find((v) => v.unit_id === target.id), showAggregate)),
-        measure.level === 3 ? aggregate : null,
-        linkList(links.filter((l) => l.source_id === measure.id), items),
-        canLink ? linkForm(app, 'quality_measures', measure.id, measure.name, items, links) : null));
+      cards.push(
+        h(
+          'section',
+          { class: 'card', 'data-measure': measure.name },
+          h('h2', {}, measure.name),
+          h(
+            'p',
+            { class: 'muted' },
+            `${t(`quality.kind.${measure.kind}`)} · ${t('quality.level', { n: measure.level })} · ${t(`quality.rule.${measure.aggregation}`)}`,
+          ),
+          targets.length === 0 ? h('p', { class: 'hint' }, t('quality.measures.no_targets')) : null,
+          targets.map((target) =>
+            valueForm(
+              app,
+              measure,
+              target,
+              period,
+              values.find((v) => v.unit_id === target.id),
+              showAggregate,
+            ),
+          ),
+          measure.level === 3 ? aggregate : null,
+          linkList(
+            links.filter((l) => l.source_id === measure.id),
+            items,
+          ),
+          canLink ? linkForm(app, 'quality_measures', measure.id, measure.name, items, links) : null,
+        ),
+      );
     }
     if (ticket !== drawing) return; // the period changed again meanwhile
     list.replaceChildren(...(cards.length ? cards : [h('p', {}, t('quality.measures.none'))]));
@@ -74,22 +111,37 @@ export async function measuresView(app, ctx) {
   const manager = verksamhetId && app.isManager(verksamhetId);
   return {
     title: t('quality.measures.title'),
-    node: page(app, unit.id, 'measures', t('quality.measures.title'),
-      manager ? h('p', {}, h('a', { class: 'btn', href: `#/quality/${unit.id}/measures/new` }, t('quality.measures.new'))) : null,
-      controls.node, list,
-      manager && app.units.has(verksamhetId) ? importForm(app, verksamhetId) : null),
+    node: page(
+      app,
+      unit.id,
+      'measures',
+      t('quality.measures.title'),
+      manager
+        ? h('p', {}, h('a', { class: 'btn', href: `#/quality/${unit.id}/measures/new` }, t('quality.measures.new')))
+        : null,
+      controls.node,
+      list,
+      manager && app.units.has(verksamhetId) ? importForm(app, verksamhetId) : null,
+    ),
   };
 }
 
 export function importForm(app, verksamhetId) {
   const file = h('input', { type: 'file', accept: '.csv,text/csv', name: 'csv' });
   const status = h('p', { role: 'status' });
-  const form = h('form', { class: 'card', 'data-testid': 'import-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'import-form' },
     h('h2', {}, t('quality.measures.import')),
     h('p', { class: 'hint' }, t('quality.measures.import_hint')),
     field(t('quality.measures.import_file'), file),
     status,
-    h('button', { type: 'submit', class: 'btn', 'data-online-only': true, disabled: !app.online() }, t('quality.measures.import_button')));
+    h(
+      'button',
+      { type: 'submit', class: 'btn', 'data-online-only': true, disabled: !app.online() },
+      t('quality.measures.import_button'),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (!file.files || !file.files[0]) return;
@@ -108,29 +160,64 @@ export function importForm(app, verksamhetId) {
 
 export async function newMeasureView(app, ctx) {
   const { unit, verksamhetId } = ctx;
-  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || ''))
-    .sort((a, b) => (a.position || 0) - (b.position || 0));
+  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(
+    (a, b) => (a.position || 0) - (b.position || 0),
+  );
   const c = {
     name: h('input', { name: 'name', maxlength: 300, required: true }),
-    area_id: h('select', { name: 'area_id' }, h('option', { value: '' }, '–'), areas.map((a) => h('option', { value: a.id }, a.name))),
-    kind: h('select', { name: 'kind' }, ['structure', 'process', 'result'].map((k) => h('option', { value: k }, t(`quality.kind.${k}`)))),
-    level: h('select', { name: 'level' }, [3, 2].map((n) => h('option', { value: String(n) }, t('quality.level', { n })))),
-    aggregation: h('select', { name: 'aggregation' }, ['sum', 'mean', 'rate'].map((k) => h('option', { value: k }, t(`quality.rule.${k}`)))),
+    area_id: h(
+      'select',
+      { name: 'area_id' },
+      h('option', { value: '' }, '–'),
+      areas.map((a) => h('option', { value: a.id }, a.name)),
+    ),
+    kind: h(
+      'select',
+      { name: 'kind' },
+      ['structure', 'process', 'result'].map((k) => h('option', { value: k }, t(`quality.kind.${k}`))),
+    ),
+    level: h(
+      'select',
+      { name: 'level' },
+      [3, 2].map((n) => h('option', { value: String(n) }, t('quality.level', { n }))),
+    ),
+    aggregation: h(
+      'select',
+      { name: 'aggregation' },
+      ['sum', 'mean', 'rate'].map((k) => h('option', { value: k }, t(`quality.rule.${k}`))),
+    ),
     unit_of_measure: h('input', { name: 'unit_of_measure', maxlength: 50, value: 'antal' }),
     numerator_label: h('input', { name: 'numerator_label', maxlength: 200 }),
     denominator_label: h('input', { name: 'denominator_label', maxlength: 200 }),
   };
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'card', 'data-testid': 'measure-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'measure-form' },
     field(t('quality.measures.name'), c.name),
     field(t('quality.areas.name'), c.area_id),
-    h('div', { class: 'inline' }, field(t('quality.measures.kind'), c.kind), field(t('quality.measures.level'), c.level), field(t('quality.measures.rule'), c.aggregation)),
+    h(
+      'div',
+      { class: 'inline' },
+      field(t('quality.measures.kind'), c.kind),
+      field(t('quality.measures.level'), c.level),
+      field(t('quality.measures.rule'), c.aggregation),
+    ),
     field(t('quality.measures.unit_of_measure'), c.unit_of_measure),
-    h('div', { class: 'inline' }, field(t('quality.measures.numerator'), c.numerator_label), field(t('quality.measures.denominator'), c.denominator_label)),
+    h(
+      'div',
+      { class: 'inline' },
+      field(t('quality.measures.numerator'), c.numerator_label),
+      field(t('quality.measures.denominator'), c.denominator_label),
+    ),
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('a', { class: 'btn', href: `#/quality/${unit.id}/measures` }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary' }, t('quality.save'))));
+      h('button', { type: 'submit', class: 'btn primary' }, t('quality.save')),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const texts = [c.name, c.unit_of_measure, c.numerator_label, c.denominator_label].map((i) => i.value.trim());
@@ -144,9 +231,16 @@ export async function newMeasureView(app, ctx) {
     }
     const rate = c.aggregation.value === 'rate';
     await app.store.create('quality_measures', {
-      unit_id: verksamhetId, name: texts[0], area_id: c.area_id.value || null, kind: c.kind.value,
-      level: Number(c.level.value), aggregation: c.aggregation.value, unit_of_measure: texts[1] || 'antal',
-      numerator_label: rate ? texts[2] || null : null, denominator_label: rate ? texts[3] || null : null, active: true,
+      unit_id: verksamhetId,
+      name: texts[0],
+      area_id: c.area_id.value || null,
+      kind: c.kind.value,
+      level: Number(c.level.value),
+      aggregation: c.aggregation.value,
+      unit_of_measure: texts[1] || 'antal',
+      numerator_label: rate ? texts[2] || null : null,
+      denominator_label: rate ? texts[3] || null : null,
+      active: true,
     });
     saved(app);
     app.navigate(`#/quality/${unit.id}/measures`);
@@ -165,12 +259,18 @@ export async function areaView(app, ctx, areaId) {
     follow_up_methods: h('textarea', { name: 'follow_up_methods', rows: 5 }, area.follow_up_methods || ''),
   };
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'card', 'data-testid': 'area-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'area-form' },
     Object.entries(c).map(([name, control]) => field(t(`quality.areas.${name}`), control)),
     error,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('a', { class: 'btn', href: `#/quality/${unit.id}` }, t('item.cancel')),
-      h('button', { type: 'submit', class: 'btn primary' }, t('quality.save'))));
+      h('button', { type: 'submit', class: 'btn primary' }, t('quality.save')),
+    ),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = Object.fromEntries(Object.entries(c).map(([k, control]) => [k, control.value.trim() || null]));
@@ -198,17 +298,39 @@ export function valueForm(app, measure, target, period, existing, onSaved) {
     return h('p', { class: 'inline value-form' }, h('span', { class: 'row-main' }, target.name), h('span', {}, shown));
   }
   const label = `${measure.name}, ${target.name}`;
-  const num = (name, value, text) => h('input', { type: 'number', step: 'any', min: rate ? 0 : null, name, value: value ?? '', inputmode: 'decimal', 'aria-label': `${text}: ${label}` });
+  const num = (name, value, text) =>
+    h('input', {
+      type: 'number',
+      step: 'any',
+      min: rate ? 0 : null,
+      name,
+      value: value ?? '',
+      inputmode: 'decimal',
+      'aria-label': `${text}: ${label}`,
+    });
   const inputs = rate
-    ? { numerator: num('numerator', existing && existing.numerator, measure.numerator_label || t('quality.measures.numerator')),
-      denominator: num('denominator', existing && existing.denominator, measure.denominator_label || t('quality.measures.denominator')) }
+    ? {
+        numerator: num(
+          'numerator',
+          existing && existing.numerator,
+          measure.numerator_label || t('quality.measures.numerator'),
+        ),
+        denominator: num(
+          'denominator',
+          existing && existing.denominator,
+          measure.denominator_label || t('quality.measures.denominator'),
+        ),
+      }
     : { value: num('value', existing && existing.value, t('quality.measures.value')) };
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'inline value-form' },
+  const form = h(
+    'form',
+    { class: 'inline value-form' },
     h('span', { class: 'row-main' }, target.name),
     Object.values(inputs),
     h('button', { type: 'submit', class: 'btn small' }, t('quality.save')),
-    error);
+    error,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
@@ -221,7 +343,8 @@ export function valueForm(app, measure, target, period, existing, onSaved) {
     if (rate) fields.value = fields.denominator ? (fields.numerator || 0) / fields.denominator : null;
     const id = await measureValueId(measure.id, target.id, period);
     if (await app.store.get('measure_values', id)) await app.store.update('measure_values', id, fields);
-    else await app.store.create('measure_values', { id, measure_id: measure.id, unit_id: target.id, period, ...fields });
+    else
+      await app.store.create('measure_values', { id, measure_id: measure.id, unit_id: target.id, period, ...fields });
     saved(app);
     await onSaved();
   });

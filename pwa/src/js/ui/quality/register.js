@@ -10,7 +10,8 @@ import { REGISTER_KINDS, live, page, saved } from './common.js';
 
 export async function registerView(app, ctx) {
   const { unit, unitIds } = ctx;
-  const entries = live(await app.store.all('register_entries')).filter((e) => unitIds.has(e.unit_id))
+  const entries = live(await app.store.all('register_entries'))
+    .filter((e) => unitIds.has(e.unit_id))
     .sort((a, b) => String(b.entry_date).localeCompare(String(a.entry_date)));
   const links = live(await app.store.all('quality_links'));
   const items = await swedishItems(app, unitIds);
@@ -20,22 +21,42 @@ export async function registerView(app, ctx) {
   return {
     title: t('quality.register.title'),
     live: !canWrite,
-    node: page(app, unit.id, 'register', t('quality.register.title'),
+    node: page(
+      app,
+      unit.id,
+      'register',
+      t('quality.register.title'),
       h('p', { class: 'hint' }, t('quality.register.hint')),
       form,
-      entries.length === 0 ? h('p', {}, t('quality.register.none')) : h('ul', { class: 'list', 'data-testid': 'register-list' },
-        entries.map((e) => h('li', { class: 'row', 'data-entry': e.title },
-          h('span', { class: 'row-main' }, e.title),
-          h('span', { class: 'state' }, t(`quality.register.kind.${e.kind}`)),
-          h('span', { class: 'muted' }, formatDate(e.entry_date)),
-          e.analysis ? h('span', { class: 'muted' }, `${t('quality.register.analysis')}: ${e.analysis}`) : null,
-          linkList(links.filter((l) => l.source_id === e.id), items),
-          canWrite && items.length ? linkForm(app, 'register_entries', e.id, e.title, items, links) : null)))),
+      entries.length === 0
+        ? h('p', {}, t('quality.register.none'))
+        : h(
+            'ul',
+            { class: 'list', 'data-testid': 'register-list' },
+            entries.map((e) =>
+              h(
+                'li',
+                { class: 'row', 'data-entry': e.title },
+                h('span', { class: 'row-main' }, e.title),
+                h('span', { class: 'state' }, t(`quality.register.kind.${e.kind}`)),
+                h('span', { class: 'muted' }, formatDate(e.entry_date)),
+                e.analysis ? h('span', { class: 'muted' }, `${t('quality.register.analysis')}: ${e.analysis}`) : null,
+                linkList(
+                  links.filter((l) => l.source_id === e.id),
+                  items,
+                ),
+                canWrite && items.length ? linkForm(app, 'register_entries', e.id, e.title, items, links) : null,
+              ),
+            ),
+          ),
+    ),
   };
 }
 
 export async function swedishItems(app, unitIds) {
-  const plans = live(await app.store.all('plans')).filter((p) => p.kind === 'se_handlingsplan' && unitIds.has(p.unit_id));
+  const plans = live(await app.store.all('plans')).filter(
+    (p) => p.kind === 'se_handlingsplan' && unitIds.has(p.unit_id),
+  );
   const items = [];
   for (const plan of plans) {
     for (const item of live(await app.store.listItems(plan.id))) items.push({ ...item, planTitle: plan.title });
@@ -45,11 +66,18 @@ export async function swedishItems(app, unitIds) {
 
 export function linkList(links, items) {
   if (!links.length) return null;
-  return h('span', { class: 'muted', 'data-testid': 'linked-items' }, `${t('quality.register.led_to')}: `,
+  return h(
+    'span',
+    { class: 'muted', 'data-testid': 'linked-items' },
+    `${t('quality.register.led_to')}: `,
     links.map((l, i) => {
       const item = items.find((it) => it.id === l.plan_item_id);
-      return [i ? ', ' : '', item ? h('a', { href: `#/items/${item.id}` }, item.topic || item.goal || t('plan.untitled')) : '…'];
-    }));
+      return [
+        i ? ', ' : '',
+        item ? h('a', { href: `#/items/${item.id}` }, item.topic || item.goal || t('plan.untitled')) : '…',
+      ];
+    }),
+  );
 }
 
 /** Link a handlingsplan item to the row (avvikelse, measure, survey question) that led to it. */
@@ -57,26 +85,57 @@ export function linkForm(app, sourceTable, sourceId, label, items, links) {
   const taken = new Set(links.filter((l) => l.source_id === sourceId).map((l) => l.plan_item_id));
   const free = items.filter((i) => !taken.has(i.id));
   if (!free.length) return null;
-  const select = h('select', { 'aria-label': `${t('quality.register.link')}: ${label}` },
-    free.map((i) => h('option', { value: i.id }, `${i.planTitle}: ${i.topic || i.goal || ''}`.slice(0, 90))));
-  return h('span', { class: 'inline' }, select,
-    h('button', { type: 'button', class: 'btn small', onclick: async () => {
-      const item = free.find((i) => i.id === select.value);
-      await app.store.create('quality_links', { plan_item_id: item.id, plan_id: item.plan_id, unit_id: item.unit_id, source_table: sourceTable, source_id: sourceId });
-      saved(app);
-      app.navigate(location.hash);
-    } }, t('quality.register.link')));
+  const select = h(
+    'select',
+    { 'aria-label': `${t('quality.register.link')}: ${label}` },
+    free.map((i) => h('option', { value: i.id }, `${i.planTitle}: ${i.topic || i.goal || ''}`.slice(0, 90))),
+  );
+  return h(
+    'span',
+    { class: 'inline' },
+    select,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn small',
+        onclick: async () => {
+          const item = free.find((i) => i.id === select.value);
+          await app.store.create('quality_links', {
+            plan_item_id: item.id,
+            plan_id: item.plan_id,
+            unit_id: item.unit_id,
+            source_table: sourceTable,
+            source_id: sourceId,
+          });
+          saved(app);
+          app.navigate(location.hash);
+        },
+      },
+      t('quality.register.link'),
+    ),
+  );
 }
 
 export function registerForm(app, units) {
-  const unitSelect = h('select', { name: 'unit_id' }, units.map((u) => h('option', { value: u.id }, u.name)));
-  const kind = h('select', { name: 'kind' }, REGISTER_KINDS.map((k) => h('option', { value: k }, t(`quality.register.kind.${k}`))));
+  const unitSelect = h(
+    'select',
+    { name: 'unit_id' },
+    units.map((u) => h('option', { value: u.id }, u.name)),
+  );
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    REGISTER_KINDS.map((k) => h('option', { value: k }, t(`quality.register.kind.${k}`))),
+  );
   const date = h('input', { type: 'date', name: 'entry_date', value: today(), required: true });
   const title = h('input', { name: 'title', maxlength: 200, required: true });
   const description = h('textarea', { name: 'description', rows: 3 });
   const analysis = h('textarea', { name: 'analysis', rows: 3 });
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'card', 'data-testid': 'register-form' },
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'register-form' },
     h('h2', {}, t('quality.register.new')),
     units.length > 1 ? field(t('quality.unit'), unitSelect) : null,
     field(t('quality.register.kind_label'), kind),
@@ -85,11 +144,16 @@ export function registerForm(app, units) {
     field(t('quality.register.description'), description),
     field(t('quality.register.analysis'), analysis, t('quality.register.analysis_hint')),
     error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('quality.register.save'))));
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, t('quality.register.save'))),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
-    const texts = { title: title.value.trim(), description: description.value.trim() || null, analysis: analysis.value.trim() || null };
+    const texts = {
+      title: title.value.trim(),
+      description: description.value.trim() || null,
+      analysis: analysis.value.trim() || null,
+    };
     if (!texts.title) {
       error.textContent = `${t('quality.register.title_label')}: ?`;
       return;
@@ -98,7 +162,12 @@ export function registerForm(app, units) {
       error.textContent = t('quality.personnummer');
       return;
     }
-    await app.store.create('register_entries', { unit_id: unitSelect.value, kind: kind.value, entry_date: date.value, ...texts });
+    await app.store.create('register_entries', {
+      unit_id: unitSelect.value,
+      kind: kind.value,
+      entry_date: date.value,
+      ...texts,
+    });
     saved(app);
     app.navigate(location.hash);
   });
