@@ -14,12 +14,15 @@ import { notificationFor, targetUrl, routeHash, base64UrlToBytes } from './js/no
 
 const STRINGS = { da, sv, en };
 
-self.addEventListener('sync', (event) => {
+/** The worker's own scope, typed as one (tsconfig.sw.json checks this file in that realm). */
+const worker = /** @type {ServiceWorkerGlobalScope & { folgOpenRoute?: Function }} */ (/** @type {any} */ (self));
+
+worker.addEventListener('sync', (/** @type {any} */ event) => {
   if (event.tag !== 'folg-sync') return;
   event.waitUntil(tellWindows({ type: 'folg-sync' }));
 });
 
-self.addEventListener('push', (event) => {
+worker.addEventListener('push', (event) => {
   let payload = {};
   try {
     payload = event.data ? event.data.json() : {};
@@ -27,16 +30,16 @@ self.addEventListener('push', (event) => {
     payload = {}; // not JSON: still show something, the home route
   }
   const { title, options } = notificationFor(payload, STRINGS);
-  event.waitUntil(self.registration.showNotification(title, options));
+  event.waitUntil(worker.registration.showNotification(title, options));
 });
 
-self.addEventListener('notificationclick', (event) => {
+worker.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const route = event.notification.data && event.notification.data.url;
   event.waitUntil(openRoute(route));
 });
 
-self.addEventListener('pushsubscriptionchange', (event) => {
+worker.addEventListener('pushsubscriptionchange', (event) => {
   event.waitUntil(resubscribe(event.oldSubscription, event.newSubscription));
 });
 
@@ -47,9 +50,9 @@ self.addEventListener('pushsubscriptionchange', (event) => {
  * WindowClient.navigate only works on controlled ones).
  */
 async function openRoute(route) {
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-  if (!open) return self.clients.openWindow(targetUrl(route, self.location.origin));
+  const windows = await worker.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((w) => new URL(w.url).origin === worker.location.origin);
+  if (!open) return worker.clients.openWindow(targetUrl(route, worker.location.origin));
   open.postMessage({ type: 'folg-open', hash: routeHash(route) });
   try {
     await open.focus();
@@ -59,7 +62,7 @@ async function openRoute(route) {
   return open;
 }
 // No DevTools command clicks a notification: the e2e test runs the click's path through this.
-self.folgOpenRoute = openRoute;
+worker.folgOpenRoute = openRoute;
 
 async function resubscribe(oldSubscription, newSubscription) {
   let subscription = newSubscription;
@@ -71,7 +74,7 @@ async function resubscribe(oldSubscription, newSubscription) {
       key = body && body.public_key ? base64UrlToBytes(body.public_key) : null;
     }
     if (key) {
-      subscription = await self.registration.pushManager
+      subscription = await worker.registration.pushManager
         .subscribe({ userVisibleOnly: true, applicationServerKey: key })
         .catch(() => null);
     }
@@ -84,6 +87,6 @@ async function resubscribe(oldSubscription, newSubscription) {
 }
 
 async function tellWindows(message) {
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const windows = await worker.clients.matchAll({ type: 'window', includeUncontrolled: true });
   for (const client of windows) client.postMessage(message);
 }

@@ -26,7 +26,10 @@ function sanitize(name) {
   return base || null;
 }
 
-/** `?lang=..&unit_id=..&state=..&overdue=true` with the filters that are set. */
+/**
+ * `?lang=..&unit_id=..&state=..&overdue=true` with the filters that are set.
+ * @param {{ lang?: string, unitId?: string, state?: string, overdue?: boolean }} [filters]
+ */
 export function exportQuery({ lang, unitId, state, overdue } = {}) {
   const params = new URLSearchParams();
   if (lang) params.set('lang', lang);

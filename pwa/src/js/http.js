@@ -28,7 +28,8 @@ export class HttpError extends Error {
   }
 }
 
-export const defaultTransport = (...args) => globalThis.fetch(...args);
+/** @type {(url: string, init?: RequestInit) => Promise<Response>} */
+export const defaultTransport = (url, init) => globalThis.fetch(url, init);
 
 /**
  * Send a request and answer its JSON (null for 204 or a body that is not JSON); throw an
@@ -36,6 +37,10 @@ export const defaultTransport = (...args) => globalThis.fetch(...args);
  *
  * `body` is sent as JSON unless it is FormData or bytes (then as it is, the caller naming the
  * type in `headers`). `raw: true` answers with the Response itself once it is a success.
+ *
+ * @param {string} url
+ * @param {{ method?: string, body?: any, token?: string | null, headers?: Record<string, string>,
+ *   raw?: boolean, transport?: (url: string, init?: RequestInit) => Promise<Response> }} [options]
  */
 export async function fetchJson(
   url,

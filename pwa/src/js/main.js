@@ -320,7 +320,7 @@ async function render({ focus = true } = {}) {
     const again = [...main.querySelectorAll('[aria-label],[data-testid]')].find(
       (el) => el.getAttribute('aria-label') === key || el.getAttribute('data-testid') === key,
     );
-    if (again) again.focus();
+    if (again) /** @type {HTMLElement} */ (again).focus();
   }
   markCurrentNav();
   updateConflictBadge();
@@ -363,7 +363,8 @@ function scheduleRender() {
  */
 function watchDrafts() {
   document.addEventListener('input', (ev) => {
-    const form = ev.target.closest && ev.target.closest('form[data-draft]');
+    const target = /** @type {HTMLElement} */ (ev.target);
+    const form = /** @type {HTMLFormElement | null} */ (target.closest && target.closest('form[data-draft]'));
     if (form) form.dataset.draft = 'typed';
   });
 }
@@ -423,8 +424,10 @@ async function boot() {
   window.addEventListener('hashchange', () => render({ focus: true }));
   // Controls that need the network are switched in place (no re-render under the user's finger).
   const syncOnlineOnly = () => {
-    for (const el of document.querySelectorAll('[data-online-only]')) el.disabled = !app.online();
-    for (const el of document.querySelectorAll('[data-online-note]')) el.hidden = app.online();
+    for (const el of document.querySelectorAll('[data-online-only]'))
+      /** @type {HTMLButtonElement} */ (el).disabled = !app.online();
+    for (const el of document.querySelectorAll('[data-online-note]'))
+      /** @type {HTMLElement} */ (el).hidden = app.online();
   };
   window.addEventListener('online', syncOnlineOnly);
   window.addEventListener('online', syncPushSubscription);

@@ -50,7 +50,7 @@ export async function currentSubscription() {
 
 /** A coarse label so a user can tell their devices apart; no identifier of the person. */
 function deviceLabel() {
-  const data = navigator.userAgentData;
+  const data = /** @type {any} */ (navigator).userAgentData; // Chromium only
   const platform = (data && data.platform) || '';
   const brand =
     data && data.brands

@@ -188,6 +188,7 @@ export function createSync({
     return rejected;
   }
 
+  /** @param {string} method @param {string} path @param {{ body?: any, headers?: Record<string, string> }} [options] */
   async function photoCall(method, path, { body, headers = {} } = {}) {
     const token = await getToken();
     let res;
@@ -334,7 +335,7 @@ export function createSync({
       try {
         do {
           again = false;
-          await runOnce(reason);
+          await runOnce(); // the reason names the trigger; a run does the same whatever it is
         } while (again && !paused);
       } finally {
         running = null;
@@ -361,7 +362,8 @@ export function createSync({
   function registerBackgroundSync() {
     const sw = globalThis.navigator && globalThis.navigator.serviceWorker;
     if (!sw || !sw.ready) return;
-    sw.ready.then((reg) => reg.sync && reg.sync.register('folg-sync')).catch(() => {}); // not supported or not allowed: the online event covers it
+    // Background Sync is not in every browser (nor in TypeScript's DOM types).
+    sw.ready.then((/** @type {any} */ reg) => reg.sync && reg.sync.register('folg-sync')).catch(() => {}); // not supported or not allowed: the online event covers it
   }
 
   function start() {

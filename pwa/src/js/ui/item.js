@@ -15,6 +15,7 @@ function parseResponsible(app, text, previous) {
     .map((name) => byName.get(name) || { name });
 }
 
+/** @param {any} app @param {{ itemId?: string, planId?: string }} which an item to edit, or a plan to add one to */
 export async function itemView(app, { itemId, planId }) {
   const item = itemId ? await app.store.get('plan_items', itemId) : null;
   if (itemId && (!item || item.deleted)) {

@@ -786,8 +786,9 @@ export async function reencodeJpeg(file) {
       : Object.assign(document.createElement('canvas'), { width, height });
   canvas.getContext('2d').drawImage(bitmap, 0, 0, width, height);
   if (bitmap.close) bitmap.close();
-  if (canvas.convertToBlob) return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-  return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+  const drawn = /** @type {any} */ (canvas); // an OffscreenCanvas, or a canvas element where there is none
+  if (drawn.convertToBlob) return drawn.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  return new Promise((resolve) => drawn.toBlob(resolve, 'image/jpeg', 0.85));
 }
 
 export async function sha256Hex(blob) {
