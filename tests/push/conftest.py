@@ -65,13 +65,14 @@ def pin_clock(monkeypatch):
     return pin
 
 
-def subscribe(client, user, receiver: PushReceiver) -> Subscriber:
-    """Log ``user`` in and subscribe a new device of theirs, through the API."""
+def subscribe(client, user, receiver: PushReceiver, origin: str | None = None) -> Subscriber:
+    """Log ``user`` in and subscribe a new device of theirs, through the API (at the
+    receiver's address, or at ``origin`` when the test names it otherwise)."""
     subscriber = receiver.new_subscriber()
     response = client.post(
         "/api/push/subscriptions",
         json={
-            "endpoint": receiver.endpoint(subscriber),
+            "endpoint": (origin or receiver.origin) + subscriber.path,
             "expirationTime": None,
             "keys": subscriber.keys(),
         },

@@ -113,7 +113,7 @@ class Received:
 
 
 class PushReceiver:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.received: list[Received] = []
         self.expected_key: str | None = None
         self._subscribers: dict[str, Subscriber] = {}
@@ -122,7 +122,8 @@ class PushReceiver:
         self.trickle_finished = threading.Event()  # a trickled answer was sent to the end
         self._release = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.trickled: list[str] = []  # paths a trickled answer was started for
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -198,6 +199,8 @@ class PushReceiver:
         return status, extra
 
     def _trickle(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.trickled.append(handler.path)
         answer = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n" + b"X-Slow: a\r\n" * 15
         for byte in answer + b"\r\n":
             if self._release.wait(0.05):
