@@ -207,7 +207,7 @@ def test_endpoints_into_the_servers_network_are_refused(app, client, factory, dn
     assert db.session.scalars(select(PushSubscription)).all() == []
 
 
-def test_the_loopback_receiver_is_refused_unless_tests_allow_it(app, client, factory):
+def test_the_loopback_receiver_is_refused_unless_tests_allow_it(app, client, factory, monkeypatch):
     user = factory.user(("staff", factory.unit()))
     headers = login(client, user)
     body = _body(endpoint="http://127.0.0.1:8123/push/x")
@@ -218,7 +218,7 @@ def test_the_loopback_receiver_is_refused_unless_tests_allow_it(app, client, fac
         "invalid_input",
         "endpoint",
     )
-    app.config["PUSH_ALLOW_LOOPBACK"] = True
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOOPBACK", True)
     assert client.post("/api/push/subscriptions", json=body, headers=headers).status_code == 201
 
 
@@ -243,7 +243,7 @@ def test_push_services_on_the_list_with_public_addresses_are_accepted(
     assert response.status_code == 201, response.json
 
 
-def test_a_self_hosted_push_service_is_allowed_by_name(app, client, factory, dns):
+def test_a_self_hosted_push_service_is_allowed_by_name(app, client, factory, dns, monkeypatch):
     dns["push.example.org"] = [PUBLIC_ADDRESS]
     user = factory.user(("staff", factory.unit()))
     headers = login(client, user)
@@ -255,12 +255,16 @@ def test_a_self_hosted_push_service_is_allowed_by_name(app, client, factory, dns
         "invalid_input",
         "endpoint",
     )
-    app.config["PUSH_ALLOWED_HOSTS"] = ["fcm.googleapis.com", "push.example.org"]
+    monkeypatch.setitem(
+        app.config, "PUSH_ALLOWED_HOSTS", ["fcm.googleapis.com", "push.example.org"]
+    )
     assert client.post("/api/push/subscriptions", json=body, headers=headers).status_code == 201
 
 
-def test_past_the_cap_the_device_longest_without_a_delivery_makes_room(app, client, factory):
-    app.config["PUSH_MAX_SUBSCRIPTIONS_PER_USER"] = 3
+def test_past_the_cap_the_device_longest_without_a_delivery_makes_room(
+    app, client, factory, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PUSH_MAX_SUBSCRIPTIONS_PER_USER", 3)
     user, other = factory.user(("staff", factory.unit())), factory.user(("staff", factory.unit()))
     headers = login(client, user)
     client.post(
