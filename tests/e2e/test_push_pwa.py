@@ -7,7 +7,8 @@ service, which this machine cannot reach (and Playwright's contexts are off-the-
 Chromium refuses push outright). So the page gets a stand-in for the *browser's* push service
 (``FAKE_PUSH_SERVICE``): ``subscribe`` answers a subscription with a real P-256 key and an
 https endpoint, as Chromium would (on loopback, which the e2e server allows: nothing is
-sent there). Everything of ours is real: the settings screen, js/push, the API and the database, and the service worker, which receives its push through DevTools'
+sent there). Everything of ours is real: the settings screen, js/push, the API and the
+database, and the service worker, which receives its push through DevTools'
 ``ServiceWorker.deliverPushMessage`` with a payload made by the server's own ``render_payload``.
 """
 
