@@ -2,7 +2,8 @@
 variable, overridden by the mapping a caller (usually a test) hands to ``create_app``.
 
 ``SETTINGS`` below is the one list of settings: a name, its default, and how the text of an
-environment variable becomes a value (a whole number, a number, a flag, a list of days, or text).
+environment variable becomes a value (a whole number, a number, a flag, a list of days or of
+host names, or text).
 A value that does not parse stops the app at start-up with a ``ConfigError`` naming the variable
 and what it must be, rather than running on a default the operator did not mean. An empty
 variable counts as unset. docs/deploy.md and docs/push.md describe them for operators
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +84,27 @@ def days(raw: str) -> list[int]:
     return values
 
 
+def host_names(raw: str) -> list[str]:
+    """A comma-separated (or JSON) list of host names, or ``*`` for any public host."""
+    must = "a comma-separated list of host names such as fcm.googleapis.com,push.apple.com, or *"
+    try:
+        values = json.loads(raw) if raw.startswith("[") else [p.strip() for p in raw.split(",")]
+    except ValueError:
+        raise ValueError(must) from None
+    if not isinstance(values, list) or not values:
+        raise ValueError(must)
+    names = []
+    for value in values:
+        name = value.strip().lower().strip(".") if isinstance(value, str) else ""
+        if name != "*" and not HOST_NAME.fullmatch(name):
+            raise ValueError(must)
+        names.append(name)
+    return names
+
+
+HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*")
+
+
 def text(raw: str) -> str:
     return raw
 
@@ -128,10 +151,28 @@ SETTINGS: dict[str, Setting] = {
     "VAPID_SUBJECT": Setting("mailto:admin@localhost", text),
     "PUSH_REMINDER_DAYS": Setting([7, 1], days),
     "PUSH_TTL_SECONDS": Setting(86400, whole(0)),
-    "PUSH_TIMEOUT_SECONDS": Setting(10, whole(1)),
+    # One endpoint takes at most connect + read timeout, then delivery moves on to the next.
+    "PUSH_CONNECT_TIMEOUT_SECONDS": Setting(3.0, number(0.1)),
+    "PUSH_TIMEOUT_SECONDS": Setting(5.0, number(0.1)),
     "PUSH_MAX_ATTEMPTS": Setting(6, whole(1)),
     "PUSH_RETRY_BASE_SECONDS": Setting(60, whole(1)),
-    "PUSH_ALLOW_HTTP_ENDPOINTS": Setting(False, flag),
+    # The push services the server will POST to (server/push/endpoints.py): these names and
+    # the names under them; "*" for any host whose addresses are public.
+    "PUSH_ALLOWED_HOSTS": Setting(
+        [
+            "fcm.googleapis.com",
+            "android.googleapis.com",
+            "updates.push.services.mozilla.com",
+            "push.services.mozilla.com",
+            "push.apple.com",
+            "notify.windows.com",
+        ],
+        host_names,
+    ),
+    # Tests only: let an endpoint on loopback through (http, any port). Never in production.
+    "PUSH_ALLOW_LOOPBACK": Setting(False, flag),
+    # A user's further device replaces the one that has gone longest without a delivery.
+    "PUSH_MAX_SUBSCRIPTIONS_PER_USER": Setting(10, whole(1)),
     # Sent, skipped and failed notifications are deleted by sync-gc after this many days.
     "PUSH_OUTBOX_RETENTION_DAYS": Setting(30, whole(1)),
 }

@@ -11,8 +11,10 @@ from server.api.context import authenticated, current_principal, transactional
 from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.push import subscriptions
+from server.push.endpoints import EndpointPolicy
 from server.push.schemas import (
-    EndpointQuerySchema,
+    EndpointBodySchema,
+    NoEndpointInQuerySchema,
     PreferencesSchema,
     SubscriptionCreateSchema,
     SubscriptionSchema,
@@ -45,21 +47,25 @@ class Subscriptions(MethodView):
     @blp.response(201, SubscriptionSchema)
     @transactional
     def post(self, values):
-        """Subscribe this device (again): the endpoint now belongs to the caller."""
+        """Subscribe this device (again). An endpoint another user subscribed moves to the
+        caller only with the same keys (the same browser); otherwise 404."""
         return subscriptions.subscribe(
             db_session(),
             current_principal().user_id,
             values,
-            allow_http=current_app.config["PUSH_ALLOW_HTTP_ENDPOINTS"],
+            policy=EndpointPolicy.from_config(current_app.config),
+            max_per_user=current_app.config["PUSH_MAX_SUBSCRIPTIONS_PER_USER"],
         )
 
-    @blp.arguments(EndpointQuerySchema, location="query")
+    @blp.arguments(NoEndpointInQuerySchema, location="query")
+    @blp.arguments(EndpointBodySchema)
     @blp.response(204)
     @transactional
-    def delete(self, query):
-        """Unsubscribe by endpoint (what a browser knows after ``unsubscribe()``)."""
+    def delete(self, _query, body):
+        """Unsubscribe by endpoint (what a browser knows after ``unsubscribe()``), given in the
+        JSON body: a query string lands in access logs."""
         subscriptions.unsubscribe_endpoint(
-            db_session(), current_principal().user_id, query["endpoint"]
+            db_session(), current_principal().user_id, body["endpoint"]
         )
 
 

@@ -8,6 +8,8 @@
     delivery.py       ``send_push`` (the one function that talks to a push service) and the
                       outbox loop: preferences, quiet hours, retries with backoff, pruning
     messages.py       the payload: a title in the user's language, a link, the kind
+    endpoints.py      which endpoints the server will POST to: push services on the
+                      allow-list with public addresses (subscribe time and send time)
     vapid.py          the server's VAPID key pair (environment or instance folder)
     subscriptions.py  subscribe, unsubscribe, preferences (used by server/api/push.py)
     cli.py            ``send-reminders`` and ``send-notifications``

@@ -8,11 +8,18 @@ real receiver on loopback). ``deliver_pending`` walks the outbox::
         kind switched off / unit not visible / reminder no longer true  -> skipped
         inside the user's quiet hours                -> held until they end (no attempt used)
         send to each of the user's devices that does not have it yet:
+            endpoint refused now (endpoints.py)      -> the subscription is deleted, not contacted
             2xx                                      -> delivered to that device
             404 / 410                                -> the subscription is deleted
-            anything else (5xx, 429, network)        -> retried later
+            anything else (3xx, 5xx, 429, network)   -> retried later
+            no answer within connect + read timeout  -> retried later; not tried again this run
         any device to retry -> attempts + 1, next try after backoff, "failed" when used up
         otherwise           -> "sent" (or "skipped" when no device took it)
+
+Redirects are never followed (a 3xx is a failure), and the connection goes to the address
+the endpoint check approved, never to a second DNS answer. Each send runs in a worker thread
+the loop waits for at most connect + read timeout, so an endpoint that answers a byte at a time
+cannot hold up the other devices.
 
 Delivery is at least once: a run that dies after sending but before committing sends that
 row again when its lease runs out. Logs name notification and subscription ids and HTTP
@@ -24,6 +31,8 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import socket
+import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,9 +42,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
-from pywebpush import WebPushException, webpush
+from pywebpush import WebPusher
+from requests.adapters import HTTPAdapter
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from server import clock
 from server.models.org import User
@@ -48,6 +60,12 @@ from server.models.push import (
     PushSubscription,
 )
 from server.push.audience import may, user_ids_in
+from server.push.endpoints import (
+    EndpointPolicy,
+    EndpointRefused,
+    EndpointUnresolvable,
+    check_endpoint,
+)
 from server.push.messages import URGENCY, render_payload
 from server.push.vapid import VapidKeys, load_vapid_keys
 
@@ -65,9 +83,11 @@ class PushSettings:
     vapid: VapidKeys
     subject: str
     ttl_seconds: int
-    timeout_seconds: float
+    connect_timeout_seconds: float
+    timeout_seconds: float  # for each read of the answer
     max_attempts: int
     retry_base_seconds: int
+    endpoints: EndpointPolicy
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str) -> PushSettings:
@@ -75,15 +95,23 @@ class PushSettings:
             vapid=load_vapid_keys(config, instance_path),
             subject=config["VAPID_SUBJECT"],
             ttl_seconds=int(config["PUSH_TTL_SECONDS"]),
+            connect_timeout_seconds=float(config["PUSH_CONNECT_TIMEOUT_SECONDS"]),
             timeout_seconds=float(config["PUSH_TIMEOUT_SECONDS"]),
             max_attempts=int(config["PUSH_MAX_ATTEMPTS"]),
             retry_base_seconds=int(config["PUSH_RETRY_BASE_SECONDS"]),
+            endpoints=EndpointPolicy.from_config(config),
         )
+
+    @property
+    def deadline_seconds(self) -> float:
+        """The most one endpoint may take, however slowly it trickles its answer."""
+        return self.connect_timeout_seconds + self.timeout_seconds
 
 
 class Outcome(enum.Enum):
     DELIVERED = "delivered"
     GONE = "gone"  # the push service no longer knows the subscription: delete it
+    REFUSED = "refused"  # the endpoint fails the check now: delete it, never contact it
     RETRY = "retry"
 
 
@@ -92,6 +120,10 @@ class PushResult:
     outcome: Outcome
     status: int | None = None
     retry_after_seconds: int | None = None
+    reason: str | None = None  # "timeout", "dns", or why the endpoint is refused
+
+
+TIMED_OUT = PushResult(Outcome.RETRY, reason="timeout")
 
 
 @dataclass(frozen=True)
@@ -104,42 +136,128 @@ class Target:
 def send_push(
     target: Target, payload: Mapping[str, Any], settings: PushSettings, urgency: str
 ) -> PushResult:
-    """Encrypt ``payload`` (aes128gcm) for one subscription and POST it with a VAPID token."""
+    """Check the endpoint again, encrypt ``payload`` (aes128gcm) for one subscription and POST
+    it with a VAPID token to the address the check approved; never follow a redirect."""
+    try:
+        checked = check_endpoint(target.endpoint, settings.endpoints)
+    except EndpointUnresolvable:
+        return PushResult(Outcome.RETRY, reason="dns")
+    except EndpointRefused as refused:
+        return PushResult(Outcome.REFUSED, reason=str(refused))
     parts = urlsplit(target.endpoint)
     claims = {
         "sub": settings.subject,
         "aud": f"{parts.scheme}://{parts.netloc}",
         "exp": int((clock.now() + VAPID_TOKEN_LIFETIME).timestamp()),
     }
-    try:
-        response = webpush(
-            subscription_info={
-                "endpoint": target.endpoint,
-                "keys": {"p256dh": target.p256dh, "auth": target.auth},
-            },
-            data=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            vapid_private_key=settings.vapid.signer,
-            vapid_claims=claims,
-            content_encoding="aes128gcm",
-            ttl=settings.ttl_seconds,
-            headers={"Urgency": urgency},
-            timeout=settings.timeout_seconds,
-        )
-    except WebPushException as error:
-        status = error.response.status_code if error.response is not None else None
-        if status in (404, 410):
-            return PushResult(Outcome.GONE, status)
-        return PushResult(Outcome.RETRY, status, _retry_after(error))
-    except requests.RequestException:
-        return PushResult(Outcome.RETRY)
-    except ValueError:
-        # Keys the encryption cannot use: this subscription can never receive anything.
-        return PushResult(Outcome.GONE)
-    return PushResult(Outcome.DELIVERED, getattr(response, "status_code", None))
+    headers = {"Urgency": urgency, **settings.vapid.signer.sign(claims)}
+    with _session_pinned_to(str(checked.addresses[0])) as session:
+        try:
+            pusher = WebPusher(
+                {
+                    "endpoint": target.endpoint,
+                    "keys": {"p256dh": target.p256dh, "auth": target.auth},
+                },
+                requests_session=session,
+            )
+            response = pusher.send(
+                json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                headers,
+                ttl=settings.ttl_seconds,
+                content_encoding="aes128gcm",
+                timeout=(settings.connect_timeout_seconds, settings.timeout_seconds),
+            )
+        except requests.Timeout:
+            return TIMED_OUT
+        except requests.RequestException:
+            return PushResult(Outcome.RETRY)
+        except ValueError:
+            # Keys the encryption cannot use: this subscription can never receive anything.
+            return PushResult(Outcome.GONE)
+    status = response.status_code
+    if 200 <= status <= 202:
+        return PushResult(Outcome.DELIVERED, status)
+    if status in (404, 410):
+        return PushResult(Outcome.GONE, status)
+    return PushResult(Outcome.RETRY, status, _retry_after(response))
 
 
-def _retry_after(error: WebPushException) -> int | None:
-    raw = error.response.headers.get("Retry-After") if error.response is not None else None
+def send_within_deadline(
+    target: Target, payload: Mapping[str, Any], settings: PushSettings, urgency: str
+) -> PushResult:
+    """``send_push`` in a worker thread, waited for at most ``settings.deadline_seconds``.
+
+    A read timeout bounds each read, not the whole answer: a receiver that sends one byte
+    every few seconds would hold the loop for as long as it likes. Past the deadline the
+    thread is left to finish on its own (it owns no database state) and the device is retried.
+    """
+    done: list[PushResult | BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(send_push(target, payload, settings, urgency))
+        except BaseException as error:  # handed back to the loop below
+            done.append(error)
+
+    worker = threading.Thread(target=run, name="push-send", daemon=True)
+    worker.start()
+    worker.join(settings.deadline_seconds)
+    if not done:
+        return TIMED_OUT
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
+class _NoRedirects(requests.Session):
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        kwargs["allow_redirects"] = False
+        return super().request(method, url, *args, **kwargs)
+
+
+def _session_pinned_to(address: str) -> requests.Session:
+    """A session whose connections go to ``address`` (the checked one), while the URL's name
+    stays what TLS (SNI, certificate) and the Host header see: a DNS answer that changed since
+    the check is never used. Behind an HTTPS_PROXY the proxy resolves the name instead."""
+
+    def connect(connection: HTTPConnection, new_conn: Any) -> socket.socket:
+        name = connection._dns_host
+        connection._dns_host = address  # only the TCP connect reads it
+        try:
+            return new_conn()
+        finally:
+            connection._dns_host = name
+
+    class PinnedHTTPConnection(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            return connect(self, super()._new_conn)
+
+    class PinnedHTTPSConnection(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            return connect(self, super()._new_conn)
+
+    class PinnedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = PinnedHTTPConnection
+
+    class PinnedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = PinnedHTTPSConnection
+
+    class PinnedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {
+                "http": PinnedHTTPPool,
+                "https": PinnedHTTPSPool,
+            }
+
+    session = _NoRedirects()
+    session.mount("http://", PinnedAdapter(max_retries=0))
+    session.mount("https://", PinnedAdapter(max_retries=0))
+    return session
+
+
+def _retry_after(response: requests.Response) -> int | None:
+    raw = response.headers.get("Retry-After")
     return int(raw) if raw and raw.isdigit() else None
 
 
@@ -164,8 +282,9 @@ def deliver_pending(session: Session, settings: PushSettings, limit: int = 500) 
     report = DeliveryReport()
     claimed = _claim_due(session, clock.now(), limit)
     session.commit()
+    timed_out: set[uuid.UUID] = set()  # devices that did not answer in time: not again this run
     for notification_id in claimed:
-        _deliver(session, notification_id, settings, report)
+        _deliver(session, notification_id, settings, report, timed_out)
         session.commit()
     return report
 
@@ -197,7 +316,11 @@ def _claim_due(session: Session, now: datetime, limit: int) -> list[uuid.UUID]:
 
 
 def _deliver(
-    session: Session, notification_id: uuid.UUID, settings: PushSettings, report: DeliveryReport
+    session: Session,
+    notification_id: uuid.UUID,
+    settings: PushSettings,
+    report: DeliveryReport,
+    timed_out: set[uuid.UUID],
 ) -> None:
     notification = session.get(Notification, notification_id)
     if notification is None:
@@ -241,32 +364,41 @@ def _deliver(
     delivered = list(notification.delivered_to)
     retry: list[PushResult] = []
     for device in waiting:
-        result = send_push(
+        if device.id in timed_out:
+            retry.append(TIMED_OUT)
+            continue
+        result = send_within_deadline(
             Target(device.endpoint, device.p256dh, device.auth),
             payload,
             settings,
             URGENCY[notification.kind],
         )
+        # Ids, outcome and status only: never the endpoint (a URL that names the device).
         log.info(
-            "push notification %s to subscription %s: %s (HTTP %s)",
+            "push notification %s to subscription %s: %s (HTTP %s%s)",
             notification.id,
             device.id,
             result.outcome.value,
             result.status,
+            f", {result.reason}" if result.reason else "",
         )
         if result.outcome is Outcome.DELIVERED:
             delivered.append(str(device.id))
             device.last_success_at = now
-        elif result.outcome is Outcome.GONE:
+        elif result.outcome in (Outcome.GONE, Outcome.REFUSED):
+            if result.outcome is Outcome.REFUSED:
+                log.warning("push subscription %s removed: endpoint refused", device.id)
             session.delete(device)
             report.pruned_subscriptions += 1
         else:
+            if result.reason == "timeout":
+                timed_out.add(device.id)
             retry.append(result)
     notification.delivered_to = delivered  # a new list, so the JSON column sees the change
     notification.attempts += 1
 
     if retry:
-        notification.last_error = str(retry[0].status or "network")
+        notification.last_error = str(retry[0].status or retry[0].reason or "network")
         if notification.attempts >= settings.max_attempts:
             _finish(notification, "failed", now, notification.last_error)
             report.failed += 1

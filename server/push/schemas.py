@@ -39,8 +39,23 @@ class SubscriptionSchema(Schema):
     last_success_at = fields.DateTime(allow_none=True)
 
 
-class EndpointQuerySchema(StrictSchema):
+class EndpointBodySchema(StrictSchema):
     endpoint = Text(2048, min_length=1, required=True)
+
+
+def _not_in_the_query(_value: object) -> None:
+    raise ValidationError("Send the endpoint in the JSON body: a query string is logged.")
+
+
+class NoEndpointInQuerySchema(StrictSchema):
+    """``DELETE /api/push/subscriptions?endpoint=`` is refused: access logs keep query strings,
+    and an endpoint is a URL that reaches one person's device."""
+
+    endpoint = fields.Raw(
+        load_only=True,
+        validate=_not_in_the_query,
+        metadata={"description": "refused: send the endpoint in the body"},
+    )
 
 
 class QuietHoursSchema(StrictSchema):

@@ -2,14 +2,16 @@
 
 A subscription is what the browser's ``PushSubscription.toJSON()`` gives: an endpoint (the
 push service URL for that browser) and its keys. Every user sees and removes only their own.
+The server POSTs to the endpoint, so it must pass ``endpoints.check_endpoint`` (a push
+service on the allow-list, public addresses only), here and again before each send.
 """
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from datetime import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
@@ -22,31 +24,64 @@ from server.models.push import (
     NotificationPreference,
     PushSubscription,
 )
+from server.push.endpoints import EndpointPolicy, EndpointRefused, check_endpoint
 from server.push.vapid import b64url_decode
 from server.services.errors import NotFound, field_error
 
 
 def subscribe(
-    session: Session, user_id: uuid.UUID, values: dict[str, Any], allow_http: bool = False
+    session: Session,
+    user_id: uuid.UUID,
+    values: dict[str, Any],
+    policy: EndpointPolicy,
+    max_per_user: int,
 ) -> PushSubscription:
-    """Add this device, or take it over if it was subscribed before (possibly by another user
-    who used the same browser: it now belongs to whoever subscribed last)."""
+    """Add this device, or take it over if it was subscribed before.
+
+    Another user's endpoint moves to the caller only with that subscription's own keys: the
+    same browser, used by someone else now (a shared device). With other keys it is answered
+    as an endpoint the caller cannot see (404), and stays where it is. Past ``max_per_user``
+    devices, the one that has gone longest without a delivery makes room for this one.
+    """
     endpoint = values["endpoint"].strip()
-    _check_endpoint(endpoint, allow_http)
+    try:
+        check_endpoint(endpoint, policy)
+    except EndpointRefused as refused:
+        raise field_error("endpoint", str(refused)) from None
     keys = values["keys"]
-    _check_keys(keys["p256dh"], keys["auth"])
+    p256dh, auth = keys["p256dh"].rstrip("="), keys["auth"].rstrip("=")
+    _check_keys(p256dh, auth)
     subscription = session.scalar(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     )
     if subscription is None:
         subscription = PushSubscription(endpoint=endpoint, created_at=clock.now())
         session.add(subscription)
+    elif subscription.user_id != user_id and not _same_keys(subscription, p256dh, auth):
+        raise NotFound("No such subscription.")
     subscription.user_id = user_id
-    subscription.p256dh = keys["p256dh"].rstrip("=")
-    subscription.auth = keys["auth"].rstrip("=")
+    subscription.p256dh = p256dh
+    subscription.auth = auth
     subscription.device_label = values.get("device_label")
     session.flush()
+    _keep_at_most(session, user_id, max_per_user, keep=subscription)
     return subscription
+
+
+def _same_keys(subscription: PushSubscription, p256dh: str, auth: str) -> bool:
+    # Both compared, in constant time: the keys are what proves it is the same browser.
+    same_key = hmac.compare_digest(subscription.p256dh.encode(), p256dh.encode())
+    return hmac.compare_digest(subscription.auth.encode(), auth.encode()) and same_key
+
+
+def _keep_at_most(session: Session, user_id: uuid.UUID, limit: int, keep: PushSubscription) -> None:
+    """Drop the user's devices past ``limit``, longest without a successful delivery first
+    (never delivered: counted from when it was subscribed), never ``keep``."""
+    others = [s for s in list_subscriptions(session, user_id) if s.id != keep.id]
+    others.sort(key=lambda s: (s.last_success_at or s.created_at, s.created_at))
+    for stale in others[: max(0, len(others) + 1 - limit)]:
+        session.delete(stale)
+    session.flush()
 
 
 def list_subscriptions(session: Session, user_id: uuid.UUID) -> list[PushSubscription]:
@@ -119,15 +154,6 @@ def _describe(preferences: NotificationPreference | None) -> dict[str, Any]:
         "quiet_hours": quiet,
         "timezone": preferences.timezone if preferences else DEFAULT_TIMEZONE,
     }
-
-
-def _check_endpoint(endpoint: str, allow_http: bool) -> None:
-    # The server will POST to this URL: only https (a push service), so a user cannot make
-    # it call into the local network. Tests allow http for their loopback receiver.
-    parts = urlsplit(endpoint)
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
-        raise field_error("endpoint", "Must be the https URL of a push service.")
 
 
 def _check_keys(p256dh: str, auth: str) -> None:

@@ -6,8 +6,9 @@ Chromium cannot subscribe here: a real ``PushManager.subscribe`` registers with 
 service, which this machine cannot reach (and Playwright's contexts are off-the-record, where
 Chromium refuses push outright). So the page gets a stand-in for the *browser's* push service
 (``FAKE_PUSH_SERVICE``): ``subscribe`` answers a subscription with a real P-256 key and an
-https endpoint, as Chromium would. Everything of ours is real: the settings screen, js/push,
-the API and the database, and the service worker, which receives its push through DevTools'
+https endpoint, as Chromium would (on loopback, which the e2e server allows: nothing is
+sent there). Everything of ours is real: the settings screen, js/push, the API and the
+database, and the service worker, which receives its push through DevTools'
 ``ServiceWorker.deliverPushMessage`` with a payload made by the server's own ``render_payload``.
 """
 
@@ -69,13 +70,15 @@ def b64url(data: bytes) -> str:
 
 
 def push_device() -> dict:
-    """What a browser's push service hands out: an https endpoint and the keys of the device."""
+    """What a browser's push service hands out: an https endpoint and the keys of the device.
+    The endpoint is on loopback (allowed by the e2e server's PUSH_ALLOW_LOOPBACK): no push is
+    sent to it, and no DNS is asked."""
     key = ec.generate_private_key(ec.SECP256R1()).public_key()
     point = key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
     return {
-        "endpoint": f"https://push.example.test/e2e/{uuid.uuid4().hex}",
+        "endpoint": f"https://127.0.0.1/e2e/{uuid.uuid4().hex}",
         "p256dh": b64url(point),
         "auth": b64url(os.urandom(16)),
     }
@@ -323,7 +326,7 @@ def test_a_subscription_the_browser_replaced_is_reported_when_the_app_starts(
 
     # The push service rotated the subscription while the app was closed
     # (pushsubscriptionchange: the worker re-subscribed but has no token to tell the server).
-    renewed = f"https://push.example.test/e2e/{uuid.uuid4().hex}"
+    renewed = f"https://127.0.0.1/e2e/{uuid.uuid4().hex}"
     page.evaluate(REPLACE_ENDPOINT, renewed)
     page.reload()
 

@@ -7,7 +7,9 @@ and auth secret. Tests read what the "browser" got from ``received``.
 
 Each subscription is a path on the receiver; ``respond_with`` queues the status codes that
 path answers with next (201 when the queue is empty), to play a gone (404/410) or failing
-(500) push service.
+(500) push service; ``redirect`` queues a 3xx with a ``Location``, and ``trickle`` makes a
+path answer one byte at a time, the way a hostile endpoint holds a connection open.
+Requests to a path no subscriber has are recorded too (``received``), answered 404.
 """
 
 from __future__ import annotations
@@ -111,13 +113,17 @@ class Received:
 
 
 class PushReceiver:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.received: list[Received] = []
         self.expected_key: str | None = None
         self._subscribers: dict[str, Subscriber] = {}
-        self._responses: dict[str, deque[int]] = defaultdict(deque)
+        self._responses: dict[str, deque[tuple[int, dict[str, str]]]] = defaultdict(deque)
+        self._trickling: set[str] = set()
+        self.trickle_finished = threading.Event()  # a trickled answer was sent to the end
+        self._release = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.trickled: list[str] = []  # paths a trickled answer was started for
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -134,7 +140,15 @@ class PushReceiver:
         return self.origin + subscriber.path
 
     def respond_with(self, subscriber: Subscriber, *statuses: int) -> None:
-        self._responses[subscriber.path].extend(statuses)
+        self._responses[subscriber.path].extend((status, {}) for status in statuses)
+
+    def redirect(self, subscriber: Subscriber, location: str, status: int = 307) -> None:
+        self._responses[subscriber.path].append((status, {"Location": location}))
+
+    def trickle(self, subscriber: Subscriber) -> None:
+        """Answer this path one byte every 50 ms (about 10 s in all, or until the receiver
+        closes): each read gets its byte in time, only a deadline on the whole send ends it."""
+        self._trickling.add(subscriber.path)
 
     def payloads(self, subscriber: Subscriber | None = None) -> list[dict[str, Any]]:
         return [
@@ -151,19 +165,23 @@ class PushReceiver:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self._release.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def _handle(self, path: str, headers: dict[str, str], body: bytes) -> int:
+    def _handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
         with self._lock:
             queued = self._responses[path]
-            status = queued.popleft() if queued else 201
+            status, extra = queued.popleft() if queued else (201, {})
         record = Received(path=path, headers=headers, status=status)
         try:
             subscriber = self._subscribers[path]
+            # The audience is the origin the sender asked for: this receiver under its name.
             record.claims = check_vapid(
-                headers.get("authorization", ""), self.origin, self.expected_key
+                headers.get("authorization", ""),
+                f"http://{headers.get('host', '')}",
+                self.expected_key,
             )
             if headers.get("content-encoding") != "aes128gcm":
                 raise VapidError(f"content-encoding {headers.get('content-encoding')!r}")
@@ -171,10 +189,28 @@ class PushReceiver:
                 record.payload = subscriber.decrypt(body)
         except Exception as error:  # recorded for the test to assert on; answered like a service
             record.error = f"{type(error).__name__}: {error}"
-            record.status = status = 400 if isinstance(error, KeyError) else 401
+            if path not in self._subscribers:
+                status = 404
+            else:
+                status = 400 if isinstance(error, KeyError) else 401
+            record.status = status
         with self._lock:
             self.received.append(record)
-        return status
+        return status, extra
+
+    def _trickle(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.trickled.append(handler.path)
+        answer = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n" + b"X-Slow: a\r\n" * 15
+        for byte in answer + b"\r\n":
+            if self._release.wait(0.05):
+                return
+            try:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+            except OSError:  # the sender hung up
+                return
+        self.trickle_finished.set()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
@@ -183,10 +219,17 @@ class PushReceiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                status = receiver._handle(self.path, headers, body)
+                if self.path in receiver._trickling:
+                    receiver._trickle(self)
+                    return
+                status, extra = receiver._handle(self.path, headers, body)
                 self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            do_GET = do_POST  # noqa: N815 (a followed 303 would arrive as a GET)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

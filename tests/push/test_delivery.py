@@ -4,6 +4,8 @@ urgency, pruning of gone subscriptions, retries with backoff, quiet hours, prefe
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -13,10 +15,12 @@ from sqlalchemy import delete, select
 from server.extensions import db
 from server.models import Membership, NotificationPreference, PushSubscription
 from server.models.versioning import act_as
+from server.push import delivery
 from server.push.delivery import PushSettings, deliver_pending
 from server.push.messages import TITLES
 from tests.helpers import login
 from tests.push.conftest import deliver, outbox, subscribe
+from tests.push.receiver import PushReceiver, Subscriber
 
 
 def _team(factory, language="sv"):
@@ -266,3 +270,124 @@ def test_two_overlapping_delivery_runs_send_each_notification_once(
         f"/#/items/{item.id}" for item in items
     )
     assert {row.status for row in outbox(user_id=staff.id)} == {"sent"}
+
+
+# Issue 22, finding 1: the server's own network is never reached through an endpoint.
+
+
+def test_an_endpoint_that_now_resolves_privately_is_removed_without_being_contacted(
+    push_app, client, factory, dns, monkeypatch, caplog
+):
+    _, manager, staff, _, item = _team(factory)
+    endpoint = "https://fcm.googleapis.com/fcm/send/rebound"
+    response = client.post(
+        "/api/push/subscriptions",
+        json={"endpoint": endpoint, "keys": Subscriber(path="/").keys()},
+        headers=login(client, staff),
+    )
+    assert response.status_code == 201, response.json
+    act_as(db.session, None, "cli")
+    dns["fcm.googleapis.com"] = ["10.0.0.7"]  # the name moved into the private network
+    connections: list[str] = []
+    monkeypatch.setattr(delivery, "_session_pinned_to", connections.append)
+
+    _assign(client, manager, item, staff)
+    with caplog.at_level(logging.INFO, logger="server.push"):
+        report = deliver(push_app)
+
+    assert connections == []
+    assert report.pruned_subscriptions == 1
+    assert db.session.scalars(select(PushSubscription)).all() == []
+    (row,) = outbox(user_id=staff.id)
+    assert row.status == "skipped"
+    assert "endpoint refused" in caplog.text
+    assert "fcm.googleapis.com" not in caplog.text and "rebound" not in caplog.text
+
+
+def test_a_name_that_no_longer_resolves_is_retried_not_removed(push_app, client, factory, dns):
+    _, manager, staff, _, item = _team(factory)
+    response = client.post(
+        "/api/push/subscriptions",
+        json={
+            "endpoint": "https://fcm.googleapis.com/fcm/send/x",
+            "keys": Subscriber(path="/").keys(),
+        },
+        headers=login(client, staff),
+    )
+    assert response.status_code == 201, response.json
+    act_as(db.session, None, "cli")
+    del dns["fcm.googleapis.com"]
+
+    _assign(client, manager, item, staff)
+    report = deliver(push_app)
+
+    assert report.retrying == 1
+    assert db.session.scalars(select(PushSubscription)).one()
+    (row,) = outbox(user_id=staff.id)
+    assert (row.status, row.last_error) == ("pending", "dns")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failure_and_is_not_followed(push_app, client, factory, receiver, status):
+    _, manager, staff, _, item = _team(factory)
+    device = subscribe(client, staff, receiver)
+    receiver.redirect(device, f"{receiver.origin}/internal-admin", status)
+
+    _assign(client, manager, item, staff)
+    deliver(push_app)
+
+    assert [r.path for r in receiver.received] == [device.path]
+    (row,) = outbox(user_id=staff.id)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, str(status))
+
+
+def test_a_slow_endpoint_does_not_hold_up_the_others(
+    push_app, client, factory, receiver, monkeypatch
+):
+    # Each read gets a byte within its timeout: only the bound on the whole send ends it.
+    monkeypatch.setitem(push_app.config, "PUSH_CONNECT_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setitem(push_app.config, "PUSH_TIMEOUT_SECONDS", 1.0)
+    unit, manager, staff, plan, item = _team(factory)
+    colleague = factory.user(("staff", unit))
+    slow = subscribe(client, staff, receiver)
+    receiver.trickle(slow)
+    fast = subscribe(client, staff, receiver)
+    colleagues = subscribe(client, colleague, receiver)
+    second = factory.item(plan)
+
+    _assign(client, manager, item, staff, colleague)
+    _assign(client, manager, second, staff, colleague)
+    report = deliver(push_app)
+
+    # Returned while the slow one is still trickling; it was tried once in this run.
+    assert not receiver.trickle_finished.is_set()
+    assert receiver.trickled == [slow.path]
+    assert len(receiver.payloads(fast)) == 2 and len(receiver.payloads(colleagues)) == 2
+    assert (report.sent, report.retrying) == (2, 2)
+    assert {(r.status, r.last_error) for r in outbox(user_id=staff.id)} == {("pending", "timeout")}
+
+
+def test_the_connection_goes_to_the_address_the_check_approved(
+    push_app, client, factory, receiver, dns, monkeypatch
+):
+    # DNS rebinding: the check is told 127.0.0.1 (the receiver), a second lookup would say
+    # 127.0.0.2, where something else listens on the same port.
+    port = receiver.origin.rsplit(":", 1)[1]
+    dns["push.rebind.test"] = ["127.0.0.1"]
+    real_getaddrinfo = socket.getaddrinfo
+
+    def second_answer(host, *args, **kwargs):
+        return real_getaddrinfo(
+            "127.0.0.2" if host == "push.rebind.test" else host, *args, **kwargs
+        )
+
+    monkeypatch.setattr(socket, "getaddrinfo", second_answer)
+    _, manager, staff, _, item = _team(factory)
+    with PushReceiver(host="127.0.0.2", port=int(port)) as elsewhere:
+        device = subscribe(client, staff, receiver, origin=f"http://push.rebind.test:{port}")
+        _assign(client, manager, item, staff)
+        deliver(push_app)
+
+    assert elsewhere.received == []
+    assert len(receiver.payloads(device)) == 1 and receiver.errors() == []
+    assert receiver.received[0].headers["host"] == f"push.rebind.test:{port}"

@@ -29,8 +29,8 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),
     subscribePush: (subscription, deviceLabel) =>
       request('POST', '/api/push/subscriptions', { ...subscription, device_label: deviceLabel || null }),
-    unsubscribePush: (endpoint) =>
-      request('DELETE', `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`),
+    // The endpoint goes in the body: a query string would put it in access logs.
+    unsubscribePush: (endpoint) => request('DELETE', '/api/push/subscriptions', { endpoint }),
     pushPreferences: () => request('GET', '/api/push/preferences'),
     savePushPreferences: (prefs) => request('PUT', '/api/push/preferences', prefs),
     // Documents: a download is the Response, read as a Blob by the caller.
