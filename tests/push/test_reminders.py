@@ -20,6 +20,9 @@ from tests.push.conftest import deliver, outbox, subscribe
 MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
 TODAY = date(2026, 3, 10)
 
+# send-reminders makes the VAPID key: push_app keeps it out of the checkout's instance folder.
+pytestmark = pytest.mark.usefixtures("push_app")
+
 
 def _responsible(*users):
     return [{"user_id": str(u.id)} for u in users]
