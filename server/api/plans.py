@@ -1,4 +1,5 @@
-"""Plans, items, progress notes and the plan's dialogue (messages) over REST. Each view: schema in, service call, schema out."""
+"""Plans, items, progress notes and the plan's dialogue (messages) over REST.
+Each view: schema in, service call, schema out."""
 
 from flask.views import MethodView
 

@@ -222,9 +222,7 @@ class PlanMessage(SyncedMixin, Model):
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("plans.id"), nullable=False, index=True
     )
-    item_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("plan_items.id"), index=True
-    )
+    item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("plan_items.id"), index=True)
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
     )

@@ -57,8 +57,8 @@ def test_the_unit_and_its_inspectors_write_and_read_a_row_thread(client, scene, 
 
 def test_an_inspector_and_a_manager_answer_each_other_on_the_whole_plan(client, scene):
     path = f"/api/plans/{scene['plan'].id}/messages"
-    assert _post(client, scene["inspector"], path, {"body": "Planen mangler frister."}).status_code == 201
-    assert _post(client, scene["manager"], path, {"body": "Tilføjet i punkt 2."}).status_code == 201
+    for who, body in (("inspector", "Planen mangler frister."), ("manager", "Tilføjet i punkt 2.")):
+        assert _post(client, scene[who], path, {"body": body}).status_code == 201
     row = f"/api/items/{scene['item'].id}/messages"
     assert _post(client, scene["staff"], row, {"body": "Om punktet"}).status_code == 201
 
@@ -171,16 +171,21 @@ def test_a_pull_gives_the_threads_to_the_unit_and_its_inspectors_only(scene, api
 def test_an_outsider_cannot_push_into_another_units_thread(scene, api):
     got = results(
         api(scene["outsider"]).push(
-            [upsert(1, "plan_messages", uuid.uuid4(), {"plan_id": str(scene["plan"].id), "body": "x"})]
+            [upsert(1, "plan_messages", uuid.uuid4(), _about(scene["plan"]))]
         )
     )
     assert got[0]["status"] == "rejected"
     assert db.session.query(PlanMessage).count() == 0
 
 
+def _about(plan):
+    return {"plan_id": str(plan.id), "body": "Hej"}
+
+
 def test_an_inspectors_comment_lands_in_the_rows_thread(client, scene):
     item = scene["item"]
-    comment = _post(client, scene["inspector"], f"/api/items/{item.id}/comments", {"text": "Bemærk"})
+    path = f"/api/items/{item.id}/comments"
+    comment = _post(client, scene["inspector"], path, {"text": "Bemærk"})
     assert comment.status_code == 201, comment.json
 
     [message] = _get(client, scene["staff"], f"/api/items/{item.id}/messages").json
