@@ -61,6 +61,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "PUSH_RETRY_BASE_SECONDS": ("30", 30),
     "PUSH_ALLOW_HTTP_ENDPOINTS": ("yes", True),
     "PUSH_OUTBOX_RETENTION_DAYS": ("14", 14),
+    "PUSH_WORKER_POLL_SECONDS": ("0.5", 0.5),
+    "PUSH_WORKER_SWEEP_SECONDS": ("60", 60.0),
 }
 
 
