@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from docx import Document
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MANAGER
@@ -90,5 +91,13 @@ def test_an_inspector_offline_and_a_manager_exchange_messages_and_each_sees_the_
         )
 
     eventually(on_the_server)
+
+    # The manager takes the plan to Word with the dialogue as an appendix.
+    manager.get_by_test_id("word-threads").check()
+    with manager.expect_download() as info:
+        manager.get_by_role("button", name="Hent som Word").click()
+    text = [p.text for p in Document(info.value.path()).paragraphs]
+    appendix = text[text.index("Bilag: Dialog med tilsynet") :]
+    assert question in appendix and answer in appendix
     inspector_context.close()
     manager_context.close()
