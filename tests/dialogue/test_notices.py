@@ -124,14 +124,21 @@ def test_inspectors_hear_of_submission_approval_and_changes_after_approval(clien
     assert {r.plan_id for r in outbox(kind="followed_changed")} == {plan.id}
 
 
-def test_a_draft_changing_tells_no_inspector(client, scene, factory):
-    item = factory.item(factory.plan(scene["unit"]))
+def test_a_draft_changing_tells_no_inspector_until_it_is_approved(client, scene, factory):
+    plan = factory.plan(scene["unit"])
+    item = factory.item(plan)
     headers = login(client, scene["staff"])
-    assert (
-        client.patch(f"/api/items/{item.id}", json={"goal": "Nyt"}, headers=headers).status_code
-        == 200
-    )
+
+    def edit(goal):
+        response = client.patch(f"/api/items/{item.id}", json={"goal": goal}, headers=headers)
+        assert response.status_code == 200
+
+    edit("Nyt")
     assert _recipients("followed_changed") == []
+    _send(client, scene["manager"], f"/api/plans/{plan.id}/submit")
+    _send(client, factory.user(("manager", scene["unit"])), f"/api/plans/{plan.id}/approve")
+    edit("Efter godkendelsen")
+    assert _recipients("followed_changed") == sorted([scene["inspector"].id, scene["colleague"].id])
 
 
 def test_a_new_paabud_tells_the_managers_and_its_row_done_tells_the_inspectors(
@@ -163,22 +170,32 @@ def test_a_new_paabud_tells_the_managers_and_its_row_done_tells_the_inspectors(
     assert str(row.item_id) == item_id
 
 
-def test_an_ordinary_row_done_tells_no_inspector(client, scene, factory):
-    item = factory.item(factory.plan(scene["unit"]))
-    _send(
-        client,
-        scene["staff"],
-        f"/api/items/{item.id}/notes",
-        {"text": "Gjort", "new_state": "done"},
+def test_only_a_row_answering_a_paabud_tells_the_inspectors_it_is_done(client, scene, factory):
+    c = scene["cast"]
+    plan = factory.plan(scene["unit"])
+    ordinary = factory.item(plan)
+    visit = post_visit(client, c)
+    paabud = post_finding(client, c, visit, kind="paabud", deadline="2026-05-01")
+    made = _send(
+        client, scene["manager"], f"/api/findings/{paabud['id']}/to-item", {"plan_id": str(plan.id)}
     )
-    assert _recipients("paabud_item_done") == []
+    for item_id in (str(ordinary.id), made.json["id"]):
+        _send(
+            client,
+            scene["staff"],
+            f"/api/items/{item_id}/notes",
+            {"text": "Gjort", "new_state": "done"},
+        )
+    assert {str(r.item_id) for r in outbox(kind="paabud_item_done")} == {made.json["id"]}
 
 
 def test_no_notice_reaches_outside_the_unit(client, scene, factory):
     plan = factory.plan(scene["unit"])
     _send(client, scene["staff"], f"/api/plans/{plan.id}/messages", {"body": "Svar"})
     _send(client, scene["manager"], f"/api/plans/{plan.id}/submit")
-    assert scene["outsider"].id not in {r.user_id for r in outbox()}
+    told = {r.user_id for r in outbox()}
+    assert {scene["inspector"].id, scene["colleague"].id} <= told
+    assert scene["outsider"].id not in told
 
 
 @pytest.mark.parametrize(
