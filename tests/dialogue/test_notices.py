@@ -217,3 +217,24 @@ def test_a_message_notice_is_a_title_in_the_readers_language_and_a_link(lang, ti
         "kind": "message_added",
         "lang": lang,
     }
+
+
+def test_rows_pushed_in_one_sync_batch_into_an_approved_plan_tell_the_inspectors(
+    client, scene, factory, api
+):
+    import uuid
+
+    from tests.sync.test_push_api import results, upsert
+
+    plan = factory.plan(scene["unit"])
+    _send(client, scene["manager"], f"/api/plans/{plan.id}/submit")
+    _send(client, factory.user(("manager", scene["unit"])), f"/api/plans/{plan.id}/approve")
+    # Rows with their priority and nobody in HVEM?: the batch may insert them in bulk.
+    rows = [
+        upsert(
+            n, "plan_items", uuid.uuid4(), {"plan_id": str(plan.id), "priority": n, "topic": "Ny"}
+        )
+        for n in (1, 2)
+    ]
+    assert [r["status"] for r in results(api(scene["staff"]).push(rows))] == ["applied", "applied"]
+    assert _recipients("followed_changed") == sorted([scene["inspector"].id, scene["colleague"].id])
