@@ -75,7 +75,7 @@ def push_worker_command() -> None:
         sweep_seconds=float(current_app.config["PUSH_WORKER_SWEEP_SECONDS"]),
     )
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
     def drain() -> None:
         try:
@@ -89,3 +89,5 @@ def push_worker_command() -> None:
         run_worker(db.engine, drain, timing, stop)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -87,3 +87,31 @@ def test_a_message_reaches_the_other_side_without_a_cron_run(push_app, client, f
     }
     assert receiver.errors() == []
     assert {row.status for row in outbox(kind="message_added")} == {"sent"}
+
+
+def test_the_push_worker_command_drains_the_outbox_with_the_apps_settings(
+    push_app, client, factory, receiver, runner, monkeypatch
+):
+    unit = factory.unit()
+    inspector = factory.user(("inspector", unit))
+    manager = factory.user(("manager", unit))
+    plan = factory.plan(unit)
+    device = subscribe(client, inspector, receiver)
+    client.post(
+        f"/api/plans/{plan.id}/messages", json={"body": "Hej"}, headers=login(client, manager)
+    )
+    seen = {}
+
+    def run_once(engine, drain, timing, stop):
+        # Instead of waiting for commits until SIGTERM: one wake, as the worker has at start.
+        seen["timing"] = timing
+        drain()
+
+    monkeypatch.setattr("server.push.cli.run_worker", run_once)
+    monkeypatch.setitem(push_app.config, "PUSH_WORKER_POLL_SECONDS", 0.5)
+
+    result = runner.invoke(args=["push-worker"])
+
+    assert result.exit_code == 0, result.output
+    assert seen["timing"] == WorkerTiming(poll_seconds=0.5, sweep_seconds=30.0)
+    assert [p["kind"] for p in receiver.payloads(device)] == ["message_added"]
