@@ -175,6 +175,11 @@ SETTINGS: dict[str, Setting] = {
     "PUSH_MAX_SUBSCRIPTIONS_PER_USER": Setting(10, whole(1)),
     # Sent, skipped and failed notifications are deleted by sync-gc after this many days.
     "PUSH_OUTBOX_RETENTION_DAYS": Setting(30, whole(1)),
+    # The delivery worker (`flask push-worker`, server/push/worker.py): on SQLite it looks at
+    # the outbox this often; on PostgreSQL a commit wakes it, and it also looks this often
+    # (PUSH_WORKER_SWEEP_SECONDS) for retries and notifications held for quiet hours.
+    "PUSH_WORKER_POLL_SECONDS": Setting(1.0, number(0.05)),
+    "PUSH_WORKER_SWEEP_SECONDS": Setting(30.0, number(0.05)),
 }
 
 

@@ -30,6 +30,7 @@ from server.models import (
     Organisation,
     Plan,
     PlanItem,
+    PlanMessage,
     ProgressNote,
     QualityLink,
     QualityMeasure,
@@ -270,6 +271,22 @@ class _Seeder:
             new_state=new_state,
         )
 
+    def message(
+        self, plan: Plan, item: PlanItem | None, key: str, author: str, written: datetime, body: str
+    ) -> None:
+        """A message of the plan's dialogue with the inspectorate (``side`` from the author)."""
+        self.get_or_add(
+            PlanMessage,
+            demo_id("message", key),
+            plan_id=plan.id,
+            item_id=item.id if item else None,
+            unit_id=plan.unit_id,
+            author_id=self.users[author].id,
+            side="inspectorate" if author == "tilsyn" else "provider",
+            created_at=written,
+            body=body,
+        )
+
     def who(self, *people: str) -> list[dict[str, str]]:
         """HVEM?: demo users by id, anyone else by name."""
         return [
@@ -382,6 +399,31 @@ def _dk_tilbud_plan(s: _Seeder) -> None:
         "medarbejder",
         _at(date(2021, 8, 27), 9),
         "Håndbogen om brug af magt er udleveret til alle faste medarbejdere; vikarerne mangler.",
+    )
+    # The dialogue with the socialtilsyn: on the plan as a whole, and on the second row.
+    s.message(
+        plan,
+        None,
+        "dk_tilbud/plan/1",
+        "tilsyn",
+        _at(date(2021, 7, 1), 9),
+        "Tak for planen. Vi vil gerne se referatet fra undervisningen, når den er holdt.",
+    )
+    s.message(
+        plan,
+        None,
+        "dk_tilbud/plan/2",
+        "leder",
+        _at(date(2021, 7, 1), 13),
+        "Det sender vi. Undervisningen er aftalt med kommunens jurist i august.",
+    )
+    s.message(
+        plan,
+        second,
+        "dk_tilbud/2/m1",
+        "tilsyn",
+        _at(date(2021, 8, 30), 10),
+        "Hvordan sikrer I, at vikarerne også får håndbogen?",
     )
 
 

@@ -1,6 +1,7 @@
 """Plans as Word documents and items as spreadsheets. Thin views over ``server.documents``.
 
-GET  /api/plans/{id}/export.docx?lang=da|sv|en   the plan in the template's layout
+GET  /api/plans/{id}/export.docx?lang=da|sv|en   the plan in the template's layout;
+                                                 &threads=1 adds the dialogue as an appendix
 GET  /api/items/export.csv | export.xlsx         items across readable plans, filtered
 POST /api/plans/import                           multipart (file, unit_id, kind) -> preview
 POST /api/plans/import/confirm                   the edited preview -> 201 draft plan
@@ -19,13 +20,13 @@ from server.api.downloads import download
 from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.documents import (
-    ExportLanguageSchema,
     ImportConfirmSchema,
     ImportFileSchema,
     ImportFormSchema,
     ImportPreviewSchema,
     ImportUploadSchema,
     ItemExportFilterSchema,
+    PlanExportSchema,
 )
 from server.schemas.plans import PlanSchema
 
@@ -62,11 +63,11 @@ def allow_docx_upload(view):
 class PlanDocx(MethodView):
     decorators = [authenticated]
 
-    @blp.arguments(ExportLanguageSchema, location="query")
+    @blp.arguments(PlanExportSchema, location="query")
     @blp.response(200, content_type=DOCX, description="The plan as a Word document.")
     def get(self, query, plan_id):
         data, filename = documents.export_plan_docx(
-            db_session(), current_principal(), plan_id, _language(query)
+            db_session(), current_principal(), plan_id, _language(query), query["threads"]
         )
         return download(data, DOCX, filename)
 

@@ -1,4 +1,5 @@
-"""Plans, items and progress notes over REST. Each view: schema in, service call, schema out."""
+"""Plans, items, progress notes and the plan's dialogue (messages) over REST.
+Each view: schema in, service call, schema out."""
 
 from flask.views import MethodView
 
@@ -10,6 +11,9 @@ from server.schemas.plans import (
     ItemCreateSchema,
     ItemSchema,
     ItemUpdateSchema,
+    MessageCreateSchema,
+    MessageFilterSchema,
+    MessageSchema,
     NoteCreateSchema,
     NoteSchema,
     PlanFilterSchema,
@@ -18,7 +22,7 @@ from server.schemas.plans import (
     PlanWriteSchema,
     ReorderSchema,
 )
-from server.services import plans
+from server.services import messages, plans
 
 blp = Blueprint("plans", __name__, url_prefix="/api", description="Follow-up plans")
 
@@ -163,3 +167,43 @@ class ItemNotes(MethodView):
         plans.get_item(db_session(), principal, item_id)
         values = {**values, "item_id": item_id}
         return plans.add_note(db_session(), principal, values, values.get("id"))
+
+
+@blp.route("/plans/<uuid:plan_id>/messages")
+class PlanMessages(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(MessageFilterSchema, location="query")
+    @blp.response(200, MessageSchema(many=True))
+    def get(self, filters, plan_id):
+        """The plan's own thread; ``?thread=every`` adds the threads of all its rows."""
+        return messages.list_messages(
+            db_session(), current_principal(), plan_id=plan_id, thread=filters.get("thread")
+        )
+
+    @blp.arguments(MessageCreateSchema)
+    @blp.response(201, MessageSchema)
+    @transactional
+    def post(self, values, plan_id):
+        principal = current_principal()
+        plans.get_plan(db_session(), principal, plan_id)
+        values = {**values, "plan_id": plan_id}
+        return messages.add_message(db_session(), principal, values, values.get("id"))
+
+
+@blp.route("/items/<uuid:item_id>/messages")
+class ItemMessages(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, MessageSchema(many=True))
+    def get(self, item_id):
+        return messages.list_messages(db_session(), current_principal(), item_id=item_id)
+
+    @blp.arguments(MessageCreateSchema)
+    @blp.response(201, MessageSchema)
+    @transactional
+    def post(self, values, item_id):
+        principal = current_principal()
+        plans.get_item(db_session(), principal, item_id)
+        values = {**values, "item_id": item_id}
+        return messages.add_message(db_session(), principal, values, values.get("id"))

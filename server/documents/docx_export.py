@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell, _Row
 
-from server.documents.formats import A4_LONG, format_date, use_a4
+from server.documents.formats import A4_LONG, format_date, format_datetime, use_a4
 from server.documents.labels import columns_for, labels_for
 from server.documents.model import PlanDocument, RowDocument
 from server.documents.text import xml_safe
@@ -44,10 +44,37 @@ def build_plan_docx(plan: PlanDocument, language: str) -> bytes:
     _header_fields(document, plan, language)
     document.add_paragraph()
     _plan_table(document, plan, language)
+    if plan.threads:
+        _threads_appendix(document, plan, language)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _threads_appendix(document, plan: PlanDocument, language: str) -> None:
+    """The dialogue with the inspectorate after the table, on a page of its own: the plan's
+    thread, then each row's in the plan's order; each message signed with side, name and time."""
+    labels = labels_for(language)
+    document.add_page_break()
+    document.add_heading(labels.THREADS["title"], level=2)
+    for thread in plan.threads:
+        if thread.priority is None:
+            heading = labels.THREADS["plan"]
+        else:
+            heading = f"{labels.PRIORITY.format(n=thread.priority)} {thread.topic or ''}".strip()
+        document.add_heading(heading, level=3)
+        if not thread.messages:
+            document.add_paragraph(labels.THREADS["none"]).runs[0].italic = True
+        for message in thread.messages:
+            author = message.author
+            if message.side == "inspectorate":
+                author = f"{labels.THREADS['inspector']} {author}"
+            signature = document.add_paragraph()
+            signature.add_run(author).bold = True
+            signature.add_run(f" · {format_datetime(message.written_at, language)}")
+            signature.paragraph_format.space_after = Pt(0)
+            document.add_paragraph(message.body)
 
 
 def _landscape_a4(document) -> None:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time
 from babel.numbers import format_decimal, format_percent
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm
@@ -30,6 +32,7 @@ CSV_SEPARATORS = {"da": ";", "sv": ";", "en": ","}
 RATING_PATTERN = "0.0"
 # A measured figure: thousands grouped, at most one decimal ("1.234,5", "12").
 FIGURE_PATTERN = "#,##0.#"
+NORDIC_TIME = "Europe/Copenhagen"
 _NOT_NAME = re.compile(r"[\W_]+")
 
 
@@ -42,6 +45,16 @@ def format_date(value: date | None, language: str) -> str:
     if value is None:
         return ""
     return babel_format_date(value, format="long", locale=babel_locale(language))
+
+
+def format_datetime(value: datetime, language: str) -> str:
+    """A moment as a reader there writes it ("2. marts 2026 10.05"), in Danish/Swedish time
+    (the plans are Danish and Swedish; both countries share the zone)."""
+    zone = ZoneInfo(NORDIC_TIME)
+    local = value.astimezone(zone)
+    locale = babel_locale(language)
+    day = babel_format_date(local.date(), format="long", locale=locale)
+    return f"{day} {format_time(local, format='short', tzinfo=zone, locale=locale)}"
 
 
 def format_rating(value: float | None, language: str) -> str:

@@ -8,7 +8,7 @@ import parser found in a .docx, before any theme is matched against a catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -30,6 +30,25 @@ class RowDocument:
 
 
 @dataclass(frozen=True)
+class MessageDocument:
+    """One message of the plan's dialogue as printed: who (a name), which side, when, what."""
+
+    author: str
+    side: str  # "inspectorate" | "provider"
+    written_at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class ThreadDocument:
+    """The plan's own thread (``priority`` None) or a row's, with its messages, oldest first."""
+
+    priority: int | None
+    topic: str | None
+    messages: tuple[MessageDocument, ...] = ()
+
+
+@dataclass(frozen=True)
 class PlanDocument:
     kind: str
     result_label: str
@@ -42,6 +61,8 @@ class PlanDocument:
     origin: str = "own_initiative"
     inspection_date: date | None = None
     rows: tuple[RowDocument, ...] = ()
+    # The dialogue appendix, when asked for (``?threads=1``); empty: no appendix.
+    threads: tuple[ThreadDocument, ...] = ()
 
 
 @dataclass

@@ -28,16 +28,24 @@ from server.documents.docx_export import build_plan_docx
 from server.documents.docx_import import MAX_BYTES, parse_plan_docx
 from server.documents.formats import slug
 from server.documents.labels import labels_for
-from server.documents.model import ItemLine, ParsedDocument, PlanDocument, RowDocument
+from server.documents.model import (
+    ItemLine,
+    MessageDocument,
+    ParsedDocument,
+    PlanDocument,
+    RowDocument,
+    ThreadDocument,
+)
 from server.documents.spreadsheets import items_csv, items_xlsx
 from server.documents.text import squash
 from server.documents.themes import match_theme
 from server.models import Catalogue, Plan, PlanItem, Theme, Unit, User
 from server.models.plans import LONG_TEXT, SHORT_TEXT
-from server.services import plans
+from server.services import messages, plans
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
 from server.services.errors import InvalidInput, field_error
+from server.services.messages import EVERY_THREAD
 
 OPEN_ITEM_STATES = ("not_started", "in_progress")
 CLOSED_PLAN_STATES = ("completed", "archived")
@@ -49,7 +57,9 @@ PREVIEW_ONLY_FIELDS = ("theme_name", "matched", "raw_theme")
 # ---- export --------------------------------------------------------------------------------
 
 
-def plan_document(session: Session, principal: Principal, plan_id: uuid.UUID) -> PlanDocument:
+def plan_document(
+    session: Session, principal: Principal, plan_id: uuid.UUID, with_threads: bool = False
+) -> PlanDocument:
     plan = plans.get_plan(session, principal, plan_id)
     items = plans.list_items(session, principal, plan.id)
     unit = session.get(Unit, plan.unit_id)
@@ -84,14 +94,44 @@ def plan_document(session: Session, principal: Principal, plan_id: uuid.UUID) ->
             )
             for item in items
         ),
+        threads=_threads(session, principal, plan, items) if with_threads else (),
+    )
+
+
+def _threads(
+    session: Session, principal: Principal, plan: Plan, items: list[PlanItem]
+) -> tuple[ThreadDocument, ...]:
+    """The plan's thread first, then each live row's in the plan's order (a deleted row's
+    thread stays in the database, not in the document)."""
+    found = messages.list_messages(session, principal, plan_id=plan.id, thread=EVERY_THREAD)
+    author_ids = sorted({m.author_id for m in found})
+    authors = {
+        user_id: name
+        for user_id, name in session.execute(
+            select(User.id, User.name).where(User.id.in_(author_ids))
+        )
+    }
+    by_item: dict[uuid.UUID | None, list[MessageDocument]] = defaultdict(list)
+    for m in found:
+        by_item[m.item_id].append(
+            MessageDocument(authors.get(m.author_id, ""), m.side, m.created_at, m.body)
+        )
+    return (
+        ThreadDocument(None, None, tuple(by_item[None])),
+        *(ThreadDocument(i.priority, i.topic, tuple(by_item[i.id])) for i in items),
     )
 
 
 def export_plan_docx(
-    session: Session, principal: Principal, plan_id: uuid.UUID, language: str
+    session: Session,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    language: str,
+    with_threads: bool = False,
 ) -> tuple[bytes, str]:
-    """The plan as .docx bytes, and a file name made from its title."""
-    document = plan_document(session, principal, plan_id)
+    """The plan as .docx bytes, and a file name made from its title; ``with_threads`` adds
+    the dialogue with the inspectorate as an appendix."""
+    document = plan_document(session, principal, plan_id, with_threads)
     return build_plan_docx(document, language), f"{slug(document.title)}.docx"
 
 

@@ -7,7 +7,7 @@ from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme
 from server.models.login_throttle import LoginThrottle
 from server.models.org import AuthToken, Membership, Organisation, Unit, User
-from server.models.plans import Plan, PlanItem, ProgressNote
+from server.models.plans import Plan, PlanItem, PlanMessage, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.quality import (
     AnnualTask,
@@ -50,6 +50,7 @@ __all__ = [
     "PhotoBlob",
     "Plan",
     "PlanItem",
+    "PlanMessage",
     "ProgressNote",
     "PushSubscription",
     "QualityArea",

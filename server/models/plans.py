@@ -201,3 +201,35 @@ class ProgressNote(SyncedMixin, Model):
     __table_args__ = (
         CheckConstraint(f"new_state IS NULL OR new_state IN {_in(ITEM_STATES)}", name="new_state"),
     )
+
+
+# Who wrote a message, seen from the plan: the inspectorate or the provider (the unit's
+# managers and staff). Set by the server from the author's role when it was written.
+MESSAGE_SIDES = ("inspectorate", "provider")
+MESSAGE_TEXT = 4_000
+
+
+class PlanMessage(SyncedMixin, Model):
+    """One message of the dialogue between the unit and the socialtilsyn, about a row of the
+    plan (``item_id``) or the plan as a whole (``item_id`` null). Append-only: a correction
+    is a new message. Inspectors' comments written before the dialogue existed
+    (``item_comments``) are copied in with their own id (migration 0010)."""
+
+    __tablename__ = "plan_messages"
+    sync_table = "plan_messages"
+    sync_fields = ("plan_id", "item_id", "unit_id", "body", "author_id", "side", "created_at")
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plans.id"), nullable=False, index=True
+    )
+    item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("plan_items.id"), index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
+    side: Mapped[str] = mapped_column(String(20), nullable=False)
+    # When it was written, on the author's device; may be long before it reached us.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (CheckConstraint(f"side IN {_in(MESSAGE_SIDES)}", name="side"),)

@@ -51,6 +51,14 @@ EVENT_KINDS = (
     "plan_sent_back",
     "note_added",
     "conflict",
+    # The dialogue with the inspectorate (docs/push.md).
+    "message_added",
+    "finding_added",
+    "paabud_added",
+    "followed_submitted",
+    "followed_approved",
+    "followed_changed",
+    "paabud_item_done",
 )
 REMINDER_KINDS = ("due_soon", "overdue")
 NOTIFICATION_KINDS = EVENT_KINDS + REMINDER_KINDS

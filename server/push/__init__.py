@@ -12,7 +12,9 @@
                       allow-list with public addresses (subscribe time and send time)
     vapid.py          the server's VAPID key pair (environment or instance folder)
     subscriptions.py  subscribe, unsubscribe, preferences (used by server/api/push.py)
-    cli.py            ``send-reminders`` and ``send-notifications``
+    worker.py         ``flask push-worker``: delivery right after the commit (PostgreSQL
+                      LISTEN/NOTIFY, SQLite a short poll), through ``deliver_pending``
+    cli.py            ``send-reminders``, ``send-notifications`` and ``push-worker``
 
 Nothing here imports Flask except ``cli.py``; docs/push.md describes cron, idempotency and
 the payload.

@@ -32,15 +32,22 @@ def may(session: Session, user_id: uuid.UUID, action: str, unit_id: uuid.UUID | 
 def managers_of(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
     """Users with a manager role in the unit or a unit above it (roles cover the units below);
     whether the membership is current is left to ``may``."""
+    return members_of(session, unit_id, "manager")
+
+
+def inspectors_of(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
+    """The inspectors who follow the unit (an inspector role there or in a unit above)."""
+    return members_of(session, unit_id, "inspector")
+
+
+def members_of(session: Session, unit_id: uuid.UUID, role: str) -> set[uuid.UUID]:
     units: list[uuid.UUID] = []
     current: uuid.UUID | None = unit_id
     while current is not None and current not in units:
         units.append(current)
         current = session.execute(select(Unit.parent_id).where(Unit.id == current)).scalar()
     found = session.execute(
-        select(Membership.user_id).where(
-            Membership.unit_id.in_(units), Membership.role == "manager"
-        )
+        select(Membership.user_id).where(Membership.unit_id.in_(units), Membership.role == role)
     ).scalars()
     return set(found)
 

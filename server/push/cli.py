@@ -1,4 +1,4 @@
-"""``flask --app server send-reminders`` and ``flask --app server send-notifications``.
+"""``flask --app server send-reminders``, ``send-notifications`` and ``push-worker``.
 
 Both are safe to run from cron, and to overlap: reminders are queued under a key the
 database keeps unique, and delivery leases each row before sending it (docs/push.md).
@@ -6,18 +6,23 @@ database keeps unique, and delivery leases each row before sending it (docs/push
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 from flask import Flask, current_app
 
-from server.extensions import db_session
+from server.extensions import db, db_session
 from server.models.versioning import act_as
 from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
 from server.push.reminders import queue_reminders, queue_task_reminders
+from server.push.worker import WorkerTiming, run_worker
 
 
 def register_push_commands(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_notifications_command)
+    app.cli.add_command(push_worker_command)
 
 
 def _settings() -> PushSettings:
@@ -58,3 +63,31 @@ def send_notifications_command(limit: int) -> None:
     """Deliver the queued notifications that are due (retries included)."""
     act_as(db_session(), None, "cli")
     _echo_delivery(deliver_pending(db_session(), _settings(), limit=limit))
+
+
+@click.command("push-worker")
+def push_worker_command() -> None:
+    """Deliver notifications as their changes commit (PostgreSQL: LISTEN/NOTIFY; SQLite: a
+    short poll), until stopped (SIGTERM or Ctrl-C). The cron's send-notifications stays."""
+    settings = _settings()
+    timing = WorkerTiming(
+        poll_seconds=float(current_app.config["PUSH_WORKER_POLL_SECONDS"]),
+        sweep_seconds=float(current_app.config["PUSH_WORKER_SWEEP_SECONDS"]),
+    )
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def drain() -> None:
+        try:
+            act_as(db_session(), None, "cli")
+            deliver_pending(db_session(), settings)
+        finally:
+            db.session.remove()
+
+    click.echo("Delivering notifications as they are queued (stop with Ctrl-C).")
+    try:
+        run_worker(db.engine, drain, timing, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

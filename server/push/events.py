@@ -8,6 +8,16 @@
     a new progress note                               the item's responsible users
     a new open conflict                               the users involved in it
 
+    the dialogue with the inspectorate (plan_messages, visits):
+    a message from an inspector                       the unit's managers, and the row's
+                                                      responsible users
+    a message from the unit (a manager, staff)        the inspectors following the unit
+    a plan goes draft -> submitted / -> approved      the inspectors following the unit
+    an approved plan or its rows change               the inspectors (at most once a day per
+      (not a row's state: that is progress)           plan and inspector)
+    a row answering a påbud is marked done            the inspectors following the unit
+    a new finding (påbud or other) of a visit         the unit's managers
+
 Never the person who made the change (``act_as``), and only users who may read plans in the
 unit. Like the versioning hook, this listens to every session, so REST, sync and CLI paths
 all notify without any of them knowing about push.
@@ -25,13 +35,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstanceState, Session
 from sqlalchemy.orm.attributes import History
 
 from server import clock
-from server.models.plans import Plan, PlanItem, ProgressNote
+from server.models.plans import Plan, PlanItem, PlanMessage, ProgressNote
 from server.models.sync import Conflict
-from server.push.audience import managers_of, may, user_ids_in
+from server.models.visits import Finding
+from server.push.audience import inspectors_of, managers_of, may, user_ids_in
 from server.push.outbox import NewNotification, write_notifications
 
 # (state before, state after) -> kind
@@ -40,6 +51,19 @@ PLAN_TRANSITIONS = {
     ("submitted", "approved"): "plan_approved",
     ("submitted", "draft"): "plan_sent_back",
 }
+# What the inspectors following the unit hear of a plan's lifecycle.
+FOLLOWED_TRANSITIONS = {
+    "plan_submitted": "followed_submitted",
+    "plan_approved": "followed_approved",
+}
+# A plan in this state is "approved": a change to it (or its rows) is a change after approval.
+APPROVED = "approved"
+# Fields of a plan or a row whose change is not a change of what was approved: the row's state
+# is progress (a påbud row marked done has a notice of its own), the rest is the lifecycle.
+NOT_CONTENT = frozenset(
+    {"state", "submitted_at", "submitted_by", "approved_at", "approved_by", "completed_at"}
+    | {"archived_at", "priority"}
+)
 
 
 @dataclass(frozen=True)
@@ -81,22 +105,32 @@ def _notice(session: Session) -> Iterator[Noticed]:
     for row in session.new:
         if isinstance(row, PlanItem) and not row.deleted:
             yield from _newly_responsible(row, before=set())
+            yield from _changed_after_approval(session, row.plan_id)
         elif isinstance(row, ProgressNote):
             yield from _note_added(session, row)
         elif isinstance(row, Conflict) and row.status == "open":
             yield from _conflict(row)
+        elif isinstance(row, PlanMessage):
+            yield from _message_added(session, row)
+        elif isinstance(row, Finding) and not row.deleted:
+            yield from _finding_added(session, row)
     for row in session.dirty:
         if row in session.new:
             continue
-        if isinstance(row, PlanItem) and not row.deleted:
+        if isinstance(row, PlanItem):
             history: History = inspect(row).attrs.responsible.history
-            if history.has_changes():
+            if history.has_changes() and not row.deleted:
                 before = history.deleted[0] if history.deleted else None
                 yield from _newly_responsible(row, before=user_ids_in(before))
+            if _content_changed(row):
+                yield from _changed_after_approval(session, row.plan_id)
+            yield from _paabud_answered(session, row)
         elif isinstance(row, Plan) and not row.deleted:
             moved: History = inspect(row).attrs.state.history
             if moved.has_changes() and moved.deleted:
                 yield from _plan_moved(row, moved.deleted[0], row.state)
+            elif _content_changed(row):
+                yield from _changed_after_approval(session, row.id)
 
 
 def _newly_responsible(item: PlanItem, before: set[uuid.UUID]) -> Iterator[Noticed]:
@@ -126,6 +160,15 @@ def _plan_moved(plan: Plan, before: str, after: str) -> Iterator[Noticed]:
         yield Noticed(
             kind, frozenset(recipients), plan.unit_id, f"{plan.id}:v{plan.version}", plan.id
         )
+    followed = FOLLOWED_TRANSITIONS.get(kind)
+    if followed:
+        session = inspect(plan).session
+        assert session is not None
+        inspectors = inspectors_of(session, plan.unit_id)
+        if inspectors:
+            yield Noticed(
+                followed, frozenset(inspectors), plan.unit_id, f"{plan.id}:v{plan.version}", plan.id
+            )
 
 
 def _note_added(session: Session, note: ProgressNote) -> Iterator[Noticed]:
@@ -158,4 +201,81 @@ def _conflict(conflict: Conflict) -> Iterator[Noticed]:
             key=str(conflict.id),
             plan_id=plan_id,
             item_id=item_id,
+        )
+
+
+def _message_added(session: Session, message: PlanMessage) -> Iterator[Noticed]:
+    """The other side of the dialogue hears of it: the unit of an inspector's message (its
+    managers and, on a row, the row's responsible users), the inspectors of the unit's."""
+    if message.side == "inspectorate":
+        recipients = managers_of(session, message.unit_id)
+        item = session.get(PlanItem, message.item_id) if message.item_id else None
+        if item is not None and not item.deleted:
+            recipients |= user_ids_in(item.responsible)
+    else:
+        recipients = inspectors_of(session, message.unit_id)
+    recipients.discard(message.author_id)
+    if recipients:
+        yield Noticed(
+            "message_added",
+            frozenset(recipients),
+            message.unit_id,
+            key=str(message.id),
+            plan_id=message.plan_id,
+            item_id=message.item_id,
+        )
+
+
+def _finding_added(session: Session, finding: Finding) -> Iterator[Noticed]:
+    managers = managers_of(session, finding.unit_id)
+    if managers:
+        yield Noticed(
+            "paabud_added" if finding.kind == "paabud" else "finding_added",
+            frozenset(managers),
+            finding.unit_id,
+            key=str(finding.id),
+        )
+
+
+def _content_changed(row: Plan | PlanItem) -> bool:
+    """Whether the flush changes what the plan says (``NOT_CONTENT`` aside), or deletes a row."""
+    state: InstanceState = inspect(row)
+    names = set(row.sync_fields) - NOT_CONTENT
+    if isinstance(row, PlanItem):
+        names.add("deleted")
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _changed_after_approval(session: Session, plan_id: uuid.UUID) -> Iterator[Noticed]:
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.deleted or plan.state != APPROVED:
+        return
+    inspectors = inspectors_of(session, plan.unit_id)
+    if inspectors:
+        # One a day per plan and inspector, however many edits: the day is part of the key.
+        yield Noticed(
+            "followed_changed",
+            frozenset(inspectors),
+            plan.unit_id,
+            key=f"{plan.id}:{clock.now().date().isoformat()}",
+            plan_id=plan.id,
+        )
+
+
+def _paabud_answered(session: Session, item: PlanItem) -> Iterator[Noticed]:
+    moved: History = inspect(item).attrs.state.history
+    if not (moved.has_changes() and item.state == "done") or item.finding_id is None:
+        return
+    finding = session.get(Finding, item.finding_id)
+    if finding is None or finding.kind != "paabud":
+        return
+    inspectors = inspectors_of(session, item.unit_id)
+    if inspectors:
+        yield Noticed(
+            "paabud_item_done",
+            frozenset(inspectors),
+            item.unit_id,
+            key=f"{item.id}:v{item.version}",
+            plan_id=item.plan_id,
+            item_id=item.id,
         )

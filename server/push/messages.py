@@ -45,6 +45,42 @@ TITLES: dict[str, dict[str, str]] = {
         "sv": "En konflikt väntar på dig",
         "en": "A conflict is waiting for you",
     },
+    # The dialogue with the inspectorate. Never the message itself, nor the finding's text.
+    "message_added": {
+        "da": "Ny besked i dialogen om en opfølgningsplan",
+        "sv": "Nytt meddelande i dialogen om en handlingsplan",
+        "en": "New message in the dialogue on a follow-up plan",
+    },
+    "finding_added": {
+        "da": "Tilsynet har registreret et nyt forhold fra et tilsynsbesøg",
+        "sv": "Tillsynen har registrerat en ny iakttagelse från en inspektion",
+        "en": "The inspectorate recorded a new finding from a visit",
+    },
+    "paabud_added": {
+        "da": "Tilsynet har givet et påbud med frist",
+        "sv": "Tillsynen har meddelat ett föreläggande",
+        "en": "The inspectorate issued an order with a deadline",
+    },
+    "followed_submitted": {
+        "da": "En opfølgningsplan, du følger, er indsendt",
+        "sv": "En handlingsplan som du följer har lämnats in",
+        "en": "A follow-up plan you follow was submitted",
+    },
+    "followed_approved": {
+        "da": "En opfølgningsplan, du følger, er godkendt af ledelsen",
+        "sv": "En handlingsplan som du följer har fastställts av ledningen",
+        "en": "A follow-up plan you follow was approved by management",
+    },
+    "followed_changed": {
+        "da": "En godkendt opfølgningsplan, du følger, er ændret",
+        "sv": "En fastställd handlingsplan som du följer har ändrats",
+        "en": "An approved follow-up plan you follow was changed",
+    },
+    "paabud_item_done": {
+        "da": "Et punkt, der besvarer et påbud, er markeret som udført",
+        "sv": "En åtgärd som besvarar ett föreläggande är markerad som klar",
+        "en": "An item answering an order was marked done",
+    },
     "due_soon": {
         "da": "Et punkt nærmer sig sin frist",
         "sv": "En åtgärd närmar sig sitt slutdatum",
@@ -78,6 +114,13 @@ URGENCY = {
     "plan_sent_back": "normal",
     "note_added": "low",
     "conflict": "normal",
+    "message_added": "normal",
+    "finding_added": "normal",
+    "paabud_added": "high",
+    "followed_submitted": "normal",
+    "followed_approved": "normal",
+    "followed_changed": "low",
+    "paabud_item_done": "normal",
     "due_soon": "normal",
     "overdue": "high",
 }

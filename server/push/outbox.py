@@ -9,6 +9,10 @@ Finished rows (sent, skipped, failed) are deleted by ``flask sync-gc`` once they
 ``PUSH_OUTBOX_RETENTION_DAYS`` old (``server/services/sync/gc.py``). A key is only unique
 while its row exists, so a reminder that could be queued again later must stop being queued
 before its row goes: see ``overdue_reminder_wanted``.
+
+On PostgreSQL a write that inserted rows also sends ``NOTIFY folg_push`` in the same
+transaction: PostgreSQL delivers it at commit (never for a rollback), and the delivery worker
+(``server/push/worker.py``) that LISTENs is awake within milliseconds.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.models.push import OUTBOX_RETENTION_DAYS, Notification
+
+# The channel the delivery worker listens on (PostgreSQL only).
+WAKE_CHANNEL = "folg_push"
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,9 @@ def write_notifications(
             .returning(table.c.id)
         )
         inserted += len(connection.execute(statement).all())
+    if inserted and connection.dialect.name == "postgresql":
+        # Held by PostgreSQL until this transaction commits; equal ones are sent once.
+        connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
     return inserted
 
 

@@ -22,6 +22,11 @@ class ExportLanguageSchema(StrictSchema):
     lang = fields.String(validate=one_of(LANGUAGES))
 
 
+class PlanExportSchema(ExportLanguageSchema):
+    # The dialogue with the inspectorate as an appendix (``?threads=1``).
+    threads = fields.Boolean(load_default=False)
+
+
 class ItemExportFilterSchema(ExportLanguageSchema):
     unit_id = fields.UUID()
     state = fields.String(validate=one_of(ITEM_STATES))

@@ -1,4 +1,4 @@
-"""Schemas for plans, items and notes.
+"""Schemas for plans, items, notes and the messages of a plan's dialogue.
 
 ``*WriteSchema`` load client JSON into Python values; the REST API and the sync push both use
 them, so a field is validated the same way on every path. Cross-field and permission rules
@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from server.models.plans import (
     ITEM_STATES,
     LONG_TEXT,
+    MESSAGE_TEXT,
     PLAN_KINDS,
     PLAN_ORIGINS,
     PLAN_STATES,
@@ -74,6 +75,16 @@ class NoteWriteSchema(StrictSchema):
     item_id = fields.UUID(required=True)
     text = Text(LONG_TEXT, min_length=1, required=True)
     new_state = fields.String(allow_none=True, validate=one_of(ITEM_STATES))
+    created_at = fields.AwareDateTime(allow_none=True)
+
+
+class MessageWriteSchema(StrictSchema):
+    """A message of a plan's dialogue: about a row (``item_id``) or the whole plan."""
+
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    item_id = fields.UUID(allow_none=True)
+    body = Text(MESSAGE_TEXT, min_length=1, required=True)
     created_at = fields.AwareDateTime(allow_none=True)
 
 
@@ -154,6 +165,16 @@ class NoteSchema(SyncedRowSchema):
     new_state = fields.String(allow_none=True)
 
 
+class MessageSchema(SyncedRowSchema):
+    plan_id = fields.UUID()
+    item_id = fields.UUID(allow_none=True)
+    unit_id = fields.UUID()
+    body = fields.String()
+    author_id = fields.UUID()
+    side = fields.String()
+    created_at = fields.AwareDateTime()
+
+
 class HistoryEventSchema(Schema):
     at = fields.AwareDateTime()
     user_id = fields.UUID(allow_none=True)
@@ -200,3 +221,16 @@ class NoteCreateSchema(NoteWriteSchema):
 
     def __init__(self, **kwargs):
         super().__init__(partial=("item_id",), **kwargs)
+
+
+class MessageCreateSchema(StrictSchema):
+    """A new message in the thread in the path (the plan's or the item's)."""
+
+    id = fields.UUID()
+    body = Text(MESSAGE_TEXT, min_length=1, required=True)
+    created_at = fields.AwareDateTime(allow_none=True)
+
+
+class MessageFilterSchema(StrictSchema):
+    # "every": the plan's own thread and all its rows' threads together.
+    thread = fields.String(validate=one_of(("plan", "every")))

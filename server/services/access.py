@@ -8,6 +8,8 @@ verksamhet, nivå 2, manages its enheter, nivå 3).
     write_items     staff, manager              create/edit items, add progress notes
     manage_plans    manager                     create/edit plans, reorder, submit, approve
     inspect         inspector                   visits, findings, photos, comments on items
+    discuss         staff, manager, inspector   write in a plan's threads (plan_messages): the
+                                                unit and the inspectorate, each as themselves
     manage_unit     admin                       units, users and memberships
 
 The Swedish quality follow-up (``server/services/quality.py``) reuses these actions:
@@ -42,6 +44,7 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     "write_items": frozenset({"staff", "manager"}),
     "manage_plans": frozenset({"manager"}),
     "inspect": frozenset({"inspector"}),
+    "discuss": frozenset({"staff", "manager", "inspector"}),
     "manage_unit": frozenset({"admin"}),
 }
 

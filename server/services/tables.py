@@ -46,6 +46,7 @@ from server.models import (
     ItemComment,
     Plan,
     PlanItem,
+    PlanMessage,
     ProgressNote,
     SyncedMixin,
     Theme,
@@ -53,7 +54,12 @@ from server.models import (
     Visit,
     VisitPhoto,
 )
-from server.schemas.plans import ItemWriteSchema, NoteWriteSchema, PlanWriteSchema
+from server.schemas.plans import (
+    ItemWriteSchema,
+    MessageWriteSchema,
+    NoteWriteSchema,
+    PlanWriteSchema,
+)
 from server.schemas.quality import WRITE_SCHEMAS as QUALITY_SCHEMAS
 from server.schemas.visits import (
     CommentWriteSchema,
@@ -62,7 +68,7 @@ from server.schemas.visits import (
     PhotoWriteSchema,
     VisitWriteSchema,
 )
-from server.services import plans, quality, visits
+from server.services import messages, plans, quality, visits
 
 # The generated description of these tables, for clients (see the module docstring).
 TABLES_JSON = Path(__file__).resolve().parents[2] / "sync" / "tables.json"
@@ -219,6 +225,13 @@ TABLES: dict[str, SyncedTable] = {
         WritableTable(model=ItemComment, schema=CommentWriteSchema(), create=visits.add_comment),
         # The Swedish quality follow-up, parents first: the same rules as its REST API.
         *(_quality_table(name) for name in quality.TABLES),
+        # The dialogue with the inspectorate: append-only, checked by ``add_message`` itself.
+        WritableTable(
+            model=PlanMessage,
+            schema=MessageWriteSchema(),
+            create=messages.add_message,
+            action="discuss",
+        ),
     )
 }
 # Tables a client writes (conflicts are resolved in their own way: ``sync/conflicts.py``).

@@ -37,7 +37,7 @@ from server.models import (
     VisitPhoto,
 )
 from server.models.visits import PHOTO_TYPES
-from server.services import plans
+from server.services import messages, plans
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
 from server.services.errors import Forbidden, InvalidInput, InvalidState, field_error
@@ -458,6 +458,15 @@ def add_comment(
         created_at=values.get("created_at") or clock.now(),
     )
     session.add(comment)
+    # The same words in the row's thread, under the comment's id: a device that still writes
+    # comments (a PWA from before the dialogue) takes part in it.
+    messages.add_message(
+        session,
+        principal,
+        {"item_id": item.id, "body": comment.text, "created_at": comment.created_at},
+        comment.id,
+        in_batch=True,
+    )
     if not in_batch:
         session.flush()
     return comment

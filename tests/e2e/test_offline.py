@@ -66,7 +66,7 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     page.reload()
     expect(page.locator("tbody tr", has_text=topic)).to_be_visible()
     expect(page.get_by_test_id("sync-state")).to_contain_text("2 ændringer venter")
-    page.locator("tbody tr", has_text=topic).locator("summary").click()
+    page.locator("tbody tr", has_text=topic).locator("details.notes summary").click()
     expect(page.get_by_test_id("note").filter(has_text=note)).to_be_visible()
 
     context.set_offline(False)

@@ -2,7 +2,7 @@
 
 an inspector, offline, records a visit with two findings and a photo and comes back online;
 the manager turns the påbud into a plan item; staff log progress on it; the inspector sees the
-item, its progress and the link back to the finding, and comments on it.
+item, its progress and the link back to the finding, and a message in the item's thread.
 """
 
 from __future__ import annotations
@@ -197,22 +197,28 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     page.goto(f"/#/plans/{plan['id']}")
     inspector_row = page.locator(f'tr[data-item-id="{item["id"]}"]')
     expect(inspector_row).to_contain_text(paabud_text)
-    inspector_row.locator("summary").click()
+    inspector_row.locator("details.notes summary").click()
     expect(inspector_row.get_by_test_id("note").filter(has_text=note)).to_be_visible()
     # Inspectors add no progress notes: that is the provider's text.
     expect(inspector_row.get_by_test_id("add-note")).to_have_count(0)
 
     page.goto(f"/#/items/{item['id']}")
     expect(page.get_by_test_id("item-finding")).to_contain_text(paabud_text)
-    page.get_by_test_id("comment-text").fill("Husk at dokumentere gennemgangen.")
-    page.get_by_test_id("save-comment").click()
-    expect(page.get_by_test_id("comment")).to_contain_text("Husk at dokumentere")
+    # The inspector writes in the row's thread (the dialogue), where the provider can answer.
+    thread = page.get_by_test_id("item-thread")
+    thread.get_by_test_id("message-body").fill("Husk at dokumentere gennemgangen.")
+    thread.get_by_test_id("send-message").click()
+    expect(page.get_by_test_id("item-thread").get_by_test_id("message")).to_contain_text(
+        "Husk at dokumentere"
+    )
     wait_synced(page)
 
     def comment_arrived():
-        """the inspector's comment has reached the server"""
-        comments = api.get(f"/api/items/{item['id']}/comments", as_user=STAFF)
-        return [c["text"] for c in comments] == ["Husk at dokumentere gennemgangen."]
+        """the inspector's message has reached the server"""
+        messages = api.get(f"/api/items/{item['id']}/messages", as_user=STAFF)
+        return [(m["body"], m["side"]) for m in messages] == [
+            ("Husk at dokumentere gennemgangen.", "inspectorate")
+        ]
 
     eventually(comment_arrived)
     notes = api.get(f"/api/items/{item['id']}/notes", as_user=INSPECTOR)

@@ -110,6 +110,8 @@ class Received:
     claims: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None
     error: str | None = None
+    # When it arrived (time.time()), for the latency bench (bench/push_latency.py).
+    at: float = field(default_factory=time.time)
 
 
 class PushReceiver:

@@ -67,6 +67,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "PUSH_ALLOW_LOOPBACK": ("yes", True),
     "PUSH_MAX_SUBSCRIPTIONS_PER_USER": ("4", 4),
     "PUSH_OUTBOX_RETENTION_DAYS": ("14", 14),
+    "PUSH_WORKER_POLL_SECONDS": ("0.5", 0.5),
+    "PUSH_WORKER_SWEEP_SECONDS": ("60", 60.0),
 }
 
 

@@ -22,6 +22,11 @@ export function language() {
   return current;
 }
 
+/** The BCP 47 tag dates are written in for the current language ("da-DK"). */
+export function localeTag() {
+  return TAGS[current];
+}
+
 function lookup(dict, key) {
   return key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), dict);
 }

@@ -17,6 +17,13 @@ export const NOTIFICATION_KINDS = [
   'plan_sent_back',
   'note_added',
   'conflict',
+  'message_added',
+  'finding_added',
+  'paabud_added',
+  'followed_submitted',
+  'followed_approved',
+  'followed_changed',
+  'paabud_item_done',
   'due_soon',
   'overdue',
 ];

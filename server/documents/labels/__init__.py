@@ -11,6 +11,8 @@ Each module defines the same names:
                     them is Babel's (formats.py)
 ``SPREADSHEET``     the column headings of the CSV/XLSX item export, plus the yes/no words
 ``PLAN_STATES``, ``ITEM_STATES``, ``ORIGINS``  the words for those codes, as the PWA shows them
+``THREADS``         the appendix with the plan's dialogue: its title, the plan's own thread,
+                    the inspector's title before a name, an empty thread
 
 The import parser reads every language's labels, so a Swedish user can import a Danish plan.
 """

@@ -152,3 +152,11 @@ ORIGINS = {
     "anbefaling": "Anbefaling",
     "own_initiative": "Eget initiativ",
 }
+
+# The optional appendix with the dialogue between the tilbud and the socialtilsyn.
+THREADS = {
+    "title": "Bilag: Dialog med tilsynet",
+    "plan": "Planen som helhed",
+    "inspector": "Tilsynsførende",
+    "none": "Ingen beskeder.",
+}

@@ -108,3 +108,11 @@ ORIGINS = {
     "anbefaling": "Recommendation",
     "own_initiative": "Own initiative",
 }
+
+# The optional appendix with the dialogue between the service and the inspectorate.
+THREADS = {
+    "title": "Appendix: Dialogue with the inspectorate",
+    "plan": "The plan as a whole",
+    "inspector": "Inspector",
+    "none": "No messages.",
+}

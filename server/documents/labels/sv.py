@@ -112,3 +112,11 @@ ORIGINS = {
     "anbefaling": "Rekommendation",
     "own_initiative": "Eget initiativ",
 }
+
+# The optional appendix with the dialogue between the verksamhet and the tillsyn.
+THREADS = {
+    "title": "Bilaga: Dialog med tillsynen",
+    "plan": "Planen som helhet",
+    "inspector": "Inspektör",
+    "none": "Inga meddelanden.",
+}

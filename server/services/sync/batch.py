@@ -150,14 +150,21 @@ class KnownRows:
 
     def may_defer(self, writer: WritableTable, values: Mapping[str, Any]) -> bool:
         """Whether a create can wait for the bulk insert: nothing must need to see it sooner.
-        Its priority must be given (the next free one is a query) and it must name nobody in
-        HVEM? (the push hook notices named people on flush, and bulk rows skip the hooks)."""
+        Its priority must be given (the next free one is a query), it must name nobody in
+        HVEM? and its plan must not be approved (the push hook notices named people and
+        changes after approval on flush, and bulk rows skip the hooks)."""
         return (
             self.bulk_creates
             and writer.new_values is not None
             and values.get("priority") is not None
             and not values.get("responsible")
+            and not self._approved(values.get("plan_id"))
         )
+
+    def _approved(self, plan_id: Any) -> bool:
+        # The identity map answers after the first row of a plan (new_values loads it).
+        plan = self.session.get(Plan, plan_id) if isinstance(plan_id, uuid.UUID) else None
+        return plan is not None and plan.state == "approved"
 
     def defer(self, model: type[SyncedMixin], values: dict[str, Any]) -> None:
         self.deferred.setdefault(model, []).append(values)

@@ -160,4 +160,6 @@ export function defineSchema(db) {
     annual_tasks: 'id, unit_id, _status',
     quality_links: 'id, plan_item_id, source_id, _status',
   });
+  // v5: the dialogue with the inspectorate (a thread per plan and per plan row); a new table.
+  db.version(5).stores({ plan_messages: 'id, plan_id, item_id, _status' });
 }

@@ -62,14 +62,18 @@ export function downloadButton(app, { label, testid, path, fallbackName, message
 /** "Hent som Word" for the plan view, with its offline note and error line. */
 export function planDocumentActions(app, plan) {
   const message = h('span', { class: 'error', role: 'alert', 'data-testid': 'download-error' });
+  // The dialogue with the inspectorate as an appendix (server: ?threads=1).
+  const threads = h('input', { type: 'checkbox', 'data-testid': 'word-threads' });
   return [
     downloadButton(app, {
       label: t('documents.word'),
       testid: 'download-word',
-      path: () => `/api/plans/${plan.id}/export.docx${exportQuery({ lang: language() })}`,
+      path: () =>
+        `/api/plans/${plan.id}/export.docx${exportQuery({ lang: language() })}${threads.checked ? '&threads=1' : ''}`,
       fallbackName: 'plan.docx',
       message,
     }),
+    h('label', { class: 'check' }, threads, t('documents.with_threads')),
     h('span', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('documents.offline')),
     message,
   ];

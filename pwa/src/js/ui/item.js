@@ -3,6 +3,7 @@ import { t } from '../i18n.js';
 import { h, field, announce } from './dom.js';
 import { confirmDialog } from './shell.js';
 import { itemInspectionSection } from './visits.js';
+import { itemThreadSection } from './thread.js';
 
 const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
@@ -165,6 +166,7 @@ export async function itemView(app, { itemId, planId }) {
       h('p', {}, h('a', { href: backHref }, `← ${plan ? plan.title : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, title),
       item ? await itemInspectionSection(app, item) : null,
+      item && plan ? await itemThreadSection(app, plan, item) : null,
       form,
     ),
   };

@@ -10,6 +10,7 @@ import { h, lines, field, announce } from './dom.js';
 import { confirmDialog } from './shell.js';
 import { isOverdue, today } from './units.js';
 import { planDocumentActions } from './documents.js';
+import { planThreads, threadView } from './thread.js';
 
 export const COLUMNS = [
   'theme',
@@ -59,6 +60,7 @@ export async function planView(app, planId) {
     app.store.listItems(planId).then((list) => list.filter((i) => !i.deleted)),
     plan.catalogue_id ? app.store.listThemes(plan.catalogue_id) : Promise.resolve([]),
   ]);
+  const threads = await planThreads(app, planId);
   const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));
   const themeName = new Map(themes.map((th) => [th.id, th.name]));
   const cols = columnSet(plan);
@@ -249,6 +251,7 @@ export async function planView(app, planId) {
               ),
             )
           : null,
+        threadView(app, { plan, itemId: item.id, messages: threads.byItem.get(item.id) || [], collapsed: true }),
       ),
     );
   });
@@ -290,6 +293,7 @@ export async function planView(app, planId) {
               h('tbody', {}, rows),
             ),
           ),
+      threadView(app, { plan, messages: threads.plan }),
     ),
   };
 }

@@ -902,39 +902,18 @@ async function downloadReport(app, visit) {
 // ---- on the plan item -----------------------------------------------------------------------
 
 /** What the inspectorate adds to an item: the finding it answers, the legal deadline and its
- * extensions, and the inspectors' comments (an inspector may add one; nobody edits them). */
+ * extensions. The inspectors' comments of before are messages of the row's thread now
+ * (thread.js), where the provider can answer. */
 export async function itemInspectionSection(app, item) {
-  const [finding, comments, extensions] = await Promise.all([
+  const [finding, extensions] = await Promise.all([
     item.finding_id ? app.store.get('findings', item.finding_id) : null,
-    app.store.listComments(item.id),
     app.store.listExtensions(item.id),
   ]);
   const latest = extensions.reduce((d, e) => (e.new_deadline > d ? e.new_deadline : d), item.legal_deadline || '');
   const inspector = isInspector(app, item.unit_id);
-  const text = h('textarea', { name: 'comment', rows: 3, required: true, 'data-testid': 'comment-text' });
-  const form = h(
-    'form',
-    { class: 'card', 'data-testid': 'comment-form' },
-    field(t('comments.new'), text),
-    h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-comment' }, t('comments.save')),
-  );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    await app.store.create('item_comments', {
-      item_id: item.id,
-      plan_id: item.plan_id,
-      unit_id: item.unit_id,
-      text: text.value,
-      author_id: app.user.id,
-      created_at: new Date().toISOString(),
-    });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
-    app.sync.requestSoon();
-    app.navigate(`#/items/${item.id}`); // the item screen is not live: draw it again
-  });
   const mayExtend = item.legal_deadline && (inspector || app.isManager(item.unit_id));
   const extension = mayExtend ? extensionForm(app, item, latest) : null;
-  if (!finding && !comments.length && !item.legal_deadline && !inspector) return null;
+  if (!finding && !item.legal_deadline) return null;
   return h(
     'section',
     { class: 'card', 'data-testid': 'item-inspection' },
@@ -963,22 +942,6 @@ export async function itemInspectionSection(app, item) {
         )
       : null,
     extension,
-    h('h3', {}, t('comments.title')),
-    comments.length
-      ? h(
-          'ul',
-          { class: 'list' },
-          comments.map((c) =>
-            h(
-              'li',
-              { 'data-testid': 'comment' },
-              lines(c.text),
-              h('span', { class: 'muted' }, ` – ${app.userName(c.author_id)}`),
-            ),
-          ),
-        )
-      : h('p', { class: 'muted' }, t('comments.none')),
-    inspector ? form : null,
   );
 }
 
