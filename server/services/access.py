@@ -54,8 +54,9 @@ class Principal:
     # Units above the ones the user reads plans in: their quality definitions (areas, measures,
     # survey questions of a verksamhet) are what staff of its enheter report against.
     definition_units: frozenset[uuid.UUID] = frozenset()
-    # The organisations of those units: a write takes their locks (``server/models/locks.py``).
-    organisation_ids: frozenset[uuid.UUID] = frozenset()
+    # The organisations of those units: a write takes their locks, a pull waits only for
+    # writers in them (``server/models/write_order.py``). None: not known, so anywhere.
+    organisation_ids: frozenset[uuid.UUID] | None = None
 
     def reads_definitions_of(self, unit_id: uuid.UUID | None) -> bool:
         return self.can("read_plans", unit_id) or unit_id in self.definition_units
@@ -80,8 +81,9 @@ class Principal:
 # A user's roles, nesting expanded, in one query: the current memberships, every live unit
 # below each (a role covers them), and the live units above a unit the user reads plans in
 # (their quality definitions). Only the units the user is in, or under or over, are read.
-_ROLES_AND_UNITS_ABOVE = text(
-    """
+_ROLES_AND_UNITS_ABOVE = (
+    text(
+        """
     WITH RECURSIVE
     current_roles (unit_id, role) AS (
         SELECT unit_id, role FROM memberships
@@ -109,9 +111,9 @@ _ROLES_AND_UNITS_ABOVE = text(
     SELECT above.unit_id, NULL, units.organisation_id
     FROM above LEFT JOIN units ON units.id = above.unit_id
     """
-).bindparams(bindparam("user_id", type_=Uuid), bindparam("today", type_=Date))
-_ROLES_AND_UNITS_ABOVE = _ROLES_AND_UNITS_ABOVE.columns(
-    column("unit_id", Uuid), column("role", String), column("organisation_id", Uuid)
+    )
+    .bindparams(bindparam("user_id", type_=Uuid), bindparam("today", type_=Date))
+    .columns(column("unit_id", Uuid), column("role", String), column("organisation_id", Uuid))
 )
 assert set(ROLES_FOR_ACTION["read_plans"]) == {"staff", "manager", "inspector"}  # as in the SQL
 
