@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -168,6 +169,23 @@ def _ms(ordered: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
 
 
+def server_cpu_seconds(server: LiveServer) -> float | None:
+    """User and system CPU seconds of the gunicorn master's children (the workers), from
+    /proc; None where there is no /proc."""
+    if server.process is None:
+        return None
+    master = server.process.pid
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        total = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    except OSError:
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 # ---- the raw limit -----------------------------------------------------------------------
 
 
@@ -297,7 +315,13 @@ def measure(
         for device in devices:
             device.catch_up()
     step = {"push": "push", "push_orgs": "push", "patch": "patch", "pull": "pull"}[workload]
+    cpu_before = server_cpu_seconds(server)
     figures = run_threads([getattr(d, step) for d in devices], seconds)
+    if figures["requests"] and cpu_before is not None:
+        # CPU the gunicorn workers spent per request: unlike requests/s, it hardly moves
+        # when other programs share the cores, so it compares commits on a busy machine.
+        spent = server_cpu_seconds(server) - cpu_before  # type: ignore[operator]
+        figures["worker_cpu_ms_per_request"] = round(spent * 1000 / figures["requests"], 2)
     if workload == "pull":
         figures["median_cursor_len"] = statistics.median(len(d.cursor or "") for d in devices)
     return figures

@@ -61,7 +61,8 @@ def _committed(view: Callable[..., Any], lock_first: bool) -> Callable[..., Any]
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             if lock_first:
-                lock_clock(db_session())
+                principal = g.get("principal")
+                lock_clock(db_session(), principal.organisation_ids if principal else None)
             result = view(*args, **kwargs)
             db_session().commit()
             return result

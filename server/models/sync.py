@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    Sequence,
     String,
     Uuid,
     event,
@@ -24,12 +25,14 @@ from server.models.types import UTCDateTime
 
 
 class SyncClock(Model):
-    """A single row whose ``value`` hands out change sequence numbers.
+    """A single row: the data epoch, and on SQLite the counter of change sequence numbers.
 
-    Taking numbers is an ``UPDATE ... RETURNING``, so the row stays locked until the writing
-    transaction ends: a transaction that took a higher number cannot commit before one that
-    took a lower number has finished. A reader that has seen sequence N has therefore seen
-    everything below N that will ever commit, and ``seq > cursor`` never skips a change.
+    SQLite: taking numbers is an ``UPDATE ... RETURNING``, so the row stays locked until the
+    writing transaction ends: a transaction that took a higher number cannot commit before
+    one that took a lower number has finished. A reader that has seen sequence N has
+    therefore seen everything below N that will ever commit, and ``seq > cursor`` never skips
+    a change. PostgreSQL numbers changes from ``SYNC_SEQUENCE`` instead, with a watermark
+    that gives readers the same guarantee without the lock (``write_order``).
     """
 
     __tablename__ = "sync_clock"
@@ -39,6 +42,11 @@ class SyncClock(Model):
     # Changed by ``flask restore``: cursors carry it, so devices that synced after the backup
     # was taken learn that the server went back in time and pull everything again.
     epoch: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+
+
+# PostgreSQL's change numbers (``server/models/write_order.py``); SQLite has no sequences and
+# uses ``SyncClock.value``. CACHE 1 (the default) matters: the watermark reads ``last_value``.
+SYNC_SEQUENCE = Sequence("sync_seq", metadata=Model.metadata)
 
 
 class SyncClient(Model):

@@ -10,14 +10,30 @@ actor is recorded with ``user_id`` None (migrations, seeding).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, literal, literal_column, null, select, update
+from sqlalchemy import (
+    BigInteger,
+    any_,
+    bindparam,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    literal_column,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.models import write_order
 from server.models.audit import AuditEvent
 from server.models.base import SyncedMixin
 from server.models.bulk import bulk_insert, python_default
@@ -42,8 +58,18 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-def take_sequence_numbers(session: Session, count: int) -> range:
-    """Reserve ``count`` consecutive change numbers; holds the clock row lock until commit."""
+def take_sequence_numbers(session: Session, count: int) -> Sequence[int]:
+    """Reserve ``count`` change numbers, ascending.
+
+    SQLite: consecutive, from the clock row, whose lock is then held until commit.
+    PostgreSQL: from ``sync_seq``, with no lock that another organisation's writer waits for
+    (``write_order``); a transaction that did not take its write locks first (the CLI, a
+    seed) takes the whole deployment's here.
+    """
+    if _on_postgresql(session):
+        if session.info.get(_LOCKED_IN) is not session.connection().get_transaction():
+            lock_clock(session, None)
+        return write_order.take_numbers(session, count)
     top = (
         session.connection()
         .execute(
@@ -65,14 +91,30 @@ def start_new_epoch(session: Session) -> str:
     return epoch
 
 
-def lock_clock(session: Session) -> None:
-    """Take the clock row lock now, before reading the rows a transaction will change.
+def lock_clock(session: Session, organisation_ids: Iterable[uuid.UUID] | None = None) -> None:
+    """Take the write locks now, before reading the rows a transaction will change.
 
-    Every writer takes this lock at its first flush anyway; taking it first means the rows it
-    reads cannot change under it before it writes (no lost update of a version or of the
-    per-field versions), and no writer can hold a row lock while waiting for the clock.
+    ``organisation_ids`` are those the writer may write in (its principal's); None means
+    anywhere. SQLite: the clock row, for every writer. PostgreSQL: a lock per organisation,
+    so writers in different organisations never wait for each other (``write_order``).
+
+    Taking it first means the rows a writer reads cannot change under it before it writes
+    (no lost update of a version or of the per-field versions), and no writer can hold a
+    row lock while waiting for it.
     """
+    if _on_postgresql(session):
+        write_order.lock_for_writing(session, organisation_ids)
+        session.info[_LOCKED_IN] = session.connection().get_transaction()
+        return
     session.execute(update(SyncClock).where(SyncClock.id == 1).values(value=SyncClock.value))
+
+
+# ``session.info`` key: the transaction that took its write locks (PostgreSQL).
+_LOCKED_IN = "write_locks_taken_in"
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 @event.listens_for(SyncedMixin, "mapper_configured", propagate=True)
@@ -164,7 +206,7 @@ def insert_created(session: Session, model: type[SyncedMixin], rows: list[dict[s
                 values[name] = default()
         values.update(stamp, seq=seq, deleted=False)
     bulk_insert(session, model, rows)
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql(session):
         # The database copies the new rows into their audit events itself: the values do not
         # travel twice, and Python does not encode them as JSON.
         session.execute(_audit_created_rows(model, numbers, now, actor, via))
@@ -185,7 +227,7 @@ def insert_created(session: Session, model: type[SyncedMixin], rows: list[dict[s
 
 
 def _audit_created_rows(
-    model: type[SyncedMixin], seqs: range, now: datetime, actor: uuid.UUID | None, via: str
+    model: type[SyncedMixin], seqs: Sequence[int], now: datetime, actor: uuid.UUID | None, via: str
 ) -> Any:
     """INSERT ... SELECT of the "create" audit events of the rows numbered ``seqs``, with
     the same values ``_audit_values`` gives (PostgreSQL only)."""
@@ -215,7 +257,7 @@ def _audit_created_rows(
         table.c.version,
         changes,
         literal(via),
-    ).where(table.c.seq.between(seqs.start, seqs.stop - 1))
+    ).where(table.c.seq == any_(bindparam("seqs", list(seqs), type_=ARRAY(BigInteger))))
     columns = [
         "id",
         "at",

@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Date, String, Uuid, bindparam, column, text
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.models import Membership, Unit
 from server.services.errors import Forbidden, NotFound
 
 ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
@@ -58,6 +57,9 @@ class Principal:
     # Units above the ones the user reads plans in: their quality definitions (areas, measures,
     # survey questions of a verksamhet) are what staff of its enheter report against.
     definition_units: frozenset[uuid.UUID] = frozenset()
+    # The organisations of those units: a write takes their locks, a pull waits only for
+    # writers in them (``server/models/write_order.py``). None: not known, so anywhere.
+    organisation_ids: frozenset[uuid.UUID] | None = None
 
     def reads_definitions_of(self, unit_id: uuid.UUID | None) -> bool:
         return self.can("read_plans", unit_id) or unit_id in self.definition_units
@@ -79,50 +81,65 @@ class Principal:
             raise Forbidden(f"Your role does not allow this ({action.replace('_', ' ')}).")
 
 
-def _descendants(units: Iterable[tuple[uuid.UUID, uuid.UUID | None]]) -> dict:
-    children: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for unit_id, parent_id in units:
-        if parent_id is not None:
-            children[parent_id].append(unit_id)
-    return children
+# A user's roles, nesting expanded, in one query: the current memberships, every live unit
+# below each (a role covers them), and the live units above a unit the user reads plans in
+# (their quality definitions). Only the units the user is in, or under or over, are read.
+_ROLES_AND_UNITS_ABOVE = (
+    text(
+        """
+    WITH RECURSIVE
+    current_roles (unit_id, role) AS (
+        SELECT unit_id, role FROM memberships
+        WHERE user_id = :user_id
+          AND (valid_from IS NULL OR valid_from <= :today)
+          AND (valid_to IS NULL OR :today <= valid_to)
+    ),
+    below (unit_id, role) AS (
+        SELECT unit_id, role FROM current_roles
+        UNION
+        SELECT units.id, below.role FROM units JOIN below ON units.parent_id = below.unit_id
+        WHERE units.deleted = FALSE
+    ),
+    above (unit_id) AS (
+        SELECT units.parent_id FROM units JOIN current_roles ON units.id = current_roles.unit_id
+        WHERE units.deleted = FALSE AND units.parent_id IS NOT NULL
+          AND current_roles.role IN ('staff', 'manager', 'inspector')
+        UNION
+        SELECT units.parent_id FROM units JOIN above ON units.id = above.unit_id
+        WHERE units.deleted = FALSE AND units.parent_id IS NOT NULL
+    )
+    SELECT below.unit_id, below.role, units.organisation_id
+    FROM below LEFT JOIN units ON units.id = below.unit_id
+    UNION ALL
+    SELECT above.unit_id, NULL, units.organisation_id
+    FROM above LEFT JOIN units ON units.id = above.unit_id
+    """
+    )
+    .bindparams(bindparam("user_id", type_=Uuid), bindparam("today", type_=Date))
+    .columns(column("unit_id", Uuid), column("role", String), column("organisation_id", Uuid))
+)
+assert set(ROLES_FOR_ACTION["read_plans"]) == {"staff", "manager", "inspector"}  # as in the SQL
 
 
 def load_principal(session: Session, user_id: uuid.UUID, today: date | None = None) -> Principal:
     today = today or clock.now().date()
-    memberships = session.execute(
-        select(
-            Membership.unit_id, Membership.role, Membership.valid_from, Membership.valid_to
-        ).where(Membership.user_id == user_id)
-    ).all()
-    current = [
-        (unit_id, role)
-        for unit_id, role, valid_from, valid_to in memberships
-        if (valid_from is None or valid_from <= today) and (valid_to is None or today <= valid_to)
-    ]
-    if not current:
-        return Principal(user_id, {})
-
-    children = _descendants(
-        session.execute(select(Unit.id, Unit.parent_id).where(Unit.deleted.is_(False))).all()
-    )
+    rows = session.execute(_ROLES_AND_UNITS_ABOVE, {"user_id": user_id, "today": today}).all()
     roles: dict[uuid.UUID, set[str]] = defaultdict(set)
-    parents = {child: parent for parent, kids in children.items() for child in kids}
     above: set[uuid.UUID] = set()
-    for unit_id, role in current:
-        if role in ROLES_FOR_ACTION["read_plans"]:
-            parent = parents.get(unit_id)
-            while parent is not None and parent not in above:
-                above.add(parent)
-                parent = parents.get(parent)
-    for unit_id, role in current:
-        stack = [unit_id]
-        while stack:
-            unit = stack.pop()
-            if role in roles[unit]:
-                continue
-            roles[unit].add(role)
-            stack.extend(children.get(unit, ()))
-    return Principal(user_id, {unit: frozenset(r) for unit, r in roles.items()}, frozenset(above))
+    organisations: set[uuid.UUID] = set()
+    for unit_id, role, organisation_id in rows:
+        if role is None:
+            above.add(unit_id)
+        else:
+            roles[unit_id].add(role)
+        if organisation_id is not None:
+            organisations.add(organisation_id)
+    return Principal(
+        user_id,
+        {unit: frozenset(r) for unit, r in roles.items()},
+        frozenset(above),
+        frozenset(organisations),
+    )
 
 
 def require_visible(principal: Principal, unit_id: uuid.UUID | None, what: str) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server import clock
@@ -75,13 +75,20 @@ def login(
     return token, user, expires_at
 
 
+# The token and its user in one query: every request of a device starts here.
+_TOKEN_AND_USER = (
+    select(User, AuthToken.revoked_at, AuthToken.expires_at)
+    .join(AuthToken, AuthToken.user_id == User.id)
+    .where(AuthToken.token_hash == bindparam("token_hash"))
+)
+
+
 def authenticate(session: Session, token: str) -> User:
-    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == _sha256(token)))
-    now = clock.now()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    found = session.execute(_TOKEN_AND_USER, {"token_hash": _sha256(token)}).one_or_none()
+    if found is None:
         raise NotAuthenticated("Your session has ended. Log in again.")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    user, revoked_at, expires_at = found
+    if revoked_at is not None or expires_at <= clock.now() or not user.active:
         raise NotAuthenticated("Your session has ended. Log in again.")
     return user
 

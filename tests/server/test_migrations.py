@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, inspect, text
 from server.extensions import db
 from server.migrations import schema_differences
 from server.models.versioning import act_as
+from server.services.catalogues import ensure_catalogues
 from tests.conftest import BACKENDS, PG_URL, make_app
 from tests.factories import Factory
 
@@ -93,10 +94,42 @@ def test_migrated_schema_accepts_a_versioned_write(migrated_app):
     act_as(db.session, None, "cli")
     added = ensure_catalogues(db.session)
     db.session.commit()
+    # PostgreSQL numbers changes from a sequence (0011, server/models/write_order.py).
+    numbers = (
+        "SELECT last_value FROM sync_seq"
+        if db.engine.dialect.name == "postgresql"
+        else "SELECT value FROM sync_clock WHERE id = 1"
+    )
     with db.engine.connect() as conn:
-        clock_value = conn.execute(text("SELECT value FROM sync_clock WHERE id = 1")).scalar_one()
+        clock_value = conn.execute(text(numbers)).scalar_one()
     assert added > 0
     assert clock_value >= added
+
+
+def test_upgrade_to_the_sequence_continues_from_the_clock(empty_database_url):
+    """Cursors already on devices hold numbers from the clock: the sequence that numbers
+    changes on PostgreSQL from 0011 on starts above them (on SQLite the clock goes on)."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0009")
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE sync_clock SET value = 41 WHERE id = 1"))
+        flask_migrate.upgrade()
+        act_as(db.session, None, "cli")
+        ensure_catalogues(db.session)
+        db.session.commit()
+        seqs = " UNION ALL ".join(
+            f"SELECT seq FROM {t.name}" for t in db.metadata.sorted_tables if "seq" in t.c
+        )
+        with db.engine.connect() as conn:
+            lowest = conn.execute(text(f"SELECT min(seq) FROM ({seqs}) AS numbered")).scalar_one()
+        assert lowest == 42
+        flask_migrate.downgrade(revision="0009")
+        with db.engine.connect() as conn:
+            clock_value = conn.execute(text("SELECT value FROM sync_clock")).scalar_one()
+        assert clock_value > 42
+        db.session.remove()
+        db.engine.dispose()
 
 
 REBUILD_USERS = '''

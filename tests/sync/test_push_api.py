@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
@@ -17,6 +18,7 @@ from server.models import (
     SyncMutationResult,
 )
 from server.models.versioning import to_json_value
+from server.models.write_order import ORGANISATION_LOCKS, organisation_key
 from tests.helpers import assert_error
 
 
@@ -457,14 +459,22 @@ def test_a_push_checks_its_batch_before_it_takes_the_clock(team, api, monkeypatc
 
     clock_was_free = []
     check = sync_push.check_new_items
+    organisation_id = team["unit"].organisation_id
 
     def check_while_another_writer_takes_the_clock(mutations):
         with db.engine.connect() as other:
             if db.engine.dialect.name == "postgresql":
-                statement = "SELECT value FROM sync_clock WHERE id = 1 FOR UPDATE NOWAIT"
-            else:
-                other.exec_driver_sql("PRAGMA busy_timeout=0")
-                statement = "UPDATE sync_clock SET value = value WHERE id = 1"
+                # The clock there is the organisation's lock (server/models/write_order.py).
+                key = organisation_key(organisation_id)
+                free = other.execute(
+                    text("SELECT pg_try_advisory_xact_lock(:space, :key)"),
+                    {"space": ORGANISATION_LOCKS, "key": key},
+                ).scalar_one()
+                clock_was_free.append(free)
+                other.rollback()
+                return check(mutations)
+            other.exec_driver_sql("PRAGMA busy_timeout=0")
+            statement = "UPDATE sync_clock SET value = value WHERE id = 1"
             try:
                 other.exec_driver_sql(statement)
                 clock_was_free.append(True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.models import Plan, PlanItem, SyncedMixin, Theme
 from server.models.bulk import one_of
@@ -126,7 +126,11 @@ class KnownRows:
         ]
 
     def _load(self, model: type[Any], ids: Sequence[uuid.UUID]) -> list[Any]:
-        return in_chunks(self.session, select(model), model, ids)
+        query = select(model)
+        if model is PlanItem:
+            # Every write of an item checks its plan (archived?): loaded in the same query.
+            query = query.options(joinedload(PlanItem.plan))
+        return in_chunks(self.session, query, model, ids)
 
     @staticmethod
     def _referenced_ids(mutations: Sequence[Mapping[str, Any]], field: str) -> list[uuid.UUID]:

@@ -109,7 +109,7 @@ def resolve_conflict_by_id(
     resolved_value: Any = None,
 ) -> Conflict:
     """Resolve a conflict outside a push (REST): the clock first, as a push takes it."""
-    lock_clock(session)
+    lock_clock(session, principal.organisation_ids)
     conflict = session.get(Conflict, conflict_id)
     if conflict is None:
         raise NotFound("No such conflict.")

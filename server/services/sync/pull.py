@@ -18,11 +18,14 @@ A pull answers three things in order:
    now appear to this user: visible rows as they are, the others as deletes. So a revoked unit
    disappears from the device and a granted one arrives, without a reset.
 3. **The feed.** Every visible row whose ``seq`` lies in ``(cursor.seq, high]``, by ``seq``.
-   ``high`` is the sync clock's *committed* value, read first: the clock row is locked from a
-   writer's first flush to its commit (see ``server/models/sync.py``), so every number up to
-   ``high`` belongs to a transaction that has committed or rolled back. Rows above ``high``
-   wait for the next pull. Hence a change is never skipped, whatever order PostgreSQL commits
-   in, and the per-table queries (each its own snapshot under READ COMMITTED) agree.
+   ``high`` is read first, and every number up to it belongs to a transaction that has
+   committed or rolled back. On SQLite it is the clock's committed value (the clock row is
+   locked from a writer's first flush to its commit, see ``server/models/sync.py``); on
+   PostgreSQL, the watermark of ``server/models/write_order.py``: the numbers handed out,
+   less those of writers still in flight that may write rows this user sees. Rows above
+   ``high`` wait for the next pull. Hence a change is never skipped, whatever order
+   PostgreSQL commits in, and the per-table queries (each its own snapshot under READ
+   COMMITTED) agree.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.models import SyncClient, SyncClock, SyncedMixin
+from server.models import SyncClient, SyncClock, SyncedMixin, write_order
 from server.models.types import json_in_postgresql
 from server.services.access import Principal
 from server.services.errors import InvalidInput, ResetRequired
@@ -110,10 +113,7 @@ def pull(
     now = clock.now()
     signer = _Signer(signing_key, principal.user_id)
     cursor, verified = _read_cursor(cursor_text, now.timestamp(), retention_days, signer)
-    clock_row = session.execute(
-        select(SyncClock.value, SyncClock.epoch).where(SyncClock.id == 1)
-    ).one_or_none()
-    high, epoch = clock_row if clock_row else (0, "")
+    high, epoch = _read_clock(session, principal)
     if cursor_text is not None and cursor.epoch != epoch:
         raise ResetRequired(
             "The server's data was restored from a backup since this device last synced. "
@@ -130,6 +130,10 @@ def pull(
         # is harmless (a row sent twice is applied once, by version).
         cursor.rescan = sorted(set(cursor.rescan) | changed)
         cursor.position = (0, None)
+        # A writer in an organisation new to this scope may be in flight below the cursor
+        # (the old scope did not wait for it): the feed goes on from below it, and what it
+        # sends twice is applied once, by version.
+        cursor.seq = min(cursor.seq, high)
         cursor.tables_left = None  # what the old scope left says nothing about the new one
     cursor.scope = scope
 
@@ -153,6 +157,17 @@ def pull(
         has_more=has_more,
         last_mutation_id=_last_mutation_id(session, principal, client_id),
     )
+
+
+def _read_clock(session: Session, principal: Principal) -> tuple[int, str]:
+    """``(high, epoch)``: the feed reads up to ``high`` (see the module's docstring)."""
+    if session.get_bind().dialect.name == "postgresql":
+        high, epoch = write_order.read_clock(session, principal.organisation_ids)
+        return high, epoch or ""
+    clock_row = session.execute(
+        select(SyncClock.value, SyncClock.epoch).where(SyncClock.id == 1)
+    ).one_or_none()
+    return clock_row if clock_row else (0, "")
 
 
 class _Signer:

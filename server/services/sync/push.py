@@ -3,7 +3,8 @@
 Before the transaction, new plan items' fields are checked by their schema (no database).
 One push is one transaction::
 
-    lock the sync clock            writers queue here, so rows read below cannot go stale
+    lock the sync clock            writers in the same organisation queue here, so rows
+                                   read below cannot go stale
     find or register the client    a client id belongs to one user
     check mutation ids             ids at or below the client's last one are duplicates;
                                    new ones must continue it without a gap (else MutationGap,
@@ -21,10 +22,11 @@ One push is one transaction::
 So a batch retried after a lost response applies nothing twice: its ids are now duplicates and
 get their stored results back.
 
-Why lock the clock first: every writer takes the clock row lock at its first flush and keeps
-it until commit. Taking it before reading anything means the rows we merge against cannot be
-changed by another transaction before we write, and it avoids a deadlock between a row lock
-and the clock lock. Pushes are serialised; they are short.
+Why lock the clock first: every writer takes the clock lock (on PostgreSQL, its
+organisations' locks: ``server/models/write_order.py``) at its first flush and keeps it until
+commit. Taking it before reading anything means the rows we merge against cannot be changed
+by another transaction before we write, and it avoids a deadlock between a row lock and the
+clock lock. Pushes in one organisation are serialised; they are short.
 
 The table each mutation names is looked up in the registry (``server/services/tables.py``):
 its write schema, writer functions, immutable fields and the action an edit needs. The bulk
@@ -154,7 +156,7 @@ def _push(
     savepoints: bool,
 ) -> list[dict[str, Any]]:
     act_as(session, principal.user_id, "sync")
-    lock_clock(session)
+    lock_clock(session, principal.organisation_ids)
     client = _client(session, principal, client_id)
     new = _check_mutation_ids(client, mutations)
     stored = _stored_results(session, client_id, [m["mutation_id"] for m in mutations[:new]])

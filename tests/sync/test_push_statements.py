@@ -1,0 +1,74 @@
+"""A one-mutation push takes a fixed, small number of SQL statements.
+
+The count is pinned so that a lookup or a flush added to the push path cannot creep back
+unnoticed (issue 15: a push should cost little more than its SQL). Counted with an
+SQLAlchemy ``before_cursor_execute`` listener around the request, on both databases.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from server.extensions import db
+from sync.protocol import SCHEMA_VERSION
+from tests.helpers import login
+
+STATEMENTS_OF_A_ONE_MUTATION_PUSH = 10
+
+
+@contextmanager
+def statements_run():
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def push_result(client, headers, item_id, mutation_id, value, base_version):
+    body = {
+        "client_id": "counted-device",
+        "schema_version": SCHEMA_VERSION,
+        "mutations": [
+            {
+                "mutation_id": mutation_id,
+                "table": "plan_items",
+                "id": str(item_id),
+                "op": "upsert",
+                "base_version": base_version,
+                "fields": {"result": value},
+            }
+        ],
+    }
+    response = client.post("/api/sync/push", json=body, headers=headers)
+    assert response.status_code == 200, response.json
+    [result] = response.json["results"]
+    assert result["status"] == "applied"
+    return result["version"]
+
+
+def test_a_one_mutation_push_takes_few_statements(app, client, factory, backend):
+    unit = factory.unit()
+    plan = factory.plan(unit)
+    item = factory.item(plan)
+    staff = factory.user(("staff", unit))
+    db.session.commit()
+    item_id, version = item.id, item.version
+    headers = login(client, staff)
+    version = push_result(client, headers, item_id, 1, "first", version)  # registers the client
+
+    with statements_run() as seen:
+        push_result(client, headers, item_id, 2, "second", version)
+
+    # the token and its user; the roles; the lock; the client; the item and its plan; the
+    # sequence number; the audit event; the item; the client's last id; the stored results
+    assert len(seen) == STATEMENTS_OF_A_ONE_MUTATION_PUSH, "\n".join(
+        " ".join(s.split())[:120] for s in seen
+    )
