@@ -69,6 +69,7 @@ TASK_KINDS = (
     "analysis",
     "management_group",
     "follow_up",
+    "competence_survey",  # seed 003: kompetensförsörjning och kompetensutveckling, enkät i oktober
     "quality_report",
     "other",
 )
@@ -327,7 +328,10 @@ class SurveyResponse(SyncedMixin, Model):
 
 class AnnualTask(SyncedMixin, Model):
     """A task of the årshjul: survey in February, answers by 1 March, compilation, analysis in
-    April, management group in May, follow-up in the autumn, the kvalitetsberättelse."""
+    April, management group in May, the competence survey in October, follow-up in the autumn.
+
+    A verksamhet's tasks are read by the staff of its enheter too, and the owner may tick a
+    task done wherever it is (``server/services/quality.py``)."""
 
     __tablename__ = "annual_tasks"
     sync_table = "annual_tasks"

@@ -57,6 +57,20 @@ TITLES: dict[str, dict[str, str]] = {
     },
 }
 
+# A reminder about a task of the Swedish årshjul (annual_tasks) rather than a plan item.
+TASK_TITLES: dict[str, dict[str, str]] = {
+    "due_soon": {
+        "da": "En opgave i årshjulet nærmer sig sin frist",
+        "sv": "En uppgift i årshjulet närmar sig sitt slutdatum",
+        "en": "A task of the annual cycle is nearly due",
+    },
+    "overdue": {
+        "da": "En opgave i årshjulet har overskredet sin frist",
+        "sv": "En uppgift i årshjulet har passerat sitt slutdatum",
+        "en": "A task of the annual cycle is overdue",
+    },
+}
+
 DUE_BODIES: dict[str, dict[str, str]] = {
     "today": {"da": "Fristen er i dag.", "sv": "Slutdatum är i dag.", "en": "Due today."},
     "tomorrow": {
@@ -87,8 +101,15 @@ def language_of(user_language: str | None) -> str:
     return user_language if user_language in LANGUAGES else "da"
 
 
-def link_for(kind: str, plan_id: uuid.UUID | None, item_id: uuid.UUID | None) -> str:
+def link_for(
+    kind: str,
+    plan_id: uuid.UUID | None,
+    item_id: uuid.UUID | None,
+    task_unit_id: uuid.UUID | None = None,
+) -> str:
     """A route of the PWA's hash router; the service worker opens it on the app's origin."""
+    if task_unit_id is not None:
+        return f"/#/quality/{task_unit_id}/cycle"
     if kind == "conflict":
         return "/#/conflicts"
     if item_id is not None:
@@ -104,11 +125,15 @@ def render_payload(
     plan_id: uuid.UUID | None,
     item_id: uuid.UUID | None,
     params: dict[str, Any] | None = None,
+    *,
+    task_unit_id: uuid.UUID | None = None,
 ) -> dict[str, str]:
+    """``task_unit_id``: the reminder is about an årshjul task, shown in that unit's årshjul."""
     lang = language_of(user_language)
+    titles = TASK_TITLES if task_unit_id is not None and kind in TASK_TITLES else TITLES
     payload = {
-        "title": TITLES[kind][lang],
-        "url": link_for(kind, plan_id, item_id),
+        "title": titles[kind][lang],
+        "url": link_for(kind, plan_id, item_id, task_unit_id),
         "kind": kind,
         "lang": lang,
     }

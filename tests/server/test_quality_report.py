@@ -117,7 +117,7 @@ def test_the_html_draft_tells_how_the_work_was_done_what_was_done_and_what_came_
     for expected in (
         "Kvalitetsberättelse 2026: Öppenvården",
         "1. Så har kvalitetsarbetet bedrivits",
-        "Enkät till medarbetare, beställare och samarbetspartners skickas ut",
+        "Enkäten till medarbetare, beställare och samarbetspartners skickas ut (februari)",
         "Lex Sarah",
         "Missad överlämning",
         "Ny rutin för överlämning",

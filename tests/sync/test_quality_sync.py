@@ -7,7 +7,14 @@ import uuid
 import pytest
 
 from server.extensions import db
-from server.models import CaseRecord, Conflict, MeasureValue, QualityMeasure, SurveyResponse
+from server.models import (
+    AnnualTask,
+    CaseRecord,
+    Conflict,
+    MeasureValue,
+    QualityMeasure,
+    SurveyResponse,
+)
 from server.services.quality import measure_value_id
 from tests.helpers import login
 
@@ -241,3 +248,31 @@ def test_a_manager_edits_definitions_offline_and_staff_receive_them(org, device)
     assert chef.sync().results[0]["status"] == "applied"
     anna.sync()
     assert anna.get("quality_measures", str(count.id))["description"] == "Räknas per tertial."
+
+
+def test_staff_receive_the_verksamhets_arshjul_and_tick_their_task_offline(org, device, client):
+    chef = login(client, org["chef"])
+    body = {"unit_id": str(org["verksamhet"].id), "year": 2027}
+    tasks = client.post("/api/quality/annual-cycle", json=body, headers=chef).json
+    mine, theirs = tasks[0]["id"], tasks[1]["id"]
+    named = client.patch(
+        f"/api/quality/annual-tasks/{mine}",
+        json={"owner_user_id": str(org["anna"].id)},
+        headers=chef,
+    )
+    assert named.status_code == 200, named.json
+
+    anna = device(org["anna"])
+    anna.sync()
+    assert set(anna.rows("annual_tasks")) == {t["id"] for t in tasks}
+    anna.update("annual_tasks", mine, {"state": "done", "done_on": "2027-02-20"})
+    anna.update("annual_tasks", theirs, {"state": "done", "done_on": "2027-02-20"})
+    report = anna.sync()
+    assert sorted(r["status"] for r in report.results) == ["applied", "rejected"]
+    db.session.expire_all()
+    assert db.session.get(AnnualTask, uuid.UUID(mine)).state == "done"
+    assert db.session.get(AnnualTask, uuid.UUID(theirs)).state == "open"
+    # The other enhet's staff see it ticked.
+    west = device(org["west_staff"])
+    west.sync()
+    assert west.get("annual_tasks", mine)["state"] == "done"

@@ -78,7 +78,7 @@ export async function cycleView(app, ctx) {
               return h(
                 'li',
                 { class: 'row' },
-                app.canEdit(task.unit_id) ? box : null,
+                mayTick(app, task, unit) ? box : null,
                 h('span', { class: 'row-main' }, task.title),
                 h('span', { class: late ? 'overdue' : 'muted' }, formatDate(task.due_date)),
                 h(
@@ -95,6 +95,15 @@ export async function cycleView(app, ctx) {
   };
 }
 
+/**
+ * Staff and managers of the task's unit tick it; so does its owner, who reads a task of their
+ * verksamhet from their enhet (the server's rule: access_unit in server/services/quality.py).
+ */
+export function mayTick(app, task, unit) {
+  if (app.canEdit(task.unit_id)) return true;
+  return Boolean(app.user && task.owner_user_id === app.user.id && app.canEdit(unit.id));
+}
+
 export const TASK_KINDS = [
   'survey_sent',
   'survey_due',
@@ -102,6 +111,7 @@ export const TASK_KINDS = [
   'analysis',
   'management_group',
   'follow_up',
+  'competence_survey',
   'quality_report',
   'other',
 ];

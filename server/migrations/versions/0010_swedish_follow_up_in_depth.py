@@ -1,0 +1,48 @@
+"""The Swedish follow-up in depth (issue 18): årshjul reminders name their task
+(``notifications.task_id``), and the årshjul has seed 003's October competence survey
+(``competence_survey`` among the task kinds).
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 07:10:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+OLD_TASK_KINDS = ("survey_sent", "survey_due", "compilation", "analysis", "management_group",
+                  "follow_up", "quality_report", "other")
+NEW_TASK_KINDS = ("survey_sent", "survey_due", "compilation", "analysis", "management_group",
+                  "follow_up", "competence_survey", "quality_report", "other")
+
+
+def _in(values):
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def upgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('task_id', sa.Uuid(), nullable=True))
+
+    with op.batch_alter_table('annual_tasks', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_annual_tasks_kind'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_annual_tasks_kind'), f"kind IN {_in(NEW_TASK_KINDS)}")
+
+
+def downgrade():
+    op.execute(
+        "UPDATE annual_tasks SET kind = 'other' WHERE kind = 'competence_survey'"
+    )
+    with op.batch_alter_table('annual_tasks', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_annual_tasks_kind'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_annual_tasks_kind'), f"kind IN {_in(OLD_TASK_KINDS)}")
+
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_column('task_id')
