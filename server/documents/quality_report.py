@@ -233,13 +233,25 @@ def _measures(
     year: int,
 ) -> None:
     """The verksamhet's measures per tertial and year: for the uppdrag, aggregated by each
-    measure's rule; for an enhet, the enhet's own figure (nivå 3 measures only)."""
-    measures = session.scalars(
+    measure's rule; for an enhet, the enhet's own figure (nivå 3 measures only). Then the
+    enheter's own measures (nivå 3 of their own), each with its enhet's figure and marked as
+    local: they are not combined across enheter (``quality_measures.py``)."""
+    enheter = [unit] if unit.id != verksamhet.id else enheter_of(session, verksamhet)
+    names = {e.id: e.name for e in enheter if principal.can("read_plans", e.id)}
+    common = session.scalars(
         select(QualityMeasure)
         .where(QualityMeasure.unit_id == verksamhet.id, QualityMeasure.deleted.is_(False))
         .order_by(QualityMeasure.name)
     ).all()
-    for measure in measures:
+    local = sorted(
+        session.scalars(
+            select(QualityMeasure).where(
+                QualityMeasure.unit_id.in_(list(names)), QualityMeasure.deleted.is_(False)
+            )
+        ),
+        key=lambda m: (names[m.unit_id], m.name),
+    )
+    for measure in [*common, *local]:
         if unit.id != verksamhet.id and measure.level == 2:
             continue
         values = {}
@@ -255,7 +267,11 @@ def _measures(
             {
                 "name": measure.name,
                 "kind": LABELS["kind"][measure.kind],
-                "rule": LABELS["aggregation"][measure.aggregation],
+                "rule": (
+                    f"Lokalt mått för {names[measure.unit_id]}"
+                    if measure.unit_id in names
+                    else LABELS["aggregation"][measure.aggregation]
+                ),
                 "unit_of_measure": measure.unit_of_measure,
                 "values": values,
             }

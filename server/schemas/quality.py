@@ -340,6 +340,12 @@ class AggregateSchema(Schema):
             "other enhet that reported."
         }
     )
+    local = fields.Boolean(
+        metadata={
+            "description": "An enhet's own measure (nivå 3 of its own): the figure is that "
+            "enhet's, never summed with other enheter."
+        }
+    )
 
 
 class DefaultsResultSchema(Schema):

@@ -9,8 +9,10 @@ take loaded Python values, change the session and never commit.
 Who writes what (``server/services/access.py`` has the table):
 
     table              unit                        action
-    quality_areas      a se_verksamhet             manage_plans   (definitions: managers)
-    quality_measures   a se_verksamhet             manage_plans
+    quality_areas      a se_verksamhet, or an      manage_plans   (definitions: managers)
+                       se_enhet (its own, nivå 3)
+    quality_measures   a se_verksamhet, or an      manage_plans
+                       se_enhet (its own, nivå 3)
     survey_questions   a se_verksamhet             manage_plans
     annual_tasks       a Swedish unit              manage_plans; staff may tick a task done,
                                                    and its owner from an enhet below
@@ -251,9 +253,23 @@ def _live(session: Session, model: type[Any], column: Any, value: Any) -> list[A
 # ---- the checks of each table ---------------------------------------------------------------
 
 
-def _check_area(session, principal, values, row):
+def _definition_unit(session: Session, values: dict[str, Any], what: str) -> Unit:
+    """A verksamhet (nivå 2), or an enhet below one (nivå 3: its own goals and measures beside
+    the verksamhet's, seed 003 "Tas fram per enhet")."""
     unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, ("se_verksamhet",), "A quality area")
+    _require_kind(unit, SWEDISH_UNIT_KINDS, what)
+    if unit.kind == "se_enhet" and verksamhet_of(session, unit) is None:
+        raise field_error("unit_id", f"{what} of an enhet needs a verksamhet above it.")
+    return unit
+
+
+def is_local(session: Session, measure: QualityMeasure) -> bool:
+    """A measure an enhet defined for itself (nivå 3 of its own), not its verksamhet's."""
+    return session.get_one(Unit, measure.unit_id).kind == "se_enhet"
+
+
+def _check_area(session, principal, values, row):
+    _definition_unit(session, values, "A quality area")
     theme_id = values.get("theme_id")
     if theme_id is not None:
         theme = session.get(Theme, theme_id)
@@ -263,13 +279,18 @@ def _check_area(session, principal, values, row):
 
 
 def _check_measure(session, principal, values, row):
-    unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, ("se_verksamhet",), "A measure")
+    unit = _definition_unit(session, values, "A measure")
+    # An enhet's own areas and its verksamhet's are both its to measure against.
+    areas_of = {unit.id}
+    if unit.kind == "se_enhet":
+        if values.get("level", 3) != 3:
+            raise field_error("level", "A measure of an enhet is a nivå 3 measure.")
+        areas_of.add(_verksamhet_id(session, unit))  # type: ignore[arg-type]
     area_id = values.get("area_id")
     if area_id is not None:
         area = session.get(QualityArea, area_id)
-        if area is None or area.deleted or area.unit_id != unit.id:
-            raise field_error("area_id", "Not a quality area of this verksamhet.")
+        if area is None or area.deleted or area.unit_id not in areas_of:
+            raise field_error("area_id", "Not a quality area of this unit or its verksamhet.")
     # Values entered as plain numbers cannot become ratios (or move level) after the fact.
     for field in ("aggregation", "level"):
         changed = row is not None and values.get(field) != getattr(row, field)
@@ -286,7 +307,10 @@ def _check_measure_value(session, principal, values, row):
     if row is None:
         if measure.level == 2 and unit.id != measure.unit_id:
             raise field_error("unit_id", "A nivå 2 measure is reported for its verksamhet.")
-        if measure.level == 3 and (
+        if is_local(session, measure):
+            if unit.id != measure.unit_id:
+                raise field_error("unit_id", "An enhet's own measure is reported for it alone.")
+        elif measure.level == 3 and (
             unit.kind != "se_enhet" or _verksamhet_id(session, unit) != measure.unit_id
         ):
             raise field_error(

@@ -276,3 +276,43 @@ def test_staff_receive_the_verksamhets_arshjul_and_tick_their_task_offline(org, 
     west = device(org["west_staff"])
     west.sync()
     assert west.get("annual_tasks", mine)["state"] == "done"
+
+
+def test_an_enhetschef_adds_a_local_measure_offline_and_only_that_enhet_receives_it(
+    org, device, factory
+):
+    enhetschef = device(factory.user(("manager", org["east"])))
+    enhetschef.sync()
+    measure_id = enhetschef.create(
+        "quality_measures",
+        {
+            "unit_id": str(org["east"].id),
+            "name": "Överlämningar med gemensamt möte",
+            "kind": "process",
+            "level": 3,
+            "aggregation": "sum",
+            "unit_of_measure": "antal",
+            "active": True,
+        },
+    )
+    assert [r["status"] for r in enhetschef.sync().results] == ["applied"]
+    anna, west = device(org["anna"]), device(org["west_staff"])
+    anna.sync()
+    west.sync()
+    assert anna.get("quality_measures", measure_id)["unit_id"] == str(org["east"].id)
+    assert measure_id not in west.rows("quality_measures")
+    cell = str(measure_value_id(uuid.UUID(measure_id), org["east"].id, "2026-T1"))
+    anna.create(
+        "measure_values",
+        {"measure_id": measure_id, "unit_id": str(org["east"].id), "period": "2026-T1", "value": 2},
+        row_id=cell,
+    )
+    # A nivå 2 measure on an enhet is refused, offline as online.
+    enhetschef.create(
+        "quality_measures",
+        {"unit_id": str(org["east"].id), "name": "Fel nivå", "kind": "result", "level": 2},
+    )
+    assert [r["status"] for r in anna.sync().results] == ["applied"]
+    assert [r["status"] for r in enhetschef.sync().results] == ["rejected"]
+    db.session.expire_all()
+    assert db.session.get(MeasureValue, uuid.UUID(cell)).value == 2
