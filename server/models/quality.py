@@ -6,7 +6,8 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
     se_verksamhet ─* quality_areas        the six kvalitetsområden, editable per uppdrag
                   ─* quality_measures *─0..1 quality_areas
                   ─* survey_questions     questions of the end-of-intervention and yearly surveys
-    se_enhet      ─* measure_values  *─1 quality_measures   one value per measure, enhet, period
+    se_enhet      ─* quality_areas, quality_measures  its own goals and measures (nivå 3)
+                  ─* measure_values  *─1 quality_measures   one value per measure, enhet, period
                   ─* register_entries     grundläggande kvalitetsuppföljning (avvikelser, ...)
                   ─* case_records         pseudonymous individual follow-up
                   ─* survey_responses *─0..1 case_records   (deleted with their case)
@@ -14,7 +15,7 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
     plan_items    ─* quality_links        what triggered a handlingsplan item
 
 Definitions (areas, measures, questions) belong to the verksamhet and are written by its
-managers; what happens in an enhet (values, register entries, cases, responses) is written by
+managers; an enhet's manager adds the enhet's own areas and measures beside them; what happens in an enhet (values, register entries, cases, responses) is written by
 its staff. Nothing here has a place for a citizen's name or personnummer: a case is a code.
 """
 

@@ -137,7 +137,7 @@ def test_the_enhetschef_reads_charts_exports_them_and_downloads_the_report(new_c
     assert Path(png_download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     page.get_by_role("link", name="Årshjul").click()
-    task = "Sista dag för svar på enkäten"
+    task = "Sista dag för svar på enkäten (1 mars)"
     box = page.get_by_role("checkbox", name=f"Klar: {task}")
     box.check()
     wait_synced(page)
@@ -298,3 +298,95 @@ def test_surveys_are_configured_and_answered_on_the_device(new_context, api):
     assert {r["survey"] for r in responses} >= {"annual", "end_of_intervention"}
     assert any(r["respondent"] == "commissioner" and 4 in r["answers"].values() for r in responses)
     assert any("Fler aktiviteter" in r["answers"].values() for r in responses)
+
+
+def test_a_medarbetare_sees_the_verksamhets_arshjul_and_ticks_the_task_that_names_her(
+    new_context, api
+):
+    """Issue 18, point 6: the årshjul belongs to the verksamhet; staff of an enhet read it from
+    their enhet and tick the task they are named on (it was "Inga uppgifter för året.")."""
+    import requests
+
+    verksamhet = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Stöd och omsorg"
+    )
+    tasks = api.get(f"/api/quality/annual-tasks?unit_id={verksamhet['id']}", as_user=CHEF_SV)
+    task = next(t for t in tasks if t["kind"] == "competence_survey" and t["year"] == 2026)
+    sara = api.get("/api/auth/me", as_user=STAFF_SV)
+    named = requests.patch(
+        f"{api.base}/api/quality/annual-tasks/{task['id']}",
+        json={"owner_user_id": sara["id"], "state": "open"},
+        headers={"Authorization": f"Bearer {api.token(CHEF_SV)}"},
+        timeout=10,
+    )
+    assert named.status_code == 200, named.text
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, STAFF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Årshjul").click()
+    page.get_by_label("År", exact=True).fill("2026")
+    page.get_by_label("År", exact=True).dispatch_event("change")
+    listing = page.get_by_test_id("task-list")
+    expect(listing).to_contain_text("Sista dag för svar på enkäten (1 mars)")
+    expect(listing).to_contain_text(task["title"])
+    # Only the task that names her has a box to tick.
+    expect(listing.get_by_role("checkbox")).to_have_count(1)
+    listing.get_by_role("checkbox", name=f"Klar: {task['title']}").check()
+    wait_synced(page)
+
+    def ticked():
+        """The task is done on the server."""
+        row = api.get(f"/api/quality/annual-tasks/{task['id']}", as_user=CHEF_SV)
+        return row["state"] == "done"
+
+    eventually(ticked)
+
+
+def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
+    """Issue 18, point 2: an enhet's own measure beside the verksamhet's, shown apart."""
+    page = new_context().new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Mått", exact=True).click()
+    page.get_by_role("link", name="Nytt mått").click()
+    form = page.get_by_test_id("measure-form")
+    expect(form.get_by_label("Gäller")).to_have_value(
+        next(
+            u["id"]
+            for u in api.get("/api/units", as_user=CHEF_SV)
+            if u["name"] == "Gruppbostaden Björkvägen"
+        )
+    )
+    expect(form.get_by_label("Nivå", exact=True)).to_be_disabled()
+    name = f"Överlämningar med gemensamt möte {uuid.uuid4().hex[:4]}"
+    form.get_by_label("Namn").fill(name)
+    form.get_by_label("Slag", exact=True).select_option(label="Processmått")
+    form.get_by_role("button", name="Spara").click()
+    local = page.get_by_test_id("local-measures")
+    card = local.locator(f'section[data-measure="{name}"]')
+    expect(card).to_contain_text("Lokalt mått för Gruppbostaden Björkvägen")
+    expect(card.get_by_test_id("aggregate")).to_have_count(0)
+    wait_synced(page)
+
+    measure = next(
+        m for m in api.get("/api/quality/measures", as_user=CHEF_SV) if m["name"] == name
+    )
+    bjorkvagen = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Gruppbostaden Björkvägen"
+    )
+    assert (measure["unit_id"], measure["level"], measure["kind"]) == (
+        bjorkvagen["id"],
+        3,
+        "process",
+    )
+    # At nivå 2 it is listed among the enheter's own measures, with Björkvägen alone to report.
+    verksamhet = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Stöd och omsorg"
+    )
+    page.evaluate(f"location.hash = '#/quality/{verksamhet['id']}/measures'")
+    card = page.get_by_test_id("local-measures").locator(f'section[data-measure="{name}"]')
+    expect(card).to_contain_text("Lokalt mått för Gruppbostaden Björkvägen")
+    expect(card.get_by_label(f"Värde: {name}, Gruppbostaden Björkvägen")).to_be_visible()
+    expect(card.get_by_label(f"Värde: {name}, Daglig verksamhet Lönnen")).to_have_count(0)

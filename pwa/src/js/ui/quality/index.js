@@ -64,9 +64,14 @@ export async function hubView(app, ctx) {
       const blob = await app.api.qualityReport(unit.id, year.value, format);
       download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
     });
-  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(
-    (a, b) => (a.position || 0) - (b.position || 0),
-  );
+  const byPosition = (a, b) => (a.position || 0) - (b.position || 0);
+  // The verksamhet's areas, then an enhet's own goals (nivå 3 of its own).
+  const areas = [
+    ...live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(byPosition),
+    ...(unit.kind === 'se_enhet'
+      ? live(await app.store.where('quality_areas', 'unit_id', unit.id)).sort(byPosition)
+      : []),
+  ];
   return {
     title: `${t('quality.title')}: ${unit.name}`,
     live: true,
