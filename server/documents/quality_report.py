@@ -77,6 +77,20 @@ LABELS: dict[str, dict[str, str]] = {
         "inspection_report": "Tillsynsrapport",
         "effect_evaluation": "Effektutvärdering",
         "self_inspection": "Egenkontroll",
+        "care_deviation": "Vårdavvikelse",
+        "patient_safety_report": "Patientsäkerhetsberättelse",
+    },
+    # The kvalitetsregister, national survey or issuing authority of an entry (seed 003).
+    "source": {
+        "senior_alert": "Senior alert",
+        "palliativa_registret": "Svenska palliativregistret",
+        "bpsd": "BPSD-registret",
+        "oppna_jamforelser": "Öppna jämförelser",
+        "brukarundersokningen": "Brukarundersökningen",
+        "kkik": "Kommunens kvalitet i korthet (KKiK)",
+        "ivo": "IVO",
+        "arbetsmiljoverket": "Arbetsmiljöverket",
+        "other": "annan",
     },
     "age_band": {"unknown": "Okänd"},
     "gender": {"female": "Kvinna", "male": "Man", "other": "Annat", "unknown": "Okänt"},
@@ -156,7 +170,8 @@ def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, yea
     report.register_entries = [
         {
             "date": e.entry_date,
-            "kind": LABELS["register"][e.kind],
+            "kind": LABELS["register"][e.kind]
+            + (f" ({LABELS['source'][e.source]})" if e.source else ""),
             "title": e.title,
             "analysis": e.analysis or "",
         }

@@ -55,6 +55,7 @@ from server.models import (
     Theme,
     Unit,
 )
+from server.models.quality import REGISTER_SOURCES
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
 from server.services.rows import refuse_changes, refuse_taken_id
@@ -349,6 +350,17 @@ def _verksamhet_id(session: Session, unit: Unit) -> uuid.UUID | None:
 
 def _check_register_entry(session, principal, values, row):
     _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, "The register")
+    source = values.get("source")
+    if source is not None:
+        choices = REGISTER_SOURCES.get(values["kind"])
+        if choices is None:
+            raise field_error(
+                "source",
+                "Only a quality register, a national survey or an inspection report "
+                "names its source.",
+            )
+        if source not in choices:
+            raise field_error("source", f"Choose one of {', '.join(choices)} for this kind.")
     return {}
 
 

@@ -390,3 +390,25 @@ def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
     expect(card).to_contain_text("Lokalt mått för Gruppbostaden Björkvägen")
     expect(card.get_by_label(f"Värde: {name}, Gruppbostaden Björkvägen")).to_be_visible()
     expect(card.get_by_label(f"Värde: {name}, Daglig verksamhet Lönnen")).to_have_count(0)
+
+
+def test_a_tillsynsrapport_names_the_authority_that_issued_it(new_context, api):
+    """Issue 18, point 3: IVO, Arbetsmiljöverket or another; the choices follow the kind."""
+    page = new_context().new_page()
+    log_in(page, STAFF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Grundläggande uppföljning").click()
+    form = page.get_by_test_id("register-form")
+    expect(form.get_by_label("Utfärdad av")).to_have_count(0)
+    form.get_by_label("Slag").select_option(label="Kvalitetsregister")
+    expect(form.get_by_label("Vilket kvalitetsregister")).to_contain_text("Senior alert")
+    form.get_by_label("Slag").select_option(label="Tillsynsrapport")
+    form.get_by_label("Utfärdad av").select_option(label="Arbetsmiljöverket")
+    title = f"Tillsyn av arbetsmiljön {uuid.uuid4().hex[:6]}"
+    form.get_by_label("Rubrik").fill(title)
+    form.get_by_role("button", name="Spara i registret").click()
+    row = page.get_by_test_id("register-list").locator(f'li[data-entry="{title}"]')
+    expect(row).to_contain_text("Tillsynsrapport (Arbetsmiljöverket)")
+    wait_synced(page)
+    entries = api.get("/api/quality/register", as_user=CHEF_SV)
+    assert any(e["title"] == title and e["source"] == "arbetsmiljoverket" for e in entries)

@@ -114,6 +114,8 @@ def entry(client, headers, unit, **fields):
         "inspection_report",
         "effect_evaluation",
         "self_inspection",
+        "care_deviation",
+        "patient_safety_report",
     ],
 )
 def test_staff_register_every_kind_of_basic_follow_up(client, org, kind):
@@ -121,6 +123,54 @@ def test_staff_register_every_kind_of_basic_follow_up(client, org, kind):
     response = entry(client, staff, org["east"], kind=kind)
     assert response.status_code == 201, response.json
     assert response.json["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        ("inspection_report", "ivo"),
+        ("inspection_report", "arbetsmiljoverket"),
+        ("inspection_report", "other"),
+        ("quality_register", "senior_alert"),
+        ("quality_register", "palliativa_registret"),
+        ("quality_register", "bpsd"),
+        ("national_survey", "oppna_jamforelser"),
+        ("national_survey", "brukarundersokningen"),
+        ("national_survey", "kkik"),
+    ],
+)
+def test_an_entry_names_its_register_survey_or_issuing_authority(client, org, kind, source):
+    staff = login(client, org["staff_east"])
+    response = entry(client, staff, org["east"], kind=kind, source=source)
+    assert response.status_code == 201, response.json
+    assert response.json["source"] == source
+    assert (
+        client.get(f"/api/quality/register/{response.json['id']}", headers=staff).json["source"]
+        == source
+    )
+
+
+def test_a_source_must_fit_the_kind(client, org):
+    staff = login(client, org["staff_east"])
+    for kind, source in (
+        ("inspection_report", "senior_alert"),  # a register is no authority
+        ("national_survey", "ivo"),
+        ("lex_sarah", "ivo"),  # lex Sarah names no source
+        ("inspection_report", "socialstyrelsen"),
+    ):
+        response = entry(client, staff, org["east"], kind=kind, source=source)
+        assert_error(response, 422, "invalid_input", "source")
+    report = entry(client, staff, org["east"], kind="inspection_report", source="ivo").json
+    changed = client.patch(
+        f"/api/quality/register/{report['id']}", json={"kind": "complaint"}, headers=staff
+    )
+    assert_error(changed, 422, "invalid_input", "source")
+    cleared = client.patch(
+        f"/api/quality/register/{report['id']}",
+        json={"kind": "complaint", "source": None},
+        headers=staff,
+    )
+    assert cleared.status_code == 200, cleared.json
 
 
 def test_register_entries_are_scoped_to_the_enhet(client, org):

@@ -248,3 +248,32 @@ def test_an_enhets_own_measure_is_in_the_report_with_its_enhets_figure_marked_lo
         assert "Överlämningar med gemensamt möte" in page
         assert "Lokalt mått för Familjestödet" in page
         assert "<td>7</td>" in page or ">7<" in page
+
+
+def test_the_register_table_says_who_issued_a_tillsynsrapport_and_shows_the_new_kinds(
+    client, year_of_work
+):
+    east = year_of_work["east"]
+    for kind, title, source in (
+        ("inspection_report", "Tillsyn av läkemedelshantering", "ivo"),
+        ("care_deviation", "Fel dos läkemedel", None),
+        ("patient_safety_report", "Patientsäkerhetsberättelse 2025", None),
+    ):
+        response = client.post(
+            "/api/quality/register",
+            json={
+                "unit_id": str(east.id),
+                "entry_date": "2026-02-10",
+                "kind": kind,
+                "title": title,
+                "source": source,
+            },
+            headers=year_of_work["chef"],
+        )
+        assert response.status_code == 201, response.json
+    page = client.get(
+        f"/api/quality/report?unit_id={year_of_work['verksamhet'].id}&year=2026&format=html",
+        headers=year_of_work["chef"],
+    ).get_data(as_text=True)
+    for expected in ("Tillsynsrapport (IVO)", "Vårdavvikelse", "Patientsäkerhetsberättelse"):
+        assert expected in page, expected

@@ -13,6 +13,7 @@ from server.models import (
     Conflict,
     MeasureValue,
     QualityMeasure,
+    RegisterEntry,
     SurveyResponse,
 )
 from server.services.quality import measure_value_id
@@ -316,3 +317,35 @@ def test_an_enhetschef_adds_a_local_measure_offline_and_only_that_enhet_receives
     assert [r["status"] for r in enhetschef.sync().results] == ["rejected"]
     db.session.expire_all()
     assert db.session.get(MeasureValue, uuid.UUID(cell)).value == 2
+
+
+def test_a_vardavvikelse_and_a_tillsynsrapport_with_its_authority_sync(org, device):
+    anna = device(org["anna"])
+    anna.sync()
+    for kind, source in (("care_deviation", None), ("inspection_report", "arbetsmiljoverket")):
+        anna.create(
+            "register_entries",
+            {
+                "unit_id": str(org["east"].id),
+                "entry_date": "2026-02-03",
+                "kind": kind,
+                "title": f"Registrerat: {kind}",
+                "source": source,
+            },
+        )
+    anna.create(
+        "register_entries",
+        {
+            "unit_id": str(org["east"].id),
+            "entry_date": "2026-02-03",
+            "kind": "inspection_report",
+            "title": "Fel källa",
+            "source": "kkik",
+        },
+    )
+    report = anna.sync()
+    assert [r["status"] for r in report.results] == ["applied", "applied", "rejected"]
+    assert "source" in report.results[2]["error"]["fields"]
+    db.session.expire_all()
+    stored = {e.kind: e.source for e in db.session.query(RegisterEntry)}
+    assert stored == {"care_deviation": None, "inspection_report": "arbetsmiljoverket"}
