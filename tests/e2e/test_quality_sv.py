@@ -349,6 +349,13 @@ def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
     page = new_context().new_page()
     log_in(page, CHEF_SV, home=HOME_SV)
     open_quality(page, "Gruppbostaden Björkvägen")
+    # The enhet's own goal first, beside the verksamhet's six areas.
+    goal = f"Trygga överlämningar {uuid.uuid4().hex[:4]}"
+    goal_form = page.get_by_test_id("local-goal-form")
+    goal_form.get_by_label("Område").fill(goal)
+    goal_form.get_by_label("Processmål").fill("Ingen insats avbryts vid byte av personal.")
+    goal_form.get_by_role("button", name="Lägg till målet").click()
+    expect(page.get_by_role("row", name=goal)).to_contain_text("Ingen insats avbryts")
     page.get_by_role("link", name="Mått", exact=True).click()
     page.get_by_role("link", name="Nytt mått").click()
     form = page.get_by_test_id("measure-form")
@@ -363,6 +370,7 @@ def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
     name = f"Överlämningar med gemensamt möte {uuid.uuid4().hex[:4]}"
     form.get_by_label("Namn").fill(name)
     form.get_by_label("Slag", exact=True).select_option(label="Processmått")
+    form.get_by_label("Område").select_option(label=goal)
     form.get_by_role("button", name="Spara").click()
     local = page.get_by_test_id("local-measures")
     card = local.locator(f'section[data-measure="{name}"]')
@@ -381,6 +389,8 @@ def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
         3,
         "process",
     )
+    area = next(a for a in api.get("/api/quality/areas", as_user=CHEF_SV) if a["name"] == goal)
+    assert (area["unit_id"], measure["area_id"]) == (bjorkvagen["id"], area["id"])
     # At nivå 2 it is listed among the enheter's own measures, with Björkvägen alone to report.
     verksamhet = next(
         u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Stöd och omsorg"

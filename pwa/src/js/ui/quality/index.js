@@ -17,8 +17,9 @@
  */
 import { t } from '../../i18n.js';
 import { h, field, announce } from '../dom.js';
-import { context, currentYear, download, errorText, live, notFound, page, slug } from './common.js';
+import { context, currentYear, download, errorText, live, notFound, page, saved, slug } from './common.js';
 import { areaView, measuresView, newMeasureView } from './measures.js';
+import { containsIdentityNumber } from '../quality_model.js';
 import { registerView } from './register.js';
 import { caseView, casesView } from './cases.js';
 import { surveysView } from './surveys.js';
@@ -38,6 +39,49 @@ export async function qualityView(app, unitId, section, rest) {
   if (section === 'cycle') return cycleView(app, ctx);
   if (section === 'compilation') return compilationView(app, ctx);
   return hubView(app, ctx);
+}
+
+/** An enhet's own goal (nivå 3 of its own, seed 003: "Tas fram per enhet"), beside the verksamhet's areas. */
+export function localGoalForm(app, unit, position) {
+  const name = h('input', { name: 'name', maxlength: 200, required: true });
+  const goals = h('textarea', { name: 'process_goals', rows: 3 });
+  const measures = h('textarea', { name: 'process_measures', rows: 3 });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'local-goal-form' },
+    h('h3', {}, t('quality.areas.new_local', { unit: unit.name })),
+    h('p', { class: 'hint' }, t('quality.areas.local_hint')),
+    field(t('quality.areas.name'), name),
+    field(t('quality.areas.process_goals'), goals),
+    field(t('quality.areas.process_measures'), measures),
+    error,
+    h('button', { type: 'submit', class: 'btn' }, t('quality.areas.add_local')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const values = [name, goals, measures].map((c) => c.value.trim());
+    if (!values[0]) {
+      error.textContent = `${t('quality.areas.name')}: ?`;
+      return;
+    }
+    if (values.some(containsIdentityNumber)) {
+      error.textContent = t('quality.personnummer');
+      return;
+    }
+    await app.store.create('quality_areas', {
+      unit_id: unit.id,
+      theme_id: null,
+      name: values[0],
+      process_goals: values[1] || null,
+      process_measures: values[2] || null,
+      follow_up_methods: null,
+      position,
+    });
+    saved(app);
+    app.navigate(location.hash);
+  });
+  return form;
 }
 
 export async function hubView(app, ctx) {
@@ -155,6 +199,7 @@ export async function hubView(app, ctx) {
               t('quality.areas.add_defaults'),
             )
           : null,
+        unit.kind === 'se_enhet' && manager ? localGoalForm(app, unit, areas.length + 1) : null,
       ),
       h(
         'section',
