@@ -161,7 +161,13 @@ def test_the_enhetschef_reads_charts_exports_them_and_downloads_the_report(new_c
     expect(page.get_by_test_id("task-list")).to_contain_text(extra)
     wait_synced(page)
     tasks = api.get(f"/api/quality/annual-tasks?unit_id={verksamhet['id']}", as_user=CHEF_SV)
-    assert any(t["title"] == extra and t["due_date"] == "2026-10-15" for t in tasks)
+    # Owned by the chef's account by default, so the årshjul's reminders reach her.
+    chef_id = api.get("/api/auth/me", as_user=CHEF_SV)["id"]
+    assert any(
+        (t["title"], t["due_date"], t["owner_user_id"], t["owner_name"])
+        == (extra, "2026-10-15", chef_id, None)
+        for t in tasks
+    )
 
     page.get_by_role("link", name="← Kvalitetsuppföljning: Stöd och omsorg").click()
     with page.expect_download() as report:

@@ -124,7 +124,18 @@ export function taskForm(app, unit, year) {
     TASK_KINDS.map((k) => h('option', { value: k, selected: k === 'other' }, t(`quality.cycle.kind.${k}`))),
   );
   const due = h('input', { type: 'date', name: 'due_date', value: `${year}-01-31` });
-  const owner = h('input', { name: 'owner_name', maxlength: 200, value: app.user.name || '' });
+  // A person with an account gets the årshjul's reminders; a name alone gets none.
+  const people = new Map(app.people);
+  if (app.user && app.user.id && !people.has(app.user.id)) people.set(app.user.id, app.user.name || '');
+  const ownerUser = h(
+    'select',
+    { name: 'owner_user_id' },
+    [...people.entries()]
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])))
+      .map(([id, name]) => h('option', { value: id, selected: app.user && id === app.user.id }, name)),
+    h('option', { value: '' }, t('quality.cycle.owner_other')),
+  );
+  const owner = h('input', { name: 'owner_name', maxlength: 200 });
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
@@ -132,7 +143,13 @@ export function taskForm(app, unit, year) {
     h('h2', {}, t('quality.cycle.new')),
     field(t('quality.cycle.task'), title),
     field(t('quality.cycle.kind_label'), kind),
-    h('div', { class: 'inline' }, field(t('quality.cycle.due'), due), field(t('quality.cycle.owner'), owner)),
+    h(
+      'div',
+      { class: 'inline' },
+      field(t('quality.cycle.due'), due),
+      field(t('quality.cycle.owner'), ownerUser, t('quality.cycle.owner_hint')),
+      field(t('quality.cycle.owner_name'), owner),
+    ),
     error,
     h('button', { type: 'submit', class: 'btn primary' }, t('quality.cycle.add')),
   );
@@ -153,8 +170,8 @@ export function taskForm(app, unit, year) {
       kind: kind.value,
       title: texts[0],
       due_date: due.value,
-      owner_user_id: null,
-      owner_name: texts[1] || null,
+      owner_user_id: ownerUser.value || null,
+      owner_name: ownerUser.value ? null : texts[1] || null,
       state: 'open',
       done_on: null,
     });
