@@ -361,7 +361,11 @@ def _deliver(
         notification.plan_id,
         notification.item_id,
         notification.params,
-        task_unit_id=notification.unit_id if notification.task_id else None,
+        task=(
+            (notification.unit_id, notification.task_id)  # type: ignore[arg-type]
+            if notification.task_id
+            else None
+        ),
     )
     delivered = list(notification.delivered_to)
     retry: list[PushResult] = []

@@ -105,11 +105,12 @@ def link_for(
     kind: str,
     plan_id: uuid.UUID | None,
     item_id: uuid.UUID | None,
-    task_unit_id: uuid.UUID | None = None,
+    task: tuple[uuid.UUID, uuid.UUID] | None = None,
 ) -> str:
-    """A route of the PWA's hash router; the service worker opens it on the app's origin."""
-    if task_unit_id is not None:
-        return f"/#/quality/{task_unit_id}/cycle"
+    """A route of the PWA's hash router; the service worker opens it on the app's origin.
+    ``task``: (unit, task) of an årshjul task, shown in that unit's årshjul."""
+    if task is not None:
+        return f"/#/quality/{task[0]}/cycle/{task[1]}"
     if kind == "conflict":
         return "/#/conflicts"
     if item_id is not None:
@@ -126,14 +127,15 @@ def render_payload(
     item_id: uuid.UUID | None,
     params: dict[str, Any] | None = None,
     *,
-    task_unit_id: uuid.UUID | None = None,
+    task: tuple[uuid.UUID, uuid.UUID] | None = None,
 ) -> dict[str, str]:
-    """``task_unit_id``: the reminder is about an årshjul task, shown in that unit's årshjul."""
+    """``task``: (unit, task) when the reminder is about an årshjul task, which that unit's
+    årshjul shows (the PWA takes its own title for it from the route: notification.js)."""
     lang = language_of(user_language)
-    titles = TASK_TITLES if task_unit_id is not None and kind in TASK_TITLES else TITLES
+    titles = TASK_TITLES if task is not None and kind in TASK_TITLES else TITLES
     payload = {
         "title": titles[kind][lang],
-        "url": link_for(kind, plan_id, item_id, task_unit_id),
+        "url": link_for(kind, plan_id, item_id, task),
         "kind": kind,
         "lang": lang,
     }

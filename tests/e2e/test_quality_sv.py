@@ -349,6 +349,15 @@ def test_a_medarbetare_sees_the_verksamhets_arshjul_and_ticks_the_task_that_name
 
     eventually(ticked)
 
+    # The reminder's link (server/push/messages.py) opens the task in her enhet's årshjul.
+    bjorkvagen = next(
+        u
+        for u in api.get("/api/units", as_user=STAFF_SV)
+        if u["name"] == "Gruppbostaden Björkvägen"
+    )
+    page.evaluate(f"location.hash = '#/quality/{bjorkvagen['id']}/cycle/{task['id']}'")
+    expect(page.locator('li[aria-current="true"]')).to_contain_text(task["title"])
+
 
 def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
     """Issue 18, point 2: an enhet's own measure beside the verksamhet's, shown apart."""

@@ -250,17 +250,16 @@ def test_an_arshjul_reminder_reaches_the_task_owner_in_their_enhet(
     anna = factory.user(("staff", enhet), language="sv")
     device = subscribe(client, anna, receiver)
     tomorrow = datetime.now(ZoneInfo("Europe/Copenhagen")).date() + timedelta(days=1)
-    factory.session.add(
-        AnnualTask(
-            unit_id=verksamhet.id,
-            year=tomorrow.year,
-            kind="analysis",
-            title="Analys av resultaten",
-            due_date=tomorrow,
-            owner_user_id=anna.id,
-            state="open",
-        )
+    task = AnnualTask(
+        unit_id=verksamhet.id,
+        year=tomorrow.year,
+        kind="analysis",
+        title="Analys av resultaten",
+        due_date=tomorrow,
+        owner_user_id=anna.id,
+        state="open",
     )
+    factory.session.add(task)
     db.session.commit()
 
     with warnings.catch_warnings():
@@ -274,7 +273,7 @@ def test_an_arshjul_reminder_reaches_the_task_owner_in_their_enhet(
         {
             "title": TASK_TITLES["due_soon"]["sv"],
             "body": "Slutdatum är i morgon.",
-            "url": f"/#/quality/{enhet.id}/cycle",
+            "url": f"/#/quality/{enhet.id}/cycle/{task.id}",
             "kind": "due_soon",
             "lang": "sv",
         }

@@ -7,11 +7,15 @@ import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { currentYear, errorText, live, page, saved } from './common.js';
 
-export async function cycleView(app, ctx) {
+export async function cycleView(app, ctx, focusId) {
   const { unit, unitIds, verksamhetId } = ctx;
   const state = app.qualityPeriod || (app.qualityPeriod = { year: currentYear(), tertial: '1' });
   const ids = new Set([...unitIds, verksamhetId]);
-  const tasks = live(await app.store.all('annual_tasks'))
+  const all = live(await app.store.all('annual_tasks'));
+  // A reminder opens its task (#/quality/<unit>/cycle/<task>): show the task's year.
+  const focus = focusId ? all.find((task) => task.id === focusId && ids.has(task.unit_id)) : null;
+  if (focus) state.year = focus.year;
+  const tasks = all
     .filter((task) => ids.has(task.unit_id) && task.year === Number(state.year))
     .sort((a, b) => String(a.due_date).localeCompare(String(b.due_date)));
   const year = h('input', { type: 'number', min: 2000, max: 2100, value: state.year });
@@ -77,7 +81,7 @@ export async function cycleView(app, ctx) {
               const late = task.state !== 'done' && task.due_date < now;
               return h(
                 'li',
-                { class: 'row' },
+                { class: 'row', 'data-task': task.id, 'aria-current': focus && task.id === focus.id ? 'true' : null },
                 mayTick(app, task, unit) ? box : null,
                 h('span', { class: 'row-main' }, task.title),
                 h('span', { class: late ? 'overdue' : 'muted' }, formatDate(task.due_date)),

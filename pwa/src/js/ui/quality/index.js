@@ -36,7 +36,7 @@ export async function qualityView(app, unitId, section, rest) {
   if (section === 'cases' && rest) return caseView(app, ctx, rest);
   if (section === 'cases') return casesView(app, ctx);
   if (section === 'surveys') return surveysView(app, ctx);
-  if (section === 'cycle') return cycleView(app, ctx);
+  if (section === 'cycle') return cycleView(app, ctx, rest);
   if (section === 'compilation') return compilationView(app, ctx);
   return hubView(app, ctx);
 }
