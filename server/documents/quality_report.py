@@ -77,6 +77,20 @@ LABELS: dict[str, dict[str, str]] = {
         "inspection_report": "Tillsynsrapport",
         "effect_evaluation": "Effektutvärdering",
         "self_inspection": "Egenkontroll",
+        "care_deviation": "Vårdavvikelse",
+        "patient_safety_report": "Patientsäkerhetsberättelse",
+    },
+    # The kvalitetsregister, national survey or issuing authority of an entry (seed 003).
+    "source": {
+        "senior_alert": "Senior alert",
+        "palliativa_registret": "Svenska palliativregistret",
+        "bpsd": "BPSD-registret",
+        "oppna_jamforelser": "Öppna jämförelser",
+        "brukarundersokningen": "Brukarundersökningen",
+        "kkik": "Kommunens kvalitet i korthet (KKiK)",
+        "ivo": "IVO",
+        "arbetsmiljoverket": "Arbetsmiljöverket",
+        "other": "annan",
     },
     "age_band": {"unknown": "Okänd"},
     "gender": {"female": "Kvinna", "male": "Man", "other": "Annat", "unknown": "Okänt"},
@@ -156,7 +170,8 @@ def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, yea
     report.register_entries = [
         {
             "date": e.entry_date,
-            "kind": LABELS["register"][e.kind],
+            "kind": LABELS["register"][e.kind]
+            + (f" ({LABELS['source'][e.source]})" if e.source else ""),
             "title": e.title,
             "analysis": e.analysis or "",
         }
@@ -233,13 +248,25 @@ def _measures(
     year: int,
 ) -> None:
     """The verksamhet's measures per tertial and year: for the uppdrag, aggregated by each
-    measure's rule; for an enhet, the enhet's own figure (nivå 3 measures only)."""
-    measures = session.scalars(
+    measure's rule; for an enhet, the enhet's own figure (nivå 3 measures only). Then the
+    enheter's own measures (nivå 3 of their own), each with its enhet's figure and marked as
+    local: they are not combined across enheter (``quality_measures.py``)."""
+    enheter = [unit] if unit.id != verksamhet.id else enheter_of(session, verksamhet)
+    names = {e.id: e.name for e in enheter if principal.can("read_plans", e.id)}
+    common = session.scalars(
         select(QualityMeasure)
         .where(QualityMeasure.unit_id == verksamhet.id, QualityMeasure.deleted.is_(False))
         .order_by(QualityMeasure.name)
     ).all()
-    for measure in measures:
+    local = sorted(
+        session.scalars(
+            select(QualityMeasure).where(
+                QualityMeasure.unit_id.in_(list(names)), QualityMeasure.deleted.is_(False)
+            )
+        ),
+        key=lambda m: (names[m.unit_id], m.name),
+    )
+    for measure in [*common, *local]:
         if unit.id != verksamhet.id and measure.level == 2:
             continue
         values = {}
@@ -255,7 +282,11 @@ def _measures(
             {
                 "name": measure.name,
                 "kind": LABELS["kind"][measure.kind],
-                "rule": LABELS["aggregation"][measure.aggregation],
+                "rule": (
+                    f"Lokalt mått för {names[measure.unit_id]}"
+                    if measure.unit_id in names
+                    else LABELS["aggregation"][measure.aggregation]
+                ),
                 "unit_of_measure": measure.unit_of_measure,
                 "values": values,
             }

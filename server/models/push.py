@@ -128,6 +128,9 @@ class Notification(Model):
     unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     plan_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # An årshjul task (annual_tasks) a reminder is about; its ``unit_id`` is then the unit
+    # whose årshjul the owner opens (the task's, or their enhet below it).
+    task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # Kind-specific numbers for the text, e.g. {"days": 3}; never free text.
     params: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")

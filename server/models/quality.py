@@ -6,7 +6,8 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
     se_verksamhet ─* quality_areas        the six kvalitetsområden, editable per uppdrag
                   ─* quality_measures *─0..1 quality_areas
                   ─* survey_questions     questions of the end-of-intervention and yearly surveys
-    se_enhet      ─* measure_values  *─1 quality_measures   one value per measure, enhet, period
+    se_enhet      ─* quality_areas, quality_measures  its own goals and measures (nivå 3)
+                  ─* measure_values  *─1 quality_measures   one value per measure, enhet, period
                   ─* register_entries     grundläggande kvalitetsuppföljning (avvikelser, ...)
                   ─* case_records         pseudonymous individual follow-up
                   ─* survey_responses *─0..1 case_records   (deleted with their case)
@@ -14,8 +15,9 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
     plan_items    ─* quality_links        what triggered a handlingsplan item
 
 Definitions (areas, measures, questions) belong to the verksamhet and are written by its
-managers; what happens in an enhet (values, register entries, cases, responses) is written by
-its staff. Nothing here has a place for a citizen's name or personnummer: a case is a code.
+managers; an enhet's manager adds the enhet's own areas and measures beside them. What happens
+in an enhet (values, register entries, cases, responses) is written by its staff. Nothing here
+has a place for a citizen's name or personnummer: a case is a code.
 """
 
 from __future__ import annotations
@@ -48,12 +50,22 @@ REGISTER_KINDS = (
     "national_survey",  # nationella undersökningar (Öppna jämförelser, brukarundersökningen)
     "deviation",  # avvikelse
     "lex_sarah",  # utredning av missförhållanden enligt lex Sarah
-    "lex_maria",  # vårdavvikelse, lex Maria
+    "lex_maria",  # lex Maria (allvarlig vårdskada, anmäld till IVO)
     "complaint",  # synpunkter och klagomål
-    "inspection_report",  # tillsynsrapport (IVO, ...)
+    "inspection_report",  # tillsynsrapport (IVO, Arbetsmiljöverket, ...)
     "effect_evaluation",  # enskild effektutvärdering
     "self_inspection",  # egenkontroll
+    "care_deviation",  # vårdavvikelse (seed 003: "Vårdavvikelse och lex Maria")
+    "patient_safety_report",  # patientsäkerhetsberättelse (beside the kvalitetsregister)
 )
+# What a register entry is from, where seed 003 names the choices: the kvalitetsregister, the
+# national survey, or the authority that issued a tillsynsrapport. "other": named in the title.
+REGISTER_SOURCES: dict[str, tuple[str, ...]] = {
+    "quality_register": ("senior_alert", "palliativa_registret", "bpsd", "other"),
+    "national_survey": ("oppna_jamforelser", "brukarundersokningen", "kkik", "other"),
+    "inspection_report": ("ivo", "arbetsmiljoverket", "other"),
+}
+ALL_REGISTER_SOURCES = tuple(dict.fromkeys(s for kind in REGISTER_SOURCES.values() for s in kind))
 AGE_BANDS = ("0-12", "13-17", "18-20", "21-29", "30-49", "50-64", "65-79", "80+")
 GENDERS = ("female", "male", "other", "unknown")
 END_REASONS = ("planned", "interrupted")
@@ -69,6 +81,7 @@ TASK_KINDS = (
     "analysis",
     "management_group",
     "follow_up",
+    "competence_survey",  # seed 003: kompetensförsörjning och kompetensutveckling, enkät i oktober
     "quality_report",
     "other",
 )
@@ -187,12 +200,13 @@ class MeasureValue(SyncedMixin, Model):
 
 class RegisterEntry(SyncedMixin, Model):
     """One event of the basic quality follow-up (seed 003, Del 3): a quality register report,
-    a national survey, an avvikelse, lex Sarah, lex Maria, a complaint, an inspection report,
-    an effect evaluation or an egenkontroll."""
+    a national survey, an avvikelse, lex Sarah, lex Maria, a vårdavvikelse, a complaint, an
+    inspection report (and who issued it), an effect evaluation, an egenkontroll or the
+    patientsäkerhetsberättelse."""
 
     __tablename__ = "register_entries"
     sync_table = "register_entries"
-    sync_fields = ("unit_id", "entry_date", "kind", "title", "description", "analysis")
+    sync_fields = ("unit_id", "entry_date", "kind", "title", "description", "analysis", "source")
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
@@ -202,8 +216,13 @@ class RegisterEntry(SyncedMixin, Model):
     title: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     analysis: Mapped[str | None] = mapped_column(Text)
+    # Which register, survey or issuing authority (REGISTER_SOURCES of the kind), if named.
+    source: Mapped[str | None] = mapped_column(String(30))
 
-    __table_args__ = (CheckConstraint(f"kind IN {_in(REGISTER_KINDS)}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(REGISTER_KINDS)}", name="kind"),
+        CheckConstraint(f"source IS NULL OR source IN {_in(ALL_REGISTER_SOURCES)}", name="source"),
+    )
 
 
 class QualityLink(SyncedMixin, Model):
@@ -327,7 +346,10 @@ class SurveyResponse(SyncedMixin, Model):
 
 class AnnualTask(SyncedMixin, Model):
     """A task of the årshjul: survey in February, answers by 1 March, compilation, analysis in
-    April, management group in May, follow-up in the autumn, the kvalitetsberättelse."""
+    April, management group in May, the competence survey in October, follow-up in the autumn.
+
+    A verksamhet's tasks are read by the staff of its enheter too, and the owner may tick a
+    task done wherever it is (``server/services/quality.py``)."""
 
     __tablename__ = "annual_tasks"
     sync_table = "annual_tasks"

@@ -29,6 +29,25 @@ def may(session: Session, user_id: uuid.UUID, action: str, unit_id: uuid.UUID | 
     return load_principal(session, user_id).can(action, unit_id)
 
 
+def arshjul_unit_for(session: Session, user_id: uuid.UUID, unit_id: uuid.UUID) -> uuid.UUID | None:
+    """The unit whose årshjul shows this user a task of ``unit_id``: that unit, if they read
+    plans there; else the unit they read plans in that lies nearest below it (staff of an
+    enhet see their verksamhet's årshjul from their enhet). None if they do not see the task.
+    """
+    from server.services.access import load_principal
+    from server.services.quality import nearest_unit_below
+
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    principal = load_principal(session, user_id)
+    if principal.can("read_plans", unit_id):
+        return unit_id
+    if unit_id not in principal.definition_units:
+        return None
+    return nearest_unit_below(session, principal, unit_id)
+
+
 def managers_of(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
     """Users with a manager role in the unit or a unit above it (roles cover the units below);
     whether the membership is current is left to ``may``."""

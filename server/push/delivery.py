@@ -59,6 +59,7 @@ from server.models.push import (
     NotificationPreference,
     PushSubscription,
 )
+from server.models.quality import AnnualTask
 from server.push.audience import may, user_ids_in
 from server.push.endpoints import (
     EndpointPolicy,
@@ -360,6 +361,11 @@ def _deliver(
         notification.plan_id,
         notification.item_id,
         notification.params,
+        task=(
+            (notification.unit_id, notification.task_id)  # type: ignore[arg-type]
+            if notification.task_id
+            else None
+        ),
     )
     delivered = list(notification.delivered_to)
     retry: list[PushResult] = []
@@ -440,7 +446,18 @@ def _reason_to_skip(
         return "kind_off"
     if not may(session, notification.user_id, "read_plans", notification.unit_id):
         return "not_visible"
-    if notification.kind in REMINDER_KINDS:
+    if notification.kind in REMINDER_KINDS and notification.task_id is not None:
+        task = session.get(AnnualTask, notification.task_id)
+        if (
+            task is None
+            or task.deleted
+            or task.state != "open"
+            or task.owner_user_id != notification.user_id
+        ):
+            return "obsolete"
+    elif notification.kind in REMINDER_KINDS:
+        if notification.item_id is None:
+            return "obsolete"  # queued about nothing (årshjul reminders before task_id)
         item = session.get(PlanItem, notification.item_id)
         if (
             item is None

@@ -53,7 +53,7 @@ TITLES: dict[str, dict[str, str]] = {
     },
     "finding_added": {
         "da": "Tilsynet har registreret et nyt forhold fra et tilsynsbesøg",
-        "sv": "Tillsynen har registrerat en ny iakttagelse från en inspektion",
+        "sv": "Tillsynen har registrerat en ny iakttagelse från ett tillsynsbesök",
         "en": "The inspectorate recorded a new finding from a visit",
     },
     "paabud_added": {
@@ -90,6 +90,20 @@ TITLES: dict[str, dict[str, str]] = {
         "da": "Et punkt har overskredet sin frist",
         "sv": "En åtgärd har passerat sitt slutdatum",
         "en": "An item is overdue",
+    },
+}
+
+# A reminder about a task of the Swedish årshjul (annual_tasks) rather than a plan item.
+TASK_TITLES: dict[str, dict[str, str]] = {
+    "due_soon": {
+        "da": "En opgave i årshjulet nærmer sig sin frist",
+        "sv": "En uppgift i årshjulet närmar sig sitt slutdatum",
+        "en": "A task of the annual cycle is nearly due",
+    },
+    "overdue": {
+        "da": "En opgave i årshjulet har overskredet sin frist",
+        "sv": "En uppgift i årshjulet har passerat sitt slutdatum",
+        "en": "A task of the annual cycle is overdue",
     },
 }
 
@@ -130,8 +144,16 @@ def language_of(user_language: str | None) -> str:
     return user_language if user_language in LANGUAGES else "da"
 
 
-def link_for(kind: str, plan_id: uuid.UUID | None, item_id: uuid.UUID | None) -> str:
-    """A route of the PWA's hash router; the service worker opens it on the app's origin."""
+def link_for(
+    kind: str,
+    plan_id: uuid.UUID | None,
+    item_id: uuid.UUID | None,
+    task: tuple[uuid.UUID, uuid.UUID] | None = None,
+) -> str:
+    """A route of the PWA's hash router; the service worker opens it on the app's origin.
+    ``task``: (unit, task) of an årshjul task, shown in that unit's årshjul."""
+    if task is not None:
+        return f"/#/quality/{task[0]}/cycle/{task[1]}"
     if kind == "conflict":
         return "/#/conflicts"
     if item_id is not None:
@@ -147,11 +169,16 @@ def render_payload(
     plan_id: uuid.UUID | None,
     item_id: uuid.UUID | None,
     params: dict[str, Any] | None = None,
+    *,
+    task: tuple[uuid.UUID, uuid.UUID] | None = None,
 ) -> dict[str, str]:
+    """``task``: (unit, task) when the reminder is about an årshjul task, which that unit's
+    årshjul shows (the PWA takes its own title for it from the route: notification.js)."""
     lang = language_of(user_language)
+    titles = TASK_TITLES if task is not None and kind in TASK_TITLES else TITLES
     payload = {
-        "title": TITLES[kind][lang],
-        "url": link_for(kind, plan_id, item_id),
+        "title": titles[kind][lang],
+        "url": link_for(kind, plan_id, item_id, task),
         "kind": kind,
         "lang": lang,
     }

@@ -39,6 +39,7 @@ class NewNotification:
     unit_id: uuid.UUID | None = None
     plan_id: uuid.UUID | None = None
     item_id: uuid.UUID | None = None
+    task_id: uuid.UUID | None = None
     params: dict = field(default_factory=dict)
 
 
@@ -60,6 +61,7 @@ def write_notifications(
                 unit_id=n.unit_id,
                 plan_id=n.plan_id,
                 item_id=n.item_id,
+                task_id=n.task_id,
                 params=n.params,
                 status="pending",
                 attempts=0,

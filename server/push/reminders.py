@@ -30,7 +30,7 @@ from server import clock
 from server.models.plans import Plan, PlanItem
 from server.models.push import NotificationPreference
 from server.models.quality import AnnualTask
-from server.push.audience import may, user_ids_in
+from server.push.audience import arshjul_unit_for, may, user_ids_in
 from server.push.delivery import zone_of
 from server.push.outbox import (
     OUTBOX_RETENTION_DAYS,
@@ -161,7 +161,10 @@ def _task_reminders(
 ) -> Iterator[NewNotification]:
     for task in tasks:
         owner: uuid.UUID = task.owner_user_id  # type: ignore[assignment]
-        if not may(session, owner, "read_plans", task.unit_id):
+        # Staff named on their verksamhet's task read it from their enhet: the reminder names
+        # that unit, so delivery's visibility check and the link both use the owner's view.
+        shown_in = arshjul_unit_for(session, owner, task.unit_id)
+        if shown_in is None:
             continue
         today = now.astimezone(zone_of(session.get(NotificationPreference, owner))).date()
         days_left = (task.due_date - today).days
@@ -177,5 +180,10 @@ def _task_reminders(
             key = f"due_soon:{owner}:task:{task.id}:{task.due_date}:{window}"
             params = {"days": days_left}
         yield NewNotification(
-            user_id=owner, kind=kind, dedup_key=key, unit_id=task.unit_id, params=params
+            user_id=owner,
+            kind=kind,
+            dedup_key=key,
+            unit_id=shown_in,
+            task_id=task.id,
+            params=params,
         )

@@ -14,6 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from server.models.quality import (
     AGE_BANDS,
     AGGREGATIONS,
+    ALL_REGISTER_SOURCES,
     ANSWER_TYPES,
     END_REASONS,
     GENDERS,
@@ -116,6 +117,14 @@ class RegisterEntryWriteSchema(StrictSchema):
     title = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
     description = PseudonymousText(LONG_TEXT, allow_none=True)
     analysis = PseudonymousText(LONG_TEXT, allow_none=True)
+    source = fields.String(
+        allow_none=True,
+        validate=one_of(ALL_REGISTER_SOURCES),
+        metadata={
+            "description": "The kvalitetsregister, the national survey or the authority that "
+            "issued a tillsynsrapport; the choices depend on the kind."
+        },
+    )
 
 
 class LinkWriteSchema(StrictSchema):
@@ -262,6 +271,7 @@ class RegisterEntrySchema(SyncedRowSchema):
     title = fields.String()
     description = fields.String(allow_none=True)
     analysis = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
 
 
 class LinkSchema(SyncedRowSchema):
@@ -338,6 +348,12 @@ class AggregateSchema(Schema):
         metadata={
             "description": "The figure is left out: with your own it would give away the one "
             "other enhet that reported."
+        }
+    )
+    local = fields.Boolean(
+        metadata={
+            "description": "An enhet's own measure (nivå 3 of its own): the figure is that "
+            "enhet's, never summed with other enheter."
         }
     )
 

@@ -9,10 +9,13 @@ take loaded Python values, change the session and never commit.
 Who writes what (``server/services/access.py`` has the table):
 
     table              unit                        action
-    quality_areas      a se_verksamhet             manage_plans   (definitions: managers)
-    quality_measures   a se_verksamhet             manage_plans
+    quality_areas      a se_verksamhet, or an      manage_plans   (definitions: managers)
+                       se_enhet (its own, nivå 3)
+    quality_measures   a se_verksamhet, or an      manage_plans
+                       se_enhet (its own, nivå 3)
     survey_questions   a se_verksamhet             manage_plans
-    annual_tasks       a Swedish unit              manage_plans; staff may tick a task done
+    annual_tasks       a Swedish unit              manage_plans; staff may tick a task done,
+                                                   and its owner from an enhet below
     measure_values     the measure's enhet(er) or  write_items    (staff enter what happened)
                        its verksamhet (nivå 2)
     register_entries   a Swedish unit              write_items
@@ -20,7 +23,8 @@ Who writes what (``server/services/access.py`` has the table):
     survey_responses   a Swedish unit              write_items
     quality_links      the plan item's unit        write_items
 
-Reading is ``read_plans`` (staff, managers, inspectors) on the row's unit, as for plans.
+Reading is ``read_plans`` (staff, managers, inspectors) on the row's unit, as for plans; a
+verksamhet's definitions and årshjul are read also from the enheter below it.
 """
 
 from __future__ import annotations
@@ -51,13 +55,17 @@ from server.models import (
     Theme,
     Unit,
 )
+from server.models.quality import REGISTER_SOURCES
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
 from server.services.rows import refuse_changes, refuse_taken_id
 
 SWEDISH_UNIT_KINDS = ("se_verksamhet", "se_enhet")
-# Definitions of a verksamhet (its quality model): read also by users of the enheter below it.
-DEFINITION_TABLES = frozenset({"quality_areas", "quality_measures", "survey_questions"})
+# Rows of a verksamhet read also by users of the enheter below it: its quality model (areas,
+# measures, survey questions) and its årshjul, which the enheter follow (seed 004).
+DEFINITION_TABLES = frozenset(
+    {"quality_areas", "quality_measures", "survey_questions", "annual_tasks"}
+)
 # A stable namespace for the ids of measure values (see ``measure_value_id``).
 MEASURE_VALUE_NAMESPACE = uuid.UUID("5b6f0c3e-8a52-4d2b-9a0e-6f1f8f0a4c17")
 # What staff may change on an årshjul task; anything else is the managers'.
@@ -103,6 +111,38 @@ def enheter_of(session: Session, verksamhet: Unit) -> list[Unit]:
         found += [c for c in children if c.kind == "se_enhet"]
         frontier = [c.id for c in children]
     return sorted(found, key=lambda u: u.name)
+
+
+def nearest_unit_below(
+    session: Session, principal: Principal, unit_id: uuid.UUID, action: str = "read_plans"
+) -> uuid.UUID | None:
+    """Of the units below ``unit_id`` where the user may do ``action``, the nearest one (then
+    by name); None if there is none."""
+    found: list[tuple[int, str, uuid.UUID]] = []
+    for candidate in principal.units_for(action):
+        steps, current = 0, session.get(Unit, candidate)
+        while current is not None and current.parent_id is not None and steps < 100:
+            steps += 1
+            if current.parent_id == unit_id:
+                found.append((steps, session.get_one(Unit, candidate).name, candidate))
+                break
+            current = session.get(Unit, current.parent_id)
+    return min(found)[2] if found else None
+
+
+def access_unit(session: Session, principal: Principal, row: SyncedMixin) -> uuid.UUID:
+    """The unit whose role decides a change of ``row``: its own, except that the owner of an
+    årshjul task of their verksamhet, who reads it from their enhet (docs/api.md), ticks it by
+    their role in that enhet."""
+    unit_id: uuid.UUID = row.unit_id  # type: ignore[attr-defined,assignment]
+    if (
+        isinstance(row, AnnualTask)
+        and row.owner_user_id == principal.user_id
+        and not principal.can("write_items", unit_id)
+        and unit_id in principal.definition_units
+    ):
+        return nearest_unit_below(session, principal, unit_id, "write_items") or unit_id
+    return unit_id
 
 
 def _require_kind(unit: Unit, kinds: Iterable[str], what: str) -> None:
@@ -164,8 +204,11 @@ class QualityTable:
     ) -> SyncedMixin:
         values = {k: v for k, v in values.items() if k != "id"}
         changed = {k for k, v in values.items() if getattr(row, k) != v}
-        action = self.action if changed - self.staff_fields else "write_items"
-        principal.require(action, row.unit_id, self.model.sync_table.rstrip("s"))
+        what = self.model.sync_table.rstrip("s")
+        if changed - self.staff_fields:
+            principal.require(self.action, row.unit_id, what)
+        else:
+            principal.require("write_items", access_unit(session, principal, row), what)
         refuse_changes(row, values, self.immutable)
         current = {f: getattr(row, f) for f in row.sync_fields}
         server_values = self.check(session, principal, {**current, **values}, row)
@@ -211,9 +254,23 @@ def _live(session: Session, model: type[Any], column: Any, value: Any) -> list[A
 # ---- the checks of each table ---------------------------------------------------------------
 
 
-def _check_area(session, principal, values, row):
+def _definition_unit(session: Session, values: dict[str, Any], what: str) -> Unit:
+    """A verksamhet (nivå 2), or an enhet below one (nivå 3: its own goals and measures beside
+    the verksamhet's, seed 003 "Tas fram per enhet")."""
     unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, ("se_verksamhet",), "A quality area")
+    _require_kind(unit, SWEDISH_UNIT_KINDS, what)
+    if unit.kind == "se_enhet" and verksamhet_of(session, unit) is None:
+        raise field_error("unit_id", f"{what} of an enhet needs a verksamhet above it.")
+    return unit
+
+
+def is_local(session: Session, measure: QualityMeasure) -> bool:
+    """A measure an enhet defined for itself (nivå 3 of its own), not its verksamhet's."""
+    return session.get_one(Unit, measure.unit_id).kind == "se_enhet"
+
+
+def _check_area(session, principal, values, row):
+    _definition_unit(session, values, "A quality area")
     theme_id = values.get("theme_id")
     if theme_id is not None:
         theme = session.get(Theme, theme_id)
@@ -223,13 +280,18 @@ def _check_area(session, principal, values, row):
 
 
 def _check_measure(session, principal, values, row):
-    unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, ("se_verksamhet",), "A measure")
+    unit = _definition_unit(session, values, "A measure")
+    # An enhet's own areas and its verksamhet's are both its to measure against.
+    areas_of = {unit.id}
+    if unit.kind == "se_enhet":
+        if values.get("level", 3) != 3:
+            raise field_error("level", "A measure of an enhet is a nivå 3 measure.")
+        areas_of.add(_verksamhet_id(session, unit))  # type: ignore[arg-type]
     area_id = values.get("area_id")
     if area_id is not None:
         area = session.get(QualityArea, area_id)
-        if area is None or area.deleted or area.unit_id != unit.id:
-            raise field_error("area_id", "Not a quality area of this verksamhet.")
+        if area is None or area.deleted or area.unit_id not in areas_of:
+            raise field_error("area_id", "Not a quality area of this unit or its verksamhet.")
     # Values entered as plain numbers cannot become ratios (or move level) after the fact.
     for field in ("aggregation", "level"):
         changed = row is not None and values.get(field) != getattr(row, field)
@@ -246,7 +308,10 @@ def _check_measure_value(session, principal, values, row):
     if row is None:
         if measure.level == 2 and unit.id != measure.unit_id:
             raise field_error("unit_id", "A nivå 2 measure is reported for its verksamhet.")
-        if measure.level == 3 and (
+        if is_local(session, measure):
+            if unit.id != measure.unit_id:
+                raise field_error("unit_id", "An enhet's own measure is reported for it alone.")
+        elif measure.level == 3 and (
             unit.kind != "se_enhet" or _verksamhet_id(session, unit) != measure.unit_id
         ):
             raise field_error(
@@ -285,6 +350,17 @@ def _verksamhet_id(session: Session, unit: Unit) -> uuid.UUID | None:
 
 def _check_register_entry(session, principal, values, row):
     _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, "The register")
+    source = values.get("source")
+    if source is not None:
+        choices = REGISTER_SOURCES.get(values["kind"])
+        if choices is None:
+            raise field_error(
+                "source",
+                "Only a quality register, a national survey or an inspection report "
+                "names its source.",
+            )
+        if source not in choices:
+            raise field_error("source", f"Choose one of {', '.join(choices)} for this kind.")
     return {}
 
 
@@ -402,12 +478,22 @@ def _check_annual_task(session, principal, values, row):
 
 
 def _is_member(session: Session, unit: Unit, user_id: uuid.UUID) -> bool:
-    """A member of the unit or of a unit above it (any role)."""
+    """A member of the unit, of a unit above it or of one below it (any role): a verksamhet's
+    årshjul task may name a member of one of its enheter."""
     unit_ids = []
     current: Unit | None = unit
     while current is not None and current.id not in unit_ids:
         unit_ids.append(current.id)
         current = session.get(Unit, current.parent_id) if current.parent_id else None
+    frontier = [unit.id]
+    while frontier:
+        frontier = list(
+            session.scalars(
+                select(Unit.id).where(Unit.parent_id.in_(frontier), Unit.deleted.is_(False))
+            )
+        )
+        frontier = [u for u in frontier if u not in unit_ids]
+        unit_ids += frontier
     found = session.scalar(
         select(Membership.id)
         .where(Membership.user_id == user_id, Membership.unit_id.in_(unit_ids))

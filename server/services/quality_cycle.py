@@ -14,6 +14,7 @@ runs it with the plan items' reminders.
 
 from __future__ import annotations
 
+import calendar
 import json
 import uuid
 from datetime import date
@@ -121,11 +122,18 @@ def _swedish_themes(session: Session) -> dict[int, Theme]:
     return {t.number: t for t in catalogue.themes if t.number is not None}
 
 
+def default_due_date(task: dict[str, Any], year: int) -> date:
+    """The day the seed gives, or else the last day of the month it names ("i februari")."""
+    day = task.get("day") or calendar.monthrange(year, task["month"])[1]
+    return date(year, task["month"], day)
+
+
 def create_default_cycle(
     session: Session, principal: Principal, unit_id: uuid.UUID, year: int
 ) -> list[AnnualTask]:
-    """The årshjul of seed 004 for ``year``, owned by the manager who asks; tasks already there
-    (same kind and due date) are kept as they are."""
+    """The årshjul of seeds 004 and 003 for ``year``, owned by the manager who asks; tasks
+    already there (same kind and due date) are kept as they are. Only the tasks the seeds date
+    are made (``annual_tasks_rule`` in the defaults file)."""
     unit = live_unit(session, unit_id)
     principal.require("manage_plans", unit.id, "unit")
     existing = {
@@ -134,7 +142,7 @@ def create_default_cycle(
     created: list[AnnualTask] = []
     writer = TABLES["annual_tasks"]
     for task in defaults()["annual_tasks"]:
-        due = date(year, task["month"], task["day"])
+        due = default_due_date(task, year)
         if (task["kind"], due) in existing:
             continue
         created.append(

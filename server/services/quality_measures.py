@@ -11,6 +11,11 @@ A rate is **not** the mean of the enheter's rates: 3 of 4 in one enhet and 1 of 
 is 4 of 10 (0.4) for the uppdrag, not (0.75 + 0.167) / 2. Enheter that reported nothing are
 left out (and counted: ``reported`` of ``expected``), never taken as zero.
 
+An enhet's own measure (nivå 3 of its own, seed 003: "Tas fram per enhet") is not combined:
+no other enhet reports it, so its figure is that enhet's, and ``local`` says so. The seed has
+the enheter develop these themselves, for their own follow-up, with nivå 2 analysing them;
+summing one enhet's figure into the uppdrag's would pass it off as the whole uppdrag's.
+
 Staff of one enhet see the uppdrag's figure and their own, not the other enheter's. With
 exactly one other enhet reporting, the figure and their own give that enhet's away (8 in all,
 5 of them ours: 3 theirs), so the uppdrag's figure is then ``withheld``: shown only where at
@@ -56,6 +61,8 @@ class Aggregate:
     per_unit: list[UnitFigure] = field(default_factory=list)
     # True if the figure would give away a single enhet the reader may not see.
     withheld: bool = False
+    # An enhet's own measure: its one enhet's figure, shown as that enhet's at nivå 2.
+    local: bool = False
 
 
 def combine(aggregation: str, figures: Sequence[UnitFigure]) -> tuple[float | None, ...]:
@@ -93,8 +100,10 @@ def aggregate_measure(
     measure = session.get(QualityMeasure, measure_id)
     if measure is None or measure.deleted or not principal.reads_definitions_of(measure.unit_id):
         raise NotFound("No such measure.")
-    verksamhet = session.get_one(Unit, measure.unit_id)
-    units = [verksamhet] if measure.level == 2 else enheter_of(session, verksamhet)
+    owner = session.get_one(Unit, measure.unit_id)
+    local = owner.kind == "se_enhet"
+    # An enhet's own measure is reported by it alone: nothing to combine across enheter.
+    units = [owner] if measure.level == 2 or local else enheter_of(session, owner)
     stored = {
         v.unit_id: v
         for v in session.scalars(
@@ -132,6 +141,7 @@ def aggregate_measure(
         # Staff of one enhet see the uppdrag's figure, but not the other enheter's own.
         per_unit=[f for f in figures if principal.can("read_plans", f.unit_id)],
         withheld=withheld,
+        local=local,
     )
 
 
@@ -181,6 +191,16 @@ def import_values(
             )
         )
     }
+    local_measures = {
+        (m.unit_id, m.name.casefold()): m
+        for m in session.scalars(
+            select(QualityMeasure).where(
+                QualityMeasure.unit_id.in_([u.id for u in units.values()]),
+                QualityMeasure.deleted.is_(False),
+            )
+        )
+        if m.unit_id != verksamhet.id
+    }
     rows = _read_csv(text)
     schema = _value_schema()
     errors: dict[str, list[str]] = {}
@@ -188,7 +208,10 @@ def import_values(
     for number, raw in rows:
         problems: list[str] = []
         target = units.get((raw.get("unit") or "").strip().casefold())
-        measure = measures.get((raw.get("measure") or "").strip().casefold())
+        measure_name = (raw.get("measure") or "").strip().casefold()
+        # The enhet's own measure of that name, else its verksamhet's.
+        measure = local_measures.get((target.id, measure_name)) if target else None
+        measure = measure or measures.get(measure_name)
         if target is None:
             problems.append(f"No enhet called {raw.get('unit')!r} in this verksamhet.")
         if measure is None:

@@ -15,7 +15,7 @@ A table is declared once, here, with its model and how it is written::
     ├── new_values     the checked column values of a new row, for creates inserted in bulk
     ├── restore        brings a deleted row back with what its delete took along, if it can
     ├── unit_column    the column naming the row's unit (the reader's scope); None: global
-    └── definitions    read also by users of the units below (a verksamhet's quality model)
+    └── definitions    read also by users of the units below (quality model, årshjul)
 
 Everything else is derived: ``client_fields`` (the write schema's fields that are synced),
 ``server_fields`` (the synced fields a client never sends), the order a fresh device applies

@@ -137,7 +137,7 @@ def test_the_enhetschef_reads_charts_exports_them_and_downloads_the_report(new_c
     assert Path(png_download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     page.get_by_role("link", name="Årshjul").click()
-    task = "Sista dag för svar på enkäten"
+    task = "Sista dag för svar på enkäten (1 mars)"
     box = page.get_by_role("checkbox", name=f"Klar: {task}")
     box.check()
     wait_synced(page)
@@ -161,7 +161,13 @@ def test_the_enhetschef_reads_charts_exports_them_and_downloads_the_report(new_c
     expect(page.get_by_test_id("task-list")).to_contain_text(extra)
     wait_synced(page)
     tasks = api.get(f"/api/quality/annual-tasks?unit_id={verksamhet['id']}", as_user=CHEF_SV)
-    assert any(t["title"] == extra and t["due_date"] == "2026-10-15" for t in tasks)
+    # Owned by the chef's account by default, so the årshjul's reminders reach her.
+    chef_id = api.get("/api/auth/me", as_user=CHEF_SV)["id"]
+    assert any(
+        (t["title"], t["due_date"], t["owner_user_id"], t["owner_name"])
+        == (extra, "2026-10-15", chef_id, None)
+        for t in tasks
+    )
 
     page.get_by_role("link", name="← Kvalitetsuppföljning: Stöd och omsorg").click()
     with page.expect_download() as report:
@@ -298,3 +304,136 @@ def test_surveys_are_configured_and_answered_on_the_device(new_context, api):
     assert {r["survey"] for r in responses} >= {"annual", "end_of_intervention"}
     assert any(r["respondent"] == "commissioner" and 4 in r["answers"].values() for r in responses)
     assert any("Fler aktiviteter" in r["answers"].values() for r in responses)
+
+
+def test_a_medarbetare_sees_the_verksamhets_arshjul_and_ticks_the_task_that_names_her(
+    new_context, api
+):
+    """Issue 18, point 6: the årshjul belongs to the verksamhet; staff of an enhet read it from
+    their enhet and tick the task they are named on (it was "Inga uppgifter för året.")."""
+    import requests
+
+    verksamhet = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Stöd och omsorg"
+    )
+    tasks = api.get(f"/api/quality/annual-tasks?unit_id={verksamhet['id']}", as_user=CHEF_SV)
+    task = next(t for t in tasks if t["kind"] == "competence_survey" and t["year"] == 2026)
+    sara = api.get("/api/auth/me", as_user=STAFF_SV)
+    named = requests.patch(
+        f"{api.base}/api/quality/annual-tasks/{task['id']}",
+        json={"owner_user_id": sara["id"], "state": "open"},
+        headers={"Authorization": f"Bearer {api.token(CHEF_SV)}"},
+        timeout=10,
+    )
+    assert named.status_code == 200, named.text
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, STAFF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Årshjul").click()
+    page.get_by_label("År", exact=True).fill("2026")
+    page.get_by_label("År", exact=True).dispatch_event("change")
+    listing = page.get_by_test_id("task-list")
+    expect(listing).to_contain_text("Sista dag för svar på enkäten (1 mars)")
+    expect(listing).to_contain_text(task["title"])
+    # Only the task that names her has a box to tick.
+    expect(listing.get_by_role("checkbox")).to_have_count(1)
+    listing.get_by_role("checkbox", name=f"Klar: {task['title']}").check()
+    wait_synced(page)
+
+    def ticked():
+        """The task is done on the server."""
+        row = api.get(f"/api/quality/annual-tasks/{task['id']}", as_user=CHEF_SV)
+        return row["state"] == "done"
+
+    eventually(ticked)
+
+    # The reminder's link (server/push/messages.py) opens the task in her enhet's årshjul.
+    bjorkvagen = next(
+        u
+        for u in api.get("/api/units", as_user=STAFF_SV)
+        if u["name"] == "Gruppbostaden Björkvägen"
+    )
+    page.evaluate(f"location.hash = '#/quality/{bjorkvagen['id']}/cycle/{task['id']}'")
+    expect(page.locator('li[aria-current="true"]')).to_contain_text(task["title"])
+
+
+def test_a_manager_adds_a_local_niva_3_measure_for_one_enhet(new_context, api):
+    """Issue 18, point 2: an enhet's own measure beside the verksamhet's, shown apart."""
+    page = new_context().new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    # The enhet's own goal first, beside the verksamhet's six areas.
+    goal = f"Trygga överlämningar {uuid.uuid4().hex[:4]}"
+    goal_form = page.get_by_test_id("local-goal-form")
+    goal_form.get_by_label("Område").fill(goal)
+    goal_form.get_by_label("Processmål").fill("Ingen insats avbryts vid byte av personal.")
+    goal_form.get_by_role("button", name="Lägg till målet").click()
+    expect(page.get_by_role("row", name=goal)).to_contain_text("Ingen insats avbryts")
+    page.get_by_role("link", name="Mått", exact=True).click()
+    page.get_by_role("link", name="Nytt mått").click()
+    form = page.get_by_test_id("measure-form")
+    expect(form.get_by_label("Gäller")).to_have_value(
+        next(
+            u["id"]
+            for u in api.get("/api/units", as_user=CHEF_SV)
+            if u["name"] == "Gruppbostaden Björkvägen"
+        )
+    )
+    expect(form.get_by_label("Nivå", exact=True)).to_be_disabled()
+    name = f"Överlämningar med gemensamt möte {uuid.uuid4().hex[:4]}"
+    form.get_by_label("Namn").fill(name)
+    form.get_by_label("Slag", exact=True).select_option(label="Processmått")
+    form.get_by_label("Område").select_option(label=goal)
+    form.get_by_role("button", name="Spara").click()
+    local = page.get_by_test_id("local-measures")
+    card = local.locator(f'section[data-measure="{name}"]')
+    expect(card).to_contain_text("Lokalt mått för Gruppbostaden Björkvägen")
+    expect(card.get_by_test_id("aggregate")).to_have_count(0)
+    wait_synced(page)
+
+    measure = next(
+        m for m in api.get("/api/quality/measures", as_user=CHEF_SV) if m["name"] == name
+    )
+    bjorkvagen = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Gruppbostaden Björkvägen"
+    )
+    assert (measure["unit_id"], measure["level"], measure["kind"]) == (
+        bjorkvagen["id"],
+        3,
+        "process",
+    )
+    area = next(a for a in api.get("/api/quality/areas", as_user=CHEF_SV) if a["name"] == goal)
+    assert (area["unit_id"], measure["area_id"]) == (bjorkvagen["id"], area["id"])
+    # At nivå 2 it is listed among the enheter's own measures, with Björkvägen alone to report.
+    verksamhet = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Stöd och omsorg"
+    )
+    page.evaluate(f"location.hash = '#/quality/{verksamhet['id']}/measures'")
+    card = page.get_by_test_id("local-measures").locator(f'section[data-measure="{name}"]')
+    expect(card).to_contain_text("Lokalt mått för Gruppbostaden Björkvägen")
+    expect(card.get_by_label(f"Värde: {name}, Gruppbostaden Björkvägen")).to_be_visible()
+    expect(card.get_by_label(f"Värde: {name}, Daglig verksamhet Lönnen")).to_have_count(0)
+
+
+def test_a_tillsynsrapport_names_the_authority_that_issued_it(new_context, api):
+    """Issue 18, point 3: IVO, Arbetsmiljöverket or another; the choices follow the kind."""
+    page = new_context().new_page()
+    log_in(page, STAFF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Grundläggande uppföljning").click()
+    form = page.get_by_test_id("register-form")
+    expect(form.get_by_label("Utfärdad av")).to_have_count(0)
+    form.get_by_label("Slag").select_option(label="Kvalitetsregister")
+    expect(form.get_by_label("Vilket kvalitetsregister")).to_contain_text("Senior alert")
+    form.get_by_label("Slag").select_option(label="Tillsynsrapport")
+    form.get_by_label("Utfärdad av").select_option(label="Arbetsmiljöverket")
+    title = f"Tillsyn av arbetsmiljön {uuid.uuid4().hex[:6]}"
+    form.get_by_label("Rubrik").fill(title)
+    form.get_by_role("button", name="Spara i registret").click()
+    row = page.get_by_test_id("register-list").locator(f'li[data-entry="{title}"]')
+    expect(row).to_contain_text("Tillsynsrapport (Arbetsmiljöverket)")
+    wait_synced(page)
+    entries = api.get("/api/quality/register", as_user=CHEF_SV)
+    assert any(e["title"] == title and e["source"] == "arbetsmiljoverket" for e in entries)

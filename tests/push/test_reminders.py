@@ -4,17 +4,18 @@ even when two runs overlap."""
 from __future__ import annotations
 
 import threading
+import warnings
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from server.extensions import db
-from server.models import NotificationPreference, PlanItem
+from server.models import AnnualTask, NotificationPreference, PlanItem
 from server.models.push import REMINDER_KINDS
 from server.models.versioning import act_as
-from server.push.messages import TITLES
-from server.push.reminders import queue_reminders
+from server.push.messages import TASK_TITLES, TITLES
+from server.push.reminders import queue_reminders, queue_task_reminders
 from tests.push.conftest import deliver, outbox, subscribe
 
 MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
@@ -236,3 +237,80 @@ def test_a_due_reminder_reaches_the_device_in_the_users_language(
     ]
     assert receiver.received[0].headers["urgency"] == "normal"
     assert deliver(push_app).sent == 0  # nothing left to send
+
+
+def test_an_arshjul_reminder_reaches_the_task_owner_in_their_enhet(
+    push_app, client, factory, receiver, runner
+):
+    """Staff named on their verksamhet's årshjul task: the reminder is delivered (not skipped
+    as about a missing plan item), says it is about the årshjul, and opens the årshjul of the
+    owner's own enhet, the one they read it in."""
+    verksamhet = factory.unit(kind="se_verksamhet", name="Öppenvården")
+    enhet = factory.unit(kind="se_enhet", parent=verksamhet, name="Familjestödet")
+    anna = factory.user(("staff", enhet), language="sv")
+    device = subscribe(client, anna, receiver)
+    tomorrow = datetime.now(ZoneInfo("Europe/Copenhagen")).date() + timedelta(days=1)
+    task = AnnualTask(
+        unit_id=verksamhet.id,
+        year=tomorrow.year,
+        kind="analysis",
+        title="Analys av resultaten",
+        due_date=tomorrow,
+        owner_user_id=anna.id,
+        state="open",
+    )
+    factory.session.add(task)
+    db.session.commit()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "fully NULL primary key" lookups of a plan item
+        result = runner.invoke(args=["send-reminders"])
+
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, skipped 0" in result.output
+    assert receiver.errors() == []
+    assert receiver.payloads(device) == [
+        {
+            "title": TASK_TITLES["due_soon"]["sv"],
+            "body": "Slutdatum är i morgon.",
+            "url": f"/#/quality/{enhet.id}/cycle/{task.id}",
+            "kind": "due_soon",
+            "lang": "sv",
+        }
+    ]
+
+
+def test_an_arshjul_reminder_is_obsolete_once_the_task_is_done_or_given_to_someone_else(
+    push_app, client, factory, receiver
+):
+    # The real clock: the receiver checks the VAPID token's expiry against it.
+    tomorrow = datetime.now(ZoneInfo("Europe/Copenhagen")).date() + timedelta(days=1)
+    enhet = factory.unit(kind="se_enhet", parent=factory.unit(kind="se_verksamhet"))
+    anna, bo = factory.user(("staff", enhet)), factory.user(("staff", enhet))
+    subscribe(client, anna, receiver)
+    subscribe(client, bo, receiver)
+
+    def task(owner):
+        row = AnnualTask(
+            unit_id=enhet.id,
+            year=2026,
+            kind="other",
+            title="Uppgift",
+            due_date=tomorrow,
+            owner_user_id=owner.id,
+            state="open",
+        )
+        factory.session.add(row)
+        return row
+
+    done, moved, kept = task(anna), task(anna), task(bo)
+    db.session.commit()
+    assert queue_task_reminders(db.session, (7, 1)) == 3
+    done.state = "done"
+    moved.owner_user_id = bo.id
+    db.session.commit()
+
+    report = deliver(push_app)
+
+    assert (report.sent, report.reasons) == (1, {"obsolete": 2}), report
+    assert [row.task_id for row in _reminders() if row.status == "sent"] == [kept.id]

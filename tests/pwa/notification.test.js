@@ -24,6 +24,18 @@ describe('notificationFor', () => {
     }
   });
 
+  test('an årshjul reminder says it is about a task of the årshjul, one notification per task', () => {
+    const url = '/#/quality/u1/cycle/t1';
+    const { title, options } = notificationFor({ title: 'x', url, kind: 'due_soon', lang: 'sv' }, STRINGS);
+    expect(title).toBe('En uppgift i årshjulet närmar sig sitt slutdatum');
+    expect(options).toMatchObject({ tag: url, data: { url, kind: 'due_soon' } });
+    const late = notificationFor({ url: '/#/quality/u1/cycle/t2', kind: 'overdue', lang: 'da' }, STRINGS);
+    expect(late.title).toBe('En opgave i årshjulet har overskredet sin frist');
+    expect(late.options.tag).not.toBe(url);
+    // A plan item's reminder keeps its own title.
+    expect(notificationFor({ url: '/#/items/1', kind: 'overdue', lang: 'en' }, STRINGS).title).toBe('An item is overdue');
+  });
+
   test('an unknown kind keeps the server title; an unknown language falls back to Danish', () => {
     expect(notificationFor({ title: 'Ny slags', kind: 'finding', lang: 'da' }, STRINGS).title).toBe('Ny slags');
     const odd = notificationFor({ kind: 'conflict', lang: 'de' }, STRINGS);

@@ -114,6 +114,8 @@ def entry(client, headers, unit, **fields):
         "inspection_report",
         "effect_evaluation",
         "self_inspection",
+        "care_deviation",
+        "patient_safety_report",
     ],
 )
 def test_staff_register_every_kind_of_basic_follow_up(client, org, kind):
@@ -121,6 +123,54 @@ def test_staff_register_every_kind_of_basic_follow_up(client, org, kind):
     response = entry(client, staff, org["east"], kind=kind)
     assert response.status_code == 201, response.json
     assert response.json["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        ("inspection_report", "ivo"),
+        ("inspection_report", "arbetsmiljoverket"),
+        ("inspection_report", "other"),
+        ("quality_register", "senior_alert"),
+        ("quality_register", "palliativa_registret"),
+        ("quality_register", "bpsd"),
+        ("national_survey", "oppna_jamforelser"),
+        ("national_survey", "brukarundersokningen"),
+        ("national_survey", "kkik"),
+    ],
+)
+def test_an_entry_names_its_register_survey_or_issuing_authority(client, org, kind, source):
+    staff = login(client, org["staff_east"])
+    response = entry(client, staff, org["east"], kind=kind, source=source)
+    assert response.status_code == 201, response.json
+    assert response.json["source"] == source
+    assert (
+        client.get(f"/api/quality/register/{response.json['id']}", headers=staff).json["source"]
+        == source
+    )
+
+
+def test_a_source_must_fit_the_kind(client, org):
+    staff = login(client, org["staff_east"])
+    for kind, source in (
+        ("inspection_report", "senior_alert"),  # a register is no authority
+        ("national_survey", "ivo"),
+        ("lex_sarah", "ivo"),  # lex Sarah names no source
+        ("inspection_report", "socialstyrelsen"),
+    ):
+        response = entry(client, staff, org["east"], kind=kind, source=source)
+        assert_error(response, 422, "invalid_input", "source")
+    report = entry(client, staff, org["east"], kind="inspection_report", source="ivo").json
+    changed = client.patch(
+        f"/api/quality/register/{report['id']}", json={"kind": "complaint"}, headers=staff
+    )
+    assert_error(changed, 422, "invalid_input", "source")
+    cleared = client.patch(
+        f"/api/quality/register/{report['id']}",
+        json={"kind": "complaint", "source": None},
+        headers=staff,
+    )
+    assert cleared.status_code == 200, cleared.json
 
 
 def test_register_entries_are_scoped_to_the_enhet(client, org):
@@ -360,12 +410,16 @@ def test_the_annual_cycle_of_seed_004_is_created_once(client, org):
     by_kind = {}
     for task in created.json:
         by_kind.setdefault(task["kind"], []).append(task["due_date"])
-    assert by_kind["survey_sent"] == ["2027-02-01"]
-    assert by_kind["survey_due"] == ["2027-03-01"]
-    assert by_kind["analysis"] == ["2027-04-30"]
-    assert by_kind["management_group"] == ["2027-05-31"]
-    assert len(by_kind["compilation"]) == 4
-    assert {"follow_up", "quality_report"} <= set(by_kind)
+    # Seed 004's months (a month without a day is due on its last day) and 003's October.
+    assert by_kind == {
+        "survey_sent": ["2027-02-28"],
+        "survey_due": ["2027-03-01"],
+        "compilation": ["2027-03-31"],
+        "analysis": ["2027-04-30"],
+        "management_group": ["2027-05-31"],
+        "competence_survey": ["2027-10-31"],
+        "follow_up": ["2027-11-30"],
+    }
     assert all(t["owner_user_id"] == str(org["chef"].id) for t in created.json)
     assert client.post("/api/quality/annual-cycle", json=body, headers=chef).json == []
 
@@ -399,6 +453,69 @@ def test_staff_tick_a_task_done_but_do_not_move_it(client, org):
         headers=chef,
     )
     assert_error(owner, 422, "invalid_input", "owner_user_id")
+
+
+def test_staff_of_an_enhet_read_the_verksamhets_arshjul_and_tick_the_tasks_that_name_them(
+    client, org
+):
+    chef = login(client, org["chef"])
+    body = {"unit_id": str(org["verksamhet"].id), "year": 2027}
+    tasks = client.post("/api/quality/annual-cycle", json=body, headers=chef).json
+    analysis = next(t for t in tasks if t["kind"] == "analysis")
+    named = client.patch(
+        f"/api/quality/annual-tasks/{analysis['id']}",
+        json={"owner_user_id": str(org["staff_east"].id)},
+        headers=chef,
+    )
+    assert named.status_code == 200, named.json  # a member of an enhet below may own it
+
+    staff = login(client, org["staff_east"])
+    seen = client.get("/api/quality/annual-tasks", headers=staff).json
+    assert len(seen) == len(tasks)
+    by_unit = client.get(
+        f"/api/quality/annual-tasks?unit_id={org['verksamhet'].id}", headers=staff
+    ).json
+    assert len(by_unit) == len(tasks)
+    assert client.get(f"/api/quality/annual-tasks/{analysis['id']}", headers=staff).json["id"]
+
+    done = client.patch(
+        f"/api/quality/annual-tasks/{analysis['id']}", json={"state": "done"}, headers=staff
+    )
+    assert done.status_code == 200, done.json
+    assert done.json["state"] == "done" and done.json["done_on"] is not None
+    # Only the tasks that name them, and only ticking: the rest stays the managers'.
+    chefs_own = next(t for t in tasks if t["kind"] == "survey_due")
+    assert_error(
+        client.patch(
+            f"/api/quality/annual-tasks/{chefs_own['id']}", json={"state": "done"}, headers=staff
+        ),
+        404,
+        "not_found",
+    )
+    assert_error(
+        client.patch(
+            f"/api/quality/annual-tasks/{analysis['id']}",
+            json={"due_date": "2027-06-30"},
+            headers=staff,
+        ),
+        404,
+        "not_found",
+    )
+    # Staff of the other enhet see the årshjul too, but tick nothing of it.
+    west = login(client, org["staff_west"])
+    assert len(client.get("/api/quality/annual-tasks", headers=west).json) == len(tasks)
+    assert_error(
+        client.patch(
+            f"/api/quality/annual-tasks/{analysis['id']}", json={"state": "open"}, headers=west
+        ),
+        404,
+        "not_found",
+    )
+    # Inspectors of the verksamhet read; a manager elsewhere does not.
+    inspector = login(client, org["inspector"])
+    assert len(client.get("/api/quality/annual-tasks", headers=inspector).json) == len(tasks)
+    stranger = login(client, org["stranger"])
+    assert client.get("/api/quality/annual-tasks", headers=stranger).json == []
 
 
 def test_arshjul_reminders_go_to_the_owner_once(client, factory, org):

@@ -64,6 +64,7 @@ def org(factory):
         "other": other,
         "chef": factory.user(("manager", verksamhet)),
         "staff_east": factory.user(("staff", east)),
+        "staff_west": factory.user(("staff", west)),
         "inspector": factory.user(("inspector", verksamhet)),
     }
 
@@ -326,3 +327,111 @@ def test_staff_import_values_for_their_own_enhet_only(client, org):
         headers=staff,
     )
     assert_error(response, 422, "invalid_input", "row 2")
+
+
+# ---- nivå 3 of its own: an enhet's goals and measures (seed 003: "Tas fram per enhet") ---------
+
+
+@pytest.fixture
+def enhetschef(factory, org):
+    return factory.user(("manager", org["east"]))
+
+
+def test_an_enhetschef_defines_the_enhets_own_goals_and_measures_beside_the_inherited(
+    client, org, enhetschef
+):
+    chef = login(client, org["chef"])
+    inherited = make_measure(client, chef, org["verksamhet"])
+    own = login(client, enhetschef)
+    goal = client.post(
+        "/api/quality/areas",
+        json={
+            "unit_id": str(org["east"].id),
+            "name": "Trygg överlämning",
+            "process_goals": "Ingen insats avbryts vid byte av handläggare.",
+        },
+        headers=own,
+    )
+    assert goal.status_code == 201, goal.json
+    local = make_measure(
+        client,
+        own,
+        org["east"],
+        name="Antal överlämningar med gemensamt möte",
+        kind="process",
+        area_id=goal.json["id"],
+    )
+    # Never nivå 2, which is the uppdrag's.
+    refused = client.post(
+        "/api/quality/measures",
+        json={
+            **{k: local[k] for k in ("name", "kind")},
+            "unit_id": str(org["east"].id),
+            "level": 2,
+        },
+        headers=own,
+    )
+    assert_error(refused, 422, "invalid_input", "level")
+    # The enhet's staff read both; the other enhet's staff and managers elsewhere do not.
+    staff = login(client, org["staff_east"])
+    names = {m["name"] for m in client.get("/api/quality/measures", headers=staff).json}
+    assert names == {inherited["name"], local["name"]}
+    west = login(client, org["staff_west"])
+    assert {m["name"] for m in client.get("/api/quality/measures", headers=west).json} == {
+        inherited["name"]
+    }
+    # An enhetschef does not change the verksamhet's measures, nor define another enhet's.
+    assert_error(
+        client.patch(f"/api/quality/measures/{inherited['id']}", json={"name": "X"}, headers=own),
+        404,
+        "not_found",
+    )
+    response = client.post(
+        "/api/quality/measures",
+        json={"unit_id": str(org["west"].id), "name": "Y", "kind": "result"},
+        headers=own,
+    )
+    assert_error(response, 404, "not_found")
+    # Staff do not define measures of their enhet either.
+    response = client.post(
+        "/api/quality/measures",
+        json={"unit_id": str(org["east"].id), "name": "Z", "kind": "result"},
+        headers=staff,
+    )
+    assert_error(response, 403, "forbidden")
+
+
+def test_a_local_measure_is_reported_by_its_enhet_alone_and_shown_apart_at_niva_2(
+    client, org, enhetschef
+):
+    chef = login(client, org["chef"])
+    inherited = make_measure(client, chef, org["verksamhet"])
+    own = login(client, enhetschef)
+    local = make_measure(client, own, org["east"], name="Väntetid till första samtal")
+    staff = login(client, org["staff_east"])
+    assert enter(client, staff, local, org["east"], "2026-T1", value=4).status_code == 201
+    assert_error(
+        enter(client, chef, local, org["west"], "2026-T1", value=9), 422, "invalid_input", "unit_id"
+    )
+    assert enter(client, chef, inherited, org["east"], "2026-T1", value=5).status_code == 201
+    assert enter(client, chef, inherited, org["west"], "2026-T1", value=3).status_code == 201
+
+    # Nivå 2 still combines the inherited measure over both enheter...
+    common = client.get(
+        f"/api/quality/measures/{inherited['id']}/aggregate?period=2026-T1", headers=chef
+    ).json
+    assert (common["value"], common["expected"], common["local"]) == (8, 2, False)
+    # ... and shows the local one as Öst's own figure, not spread over the uppdrag.
+    figure = client.get(
+        f"/api/quality/measures/{local['id']}/aggregate?period=2026-T1", headers=chef
+    ).json
+    assert (figure["value"], figure["reported"], figure["expected"]) == (4, 1, 1)
+    assert figure["local"] is True and figure["withheld"] is False
+    assert [u["unit_id"] for u in figure["per_unit"]] == [str(org["east"].id)]
+    # Importing for Öst finds Öst's own measure by its name.
+    body = {
+        "unit_id": str(org["east"].id),
+        "csv": "enhet;mått;period;värde\nEnhet Öst;Väntetid till första samtal;2026-T2;6\n",
+    }
+    imported = client.post("/api/quality/measure-values/import", json=body, headers=staff)
+    assert imported.json == {"created": 1, "updated": 0}, imported.json

@@ -117,7 +117,7 @@ def test_the_html_draft_tells_how_the_work_was_done_what_was_done_and_what_came_
     for expected in (
         "Kvalitetsberättelse 2026: Öppenvården",
         "1. Så har kvalitetsarbetet bedrivits",
-        "Enkät till medarbetare, beställare och samarbetspartners skickas ut",
+        "Enkäten till medarbetare, beställare och samarbetspartners skickas ut (februari)",
         "Lex Sarah",
         "Missad överlämning",
         "Ny rutin för överlämning",
@@ -212,3 +212,68 @@ def test_a_bar_label_is_cut_before_it_is_escaped_as_the_pwa_does(case):
 
     assert chart_label(case["label"]) == case["drawn"]
     ElementTree.fromstring(bar_chart_svg(Chart("Titel", {case["label"]: 3})))
+
+
+def test_an_enhets_own_measure_is_in_the_report_with_its_enhets_figure_marked_local(
+    client, factory, year_of_work
+):
+    east = year_of_work["east"]
+    own = login(client, factory.user(("manager", east)))
+    measure = client.post(
+        "/api/quality/measures",
+        json={
+            "unit_id": str(east.id),
+            "name": "Överlämningar med gemensamt möte",
+            "kind": "process",
+        },
+        headers=own,
+    )
+    assert measure.status_code == 201, measure.json
+    value = client.post(
+        "/api/quality/measure-values",
+        json={
+            "measure_id": measure.json["id"],
+            "unit_id": str(east.id),
+            "period": "2026",
+            "value": 7,
+        },
+        headers=own,
+    )
+    assert value.status_code == 201, value.json
+    for unit in (year_of_work["verksamhet"], east):
+        page = client.get(
+            f"/api/quality/report?unit_id={unit.id}&year=2026&format=html",
+            headers=year_of_work["chef"],
+        ).get_data(as_text=True)
+        assert "Överlämningar med gemensamt möte" in page
+        assert "Lokalt mått för Familjestödet" in page
+        assert "<td>7</td>" in page or ">7<" in page
+
+
+def test_the_register_table_says_who_issued_a_tillsynsrapport_and_shows_the_new_kinds(
+    client, year_of_work
+):
+    east = year_of_work["east"]
+    for kind, title, source in (
+        ("inspection_report", "Tillsyn av läkemedelshantering", "ivo"),
+        ("care_deviation", "Fel dos läkemedel", None),
+        ("patient_safety_report", "Patientsäkerhetsberättelse 2025", None),
+    ):
+        response = client.post(
+            "/api/quality/register",
+            json={
+                "unit_id": str(east.id),
+                "entry_date": "2026-02-10",
+                "kind": kind,
+                "title": title,
+                "source": source,
+            },
+            headers=year_of_work["chef"],
+        )
+        assert response.status_code == 201, response.json
+    page = client.get(
+        f"/api/quality/report?unit_id={year_of_work['verksamhet'].id}&year=2026&format=html",
+        headers=year_of_work["chef"],
+    ).get_data(as_text=True)
+    for expected in ("Tillsynsrapport (IVO)", "Vårdavvikelse", "Patientsäkerhetsberättelse"):
+        assert expected in page, expected

@@ -7,7 +7,15 @@ import uuid
 import pytest
 
 from server.extensions import db
-from server.models import CaseRecord, Conflict, MeasureValue, QualityMeasure, SurveyResponse
+from server.models import (
+    AnnualTask,
+    CaseRecord,
+    Conflict,
+    MeasureValue,
+    QualityMeasure,
+    RegisterEntry,
+    SurveyResponse,
+)
 from server.services.quality import measure_value_id
 from tests.helpers import login
 
@@ -241,3 +249,103 @@ def test_a_manager_edits_definitions_offline_and_staff_receive_them(org, device)
     assert chef.sync().results[0]["status"] == "applied"
     anna.sync()
     assert anna.get("quality_measures", str(count.id))["description"] == "Räknas per tertial."
+
+
+def test_staff_receive_the_verksamhets_arshjul_and_tick_their_task_offline(org, device, client):
+    chef = login(client, org["chef"])
+    body = {"unit_id": str(org["verksamhet"].id), "year": 2027}
+    tasks = client.post("/api/quality/annual-cycle", json=body, headers=chef).json
+    mine, theirs = tasks[0]["id"], tasks[1]["id"]
+    named = client.patch(
+        f"/api/quality/annual-tasks/{mine}",
+        json={"owner_user_id": str(org["anna"].id)},
+        headers=chef,
+    )
+    assert named.status_code == 200, named.json
+
+    anna = device(org["anna"])
+    anna.sync()
+    assert set(anna.rows("annual_tasks")) == {t["id"] for t in tasks}
+    anna.update("annual_tasks", mine, {"state": "done", "done_on": "2027-02-20"})
+    anna.update("annual_tasks", theirs, {"state": "done", "done_on": "2027-02-20"})
+    report = anna.sync()
+    assert sorted(r["status"] for r in report.results) == ["applied", "rejected"]
+    db.session.expire_all()
+    assert db.session.get(AnnualTask, uuid.UUID(mine)).state == "done"
+    assert db.session.get(AnnualTask, uuid.UUID(theirs)).state == "open"
+    # The other enhet's staff see it ticked.
+    west = device(org["west_staff"])
+    west.sync()
+    assert west.get("annual_tasks", mine)["state"] == "done"
+
+
+def test_an_enhetschef_adds_a_local_measure_offline_and_only_that_enhet_receives_it(
+    org, device, factory
+):
+    enhetschef = device(factory.user(("manager", org["east"])))
+    enhetschef.sync()
+    measure_id = enhetschef.create(
+        "quality_measures",
+        {
+            "unit_id": str(org["east"].id),
+            "name": "Överlämningar med gemensamt möte",
+            "kind": "process",
+            "level": 3,
+            "aggregation": "sum",
+            "unit_of_measure": "antal",
+            "active": True,
+        },
+    )
+    assert [r["status"] for r in enhetschef.sync().results] == ["applied"]
+    anna, west = device(org["anna"]), device(org["west_staff"])
+    anna.sync()
+    west.sync()
+    assert anna.get("quality_measures", measure_id)["unit_id"] == str(org["east"].id)
+    assert measure_id not in west.rows("quality_measures")
+    cell = str(measure_value_id(uuid.UUID(measure_id), org["east"].id, "2026-T1"))
+    anna.create(
+        "measure_values",
+        {"measure_id": measure_id, "unit_id": str(org["east"].id), "period": "2026-T1", "value": 2},
+        row_id=cell,
+    )
+    # A nivå 2 measure on an enhet is refused, offline as online.
+    enhetschef.create(
+        "quality_measures",
+        {"unit_id": str(org["east"].id), "name": "Fel nivå", "kind": "result", "level": 2},
+    )
+    assert [r["status"] for r in anna.sync().results] == ["applied"]
+    assert [r["status"] for r in enhetschef.sync().results] == ["rejected"]
+    db.session.expire_all()
+    assert db.session.get(MeasureValue, uuid.UUID(cell)).value == 2
+
+
+def test_a_vardavvikelse_and_a_tillsynsrapport_with_its_authority_sync(org, device):
+    anna = device(org["anna"])
+    anna.sync()
+    for kind, source in (("care_deviation", None), ("inspection_report", "arbetsmiljoverket")):
+        anna.create(
+            "register_entries",
+            {
+                "unit_id": str(org["east"].id),
+                "entry_date": "2026-02-03",
+                "kind": kind,
+                "title": f"Registrerat: {kind}",
+                "source": source,
+            },
+        )
+    anna.create(
+        "register_entries",
+        {
+            "unit_id": str(org["east"].id),
+            "entry_date": "2026-02-03",
+            "kind": "inspection_report",
+            "title": "Fel källa",
+            "source": "kkik",
+        },
+    )
+    report = anna.sync()
+    assert [r["status"] for r in report.results] == ["applied", "applied", "rejected"]
+    assert "source" in report.results[2]["error"]["fields"]
+    db.session.expire_all()
+    stored = {e.kind: e.source for e in db.session.query(RegisterEntry)}
+    assert stored == {"care_deviation": None, "inspection_report": "arbetsmiljoverket"}

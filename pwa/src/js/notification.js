@@ -10,14 +10,18 @@
 export const LANGUAGES = ['da', 'sv', 'en'];
 export const HOME_ROUTE = '/#/units';
 const ICON = '/icons/icon-192.png';
+// A reminder about a task of the Swedish årshjul opens that task in an årshjul (the server's
+// link_for); its title is the `<kind>_task` string ("En uppgift i årshjulet ...").
+const TASK_ROUTE = /^\/#\/quality\/[^/]+\/cycle\/[^/]+$/;
 
 /** `strings` maps a language to its `notification` block ({kind: title}). */
 export function notificationFor(payload, strings) {
   const data = payload && typeof payload === 'object' ? payload : {};
   const lang = LANGUAGES.includes(data.lang) ? data.lang : 'da';
   const titles = (strings && strings[lang]) || {};
-  const title = (typeof data.kind === 'string' && titles[data.kind]) || data.title || titles.fallback || 'Følg';
   const url = appRoute(data.url);
+  const kind = typeof data.kind === 'string' && TASK_ROUTE.test(url) ? `${data.kind}_task` : data.kind;
+  const title = (typeof kind === 'string' && titles[kind]) || data.title || titles.fallback || 'Følg';
   return {
     title,
     options: {

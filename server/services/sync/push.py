@@ -59,6 +59,7 @@ from server.services.errors import (
     NotFound,
     TooLarge,
 )
+from server.services.quality import access_unit
 from server.services.rows import refuse_changes
 from server.services.sync import canonical, canonical_json, mutation_row_id, row_fields
 from server.services.sync.batch import KnownRows, absent_ids, check_new_items
@@ -426,7 +427,8 @@ def _update(
         # A note, comment, extension or photo is written once; the same id again is the same row.
         principal.require("read_plans", row.unit_id, "row")
         return {**_result(mutation, DUPLICATE, row), "original_status": APPLIED}
-    _require_write(principal, writer, row.unit_id)
+    # The owner of a verksamhet's årshjul task ticks it from their enhet (quality.access_unit).
+    _require_write(principal, writer, access_unit(session, principal, row))
     base_version = mutation.get("base_version")
     # Checked like any write before either is compared or kept in a conflict (which
     # managers' devices receive).

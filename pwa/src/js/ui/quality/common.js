@@ -8,14 +8,22 @@ import { today } from '../units.js';
 export const REGISTER_KINDS = [
   'deviation',
   'lex_sarah',
+  'care_deviation',
   'lex_maria',
   'complaint',
   'inspection_report',
   'self_inspection',
   'quality_register',
+  'patient_safety_report',
   'national_survey',
   'effect_evaluation',
 ];
+/** What an entry is from, where seed 003 names the choices (server: REGISTER_SOURCES). */
+export const REGISTER_SOURCES = {
+  quality_register: ['senior_alert', 'palliativa_registret', 'bpsd', 'other'],
+  national_survey: ['oppna_jamforelser', 'brukarundersokningen', 'kkik', 'other'],
+  inspection_report: ['ivo', 'arbetsmiljoverket', 'other'],
+};
 export const AGE_BANDS = ['0-12', '13-17', '18-20', '21-29', '30-49', '50-64', '65-79', '80+'];
 export const GENDERS = ['female', 'male', 'other', 'unknown'];
 export const END_REASONS = ['planned', 'interrupted'];

@@ -7,11 +7,15 @@ import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { currentYear, errorText, live, page, saved } from './common.js';
 
-export async function cycleView(app, ctx) {
+export async function cycleView(app, ctx, focusId) {
   const { unit, unitIds, verksamhetId } = ctx;
   const state = app.qualityPeriod || (app.qualityPeriod = { year: currentYear(), tertial: '1' });
   const ids = new Set([...unitIds, verksamhetId]);
-  const tasks = live(await app.store.all('annual_tasks'))
+  const all = live(await app.store.all('annual_tasks'));
+  // A reminder opens its task (#/quality/<unit>/cycle/<task>): show the task's year.
+  const focus = focusId ? all.find((task) => task.id === focusId && ids.has(task.unit_id)) : null;
+  if (focus) state.year = focus.year;
+  const tasks = all
     .filter((task) => ids.has(task.unit_id) && task.year === Number(state.year))
     .sort((a, b) => String(a.due_date).localeCompare(String(b.due_date)));
   const year = h('input', { type: 'number', min: 2000, max: 2100, value: state.year });
@@ -77,8 +81,8 @@ export async function cycleView(app, ctx) {
               const late = task.state !== 'done' && task.due_date < now;
               return h(
                 'li',
-                { class: 'row' },
-                app.canEdit(task.unit_id) ? box : null,
+                { class: 'row', 'data-task': task.id, 'aria-current': focus && task.id === focus.id ? 'true' : null },
+                mayTick(app, task, unit) ? box : null,
                 h('span', { class: 'row-main' }, task.title),
                 h('span', { class: late ? 'overdue' : 'muted' }, formatDate(task.due_date)),
                 h(
@@ -95,6 +99,15 @@ export async function cycleView(app, ctx) {
   };
 }
 
+/**
+ * Staff and managers of the task's unit tick it; so does its owner, who reads a task of their
+ * verksamhet from their enhet (the server's rule: access_unit in server/services/quality.py).
+ */
+export function mayTick(app, task, unit) {
+  if (app.canEdit(task.unit_id)) return true;
+  return Boolean(app.user && task.owner_user_id === app.user.id && app.canEdit(unit.id));
+}
+
 export const TASK_KINDS = [
   'survey_sent',
   'survey_due',
@@ -102,6 +115,7 @@ export const TASK_KINDS = [
   'analysis',
   'management_group',
   'follow_up',
+  'competence_survey',
   'quality_report',
   'other',
 ];
@@ -114,7 +128,18 @@ export function taskForm(app, unit, year) {
     TASK_KINDS.map((k) => h('option', { value: k, selected: k === 'other' }, t(`quality.cycle.kind.${k}`))),
   );
   const due = h('input', { type: 'date', name: 'due_date', value: `${year}-01-31` });
-  const owner = h('input', { name: 'owner_name', maxlength: 200, value: app.user.name || '' });
+  // A person with an account gets the årshjul's reminders; a name alone gets none.
+  const people = new Map(app.people);
+  if (app.user && app.user.id && !people.has(app.user.id)) people.set(app.user.id, app.user.name || '');
+  const ownerUser = h(
+    'select',
+    { name: 'owner_user_id' },
+    [...people.entries()]
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])))
+      .map(([id, name]) => h('option', { value: id, selected: app.user && id === app.user.id }, name)),
+    h('option', { value: '' }, t('quality.cycle.owner_other')),
+  );
+  const owner = h('input', { name: 'owner_name', maxlength: 200 });
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
@@ -122,7 +147,13 @@ export function taskForm(app, unit, year) {
     h('h2', {}, t('quality.cycle.new')),
     field(t('quality.cycle.task'), title),
     field(t('quality.cycle.kind_label'), kind),
-    h('div', { class: 'inline' }, field(t('quality.cycle.due'), due), field(t('quality.cycle.owner'), owner)),
+    h(
+      'div',
+      { class: 'inline' },
+      field(t('quality.cycle.due'), due),
+      field(t('quality.cycle.owner'), ownerUser, t('quality.cycle.owner_hint')),
+      field(t('quality.cycle.owner_name'), owner),
+    ),
     error,
     h('button', { type: 'submit', class: 'btn primary' }, t('quality.cycle.add')),
   );
@@ -143,8 +174,8 @@ export function taskForm(app, unit, year) {
       kind: kind.value,
       title: texts[0],
       due_date: due.value,
-      owner_user_id: null,
-      owner_name: texts[1] || null,
+      owner_user_id: ownerUser.value || null,
+      owner_name: ownerUser.value ? null : texts[1] || null,
       state: 'open',
       done_on: null,
     });

@@ -17,8 +17,9 @@
  */
 import { t } from '../../i18n.js';
 import { h, field, announce } from '../dom.js';
-import { context, currentYear, download, errorText, live, notFound, page, slug } from './common.js';
+import { context, currentYear, download, errorText, live, notFound, page, saved, slug } from './common.js';
 import { areaView, measuresView, newMeasureView } from './measures.js';
+import { containsIdentityNumber } from '../quality_model.js';
 import { registerView } from './register.js';
 import { caseView, casesView } from './cases.js';
 import { surveysView } from './surveys.js';
@@ -35,9 +36,52 @@ export async function qualityView(app, unitId, section, rest) {
   if (section === 'cases' && rest) return caseView(app, ctx, rest);
   if (section === 'cases') return casesView(app, ctx);
   if (section === 'surveys') return surveysView(app, ctx);
-  if (section === 'cycle') return cycleView(app, ctx);
+  if (section === 'cycle') return cycleView(app, ctx, rest);
   if (section === 'compilation') return compilationView(app, ctx);
   return hubView(app, ctx);
+}
+
+/** An enhet's own goal (nivå 3 of its own, seed 003: "Tas fram per enhet"), beside the verksamhet's areas. */
+export function localGoalForm(app, unit, position) {
+  const name = h('input', { name: 'name', maxlength: 200, required: true });
+  const goals = h('textarea', { name: 'process_goals', rows: 3 });
+  const measures = h('textarea', { name: 'process_measures', rows: 3 });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'local-goal-form' },
+    h('h3', {}, t('quality.areas.new_local', { unit: unit.name })),
+    h('p', { class: 'hint' }, t('quality.areas.local_hint')),
+    field(t('quality.areas.name'), name),
+    field(t('quality.areas.process_goals'), goals),
+    field(t('quality.areas.process_measures'), measures),
+    error,
+    h('button', { type: 'submit', class: 'btn' }, t('quality.areas.add_local')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const values = [name, goals, measures].map((c) => c.value.trim());
+    if (!values[0]) {
+      error.textContent = `${t('quality.areas.name')}: ?`;
+      return;
+    }
+    if (values.some(containsIdentityNumber)) {
+      error.textContent = t('quality.personnummer');
+      return;
+    }
+    await app.store.create('quality_areas', {
+      unit_id: unit.id,
+      theme_id: null,
+      name: values[0],
+      process_goals: values[1] || null,
+      process_measures: values[2] || null,
+      follow_up_methods: null,
+      position,
+    });
+    saved(app);
+    app.navigate(location.hash);
+  });
+  return form;
 }
 
 export async function hubView(app, ctx) {
@@ -64,9 +108,14 @@ export async function hubView(app, ctx) {
       const blob = await app.api.qualityReport(unit.id, year.value, format);
       download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
     });
-  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(
-    (a, b) => (a.position || 0) - (b.position || 0),
-  );
+  const byPosition = (a, b) => (a.position || 0) - (b.position || 0);
+  // The verksamhet's areas, then an enhet's own goals (nivå 3 of its own).
+  const areas = [
+    ...live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(byPosition),
+    ...(unit.kind === 'se_enhet'
+      ? live(await app.store.where('quality_areas', 'unit_id', unit.id)).sort(byPosition)
+      : []),
+  ];
   return {
     title: `${t('quality.title')}: ${unit.name}`,
     live: true,
@@ -150,6 +199,7 @@ export async function hubView(app, ctx) {
               t('quality.areas.add_defaults'),
             )
           : null,
+        unit.kind === 'se_enhet' && manager ? localGoalForm(app, unit, areas.length + 1) : null,
       ),
       h(
         'section',

@@ -42,9 +42,7 @@ export async function measuresView(app, ctx) {
     state.tertial = controls.tertialSelect.value;
     draw();
   }, state);
-  const measures = live(await app.store.where('quality_measures', 'unit_id', verksamhetId || ''))
-    .filter((m) => m.active !== false)
-    .sort(byName);
+  const measures = (await definedMeasures(app, verksamhetId, enheter)).filter((m) => m.active !== false);
   const items = await swedishItems(app, ctx.unitIds);
   const links = live(await app.store.all('quality_links'));
   const canLink = app.canEdit(unit.id) && items.length > 0;
@@ -57,8 +55,14 @@ export async function measuresView(app, ctx) {
       const values = live(await app.store.where('measure_values', 'measure_id', measure.id)).filter(
         (v) => v.period === period,
       );
-      const targets =
-        measure.level === 2 ? (app.units.has(verksamhetId) ? [app.units.get(verksamhetId)] : []) : enheter;
+      const owner = localOwner(app, measure, verksamhetId);
+      const targets = owner
+        ? [owner]
+        : measure.level === 2
+          ? app.units.has(verksamhetId)
+            ? [app.units.get(verksamhetId)]
+            : []
+          : enheter;
       const aggregate = h('p', { 'data-testid': 'aggregate' });
       // The uppdrag's figure from the values on this device (the enheter the user may see).
       const showAggregate = async () => {
@@ -76,12 +80,14 @@ export async function measuresView(app, ctx) {
       cards.push(
         h(
           'section',
-          { class: 'card', 'data-measure': measure.name },
+          { class: 'card', 'data-measure': measure.name, 'data-local': owner ? 'true' : null },
           h('h2', {}, measure.name),
           h(
             'p',
             { class: 'muted' },
-            `${t(`quality.kind.${measure.kind}`)} · ${t('quality.level', { n: measure.level })} · ${t(`quality.rule.${measure.aggregation}`)}`,
+            `${t(`quality.kind.${measure.kind}`)} · ${t('quality.level', { n: measure.level })} · ${
+              owner ? t('quality.measures.local', { unit: owner.name }) : t(`quality.rule.${measure.aggregation}`)
+            }`,
           ),
           targets.length === 0 ? h('p', { class: 'hint' }, t('quality.measures.no_targets')) : null,
           targets.map((target) =>
@@ -94,7 +100,8 @@ export async function measuresView(app, ctx) {
               showAggregate,
             ),
           ),
-          measure.level === 3 ? aggregate : null,
+          // An enhet's own measure is its figure alone: nothing to combine (seed 003, nivå 3).
+          measure.level === 3 && !owner ? aggregate : null,
           linkList(
             links.filter((l) => l.source_id === measure.id),
             items,
@@ -104,11 +111,25 @@ export async function measuresView(app, ctx) {
       );
     }
     if (ticket !== drawing) return; // the period changed again meanwhile
-    list.replaceChildren(...(cards.length ? cards : [h('p', {}, t('quality.measures.none'))]));
+    const local = cards.filter((card) => card.dataset.local);
+    const common = cards.filter((card) => !card.dataset.local);
+    list.replaceChildren(
+      ...(common.length ? common : [h('p', {}, t('quality.measures.none'))]),
+      local.length
+        ? h(
+            'section',
+            { 'aria-labelledby': 'q-local', 'data-testid': 'local-measures' },
+            h('h2', { id: 'q-local' }, t('quality.measures.local_title')),
+            h('p', { class: 'hint' }, t('quality.measures.local_hint')),
+            local,
+          )
+        : null,
+    );
     list.dataset.period = period;
   }
   await draw();
   const manager = verksamhetId && app.isManager(verksamhetId);
+  const definer = manager || (unit.kind === 'se_enhet' && app.isManager(unit.id));
   return {
     title: t('quality.measures.title'),
     node: page(
@@ -116,7 +137,7 @@ export async function measuresView(app, ctx) {
       unit.id,
       'measures',
       t('quality.measures.title'),
-      manager
+      definer
         ? h('p', {}, h('a', { class: 'btn', href: `#/quality/${unit.id}/measures/new` }, t('quality.measures.new')))
         : null,
       controls.node,
@@ -124,6 +145,25 @@ export async function measuresView(app, ctx) {
       manager && app.units.has(verksamhetId) ? importForm(app, verksamhetId) : null,
     ),
   };
+}
+
+/**
+ * The measures of the verksamhet and those the enheter in view defined for themselves (nivå 3
+ * of their own): the verksamhet's first, then each enhet's, by name.
+ */
+export async function definedMeasures(app, verksamhetId, enheter) {
+  const common = live(await app.store.where('quality_measures', 'unit_id', verksamhetId || '')).sort(byName);
+  const local = [];
+  for (const enhet of enheter) {
+    local.push(...live(await app.store.where('quality_measures', 'unit_id', enhet.id)).sort(byName));
+  }
+  return [...common, ...local];
+}
+
+/** The enhet a measure belongs to, if it is that enhet's own (not its verksamhet's). */
+export function localOwner(app, measure, verksamhetId) {
+  if (measure.unit_id === verksamhetId) return null;
+  return app.units.get(measure.unit_id) || { id: measure.unit_id, name: '' };
 }
 
 export function importForm(app, verksamhetId) {
@@ -160,10 +200,34 @@ export function importForm(app, verksamhetId) {
 
 export async function newMeasureView(app, ctx) {
   const { unit, verksamhetId } = ctx;
-  const areas = live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(
-    (a, b) => (a.position || 0) - (b.position || 0),
-  );
+  // On an enhet its manager defines the enhet's own measure (nivå 3); a manager of the
+  // verksamhet may also define one for the whole verksamhet from here.
+  const scopes = [];
+  if (unit.kind === 'se_enhet' && app.isManager(unit.id)) scopes.push(unit.id);
+  if (verksamhetId && app.isManager(verksamhetId)) scopes.push(verksamhetId);
+  if (scopes.length === 0) return notFound();
+  const byPosition = (a, b) => (a.position || 0) - (b.position || 0);
+  const areas = [
+    ...live(await app.store.where('quality_areas', 'unit_id', verksamhetId || '')).sort(byPosition),
+    ...(unit.kind === 'se_enhet'
+      ? live(await app.store.where('quality_areas', 'unit_id', unit.id)).sort(byPosition)
+      : []),
+  ];
+  const scopeName = (id) => (app.units.get(id) || { name: '' }).name;
   const c = {
+    scope: h(
+      'select',
+      { name: 'scope' },
+      scopes.map((id) =>
+        h(
+          'option',
+          { value: id },
+          id === verksamhetId
+            ? t('quality.measures.scope_verksamhet', { unit: scopeName(id) })
+            : t('quality.measures.scope_local', { unit: scopeName(id) }),
+        ),
+      ),
+    ),
     name: h('input', { name: 'name', maxlength: 300, required: true }),
     area_id: h(
       'select',
@@ -190,10 +254,19 @@ export async function newMeasureView(app, ctx) {
     numerator_label: h('input', { name: 'numerator_label', maxlength: 200 }),
     denominator_label: h('input', { name: 'denominator_label', maxlength: 200 }),
   };
+  // An enhet's own measure is nivå 3: reported by the enhet itself.
+  const fitLevel = () => {
+    const local = c.scope.value !== verksamhetId;
+    if (local) c.level.value = '3';
+    c.level.disabled = local;
+  };
+  c.scope.addEventListener('change', fitLevel);
+  fitLevel();
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
     { class: 'card', 'data-testid': 'measure-form' },
+    field(t('quality.measures.scope'), c.scope),
     field(t('quality.measures.name'), c.name),
     field(t('quality.areas.name'), c.area_id),
     h(
@@ -231,7 +304,7 @@ export async function newMeasureView(app, ctx) {
     }
     const rate = c.aggregation.value === 'rate';
     await app.store.create('quality_measures', {
-      unit_id: verksamhetId,
+      unit_id: c.scope.value,
       name: texts[0],
       area_id: c.area_id.value || null,
       kind: c.kind.value,

@@ -6,7 +6,7 @@ import { t, formatDate } from '../../i18n.js';
 import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
-import { REGISTER_KINDS, live, page, saved } from './common.js';
+import { REGISTER_KINDS, REGISTER_SOURCES, live, page, saved } from './common.js';
 
 export async function registerView(app, ctx) {
   const { unit, unitIds } = ctx;
@@ -38,7 +38,12 @@ export async function registerView(app, ctx) {
                 'li',
                 { class: 'row', 'data-entry': e.title },
                 h('span', { class: 'row-main' }, e.title),
-                h('span', { class: 'state' }, t(`quality.register.kind.${e.kind}`)),
+                h(
+                  'span',
+                  { class: 'state' },
+                  t(`quality.register.kind.${e.kind}`),
+                  e.source ? ` (${t(`quality.register.source.${e.source}`)})` : '',
+                ),
                 h('span', { class: 'muted' }, formatDate(e.entry_date)),
                 e.analysis ? h('span', { class: 'muted' }, `${t('quality.register.analysis')}: ${e.analysis}`) : null,
                 linkList(
@@ -128,6 +133,21 @@ export function registerForm(app, units) {
     { name: 'kind' },
     REGISTER_KINDS.map((k) => h('option', { value: k }, t(`quality.register.kind.${k}`))),
   );
+  // Which register, survey or authority: its choices follow the kind.
+  const source = h('select', { name: 'source' });
+  const sourceLabel = h('span');
+  const sourceField = field(sourceLabel, source);
+  const fitSource = () => {
+    const choices = REGISTER_SOURCES[kind.value];
+    // Out of the page for the other kinds (a display rule of .field would beat `hidden`).
+    sourceField.style.display = choices ? '' : 'none';
+    source.disabled = !choices;
+    if (!choices) return;
+    sourceLabel.textContent = t(`quality.register.source_label.${kind.value}`);
+    source.replaceChildren(...choices.map((c) => h('option', { value: c }, t(`quality.register.source.${c}`))));
+  };
+  kind.addEventListener('change', fitSource);
+  fitSource();
   const date = h('input', { type: 'date', name: 'entry_date', value: today(), required: true });
   const title = h('input', { name: 'title', maxlength: 200, required: true });
   const description = h('textarea', { name: 'description', rows: 3 });
@@ -139,6 +159,7 @@ export function registerForm(app, units) {
     h('h2', {}, t('quality.register.new')),
     units.length > 1 ? field(t('quality.unit'), unitSelect) : null,
     field(t('quality.register.kind_label'), kind),
+    sourceField,
     field(t('quality.register.date'), date),
     field(t('quality.register.title_label'), title),
     field(t('quality.register.description'), description),
@@ -165,6 +186,7 @@ export function registerForm(app, units) {
     await app.store.create('register_entries', {
       unit_id: unitSelect.value,
       kind: kind.value,
+      source: REGISTER_SOURCES[kind.value] ? source.value : null,
       entry_date: date.value,
       ...texts,
     });
