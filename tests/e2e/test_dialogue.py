@@ -65,6 +65,15 @@ def test_an_inspector_offline_and_a_manager_exchange_messages_and_each_sees_the_
         row(manager, item["id"]).get_by_test_id("item-thread").get_by_test_id("message")
     ).to_contain_text(answer)
 
+    # The save may not have started its sync when the state first reads idle: wait until the
+    # server has the answer, so the inspector's pull below can bring it.
+    eventually(
+        lambda: any(
+            m["body"] == answer
+            for m in api.get(f"/api/items/{item['id']}/messages", as_user=MANAGER)
+        )
+    )
+
     # Back online, the inspector's device sends its message and receives the manager's.
     inspector_context.set_offline(False)
     sync_now(inspector)
