@@ -174,7 +174,7 @@ export async function visitView(app, visitId) {
   const links = new Map(await Promise.all(findings.map(async (f) => [f.id, await app.store.itemsForFinding(f.id)])));
   const title = `${t('visits.visit')} ${formatDate(visit.visit_date)}`;
   const rowIds = new Set([...findings.map((f) => f.id), ...photos.map((p) => p.id)]);
-  const rejected = rejectionsForVisit(await app.store.listRejections(), visit.id, rowIds);
+  const rejected = rejectionsForVisit(await app.store.listDrafts(), visit.id, rowIds);
 
   const findingNodes = findings.map((f) => {
     const theme = themeById.get(f.theme_id);
@@ -421,7 +421,7 @@ function rejectionsSection(app, rejected) {
     ),
     h(
       'button',
-      { type: 'button', class: 'btn', onclick: () => app.store.markRejectionsSeen(rejected) },
+      { type: 'button', class: 'btn', onclick: () => app.store.markDraftsSeen(rejected) },
       t('visits.rejected_seen'),
     ),
   );
