@@ -54,8 +54,10 @@ function valueProblems(rule, value) {
   const out = [];
   if (typeof value === 'string') {
     const n = length(value);
-    if (rule.max_length != null && n > rule.max_length) out.push({ key: 'rules.max_length', params: { max: rule.max_length, n } });
-    if (rule.min_length != null && n < rule.min_length) out.push({ key: 'rules.min_length', params: { min: rule.min_length } });
+    if (rule.max_length != null && n > rule.max_length)
+      out.push({ key: 'rules.max_length', params: { max: rule.max_length, n } });
+    if (rule.min_length != null && n < rule.min_length)
+      out.push({ key: 'rules.min_length', params: { min: rule.min_length } });
   }
   if (rule.choices && !rule.choices.includes(value)) out.push({ key: 'rules.choice' });
   if (typeof value === 'number') {

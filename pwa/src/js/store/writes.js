@@ -44,10 +44,7 @@ function refuseReadOnly(table) {
 export async function create(store, table, fields) {
   refuseReadOnly(table);
   const { db } = store;
-  let row;
-  await db.transaction('rw', db.table(table), db.outbox, async () => {
-    row = await createRow(store, table, fields);
-  });
+  const row = await db.transaction('rw', db.table(table), db.outbox, () => createRow(store, table, fields));
   store._emit({ table, id: row.id });
   return visible(row);
 }

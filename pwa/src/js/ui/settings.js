@@ -1,7 +1,8 @@
-/** Language, notifications, storage on the device, refused changes, and logging out. */
-import { t, LANGUAGES, language, formatBytes, formatDateTime } from '../i18n.js';
+/** Language, notifications, storage on the device, changes waiting for the person, and logging out. */
+import { t, LANGUAGES, language, formatBytes } from '../i18n.js';
 import { h, field } from './dom.js';
 import { pushSection } from './push.js';
+import { draftList } from './drafts.js';
 
 export async function settingsView(app) {
   const select = h(
@@ -38,7 +39,7 @@ export async function settingsView(app) {
   };
   fillStorage();
 
-  const rejections = (await app.store.getMeta('rejections')) || [];
+  const drafts = await app.store.listDrafts();
   const notifications = await pushSection(app);
   return {
     title: t('settings.title'),
@@ -55,32 +56,7 @@ export async function settingsView(app) {
         h('h2', { id: 'storage-h' }, t('settings.storage')),
         storage,
       ),
-      rejections.length
-        ? h(
-            'section',
-            { class: 'card', 'aria-labelledby': 'rej-h' },
-            h('h2', { id: 'rej-h' }, t('settings.rejections')),
-            h(
-              'ul',
-              {},
-              rejections
-                .slice()
-                .reverse()
-                .map((r) =>
-                  h(
-                    'li',
-                    {},
-                    h('time', { datetime: r.at }, formatDateTime(r.at)),
-                    ' ',
-                    `${r.table}: ${Object.keys(r.fields || {})
-                      .map((f) => t(`field.${f}`))
-                      .join(', ')} – `,
-                    (r.error && r.error.message) || '',
-                  ),
-                ),
-            ),
-          )
-        : null,
+      drafts.length ? draftList(app, drafts.slice().reverse()) : null,
       h(
         'p',
         {},

@@ -16,6 +16,7 @@
  */
 import { t, formatDate } from '../i18n.js';
 import { h, field, lines, announce } from './dom.js';
+import { announceSaved } from './save_status.js';
 import { downloadFile } from './documents.js';
 import { confirmDialog } from './shell.js';
 import { today } from './units.js';
@@ -126,7 +127,7 @@ export async function newVisitView(app, unitId) {
       inspectors: [{ user_id: app.user.id }],
       created_by: app.user.id,
     });
-    announce(t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/visits/${visit.id}`);
   });
@@ -367,7 +368,7 @@ function openVisitDialog(app, visit) {
     }
     await app.store.update('visits', visit.id, values);
     dlg.close();
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     return null;
   });
@@ -556,7 +557,7 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
     if (problem) return showError(error, problem);
     await app.store.update('findings', finding.id, values);
     dlg.close();
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     return null;
   });
@@ -606,7 +607,7 @@ function findingForm(app, visit, themes, criteria) {
       author_id: app.user.id,
       created_at: new Date().toISOString(),
     });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     return null;
   });
@@ -928,7 +929,7 @@ export async function itemInspectionSection(app, item) {
       author_id: app.user.id,
       created_at: new Date().toISOString(),
     });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`); // the item screen is not live: draw it again
   });
@@ -1010,7 +1011,7 @@ function extensionForm(app, item, current) {
       author_id: app.user.id,
       created_at: new Date().toISOString(),
     });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`);
     return null;
