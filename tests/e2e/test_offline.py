@@ -55,7 +55,7 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     page.get_by_test_id("save-item").click()
     new_row = page.locator("tbody tr", has_text=topic)
     expect(new_row).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Gemt på enheden")
+    expect(page.get_by_role("status")).to_contain_text("Gemt på denne enhed")
 
     # The path staff use most: two taps from the plan.
     new_row.get_by_test_id("add-note").click()

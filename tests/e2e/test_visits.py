@@ -154,7 +154,10 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     later = (date.today() + timedelta(days=90)).isoformat()
     manager_page.get_by_label("Frist", exact=True).fill(later)
     manager_page.get_by_test_id("save-item").click()
-    expect(manager_page.get_by_role("status")).to_contain_text("registreret forlængelse")
+    # Said at the field, not in a passing status message (issue 20).
+    expect(manager_page.locator('[data-field-error="end_date"]')).to_contain_text(
+        "registreret forlængelse"
+    )
     manager_page.get_by_text("Registrér forlænget frist").click()
     manager_page.get_by_label("Ny frist").fill(later)
     manager_page.get_by_label("Begrundelse", exact=True).fill("Ny leder tiltræder først i foråret")

@@ -143,7 +143,7 @@ test('discarding a draft leaves the row as the server has it and tells the liste
   await store.discardDraft('plan_items', 'i1');
   expect(await store.getDraft('plan_items', 'i1')).toBeUndefined();
   expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'old goal' });
-  expect(heard).toContainEqual(expect.objectContaining({ drafts: true }));
+  expect(heard.some((w) => w.drafts)).toBe(true);
 });
 
 test('upgrading a version 4 database turns the refusals kept in meta into drafts', async () => {

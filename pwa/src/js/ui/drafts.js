@@ -174,7 +174,7 @@ export function draftMark(draft) {
  * Every draft in `drafts` as a list: what, when, why, the typed values, and (when no form shows
  * it) resend and discard here. Used by Settings and, for one plan's drafts, by the plan.
  */
-export function draftList(app, drafts, { headingId = 'drafts-h', heading = t('drafts.title') } = {}) {
+export function draftList(app, drafts, { headingId = 'drafts-h', heading = t('drafts.title'), here = false } = {}) {
   return h(
     'section',
     { class: 'card notice draft-notice', 'aria-labelledby': headingId, 'data-testid': 'drafts' },
@@ -183,17 +183,18 @@ export function draftList(app, drafts, { headingId = 'drafts-h', heading = t('dr
     h(
       'ul',
       { class: 'draft-list' },
-      drafts.map((d) => draftEntry(app, d)),
+      drafts.map((d) => draftEntry(app, d, here)),
     ),
   );
 }
 
-function draftEntry(app, draft) {
+/** `here`: the list is on the row's own screen, which has no form for it (the row is gone). */
+function draftEntry(app, draft, here) {
   const href = draftHref(draft);
   const reasons = draftFieldReasons(draft);
   const title = `${draftWhat(draft)}${draft.op === 'delete' ? ` (${t('drafts.deleted')})` : ''}`;
   // A plan item opens in its form, which resends; the others are resent from here.
-  const hasForm = draft.table === 'plan_items' && draft.op === 'upsert';
+  const hasForm = !here && draft.table === 'plan_items' && draft.op === 'upsert';
   // Settings is not redrawn by store changes: a handled draft leaves the list by itself.
   const done = () => {
     const list = li.parentElement;

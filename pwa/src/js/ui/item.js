@@ -10,7 +10,7 @@ import { confirmDialog } from './shell.js';
 import { itemInspectionSection } from './visits.js';
 import { checkRow } from '../rules.js';
 import { showFieldErrors, clearFieldErrors } from './field_errors.js';
-import { draftNotice, draftReasons } from './drafts.js';
+import { draftList, draftNotice, draftReasons } from './drafts.js';
 import { announceSaved } from './save_status.js';
 import { itemReadOnly } from './item_read.js';
 
@@ -31,6 +31,20 @@ export async function itemView(app, { itemId, planId }) {
   // A refused draft of this row; for a refused create the row itself lives only in the draft.
   const draft = itemId ? await app.store.getDraft('plan_items', itemId) : null;
   const refusedCreate = !item && draft && draft.create && draft.op === 'upsert' ? draft : null;
+  if (itemId && (!item || item.deleted) && draft && !refusedCreate) {
+    // The row is gone from this device (deleted, or the unit is no longer the person's): what
+    // they typed can still be copied, or discarded.
+    return {
+      title: t('item.edit'),
+      node: h(
+        'div',
+        {},
+        h('h1', { tabindex: '-1' }, t('item.edit')),
+        h('p', { class: 'notice', 'data-testid': 'draft-gone' }, t('drafts.gone')),
+        draftList(app, [draft], { headingId: 'item-draft-h', here: true }),
+      ),
+    };
+  }
   if (itemId && (!item || item.deleted) && !refusedCreate) {
     return {
       title: t('item.edit'),

@@ -64,8 +64,9 @@ export async function planView(app, planId) {
     plan.catalogue_id ? app.store.listThemes(plan.catalogue_id) : Promise.resolve([]),
   ]);
   // Refused drafts of this plan's rows wait for the person: a mark on the row, a list on top.
+  const itemIds = new Set(items.map((i) => i.id));
   const drafts = (await app.store.listDrafts()).filter(
-    (d) => d.id === planId || (d.context && d.context.plan_id === planId),
+    (d) => d.id === planId || itemIds.has(d.id) || (d.context && d.context.plan_id === planId),
   );
   const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
   const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));
