@@ -10,6 +10,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN, DESKTOP, PHONE, STAFF
+
 from tests.e2e.pages import (
     eventually,
     log_in,
@@ -22,6 +23,7 @@ from tests.e2e.pages import (
 
 UNIT = "Bofællesskabet Lærkevej"
 OTHER_UNIT = "Plejefamilien Skovbryn"
+INSPECTOR = "tilsyn@demo.test"
 PASSWORD = "draft-test-password-1"
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 
@@ -184,3 +186,18 @@ def test_discarding_a_refused_edit_asks_first_and_removes_it(
     expect(page.get_by_test_id("drafts")).to_have_count(0)
     sync_now(page)
     expect(page.get_by_test_id("sync-state")).to_contain_text("Synkroniseret")
+
+
+@VIEWPORTS
+def test_an_inspector_sees_the_providers_item_without_an_edit_form(new_context, api, viewport):
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Leverandørens mål")
+    page = new_context(viewport=viewport).new_page()
+    log_in(page, INSPECTOR)
+    page.goto(f"/#/items/{item['id']}")
+    expect(page.get_by_test_id("item-read-only")).to_be_visible()
+    expect(page.get_by_test_id("item-fields")).to_contain_text("Leverandørens mål")
+    expect(page.get_by_test_id("item-form")).to_have_count(0)
+    expect(page.get_by_test_id("save-item")).to_have_count(0)
+    # The comment is the inspector's to write.
+    expect(page.get_by_test_id("comment-form")).to_be_visible()

@@ -7,6 +7,7 @@
  */
 import { t } from '../i18n.js';
 import { h } from './dom.js';
+import { checkRow } from '../rules.js';
 
 /**
  * One problem as text: a rules.js `{key, params}` in the user's language, or the server's words.
@@ -90,4 +91,21 @@ export function showFieldErrors(form, controls, errors, { focus = true, summary 
   }
   if (focus && first) first.focus();
   return fields.length;
+}
+
+/**
+ * Check `fields` of a row of `table` with the server's rules (rules.js) and show what is wrong;
+ * resolves to true when the form must not save. `extra`: the form's own findings (its field →
+ * messages), e.g. a deadline the rules file cannot know.
+ * @param {HTMLElement} form
+ * @param {Record<string, HTMLElement>} controls
+ * @param {string} table
+ * @param {object} fields
+ * @param {{existing?: object | null, create?: boolean, extra?: Record<string, Array<any>>}} [options]
+ */
+export function refuseInvalid(form, controls, table, fields, { existing = null, create = false, extra = {} } = {}) {
+  const errors = checkRow(table, fields, { existing, create });
+  for (const [name, list] of Object.entries(extra))
+    if (list && list.length) errors[name] = [...(errors[name] || []), ...list];
+  return showFieldErrors(form, controls, errors) > 0;
 }

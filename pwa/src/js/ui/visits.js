@@ -17,6 +17,7 @@
 import { t, formatDate } from '../i18n.js';
 import { h, field, lines, announce } from './dom.js';
 import { announceSaved } from './save_status.js';
+import { refuseInvalid } from './field_errors.js';
 import { downloadFile } from './documents.js';
 import { confirmDialog } from './shell.js';
 import { today } from './units.js';
@@ -104,7 +105,7 @@ export async function newVisitView(app, unitId) {
   const notes = h('textarea', { name: 'notes', rows: 3, maxlength: LONG_TEXT });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'visit-form' },
+    { class: 'card', 'data-testid': 'visit-form', novalidate: true },
     field(t('visits.date'), date),
     h('div', { class: 'check' }, announced, h('label', { for: 'visit-announced' }, t('visits.announced'))),
     field(t('visits.purpose'), purpose),
@@ -118,7 +119,7 @@ export async function newVisitView(app, unitId) {
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const visit = await app.store.create('visits', {
+    const fields = {
       unit_id: unitId,
       visit_date: date.value,
       announced: announced.checked,
@@ -126,7 +127,11 @@ export async function newVisitView(app, unitId) {
       notes: notes.value || null,
       inspectors: [{ user_id: app.user.id }],
       created_by: app.user.id,
-    });
+    };
+    const controls = { visit_date: date, purpose, notes };
+    const extra = date.value ? {} : { visit_date: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, controls, 'visits', fields, { create: true, extra })) return;
+    const visit = await app.store.create('visits', fields);
     announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/visits/${visit.id}`);
@@ -352,6 +357,10 @@ function openVisitDialog(app, visit) {
       purpose: purpose.value,
       notes: notes.value || null,
     };
+    const extra = date.value ? {} : { visit_date: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, { visit_date: date, purpose, notes }, 'visits', values, { existing: visit, extra })) {
+      return null;
+    }
     if (date.value !== visit.visit_date) {
       const unit = await app.store.get('units', visit.unit_id);
       const current = visit.catalogue_id || (await inferCatalogue(app, visit))?.id || null;
@@ -484,6 +493,15 @@ function findingControls(themes, criteria, v = {}) {
       rating: rating.value ? Number(rating.value) : null,
       rating_justification: justification.value.trim() || null,
     }),
+    named: {
+      theme_id: theme,
+      criterion_id: criterion,
+      kind,
+      text,
+      deadline,
+      rating,
+      rating_justification: justification,
+    },
     first: theme,
   };
 }
@@ -538,7 +556,7 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
   const titleId = `finding-edit-${finding.id}`;
   const form = h(
     'form',
-    { method: 'dialog', 'data-testid': 'finding-edit-form' },
+    { method: 'dialog', 'data-testid': 'finding-edit-form', novalidate: true },
     h('h2', { id: titleId }, t('findings.edit')),
     controls.fields,
     error,
@@ -553,6 +571,8 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
+    const extra = values.text.trim() ? {} : { text: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, controls.named, 'findings', values, { existing: finding, extra })) return null;
     const problem = findingError(values, visit, themes);
     if (problem) return showError(error, problem);
     await app.store.update('findings', finding.id, values);
@@ -584,7 +604,7 @@ function findingForm(app, visit, themes, criteria) {
   // A draft: a redraw of this live view waits while it is being filled in (main.js).
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty' },
+    { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty', novalidate: true },
     h('h3', {}, t('findings.add')),
     controls.fields,
     error,
@@ -597,6 +617,10 @@ function findingForm(app, visit, themes, criteria) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
+    const extra = values.text.trim() ? {} : { text: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, controls.named, 'findings', { ...values, visit_id: visit.id }, { create: true, extra })) {
+      return null;
+    }
     const problem = findingError(values, visit, themes);
     if (problem) return showError(error, problem);
     form.dataset.draft = 'empty';
@@ -915,20 +939,23 @@ export async function itemInspectionSection(app, item) {
   const text = h('textarea', { name: 'comment', rows: 3, required: true, 'data-testid': 'comment-text' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'comment-form' },
+    { class: 'card', 'data-testid': 'comment-form', novalidate: true },
     field(t('comments.new'), text),
     h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-comment' }, t('comments.save')),
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    await app.store.create('item_comments', {
+    const fields = {
       item_id: item.id,
       plan_id: item.plan_id,
       unit_id: item.unit_id,
       text: text.value,
       author_id: app.user.id,
       created_at: new Date().toISOString(),
-    });
+    };
+    const extra = text.value.trim() ? {} : { text: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, { text }, 'item_comments', fields, { create: true, extra })) return;
+    await app.store.create('item_comments', fields);
     announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`); // the item screen is not live: draw it again
@@ -991,7 +1018,7 @@ function extensionForm(app, item, current) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { 'data-testid': 'extension-form' },
+    { 'data-testid': 'extension-form', novalidate: true },
     field(t('extensions.date'), date),
     field(t('extensions.reason'), reason),
     field(t('extensions.granted_by'), grantedBy),
@@ -1000,8 +1027,7 @@ function extensionForm(app, item, current) {
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (date.value <= current) return showError(error, t('extensions.not_later', { date: formatDate(current) }));
-    await app.store.create('deadline_extensions', {
+    const fields = {
       item_id: item.id,
       plan_id: item.plan_id,
       unit_id: item.unit_id,
@@ -1010,7 +1036,16 @@ function extensionForm(app, item, current) {
       granted_by: grantedBy.value,
       author_id: app.user.id,
       created_at: new Date().toISOString(),
-    });
+    };
+    /** @type {Record<string, Array<any>>} */
+    const extra = {};
+    if (!date.value) extra.new_deadline = [{ key: 'rules.required' }];
+    else if (date.value <= current) extra.new_deadline = [t('extensions.not_later', { date: formatDate(current) })];
+    if (!reason.value.trim()) extra.reason = [{ key: 'rules.required' }];
+    if (!grantedBy.value.trim()) extra.granted_by = [{ key: 'rules.required' }];
+    const controls = { new_deadline: date, reason, granted_by: grantedBy };
+    if (refuseInvalid(form, controls, 'deadline_extensions', fields, { create: true, extra })) return null;
+    await app.store.create('deadline_extensions', fields);
     announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`);
