@@ -109,3 +109,24 @@ export function refuseInvalid(form, controls, table, fields, { existing = null, 
     if (list && list.length) errors[name] = [...(errors[name] || []), ...list];
   return showFieldErrors(form, controls, errors) > 0;
 }
+
+/**
+ * `refuseInvalid` for a form whose controls carry the fields' names (`name` attributes): the
+ * controls are found by name, and a control marked `required` that is empty is said at once.
+ * @param {HTMLFormElement} form
+ * @param {string} table
+ * @param {object} fields
+ * @param {{existing?: object | null, create?: boolean}} [options]
+ */
+export function checkForm(form, table, fields, options = {}) {
+  /** @type {Record<string, HTMLElement>} */
+  const controls = {};
+  /** @type {Record<string, Array<any>>} */
+  const extra = {};
+  for (const el of /** @type {any[]} */ ([...form.elements])) {
+    if (!el.name) continue;
+    controls[el.name] = el;
+    if (el.required && !String(el.value ?? '').trim()) extra[el.name] = [{ key: 'rules.required' }];
+  }
+  return refuseInvalid(form, controls, table, fields, { ...options, extra });
+}
