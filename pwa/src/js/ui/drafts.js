@@ -24,6 +24,23 @@ export function draftWhat(draft) {
   return text === key ? t('drafts.what.other') : text;
 }
 
+/**
+ * The drafts with a name each for the row, as the person knows it (an item's topic, a plan's
+ * title, the start of a note), read from the row on this device or from the draft itself.
+ * @param {any} app
+ * @param {any[]} drafts
+ */
+export async function withRowNames(app, drafts) {
+  return Promise.all(
+    drafts.map(async (d) => {
+      const row = (await app.store.get(d.table, d.id)) || d.row || {};
+      const source = { ...row, ...(d.fields || {}) };
+      const name = source.topic || source.title || source.name || source.text || '';
+      return { ...d, name: String(name).split('\n')[0].slice(0, 80) };
+    }),
+  );
+}
+
 /** Where the row is shown, for a link (null when no screen shows it). */
 export function draftHref(draft) {
   const c = draft.context || {};
@@ -208,6 +225,7 @@ function draftEntry(app, draft, here) {
       'p',
       {},
       href ? h('a', { href }, h('strong', {}, title)) : h('strong', {}, title),
+      draft.name ? `: ${draft.name}` : '',
       ' – ',
       t('drafts.at', { time: formatDateTime(draft.at) }),
     ),

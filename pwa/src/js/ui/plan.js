@@ -12,7 +12,7 @@ import { isOverdue, today } from './units.js';
 import { planDocumentActions } from './documents.js';
 import { checkRow } from '../rules.js';
 import { showFieldErrors } from './field_errors.js';
-import { draftList, draftMark } from './drafts.js';
+import { draftList, draftMark, withRowNames } from './drafts.js';
 import { announceSaved } from './save_status.js';
 
 export const COLUMNS = [
@@ -65,8 +65,11 @@ export async function planView(app, planId) {
   ]);
   // Refused drafts of this plan's rows wait for the person: a mark on the row, a list on top.
   const itemIds = new Set(items.map((i) => i.id));
-  const drafts = (await app.store.listDrafts()).filter(
-    (d) => d.id === planId || itemIds.has(d.id) || (d.context && d.context.plan_id === planId),
+  const drafts = await withRowNames(
+    app,
+    (await app.store.listDrafts()).filter(
+      (d) => d.id === planId || itemIds.has(d.id) || (d.context && d.context.plan_id === planId),
+    ),
   );
   const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
   const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));

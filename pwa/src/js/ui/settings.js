@@ -2,7 +2,7 @@
 import { t, LANGUAGES, language, formatBytes } from '../i18n.js';
 import { h, field } from './dom.js';
 import { pushSection } from './push.js';
-import { draftList } from './drafts.js';
+import { draftList, withRowNames } from './drafts.js';
 
 export async function settingsView(app) {
   const select = h(
@@ -39,7 +39,8 @@ export async function settingsView(app) {
   };
   fillStorage();
 
-  const drafts = await app.store.listDrafts();
+  // First on the page: the sync bar's "venter på dig" links here.
+  const drafts = await withRowNames(app, await app.store.listDrafts());
   const notifications = await pushSection(app);
   return {
     title: t('settings.title'),
@@ -48,6 +49,7 @@ export async function settingsView(app) {
       {},
       h('h1', { tabindex: '-1' }, t('settings.title')),
       h('p', {}, t('settings.user', { name: `${app.user.name} (${app.user.email})` })),
+      drafts.length ? draftList(app, drafts.slice().reverse()) : null,
       h('section', { class: 'card' }, field(t('settings.language'), select)),
       notifications,
       h(
@@ -56,7 +58,6 @@ export async function settingsView(app) {
         h('h2', { id: 'storage-h' }, t('settings.storage')),
         storage,
       ),
-      drafts.length ? draftList(app, drafts.slice().reverse()) : null,
       h(
         'p',
         {},
