@@ -10,7 +10,6 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN, DESKTOP, PHONE, STAFF
-
 from tests.e2e.pages import (
     eventually,
     log_in,
@@ -157,9 +156,7 @@ def test_a_refused_edit_survives_a_reload_and_can_be_fixed_and_sent_again(
     expect(field).to_have_value(goal)
     field.fill(f"{goal}, rettet")
     page.get_by_role("button", name="Send igen").click()
-    eventually(
-        lambda: api.get(f"/api/items/{item['id']}")["goal"] == f"{goal}, rettet"
-    )
+    eventually(lambda: api.get(f"/api/items/{item['id']}")["goal"] == f"{goal}, rettet")
     wait_synced(page)
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-drafts", "0")
     expect(page.get_by_test_id("sync-drafts")).to_have_count(0)
