@@ -169,6 +169,11 @@ def test_discarding_a_refused_edit_asks_first_and_removes_it(
     goal = f"Kassér mig {uuid.uuid4().hex[:6]}"
     page, *_ = refused_edit(new_context, api, live_server, viewport, goal)
     page.get_by_test_id("sync-drafts").click()
+    # Logging out would wipe the device: it names the waiting draft and asks first.
+    page.get_by_test_id("logout").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 ændring, som serveren ikke tog imod, venter på dig.")
+    dialog.get_by_role("button", name="Bliv logget ind").click()
     draft = page.get_by_test_id("draft")
     draft.get_by_test_id("draft-discard").click()
     dialog = page.get_by_role("dialog")
