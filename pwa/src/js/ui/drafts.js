@@ -80,11 +80,12 @@ export function draftReason(draft) {
 
 /**
  * The reasons by field: where the device's own rules see the problem too, its text (in the
- * person's language); otherwise the server's words for that field.
+ * person's language); otherwise the server's words for that field. `existing`: the row as the
+ * device has it, for checks across fields (an end date against the start).
  * @returns {Record<string, Array<any>>}
  */
-export function draftFieldReasons(draft) {
-  const local = checkRow(draft.table, draft.fields || {}, { create: false });
+export function draftFieldReasons(draft, existing = null) {
+  const local = checkRow(draft.table, draft.fields || {}, { create: false, existing });
   /** @type {Record<string, Array<any>>} */
   const out = {};
   for (const [name, reasons] of Object.entries((draft.error && draft.error.fields) || {})) {
@@ -94,8 +95,8 @@ export function draftFieldReasons(draft) {
 }
 
 /** Show a draft's reasons at the form's controls (no focus move: the notice comes first). */
-export function draftReasons(form, controls, draft) {
-  return showFieldErrors(form, controls, draftFieldReasons(draft), { focus: false, summary: false });
+export function draftReasons(form, controls, draft, existing = null) {
+  return showFieldErrors(form, controls, draftFieldReasons(draft, existing), { focus: false, summary: false });
 }
 
 /** The typed texts with their labels, as one text to copy. */

@@ -201,7 +201,7 @@ export async function itemView(app, { itemId, planId }) {
     app.navigate(backHref);
   });
 
-  if (draft && draft.op === 'upsert') draftReasons(form, controls, draft);
+  if (draft && draft.op === 'upsert') draftReasons(form, controls, draft, item);
   const title = item || refusedCreate ? t('item.edit') : t('item.new');
   return {
     title,
