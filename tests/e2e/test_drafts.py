@@ -19,6 +19,7 @@ from tests.e2e.pages import (
     wait_offline,
     wait_synced,
 )
+from tests.e2e.test_accessibility import check as check_axe
 
 UNIT = "Bofællesskabet Lærkevej"
 OTHER_UNIT = "Plejefamilien Skovbryn"
@@ -36,7 +37,8 @@ def open_item(page, item_id: str) -> None:
 def test_the_item_form_refuses_an_end_before_the_start_at_the_field(new_context, api, viewport):
     plan = api.plan_of_unit(UNIT)
     item = api.new_item(plan["id"], goal="Udgangspunkt")
-    page = new_context(viewport=viewport).new_page()
+    # CSP bypassed only to inject axe-core (see test_accessibility).
+    page = new_context(viewport=viewport, bypass_csp=True).new_page()
     log_in(page, STAFF)
     open_plan(page, UNIT, plan["id"])
     open_item(page, item["id"])
@@ -55,6 +57,7 @@ def test_the_item_form_refuses_an_end_before_the_start_at_the_field(new_context,
     assert error.get_attribute("id") in (end.get_attribute("aria-describedby") or "").split()
     expect(form.get_by_role("alert")).to_have_text("1 felt skal rettes, før der kan gemmes.")
     expect(page.locator("#toast")).not_to_contain_text("Gemt")
+    check_axe(page, "item form with an error at its field")
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "0")
 
     # Fixed, it is saved: first on the device, then "Gemt." once the server has it.
