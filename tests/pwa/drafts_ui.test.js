@@ -1,5 +1,5 @@
 // The words and links the screens give a refused draft (pwa/src/js/ui/drafts.js, field_errors.js).
-import { draftFieldReasons, draftHref, draftReason, draftText, draftWhat } from '../../pwa/src/js/ui/drafts.js';
+import { draftFieldReasons, draftHref, draftReason, draftText, draftWhat, withRowNames } from '../../pwa/src/js/ui/drafts.js';
 import { fieldLabel, problemText } from '../../pwa/src/js/ui/field_errors.js';
 import { setLanguage } from '../../pwa/src/js/i18n.js';
 
@@ -49,4 +49,15 @@ test('the copied text names fields by their labels, never their internal names',
   expect(draftWhat(draft({ table: 'annual_tasks' }))).toBe('Ændring');
   expect(fieldLabel('no_such_field')).toBe('Ændring');
   expect(problemText({ key: 'rules.date_order', params: { other: 'start_date' } })).toBe('Kan ikke ligge før start.');
+});
+
+test('a draft is named by its row as the device has it, or by what it holds', async () => {
+  const rows = { 'plan_items/i1': { topic: 'Kost og motion\nmere' } };
+  const app = { store: { get: async (table, id) => rows[`${table}/${id}`] } };
+  const named = await withRowNames(app, [
+    draft({ fields: { goal: 'g' } }),
+    draft({ table: 'progress_notes', id: 'n1', fields: {}, row: { text: 'Talt med holdet' } }),
+    draft({ table: 'annual_tasks', id: 't1', fields: {} }),
+  ]);
+  expect(named.map((d) => d.name)).toEqual(['Kost og motion', 'Talt med holdet', '']);
 });
