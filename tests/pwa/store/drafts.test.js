@@ -50,6 +50,19 @@ test('a duplicate of a partial answer is treated as partial', async () => {
   expect(await store.getDraft('plan_items', 'i1')).toMatchObject({ status: 'partial', fields: { end_date: '2026-04-01' } });
 });
 
+test('a partial answer whose row comes flat (fields at the top) is read the same', async () => {
+  const store = await freshStore('drafts');
+  await withSyncedItem(store, { start_date: '2026-05-01' });
+  await store.update('plan_items', 'i1', { goal: 'new goal', end_date: '2026-04-01' });
+  const answer = partialAnswer({});
+  answer.row = { id: 'i1', version: 4, deleted: false, plan_id: 'p1', goal: 'new goal', start_date: '2026-05-01' };
+  await pushOne(store, answer);
+  const raw = await store.db.plan_items.get('i1');
+  expect(raw).toMatchObject({ goal: 'new goal', start_date: '2026-05-01', _version: 4, _status: 'synced' });
+  expect(raw.end_date).toBeUndefined();
+  expect(raw).not.toHaveProperty('deleted');
+});
+
 test('a partial answer without the row applies only the fields it did not refuse', async () => {
   const store = await freshStore('drafts');
   await withSyncedItem(store, { start_date: '2026-05-01' });

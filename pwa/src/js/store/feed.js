@@ -180,7 +180,8 @@ export async function ackBatch(store, batch, results) {
       let gone = false;
       if (r.row) {
         gone = Boolean(r.row.deleted);
-        server = gone ? null : { ...r.row.fields, id: entry.id };
+        // `row` is {version, deleted, fields} (section 5); a flat row is taken as its fields.
+        server = gone ? null : { ...rowFields(r.row), id: entry.id };
         version = r.row.version ?? r.version ?? version;
       } else if (accepted) {
         if (entry.op === 'delete') gone = true;
@@ -234,6 +235,14 @@ export async function ackBatch(store, batch, results) {
   });
   store._emit({ acked: results.length, ...(refused.length ? { drafts: true } : {}) });
   return refused;
+}
+
+/** The fields of a pushed answer's `row`: {version, deleted, fields} (section 5), or flat. */
+function rowFields(row) {
+  if (row.fields) return row.fields;
+  const fields = { ...row };
+  for (const k of ['version', 'deleted', 'id']) delete fields[k];
+  return fields;
 }
 
 /**
