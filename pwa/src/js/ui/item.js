@@ -58,7 +58,7 @@ export async function itemView(app, { itemId, planId }) {
   const items = plan ? await app.store.listItems(plan.id) : [];
   const themes = plan && plan.catalogue_id ? await app.store.listThemes(plan.catalogue_id) : [];
   const unitId = item ? item.unit_id : plan && plan.unit_id;
-  if (!app.canEdit(unitId)) return itemReadOnly(app, { item, plan, themes });
+  if (!app.canEdit(unitId)) return itemReadOnly(app, { item, plan, themes, draft });
   const v = {
     ...(item ||
       refusedCreate?.row || {

@@ -6,11 +6,16 @@
 import { t, formatDate } from '../i18n.js';
 import { h, lines } from './dom.js';
 import { itemInspectionSection } from './visits.js';
+import { draftList } from './drafts.js';
 
 const TEXT_FIELDS = ['topic', 'goal', 'activities', 'resources', 'documentation', 'result'];
 
-/** @param {any} app @param {{item: any, plan: any, themes: any[]}} row */
-export async function itemReadOnly(app, { item, plan, themes }) {
+/**
+ * A draft the person made while they could still edit (a role revoked since) is shown with its
+ * values, to copy or discard.
+ * @param {any} app @param {{item: any, plan: any, themes: any[], draft?: any}} row
+ */
+export async function itemReadOnly(app, { item, plan, themes, draft = null }) {
   const backHref = `#/plans/${plan ? plan.id : ''}`;
   const title = item ? item.topic || t('plan.untitled') : t('item.new');
   const theme = item && themes.find((th) => th.id === item.theme_id);
@@ -23,6 +28,7 @@ export async function itemReadOnly(app, { item, plan, themes }) {
       h('p', {}, h('a', { href: backHref }, `← ${plan ? plan.title : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, title),
       h('p', { class: 'notice', 'data-testid': 'item-read-only' }, t('saving.read_only')),
+      draft ? draftList(app, [draft], { headingId: 'item-draft-h', here: true }) : null,
       item
         ? h(
             'dl',
