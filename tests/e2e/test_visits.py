@@ -82,7 +82,7 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     form.get_by_label("Beskrivelse").fill(paabud_text)
     page.get_by_test_id("save-finding").click()
     # A påbud without a deadline is refused on the device already.
-    expect(page.get_by_test_id("finding-error")).to_contain_text("frist")
+    expect(form.locator('[data-field-error="deadline"]')).to_contain_text("frist")
     form.get_by_label("Frist").fill(deadline)
     page.get_by_test_id("save-finding").click()
     expect(page.get_by_test_id("finding").filter(has_text=paabud_text)).to_be_visible()
@@ -303,7 +303,8 @@ def test_inspector_corrects_a_visit_offline_and_staff_cannot(new_context, api, t
     dialog.get_by_label("Type").select_option(label="Påbud")
     dialog.get_by_label("Beskrivelse").fill(edited_text)
     dialog.get_by_test_id("save-finding-edit").click()
-    expect(dialog.get_by_test_id("finding-error")).to_contain_text("frist")  # before the server
+    # Before the server, at the field.
+    expect(dialog.locator('[data-field-error="deadline"]')).to_contain_text("frist")
     dialog.get_by_label("Frist").fill(deadline)
     dialog.get_by_test_id("save-finding-edit").click()
     expect(dialog).to_have_count(0)

@@ -31,7 +31,8 @@
 
 import { HttpError, defaultTransport, fetchJson } from './http.js';
 
-export const SCHEMA_VERSION = 1;
+// 2: this client knows the push answer `partial` (docs/sync-protocol.md section 12).
+export const SCHEMA_VERSION = 2;
 
 const DEFAULTS = {
   baseUrl: '',

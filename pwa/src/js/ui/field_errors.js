@@ -96,7 +96,7 @@ export function showFieldErrors(form, controls, errors, { focus = true, summary 
 /**
  * Check `fields` of a row of `table` with the server's rules (rules.js) and show what is wrong;
  * resolves to true when the form must not save. `extra`: the form's own findings (its field →
- * messages), e.g. a deadline the rules file cannot know.
+ * messages), e.g. a deadline the rules file cannot know; they replace the rules' for that field.
  * @param {HTMLElement} form
  * @param {Record<string, HTMLElement>} controls
  * @param {string} table
@@ -105,8 +105,9 @@ export function showFieldErrors(form, controls, errors, { focus = true, summary 
  */
 export function refuseInvalid(form, controls, table, fields, { existing = null, create = false, extra = {} } = {}) {
   const errors = checkRow(table, fields, { existing, create });
-  for (const [name, list] of Object.entries(extra))
-    if (list && list.length) errors[name] = [...(errors[name] || []), ...list];
+  // The form's own words for a field are more specific than the rules' ("a påbud needs a
+  // deadline" over "must be filled in"): they take its place.
+  for (const [name, list] of Object.entries(extra)) if (list && list.length) errors[name] = list;
   return showFieldErrors(form, controls, errors) > 0;
 }
 

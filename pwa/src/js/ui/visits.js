@@ -506,13 +506,28 @@ function findingControls(themes, criteria, v = {}) {
   };
 }
 
-/** The server's rules, said here first so an offline inspector hears them at once. */
-function findingError(values, visit, themes) {
+// Where each of visit_rules' finding problems is said (ui/field_errors.js).
+const FINDING_PROBLEM_FIELD = {
+  'findings.need_text': 'text',
+  'findings.too_long': 'text',
+  'findings.need_theme': 'theme_id',
+  'findings.need_deadline': 'deadline',
+  'findings.deadline_before_visit': 'deadline',
+  'findings.not_scored': 'rating',
+  'findings.need_justification': 'rating_justification',
+};
+
+/**
+ * The server's rules that need the visit and the theme (sync/rules.json cannot say them), said
+ * here first, at their field, so an offline inspector hears them at once.
+ * @returns {Record<string, string[]>}
+ */
+function findingFieldProblems(values, visit, themes) {
   const problem = findingProblem(values, {
     visitDate: visit.visit_date,
     theme: themes.find((th) => th.id === values.theme_id),
   });
-  return problem ? t(problem) : null;
+  return problem ? { [FINDING_PROBLEM_FIELD[problem] || 'text']: [t(problem)] } : {};
 }
 
 function findingActions(app, visit, finding, items, themes, criteria) {
@@ -571,10 +586,8 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
-    const extra = values.text.trim() ? {} : { text: [{ key: 'rules.required' }] };
+    const extra = findingFieldProblems(values, visit, themes);
     if (refuseInvalid(form, controls.named, 'findings', values, { existing: finding, extra })) return null;
-    const problem = findingError(values, visit, themes);
-    if (problem) return showError(error, problem);
     await app.store.update('findings', finding.id, values);
     dlg.close();
     announceSaved(app);
@@ -617,12 +630,10 @@ function findingForm(app, visit, themes, criteria) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
-    const extra = values.text.trim() ? {} : { text: [{ key: 'rules.required' }] };
+    const extra = findingFieldProblems(values, visit, themes);
     if (refuseInvalid(form, controls.named, 'findings', { ...values, visit_id: visit.id }, { create: true, extra })) {
       return null;
     }
-    const problem = findingError(values, visit, themes);
-    if (problem) return showError(error, problem);
     form.dataset.draft = 'empty';
     await app.store.create('findings', {
       ...values,

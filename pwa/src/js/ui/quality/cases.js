@@ -166,7 +166,8 @@ export async function caseView(app, ctx, caseId) {
       error.textContent = t('quality.cases.outcome_needs_end');
       return;
     }
-    if (checkForm(form, 'case_records', fields, { existing, create: !existing })) return;
+    const checked = existing ? fields : { ...fields, unit_id: unit.id };
+    if (checkForm(form, 'case_records', checked, { existing, create: !existing })) return;
     if (existing) await app.store.update('case_records', existing.id, fields);
     else await app.store.create('case_records', { ...fields, unit_id: unit.id });
     saved(app);
