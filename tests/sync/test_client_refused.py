@@ -63,9 +63,7 @@ def test_a_partial_keeps_the_refused_field_and_a_resend_of_the_fix_goes_through(
 def test_a_rejected_create_is_kept_as_a_draft_and_survives_a_reset(team, device):
     anna = device(team["anna"])
     anna.sync()
-    note_id = anna.create(
-        "progress_notes", {"item_id": str(team["item"].id), "text": "x" * 10_001}
-    )
+    note_id = anna.create("progress_notes", {"item_id": str(team["item"].id), "text": "x" * 10_001})
     [result] = anna.sync().results
 
     assert result["status"] == "rejected"
