@@ -179,3 +179,34 @@ def test_a_partial_in_a_batch_does_not_disturb_the_next_mutation(team, api):
     first, second = results(api(team["anna"]).push(mutations))
     assert (first["status"], second["status"]) == ("partial", "applied")
     assert second["version"] == 3
+
+
+def test_a_plans_inspection_date_after_the_stored_plan_date_is_refused_alone(factory, api):
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    plan = factory.plan(unit)  # plan_date 2026-01-15
+    fields = {"inspection_date": "2026-02-01", "title": "Ny titel"}
+    [result] = results(api(manager).push([upsert(1, "plans", plan.id, fields, plan.version)]))
+    assert result["status"] == "partial"
+    assert result["error"]["fields"] == {
+        "inspection_date": ["The inspection cannot come after the plan date."]
+    }
+    assert result["row"]["fields"]["title"] == "Ny titel"
+    assert result["row"]["fields"]["inspection_date"] is None
+
+
+def test_a_finding_made_a_paabud_without_a_deadline_keeps_its_new_text(client, factory, api):
+    from tests.server.visit_helpers import cast, post_finding, post_visit
+
+    c = cast(client, factory)
+    finding = post_finding(client, c, post_visit(client, c))
+    fields = {"kind": "paabud", "text": "Ny tekst"}
+    [result] = results(
+        api(c.inspector).push([upsert(1, "findings", finding["id"], fields, finding["version"])])
+    )
+    assert result["status"] == "partial"
+    assert result["error"]["fields"] == {"kind": ["A påbud needs a deadline (frist)."]}
+    assert (result["row"]["fields"]["kind"], result["row"]["fields"]["text"]) == (
+        "observation",
+        "Ny tekst",
+    )

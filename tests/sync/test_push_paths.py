@@ -1,10 +1,11 @@
 """The bulk path of a push (server/services/sync/batch.py) changes nothing but its speed.
 
-For random batches of creates, edits (with current and stale bases), deletes, notes,
-invalid mutations and edits of which one field is refused (``partial``), the push as the server runs it (checks before the clock, rows loaded up
-front, creates inserted together, no savepoints until something fails) and the same batch
-applied one mutation at a time, each in its own savepoint, leave the same rows, audit events,
-conflicts and results. Both run in one transaction that is rolled back, on a fixed clock.
+For random batches of creates, edits (with current and stale bases), deletes, notes, invalid
+mutations and edits of which one field is refused (``partial``), the push as the server runs it
+(checks before the clock, rows loaded up front, creates inserted together, no savepoints until
+something fails) and the same batch applied one mutation at a time, each in its own savepoint,
+leave the same rows, audit events, conflicts and results. Both run in one transaction that is
+rolled back, on a fixed clock.
 """
 
 from __future__ import annotations
