@@ -3,14 +3,13 @@ server still refuses stays on the device as a draft to fix and send again, or to
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADMIN, DESKTOP, PHONE, ROOT, STAFF
+from tests.e2e.conftest import ADMIN, DESKTOP, PHONE, STAFF
 from tests.e2e.pages import (
     eventually,
     log_in,
@@ -246,15 +245,7 @@ def write_past_the_checks(page, table: str, row_id: str, changes: dict) -> None:
     )
 
 
-# The server applies the valid fields of a half-bad edit (status `partial`) from branch
-# sync-partial, which also brings the generated sync/rules.json; until both are merged, this
-# branch carries a hand-written provisional rules file and the server refuses the edit whole.
-SERVER_SPLITS_EDITS = "PROVISIONAL" not in json.loads(
-    (ROOT / "sync" / "rules.json").read_text()
-).get("about", "")
-
-
-@pytest.mark.skipif(not SERVER_SPLITS_EDITS, reason="needs the server's `partial` (sync-partial)")
+# The server applies the valid fields of a half-bad edit (status `partial`, sync schema 2).
 @VIEWPORTS
 def test_the_valid_field_of_a_half_bad_edit_reaches_the_server(new_context, api, viewport):
     plan = api.plan_of_unit(UNIT)
