@@ -7,7 +7,7 @@
 #   make migration-check  fail if the models changed without a new Alembic revision
 #   make bench            run bench/*.py
 #   make lock             rewrite requirements*.lock from pyproject.toml (README: "Dependencies")
-#   make tables           rewrite sync/tables.json from the table registry (server/services/tables.py)
+#   make tables           rewrite sync/tables.json and sync/rules.json from the table registry (server/services/tables.py)
 #
 # The install step is shared: .venv is created once, and the pinned, hashed set in
 # requirements-test.lock (then the project itself, editable, --no-deps) is installed again only
@@ -133,7 +133,8 @@ migration-check: install
 	export FOLG_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" && \
 	$(FLASK) db upgrade && $(FLASK) schema-check
 
-# The synced tables as clients read them (the reference client and the PWA); a test fails when
+# The synced tables and their write checks as clients read them (sync/tables.json, sync/rules.json:
+# the reference client and the PWA); a test fails when
 # the registry changed and this was not rerun.
 tables: install
 	$(PY) -m server.services.tables

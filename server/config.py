@@ -137,7 +137,7 @@ SETTINGS: dict[str, Setting] = {
     # same client, still on its way) before it is refused with mutation_gap.
     "SYNC_GAP_WAIT_SECONDS": Setting(2.0, number(0)),
     "SYNC_MAX_PAGE": Setting(1000, whole(1)),
-    "SYNC_SCHEMA_VERSION": Setting(1, whole(1)),
+    "SYNC_SCHEMA_VERSION": Setting(2, whole(1)),
     "SYNC_MIN_SCHEMA_VERSION": Setting(1, whole(1)),
     "TRUST_PROXY": Setting(False, flag),
     # The built PWA served at / (server/web.py); None: pwa/dist next to the server package,

@@ -11,6 +11,14 @@ load the server. Local state per row (table ``rows``)::
                      created  pending upsert of a row the server has never confirmed
                      updated  pending upsert of a row the server has
                      deleted  pending delete
+                     refused  no pending change, but a refused draft waits for the user
+
+    refused draft    (table ``refused``) what the server refused of the user's values, kept
+                     until the user resends or discards it: op, fields {name: value},
+                     reasons {name: [reason]}, the error code and message. A ``partial``
+                     answer leaves the refused fields there, a ``rejected`` one every field
+                     it sent. ``resend`` makes it a pending change based on the current
+                     server copy; ``discard`` is the only way a typed value leaves.
 
 The outbox (table ``outbox``) holds *sealed* mutations: frozen, numbered, sent and re-sent
 verbatim until the server acknowledges them. A pending change is sealed only when the outbox is
@@ -43,6 +51,7 @@ from sync.protocol import (
     DELETE,
     DUPLICATE,
     MUTATION_GAP,
+    PARTIAL,
     REJECTED,
     RESET_REQUIRED,
     SCHEMA_VERSION,
@@ -62,6 +71,16 @@ CREATE TABLE IF NOT EXISTS rows (
     pending_fields TEXT NOT NULL DEFAULT '{}',
     pending_base_version INTEGER,
     pending_base TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (tbl, id)
+);
+CREATE TABLE IF NOT EXISTS refused (
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    fields TEXT NOT NULL DEFAULT '{}',
+    reasons TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    message TEXT,
     PRIMARY KEY (tbl, id)
 );
 CREATE TABLE IF NOT EXISTS outbox (
@@ -193,11 +212,35 @@ class Client:
             return "deleted"
         if row["pending_op"] == UPSERT:
             return "created" if row["server_version"] is None else "updated"
-        return "synced"
+        return "refused" if self.refused_draft(table, row_id) else "synced"
 
     def server_version(self, table: str, row_id: str) -> int | None:
         row = self._row(table, str(row_id))
         return None if row is None else row["server_version"]
+
+    def refused(self) -> list[dict[str, Any]]:
+        """Every refused draft waiting for the user: table, id, op, fields (the user's
+        values), reasons ({field: [reason]}), error and message."""
+        drafts = self.db.execute("SELECT * FROM refused ORDER BY rowid").fetchall()
+        return [self._draft(d) for d in drafts]
+
+    def refused_draft(self, table: str, row_id: str) -> dict[str, Any] | None:
+        draft = self.db.execute(
+            "SELECT * FROM refused WHERE tbl = ? AND id = ?", (table, str(row_id))
+        ).fetchone()
+        return None if draft is None else self._draft(draft)
+
+    @staticmethod
+    def _draft(draft: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "table": draft["tbl"],
+            "id": draft["id"],
+            "op": draft["op"],
+            "fields": json.loads(draft["fields"]),
+            "reasons": json.loads(draft["reasons"]),
+            "error": draft["error"],
+            "message": draft["message"],
+        }
 
     def pending_count(self) -> int:
         pending = self.db.execute("SELECT count(*) FROM rows WHERE pending_op IS NOT NULL")
@@ -256,6 +299,44 @@ class Client:
                 " pending_base_version = NULL WHERE tbl = ? AND id = ?",
                 (DELETE, table, row_id),
             )
+
+    def resend(self, table: str, row_id: str, fixed: Mapping[str, Any] | None = None) -> None:
+        """Make the refused draft of a row (with the user's ``fixed`` values over it) a
+        pending change, based on the current server copy; the next sync pushes it."""
+        row_id = str(row_id)
+        draft = self.refused_draft(table, row_id)
+        if draft is None:
+            raise LocalError(f"{table} {row_id} has no refused draft")
+        fields = {**draft["fields"], **(fixed or {})}
+        row = self._row(table, row_id)
+        with self._transaction() as db:
+            db.execute("DELETE FROM refused WHERE tbl = ? AND id = ?", (table, row_id))
+        if draft["op"] == DELETE:
+            if row is not None and self._view(row) is not None:
+                self.delete(table, row_id)
+            return
+        if row is not None and self._view(row) is not None:
+            self.update(table, row_id, fields)  # base: what the server copy says now
+            return
+        with self._transaction() as db:
+            # No live server copy: a create again (or, for a row deleted meanwhile, an edit
+            # that the server keeps in a delete_edit conflict).
+            server_version = None if row is None else row["server_version"]
+            db.execute(
+                "INSERT INTO rows (tbl, id, pending_op, pending_fields, pending_base_version)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tbl, id) DO UPDATE SET"
+                " pending_op = excluded.pending_op, pending_fields = excluded.pending_fields,"
+                " pending_base_version = excluded.pending_base_version, pending_base = '{}'",
+                (table, row_id, UPSERT, json.dumps(fields), server_version),
+            )
+
+    def discard(self, table: str, row_id: str) -> None:
+        """Forget the refused draft of a row: the user's explicit choice, and the only way a
+        refused value leaves the device. The row shows the server copy."""
+        row_id = str(row_id)
+        with self._transaction() as db:
+            db.execute("DELETE FROM refused WHERE tbl = ? AND id = ?", (table, row_id))
+            self._forget_if_gone(table, row_id)
 
     def resolve(self, conflict_id: str, resolution: str, value: Any = None) -> None:
         fields: dict[str, Any] = {"status": "resolved", "resolution": resolution}
@@ -400,16 +481,20 @@ class Client:
         self.db.execute(
             "DELETE FROM rows WHERE tbl = ? AND id = ? AND pending_op IS NULL"
             " AND (server_deleted = 1 OR server_version IS NULL)"
-            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.tbl = rows.tbl AND o.id = rows.id)",
+            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.tbl = rows.tbl AND o.id = rows.id)"
+            " AND NOT EXISTS (SELECT 1 FROM refused r WHERE r.tbl = rows.tbl AND r.id = rows.id)",
             (table, row_id),
         )
 
     def _reset(self) -> None:
-        """Forget everything the server can send again; keep local changes."""
+        """Forget everything the server can send again; keep local changes and refused
+        drafts."""
         with self._transaction() as db:
             db.execute(
                 "DELETE FROM rows WHERE pending_op IS NULL AND NOT EXISTS"
                 " (SELECT 1 FROM outbox o WHERE o.tbl = rows.tbl AND o.id = rows.id)"
+                " AND NOT EXISTS"
+                " (SELECT 1 FROM refused r WHERE r.tbl = rows.tbl AND r.id = rows.id)"
             )
             self._set_meta("cursor", None)
             # Until this pull has caught up, the kept rows take the server copy it sends.
@@ -551,6 +636,7 @@ class Client:
             if entry is None:
                 continue
             answered.append((entry["mutation_id"],))
+            self._keep_refused(result, entry)
             key = (entry["tbl"], entry["id"])
             if rows.get(key) is not None and self._fold_result(result, entry, rows[key]):
                 changed.add(key)
@@ -586,6 +672,39 @@ class Client:
                 for row in found:
                     copies[(table, row["id"])] = dict(row)
         return copies
+
+    def _keep_refused(self, result: Mapping[str, Any], entry: sqlite3.Row) -> None:
+        """Keep what the server refused of this mutation as the row's refused draft: the
+        refused fields of a ``partial``, everything of a ``rejected``. Added to a draft
+        already there, field by field."""
+        status = result["status"]
+        if status == DUPLICATE:
+            status = result.get("original_status")
+        if status not in (PARTIAL, REJECTED):
+            return
+        error = result.get("error") or {}
+        reasons = error.get("fields") or {}
+        sent = json.loads(entry["fields"]) if entry["op"] == UPSERT else {}
+        if status == PARTIAL:
+            sent = {name: value for name, value in sent.items() if name in reasons}
+        reasons = {name: why for name, why in reasons.items() if name in sent}
+        earlier = self.refused_draft(entry["tbl"], entry["id"])
+        if earlier is not None and earlier["op"] == UPSERT and entry["op"] == UPSERT:
+            sent = {**earlier["fields"], **sent}
+            reasons = {**earlier["reasons"], **reasons}
+        self.db.execute(
+            "INSERT OR REPLACE INTO refused (tbl, id, op, fields, reasons, error, message)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry["tbl"],
+                entry["id"],
+                entry["op"],
+                json.dumps(sent),
+                json.dumps(reasons),
+                error.get("error"),
+                error.get("message"),
+            ),
+        )
 
     @staticmethod
     def _fold_result(result: Mapping[str, Any], entry: sqlite3.Row, row: dict[str, Any]) -> bool:

@@ -15,6 +15,7 @@ Wire shapes (JSON)::
     push response  {"results": [Result]}
     Result         {"mutation_id", "status", "version", "conflicts": [...], "error": {...}?,
                     "row": {"version", "deleted", "fields"}?}
+                   ("partial": both "row" and "error", whose "fields" name the refused ones)
 
 The cursor is opaque to clients. Inside it is URL-safe base64 of a small JSON object (see
 ``Cursor``); clients must store it verbatim and never build one.
@@ -31,15 +32,19 @@ from typing import Any, Literal, TypedDict
 
 from sync.errors import ErrorCode
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The first schema version whose clients know ``partial``; older ones get ``rejected`` instead.
+PARTIAL_SINCE_SCHEMA_VERSION = 2
 
 # Result statuses of a pushed mutation.
 APPLIED = "applied"  # every field sent was applied; nothing else had changed since base
 MERGED = "merged"  # applied next to changes others made to other fields since base
 CONFLICT = "conflict"  # at least one field (or a delete) collided: see "conflicts"
 REJECTED = "rejected"  # refused (invalid, forbidden, read-only...): see "error"
+# Some fields of an update were applied, others refused by field: see "error" and "row".
+PARTIAL = "partial"
 DUPLICATE = "duplicate"  # this mutation id was seen before: "original_status" says what it got
-STATUSES = (APPLIED, MERGED, CONFLICT, REJECTED, DUPLICATE)
+STATUSES = (APPLIED, MERGED, CONFLICT, REJECTED, DUPLICATE, PARTIAL)
 # A mutation with one of these results is done with: the client drops it from its outbox.
 ACKNOWLEDGED = frozenset(STATUSES)
 

@@ -114,6 +114,7 @@ class Push(MethodView):
             args["mutations"],
             max_mutations=current_app.config["SYNC_MAX_MUTATIONS"],
             gap_wait_seconds=current_app.config["SYNC_GAP_WAIT_SECONDS"],
+            schema_version=args["schema_version"],
         )
         # Plain JSON values already, serialised directly like a pull page (a result per
         # mutation, up to 500); PushResponseSchema documents the shape.

@@ -15,8 +15,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from server.schemas.checks import Check, check_problems
 from server.schemas.fast import FastLoad
 
 
@@ -99,6 +100,25 @@ class StrictSchema(FastLoad, Schema):
 
     class Meta:
         unknown = "raise"
+
+    # The rules across this schema's fields (``server/schemas/checks.py``).
+    checks: tuple[Check, ...] = ()
+
+    @validates_schema(skip_on_field_errors=True)
+    def run_checks(self, data: dict[str, Any], *, partial: Any = None, **kwargs: Any) -> None:
+        # The fast path (``server/schemas/fast.py``) knows this hook and runs it itself.
+        self.refuse_failed_checks(data, partial)
+
+    def refuse_failed_checks(self, loaded: dict[str, Any], partial: Any) -> None:
+        """Raise ``ValidationError`` by field for the checks ``loaded`` fails. A partial load
+        (an update) runs only the checks whose fields were all sent: the others need the
+        stored row, and the service runs them on it."""
+        checks = self.checks
+        if partial is True:
+            checks = tuple(c for c in checks if all(f in loaded for f in c.fields))
+        problems = check_problems(checks, loaded)
+        if problems:
+            raise ValidationError(problems)  # type: ignore[arg-type]
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         # A validator on the field itself, so the fast path and marshmallow's run it alike.

@@ -48,6 +48,10 @@ class FastLoad:
             return None
 
 
+# The one hook the fast path runs itself: ``StrictSchema.run_checks``, the rules across fields.
+CHECKS_HOOK = "run_checks"
+
+
 def _load(schema: Any, data: Any, partial: bool) -> dict[str, Any]:
     steps, keys = _plan(schema)
     if type(data) is not dict or not data.keys() <= keys:
@@ -65,6 +69,8 @@ def _load(schema: Any, data: Any, partial: bool) -> dict[str, Any]:
         elif field.load_default is not missing:
             default = field.load_default
             loaded[attr] = default() if callable(default) else default
+    if getattr(schema, "checks", ()):
+        schema.refuse_failed_checks(loaded, partial)
     return loaded
 
 
@@ -90,7 +96,10 @@ def _plan(schema: Any) -> tuple[list[_Step], set[str]]:
 
 def _compile(schema: Any) -> tuple[list[_Step], set[str]] | None:
     """The steps of a load, or None for a schema marshmallow must always load itself."""
-    if any(schema._hooks.values()):
+    hooks = {
+        tag: [h for h in hooked if h[0] != CHECKS_HOOK] for tag, hooked in schema._hooks.items()
+    }
+    if any(hooks.values()):
         return None  # its own pre/post-load steps or validators
     steps: list[_Step] = []
     for attr, field in schema.load_fields.items():

@@ -1,8 +1,9 @@
 """Schemas for plans, items, notes and the messages of a plan's dialogue.
 
 ``*WriteSchema`` load client JSON into Python values; the REST API and the sync push both use
-them, so a field is validated the same way on every path. Cross-field and permission rules
-live in ``server/services/plans.py``.
+them, so a field is validated the same way on every path. Rules across a row's fields are
+declared in ``checks`` (``server/schemas/checks.py``); rules that need other rows, and
+permissions, live in ``server/services/plans.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.models.plans import (
     RESULT_LABELS,
     SHORT_TEXT,
 )
+from server.schemas.checks import DateOrder, OnlyWhen
 from server.schemas.common import StrictSchema, Text, counted, one_of
 
 
@@ -48,6 +50,21 @@ class PlanWriteSchema(StrictSchema):
     origin_note = Text(LONG_TEXT, allow_none=True)
     result_label = fields.String(validate=one_of(RESULT_LABELS))
 
+    checks = (
+        DateOrder(
+            "inspection_date",
+            "plan_date",
+            field="inspection_date",
+            message="The inspection cannot come after the plan date.",
+        ),
+        OnlyWhen(
+            "foster_parents",
+            "kind",
+            values=("dk_plejefamilie",),
+            message="Only foster-family plans name foster parents.",
+        ),
+    )
+
 
 class ItemWriteSchema(StrictSchema):
     id = fields.UUID()
@@ -68,6 +85,15 @@ class ItemWriteSchema(StrictSchema):
     state = fields.String(validate=one_of(ITEM_STATES))
     # The inspection finding the item answers; set when the item is created.
     finding_id = fields.UUID(allow_none=True)
+
+    checks = (
+        DateOrder(
+            "start_date",
+            "end_date",
+            field="end_date",
+            message="The end date comes before the start date.",
+        ),
+    )
 
 
 class NoteWriteSchema(StrictSchema):

@@ -31,9 +31,11 @@ from server.models.quality import (
     TASK_KINDS,
     TASK_STATES,
 )
+from server.schemas.checks import DateOrder, OnlyWhen
 from server.schemas.common import StrictSchema, Text, counted, one_of
 from server.schemas.plans import SyncedRowSchema
 from server.services.quality_pseudonymity import (
+    CASE_CODE_PATTERN,
     IDENTITY_NUMBER_REASON,
     case_code_problem,
     contains_identity_number,
@@ -46,6 +48,8 @@ PERIOD_PATTERN = re.compile(r"\d{4}(?:-T[1-3]|-(?:0[1-9]|1[0-2]))?", re.ASCII)  
 class PseudonymousText(Text):
     """Free text that may not hold a personnummer or samordningsnummer."""
 
+    pseudonymous = True  # said so in sync/rules.json (``server/schemas/rules.py``)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if contains_identity_number(text):
@@ -54,6 +58,12 @@ class PseudonymousText(Text):
 
 
 class CaseCode(fields.String):
+    """A pseudonymous case code (``case_code_problem``), trimmed first."""
+
+    pseudonymous = True  # said so in sync/rules.json, with the pattern and the trimming
+    pattern = CASE_CODE_PATTERN
+    trimmed = True
+
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs).strip()
         problem = case_code_problem(code)
@@ -67,6 +77,9 @@ def check_period(value: str) -> None:
         raise ValidationError(
             "A period is a year (2026), a tertial (2026-T1) or a month (2026-03)."
         )
+
+
+check_period.pattern = PERIOD_PATTERN  # type: ignore[attr-defined]  # for sync/rules.json
 
 
 # ---- input ----------------------------------------------------------------------------------
@@ -148,6 +161,17 @@ class CaseRecordWriteSchema(StrictSchema):
     needs_met = fields.String(allow_none=True, validate=one_of(NEEDS_MET))
     situation_after = fields.String(allow_none=True, validate=one_of(SITUATIONS_AFTER))
     situation_note = PseudonymousText(LONG_TEXT, allow_none=True)
+
+    checks = (
+        DateOrder(
+            "started_on", "ended_on", field="ended_on", message="The end comes before the start."
+        ),
+        OnlyWhen("end_reason", "ended_on", message="Only an ended intervention has an end reason."),
+        OnlyWhen("needs_met", "ended_on", message="Say this when the intervention has ended."),
+        OnlyWhen(
+            "situation_after", "ended_on", message="Say this when the intervention has ended."
+        ),
+    )
 
 
 class SurveyQuestionWriteSchema(StrictSchema):

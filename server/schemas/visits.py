@@ -1,8 +1,9 @@
 """Schemas for visits, findings, photos, deadline extensions and inspector comments.
 
-The write schemas load client JSON for both REST and the sync push; the rules that span fields
-or rows (a påbud needs a deadline, a rating a justification, the theme must belong to the
-visit's catalogue) live in ``server/services/visits.py``, so every path checks them alike.
+The write schemas load client JSON for both REST and the sync push. Rules across a row's
+fields (a påbud needs a deadline, a rating a justification) are declared in ``checks``
+(``server/schemas/checks.py``); rules across rows (the theme must belong to the visit's
+catalogue, the deadline come after the visit) live in ``server/services/visits.py``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from server.models.plans import LONG_TEXT, SHORT_TEXT
 from server.models.visits import FINDING_KINDS, RATING_MAX, RATING_MIN, VISIT_PURPOSES
+from server.schemas.checks import RequiredWhen
 from server.schemas.common import StrictSchema, Text, counted, one_of
 from server.schemas.plans import ResponsibleOutSchema, ResponsibleSchema, SyncedRowSchema
 
@@ -38,6 +40,15 @@ class FindingWriteSchema(StrictSchema):
     )
     rating_justification = Text(LONG_TEXT, allow_none=True)
     created_at = fields.AwareDateTime(allow_none=True)
+
+    checks = (
+        RequiredWhen(
+            "deadline", "kind", values=("paabud",), message="A påbud needs a deadline (frist)."
+        ),
+        RequiredWhen(
+            "rating_justification", "rating", message="A rating needs a written justification."
+        ),
+    )
 
 
 class PhotoWriteSchema(StrictSchema):

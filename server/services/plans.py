@@ -33,10 +33,16 @@ from server.models import (
     Unit,
     User,
 )
+from server.schemas.plans import ItemWriteSchema, PlanWriteSchema
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
 from server.services.errors import InvalidInput, InvalidState, field_error
-from server.services.rows import readable_row, refuse_changes, refuse_taken_id
+from server.services.rows import (
+    readable_row,
+    refuse_changes,
+    refuse_failed_checks,
+    refuse_taken_id,
+)
 
 # Which unit kinds each plan kind belongs to.
 UNIT_KINDS_FOR_PLAN = {
@@ -168,7 +174,7 @@ def create_plan(
     values.setdefault("plan_date", clock.now().date())
     on = values["plan_date"] or clock.now().date()
     values.setdefault("result_label", "status" if kind == "dk_plejefamilie" else "result")
-    _check_plan_values(kind, values)
+    _check_plan_values({"kind": kind, **values})
     catalogue = catalogue_for_plan(session, kind, on)
     plan = Plan(id=plan_id or uuid.uuid4(), catalogue_id=catalogue.id, state="draft", **values)
     session.add(plan)
@@ -182,7 +188,8 @@ def update_plan(session: Session, principal: Principal, plan: Plan, values: dict
     refuse_changes(plan, values, IMMUTABLE_PLAN_FIELDS)
     _refuse_if_archived(plan)
     values = {k: v for k, v in values.items() if k != "id"}
-    _check_plan_values(plan.kind, values)
+    current = {field: getattr(plan, field) for field in PLAN_CHECKED_FIELDS}
+    _check_plan_values({**current, **values, "kind": plan.kind})
     for field, value in values.items():
         setattr(plan, field, value)
     session.flush()
@@ -224,12 +231,13 @@ def transition_plan(session: Session, principal: Principal, plan: Plan, action: 
     return plan
 
 
-def _check_plan_values(kind: str, values: dict[str, Any]) -> None:
-    if values.get("foster_parents") and kind != "dk_plejefamilie":
-        raise field_error("foster_parents", "Only foster-family plans name foster parents.")
-    inspected, planned = values.get("inspection_date"), values.get("plan_date")
-    if inspected and planned and inspected > planned:
-        raise field_error("inspection_date", "The inspection cannot come after the plan date.")
+def _check_plan_values(values: dict[str, Any]) -> None:
+    """The plan as it would be, against its write schema's rules across fields."""
+    refuse_failed_checks(PlanWriteSchema.checks, values)
+
+
+# The stored fields the plan checks read, beside the sent ones.
+PLAN_CHECKED_FIELDS = tuple(dict.fromkeys(f for c in PlanWriteSchema.checks for f in c.fields))
 
 
 # ---- items ---------------------------------------------------------------------------------
@@ -379,8 +387,7 @@ def _check_item_values(
             raise field_error("theme_id", f"Not a theme of this plan's catalogue ({label}).")
     start = values.get("start_date", start)
     end = values.get("end_date", end)
-    if start and end and end < start:
-        raise field_error("end_date", "The end date comes before the start date.")
+    refuse_failed_checks(ItemWriteSchema.checks, {"start_date": start, "end_date": end})
     if deadline and end and end > deadline:
         raise field_error(
             "end_date",

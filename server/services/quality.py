@@ -56,9 +56,10 @@ from server.models import (
     Unit,
 )
 from server.models.quality import REGISTER_SOURCES
+from server.schemas.quality import CaseRecordWriteSchema
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
-from server.services.rows import refuse_changes, refuse_taken_id
+from server.services.rows import refuse_changes, refuse_failed_checks, refuse_taken_id
 
 SWEDISH_UNIT_KINDS = ("se_verksamhet", "se_enhet")
 # Rows of a verksamhet read also by users of the enheter below it: its quality model (areas,
@@ -367,14 +368,7 @@ def _check_register_entry(session, principal, values, row):
 def _check_case_record(session, principal, values, row):
     unit = live_unit(session, values["unit_id"])
     _require_kind(unit, SWEDISH_UNIT_KINDS, "A case record")
-    started, ended = values.get("started_on"), values.get("ended_on")
-    if started and ended and ended < started:
-        raise field_error("ended_on", "The end comes before the start.")
-    if values.get("end_reason") and not ended:
-        raise field_error("end_reason", "Only an ended intervention has an end reason.")
-    for field in ("needs_met", "situation_after"):
-        if values.get(field) and not ended:
-            raise field_error(field, "Say this when the intervention has ended.")
+    refuse_failed_checks(CaseRecordWriteSchema.checks, values)
     query = select(CaseRecord.id).where(
         CaseRecord.unit_id == unit.id,
         CaseRecord.case_code == values["case_code"],

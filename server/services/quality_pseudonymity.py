@@ -27,6 +27,7 @@ _IDENTITY_NUMBER = re.compile(
     r"[-+ ]?\d{4}(?!\d)"
 )
 _CASE_CODE = re.compile(r"(?:[A-Za-zÅÄÖåäö]{1,3}-?)?\d{1,5}(?:-\d{1,5}){0,2}")
+CASE_CODE_PATTERN = _CASE_CODE  # what sync/rules.json gives devices
 
 IDENTITY_NUMBER_REASON = (
     "Looks like a personnummer or samordningsnummer. The follow-up is pseudonymous: "

@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from server.models import SyncedMixin
+from server.schemas.checks import Check, check_problems
 from server.services.access import Principal
-from server.services.errors import InvalidState, NotFound, field_error
+from server.services.errors import InvalidInput, InvalidState, NotFound, field_error
 
 Row = TypeVar("Row", bound=SyncedMixin)
 
@@ -29,6 +30,15 @@ def refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) ->
     for field in fields:
         if field in values and values[field] != getattr(row, field):
             raise field_error(field, "Cannot be changed once the row exists.")
+
+
+def refuse_failed_checks(checks: tuple[Check, ...], values: dict[str, Any]) -> None:
+    """The write schema's rules across fields (``server/schemas/checks.py``), run on the row
+    as it would be: a partial load cannot see the stored values."""
+    problems = check_problems(checks, values)
+    if problems:
+        field, reasons = next(iter(problems.items()))
+        raise InvalidInput(f"{field}: {reasons[0]}", fields=problems)
 
 
 def refuse_taken_id(

@@ -20,11 +20,13 @@ A table is declared once, here, with its model and how it is written::
 Everything else is derived: ``client_fields`` (the write schema's fields that are synced),
 ``server_fields`` (the synced fields a client never sends), the order a fresh device applies
 tables in (the order below, parents first), and ``sync/tables.json``, the description the
-reference client (``sync/protocol.py``) and the PWA (``pwa/src/js/store``) read.
+reference client (``sync/protocol.py``) and the PWA (``pwa/src/js/store``) read, and
+``sync/rules.json``, the checks of each writable table's write schema that a device runs before
+it says "saved" (``server/schemas/rules.py``).
 
 Adding a synced table: its model and migration, one entry below (appended: a rescan cursor
 indexes this order), then ``make tables`` rewrites ``sync/tables.json``; a test fails until it
-is rewritten.
+is rewritten (both files).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from server.schemas.plans import (
     PlanWriteSchema,
 )
 from server.schemas.quality import WRITE_SCHEMAS as QUALITY_SCHEMAS
+from server.schemas.rules import describe_schema
 from server.schemas.visits import (
     CommentWriteSchema,
     ExtensionWriteSchema,
@@ -72,6 +75,8 @@ from server.services import messages, plans, quality, visits
 
 # The generated description of these tables, for clients (see the module docstring).
 TABLES_JSON = Path(__file__).resolve().parents[2] / "sync" / "tables.json"
+# The checks a device runs before it saves (see the module docstring).
+RULES_JSON = TABLES_JSON.with_name("rules.json")
 
 # A conflict is written by the server; a client resolves it by sending these fields only.
 CONFLICT_CLIENT_FIELDS = ("status", "resolution", "resolved_value")
@@ -259,6 +264,27 @@ def tables_json() -> str:
     return json.dumps(describe_tables(), indent=2, ensure_ascii=False) + "\n"
 
 
+def describe_rules() -> dict[str, Any]:
+    """What ``sync/rules.json`` holds: per writable table, the rules of each field a client
+    sends and the checks across fields."""
+    return {
+        "about": (
+            "Generated from the write schemas of server/services/tables.py by `make tables`; "
+            "do not edit. `required` means required on create; `checks` are rules across "
+            "fields, each with the field its error is shown at."
+        ),
+        "tables": {
+            name: describe_schema(table.schema, only=table.client_fields)
+            for name, table in WRITABLE.items()
+        },
+    }
+
+
+def rules_json() -> str:
+    return json.dumps(describe_rules(), indent=2, ensure_ascii=False) + "\n"
+
+
 if __name__ == "__main__":  # `make tables`
     TABLES_JSON.write_text(tables_json(), encoding="utf-8")
-    print(f"Wrote {TABLES_JSON}.")
+    RULES_JSON.write_text(rules_json(), encoding="utf-8")
+    print(f"Wrote {TABLES_JSON} and {RULES_JSON}.")

@@ -37,12 +37,18 @@ from server.models import (
     VisitPhoto,
 )
 from server.models.visits import PHOTO_TYPES
+from server.schemas.visits import FindingWriteSchema
 from server.services import messages, plans
 from server.services.access import Principal
 from server.services.catalogues import catalogue_for_plan
 from server.services.errors import Forbidden, InvalidInput, InvalidState, field_error
 from server.services.photos import MAX_PHOTO_BYTES, require_nameable
-from server.services.rows import readable_row, refuse_changes, refuse_taken_id
+from server.services.rows import (
+    readable_row,
+    refuse_changes,
+    refuse_failed_checks,
+    refuse_taken_id,
+)
 
 # The catalogue a visit is assessed against follows the unit's kind.
 PLAN_KIND_FOR_UNIT = {
@@ -345,18 +351,14 @@ def _check_finding(
         criterion = session.get(Criterion, criterion_id)
         if criterion is None or criterion.theme_id != theme.id:
             raise field_error("criterion_id", "Not a criterion of this theme.")
+    checks = FindingWriteSchema.checks
+    refuse_failed_checks(checks, {f: merged(f) for check in checks for f in check.fields})
+    # Across rows: the visit's date, the theme's kind.
     deadline = merged("deadline")
-    if merged("kind") == "paabud":
-        if deadline is None:
-            raise field_error("deadline", "A påbud needs a deadline (frist).")
-        if deadline < visit.visit_date:
-            raise field_error("deadline", "The deadline comes before the visit.")
-    rating = merged("rating")
-    if rating is not None:
-        if not theme.scored:
-            raise field_error("rating", f"{theme.name} is assessed, not rated.")
-        if not (merged("rating_justification") or "").strip():
-            raise field_error("rating_justification", "A rating needs a written justification.")
+    if merged("kind") == "paabud" and deadline < visit.visit_date:
+        raise field_error("deadline", "The deadline comes before the visit.")
+    if merged("rating") is not None and not theme.scored:
+        raise field_error("rating", f"{theme.name} is assessed, not rated.")
 
 
 # ---- photos --------------------------------------------------------------------------------

@@ -55,13 +55,20 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     page.get_by_test_id("save-item").click()
     new_row = page.locator("tbody tr", has_text=topic)
     expect(new_row).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Gemt på enheden")
+    expect(page.get_by_role("status")).to_contain_text("Gemt på denne enhed")
 
     # The path staff use most: two taps from the plan.
     new_row.get_by_test_id("add-note").click()
     page.get_by_label("Hvad er der sket?").fill(note)
     page.get_by_test_id("save-note").click()
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "2")
+    # Honest words offline: kept on the device, not "Notatet er gemt." as if the server had it.
+    status = page.get_by_role("status")
+    expect(status).to_have_text(
+        "Gemt på denne enhed. Du er offline: det sendes, når der er netværk."
+    )
+    page.get_by_role("button", name="Synkronisér nu").click()
+    expect(status).to_have_text("Du er offline. Der synkroniseres, når der er netværk igen.")
 
     page.reload()
     expect(page.locator("tbody tr", has_text=topic)).to_be_visible()
@@ -69,11 +76,16 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     page.locator("tbody tr", has_text=topic).locator("details.notes summary").click()
     expect(page.get_by_test_id("note").filter(has_text=note)).to_be_visible()
 
+    page.locator("tbody tr", has_text=topic).get_by_test_id("add-note").click()
+    page.get_by_label("Hvad er der sket?").fill(f"{note} igen")
+    page.get_by_test_id("save-note").click()
     context.set_offline(False)
     wait_synced(page)
+    # The device's message gives way once the server has it.
+    expect(page.get_by_role("status")).to_have_text("Gemt.")
     items = api.get(f"/api/plans/{plan['id']}/items", as_user=STAFF)
     item = next(i for i in items if i["topic"] == topic)
     assert item["goal"] == "Alle kender reglerne"
     notes = api.get(f"/api/items/{item['id']}/notes", as_user=STAFF)
-    assert [n["text"] for n in notes] == [note]
+    assert sorted(n["text"] for n in notes) == [note, f"{note} igen"]
     expect(row(page, item["id"])).to_be_visible()

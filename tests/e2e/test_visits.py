@@ -82,7 +82,7 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     form.get_by_label("Beskrivelse").fill(paabud_text)
     page.get_by_test_id("save-finding").click()
     # A påbud without a deadline is refused on the device already.
-    expect(page.get_by_test_id("finding-error")).to_contain_text("frist")
+    expect(form.locator('[data-field-error="deadline"]')).to_contain_text("frist")
     form.get_by_label("Frist").fill(deadline)
     page.get_by_test_id("save-finding").click()
     expect(page.get_by_test_id("finding").filter(has_text=paabud_text)).to_be_visible()
@@ -154,7 +154,10 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     later = (date.today() + timedelta(days=90)).isoformat()
     manager_page.get_by_label("Frist", exact=True).fill(later)
     manager_page.get_by_test_id("save-item").click()
-    expect(manager_page.get_by_role("status")).to_contain_text("registreret forlængelse")
+    # Said at the field, not in a passing status message (issue 20).
+    expect(manager_page.locator('[data-field-error="end_date"]')).to_contain_text(
+        "registreret forlængelse"
+    )
     manager_page.get_by_text("Registrér forlænget frist").click()
     manager_page.get_by_label("Ny frist").fill(later)
     manager_page.get_by_label("Begrundelse", exact=True).fill("Ny leder tiltræder først i foråret")
@@ -306,7 +309,8 @@ def test_inspector_corrects_a_visit_offline_and_staff_cannot(new_context, api, t
     dialog.get_by_label("Type").select_option(label="Påbud")
     dialog.get_by_label("Beskrivelse").fill(edited_text)
     dialog.get_by_test_id("save-finding-edit").click()
-    expect(dialog.get_by_test_id("finding-error")).to_contain_text("frist")  # before the server
+    # Before the server, at the field.
+    expect(dialog.locator('[data-field-error="deadline"]')).to_contain_text("frist")
     dialog.get_by_label("Frist").fill(deadline)
     dialog.get_by_test_id("save-finding-edit").click()
     expect(dialog).to_have_count(0)

@@ -46,6 +46,19 @@ export function createFakeServer({ token = 'tok' } = {}) {
     if (m.table === 'plan_items' && m.fields && m.fields.topic === 'REJECT ME') {
       return { mutation_id: m.mutation_id, status: 'rejected', error: { error: 'invalid_input', message: 'topic refused' } };
     }
+    // A half-bad edit: an end date before the start is refused by field, the rest applied.
+    const start = (m.fields && m.fields.start_date) ?? (row && row.fields.start_date);
+    if (m.table === 'plan_items' && row && m.fields && m.fields.end_date && start && m.fields.end_date < start) {
+      const { end_date: _refused, ...rest } = m.fields;
+      const r = Object.keys(rest).length ? put(m.table, m.id, rest) : row;
+      return {
+        mutation_id: m.mutation_id,
+        status: 'partial',
+        version: r.version,
+        row: { version: r.version, deleted: false, fields: { ...r.fields } },
+        error: { error: 'invalid_input', message: 'Some fields were refused.', fields: { end_date: ['The end date comes before the start date.'] } },
+      };
+    }
     if (m.op === 'delete') {
       if (!row) return { mutation_id: m.mutation_id, status: 'applied', version: null };
       const r = put(m.table, m.id, {}, { deleted: true });

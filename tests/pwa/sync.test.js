@@ -208,8 +208,31 @@ describe('sync', () => {
     expect(server.row('progress_notes', 'n1')).toBeDefined();
     expect(await store.get('plan_items', 'bad')).toBeUndefined();
     expect(await store.pendingCount()).toBe(0);
-    expect(sync.state.rejections).toBe(1);
-    expect((await store.getMeta('rejections'))[0].error.message).toBe('topic refused');
+    // The refused create is kept whole as a draft, and the sync bar counts it.
+    expect(sync.state.drafts).toBe(1);
+    expect(await store.getDraft('plan_items', 'bad')).toMatchObject({
+      create: true,
+      row: { topic: 'REJECT ME', unit_id: 'u1' },
+      error: { message: 'topic refused' },
+    });
+  });
+
+  test('a half-bad edit: the valid field reaches the server, the refused one waits as a draft', async () => {
+    const server = createFakeServer();
+    seedPlan(server);
+    const { store, sync } = await device(server);
+    await sync.run();
+    await store.update('plan_items', 'i1', { goal: 'the new goal', start_date: '2026-05-01', end_date: '2026-04-01' });
+    await sync.run();
+    expect(server.row('plan_items', 'i1').fields).toMatchObject({ goal: 'the new goal', start_date: '2026-05-01' });
+    expect(server.row('plan_items', 'i1').fields.end_date).toBeUndefined();
+    expect(await store.getDraft('plan_items', 'i1')).toMatchObject({ status: 'partial', fields: { end_date: '2026-04-01' } });
+    expect(sync.state).toMatchObject({ pending: 0, drafts: 1 });
+    await store.resendDraft('plan_items', 'i1', { end_date: '2026-06-01' });
+    // The store's change reaches the sync state without a sync run.
+    await new Promise((resolve) => sync.subscribe((state) => state.drafts === 0 && resolve()));
+    await sync.run();
+    expect(server.row('plan_items', 'i1').fields.end_date).toBe('2026-06-01');
   });
 
   test('reset_required from the server starts over and keeps pending mutations', async () => {

@@ -183,7 +183,7 @@ def test_a_malformed_value_stops_start_up_naming_the_variable(monkeypatch, name,
 
 
 def test_an_oldest_schema_version_above_the_current_one_is_refused(monkeypatch):
-    monkeypatch.setenv("FOLG_SYNC_MIN_SCHEMA_VERSION", "2")
+    monkeypatch.setenv("FOLG_SYNC_MIN_SCHEMA_VERSION", "3")  # the current one is 2
 
     with pytest.raises(ConfigError, match="FOLG_SYNC_MIN_SCHEMA_VERSION"):
         create_app()

@@ -379,3 +379,14 @@ def test_filters_on_plan_list(client, factory, manager, unit, plan):
         "invalid_input",
         field="state",
     )
+
+
+def test_an_inspection_date_after_the_stored_plan_date_is_refused(client, factory, unit, manager):
+    # The rule across fields runs on the plan as it would be, not on the sent fields alone.
+    plan = factory.plan(unit)  # plan_date 2026-01-15
+    response = client.patch(
+        f"/api/plans/{plan.id}",
+        headers=login(client, manager),
+        json={"inspection_date": "2026-02-01"},
+    )
+    assert_error(response, 422, "invalid_input", field="inspection_date")

@@ -1,10 +1,11 @@
 """The bulk path of a push (server/services/sync/batch.py) changes nothing but its speed.
 
-For random batches of creates, edits (with current and stale bases), deletes, notes and
-invalid mutations, the push as the server runs it (checks before the clock, rows loaded up
-front, creates inserted together, no savepoints until something fails) and the same batch
-applied one mutation at a time, each in its own savepoint, leave the same rows, audit events,
-conflicts and results. Both run in one transaction that is rolled back, on a fixed clock.
+For random batches of creates, edits (with current and stale bases), deletes, notes, invalid
+mutations and edits of which one field is refused (``partial``), the push as the server runs it
+(checks before the clock, rows loaded up front, creates inserted together, no savepoints until
+something fails) and the same batch applied one mutation at a time, each in its own savepoint,
+leave the same rows, audit events, conflicts and results. Both run in one transaction that is
+rolled back, on a fixed clock.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ from server.services.sync import row_fields
 FIXED_NOW = datetime.datetime(2026, 3, 4, 9, 30, tzinfo=datetime.UTC)
 EXISTING = 3  # items the plan has before the batch
 
+HALF_BAD = (
+    {"end_date": "2026-01-01"},  # before the items' start date
+    {"start_date": "2026-05-01", "end_date": "2026-04-01"},
+    {"activities": "x" * 10_001},
+    {"theme_id": "6d1f7f55-2b3a-4c11-9a51-0f5e3f0a1b2c"},  # not of the plan's catalogue
+    {"priority": 0},
+)
 texts = st.sampled_from(["Alle kender reglerne", "Ny praksis", "", "x" * 10_001, None])
 responsible = st.sampled_from([None, [], [{"name": "Birgit"}]])
 steps = st.lists(
@@ -37,6 +45,9 @@ steps = st.lists(
         st.tuples(st.just("delete"), st.integers(0, 20), st.booleans()),
         st.tuples(st.just("note"), st.uuids(), st.integers(0, 20), texts),
         st.tuples(st.just("bad"), st.integers(0, 20)),
+        # An edit of which one field is refused (by its schema, by a rule across fields on
+        # the stored row, or by the service): the rest applied, "partial".
+        st.tuples(st.just("half"), st.integers(0, 20), texts, st.sampled_from(HALF_BAD)),
     ),
     min_size=1,
     max_size=12,
@@ -79,6 +90,11 @@ def batch_of(plan_id: uuid.UUID, items: list[PlanItem], steps: list[tuple]) -> l
             row_id, _version = known[nth % len(known)]
             mutation |= {"table": "progress_notes", "id": str(note_id), "op": "upsert"}
             mutation |= {"fields": {"item_id": str(row_id), "text": text}}
+        elif kind == "half":
+            _, nth, goal, bad = step
+            row_id, version = known[nth % len(known)]
+            mutation |= {"table": "plan_items", "id": str(row_id), "op": "upsert"}
+            mutation |= {"base_version": version, "fields": {"goal": goal, **bad}}
         else:
             row_id, _version = known[step[1] % len(known)]
             mutation |= {"table": "plan_items", "id": str(row_id), "op": "upsert"}
@@ -144,7 +160,7 @@ def test_the_bulk_path_leaves_what_one_mutation_at_a_time_leaves(app, factory, f
     unit = factory.unit()
     manager = factory.user(("manager", unit))
     plan = factory.plan(unit)
-    items = [factory.item(plan) for _ in range(EXISTING)]
+    items = [factory.item(plan, start_date=datetime.date(2026, 3, 1)) for _ in range(EXISTING)]
     mutations = batch_of(plan.id, items, steps)
     plan_id, unit_id, client_id = plan.id, unit.id, f"tablet-{uuid.uuid4()}"
     principal = load_principal(db.session, manager.id)

@@ -13,6 +13,8 @@
  *
  * The transport is a seam (tests pass a fake server); it defaults to the browser's fetch.
  */
+import { language } from './i18n.js';
+
 export class HttpError extends Error {
   constructor(status, code, message, fields = null, body = null) {
     super(message || code);
@@ -53,6 +55,9 @@ export async function fetchJson(
       method,
       headers: {
         Accept: raw ? '*/*' : 'application/json',
+        // The server says its messages (a refused field's reason) in the language the person
+        // chose here, which need not be the browser's.
+        'Accept-Language': language(),
         ...(asIs ? {} : { 'Content-Type': 'application/json' }),
         ...headers,
         ...(token ? { Authorization: `Bearer ${token}` } : {}),

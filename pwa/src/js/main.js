@@ -22,6 +22,7 @@ import { importView } from './ui/import.js';
 import { unitVisitsView, newVisitView, visitView } from './ui/visits.js';
 import { qualityView } from './ui/quality/index.js';
 import { adminView, newUserView, userView } from './ui/admin.js';
+import { noteSyncState, syncNow } from './ui/save_status.js';
 
 const LANG_KEY = 'folg.language';
 
@@ -112,10 +113,17 @@ app.login = async (email, password) => {
 
 app.logout = async () => {
   const pending = await app.store.pendingCount();
-  if (pending > 0) {
+  // Logging out wipes the device: refused drafts (store/drafts.js) would go with it.
+  const drafts = await app.store.draftCount();
+  if (pending > 0 || drafts > 0) {
     const ok = await confirmDialog({
       title: t('settings.logout'),
-      text: t('settings.logout_warn', { n: pending }),
+      text: [
+        pending ? t('settings.logout_warn', { n: pending }) : '',
+        drafts ? t('drafts.logout_warn', { n: drafts }) : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
       ok: t('settings.logout_anyway'),
       cancel: t('settings.cancel'),
       danger: true,
@@ -220,7 +228,8 @@ function startSync() {
   });
   app.sync.subscribe((state) => {
     const el = document.getElementById('sync');
-    if (el) renderSyncState(el, state, { onSyncNow: () => app.sync.resume() });
+    if (el) renderSyncState(el, state, { onSyncNow: () => syncNow(app) });
+    noteSyncState(state);
     if (state.phase === 'idle') {
       refreshPeople();
       refreshMe();
@@ -234,7 +243,7 @@ function mountShell() {
   renderShell(document.getElementById('app'), { user: app.user && !app.expired ? app.user : null, conflicts: 0 });
   if (app.sync) {
     const el = document.getElementById('sync');
-    if (el) renderSyncState(el, app.sync.state, { onSyncNow: () => app.sync.resume() });
+    if (el) renderSyncState(el, app.sync.state, { onSyncNow: () => syncNow(app) });
   }
 }
 

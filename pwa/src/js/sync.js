@@ -6,7 +6,8 @@
  *   pull   page through /api/sync/pull from the saved cursor; each page is applied and its cursor
  *          saved in one transaction (store.applyPage), so a crash never skips a change
  *   push   send the outbox oldest first in batches; every mutation is answered on its own
- *          (applied, merged, conflict, rejected, duplicate) and leaves the outbox then
+ *          (applied, merged, partial, conflict, rejected, duplicate) and leaves the outbox then;
+ *          what the server refused stays on the device as the row's draft (store/drafts.js)
  *   pull   fetch what the push produced (new versions, conflict records, merged values)
  *
  * Before the push, photo bytes kept on the device are uploaded (uploadPhotos): each through
@@ -30,7 +31,8 @@
 
 import { HttpError, defaultTransport, fetchJson } from './http.js';
 
-export const SCHEMA_VERSION = 1;
+// 2: this client knows the push answer `partial` (docs/sync-protocol.md section 12).
+export const SCHEMA_VERSION = 2;
 
 const DEFAULTS = {
   baseUrl: '',
@@ -56,7 +58,7 @@ export function createSync({
 }) {
   const opts = { ...DEFAULTS, ...options };
   const listeners = new Set();
-  let state = { phase: 'idle', pending: 0, lastSyncedAt: null, error: null, retryAt: null, rejections: 0 };
+  let state = { phase: 'idle', pending: 0, lastSyncedAt: null, error: null, retryAt: null, drafts: 0 };
   let running = null;
   let again = false;
   let paused = false;
@@ -71,8 +73,17 @@ export function createSync({
     for (const fn of listeners) fn(state);
   }
 
+  /** `pending`: changes on their way to the server; `drafts`: refused ones waiting for the person. */
   async function refreshPending() {
-    setState({ pending: await store.pendingCount() });
+    const [pending, drafts] = await Promise.all([store.pendingCount(), store.draftCount ? store.draftCount() : 0]);
+    setState({ pending, drafts });
+  }
+
+  // A draft resent or discarded on a screen changes what the sync bar owes the person.
+  if (store.onChange) {
+    store.onChange((what) => {
+      if (what && what.drafts) refreshPending().catch(() => {});
+    });
   }
 
   async function call(path, body) {
@@ -140,7 +151,7 @@ export function createSync({
 
   async function push() {
     let id = await clientId();
-    let rejected = 0;
+    let refused = 0;
     let repairs = 0;
     for (;;) {
       const batch = await store.takeBatch(opts.batchSize);
@@ -179,13 +190,12 @@ export function createSync({
         throw err;
       }
       const results = (answer && answer.results) || [];
-      const rejections = await store.ackBatch(batch, results);
-      rejected += rejections.length;
+      refused += (await store.ackBatch(batch, results)).length;
       await refreshPending();
       // A server that answered none of them would loop us forever; stop and retry later.
       if (!results.length) throw new HttpError(500, 'server_error', 'empty push answer');
     }
-    return rejected;
+    return refused;
   }
 
   /** @param {string} method @param {string} path @param {{ body?: any, headers?: Record<string, string> }} [options] */
@@ -290,7 +300,7 @@ export function createSync({
     try {
       await pull();
       await uploadPhotos();
-      const rejected = await push();
+      await push();
       await pull();
       failures = 0;
       const at = now().toISOString();
@@ -301,7 +311,6 @@ export function createSync({
         lastSyncedAt: at,
         error: null,
         retryAt: null,
-        rejections: state.rejections + rejected,
       });
     } catch (err) {
       await refreshPending().catch(() => {});

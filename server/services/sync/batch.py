@@ -98,9 +98,12 @@ class KnownRows:
         bulk_creates: bool,
         checked: dict[int, dict[str, Any]],
         absent: set[uuid.UUID],
+        partial_allowed: bool = True,
     ):
         self.session = session
         self.bulk_creates = bulk_creates
+        # Whether the pushing client knows the status "partial" (its schema version).
+        self.partial_allowed = partial_allowed
         # Values of new rows already checked by their schema (``check_new_items``).
         self.checked = checked
         wanted: dict[str, list[uuid.UUID]] = {}

@@ -12,7 +12,9 @@ One push is one transaction::
     for each new mutation          in a savepoint: one bad mutation is rolled back alone and
                                    answered "rejected"; the rest go on
         upsert of a missing id     create, through the same writer as REST
-        upsert of an existing id   merge field by field (sync/merge.py); conflicts recorded
+        upsert of an existing id   merge field by field (sync/merge.py); conflicts recorded;
+                                   fields that fail their checks are refused alone, the rest
+                                   applied ("partial", for clients of schema version >= 2)
         upsert of a deleted row    delete wins: the edit goes into a delete_edit conflict
         delete                     tombstone; edits made since the base go into a conflict
         upsert of a conflict       resolve it
@@ -74,7 +76,10 @@ from sync.protocol import (
     DELETE_EDIT,
     DUPLICATE,
     EDIT_EDIT,
+    PARTIAL,
+    PARTIAL_SINCE_SCHEMA_VERSION,
     REJECTED,
+    SCHEMA_VERSION,
     UPSERT,
 )
 
@@ -87,8 +92,12 @@ def push(
     *,
     max_mutations: int = 500,
     gap_wait_seconds: float = 0.0,
+    schema_version: int = SCHEMA_VERSION,
 ) -> list[dict[str, Any]]:
     """Apply a batch; returns one result per mutation. The caller commits.
+
+    A client of ``schema_version`` below ``PARTIAL_SINCE_SCHEMA_VERSION`` does not know the
+    status ``partial``: an update with an invalid field is ``rejected`` whole, as before.
 
     A batch is first applied without savepoints, which saves two statements per mutation. If
     any mutation fails, that attempt is rolled back whole and the batch is applied again with
@@ -108,9 +117,12 @@ def push(
     checked = check_new_items(mutations)
     absent = absent_ids(session, mutations, checked)
     give_up_at = time.monotonic() + gap_wait_seconds
+    partial_allowed = schema_version >= PARTIAL_SINCE_SCHEMA_VERSION
     while True:
         try:
-            return _push_batch(session, principal, client_id, mutations, checked, absent)
+            return _push_batch(
+                session, principal, client_id, mutations, checked, absent, partial_allowed
+            )
         except MutationGap:
             if time.monotonic() >= give_up_at:
                 raise
@@ -129,17 +141,32 @@ def _push_batch(
     mutations: Sequence[Mapping[str, Any]],
     checked: dict[int, dict[str, Any]],
     absent: set[uuid.UUID],
+    partial_allowed: bool,
 ) -> list[dict[str, Any]]:
     try:
         return _push(
-            session, principal, client_id, mutations, dict(checked), absent, savepoints=False
+            session,
+            principal,
+            client_id,
+            mutations,
+            dict(checked),
+            absent,
+            savepoints=False,
+            partial_allowed=partial_allowed,
         )
     except _SomeMutationFailed:
         # Also where a row found absent before the clock was created meanwhile (its insert
         # broke the primary key): this attempt looks every row up under the clock.
         session.rollback()
         return _push(
-            session, principal, client_id, mutations, dict(checked), set(), savepoints=True
+            session,
+            principal,
+            client_id,
+            mutations,
+            dict(checked),
+            set(),
+            savepoints=True,
+            partial_allowed=partial_allowed,
         )
 
 
@@ -155,6 +182,7 @@ def _push(
     checked: dict[int, dict[str, Any]],
     absent: set[uuid.UUID],
     savepoints: bool,
+    partial_allowed: bool = True,
 ) -> list[dict[str, Any]]:
     act_as(session, principal.user_id, "sync")
     lock_clock(session, principal.organisation_ids)
@@ -164,7 +192,12 @@ def _push(
     results = [_duplicate(m["mutation_id"], stored.get(m["mutation_id"])) for m in mutations[:new]]
 
     known = KnownRows(
-        session, mutations[new:], bulk_creates=not savepoints, checked=checked, absent=absent
+        session,
+        mutations[new:],
+        bulk_creates=not savepoints,
+        checked=checked,
+        absent=absent,
+        partial_allowed=partial_allowed,
     )
     fresh: list[dict[str, Any]] = []
     for mutation in mutations[new:]:
@@ -393,7 +426,7 @@ def apply_mutation(
         created = writer.create(session, principal, values, the_id, in_batch=True)
         known.add(created)
         return _result(mutation, APPLIED, created)
-    return _update(session, principal, client_id, mutation, writer, row, fields)
+    return _update(session, principal, client_id, mutation, writer, row, fields, known)
 
 
 def _refuse_server_fields(writer: WritableTable, fields: Mapping[str, Any]) -> None:
@@ -422,6 +455,7 @@ def _update(
     writer: WritableTable,
     row: SyncedMixin,
     fields: dict[str, Any],
+    known: KnownRows,
 ) -> dict[str, Any]:
     if writer.update is None:
         # A note, comment, extension or photo is written once; the same id again is the same row.
@@ -431,8 +465,12 @@ def _update(
     _require_write(principal, writer, access_unit(session, principal, row))
     base_version = mutation.get("base_version")
     # Checked like any write before either is compared or kept in a conflict (which
-    # managers' devices receive).
-    loaded = writer.schema.load(fields, partial=True)
+    # managers' devices receive). A field that fails is refused alone, if the client knows
+    # "partial" and the row is live; the others go on.
+    partial = known.partial_allowed and not row.deleted
+    loaded, refused = _valid_fields(writer, row, fields) if partial else ({}, {})
+    if not partial:
+        loaded = writer.schema.load(fields, partial=True)
     base = _checked_base(writer, row, mutation.get("base") or {})
     if row.deleted:
         edit = {name: canonical(value) for name, value in loaded.items()}
@@ -458,13 +496,96 @@ def _update(
         base=base,
     )
     if decision.apply:
-        writer.update(session, principal, row, {k: loaded[k] for k in decision.apply})
+        applied = {k: loaded[k] for k in decision.apply}
+        if partial:
+            # Without bulk creates the batch runs a savepoint per mutation (``_push``).
+            in_savepoint = not known.bulk_creates
+            _update_what_passes(session, principal, writer, row, applied, refused, in_savepoint)
+        else:
+            writer.update(session, principal, row, applied)
     conflicts = [
         record_conflict(session, principal, client_id, row, c, EDIT_EDIT, base_version)
         for c in decision.conflicts
     ]
+    if refused:
+        result = _result(mutation, PARTIAL, row, conflicts, with_row=True)
+        message = f"Not applied: {', '.join(refused)}; the other fields were."
+        return {**result, "error": envelope(ErrorCode.INVALID_INPUT, message, refused)}
     status = decision.status
     return _result(mutation, status, row, conflicts, with_row=status != APPLIED)
+
+
+# ---- refusing the invalid fields of an update alone -----------------------------------------
+
+
+def _valid_fields(
+    writer: WritableTable, row: SyncedMixin, fields: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The loaded values of the sent fields that pass, and the reasons of those refused.
+
+    A field is refused by its own checks, or by a rule across fields (``schema.checks``) on
+    the row as it would be; such a rule refuses every sent field it names (both dates of an
+    order gone wrong, if both were sent). What is left is checked again against the stored
+    row. Nothing left passing: the whole mutation is refused, as before "partial"."""
+    try:
+        loaded = writer.schema.load(fields, partial=True)
+        refused: dict[str, list[str]] = {}
+    except ValidationError:
+        loaded, refused = {}, {}
+        for name, value in fields.items():  # one at a time: no rule across fields runs
+            try:
+                loaded.update(writer.schema.load({name: value}, partial=True))
+            except ValidationError as error:
+                for key, reason in error.normalized_messages().items():
+                    refused[str(key)] = _messages(reason)
+    checks = getattr(writer.schema, "checks", ())
+    while True:
+        would_be = {f: getattr(row, f) for c in checks for f in c.fields} | loaded
+        failed = [c for c in checks if c.problem(would_be) and set(c.fields) & set(loaded)]
+        if not failed:
+            break
+        for check in failed:
+            for name in set(check.fields) & set(loaded):
+                del loaded[name]
+                refused.setdefault(name, []).append(check.message)
+    if refused and not loaded:
+        raise InvalidInput("Some fields are not valid.", fields=refused)
+    return loaded, refused
+
+
+def _update_what_passes(
+    session: Session,
+    principal: Principal,
+    writer: WritableTable,
+    row: SyncedMixin,
+    values: dict[str, Any],
+    refused: dict[str, list[str]],
+    in_savepoint: bool,
+) -> None:
+    """``writer.update`` with ``values``; the fields its own checks (those that read other
+    rows) refuse are taken out and the rest tried again, each try in a savepoint. Outside a
+    savepoint (the bulk path) a refusal goes up: the batch is then applied again mutation by
+    mutation, in savepoints, and comes here again."""
+    update = writer.update
+    assert update is not None  # the caller answers a written-once table itself
+    while True:
+        if not in_savepoint:
+            update(session, principal, row, values)
+            return
+        try:
+            with session.begin_nested():
+                update(session, principal, row, values)
+            return
+        except InvalidInput as error:
+            reasons = error.fields or {}
+            named = set(reasons) & set(values)
+            if not named:
+                raise
+            for name in named:
+                del values[name]
+                refused.setdefault(name, []).extend(reasons[name])
+            if not values:
+                raise InvalidInput("Some fields are not valid.", fields=refused) from None
 
 
 def _checked_base(

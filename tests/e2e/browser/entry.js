@@ -5,4 +5,5 @@ import '../../pwa/store/queries.test.js';
 import '../../pwa/store/writes.test.js';
 import '../../pwa/store/feed.test.js';
 import '../../pwa/store/messages.test.js';
+import '../../pwa/store/drafts.test.js';
 import '../../pwa/sync.test.js';

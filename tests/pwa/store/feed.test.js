@@ -68,16 +68,16 @@ test('acknowledged mutations leave the outbox and the row becomes synced', async
   expect(await store.pendingCount()).toBe(0);
 });
 
-test('a rejected change is rolled back and kept for the user to read', async () => {
+test('a rejected change is rolled back and its values kept as the row\'s draft', async () => {
   const store = await freshStore('feed');
   await withSyncedItem(store);
   await store.update('plan_items', 'i1', { goal: 'bad' });
   const batch = await store.takeBatch(10);
   await store.ackBatch(batch, [{ mutation_id: 1, status: 'rejected', error: { error: 'forbidden', message: 'no' } }]);
   expect(await store.get('plan_items', 'i1')).toMatchObject({ goal: 'old goal' });
-  const rejections = await store.getMeta('rejections');
-  expect(rejections).toHaveLength(1);
-  expect(rejections[0]).toMatchObject({ table: 'plan_items', id: 'i1', fields: { goal: 'bad' } });
+  const drafts = await store.listDrafts();
+  expect(drafts).toHaveLength(1);
+  expect(drafts[0]).toMatchObject({ table: 'plan_items', id: 'i1', fields: { goal: 'bad' }, error: { code: 'forbidden' } });
 });
 
 test('a delete the server refuses brings the row back, and its reason waits until read', async () => {
@@ -90,10 +90,10 @@ test('a delete the server refuses brings the row back, and its reason waits unti
   await store.ackBatch(batch, [{ mutation_id: 1, status: 'rejected', error: { error: 'invalid_state', message: reason } }]);
   expect(await store.listFindings('v1')).toMatchObject([{ id: 'f1', text: 'old text', deleted: false }]);
   expect((await store.db.findings.get('f1'))._status).toBe('synced');
-  const [rejection] = await store.listRejections();
+  const [rejection] = await store.listDrafts();
   expect(rejection).toMatchObject({ table: 'findings', id: 'f1', op: 'delete', error: { message: reason } });
-  await store.markRejectionsSeen([rejection]);
-  expect(await store.listRejections()).toMatchObject([{ id: 'f1', seen: true }]);
+  await store.markDraftsSeen([rejection]);
+  expect(await store.listDrafts()).toMatchObject([{ id: 'f1', seen: true }]);
 });
 
 test('a reset keeps rows with pending edits and the outbox, and forgets the cursor', async () => {

@@ -11,6 +11,7 @@
  */
 import { ROW_WRITTEN_TABLES, SYNCED_TABLES, serverCopy, withDerived } from './schema.js';
 import { pendingFields } from './writes.js';
+import { keepRefused } from './drafts.js';
 
 /** @typedef {import('./store.js').Store} Store */
 
@@ -132,50 +133,63 @@ export async function takeBatch(store, limit) {
  *
  *   applied     server copy := server copy + the fields sent (or `row` when the server sent it)
  *   merged      server copy := `row` (others' changes to other fields included)
+ *   partial     server copy := `row` (the valid fields applied); the refused fields are kept
+ *               as the row's draft (drafts.js) with the server's reasons
  *   conflict    server copy := `row`; the server value stayed, the conflict row comes by pull
- *   rejected    server copy unchanged; the refusal is kept in meta "rejections" for the user
+ *   rejected    server copy unchanged; all the mutation's fields are kept as the row's draft
  *   duplicate   treated as its `original_status`
  *
  * A row the server deleted, or never took (a refused create), is forgotten unless more local
- * changes of it wait in the outbox.
+ * changes of it wait in the outbox; a refused create's whole row lives on in its draft.
+ * Resolves to the drafts kept by this answer.
  * @param {Store} store
  */
 export async function ackBatch(store, batch, results) {
   const { db } = store;
   const byId = new Map(batch.map((e) => [e.mutation_id, e]));
-  const rejections = [];
+  const refused = [];
   const tables = SYNCED_TABLES.map((t) => db.table(t));
-  await db.transaction('rw', [...tables, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [...tables, db.outbox, db.meta, db.drafts], async () => {
     for (const answer of results) {
       const r = answer.status === 'duplicate' ? { ...answer, status: answer.original_status || 'applied' } : answer;
       const entry = byId.get(r.mutation_id);
       if (!entry) continue;
       await db.outbox.delete(entry.seq);
-      if (r.status === 'rejected') {
-        rejections.push({
-          table: entry.table,
-          id: entry.id,
-          op: entry.op,
-          fields: entry.fields,
-          error: r.error || null,
-          at: store.now().toISOString(),
-        });
-      }
       const t = db.table(entry.table);
       const row = await t.get(entry.id);
+      const refusedFields = r.status === 'partial' ? Object.keys((r.error && r.error.fields) || {}) : [];
+      if (r.status === 'rejected' || r.status === 'partial') {
+        const draft = await keepRefused(
+          db,
+          entry,
+          row,
+          {
+            status: r.status,
+            error: r.error,
+            refused: refusedFields.length ? refusedFields : undefined,
+          },
+          store.now().toISOString(),
+        );
+        if (draft) refused.push(draft);
+      }
       const rest = await db.outbox.where('[table+id]').equals([entry.table, entry.id]).toArray();
-      const accepted = r.status === 'applied' || r.status === 'merged';
+      const accepted = r.status === 'applied' || r.status === 'merged' || r.status === 'partial';
 
       let server = serverCopy(row);
       let version = row ? row._version : null;
       let gone = false;
       if (r.row) {
         gone = Boolean(r.row.deleted);
-        server = gone ? null : { ...r.row.fields, id: entry.id };
+        // `row` is {version, deleted, fields} (section 5); a flat row is taken as its fields.
+        server = gone ? null : { ...rowFields(r.row), id: entry.id };
         version = r.row.version ?? r.version ?? version;
       } else if (accepted) {
         if (entry.op === 'delete') gone = true;
-        else server = { ...(server || { id: entry.id }), ...entry.fields };
+        else {
+          const taken = { ...entry.fields };
+          for (const f of refusedFields) delete taken[f];
+          server = { ...(server || { id: entry.id }), ...taken };
+        }
         version = r.version ?? version;
       } else if (r.status === 'conflict' && r.version != null) {
         version = r.version;
@@ -203,6 +217,10 @@ export async function ackBatch(store, batch, results) {
       for (const e of rest) if (e.op === 'upsert') Object.assign(mine, e.fields);
       const status = rest.length ? (server ? 'updated' : 'created') : 'synced';
       const rebuilt = { ...row, ...server, ...mine, _version: version, _status: status };
+      // A value the server did not take and has no value of its own for (a refused end date
+      // on a row without one) leaves what is shown; the draft holds it.
+      if (server)
+        for (const f of Object.keys(entry.fields || {})) if (!(f in server) && !(f in mine)) delete rebuilt[f];
       delete rebuilt._reset; // the server has just answered for this row: its version is current
       if (status === 'synced') delete rebuilt._server;
       else rebuilt._server = server;
@@ -214,13 +232,17 @@ export async function ackBatch(store, batch, results) {
       }
       await t.put(withDerived(entry.table, rebuilt));
     }
-    if (rejections.length) {
-      const prev = (await db.meta.get('rejections'))?.value ?? [];
-      await db.meta.put({ key: 'rejections', value: [...prev, ...rejections].slice(-50) });
-    }
   });
-  store._emit({ acked: results.length });
-  return rejections;
+  store._emit({ acked: results.length, ...(refused.length ? { drafts: true } : {}) });
+  return refused;
+}
+
+/** The fields of a pushed answer's `row`: {version, deleted, fields} (section 5), or flat. */
+function rowFields(row) {
+  if (row.fields) return row.fields;
+  const fields = { ...row };
+  for (const k of ['version', 'deleted', 'id']) delete fields[k];
+  return fields;
 }
 
 /**

@@ -131,11 +131,6 @@ function waitingPhotos(store) {
     .filter((p) => !p.error);
 }
 
-/** The server's refusals of this device's changes (newest last), as ackBatch keeps them. */
-export async function listRejections(store) {
-  return (await store.getMeta('rejections')) || [];
-}
-
 /** @param {Store} store */
 export async function listOpenConflicts(store) {
   return where(store, 'conflicts', 'status', 'open');

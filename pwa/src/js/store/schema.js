@@ -162,4 +162,44 @@ export function defineSchema(db) {
   });
   // v5: the dialogue with the inspectorate (a thread per plan and per plan row); a new table.
   db.version(5).stores({ plan_messages: 'id, plan_id, item_id, _status' });
+  // v6: refused drafts (drafts.js), one per row, keyed "<table>/<id>". The refusals kept until
+  // now in meta "rejections" still hold the typed values: they become drafts, so the person
+  // can get the text back, and the meta entry goes.
+  db.version(6)
+    .stores({ drafts: 'key, table, at' })
+    .upgrade(async (tx) => {
+      const old = (await tx.table('meta').get('rejections'))?.value ?? [];
+      for (const r of old) {
+        if (!r || !r.table || !r.id || !tx.storeNames.includes(r.table)) continue;
+        const key = `${r.table}/${r.id}`;
+        const row = await tx.table(r.table).get(r.id);
+        const prev = await tx.table('drafts').get(key);
+        const create = r.op === 'upsert' && !row;
+        const fields = { ...(prev?.fields || {}), ...(r.fields || {}) };
+        const context = {};
+        for (const k of ['unit_id', 'plan_id', 'item_id', 'visit_id']) {
+          const v = (row && row[k]) ?? fields[k];
+          if (v != null) context[k] = v;
+        }
+        await tx.table('drafts').put({
+          key,
+          table: r.table,
+          id: r.id,
+          op: r.op || 'upsert',
+          create,
+          fields: r.op === 'delete' ? {} : fields,
+          row: create ? { ...fields, id: r.id } : null,
+          error: {
+            code: (r.error && r.error.error) || 'invalid_input',
+            message: (r.error && r.error.message) || '',
+            fields: { ...(prev?.error?.fields || {}), ...((r.error && r.error.fields) || {}) },
+          },
+          status: 'rejected',
+          context,
+          at: r.at || new Date(0).toISOString(),
+          seen: Boolean(r.seen),
+        });
+      }
+      await tx.table('meta').delete('rejections');
+    });
 }

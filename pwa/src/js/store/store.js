@@ -7,12 +7,14 @@
  *   queries.js  reads for the UI
  *   writes.js   local writes: the row and its outbox entry in one transaction
  *   feed.js     the sync module's side: pulled pages in, push batches out, their answers back
+ *   drafts.js   what the server refused, kept for the person to fix and resend, or discard
  */
 import Dexie from 'dexie';
 import { defineSchema } from './schema.js';
 import * as feed from './feed.js';
 import * as queries from './queries.js';
 import * as writes from './writes.js';
+import * as drafts from './drafts.js';
 
 export const DEFAULT_DB_NAME = 'folg';
 
@@ -69,7 +71,7 @@ export class Store {
     this._emit({ wiped: true });
   }
 
-  // ---- meta: small values of this device (cursor, client id, last mutation id, rejections) ---
+  // ---- meta: small values of this device (cursor, client id, last mutation id, session) -------
 
   async getMeta(key, fallback = null) {
     const row = await this.db.meta.get(key);
@@ -137,9 +139,6 @@ export class Store {
   pendingPhotoBlobs() {
     return queries.pendingPhotoBlobs(this);
   }
-  listRejections() {
-    return queries.listRejections(this);
-  }
   listOpenConflicts() {
     return queries.listOpenConflicts(this);
   }
@@ -173,8 +172,26 @@ export class Store {
   markPhotoBlob(sha256, changes) {
     return writes.markPhotoBlob(this, sha256, changes);
   }
-  markRejectionsSeen(rejections) {
-    return writes.markRejectionsSeen(this, rejections);
+
+  // ---- refused drafts (drafts.js) ----------------------------------------------------------------
+
+  listDrafts() {
+    return drafts.listDrafts(this);
+  }
+  getDraft(table, id) {
+    return drafts.getDraft(this, table, id);
+  }
+  draftCount() {
+    return drafts.draftCount(this);
+  }
+  resendDraft(table, id, values) {
+    return drafts.resendDraft(this, table, id, values);
+  }
+  discardDraft(table, id) {
+    return drafts.discardDraft(this, table, id);
+  }
+  markDraftsSeen(list) {
+    return drafts.markDraftsSeen(this, list);
   }
 
   // ---- the sync module's side (feed.js) ---------------------------------------------------------

@@ -33,11 +33,6 @@ function sameValue(a, b) {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-/** A stable name for one refusal the server sent (a row may be refused more than once). */
-function rejectionKey(r) {
-  return `${r.table}/${r.id}/${r.at}`;
-}
-
 function refuseReadOnly(table) {
   if (!WRITABLE.has(table)) throw new Error(`table ${table} is read-only`);
 }
@@ -49,25 +44,30 @@ function refuseReadOnly(table) {
 export async function create(store, table, fields) {
   refuseReadOnly(table);
   const { db } = store;
+  const row = await db.transaction('rw', db.table(table), db.outbox, () => createRow(store, table, fields));
+  store._emit({ table, id: row.id });
+  return visible(row);
+}
+
+/** The row and its outbox entry, inside a transaction over the row's table and the outbox. */
+export async function createRow(store, table, fields) {
+  const { db } = store;
   const id = fields.id || newId();
   const row = { ...fields, id };
-  await db.transaction('rw', db.table(table), db.outbox, async () => {
-    const existing = await db.table(table).get(id);
-    if (existing) throw new Error(`${table} ${id} exists`);
-    await db.table(table).put(withDerived(table, { ...row, _status: 'created', _version: null, _server: null }));
-    await db.outbox.add({
-      table,
-      id,
-      op: 'upsert',
-      fields: sendable(table, row),
-      base: {},
-      base_version: null,
-      mutation_id: null,
-      created_at: store.now().toISOString(),
-    });
+  const existing = await db.table(table).get(id);
+  if (existing) throw new Error(`${table} ${id} exists`);
+  await db.table(table).put(withDerived(table, { ...row, _status: 'created', _version: null, _server: null }));
+  await db.outbox.add({
+    table,
+    id,
+    op: 'upsert',
+    fields: sendable(table, row),
+    base: {},
+    base_version: null,
+    mutation_id: null,
+    created_at: store.now().toISOString(),
   });
-  store._emit({ table, id });
-  return visible(row);
+  return row;
 }
 
 /**
@@ -81,43 +81,50 @@ export async function update(store, table, id, changes) {
   const { db } = store;
   let changed = {};
   await db.transaction('rw', db.table(table), db.outbox, async () => {
-    const row = await db.table(table).get(id);
-    if (!row) throw new Error(`${table} ${id} not found`);
-    const base = {};
-    changed = {};
-    for (const [field, value] of Object.entries(changes)) {
-      if (field === 'id' || BOOKKEEPING.has(field)) continue;
-      if (sameValue(row[field], value)) continue;
-      changed[field] = value;
-      base[field] = row[field] ?? null;
-    }
-    if (Object.keys(changed).length === 0) return;
-    const toSend = sendable(table, changed);
-    const sendBase = Object.fromEntries(Object.keys(toSend).map((f) => [f, base[f]]));
-    const open = await openEntry(store, table, id);
-    if (!Object.keys(toSend).length) {
-      // Only server-owned fields changed: nothing to send.
-    } else if (open && open.op === 'upsert') {
-      await db.outbox.update(open.seq, {
-        fields: { ...open.fields, ...toSend },
-        base: { ...sendBase, ...open.base },
-      });
-    } else {
-      await db.outbox.add({
-        table,
-        id,
-        op: 'upsert',
-        fields: toSend,
-        base: sendBase,
-        base_version: row._version,
-        mutation_id: null,
-        created_at: store.now().toISOString(),
-      });
-    }
-    const status = row._status === 'created' ? 'created' : 'updated';
-    await db.table(table).put(withDerived(table, { ...row, ...changed, _status: status, _server: serverCopy(row) }));
+    changed = await updateRow(store, table, id, changes);
   });
   if (Object.keys(changed).length) store._emit({ table, id });
+  return changed;
+}
+
+/** The change and its outbox entry, inside a transaction over the row's table and the outbox. */
+export async function updateRow(store, table, id, changes) {
+  const { db } = store;
+  const row = await db.table(table).get(id);
+  if (!row) throw new Error(`${table} ${id} not found`);
+  const base = {};
+  const changed = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (field === 'id' || BOOKKEEPING.has(field)) continue;
+    if (sameValue(row[field], value)) continue;
+    changed[field] = value;
+    base[field] = row[field] ?? null;
+  }
+  if (Object.keys(changed).length === 0) return changed;
+  const toSend = sendable(table, changed);
+  const sendBase = Object.fromEntries(Object.keys(toSend).map((f) => [f, base[f]]));
+  const open = await openEntry(store, table, id);
+  if (!Object.keys(toSend).length) {
+    // Only server-owned fields changed: nothing to send.
+  } else if (open && open.op === 'upsert') {
+    await db.outbox.update(open.seq, {
+      fields: { ...open.fields, ...toSend },
+      base: { ...sendBase, ...open.base },
+    });
+  } else {
+    await db.outbox.add({
+      table,
+      id,
+      op: 'upsert',
+      fields: toSend,
+      base: sendBase,
+      base_version: row._version,
+      mutation_id: null,
+      created_at: store.now().toISOString(),
+    });
+  }
+  const status = row._status === 'created' ? 'created' : 'updated';
+  await db.table(table).put(withDerived(table, { ...row, ...changed, _status: status, _server: serverCopy(row) }));
   return changed;
 }
 
@@ -178,7 +185,7 @@ async function removePhotoRow(store, photo) {
 }
 
 /** Inside a transaction over the row's table and the outbox. */
-async function removeRow(store, table, id) {
+export async function removeRow(store, table, id) {
   const { db } = store;
   const row = await db.table(table).get(id);
   if (!row) return;
@@ -260,19 +267,4 @@ export async function putPhotoBlob(store, sha256, blob, contentType) {
 export async function markPhotoBlob(store, sha256, changes) {
   await store.db.photo_blobs.update(sha256, changes);
   store._emit({ table: 'photo_blobs', id: sha256 });
-}
-
-/**
- * The user has read these refusals where they happened; Settings still lists them.
- * @param {Store} store
- */
-export async function markRejectionsSeen(store, rejections) {
-  const { db } = store;
-  const wanted = new Set(rejections.map(rejectionKey));
-  await db.transaction('rw', db.meta, async () => {
-    const list = (await db.meta.get('rejections'))?.value ?? [];
-    const marked = list.map((r) => (wanted.has(rejectionKey(r)) ? { ...r, seen: true } : r));
-    await db.meta.put({ key: 'rejections', value: marked });
-  });
-  store._emit({ table: 'meta', id: 'rejections' });
 }

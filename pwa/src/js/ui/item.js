@@ -1,9 +1,19 @@
-/** Edit one row of the plan (or add one). Saving writes the row and its outbox entry first. */
+/**
+ * Edit one row of the plan (or add one). Saving checks the values with the server's rules
+ * (rules.js) first, then writes the row and its outbox entry. A row the server refused shows the
+ * typed values again with the reasons at their fields (ui/drafts.js); saving sends them again.
+ * Someone who may not edit the unit's rows (an inspector) sees the row and its comments only.
+ */
 import { t } from '../i18n.js';
-import { h, field, announce } from './dom.js';
+import { h, field } from './dom.js';
 import { confirmDialog } from './shell.js';
 import { itemInspectionSection } from './visits.js';
 import { itemThreadSection } from './thread.js';
+import { checkRow } from '../rules.js';
+import { showFieldErrors, clearFieldErrors } from './field_errors.js';
+import { draftList, draftNotice, draftReasons } from './drafts.js';
+import { announceSaved } from './save_status.js';
+import { itemReadOnly } from './item_read.js';
 
 const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
@@ -19,19 +29,45 @@ function parseResponsible(app, text, previous) {
 /** @param {any} app @param {{ itemId?: string, planId?: string }} which an item to edit, or a plan to add one to */
 export async function itemView(app, { itemId, planId }) {
   const item = itemId ? await app.store.get('plan_items', itemId) : null;
-  if (itemId && (!item || item.deleted)) {
+  // A refused draft of this row; for a refused create the row itself lives only in the draft.
+  const draft = itemId ? await app.store.getDraft('plan_items', itemId) : null;
+  const refusedCreate = !item && draft && draft.create && draft.op === 'upsert' ? draft : null;
+  if (itemId && (!item || item.deleted) && draft && !refusedCreate) {
+    // The row is gone from this device (deleted, or the unit is no longer the person's): what
+    // they typed can still be copied, or discarded.
+    return {
+      title: t('item.edit'),
+      node: h(
+        'div',
+        {},
+        h('h1', { tabindex: '-1' }, t('item.edit')),
+        h('p', { class: 'notice', 'data-testid': 'draft-gone' }, t('drafts.gone')),
+        draftList(app, [draft], { headingId: 'item-draft-h', here: true }),
+      ),
+    };
+  }
+  if (itemId && (!item || item.deleted) && !refusedCreate) {
     return {
       title: t('item.edit'),
       node: h('div', {}, h('h1', { tabindex: '-1' }, t('item.edit')), h('p', {}, t('item.not_found'))),
     };
   }
-  const plan = await app.store.get('plans', item ? item.plan_id : planId);
+  const plan = await app.store.get(
+    'plans',
+    item ? item.plan_id : refusedCreate ? refusedCreate.row?.plan_id || refusedCreate.context?.plan_id : planId,
+  );
   const items = plan ? await app.store.listItems(plan.id) : [];
   const themes = plan && plan.catalogue_id ? await app.store.listThemes(plan.catalogue_id) : [];
-  const v = item || {
-    priority: items.filter((i) => !i.deleted).reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1,
-    state: 'not_started',
-    responsible: [],
+  const unitId = item ? item.unit_id : plan && plan.unit_id;
+  if (!app.canEdit(unitId)) return itemReadOnly(app, { item, plan, themes, draft });
+  const v = {
+    ...(item ||
+      refusedCreate?.row || {
+        priority: items.filter((i) => !i.deleted).reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1,
+        state: 'not_started',
+        responsible: [],
+      }),
+    ...(draft && draft.op === 'upsert' ? draft.fields : {}),
   };
 
   const input = (name, attrs = {}) => h('input', { name, value: v[name] ?? '', ...attrs });
@@ -73,7 +109,7 @@ export async function itemView(app, { itemId, planId }) {
   const backHref = `#/plans/${plan ? plan.id : ''}`;
   const form = h(
     'form',
-    { class: 'card item-form', 'data-testid': 'item-form' },
+    { class: 'card item-form', 'data-testid': 'item-form', novalidate: true },
     field(t('item.theme'), controls.theme_id, q('theme')),
     field(t('item.priority'), controls.priority),
     field(t('item.topic'), controls.topic, q('topic')),
@@ -114,7 +150,11 @@ export async function itemView(app, { itemId, planId }) {
             t('item.delete'),
           )
         : null,
-      h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-item' }, t('item.save')),
+      h(
+        'button',
+        { type: 'submit', class: 'btn primary', 'data-testid': 'save-item' },
+        draft && draft.op === 'upsert' ? t('drafts.resend') : t('item.save'),
+      ),
     ),
   );
 
@@ -128,12 +168,6 @@ export async function itemView(app, { itemId, planId }) {
             item.legal_deadline,
           )
         : null;
-    if (deadline && controls.end_date.value && controls.end_date.value > deadline) {
-      announce(t('findings.past_deadline', { date: deadline }));
-      controls.end_date.setAttribute('aria-invalid', 'true');
-      controls.end_date.focus();
-      return;
-    }
     const values = {
       theme_id: controls.theme_id.value || null,
       priority: Math.max(1, parseInt(controls.priority.value, 10) || 1),
@@ -150,14 +184,26 @@ export async function itemView(app, { itemId, planId }) {
       result: controls.result.value,
       state: controls.state.value,
     };
-    if (item) await app.store.update('plan_items', item.id, values);
+    const errors = checkRow('plan_items', item ? values : { ...values, plan_id: plan.id }, {
+      existing: item,
+      create: !item,
+    });
+    if (deadline && values.end_date && values.end_date > deadline) {
+      (errors.end_date = errors.end_date || []).push(t('findings.past_deadline', { date: deadline }));
+    }
+    if (showFieldErrors(form, controls, errors)) return;
+    clearFieldErrors(form);
+    if (draft && draft.op === 'upsert') {
+      await app.store.resendDraft('plan_items', draft.id, refusedCreate ? { ...values, plan_id: plan.id } : values);
+    } else if (item) await app.store.update('plan_items', item.id, values);
     else await app.store.create('plan_items', { ...values, plan_id: plan.id, unit_id: plan.unit_id });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     app.navigate(backHref);
   });
 
-  const title = item ? t('item.edit') : t('item.new');
+  if (draft && draft.op === 'upsert') draftReasons(form, controls, draft, item);
+  const title = item || refusedCreate ? t('item.edit') : t('item.new');
   return {
     title,
     node: h(
@@ -165,6 +211,9 @@ export async function itemView(app, { itemId, planId }) {
       {},
       h('p', {}, h('a', { href: backHref }, `← ${plan ? plan.title : t('app.back')}`)),
       h('h1', { tabindex: '-1' }, title),
+      draft
+        ? draftNotice(app, draft, { gone: !item && !refusedCreate, onDiscarded: () => app.navigate(backHref) })
+        : null,
       item ? await itemInspectionSection(app, item) : null,
       item && plan ? await itemThreadSection(app, plan, item) : null,
       form,

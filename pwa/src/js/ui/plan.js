@@ -11,6 +11,10 @@ import { confirmDialog } from './shell.js';
 import { isOverdue, today } from './units.js';
 import { planDocumentActions } from './documents.js';
 import { planThreads, threadView } from './thread.js';
+import { checkRow } from '../rules.js';
+import { showFieldErrors } from './field_errors.js';
+import { draftList, draftMark, withRowNames } from './drafts.js';
+import { announceSaved } from './save_status.js';
 
 export const COLUMNS = [
   'theme',
@@ -61,6 +65,15 @@ export async function planView(app, planId) {
     plan.catalogue_id ? app.store.listThemes(plan.catalogue_id) : Promise.resolve([]),
   ]);
   const threads = await planThreads(app, planId);
+  // Refused drafts of this plan's rows wait for the person: a mark on the row, a list on top.
+  const itemIds = new Set(items.map((i) => i.id));
+  const drafts = await withRowNames(
+    app,
+    (await app.store.listDrafts()).filter(
+      (d) => d.id === planId || itemIds.has(d.id) || (d.context && d.context.plan_id === planId),
+    ),
+  );
+  const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
   const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));
   const themeName = new Map(themes.map((th) => [th.id, th.name]));
   const cols = columnSet(plan);
@@ -211,6 +224,7 @@ export async function planView(app, planId) {
         h('strong', {}, `${t('plan.priority', { n: item.priority ?? index + 1 })}`),
         ' ',
         themeName.get(item.theme_id) || '',
+        draftByItem.has(item.id) ? draftMark(draftByItem.get(item.id)) : null,
         actions,
       ),
       h('td', { 'data-label': label('topic'), 'data-field': 'topic' }, lines(item.topic)),
@@ -270,6 +284,7 @@ export async function planView(app, planId) {
       h('p', { class: 'kind' }, t(`kind.${plan.kind}`)),
       h('h1', { tabindex: '-1' }, plan.title),
       header,
+      drafts.length ? draftList(app, drafts, { headingId: 'plan-drafts-h' }) : null,
       h(
         'div',
         { class: 'actions no-print' },
@@ -321,23 +336,21 @@ async function move(app, items, index, delta) {
 }
 
 export function openNoteDialog(app, item) {
-  const text = h('textarea', { name: 'text', rows: 4, required: true, 'data-testid': 'note-text' });
+  const text = h('textarea', { name: 'text', rows: 4, 'aria-required': 'true', 'data-testid': 'note-text' });
   const state = h(
     'select',
     { name: 'new_state' },
     h('option', { value: '' }, t('note.unchanged')),
     ITEM_STATES.map((s) => h('option', { value: s }, t(`item_state.${s}`))),
   );
-  const error = h('p', { class: 'error', role: 'alert' });
   const titleId = `note-title-${item.id}`;
   const form = h(
     'form',
-    { method: 'dialog' },
+    { method: 'dialog', novalidate: true },
     h('h2', { id: titleId }, t('note.title')),
     h('p', { class: 'muted' }, item.topic || ''),
     field(t('note.text'), text),
     field(t('note.new_state'), state),
-    error,
     h(
       'div',
       { class: 'actions' },
@@ -348,12 +361,14 @@ export function openNoteDialog(app, item) {
   const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (!text.value.trim()) {
-      error.textContent = t('note.empty');
-      text.focus();
-      return;
-    }
     const newState = state.value || null;
+    const errors = checkRow(
+      'progress_notes',
+      { item_id: item.id, text: text.value.trim(), new_state: newState },
+      { create: true },
+    );
+    if (!text.value.trim()) errors.text = [t('note.empty')];
+    if (showFieldErrors(form, { text, new_state: state }, errors)) return;
     // The note and (if chosen) the new state reach the outbox before we say "saved".
     await app.store.create('progress_notes', {
       item_id: item.id,
@@ -366,7 +381,7 @@ export function openNoteDialog(app, item) {
     });
     if (newState && newState !== item.state) await app.store.update('plan_items', item.id, { state: newState });
     dlg.close();
-    announce(t('note.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
   });
   dlg.addEventListener('close', () => dlg.remove());

@@ -1,7 +1,8 @@
-/** Language, notifications, storage on the device, refused changes, and logging out. */
-import { t, LANGUAGES, language, formatBytes, formatDateTime } from '../i18n.js';
+/** Language, notifications, storage on the device, changes waiting for the person, and logging out. */
+import { t, LANGUAGES, language, formatBytes } from '../i18n.js';
 import { h, field } from './dom.js';
 import { pushSection } from './push.js';
+import { draftList, withRowNames } from './drafts.js';
 
 export async function settingsView(app) {
   const select = h(
@@ -38,7 +39,8 @@ export async function settingsView(app) {
   };
   fillStorage();
 
-  const rejections = (await app.store.getMeta('rejections')) || [];
+  // First on the page: the sync bar's "venter på dig" links here.
+  const drafts = await withRowNames(app, await app.store.listDrafts());
   const notifications = await pushSection(app);
   return {
     title: t('settings.title'),
@@ -47,6 +49,7 @@ export async function settingsView(app) {
       {},
       h('h1', { tabindex: '-1' }, t('settings.title')),
       h('p', {}, t('settings.user', { name: `${app.user.name} (${app.user.email})` })),
+      drafts.length ? draftList(app, drafts.slice().reverse()) : null,
       h('section', { class: 'card' }, field(t('settings.language'), select)),
       notifications,
       h(
@@ -55,32 +58,6 @@ export async function settingsView(app) {
         h('h2', { id: 'storage-h' }, t('settings.storage')),
         storage,
       ),
-      rejections.length
-        ? h(
-            'section',
-            { class: 'card', 'aria-labelledby': 'rej-h' },
-            h('h2', { id: 'rej-h' }, t('settings.rejections')),
-            h(
-              'ul',
-              {},
-              rejections
-                .slice()
-                .reverse()
-                .map((r) =>
-                  h(
-                    'li',
-                    {},
-                    h('time', { datetime: r.at }, formatDateTime(r.at)),
-                    ' ',
-                    `${r.table}: ${Object.keys(r.fields || {})
-                      .map((f) => t(`field.${f}`))
-                      .join(', ')} – `,
-                    (r.error && r.error.message) || '',
-                  ),
-                ),
-            ),
-          )
-        : null,
       h(
         'p',
         {},

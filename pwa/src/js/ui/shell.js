@@ -24,7 +24,10 @@ export function renderSyncState(el, state, { onSyncNow }) {
   } else if (state.phase === 'offline' && state.error && state.error.code === 'network') {
     parts.push(t('sync.error.network'));
   }
-  if (state.phase === 'idle' && state.pending === 0) parts.push(t('sync.idle'));
+  // Never "Synkroniseret" in green while something the server refused waits for the person.
+  const drafts = state.drafts || 0;
+  if (state.phase === 'idle' && state.pending === 0 && !drafts) parts.push(t('sync.idle'));
+  if (drafts && tone === 'ok') tone = 'warn';
   const last = state.lastSyncedAt ? t('sync.last', { time: formatDateTime(state.lastSyncedAt) }) : t('sync.never');
   el.replaceChildren(
     ...[
@@ -37,12 +40,17 @@ export function renderSyncState(el, state, { onSyncNow }) {
           'data-phase': state.phase,
           'data-pending': state.pending,
           'data-last': state.lastSyncedAt || '',
+          'data-drafts': drafts,
         },
         parts.join(' · '),
       ),
       h('span', { class: 'sync-last' }, last),
-      state.rejections
-        ? h('a', { href: '#/settings', class: 'sync-rejected' }, t('sync.rejected', { n: state.rejections }))
+      drafts
+        ? h(
+            'a',
+            { href: '#/settings', class: 'sync-drafts', 'data-testid': 'sync-drafts' },
+            t('drafts.waiting', { n: drafts }),
+          )
         : null,
       h(
         'button',

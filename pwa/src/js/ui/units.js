@@ -1,6 +1,7 @@
 /** My units; a unit's plans with their state and overdue counts; creating a plan. */
 import { t, formatDate } from '../i18n.js';
 import { h, field, announce } from './dom.js';
+import { refuseInvalid, showFieldErrors } from './field_errors.js';
 
 export function isOverdue(item, today) {
   return (
@@ -169,7 +170,7 @@ export async function newPlanView(app, unitId) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'new-plan' },
+    { class: 'card', 'data-testid': 'new-plan', novalidate: true },
     field(t('plan.kind'), kind),
     field(t('plan.title'), title),
     field(t('plan.date'), planDate),
@@ -189,11 +190,6 @@ export async function newPlanView(app, unitId) {
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (!title.value.trim()) {
-      error.textContent = `${t('plan.title')}: ?`;
-      title.focus();
-      return;
-    }
     const fields = {
       unit_id: unitId,
       kind: kind.value,
@@ -206,13 +202,27 @@ export async function newPlanView(app, unitId) {
       inspection_date: inspectionDate.value || null,
       result_label: kind.value === 'dk_plejefamilie' ? resultLabel.value : 'result',
     };
+    const controls = {
+      kind,
+      title,
+      plan_date: planDate,
+      filled_in_by: filledInBy,
+      responsible_manager: manager,
+      foster_parents: foster,
+      origin,
+      inspection_date: inspectionDate,
+      result_label: resultLabel,
+    };
+    error.textContent = '';
+    if (refuseInvalid(form, controls, 'plans', fields, { create: true })) return;
     try {
       const plan = await app.createPlan(fields);
       announce(t('plan.created'));
       app.navigate(`#/plans/${plan.id}`);
     } catch (err) {
-      const reasons = err.fields ? Object.values(err.fields).flat().join(' ') : '';
-      error.textContent = `${err.message || t('sync.error.generic')} ${reasons}`.trim();
+      // The server's reasons at their fields (online, the plan is made through REST).
+      if (err.fields) showFieldErrors(form, controls, err.fields);
+      error.textContent = err.message || t('sync.error.generic');
     }
   });
   return {

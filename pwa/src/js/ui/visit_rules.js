@@ -11,7 +11,7 @@
  *                       later edit of that påbud would be refused)
  *   findingDeleteProblem / visitDeleteProblem
  *                       delete_finding / delete_visit: not while a plan item answers a finding
- *   rejectionsForVisit  the server's refusals (kept by the store) that concern one visit
+ *   rejectionsForVisit  the server's refusals (the store's refused drafts) that concern one visit
  */
 
 // The catalogue a unit is assessed by: server PLAN_KIND_FOR_UNIT, then CATALOGUE_FOR_PLAN_KIND.
@@ -86,6 +86,9 @@ export function rejectionsForVisit(rejections, visitId, rowIds) {
     (r) =>
       !r.seen &&
       ['visits', 'findings', 'visit_photos'].includes(r.table) &&
-      (r.id === visitId || rowIds.has(r.id) || (r.fields && r.fields.visit_id === visitId)),
+      (r.id === visitId ||
+        rowIds.has(r.id) ||
+        (r.fields && r.fields.visit_id === visitId) ||
+        (r.context && r.context.visit_id === visitId)),
   );
 }

@@ -16,6 +16,8 @@
  */
 import { t, formatDate } from '../i18n.js';
 import { h, field, lines, announce } from './dom.js';
+import { announceSaved } from './save_status.js';
+import { refuseInvalid } from './field_errors.js';
 import { downloadFile } from './documents.js';
 import { confirmDialog } from './shell.js';
 import { today } from './units.js';
@@ -103,7 +105,7 @@ export async function newVisitView(app, unitId) {
   const notes = h('textarea', { name: 'notes', rows: 3, maxlength: LONG_TEXT });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'visit-form' },
+    { class: 'card', 'data-testid': 'visit-form', novalidate: true },
     field(t('visits.date'), date),
     h('div', { class: 'check' }, announced, h('label', { for: 'visit-announced' }, t('visits.announced'))),
     field(t('visits.purpose'), purpose),
@@ -117,7 +119,7 @@ export async function newVisitView(app, unitId) {
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const visit = await app.store.create('visits', {
+    const fields = {
       unit_id: unitId,
       visit_date: date.value,
       announced: announced.checked,
@@ -125,8 +127,12 @@ export async function newVisitView(app, unitId) {
       notes: notes.value || null,
       inspectors: [{ user_id: app.user.id }],
       created_by: app.user.id,
-    });
-    announce(t('item.saved'));
+    };
+    const controls = { visit_date: date, purpose, notes };
+    const extra = date.value ? {} : { visit_date: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, controls, 'visits', fields, { create: true, extra })) return;
+    const visit = await app.store.create('visits', fields);
+    announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/visits/${visit.id}`);
   });
@@ -174,7 +180,7 @@ export async function visitView(app, visitId) {
   const links = new Map(await Promise.all(findings.map(async (f) => [f.id, await app.store.itemsForFinding(f.id)])));
   const title = `${t('visits.visit')} ${formatDate(visit.visit_date)}`;
   const rowIds = new Set([...findings.map((f) => f.id), ...photos.map((p) => p.id)]);
-  const rejected = rejectionsForVisit(await app.store.listRejections(), visit.id, rowIds);
+  const rejected = rejectionsForVisit(await app.store.listDrafts(), visit.id, rowIds);
 
   const findingNodes = findings.map((f) => {
     const theme = themeById.get(f.theme_id);
@@ -351,6 +357,10 @@ function openVisitDialog(app, visit) {
       purpose: purpose.value,
       notes: notes.value || null,
     };
+    const extra = date.value ? {} : { visit_date: [{ key: 'rules.required' }] };
+    if (refuseInvalid(form, { visit_date: date, purpose, notes }, 'visits', values, { existing: visit, extra })) {
+      return null;
+    }
     if (date.value !== visit.visit_date) {
       const unit = await app.store.get('units', visit.unit_id);
       const current = visit.catalogue_id || (await inferCatalogue(app, visit))?.id || null;
@@ -367,7 +377,7 @@ function openVisitDialog(app, visit) {
     }
     await app.store.update('visits', visit.id, values);
     dlg.close();
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     return null;
   });
@@ -421,7 +431,7 @@ function rejectionsSection(app, rejected) {
     ),
     h(
       'button',
-      { type: 'button', class: 'btn', onclick: () => app.store.markRejectionsSeen(rejected) },
+      { type: 'button', class: 'btn', onclick: () => app.store.markDraftsSeen(rejected) },
       t('visits.rejected_seen'),
     ),
   );
@@ -483,17 +493,41 @@ function findingControls(themes, criteria, v = {}) {
       rating: rating.value ? Number(rating.value) : null,
       rating_justification: justification.value.trim() || null,
     }),
+    named: {
+      theme_id: theme,
+      criterion_id: criterion,
+      kind,
+      text,
+      deadline,
+      rating,
+      rating_justification: justification,
+    },
     first: theme,
   };
 }
 
-/** The server's rules, said here first so an offline inspector hears them at once. */
-function findingError(values, visit, themes) {
+// Where each of visit_rules' finding problems is said (ui/field_errors.js).
+const FINDING_PROBLEM_FIELD = {
+  'findings.need_text': 'text',
+  'findings.too_long': 'text',
+  'findings.need_theme': 'theme_id',
+  'findings.need_deadline': 'deadline',
+  'findings.deadline_before_visit': 'deadline',
+  'findings.not_scored': 'rating',
+  'findings.need_justification': 'rating_justification',
+};
+
+/**
+ * The server's rules that need the visit and the theme (sync/rules.json cannot say them), said
+ * here first, at their field, so an offline inspector hears them at once.
+ * @returns {Record<string, string[]>}
+ */
+function findingFieldProblems(values, visit, themes) {
   const problem = findingProblem(values, {
     visitDate: visit.visit_date,
     theme: themes.find((th) => th.id === values.theme_id),
   });
-  return problem ? t(problem) : null;
+  return problem ? { [FINDING_PROBLEM_FIELD[problem] || 'text']: [t(problem)] } : {};
 }
 
 function findingActions(app, visit, finding, items, themes, criteria) {
@@ -537,7 +571,7 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
   const titleId = `finding-edit-${finding.id}`;
   const form = h(
     'form',
-    { method: 'dialog', 'data-testid': 'finding-edit-form' },
+    { method: 'dialog', 'data-testid': 'finding-edit-form', novalidate: true },
     h('h2', { id: titleId }, t('findings.edit')),
     controls.fields,
     error,
@@ -552,11 +586,11 @@ function openFindingDialog(app, visit, finding, themes, criteria) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
-    const problem = findingError(values, visit, themes);
-    if (problem) return showError(error, problem);
+    const extra = findingFieldProblems(values, visit, themes);
+    if (refuseInvalid(form, controls.named, 'findings', values, { existing: finding, extra })) return null;
     await app.store.update('findings', finding.id, values);
     dlg.close();
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     return null;
   });
@@ -583,7 +617,7 @@ function findingForm(app, visit, themes, criteria) {
   // A draft: a redraw of this live view waits while it is being filled in (main.js).
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty' },
+    { class: 'card', 'data-testid': 'finding-form', 'data-draft': 'empty', novalidate: true },
     h('h3', {}, t('findings.add')),
     controls.fields,
     error,
@@ -596,8 +630,10 @@ function findingForm(app, visit, themes, criteria) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const values = controls.values();
-    const problem = findingError(values, visit, themes);
-    if (problem) return showError(error, problem);
+    const extra = findingFieldProblems(values, visit, themes);
+    if (refuseInvalid(form, controls.named, 'findings', { ...values, visit_id: visit.id }, { create: true, extra })) {
+      return null;
+    }
     form.dataset.draft = 'empty';
     await app.store.create('findings', {
       ...values,
@@ -606,7 +642,7 @@ function findingForm(app, visit, themes, criteria) {
       author_id: app.user.id,
       created_at: new Date().toISOString(),
     });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    announceSaved(app);
     app.sync.requestSoon();
     return null;
   });
@@ -953,7 +989,7 @@ function extensionForm(app, item, current) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { 'data-testid': 'extension-form' },
+    { 'data-testid': 'extension-form', novalidate: true },
     field(t('extensions.date'), date),
     field(t('extensions.reason'), reason),
     field(t('extensions.granted_by'), grantedBy),
@@ -962,8 +998,7 @@ function extensionForm(app, item, current) {
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (date.value <= current) return showError(error, t('extensions.not_later', { date: formatDate(current) }));
-    await app.store.create('deadline_extensions', {
+    const fields = {
       item_id: item.id,
       plan_id: item.plan_id,
       unit_id: item.unit_id,
@@ -972,8 +1007,17 @@ function extensionForm(app, item, current) {
       granted_by: grantedBy.value,
       author_id: app.user.id,
       created_at: new Date().toISOString(),
-    });
-    announce(app.online() ? t('item.saved_online') : t('item.saved'));
+    };
+    /** @type {Record<string, Array<any>>} */
+    const extra = {};
+    if (!date.value) extra.new_deadline = [{ key: 'rules.required' }];
+    else if (date.value <= current) extra.new_deadline = [t('extensions.not_later', { date: formatDate(current) })];
+    if (!reason.value.trim()) extra.reason = [{ key: 'rules.required' }];
+    if (!grantedBy.value.trim()) extra.granted_by = [{ key: 'rules.required' }];
+    const controls = { new_deadline: date, reason, granted_by: grantedBy };
+    if (refuseInvalid(form, controls, 'deadline_extensions', fields, { create: true, extra })) return null;
+    await app.store.create('deadline_extensions', fields);
+    announceSaved(app);
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`);
     return null;

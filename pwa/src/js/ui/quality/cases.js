@@ -2,6 +2,7 @@
  * Cases: pseudonymous individual follow-up, and the end-of-intervention survey.
  */
 import { t, formatDate } from '../../i18n.js';
+import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { caseCodeProblem, containsIdentityNumber } from '../quality_model.js';
@@ -84,7 +85,7 @@ export async function caseView(app, ctx, caseId) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'case-form' },
+    { class: 'card', 'data-testid': 'case-form', novalidate: true },
     field(t('quality.cases.case_code'), c.case_code, t('quality.cases.case_code_hint')),
     field(t('quality.cases.intervention'), c.intervention),
     h(
@@ -165,6 +166,8 @@ export async function caseView(app, ctx, caseId) {
       error.textContent = t('quality.cases.outcome_needs_end');
       return;
     }
+    const checked = existing ? fields : { ...fields, unit_id: unit.id };
+    if (checkForm(form, 'case_records', checked, { existing, create: !existing })) return;
     if (existing) await app.store.update('case_records', existing.id, fields);
     else await app.store.create('case_records', { ...fields, unit_id: unit.id });
     saved(app);

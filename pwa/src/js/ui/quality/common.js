@@ -2,7 +2,8 @@
  * What the screens of the Swedish quality follow-up share: choices, the page frame, saving and downloads.
  */
 import { t } from '../../i18n.js';
-import { h, announce } from '../dom.js';
+import { h } from '../dom.js';
+import { announceSaved } from '../save_status.js';
 import { today } from '../units.js';
 
 export const REGISTER_KINDS = [
@@ -91,7 +92,7 @@ export function errorText(err) {
 }
 
 export function saved(app) {
-  announce(app.online() ? t('item.saved_online') : t('item.saved'));
+  announceSaved(app);
   app.sync.requestSoon();
 }
 

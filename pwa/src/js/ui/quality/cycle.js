@@ -2,6 +2,7 @@
  * The årshjul: tasks with dates and owners, ticked off.
  */
 import { t, formatDate } from '../../i18n.js';
+import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
@@ -143,7 +144,7 @@ export function taskForm(app, unit, year) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'task-form' },
+    { class: 'card', 'data-testid': 'task-form', novalidate: true },
     h('h2', {}, t('quality.cycle.new')),
     field(t('quality.cycle.task'), title),
     field(t('quality.cycle.kind_label'), kind),
@@ -168,7 +169,7 @@ export function taskForm(app, unit, year) {
       error.textContent = t('quality.personnummer');
       return;
     }
-    await app.store.create('annual_tasks', {
+    const row = {
       unit_id: unit.id,
       year: Number(due.value.slice(0, 4)),
       kind: kind.value,
@@ -178,7 +179,9 @@ export function taskForm(app, unit, year) {
       owner_name: ownerUser.value ? null : texts[1] || null,
       state: 'open',
       done_on: null,
-    });
+    };
+    if (checkForm(form, 'annual_tasks', row, { create: true })) return;
+    await app.store.create('annual_tasks', row);
     saved(app);
     app.navigate(location.hash);
   });

@@ -2,6 +2,7 @@
  * Measures: values per enhet and period, the uppdrag's figure by the measure's rule, areas.
  */
 import { t } from '../../i18n.js';
+import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { combine, containsIdentityNumber, measureValueId } from '../quality_model.js';
 import { byName, currentYear, errorText, live, notFound, page, saved } from './common.js';
@@ -265,7 +266,7 @@ export async function newMeasureView(app, ctx) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'measure-form' },
+    { class: 'card', 'data-testid': 'measure-form', novalidate: true },
     field(t('quality.measures.scope'), c.scope),
     field(t('quality.measures.name'), c.name),
     field(t('quality.areas.name'), c.area_id),
@@ -303,7 +304,7 @@ export async function newMeasureView(app, ctx) {
       return;
     }
     const rate = c.aggregation.value === 'rate';
-    await app.store.create('quality_measures', {
+    const row = {
       unit_id: c.scope.value,
       name: texts[0],
       area_id: c.area_id.value || null,
@@ -314,7 +315,9 @@ export async function newMeasureView(app, ctx) {
       numerator_label: rate ? texts[2] || null : null,
       denominator_label: rate ? texts[3] || null : null,
       active: true,
-    });
+    };
+    if (checkForm(form, 'quality_measures', row, { create: true })) return;
+    await app.store.create('quality_measures', row);
     saved(app);
     app.navigate(`#/quality/${unit.id}/measures`);
   });
@@ -334,7 +337,7 @@ export async function areaView(app, ctx, areaId) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'area-form' },
+    { class: 'card', 'data-testid': 'area-form', novalidate: true },
     Object.entries(c).map(([name, control]) => field(t(`quality.areas.${name}`), control)),
     error,
     h(
@@ -355,6 +358,7 @@ export async function areaView(app, ctx, areaId) {
       error.textContent = t('quality.personnummer');
       return;
     }
+    if (checkForm(form, 'quality_areas', values, { existing: area })) return;
     await app.store.update('quality_areas', area.id, values);
     saved(app);
     app.navigate(`#/quality/${unit.id}`);

@@ -3,6 +3,7 @@
  * items they led to.
  */
 import { t, formatDate } from '../../i18n.js';
+import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
@@ -155,7 +156,7 @@ export function registerForm(app, units) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'register-form' },
+    { class: 'card', 'data-testid': 'register-form', novalidate: true },
     h('h2', {}, t('quality.register.new')),
     units.length > 1 ? field(t('quality.unit'), unitSelect) : null,
     field(t('quality.register.kind_label'), kind),
@@ -183,13 +184,15 @@ export function registerForm(app, units) {
       error.textContent = t('quality.personnummer');
       return;
     }
-    await app.store.create('register_entries', {
+    const row = {
       unit_id: unitSelect.value,
       kind: kind.value,
       source: REGISTER_SOURCES[kind.value] ? source.value : null,
       entry_date: date.value,
       ...texts,
-    });
+    };
+    if (checkForm(form, 'register_entries', row, { create: true })) return;
+    await app.store.create('register_entries', row);
     saved(app);
     app.navigate(location.hash);
   });

@@ -2,6 +2,7 @@
  * Surveys: questions of a verksamhet, the annual survey, and what the answers sum to.
  */
 import { t } from '../../i18n.js';
+import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
@@ -214,7 +215,7 @@ export function questionForm(app, verksamhetId, questions) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'card', 'data-testid': 'question-form' },
+    { class: 'card', 'data-testid': 'question-form', novalidate: true },
     h('h2', {}, t('quality.surveys.new_question')),
     field(t('quality.surveys.which'), survey),
     field(t('quality.surveys.question'), text),
@@ -231,14 +232,16 @@ export function questionForm(app, verksamhetId, questions) {
     }
     const position =
       questions.filter((q) => q.survey === survey.value).reduce((m, q) => Math.max(m, q.position || 0), 0) + 1;
-    await app.store.create('survey_questions', {
+    const row = {
       unit_id: verksamhetId,
       survey: survey.value,
       text: value,
       answer_type: type.value,
       position,
       active: true,
-    });
+    };
+    if (checkForm(form, 'survey_questions', row, { create: true })) return;
+    await app.store.create('survey_questions', row);
     saved(app);
     app.navigate(location.hash);
   });
