@@ -22,7 +22,7 @@ export default defineConfig({
       // A floor a few points under what the suite reaches (measured when it was set).
       // 25.9 % of lines, 74.8 % of functions, 83.4 % of branches: the screens are covered by
       // the Chromium e2e tests (tests/e2e), not here.
-      thresholds: { lines: 23, statements: 23, functions: 70, branches: 80 },
+      thresholds: { lines: 29, statements: 29, functions: 65, branches: 80 },
     },
   },
   resolve: { alias: [{ find: /^dexie$/, replacement: fromHere('./node_modules/dexie/import-wrapper.mjs') }] },
