@@ -242,6 +242,7 @@ export async function planView(app, planId) {
                       'li',
                       { 'data-testid': 'note' },
                       h('time', { datetime: n.created_at }, formatDateTime(n.created_at)),
+                      n.author_id ? h('span', { class: 'note-author' }, ` · ${app.userName(n.author_id)}`) : null,
                       ' ',
                       lines(n.text),
                     ),
