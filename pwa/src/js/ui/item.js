@@ -149,10 +149,13 @@ export async function itemView(app, { itemId, planId }) {
       result: controls.result.value,
       state: controls.state.value,
     };
-    if (item) await app.store.update('plan_items', item.id, values);
-    else await app.store.create('plan_items', { ...values, plan_id: plan.id, unit_id: plan.unit_id });
+    const saved = item
+      ? (await app.store.update('plan_items', item.id, values), item)
+      : await app.store.create('plan_items', { ...values, plan_id: plan.id, unit_id: plan.unit_id });
     announce(app.online() ? t('item.saved_online') : t('item.saved'));
     app.sync.requestSoon();
+    // Back on the row just saved (see render in main.js), not at the top of the plan.
+    if (saved && saved.id) app.landOn = `tr[data-item-id="${CSS.escape(saved.id)}"] th`;
     app.navigate(backHref);
   });
 

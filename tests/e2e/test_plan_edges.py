@@ -1,0 +1,210 @@
+"""The rough edges daily use found (issue 20, point 4), each checked in Chromium on a 360 px
+phone or a desktop where it matters: hidden fields stay hidden, completing asks and can be
+undone, notes say who and when, the phone shows compact rows, focus stays on the row."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import MANAGER, PHONE
+from tests.e2e.pages import log_in, open_plan, row, wait_synced
+
+TILBUD = "Bofællesskabet Lærkevej"
+PLEJEFAMILIE = "Plejefamilien Skovbryn"
+
+
+def unit_id(api, name: str) -> str:
+    return next(u["id"] for u in api.get("/api/units") if u["name"] == name)
+
+
+def new_plan(api, unit: str = TILBUD, *actions: str) -> dict:
+    plan = api.post(
+        "/api/plans",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit_id(api, unit),
+            "kind": "dk_tilbud",
+            "title": f"Kantplan {uuid.uuid4().hex[:6]}",
+        },
+    )
+    for action in actions:
+        plan = api.post(f"/api/plans/{plan['id']}/{action}", {})
+    return plan
+
+
+def test_a_tilbud_plan_form_hides_the_foster_family_fields_and_a_foster_plan_keeps_status(
+    new_context, api
+):
+    page = new_context().new_page()
+    log_in(page, MANAGER)
+    page.get_by_role("link", name=TILBUD, exact=True).click()
+    page.get_by_role("link", name="Ny opfølgningsplan").click()
+    expect(page.get_by_label("Ledelsesansvarlig")).to_be_visible()
+    expect(page.get_by_label("Plejeforældres navn og adresse")).to_be_hidden()
+    expect(page.get_by_label("Sidste kolonne")).to_be_hidden()
+
+    page.locator("header nav").get_by_role("link", name="Mine enheder").click()
+    page.get_by_role("link", name=PLEJEFAMILIE, exact=True).click()
+    page.get_by_role("link", name="Ny opfølgningsplan").click()
+    expect(page.get_by_label("Ledelsesansvarlig")).to_be_hidden()
+    expect(page.get_by_label("Plejeforældres navn og adresse")).to_be_visible()
+    # The foster-family template's last column is STATUS unless the person picks RESULTAT.
+    expect(page.get_by_label("Sidste kolonne")).to_have_value("status")
+    title = f"Plejeplan {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Beskrivelse/titel").fill(title)
+    page.get_by_label("Plejeforældres navn og adresse").fill("Hanne og Jens, Skovbryn 4")
+    page.get_by_role("button", name="Opret plan").click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    plans = api.get(f"/api/plans?unit_id={unit_id(api, PLEJEFAMILIE)}")
+    stored = next(p for p in plans if p["title"] == title)
+    assert stored["result_label"] == "status"
+    assert stored["foster_parents"] == "Hanne og Jens, Skovbryn 4"
+
+
+def test_completing_a_plan_asks_first_and_a_manager_reopens_it(new_context, api):
+    plan = new_plan(api, TILBUD, "submit", "approve")
+    api.new_item(plan["id"], topic="Afslutning")
+    page = new_context().new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+    complete = page.get_by_role("button", name="Afslut planen")
+    # Not the primary button a quick tap lands on: that is "Tilføj indsats".
+    first_primary = page.locator(".plan .actions .btn.primary").first
+    expect(first_primary).to_have_text("Tilføj indsats")
+    expect(complete).not_to_have_class("btn primary")
+
+    complete.click()
+    dialog = page.get_by_role("dialog", name="Afslut planen?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Annullér").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("plan-state")).to_have_text("Godkendt af ledelsen")
+    assert api.get(f"/api/plans/{plan['id']}")["state"] == "approved"
+
+    complete.click()
+    page.get_by_role("dialog", name="Afslut planen?").get_by_role(
+        "button", name="Afslut planen"
+    ).click()
+    expect(page.get_by_test_id("plan-state")).to_have_text("Afsluttet")
+    assert api.get(f"/api/plans/{plan['id']}")["state"] == "completed"
+    expect(page.get_by_test_id("add-item")).to_have_count(0)
+
+    page.get_by_role("button", name="Genåbn planen").click()
+    expect(page.get_by_test_id("plan-state")).to_have_text("Godkendt af ledelsen")
+    expect(page.get_by_test_id("add-item")).to_be_visible()
+    assert api.get(f"/api/plans/{plan['id']}")["state"] == "approved"
+
+
+def test_a_progress_note_shows_its_author_and_the_year_of_an_older_note(new_context, api):
+    plan = new_plan(api)
+    item = api.new_item(plan["id"], topic="Noter med forfatter")
+    api.post(
+        f"/api/items/{item['id']}/notes",
+        {
+            "item_id": item["id"],
+            "text": "Samtale med borgeren.",
+            "created_at": "2021-08-27T09:00:00+02:00",
+        },
+    )
+    me = api.get("/api/auth/me")
+    page = new_context().new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+    row(page, item["id"]).locator("summary").click()
+    note = row(page, item["id"]).get_by_test_id("note")
+    expect(note).to_contain_text("2021")
+    expect(note).to_contain_text("27. aug.")
+    expect(note).to_contain_text(me["name"])
+
+
+def test_on_a_phone_the_plan_is_compact_rows_with_44_px_buttons_under_a_short_header(
+    new_context, api
+):
+    plan = new_plan(api)
+    items = [
+        api.new_item(
+            plan["id"],
+            topic=f"Række {n} " + "lang tekst " * 40,
+            goal="Mål " * 200,
+            activities="Aktivitet " * 200,
+        )
+        for n in range(3)
+    ]
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+
+    header = page.locator("header.top").bounding_box()
+    sync = page.locator("#sync").bounding_box()
+    assert sync["y"] + sync["height"] <= 110, (header, sync)
+    first_note = page.get_by_test_id("add-note").first.bounding_box()
+    assert first_note["y"] + first_note["height"] <= PHONE["height"], first_note
+
+    first = row(page, items[0]["id"])
+    assert first.bounding_box()["height"] < 320
+    expect(first.locator('td[data-field="goal"]')).to_be_hidden()
+    for button in (
+        first.locator(".row-actions .btn").all()
+        + row(page, items[1]["id"]).locator(".row-actions .btn").all()
+    ):
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (button.text_content(), box)
+    # Open a row to read all nine columns.
+    first.get_by_test_id("row-toggle").click()
+    expect(first.locator('td[data-field="goal"]')).to_be_visible()
+    expect(first.get_by_test_id("row-toggle")).to_have_attribute("aria-expanded", "true")
+
+    # After saving an edit the person is back on that row, not at the top of the plan.
+    last = row(page, items[2]["id"])
+    last.get_by_role("link", name="Redigér indsats").click()
+    page.get_by_label("Mål").fill("Et nyt mål")
+    page.get_by_test_id("save-item").click()
+    expect(last.locator("th")).to_be_focused()
+    expect(last.locator("th")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 200
+
+
+def test_focus_stays_on_the_row_after_a_note_and_after_reordering(new_context, api):
+    plan = new_plan(api)
+    items = [api.new_item(plan["id"], topic=f"Fokus {n}") for n in range(3)]
+    page = new_context().new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+
+    second = row(page, items[1]["id"])
+    second.get_by_test_id("add-note").click()
+    page.get_by_test_id("note-text").fill("Online notat")
+    page.get_by_test_id("save-note").click()
+    wait_synced(page)
+    expect(second.get_by_test_id("note")).to_have_count(1)
+    # The redraw after the sync keeps focus on this row's button, not the first row's.
+    expect(second.get_by_test_id("add-note")).to_be_focused()
+
+    up = page.get_by_role("button", name="Flyt Fokus 1 op")
+    up.focus()
+    page.keyboard.press("Enter")
+    topics = page.locator('tbody td[data-field="topic"]')
+    expect(topics).to_have_text(["Fokus 1", "Fokus 0", "Fokus 2"])
+    # At the top it has no ↑ any more: its ↓ has focus, not <body>.
+    expect(page.get_by_role("button", name="Flyt Fokus 1 ned")).to_be_focused()
+    page.get_by_role("button", name="Flyt Fokus 0 ned").focus()
+    page.keyboard.press("Enter")
+    expect(topics).to_have_text(["Fokus 1", "Fokus 2", "Fokus 0"])
+    expect(page.get_by_role("button", name="Flyt Fokus 0 op")).to_be_focused()
+
+
+def test_desktop_column_headings_keep_their_words_whole(new_context, api):
+    plan = new_plan(api)
+    api.new_item(plan["id"], topic="Overskrifter")
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+    for heading in page.locator("thead .col-heading").all():
+        fits = heading.evaluate(
+            "el => el.scrollWidth <= el.clientWidth + 1"
+            " && el.getClientRects().length === 1"
+            " && el.offsetHeight < 2 * parseFloat(getComputedStyle(el).fontSize)"
+        )
+        assert fits, heading.text_content()
