@@ -9,7 +9,14 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MANAGER, PHONE
-from tests.e2e.pages import log_in, open_plan, row, wait_synced
+from tests.e2e.pages import (
+    log_in,
+    open_plan,
+    row,
+    wait_offline,
+    wait_service_worker,
+    wait_synced,
+)
 
 TILBUD = "Bofællesskabet Lærkevej"
 PLEJEFAMILIE = "Plejefamilien Skovbryn"
@@ -208,3 +215,27 @@ def test_desktop_column_headings_keep_their_words_whole(new_context, api):
             " && el.offsetHeight < 2 * parseFloat(getComputedStyle(el).fontSize)"
         )
         assert fits, heading.text_content()
+
+
+def test_a_plan_made_offline_offers_the_themes_already_on_the_device(new_context, api):
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, MANAGER)
+    wait_service_worker(page)
+    context.set_offline(True)
+    wait_offline(page)
+    title = f"Offline plan {uuid.uuid4().hex[:6]}"
+    page.get_by_role("link", name=TILBUD, exact=True).click()
+    page.get_by_role("link", name="Ny opfølgningsplan").click()
+    page.get_by_label("Beskrivelse/titel").fill(title)
+    page.get_by_role("button", name="Opret plan").click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    page.get_by_test_id("add-item").click()
+    theme = page.get_by_label("Tema")
+    # More than "Intet tema valgt": the catalogue's themes, before any sync.
+    expect(theme.locator("option")).not_to_have_count(1)
+    theme.select_option(index=1)
+    chosen = theme.evaluate("el => el.selectedOptions[0].textContent")
+    page.get_by_label("Emne").fill("Tema offline")
+    page.get_by_test_id("save-item").click()
+    expect(page.locator("tbody th", has_text=chosen.split(". ", 1)[-1])).to_be_visible()

@@ -11,7 +11,8 @@ import { t, setLanguage } from './i18n.js';
 import { h, announce } from './ui/dom.js';
 import { renderShell, renderNavigation, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
 import { loginView } from './ui/login.js';
-import { unitsView, unitPlansView, newPlanView } from './ui/units.js';
+import { unitsView, unitPlansView, newPlanView, today } from './ui/units.js';
+import { catalogueInForce } from './ui/visit_rules.js';
 import { planView } from './ui/plan.js';
 import { itemView } from './ui/item.js';
 import { conflictsView } from './ui/conflicts.js';
@@ -150,8 +151,17 @@ app.createPlan = async (fields) => {
       if (err.code !== 'network') throw err;
     }
   }
-  // Offline: the plan goes through the outbox like any other row.
-  const plan = await app.store.create('plans', { id, ...fields, state: 'draft' });
+  // Offline: the plan goes through the outbox like any other row. Its catalogue is the
+  // server's to set (not sent), but the device has the catalogues and picks the same one.
+  const unit = app.units.get(fields.unit_id);
+  const on = fields.plan_date || today();
+  const catalogue = unit ? catalogueInForce(await app.store.all('catalogues'), unit.kind, on) : null;
+  const plan = await app.store.create('plans', {
+    id,
+    ...fields,
+    state: 'draft',
+    catalogue_id: catalogue ? catalogue.id : null,
+  });
   app.sync.requestSoon();
   return plan;
 };
