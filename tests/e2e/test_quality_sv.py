@@ -18,6 +18,7 @@ STAFF_SV = "medarbetare@demo.test"
 CHEF_SV = "chef@demo.test"
 HOME_SV = "Mina enheter"
 COUNT = "Antal genomförandeplaner som avslutats enligt plan"
+AGE_BANDS = ["0-12", "13-17", "18-20", "21-29", "30-49", "50-64", "65-79", "80+"]
 
 
 def open_quality(page, unit: str) -> None:
@@ -298,3 +299,25 @@ def test_surveys_are_configured_and_answered_on_the_device(new_context, api):
     assert {r["survey"] for r in responses} >= {"annual", "end_of_intervention"}
     assert any(r["respondent"] == "commissioner" and 4 in r["answers"].values() for r in responses)
     assert any("Fler aktiviteter" in r["answers"].values() for r in responses)
+
+
+def test_an_enhet_compilation_has_no_stray_null_and_age_bands_run_young_to_old(new_context):
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Sammanställning").click()
+    page.get_by_label("År", exact=True).fill("2026")
+    page.get_by_label("År", exact=True).dispatch_event("change")
+    page.get_by_label("Period").select_option(label="Helår")
+    compilation = page.get_by_test_id("compilation")
+    expect(compilation.get_by_test_id("compilation-summary")).to_be_visible()
+    # One enhet: no table per enhet, and no "null" where it would have been.
+    assert "null" not in compilation.inner_text()
+    chart = compilation.locator("figure", has_text="Åldersfördelning").first
+    labels = [t for t in chart.locator("svg text").all_text_contents() if t in AGE_BANDS]
+    assert len(labels) >= 2 and labels == sorted(labels, key=AGE_BANDS.index), labels
+
+    # Each box for a value has a word above it, not only an aria-label.
+    page.get_by_role("link", name="Mått").click()
+    card = page.locator(f'section[data-measure="{COUNT}"]')
+    expect(card.locator("label.value-input", has_text="Värde").first).to_be_visible()
