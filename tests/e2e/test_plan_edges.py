@@ -8,7 +8,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MANAGER, PHONE
+from tests.e2e.conftest import MANAGER, PHONE, STAFF
 from tests.e2e.pages import (
     log_in,
     open_plan,
@@ -239,3 +239,21 @@ def test_a_plan_made_offline_offers_the_themes_already_on_the_device(new_context
     page.get_by_label("Emne").fill("Tema offline")
     page.get_by_test_id("save-item").click()
     expect(page.locator("tbody th", has_text=chosen.split(". ", 1)[-1])).to_be_visible()
+
+
+def test_hvem_offers_the_people_of_the_unit_and_keeps_free_text_names(new_context, api):
+    plan = new_plan(api)
+    item = api.new_item(plan["id"], topic="Ansvarlige", responsible=[{"name": "Ekstern konsulent"}])
+    staff = api.get("/api/auth/me", as_user=STAFF)
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+    row(page, item["id"]).get_by_role("link", name="Redigér indsats").click()
+    people = page.get_by_test_id("responsible-people")
+    expect(people.get_by_label("Andre (én pr. linje)")).to_have_value("Ekstern konsulent")
+    people.get_by_label(staff["name"], exact=True).check()
+    page.get_by_test_id("save-item").click()
+    expect(row(page, item["id"]).locator("th")).to_be_focused()
+    wait_synced(page)
+    stored = api.get(f"/api/items/{item['id']}")["responsible"]
+    assert {"user_id": staff["id"]} in stored and {"name": "Ekstern konsulent"} in stored
