@@ -5,6 +5,7 @@ undone, notes say who and when, the phone shows compact rows, focus stays on the
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from playwright.sync_api import expect
 
@@ -18,6 +19,7 @@ from tests.e2e.pages import (
     wait_synced,
 )
 
+INSPECTOR = "tilsyn@demo.test"
 TILBUD = "Bofællesskabet Lærkevej"
 PLEJEFAMILIE = "Plejefamilien Skovbryn"
 
@@ -257,3 +259,85 @@ def test_hvem_offers_the_people_of_the_unit_and_keeps_free_text_names(new_contex
     wait_synced(page)
     stored = api.get(f"/api/items/{item['id']}")["responsible"]
     assert {"user_id": staff["id"]} in stored and {"name": "Ekstern konsulent"} in stored
+
+
+def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_open_plan(
+    new_context, api
+):
+    older = api.post(
+        "/api/plans",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit_id(api, TILBUD),
+            "kind": "dk_tilbud",
+            "title": f"Ældre {uuid.uuid4().hex[:4]}",
+            "plan_date": "2030-01-05",
+        },
+    )
+    newest = api.post(
+        "/api/plans",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit_id(api, TILBUD),
+            "kind": "dk_tilbud",
+            "title": f"Nyeste {uuid.uuid4().hex[:4]}",
+            "plan_date": "2030-02-01",
+        },
+    )
+    done = api.post(
+        "/api/plans",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit_id(api, TILBUD),
+            "kind": "dk_tilbud",
+            "title": f"Afsluttet {uuid.uuid4().hex[:4]}",
+            "plan_date": "2030-03-01",
+        },
+    )
+    for action in ("submit", "approve", "complete"):
+        api.post(f"/api/plans/{done['id']}/{action}", {})
+    visit = api.post(
+        "/api/visits",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit_id(api, TILBUD),
+            "visit_date": date.today().isoformat(),
+            "purpose": "ongoing_supervision",
+        },
+        as_user=INSPECTOR,
+    )
+    catalogue = next(c for c in api.get("/api/catalogues") if c["id"] == visit["catalogue_id"])
+    text = f"Fund {uuid.uuid4().hex[:6]}"
+    api.post(
+        f"/api/visits/{visit['id']}/findings",
+        {
+            "id": str(uuid.uuid4()),
+            "visit_id": visit["id"],
+            "theme_id": catalogue["themes"][0]["id"],
+            "kind": "anbefaling",
+            "text": text,
+        },
+        as_user=INSPECTOR,
+    )
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, MANAGER)
+    page.goto(f"/#/visits/{visit['id']}")
+    finding = page.get_by_test_id("finding").filter(has_text=text)
+    picker = finding.get_by_label("Plan", exact=True)
+    expect(picker.locator("option", has_text=done["title"])).to_have_count(1)
+    options = picker.locator("option").all_text_contents()
+    titles = [o.split(" – ")[0] for o in options]
+    # Open plans newest first, then the completed one; each with its state and date.
+    assert (
+        titles.index(newest["title"]) < titles.index(older["title"]) < titles.index(done["title"])
+    )
+    assert options[titles.index(newest["title"])] == f"{newest['title']} – Kladde, 1. feb. 2030"
+    assert "Afsluttet, 1. mar. 2030" in options[titles.index(done["title"])]
+    expect(picker).to_have_value(newest["id"])
+
+    finding.get_by_test_id("to-item").click()
+    expect(page.get_by_test_id("item-finding")).to_contain_text(text)
+    page.go_back()
+    # The finding has its item now: the picker is folded away.
+    expect(finding.get_by_test_id("to-item-picker")).not_to_have_attribute("open", "")
+    expect(finding.get_by_label("Plan")).to_be_hidden()

@@ -205,7 +205,7 @@ export async function visitView(app, visitId) {
           )
         : null,
       inspector ? findingActions(app, visit, f, items, themes, criteria) : null,
-      manager && plans.length ? toItemForm(app, visit, f, plans) : null,
+      manager && plans.length ? toItemForm(app, visit, f, plans, items.length > 0) : null,
     );
   });
 
@@ -618,11 +618,32 @@ function showError(el, message) {
   return null;
 }
 
-function toItemForm(app, visit, finding, plans) {
+const OPEN_PLAN_STATES = new Set(['draft', 'submitted', 'approved']);
+
+/** Open plans first, each group newest first: the default is the newest open plan. */
+export function plansForPicker(plans) {
+  const rank = (p) => (OPEN_PLAN_STATES.has(p.state || 'draft') ? 0 : 1);
+  return [...plans].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      String(b.plan_date || '').localeCompare(String(a.plan_date || '')) ||
+      String(a.title || '').localeCompare(String(b.title || '')),
+  );
+}
+
+function toItemForm(app, visit, finding, plans, answered) {
+  const sorted = plansForPicker(plans);
   const plan = h(
     'select',
     { name: 'plan_id' },
-    plans.map((p) => h('option', { value: p.id }, p.title || t('plan.untitled'))),
+    sorted.map((p, i) =>
+      h(
+        'option',
+        { value: p.id, selected: i === 0 },
+        // Which plan is which: its state and date beside the title.
+        `${p.title || t('plan.untitled')} – ${t(`plan_state.${p.state || 'draft'}`)}, ${formatDate(p.plan_date)}`,
+      ),
+    ),
   );
   const form = h(
     'form',
@@ -630,15 +651,23 @@ function toItemForm(app, visit, finding, plans) {
     field(t('findings.to_plan'), plan),
     h('button', { type: 'submit', class: 'btn small primary', 'data-testid': 'to-item' }, t('findings.to_item')),
   );
+  // Folded away once the finding has an item (and after use), so the list of findings stays short.
+  const picker = h(
+    'details',
+    { class: 'to-item', open: !answered, 'data-testid': 'to-item-picker' },
+    h('summary', {}, t('findings.to_item')),
+    form,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    picker.open = false;
     const target = plans.find((p) => p.id === plan.value);
     const item = await findingToItem(app, visit, finding, target);
     announce(t('findings.item_created'));
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`);
   });
-  return form;
+  return picker;
 }
 
 /** One step from a finding to a prefilled plan item; the server links them and sets the
