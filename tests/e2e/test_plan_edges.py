@@ -341,3 +341,36 @@ def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_
     # The finding has its item now: the picker is folded away.
     expect(finding.get_by_test_id("to-item-picker")).not_to_have_attribute("open", "")
     expect(finding.get_by_label("Plan")).to_be_hidden()
+
+
+def test_the_radar_fits_a_phone_and_names_its_themes(new_context, api):
+    visit = api.post(
+        "/api/visits",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit_id(api, TILBUD),
+            "visit_date": date.today().isoformat(),
+            "purpose": "ongoing_supervision",
+        },
+        as_user=INSPECTOR,
+    )
+    catalogue = next(c for c in api.get("/api/catalogues") if c["id"] == visit["catalogue_id"])
+    scored = [th for th in catalogue["themes"] if th.get("scored", True)]
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, MANAGER)
+    page.goto(f"/#/visits/{visit['id']}")
+    radar = page.get_by_test_id("radar")
+    expect(radar).to_be_visible()
+    box = radar.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    labels = radar.locator("text")
+    expect(labels).to_have_count(len(scored))
+    # Each spoke by its theme's name (not only its number), and every label on the screen.
+    first = scored[0]
+    expect(radar.locator(f'text[data-theme="{first["id"]}"]')).to_contain_text(
+        first["name"].split()[0]
+    )
+    for label in labels.all():
+        b = label.bounding_box()
+        inside = b["x"] >= box["x"] and b["x"] + b["width"] <= box["x"] + box["width"]
+        assert inside and b["y"] >= box["y"], (label.text_content(), b, box)

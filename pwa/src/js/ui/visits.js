@@ -849,13 +849,29 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** A theme's name in lines of about `width` characters, at most three (the last one cut). */
+export function labelLines(name, width = 16, most = 3) {
+  const out = [];
+  for (const word of String(name).split(/\s+/).filter(Boolean)) {
+    const last = out.length - 1;
+    if (last >= 0 && (out[last] + ' ' + word).length <= width) out[last] += ` ${word}`;
+    else out.push(word);
+  }
+  if (out.length > most) {
+    out.length = most;
+    out[most - 1] = `${out[most - 1].slice(0, width - 1)}…`;
+  }
+  return out;
+}
+
 /** The spindelvæv: one spoke per scored theme, rings at 1-5, the averages as a polygon.
- * Unrated themes sit at the centre; the table below says the same in words. */
+ * Unrated themes sit at the centre; the table below says the same in words. Each spoke is
+ * labelled with its theme's name; the drawing scales down to the screen (a 360 px phone). */
 export function radarChart(summary) {
   const spokes = summary.filter((row) => row.theme.scored !== false);
-  const size = 320;
+  const size = 440;
   const c = size / 2;
-  const r = c - 60;
+  const r = 105;
   const at = (i, value) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, spokes.length);
     return [c + Math.cos(angle) * r * (value / 5), c + Math.sin(angle) * r * (value / 5)];
@@ -875,10 +891,22 @@ export function radarChart(summary) {
   }
   spokes.forEach((row, i) => {
     const [x, y] = at(i, 5);
-    const [lx, ly] = at(i, 5.9);
+    const [lx, ly] = at(i, 5.5);
     svg.append(s('line', { x1: c, y1: c, x2: x, y2: y, stroke: '#c9d1d6' }));
-    const label = s('text', { x: lx, y: ly, 'font-size': 11, 'text-anchor': 'middle' });
-    label.textContent = row.theme.number != null ? String(row.theme.number) : row.theme.name.slice(0, 3);
+    const anchor = lx < c - 8 ? 'end' : lx > c + 8 ? 'start' : 'middle';
+    const name = row.theme.number != null ? `${row.theme.number}. ${row.theme.name}` : row.theme.name;
+    const parts = labelLines(name, 14);
+    // Above the top spoke the lines grow upwards, below the bottom one downwards.
+    const top = ly < c - 8 ? ly - (parts.length - 1) * 15 : ly > c + 8 ? ly + 10 : ly - ((parts.length - 1) * 15) / 2;
+    const label = s('text', { x: lx, y: top, 'font-size': 14, 'text-anchor': anchor, 'data-theme': row.theme.id });
+    parts.forEach((part, n) => {
+      const line = s('tspan', { x: lx, dy: n ? 15 : 0 });
+      line.textContent = part;
+      label.append(line);
+    });
+    const title = s('title');
+    title.textContent = row.theme.name;
+    label.append(title);
     svg.append(label);
   });
   if (spokes.length) {
