@@ -148,6 +148,7 @@ def test_on_a_phone_the_plan_is_compact_rows_with_44_px_buttons_under_a_short_he
     header = page.locator("header.top").bounding_box()
     sync = page.locator("#sync").bounding_box()
     assert sync["y"] + sync["height"] <= 110, (header, sync)
+    assert page.locator("header.top nav").evaluate("el => el.scrollWidth <= el.clientWidth")
     first_note = page.get_by_test_id("add-note").first.bounding_box()
     assert first_note["y"] + first_note["height"] <= PHONE["height"], first_note
 
@@ -264,6 +265,8 @@ def test_hvem_offers_the_people_of_the_unit_and_keeps_free_text_names(new_contex
 def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_open_plan(
     new_context, api
 ):
+    # Dated 2014: older than every other plan of the unit, so other tests' "first plan of the
+    # unit" (api.plan_of_unit, newest first) never becomes the completed one made here.
     older = api.post(
         "/api/plans",
         {
@@ -271,7 +274,7 @@ def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_
             "unit_id": unit_id(api, TILBUD),
             "kind": "dk_tilbud",
             "title": f"Ældre {uuid.uuid4().hex[:4]}",
-            "plan_date": "2030-01-05",
+            "plan_date": "2014-01-05",
         },
     )
     newest = api.post(
@@ -281,7 +284,7 @@ def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_
             "unit_id": unit_id(api, TILBUD),
             "kind": "dk_tilbud",
             "title": f"Nyeste {uuid.uuid4().hex[:4]}",
-            "plan_date": "2030-02-01",
+            "plan_date": "2014-02-01",
         },
     )
     done = api.post(
@@ -291,7 +294,7 @@ def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_
             "unit_id": unit_id(api, TILBUD),
             "kind": "dk_tilbud",
             "title": f"Afsluttet {uuid.uuid4().hex[:4]}",
-            "plan_date": "2030-03-01",
+            "plan_date": "2014-03-01",
         },
     )
     for action in ("submit", "approve", "complete"):
@@ -331,9 +334,15 @@ def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_
     assert (
         titles.index(newest["title"]) < titles.index(older["title"]) < titles.index(done["title"])
     )
-    assert options[titles.index(newest["title"])] == f"{newest['title']} – Kladde, 1. feb. 2030"
-    assert "Afsluttet, 1. mar. 2030" in options[titles.index(done["title"])]
-    expect(picker).to_have_value(newest["id"])
+    assert options[titles.index(newest["title"])] == f"{newest['title']} – Kladde, 1. feb. 2014"
+    assert "Afsluttet, 1. mar. 2014" in options[titles.index(done["title"])]
+    # The default is the newest open plan of the unit (the first option; other tests' plans
+    # are newer than these).
+    first_value = picker.locator("option").first.get_attribute("value")
+    expect(picker).to_have_value(first_value)
+    assert "Afsluttet" not in options[0]
+    drafts = [i for i, o in enumerate(options) if " – Kladde, " in o]
+    assert max(drafts) < titles.index(done["title"])
 
     finding.get_by_test_id("to-item").click()
     expect(page.get_by_test_id("item-finding")).to_contain_text(text)

@@ -304,6 +304,8 @@ def test_surveys_are_configured_and_answered_on_the_device(new_context, api):
 def test_an_enhet_compilation_has_no_stray_null_and_age_bands_run_young_to_old(new_context):
     page = new_context(viewport=PHONE).new_page()
     log_in(page, CHEF_SV, home=HOME_SV)
+    # The Swedish menu fits one line of a 360 px phone, nothing cut off.
+    assert page.locator("header.top nav").evaluate("el => el.scrollWidth <= el.clientWidth")
     open_quality(page, "Gruppbostaden Björkvägen")
     page.get_by_role("link", name="Sammanställning").click()
     page.get_by_label("År", exact=True).fill("2026")
