@@ -323,3 +323,22 @@ def test_an_enhet_compilation_has_no_stray_null_and_age_bands_run_young_to_old(n
     page.get_by_role("link", name="Mått").click()
     card = page.locator(f'section[data-measure="{COUNT}"]')
     expect(card.locator("label.value-input", has_text="Värde").first).to_be_visible()
+
+
+def test_swedish_plan_headings_fit_their_columns_on_a_desktop(new_context):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    page.get_by_role("link", name="Gruppbostaden Björkvägen", exact=True).click()
+    page.locator("main a[href^='#/plans/']").first.click()
+    expect(page.get_by_test_id("plan-table")).to_be_visible()
+    for heading in page.locator("thead .col-heading").all():
+        # KVALITETSOMRÅDE may break at its soft hyphen, nothing spills into the next column.
+        fits = heading.evaluate(
+            """el => {
+                const size = parseFloat(getComputedStyle(el).fontSize);
+                const lines = Math.round(el.offsetHeight / (size * 1.45));
+                const breaks = (el.textContent.match(/\u00ad/g) || []).length;
+                return el.scrollWidth <= el.clientWidth + 1 && lines <= 1 + breaks;
+            }"""
+        )
+        assert fits, heading.text_content()
