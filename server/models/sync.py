@@ -111,6 +111,7 @@ class Conflict(SyncedMixin, Model):
         "server_version",
         "server_value",
         "server_user_id",
+        "server_changed_at",
         "client_value",
         "client_id",
         "user_id",
@@ -136,6 +137,8 @@ class Conflict(SyncedMixin, Model):
     server_version: Mapped[int] = mapped_column(Integer, nullable=False)
     server_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
     server_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    # When the server value was written (from the audit trail; None for rows from before 0010).
+    server_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     client_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
     client_id: Mapped[str] = mapped_column(String(64), nullable=False)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)

@@ -43,6 +43,7 @@ class UnitSchema(Schema):
 class PersonSchema(Schema):
     id = fields.UUID()
     name = fields.String()
+    unit_ids = fields.List(fields.UUID())
 
 
 class CriterionSchema(Schema):

@@ -57,6 +57,9 @@ TRANSITIONS = {
     "approve": ({"submitted"}, "approved"),
     "complete": ({"approved"}, "completed"),
     "archive": ({"approved", "completed"}, "archived"),
+    # A plan completed by mistake (or too early) goes back to approved, editable again. The
+    # audit trail keeps both steps: the completion and the reopening.
+    "reopen": ({"completed"}, "approved"),
 }
 # Fields fixed when the row is created.
 IMMUTABLE_PLAN_FIELDS = ("unit_id", "kind")
@@ -210,7 +213,7 @@ def delete_plan(session: Session, principal: Principal, plan: Plan) -> None:
 
 
 def transition_plan(session: Session, principal: Principal, plan: Plan, action: str) -> Plan:
-    """Move a plan along its lifecycle (submit, send_back, approve, complete, archive)."""
+    """Move a plan along its lifecycle (submit, send_back, approve, complete, reopen, archive)."""
     principal.require("manage_plans", plan.unit_id, "plan")
     sources, target = TRANSITIONS[action]
     if plan.state not in sources:
@@ -225,6 +228,8 @@ def transition_plan(session: Session, principal: Principal, plan: Plan, action: 
         plan.approved_at, plan.approved_by = now, principal.user_id
     elif action == "complete":
         plan.completed_at = now
+    elif action == "reopen":
+        plan.completed_at = None
     elif action == "archive":
         plan.archived_at = now
     session.flush()

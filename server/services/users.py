@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,10 +68,16 @@ def colleagues(session: Session, principal: Principal) -> list[dict[str, Any]]:
             units.add(above)
             above = parents.get(above)
     rows = session.execute(
-        select(User.id, User.name)
+        select(User.id, User.name, Membership.unit_id)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.unit_id.in_(units))
-        .distinct()
-        .order_by(User.name, User.id)
+        .order_by(User.name, User.id, Membership.unit_id)
     ).all()
-    return [{"id": user_id, "name": name} for user_id, name in rows]
+    # Each person once, with the units (of those) they have a role in: HVEM? offers the people
+    # of the plan's unit and the units above it, the ones the server accepts as responsible.
+    people: dict[uuid.UUID, dict[str, Any]] = {}
+    for user_id, name, unit_id in rows:
+        person = people.setdefault(user_id, {"id": user_id, "name": name, "unit_ids": []})
+        if unit_id not in person["unit_ids"]:
+            person["unit_ids"].append(unit_id)
+    return list(people.values())

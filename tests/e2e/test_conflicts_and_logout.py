@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import requests
 from playwright.sync_api import expect
 
@@ -59,6 +61,10 @@ def test_same_field_edited_offline_on_two_devices_is_a_conflict_resolved_and_con
     conflict = staff.get_by_test_id("conflict").filter(has_text="Mål")
     expect(conflict.get_by_test_id("before")).to_have_text("Udgangspunkt")
     expect(conflict.get_by_test_id("theirs")).to_have_text("Lederens mål")
+    # Whose value "Deres" is, and when it was written.
+    by = conflict.get_by_test_id("theirs-by")
+    expect(by).to_contain_text(api.get("/api/auth/me", as_user=MANAGER)["name"])
+    expect(by).to_have_text(re.compile(r", .*\d{2}[.:]\d{2}$"))
     expect(conflict.get_by_test_id("mine")).to_have_text("Medarbejderens mål")
     conflict.get_by_test_id("keep-mine").click()
     expect(staff.get_by_test_id("no-conflicts")).to_be_visible()

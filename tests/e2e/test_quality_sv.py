@@ -18,6 +18,7 @@ STAFF_SV = "medarbetare@demo.test"
 CHEF_SV = "chef@demo.test"
 HOME_SV = "Mina enheter"
 COUNT = "Antal genomförandeplaner som avslutats enligt plan"
+AGE_BANDS = ["0-12", "13-17", "18-20", "21-29", "30-49", "50-64", "65-79", "80+"]
 
 
 def open_quality(page, unit: str) -> None:
@@ -437,3 +438,46 @@ def test_a_tillsynsrapport_names_the_authority_that_issued_it(new_context, api):
     wait_synced(page)
     entries = api.get("/api/quality/register", as_user=CHEF_SV)
     assert any(e["title"] == title and e["source"] == "arbetsmiljoverket" for e in entries)
+
+
+def test_an_enhet_compilation_has_no_stray_null_and_age_bands_run_young_to_old(new_context):
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    # The Swedish menu fits one line of a 360 px phone, nothing cut off.
+    assert page.locator("header.top nav").evaluate("el => el.scrollWidth <= el.clientWidth")
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Sammanställning").click()
+    page.get_by_label("År", exact=True).fill("2026")
+    page.get_by_label("År", exact=True).dispatch_event("change")
+    page.get_by_label("Period").select_option(label="Helår")
+    compilation = page.get_by_test_id("compilation")
+    expect(compilation.get_by_test_id("compilation-summary")).to_be_visible()
+    # One enhet: no table per enhet, and no "null" where it would have been.
+    assert "null" not in compilation.inner_text()
+    chart = compilation.locator("figure", has_text="Åldersfördelning").first
+    labels = [t for t in chart.locator("svg text").all_text_contents() if t in AGE_BANDS]
+    assert len(labels) >= 2 and labels == sorted(labels, key=AGE_BANDS.index), labels
+
+    # Each box for a value has a word above it, not only an aria-label.
+    page.get_by_role("link", name="Mått").click()
+    card = page.locator(f'section[data-measure="{COUNT}"]')
+    expect(card.locator("label.value-input", has_text="Värde").first).to_be_visible()
+
+
+def test_swedish_plan_headings_fit_their_columns_on_a_desktop(new_context):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    page.get_by_role("link", name="Gruppbostaden Björkvägen", exact=True).click()
+    page.locator("main a[href^='#/plans/']").first.click()
+    expect(page.get_by_test_id("plan-table")).to_be_visible()
+    for heading in page.locator("thead .col-heading").all():
+        # KVALITETSOMRÅDE may break at its soft hyphen, nothing spills into the next column.
+        fits = heading.evaluate(
+            """el => {
+                const size = parseFloat(getComputedStyle(el).fontSize);
+                const lines = Math.round(el.offsetHeight / (size * 1.45));
+                const breaks = (el.textContent.match(/\u00ad/g) || []).length;
+                return el.scrollWidth <= el.clientWidth + 1 && lines <= 1 + breaks;
+            }"""
+        )
+        assert fits, heading.text_content()

@@ -35,6 +35,7 @@ ENDPOINTS = [
     ("POST", "/api/plans/{plan}/send-back", None, MANAGE),
     ("POST", "/api/plans/{plan}/approve", None, MANAGE),
     ("POST", "/api/plans/{plan}/complete", None, MANAGE),
+    ("POST", "/api/plans/{plan}/reopen", None, MANAGE),
     ("POST", "/api/plans/{plan}/archive", None, MANAGE),
     ("POST", "/api/plans/{plan}/reorder", {"item_ids": ["{item}"]}, MANAGE),
     ("DELETE", "/api/plans/{plan}", None, MANAGE),

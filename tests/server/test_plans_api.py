@@ -8,6 +8,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Plan, PlanItem, ProgressNote
+from sync.protocol import SCHEMA_VERSION
 from tests.helpers import assert_error, login
 
 NINE_COLUMNS = {
@@ -166,6 +167,32 @@ def test_plan_lifecycle_keeps_who_and_when(client, manager, plan):
     # An archived plan is read-only.
     response = client.patch(f"/api/plans/{plan.id}", headers=headers, json={"title": "Ny"})
     assert_error(response, 409, "invalid_state")
+
+
+def test_a_manager_reopens_a_completed_plan_and_the_history_keeps_both_steps(
+    client, manager, staff, plan
+):
+    headers = login(client, manager)
+    for action in ("submit", "approve", "complete"):
+        client.post(f"/api/plans/{plan.id}/{action}", headers=headers)
+    assert_error(
+        client.post(f"/api/plans/{plan.id}/reopen", headers=login(client, staff)), 403, "forbidden"
+    )
+    reopened = client.post(f"/api/plans/{plan.id}/reopen", headers=headers).json
+    assert reopened["state"] == "approved" and reopened["completed_at"] is None
+    db.session.refresh(plan)
+    assert plan.state == "approved" and plan.completed_at is None
+    # Only a completed plan reopens.
+    assert_error(client.post(f"/api/plans/{plan.id}/reopen", headers=headers), 409, "invalid_state")
+    history = client.get(f"/api/plans/{plan.id}/history", headers=headers).json
+    steps = [e["changes"]["state"] for e in history if "state" in e["changes"]]
+    assert steps[-2:] == [["approved", "completed"], ["completed", "approved"]]
+    assert history[-1]["user_id"] == str(manager.id)
+    # Devices learn it by sync: the pulled plan row is approved again.
+    body = {"cursor": None, "schema_version": SCHEMA_VERSION}
+    changes = client.post("/api/sync/pull", json=body, headers=headers).json["changes"]
+    row = next(c for c in changes if c["table"] == "plans" and c["id"] == str(plan.id))
+    assert row["fields"]["state"] == "approved" and row["fields"]["completed_at"] is None
 
 
 def test_send_back_returns_a_submitted_plan_to_draft(client, manager, plan):

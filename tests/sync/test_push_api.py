@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
@@ -128,6 +128,13 @@ def test_same_field_edits_conflict_keep_the_server_value_and_record_both(team, a
     assert conflict.kind == "edit_edit" and conflict.status == "open"
     assert conflict.base_value == original and conflict.base_version == 1
     assert conflict.server_user_id == team["anna"].id and conflict.user_id == team["bo"].id
+    # When Anna's value was written: the audit event of that version, before the conflict.
+    anna_wrote = db.session.scalar(
+        select(AuditEvent.at).where(
+            AuditEvent.row_id == item.id, AuditEvent.user_id == team["anna"].id
+        )
+    )
+    assert conflict.server_changed_at == anna_wrote and anna_wrote <= conflict.detected_at
     assert conflict.client_id == "bos-phone" and conflict.unit_id == team["unit"].id
     assert reload(PlanItem, item.id).goal == "Annas"
 

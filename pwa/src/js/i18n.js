@@ -53,7 +53,9 @@ export function formatDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(TAGS[current], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  // The year only when it is not this one: "27. aug. 2021, 09.00", but "3. dec., 07.03".
+  const year = d.getFullYear() === new Date().getFullYear() ? undefined : 'numeric';
+  return d.toLocaleString(TAGS[current], { day: 'numeric', month: 'short', year, hour: '2-digit', minute: '2-digit' });
 }
 
 export function formatBytes(bytes) {

@@ -11,7 +11,8 @@ import { t, setLanguage } from './i18n.js';
 import { h, announce } from './ui/dom.js';
 import { renderShell, renderNavigation, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
 import { loginView } from './ui/login.js';
-import { unitsView, unitPlansView, newPlanView } from './ui/units.js';
+import { unitsView, unitPlansView, newPlanView, today } from './ui/units.js';
+import { catalogueInForce } from './ui/visit_rules.js';
 import { planView } from './ui/plan.js';
 import { itemView } from './ui/item.js';
 import { conflictsView } from './ui/conflicts.js';
@@ -158,8 +159,17 @@ app.createPlan = async (fields) => {
       if (err.code !== 'network') throw err;
     }
   }
-  // Offline: the plan goes through the outbox like any other row.
-  const plan = await app.store.create('plans', { id, ...fields, state: 'draft' });
+  // Offline: the plan goes through the outbox like any other row. Its catalogue is the
+  // server's to set (not sent), but the device has the catalogues and picks the same one.
+  const unit = app.units.get(fields.unit_id);
+  const on = fields.plan_date || today();
+  const catalogue = unit ? catalogueInForce(await app.store.all('catalogues'), unit.kind, on) : null;
+  const plan = await app.store.create('plans', {
+    id,
+    ...fields,
+    state: 'draft',
+    catalogue_id: catalogue ? catalogue.id : null,
+  });
   app.sync.requestSoon();
   return plan;
 };
@@ -312,8 +322,7 @@ async function render({ focus = true } = {}) {
   if (!focus && (document.querySelector('dialog[open]') || main.querySelector('form[data-draft="typed"]'))) return;
   // Keep focus on the same control across a live re-render (e.g. after moving a row).
   const active = document.activeElement;
-  const key =
-    active && main.contains(active) ? active.getAttribute('aria-label') || active.getAttribute('data-testid') : null;
+  const key = active && main.contains(active) ? focusKey(active) : null;
   // A live re-render that would show exactly the same thing keeps the DOM in place, so a tap
   // that is under way (or focus, or an open <details>) is never lost to a pull that changed
   // nothing on this screen.
@@ -322,17 +331,45 @@ async function render({ focus = true } = {}) {
   main.dataset.ready = 'true';
   document.title = `${view.title} – ${t('app.name')}`;
   currentLive = Boolean(view.live);
-  if (focus) {
+  const landing = focus && app.landOn ? main.querySelector(app.landOn) : null;
+  app.landOn = null;
+  if (landing) {
+    // Back from editing a row: on that row, not at the top of a long plan.
+    /** @type {HTMLElement} */ (landing).focus({ preventScroll: true });
+    landing.scrollIntoView({ block: 'center' });
+  } else if (focus) {
     const heading = main.querySelector('h1');
     if (heading) heading.focus({ preventScroll: false });
   } else if (key) {
-    const again = [...main.querySelectorAll('[aria-label],[data-testid]')].find(
-      (el) => el.getAttribute('aria-label') === key || el.getAttribute('data-testid') === key,
-    );
-    if (again) /** @type {HTMLElement} */ (again).focus();
+    refocus(main, key);
   }
   markCurrentNav();
   updateConflictBadge();
+}
+
+/** What names a focused control across a redraw: its label or test id, and its plan row (many
+ * rows have a "+ Nyt notat" button, and focus must stay on this row's). */
+function focusKey(el) {
+  const row = el.closest('[data-item-id]');
+  return {
+    name: el.getAttribute('aria-label') || el.getAttribute('data-testid'),
+    row: row ? row.getAttribute('data-item-id') : null,
+    reorder: el.hasAttribute('data-reorder'),
+    rowHead: el.matches('[data-item-id] > th'),
+  };
+}
+
+function refocus(main, key) {
+  const scope = key.row ? main.querySelector(`[data-item-id="${CSS.escape(key.row)}"]`) : main;
+  if (!scope) return;
+  const named = [...scope.querySelectorAll('[aria-label],[data-testid]')].find(
+    (el) => el.getAttribute('aria-label') === key.name || el.getAttribute('data-testid') === key.name,
+  );
+  // A row moved to the top has no ↑ any more (nor ↓ at the bottom): its other arrow keeps focus.
+  const again =
+    (key.rowHead ? scope.querySelector(':scope > th') : named) ||
+    (key.reorder ? scope.querySelector('[data-reorder]') : null);
+  if (again) /** @type {HTMLElement} */ (again).focus({ preventScroll: true });
 }
 
 /** The navigation link of the current section carries aria-current. */

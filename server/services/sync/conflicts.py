@@ -16,6 +16,7 @@ Who sees one: the users involved (while they may read the unit) and the unit's m
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
@@ -62,7 +63,7 @@ def record_conflict(
     base_version: int | None,
 ) -> Conflict:
     """Keep both sides of a collision for a person to resolve; the server value stays."""
-    server_user = _writer_of(session, row, found.server_field_version)
+    server_user, server_changed_at = _writer_of(session, row, found.server_field_version)
     involved = {str(principal.user_id)} | ({str(server_user)} if server_user else set())
     conflict = Conflict(
         id=uuid.uuid4(),
@@ -76,6 +77,7 @@ def record_conflict(
         server_version=row.version,
         server_value=found.server_value,
         server_user_id=server_user,
+        server_changed_at=server_changed_at,
         client_value=found.client_value,
         client_id=client_id,
         user_id=principal.user_id,
@@ -88,17 +90,21 @@ def record_conflict(
     return conflict
 
 
-def _writer_of(session: Session, row: SyncedMixin, version: int) -> uuid.UUID | None:
-    """Who wrote the row at ``version``, from the audit trail."""
-    return session.scalar(
-        select(AuditEvent.user_id)
+def _writer_of(
+    session: Session, row: SyncedMixin, version: int
+) -> tuple[uuid.UUID | None, datetime | None]:
+    """Who wrote the row at ``version`` and when, from the audit trail (so the other side of a
+    conflict can read "Anna's value, 27 Aug 09:00")."""
+    found = session.execute(
+        select(AuditEvent.user_id, AuditEvent.at)
         .where(
             AuditEvent.table_name == row.sync_table,
             AuditEvent.row_id == row.id,
             AuditEvent.version == version,
         )
         .limit(1)
-    )
+    ).first()
+    return (found.user_id, found.at) if found else (None, None)
 
 
 def resolve_conflict_by_id(

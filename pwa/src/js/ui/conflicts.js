@@ -29,6 +29,13 @@ function showValue(c, value) {
   return block && typeof value === 'string' ? t(`${block}.${value}`) : show(value);
 }
 
+/** The other side's author and time: the server's writer if I pushed, else the pusher. */
+function whoAndWhen(app, c, iAmClient) {
+  const [userId, at] = iAmClient ? [c.server_user_id, c.server_changed_at] : [c.user_id, c.detected_at];
+  const who = userId ? app.userName(userId) : t('conflicts.someone');
+  return at ? t('conflicts.by_at', { who, time: formatDateTime(at) }) : who;
+}
+
 export async function conflictsView(app) {
   const conflicts = (await app.store.listOpenConflicts()).sort((a, b) =>
     String(b.detected_at || '').localeCompare(String(a.detected_at || '')),
@@ -82,7 +89,14 @@ export async function conflictsView(app) {
             h('dt', {}, t('conflicts.before')),
             h('dd', { 'data-testid': 'before' }, showValue(c, c.base_value)),
           ),
-          h('div', {}, h('dt', {}, t('conflicts.theirs')), h('dd', { 'data-testid': 'theirs' }, showValue(c, theirs))),
+          h(
+            'div',
+            {},
+            h('dt', {}, t('conflicts.theirs')),
+            h('dd', { 'data-testid': 'theirs' }, showValue(c, theirs)),
+            // Whose value "theirs" is, and when it was written (docs/sync-protocol.md §6.3).
+            h('dd', { class: 'muted', 'data-testid': 'theirs-by' }, whoAndWhen(app, c, iAmClient)),
+          ),
           h('div', {}, h('dt', {}, t('conflicts.mine')), h('dd', { 'data-testid': 'mine' }, showValue(c, mine))),
         ),
         // A deleted row stays deleted unless someone brings it back with the edit ("restore",

@@ -26,6 +26,41 @@ function parseResponsible(app, text, previous) {
     .map((name) => byName.get(name) || { name });
 }
 
+/** The people HVEM? offers: those with a role in the plan's unit or a unit above it (the
+ * server accepts no one else by id), from the directory kept on the device. */
+async function peopleOfUnit(app, unitId) {
+  const units = new Set();
+  for (let u = app.units.get(unitId); u && !units.has(u.id); u = u.parent_id ? app.units.get(u.parent_id) : null)
+    units.add(u.id);
+  const list = await app.store.getMeta('people', []);
+  return list.filter((p) => (p.unit_ids || []).some((id) => units.has(id)));
+}
+
+/** HVEM?: a box per person of the unit (so "assigned" notices reach them), and free text for
+ * anyone else, one per line. */
+function responsiblePicker(people, current, app) {
+  const chosen = new Set((current || []).filter((r) => r.user_id).map((r) => r.user_id));
+  const offered = new Set(people.map((p) => p.id));
+  const boxes = people.map((p) => {
+    const box = h('input', { type: 'checkbox', name: 'responsible_user', value: p.id, checked: chosen.has(p.id) });
+    return h('label', { class: 'check person' }, box, p.name);
+  });
+  // Free text keeps the names typed before, and people no longer offered (left the unit).
+  const others = (current || [])
+    .filter((r) => !r.user_id || !offered.has(r.user_id))
+    .map((r) => r.name || app.userName(r.user_id));
+  const text = h('textarea', { name: 'responsible', rows: 2 }, others.join('\n'));
+  return {
+    boxes,
+    text,
+    chosenIds: () =>
+      boxes
+        .map((l) => l.querySelector('input'))
+        .filter((b) => b.checked)
+        .map((b) => b.value),
+  };
+}
+
 /** @param {any} app @param {{ itemId?: string, planId?: string }} which an item to edit, or a plan to add one to */
 export async function itemView(app, { itemId, planId }) {
   const item = itemId ? await app.store.get('plan_items', itemId) : null;
@@ -70,6 +105,7 @@ export async function itemView(app, { itemId, planId }) {
     ...(draft && draft.op === 'upsert' ? draft.fields : {}),
   };
 
+  const picker = responsiblePicker(plan ? await peopleOfUnit(app, plan.unit_id) : [], v.responsible, app);
   const input = (name, attrs = {}) => h('input', { name, value: v[name] ?? '', ...attrs });
   const area = (name, rows = 3) => h('textarea', { name, rows }, v[name] ?? '');
   const theme = h(
@@ -92,11 +128,7 @@ export async function itemView(app, { itemId, planId }) {
     ongoing: h('input', { type: 'checkbox', name: 'ongoing', checked: Boolean(v.ongoing) }),
     timeframe_note: input('timeframe_note'),
     documentation: area('documentation'),
-    responsible: h(
-      'textarea',
-      { name: 'responsible', rows: 2 },
-      (v.responsible || []).map((r) => r.name || app.userName(r.user_id)).join('\n'),
-    ),
+    responsible: picker.text,
     result: area('result'),
     state: h(
       'select',
@@ -136,7 +168,16 @@ export async function itemView(app, { itemId, planId }) {
       field(t('item.timeframe_note'), controls.timeframe_note),
     ),
     field(t('item.documentation'), controls.documentation, q('documentation')),
-    field(t('item.responsible'), controls.responsible, q('responsible')),
+    picker.boxes.length
+      ? h(
+          'fieldset',
+          { 'data-testid': 'responsible-people' },
+          h('legend', {}, t(`${cols}.responsible.heading`)),
+          h('p', { class: 'hint' }, q('responsible')),
+          picker.boxes,
+          field(t('item.responsible_others'), controls.responsible),
+        )
+      : field(t('item.responsible'), controls.responsible, q('responsible')),
     field(t('item.result'), controls.result, q('result')),
     field(t('item.state'), controls.state),
     h(
@@ -180,7 +221,10 @@ export async function itemView(app, { itemId, planId }) {
       ongoing: controls.ongoing.checked,
       timeframe_note: controls.timeframe_note.value || null,
       documentation: controls.documentation.value,
-      responsible: parseResponsible(app, controls.responsible.value, v.responsible),
+      responsible: [
+        ...picker.chosenIds().map((id) => ({ user_id: id })),
+        ...parseResponsible(app, controls.responsible.value, v.responsible),
+      ].filter((r, i, all) => !r.user_id || all.findIndex((o) => o.user_id === r.user_id) === i),
       result: controls.result.value,
       state: controls.state.value,
     };
@@ -193,12 +237,20 @@ export async function itemView(app, { itemId, planId }) {
     }
     if (showFieldErrors(form, controls, errors)) return;
     clearFieldErrors(form);
+    let savedId;
     if (draft && draft.op === 'upsert') {
       await app.store.resendDraft('plan_items', draft.id, refusedCreate ? { ...values, plan_id: plan.id } : values);
-    } else if (item) await app.store.update('plan_items', item.id, values);
-    else await app.store.create('plan_items', { ...values, plan_id: plan.id, unit_id: plan.unit_id });
+      savedId = draft.id;
+    } else if (item) {
+      await app.store.update('plan_items', item.id, values);
+      savedId = item.id;
+    } else {
+      savedId = (await app.store.create('plan_items', { ...values, plan_id: plan.id, unit_id: plan.unit_id }))?.id;
+    }
     announceSaved(app);
     app.sync.requestSoon();
+    // Back on the row just saved (see render in main.js), not at the top of the plan.
+    if (savedId) app.landOn = `tr[data-item-id="${CSS.escape(savedId)}"] th`;
     app.navigate(backHref);
   });
 

@@ -122,17 +122,22 @@ export async function planView(app, planId) {
   const lifecycle = [];
   if (manager) {
     const actions =
-      { draft: ['submit'], submitted: ['approve', 'send_back'], approved: ['complete'] }[plan.state] || [];
+      { draft: ['submit'], submitted: ['approve', 'send_back'], approved: ['complete'], completed: ['reopen'] }[
+        plan.state
+      ] || [];
     for (const action of actions) {
       lifecycle.push(
         h(
           'button',
           {
             type: 'button',
-            class: `btn ${action === 'send_back' ? '' : 'primary'}`,
+            // Completing ends the daily work on a plan: a plain button that asks first, never
+            // the primary one a quick tap lands on.
+            class: `btn ${['send_back', 'complete', 'reopen'].includes(action) ? '' : 'primary'}`,
             disabled: !app.online(),
             'data-online-only': true,
-            onclick: () => runAction(app, plan, action.replace('_', '-')),
+            'data-action': action,
+            onclick: () => runAction(app, plan, action),
           },
           t(`plan.${action}`),
         ),
@@ -197,6 +202,7 @@ export async function planView(app, planId) {
               type: 'button',
               class: 'btn small',
               'aria-label': t('plan.move_up', { topic }),
+              'data-reorder': 'up',
               onclick: () => move(app, items, index, -1),
             },
             '↑',
@@ -209,22 +215,37 @@ export async function planView(app, planId) {
               type: 'button',
               class: 'btn small',
               'aria-label': t('plan.move_down', { topic }),
+              'data-reorder': 'down',
               onclick: () => move(app, items, index, 1),
             },
             '↓',
           )
         : null,
+      rowToggle(app, item.id, topic),
     );
+    const open = openRows(app).has(item.id);
     return h(
       'tr',
-      { 'data-item-id': item.id, class: isOverdue(item, now) ? 'is-overdue' : null },
+      {
+        'data-item-id': item.id,
+        class: [isOverdue(item, now) ? 'is-overdue' : '', open ? 'open' : ''].join(' ').trim() || null,
+      },
       h(
         'th',
-        { scope: 'row', 'data-label': label('theme') },
+        // Focusable from script only: where the person lands back after editing the row.
+        { scope: 'row', 'data-label': label('theme'), tabindex: '-1' },
         h('strong', {}, `${t('plan.priority', { n: item.priority ?? index + 1 })}`),
         ' ',
         themeName.get(item.theme_id) || '',
         draftByItem.has(item.id) ? draftMark(draftByItem.get(item.id)) : null,
+        // On a phone a closed row shows this line instead of the nine cells.
+        h(
+          'span',
+          { class: 'row-summary' },
+          h('span', { class: `state item-${item.state}` }, t(`item_state.${item.state || 'not_started'}`)),
+          item.end_date ? ` ${t('item.end_date')}: ${formatDate(item.end_date)}` : '',
+          notes.length ? ` · ${t('plan.notes')} (${notes.length})` : '',
+        ),
         actions,
       ),
       h('td', { 'data-label': label('topic'), 'data-field': 'topic' }, lines(item.topic)),
@@ -258,6 +279,7 @@ export async function planView(app, planId) {
                       'li',
                       { 'data-testid': 'note' },
                       h('time', { datetime: n.created_at }, formatDateTime(n.created_at)),
+                      n.author_id ? h('span', { class: 'note-author' }, ` · ${app.userName(n.author_id)}`) : null,
                       ' ',
                       lines(n.text),
                     ),
@@ -288,12 +310,16 @@ export async function planView(app, planId) {
       h(
         'div',
         { class: 'actions no-print' },
-        lifecycle,
         editable
-          ? h('a', { class: 'btn', href: `#/plans/${plan.id}/new-item`, 'data-testid': 'add-item' }, t('plan.add_item'))
+          ? h(
+              'a',
+              { class: 'btn primary', href: `#/plans/${plan.id}/new-item`, 'data-testid': 'add-item' },
+              t('plan.add_item'),
+            )
           : null,
         h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, t('app.print')),
         planDocumentActions(app, plan),
+        lifecycle,
       ),
       items.length === 0
         ? h('p', {}, t('plan.no_items'))
@@ -313,15 +339,58 @@ export async function planView(app, planId) {
   };
 }
 
+/** Lifecycle steps; completing asks first (in the app's own dialog), as it ends the editing. */
 async function runAction(app, plan, action) {
+  if (action === 'complete') {
+    const ok = await confirmDialog({
+      title: t('plan.complete_confirm_title'),
+      text: t('plan.complete_confirm', { title: plan.title }),
+      ok: t('plan.complete'),
+      cancel: t('item.cancel'),
+    });
+    if (!ok) return;
+  }
   try {
-    const result = await app.api.planAction(plan.id, action);
+    const result = await app.api.planAction(plan.id, action.replace('_', '-'));
     if (result && result.state) await app.store.patchLocal('plans', plan.id, { state: result.state });
     announce(t('plan.done'));
     app.sync.run('action');
   } catch (err) {
     announce(err.message || t('sync.error.generic'));
   }
+}
+
+/** The rows opened on a phone, kept across the live re-renders of this session. */
+function openRows(app) {
+  if (!app.openRows) app.openRows = new Set();
+  return app.openRows;
+}
+
+/** Phones only (CSS): open a compact row to see all nine columns, or close it again. */
+function rowToggle(app, itemId, topic) {
+  const open = openRows(app).has(itemId);
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn small row-toggle',
+      'aria-expanded': String(open),
+      'data-testid': 'row-toggle',
+      onclick: (ev) => {
+        const button = ev.currentTarget;
+        const row = button.closest('tr');
+        const rows = openRows(app);
+        if (rows.has(itemId)) rows.delete(itemId);
+        else rows.add(itemId);
+        const now = rows.has(itemId);
+        row.classList.toggle('open', now);
+        button.setAttribute('aria-expanded', String(now));
+        button.firstChild.textContent = now ? t('plan.row_close') : t('plan.row_open');
+      },
+    },
+    h('span', {}, open ? t('plan.row_close') : t('plan.row_open')),
+    h('span', { class: 'sr-only' }, `: ${topic}`),
+  );
 }
 
 /** Swap priorities with the neighbour: two ordinary edits, so it works offline too. */

@@ -153,8 +153,9 @@ export async function newPlanView(app, unitId) {
   const resultLabel = h(
     'select',
     { name: 'result_label' },
-    h('option', { value: 'result' }, t('columns.result.heading')),
+    // STATUS first: the foster-family template's usual last column, as the server defaults to.
     h('option', { value: 'status' }, t('columns_status.result.heading')),
+    h('option', { value: 'result' }, t('columns.result.heading')),
   );
   const fosterField = field(t('plan.foster_parents'), foster);
   const managerField = field(t('plan.responsible_manager'), manager);

@@ -211,7 +211,7 @@ export async function visitView(app, visitId) {
           )
         : null,
       inspector ? findingActions(app, visit, f, items, themes, criteria) : null,
-      manager && plans.length ? toItemForm(app, visit, f, plans) : null,
+      manager && plans.length ? toItemForm(app, visit, f, plans, items.length > 0) : null,
     );
   });
 
@@ -654,11 +654,32 @@ function showError(el, message) {
   return null;
 }
 
-function toItemForm(app, visit, finding, plans) {
+const OPEN_PLAN_STATES = new Set(['draft', 'submitted', 'approved']);
+
+/** Open plans first, each group newest first: the default is the newest open plan. */
+export function plansForPicker(plans) {
+  const rank = (p) => (OPEN_PLAN_STATES.has(p.state || 'draft') ? 0 : 1);
+  return [...plans].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      String(b.plan_date || '').localeCompare(String(a.plan_date || '')) ||
+      String(a.title || '').localeCompare(String(b.title || '')),
+  );
+}
+
+function toItemForm(app, visit, finding, plans, answered) {
+  const sorted = plansForPicker(plans);
   const plan = h(
     'select',
     { name: 'plan_id' },
-    plans.map((p) => h('option', { value: p.id }, p.title || t('plan.untitled'))),
+    sorted.map((p, i) =>
+      h(
+        'option',
+        { value: p.id, selected: i === 0 },
+        // Which plan is which: its state and date beside the title.
+        `${p.title || t('plan.untitled')} – ${t(`plan_state.${p.state || 'draft'}`)}, ${formatDate(p.plan_date)}`,
+      ),
+    ),
   );
   const form = h(
     'form',
@@ -666,15 +687,23 @@ function toItemForm(app, visit, finding, plans) {
     field(t('findings.to_plan'), plan),
     h('button', { type: 'submit', class: 'btn small primary', 'data-testid': 'to-item' }, t('findings.to_item')),
   );
+  // Folded away once the finding has an item (and after use), so the list of findings stays short.
+  const picker = h(
+    'details',
+    { class: 'to-item', open: !answered, 'data-testid': 'to-item-picker' },
+    h('summary', {}, t('findings.to_item')),
+    form,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    picker.open = false;
     const target = plans.find((p) => p.id === plan.value);
     const item = await findingToItem(app, visit, finding, target);
     announce(t('findings.item_created'));
     app.sync.requestSoon();
     app.navigate(`#/items/${item.id}`);
   });
-  return form;
+  return picker;
 }
 
 /** One step from a finding to a prefilled plan item; the server links them and sets the
@@ -856,13 +885,29 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** A theme's name in lines of about `width` characters, at most three (the last one cut). */
+export function labelLines(name, width = 16, most = 3) {
+  const out = [];
+  for (const word of String(name).split(/\s+/).filter(Boolean)) {
+    const last = out.length - 1;
+    if (last >= 0 && (out[last] + ' ' + word).length <= width) out[last] += ` ${word}`;
+    else out.push(word);
+  }
+  if (out.length > most) {
+    out.length = most;
+    out[most - 1] = `${out[most - 1].slice(0, width - 1)}…`;
+  }
+  return out;
+}
+
 /** The spindelvæv: one spoke per scored theme, rings at 1-5, the averages as a polygon.
- * Unrated themes sit at the centre; the table below says the same in words. */
+ * Unrated themes sit at the centre; the table below says the same in words. Each spoke is
+ * labelled with its theme's name; the drawing scales down to the screen (a 360 px phone). */
 export function radarChart(summary) {
   const spokes = summary.filter((row) => row.theme.scored !== false);
-  const size = 320;
+  const size = 440;
   const c = size / 2;
-  const r = c - 60;
+  const r = 105;
   const at = (i, value) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, spokes.length);
     return [c + Math.cos(angle) * r * (value / 5), c + Math.sin(angle) * r * (value / 5)];
@@ -882,10 +927,22 @@ export function radarChart(summary) {
   }
   spokes.forEach((row, i) => {
     const [x, y] = at(i, 5);
-    const [lx, ly] = at(i, 5.9);
+    const [lx, ly] = at(i, 5.5);
     svg.append(s('line', { x1: c, y1: c, x2: x, y2: y, stroke: '#c9d1d6' }));
-    const label = s('text', { x: lx, y: ly, 'font-size': 11, 'text-anchor': 'middle' });
-    label.textContent = row.theme.number != null ? String(row.theme.number) : row.theme.name.slice(0, 3);
+    const anchor = lx < c - 8 ? 'end' : lx > c + 8 ? 'start' : 'middle';
+    const name = row.theme.number != null ? `${row.theme.number}. ${row.theme.name}` : row.theme.name;
+    const parts = labelLines(name, 14);
+    // Above the top spoke the lines grow upwards, below the bottom one downwards.
+    const top = ly < c - 8 ? ly - (parts.length - 1) * 15 : ly > c + 8 ? ly + 10 : ly - ((parts.length - 1) * 15) / 2;
+    const label = s('text', { x: lx, y: top, 'font-size': 14, 'text-anchor': anchor, 'data-theme': row.theme.id });
+    parts.forEach((part, n) => {
+      const line = s('tspan', { x: lx, dy: n ? 15 : 0 });
+      line.textContent = part;
+      label.append(line);
+    });
+    const title = s('title');
+    title.textContent = row.theme.name;
+    label.append(title);
     svg.append(label);
   });
   if (spokes.length) {

@@ -4,7 +4,7 @@
 import { t, formatDate } from '../../i18n.js';
 import { h } from '../dom.js';
 import { barChartSvg, compile, periodBounds } from '../quality_model.js';
-import { currentYear, download, live, page, slug } from './common.js';
+import { AGE_BANDS, currentYear, download, live, page, slug } from './common.js';
 import { periodControls } from './measures.js';
 
 export const DIMENSIONS = [
@@ -44,7 +44,7 @@ export async function compilationView(app, ctx) {
         : [];
     const charts = DIMENSIONS.filter(([key]) => Object.keys(total[key]).length).map(([key, prefix]) => {
       const counts = Object.fromEntries(
-        Object.entries(total[key]).map(([k, n]) => [
+        inOrder(key, Object.entries(total[key])).map(([k, n]) => [
           prefix ? t(`${prefix}.${k}`) : k === 'unknown' ? t('quality.unknown') : k,
           n,
         ]),
@@ -55,7 +55,8 @@ export async function compilationView(app, ctx) {
         `${slug(unit.name)}-${key}-${state.year}${state.tertial ? `-t${state.tertial}` : ''}`,
       );
     });
-    out.replaceChildren(
+    // replaceChildren() prints a null as the text "null": leave the absent table out.
+    const parts = [
       h(
         'p',
         { 'data-testid': 'compilation-summary' },
@@ -99,7 +100,8 @@ export async function compilationView(app, ctx) {
           )
         : null,
       ...(charts.length ? charts : [h('p', {}, t('quality.compilation.none'))]),
-    );
+    ];
+    out.replaceChildren(...parts.filter(Boolean));
   }
   draw();
   return {
@@ -114,6 +116,13 @@ export async function compilationView(app, ctx) {
       out,
     ),
   };
+}
+
+/** Age bands from young to old (not in the order the cases came in), the unknown last. */
+function inOrder(key, entries) {
+  if (key !== 'by_age_band') return entries;
+  const rank = (k) => (AGE_BANDS.includes(k) ? AGE_BANDS.indexOf(k) : AGE_BANDS.length);
+  return [...entries].sort(([a], [b]) => rank(a) - rank(b));
 }
 
 export function chartFigure(title, counts, name) {

@@ -384,6 +384,7 @@ export function valueForm(app, measure, target, period, existing, onSaved) {
       value: value ?? '',
       inputmode: 'decimal',
       'aria-label': `${text}: ${label}`,
+      'data-label': text,
     });
   const inputs = rate
     ? {
@@ -404,7 +405,11 @@ export function valueForm(app, measure, target, period, existing, onSaved) {
     'form',
     { class: 'inline value-form' },
     h('span', { class: 'row-main' }, target.name),
-    Object.values(inputs),
+    // A visible word over each box (täljare and nämnare look alike otherwise); the aria-label
+    // starts with the same word and adds which measure and enhet.
+    Object.values(inputs).map((input) =>
+      h('label', { class: 'value-input' }, h('span', {}, input.dataset.label), input),
+    ),
     h('button', { type: 'submit', class: 'btn small' }, t('quality.save')),
     error,
   );
