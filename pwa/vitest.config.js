@@ -19,9 +19,10 @@ export default defineConfig({
       customProviderModule: fromHere('./node_modules/@vitest/coverage-v8/dist/index.js'),
       include: ['pwa/src/js/**/*.js'],
       reporter: ['text-summary'],
-      // A floor a few points under what the suite reaches (measured when it was set).
-      // 25.9 % of lines, 74.8 % of functions, 83.4 % of branches: the screens are covered by
-      // the Chromium e2e tests (tests/e2e), not here.
+      // A floor a little under what the suite reaches (measured when it was set, 2026-12-03):
+      // 30.3 % of lines, 67.1 % of functions, 83.1 % of branches. The screens are covered by
+      // the Chromium e2e tests (tests/e2e), not here; the functions floor fell from 70 with the
+      // drafts, thread and phone-row screens, whose functions run in the e2e tests.
       thresholds: { lines: 29, statements: 29, functions: 65, branches: 80 },
     },
   },
