@@ -196,3 +196,43 @@ def test_an_expired_session_pauses_the_queue_and_a_new_login_delivers_it(new_con
     wait_synced(page)
     expect(row(page, item["id"]).locator('td[data-field="goal"]')).to_have_text("Skrevet før udløb")
     assert api.get(f"/api/items/{item['id']}")["goal"] == "Skrevet før udløb"
+
+
+def test_another_person_logging_in_is_asked_before_the_last_ones_unsent_change_goes(
+    new_context, api
+):
+    """A session ended with a change still waiting, and someone else logs in on the device:
+    the store would be wiped for them, taking the change along. They are asked first; on
+    "Annullér" the change stays, and its author's own login then delivers it."""
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Før skiftet")
+    context = new_context()
+    page = context.new_page()
+    log_in(page, STAFF)
+    open_plan(page, UNIT, plan["id"])
+    context.set_offline(True)
+    wait_offline(page)
+    edit_goal(page, item["id"], "Skrevet før skiftet")
+    token = page.evaluate(READ_OWN_TOKEN)
+    revoked = requests.post(
+        f"{api.base}/api/auth/logout", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert revoked.status_code == 204
+    context.set_offline(False)
+    expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
+
+    page.get_by_label("E-mail").fill(MANAGER)
+    page.get_by_label("Adgangskode").fill("folg-demo")
+    page.get_by_role("button", name="Log ind").click()
+    dialog = page.get_by_role("dialog")
+    staff_name = api.get("/api/auth/me", as_user=STAFF)["name"]
+    expect(dialog).to_contain_text(f"{staff_name} har ændringer på denne enhed")
+    dialog.get_by_role("button", name="Annullér").click()
+    expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+
+    page.get_by_label("E-mail").fill(STAFF)
+    page.get_by_label("Adgangskode").fill("folg-demo")
+    page.get_by_role("button", name="Log ind").click()
+    wait_synced(page)
+    assert api.get(f"/api/items/{item['id']}")["goal"] == "Skrevet før skiftet"

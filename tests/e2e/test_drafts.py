@@ -204,8 +204,8 @@ def test_an_inspector_sees_the_providers_item_without_an_edit_form(new_context, 
     expect(page.get_by_test_id("item-fields")).to_contain_text("Leverandørens mål")
     expect(page.get_by_test_id("item-form")).to_have_count(0)
     expect(page.get_by_test_id("save-item")).to_have_count(0)
-    # The comment is the inspector's to write.
-    expect(page.get_by_test_id("comment-form")).to_be_visible()
+    # The dialogue is the inspector's to write in.
+    expect(page.get_by_test_id("item-thread").get_by_test_id("message-body")).to_be_visible()
 
 
 def write_past_the_checks(page, table: str, row_id: str, changes: dict) -> None:

@@ -121,7 +121,7 @@ def test_a_progress_note_shows_its_author_and_the_year_of_an_older_note(new_cont
     page = new_context().new_page()
     log_in(page, MANAGER)
     open_plan(page, TILBUD, plan["id"])
-    row(page, item["id"]).locator("summary").click()
+    row(page, item["id"]).locator("details.notes summary").click()
     note = row(page, item["id"]).get_by_test_id("note")
     expect(note).to_contain_text("2021")
     expect(note).to_contain_text("27. aug.")

@@ -84,8 +84,22 @@ app.login = async (email, password) => {
   if (app.store) {
     const previous = await app.store.getMeta('session');
     if (previous && previous.user && previous.user.id !== answer.user.id) {
-      // Another person on this device: start from an empty store, and drop the push
-      // subscription the last person left here, so their notifications stop coming to it.
+      // Another person on this device: start from an empty store. What the last person typed
+      // and the server has not taken (the outbox, refused drafts) would go with it: ask first.
+      const unsent = (await app.store.pendingCount()) + (await app.store.draftCount());
+      if (unsent > 0) {
+        const name = previous.user.name || previous.user.email || '';
+        const ok = await confirmDialog({
+          title: t('login.switch_title'),
+          text: t('login.switch_warn', { name }),
+          ok: t('login.switch_anyway'),
+          cancel: t('login.switch_cancel'),
+          danger: true,
+        });
+        if (!ok) return false;
+      }
+      // And drop the push subscription the last person left here, so their notifications stop
+      // coming to it.
       await releasePushOnLogout(app);
       app.sync && app.sync.stop();
       await app.store.wipe();
@@ -110,6 +124,7 @@ app.login = async (email, password) => {
   else startSync();
   if (!wasExpired || !location.hash || location.hash === '#/login') app.navigate('#/units');
   else render({ focus: true });
+  return true;
 };
 
 app.logout = async () => {

@@ -1,12 +1,13 @@
 /**
  * A plan item for someone who may read but not edit the unit's rows (an inspector, a reader):
- * the row's fields as text, and the inspection part (finding, deadline, comments), which is
- * theirs to write. No edit form is offered: the server would refuse what it saved.
+ * the row's fields as text, the inspection part (finding, deadline, comments) and the row's
+ * dialogue, which are theirs to write. No edit form is offered: the server would refuse what it saved.
  */
 import { t, formatDate } from '../i18n.js';
 import { h, lines } from './dom.js';
 import { itemInspectionSection } from './visits.js';
 import { draftList } from './drafts.js';
+import { itemThreadSection } from './thread.js';
 
 const TEXT_FIELDS = ['topic', 'goal', 'activities', 'resources', 'documentation', 'result'];
 
@@ -41,6 +42,8 @@ export async function itemReadOnly(app, { item, plan, themes, draft = null }) {
           )
         : null,
       item ? await itemInspectionSection(app, item) : null,
+      // The inspector's part of the row: the dialogue with the provider (ui/thread.js).
+      item && plan ? await itemThreadSection(app, plan, item) : null,
     ),
   };
 }

@@ -30,7 +30,11 @@ export function loginView(app, { expired = false } = {}) {
     submit.disabled = true;
     submit.textContent = t('login.busy');
     try {
-      await app.login(email.value.trim(), password.value);
+      if (!(await app.login(email.value.trim(), password.value))) {
+        // The person chose to keep the last person's unsent changes: stay on this form.
+        submit.disabled = false;
+        submit.textContent = t('login.submit');
+      }
     } catch (err) {
       const key = `login.error.${err.code}`;
       const text = t(key);
