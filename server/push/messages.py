@@ -12,64 +12,28 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-LANGUAGES = ("da", "sv", "en")
+from server.i18n import LANGUAGES, _, _l, force_locale, ngettext
 
-TITLES: dict[str, dict[str, str]] = {
-    "assigned": {
-        "da": "Du er blevet ansvarlig for et punkt",
-        "sv": "Du har blivit ansvarig för en åtgärd",
-        "en": "You are now responsible for an item",
-    },
-    "plan_submitted": {
-        "da": "En opfølgningsplan venter på din godkendelse",
-        "sv": "En handlingsplan väntar på att fastställas av dig",
-        "en": "A follow-up plan awaits your approval",
-    },
-    "plan_approved": {
-        "da": "Din opfølgningsplan er godkendt",
-        "sv": "Din handlingsplan är fastställd",
-        "en": "Your follow-up plan was approved",
-    },
-    "plan_sent_back": {
-        "da": "Din opfølgningsplan er sendt tilbage",
-        "sv": "Din handlingsplan har skickats tillbaka",
-        "en": "Your follow-up plan was sent back",
-    },
-    "note_added": {
-        "da": "Ny status på et punkt, du er ansvarlig for",
-        "sv": "Ny anteckning på en åtgärd du är ansvarig för",
-        "en": "New progress note on an item you are responsible for",
-    },
-    "conflict": {
-        "da": "En konflikt venter på dig",
-        "sv": "En konflikt väntar på dig",
-        "en": "A conflict is waiting for you",
-    },
-    "due_soon": {
-        "da": "Et punkt nærmer sig sin frist",
-        "sv": "En åtgärd närmar sig sitt slutdatum",
-        "en": "An item is nearly due",
-    },
-    "overdue": {
-        "da": "Et punkt har overskredet sin frist",
-        "sv": "En åtgärd har passerat sitt slutdatum",
-        "en": "An item is overdue",
-    },
+# One title per kind, English here, Danish and Swedish in server/translations (gettext).
+TITLES = {
+    "assigned": _l("You are now responsible for an item"),
+    "plan_submitted": _l("A follow-up plan awaits your approval"),
+    "plan_approved": _l("Your follow-up plan was approved"),
+    "plan_sent_back": _l("Your follow-up plan was sent back"),
+    "note_added": _l("New progress note on an item you are responsible for"),
+    "conflict": _l("A conflict is waiting for you"),
+    "due_soon": _l("An item is nearly due"),
+    "overdue": _l("An item is overdue"),
 }
 
-DUE_BODIES: dict[str, dict[str, str]] = {
-    "today": {"da": "Fristen er i dag.", "sv": "Slutdatum är i dag.", "en": "Due today."},
-    "tomorrow": {
-        "da": "Fristen er i morgen.",
-        "sv": "Slutdatum är i morgon.",
-        "en": "Due tomorrow.",
-    },
-    "days": {
-        "da": "Fristen er om {days} dage.",
-        "sv": "Slutdatum om {days} dagar.",
-        "en": "Due in {days} days.",
-    },
-}
+
+def due_body(days: int) -> str:
+    if days <= 0:
+        return _("Due today.")
+    if days == 1:
+        return _("Due tomorrow.")
+    return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days)
+
 
 URGENCY = {
     "assigned": "normal",
@@ -105,15 +69,16 @@ def render_payload(
     item_id: uuid.UUID | None,
     params: dict[str, Any] | None = None,
 ) -> dict[str, str]:
+    """The payload in the recipient's language (needs an app context for the catalogues)."""
     lang = language_of(user_language)
-    payload = {
-        "title": TITLES[kind][lang],
-        "url": link_for(kind, plan_id, item_id),
-        "kind": kind,
-        "lang": lang,
-    }
-    days = (params or {}).get("days")
-    if kind == "due_soon" and isinstance(days, int):
-        which = "today" if days <= 0 else "tomorrow" if days == 1 else "days"
-        payload["body"] = DUE_BODIES[which][lang].format(days=days)
+    with force_locale(lang):
+        payload = {
+            "title": str(TITLES[kind]),
+            "url": link_for(kind, plan_id, item_id),
+            "kind": kind,
+            "lang": lang,
+        }
+        days = (params or {}).get("days")
+        if kind == "due_soon" and isinstance(days, int):
+            payload["body"] = due_body(days)
     return payload

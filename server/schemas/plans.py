@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server.i18n import _
 from server.models.plans import (
     ITEM_STATES,
     LONG_TEXT,
@@ -30,7 +31,7 @@ class ResponsibleSchema(StrictSchema):
     @validates_schema
     def _exactly_one(self, data, **kwargs):
         if bool(data.get("user_id")) == bool(data.get("name")):
-            raise ValidationError("Give either user_id or name.")
+            raise ValidationError(_("Give either user_id or name."))
 
 
 class PlanWriteSchema(StrictSchema):

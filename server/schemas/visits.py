@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from server.i18n import _l
 from server.models.plans import LONG_TEXT, SHORT_TEXT
 from server.models.visits import FINDING_KINDS, RATING_MAX, RATING_MIN, VISIT_PURPOSES
 from server.schemas.common import StrictSchema, Text, counted, one_of
@@ -46,7 +47,7 @@ class PhotoWriteSchema(StrictSchema):
     finding_id = fields.UUID(allow_none=True)
     sha256 = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[0-9a-f]{64}$", error="A lower-case hex SHA-256."),
+        validate=validate.Regexp(r"^[0-9a-f]{64}$", error=_l("A lower-case hex SHA-256.")),
     )
     content_type = fields.String(required=True)
     size_bytes = fields.Integer(strict=True, required=True, validate=counted())

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _
 from server.models import AuthToken, User
 from server.services import login_throttle
 from server.services.errors import NotAuthenticated
@@ -62,7 +63,7 @@ def login(
         ok = False
     if not ok or user is None or not user.active:
         # The failure was counted before the check.
-        raise NotAuthenticated("Wrong email or password.")
+        raise NotAuthenticated(_("Wrong email or password."))
 
     now = clock.now()
     login_throttle.attempt_succeeded(session, parties, now)
@@ -79,10 +80,10 @@ def authenticate(session: Session, token: str) -> User:
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == _sha256(token)))
     now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise NotAuthenticated("Your session has ended. Log in again.")
+        raise NotAuthenticated(_("Your session has ended. Log in again."))
     user = session.get(User, row.user_id)
     if user is None or not user.active:
-        raise NotAuthenticated("Your session has ended. Log in again.")
+        raise NotAuthenticated(_("Your session has ended. Log in again."))
     return user
 
 

@@ -13,7 +13,6 @@ from server.extensions import db
 from server.models import NotificationPreference, PlanItem
 from server.models.push import REMINDER_KINDS
 from server.models.versioning import act_as
-from server.push.messages import TITLES
 from server.push.reminders import queue_reminders
 from tests.push.conftest import deliver, outbox, subscribe
 
@@ -224,7 +223,7 @@ def test_a_due_reminder_reaches_the_device_in_the_users_language(
     assert receiver.errors() == []
     assert receiver.payloads(device) == [
         {
-            "title": TITLES["due_soon"]["da"],
+            "title": "Et punkt nærmer sig sin frist",
             "body": "Fristen er i morgen.",
             "url": f"/#/items/{item.id}",
             "kind": "due_soon",
