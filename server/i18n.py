@@ -30,9 +30,11 @@ from functools import cache
 from typing import Any
 
 from babel import Locale, default_locale
-from flask import g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import force_locale, gettext, lazy_gettext, ngettext
 from flask_babel import refresh as refresh_locale
+
+from server.extensions import babel
 
 LANGUAGES = ("da", "sv", "en")
 DEFAULT_LANGUAGE = "en"
@@ -48,6 +50,7 @@ __all__ = [
     "_l",
     "force_locale",
     "gettext",
+    "init_i18n",
     "lazy_gettext",
     "localize_reasons",
     "ngettext",
@@ -71,6 +74,13 @@ def select_locale() -> str:
     if user is not None and user.language in LANGUAGES:
         return user.language
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)  # catalogues in server/translations
+    # Flask-Babel keeps the choice on ``g``; an app context can outlive a request (tests, a
+    # command that serves several), so each request chooses afresh.
+    app.before_request(refresh_locale)
 
 
 def _terminal_language() -> str:
