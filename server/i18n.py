@@ -180,7 +180,12 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(![rs])?\}")
 @cache
 def _marshmallow_patterns() -> list[tuple[re.Pattern[str], str]]:
     patterns = []
-    for template in MARSHMALLOW_MESSAGES:
+    # The longest literal text first: "Must be greater than {min} and less than {max}." must
+    # win over "Must be greater than {min}.", whose {min} would swallow the rest.
+    by_specificity = sorted(
+        MARSHMALLOW_MESSAGES, key=lambda t: len(_PLACEHOLDER.sub("", t)), reverse=True
+    )
+    for template in by_specificity:
         parts, position = [], 0
         for match in _PLACEHOLDER.finditer(template):
             parts.append(re.escape(template[position : match.start()]))

@@ -91,3 +91,19 @@ def _marshmallow_templates() -> set[str]:
 def test_every_message_marshmallow_can_give_is_listed_for_translation():
     listed = set(MARSHMALLOW_MESSAGES)
     assert _marshmallow_templates() - listed == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_marshmallow_message_comes_back_whole_in_the_readers_language(app, language):
+    """Each template, filled in as marshmallow fills it, is translated as one sentence with its
+    values in place (not matched by a shorter template that swallows the rest)."""
+    from server.i18n import _PLACEHOLDER, gettext, localize_reasons
+
+    values = {"min": "1", "max": "5", "equal": "3", "choices": "a, b", "values": "c, d"}
+    values |= {"other": "7", "input": "'x'"}
+    with app.test_request_context(headers={"Accept-Language": language}):
+        for template in MARSHMALLOW_MESSAGES:
+            plain = _PLACEHOLDER.sub(lambda m: "{" + m.group(1) + "}", template)
+            english = plain.format(**values)
+            expected = _PLACEHOLDER.sub(lambda m: "{" + m.group(1) + "}", gettext(template))
+            assert localize_reasons([english]) == [expected.format(**values)], template
