@@ -212,6 +212,8 @@ def _translate_marshmallow(reason: str) -> str:
 def localize_reasons(fields: Any) -> Any:
     """``fields`` of an envelope with marshmallow's English replaced, however deep it nests
     (a list of reasons, a nested schema's dict, a list's index)."""
+    if fields is None:
+        return None
     if isinstance(fields, dict):
         return {key: localize_reasons(value) for key, value in fields.items()}
     if isinstance(fields, list | tuple):

@@ -277,3 +277,9 @@ def test_each_push_notification_kind_in_the_recipients_language(app, kind, langu
         assert payload["lang"] == language
         assert english_in(payload, language) == [], payload
         assert payload["title"] != str(push_messages.TITLES[kind]._args[0])
+
+
+def test_an_error_without_fields_has_no_fields_key(client, factory, language):
+    user = factory.user(("staff", factory.unit()), language=language)
+    response = client.get(f"/api/plans/{uuid.uuid4()}", headers=_as(client, user, language))
+    assert "fields" not in assert_localized(response, 404, "not_found", language)
