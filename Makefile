@@ -8,6 +8,7 @@
 #   make bench            run bench/*.py
 #   make lock             rewrite requirements*.lock from pyproject.toml (README: "Dependencies")
 #   make tables           rewrite sync/tables.json and sync/rules.json from the table registry (server/services/tables.py)
+#   make messages         extract the server's messages, update da/sv, compile (docs/translation.md)
 #
 # The install step is shared: .venv is created once, and the pinned, hashed set in
 # requirements-test.lock (then the project itself, editable, --no-deps) is installed again only
@@ -28,7 +29,7 @@ PYTEST_ARGS ?=
 
 export FOLG_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint bench install lock pwa pwa-test pwa-lint migration-check tables
+.PHONY: run test lint bench install lock pwa pwa-test pwa-lint migration-check tables messages
 
 install: $(INSTALLED)
 
@@ -138,6 +139,19 @@ migration-check: install
 # the registry changed and this was not rerun.
 tables: install
 	$(PY) -m server.services.tables
+
+# The server's messages (docs/translation.md): the template from the code, the da and sv
+# catalogues merged with it (new messages empty, changed ones fuzzy), then compiled. The .mo
+# files are committed, so a clone (and the wheel) serves translations without this step;
+# tests/i18n fails when one is missing, fuzzy or stale.
+TRANSLATIONS := server/translations
+PYBABEL := $(VENV)/bin/pybabel
+messages: install
+	$(PYBABEL) extract -F babel.cfg -o $(TRANSLATIONS)/messages.pot --no-location --sort-output \
+	  --project=Følg --version=$$($(PY) -c 'import server; print(server.app_version())') \
+	  --msgid-bugs-address=none -c TRANSLATORS: -w 100 .
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete -w 100
+	$(PYBABEL) compile -d $(TRANSLATIONS) --statistics
 
 bench: install pwa
 	$(PY) bench/sync_bench.py --db sqlite

@@ -13,6 +13,7 @@ from flask_smorest import Api
 
 from server.config import load_config, resolve_database_url
 from server.extensions import db, migrate
+from server.i18n import init_i18n
 from server.schemas.common import ErrorSchema
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    init_i18n(app)
     api = FolgApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
 

@@ -35,6 +35,8 @@ from urllib.parse import unquote
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
+from server.i18n import _
+
 # Tables that exist in an empty, freshly migrated database too: rows here are not "data".
 _BOOKKEEPING_TABLES = {"alembic_version", "sync_clock"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -59,14 +61,14 @@ def backup_database(database_url: str, path: str | os.PathLike[str]) -> Outcome:
     url = make_url(database_url)
     target = Path(path)
     if target.exists():
-        raise BackupError(f"{target} exists already; back up to a new file.")
+        raise BackupError(_("%(target)s exists already; back up to a new file.", target=target))
     if not target.parent.is_dir():
-        raise BackupError(f"The folder {target.parent} does not exist.")
+        raise BackupError(_("The folder %(parent)s does not exist.", parent=target.parent))
     if url.get_backend_name() == "sqlite":
         return _backup_sqlite(_sqlite_path(url), target)
     if url.get_backend_name() == "postgresql":
         return _backup_postgresql(url, target)
-    raise BackupError(f"Cannot back up a {url.get_backend_name()} database.")
+    raise BackupError(_("Cannot back up a %(value)s database.", value=url.get_backend_name()))
 
 
 def restore_database(
@@ -75,13 +77,15 @@ def restore_database(
     url = make_url(database_url)
     source = Path(path)
     if not source.is_file():
-        raise BackupError(f"No backup file at {source}.")
+        raise BackupError(_("No backup file at %(source)s.", source=source))
     if url.get_backend_name() == "sqlite":
         outcome = _restore_sqlite(source, _sqlite_path(url), force)
     elif url.get_backend_name() == "postgresql":
         outcome = _restore_postgresql(source, url, force)
     else:
-        raise BackupError(f"Cannot restore into a {url.get_backend_name()} database.")
+        raise BackupError(
+            _("Cannot restore into a %(value)s database.", value=url.get_backend_name())
+        )
     _start_new_sync_epoch(database_url)
     return outcome
 
@@ -132,8 +136,13 @@ def _refuse_if_holding_data(database_url: str, force: bool, where: str) -> None:
     if holding:
         shown = ", ".join(f"{name} ({n})" for name, n in sorted(holding.items())[:5])
         raise BackupError(
-            f"{where} already holds data: {shown}{', ...' if len(holding) > 5 else ''}. "
-            "Restore into an empty database, or add --force to replace everything in it."
+            _(
+                "%(where)s already holds data: %(shown)s%(value)s. Restore into an empty "
+                "database, or add --force to replace everything in it.",
+                where=where,
+                shown=shown,
+                value=", ..." if len(holding) > 5 else "",
+            )
         )
 
 
@@ -142,13 +151,13 @@ def _refuse_if_holding_data(database_url: str, force: bool, where: str) -> None:
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
-        raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
+        raise BackupError(_("An in-memory SQLite database cannot be backed up or restored."))
     return Path(url.database)
 
 
 def _backup_sqlite(database: Path, target: Path) -> Outcome:
     if not database.is_file():
-        raise BackupError(f"No SQLite database at {database}.")
+        raise BackupError(_("No SQLite database at %(database)s.", database=database))
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(database)
     copy = sqlite3.connect(partial)
@@ -170,7 +179,7 @@ def _backup_sqlite(database: Path, target: Path) -> Outcome:
 def _check_sqlite_backup(source: Path) -> None:
     with source.open("rb") as handle:
         if handle.read(16) != _SQLITE_MAGIC:
-            raise BackupError(f"{source} is not a SQLite backup.")
+            raise BackupError(_("%(source)s is not a SQLite backup.", source=source))
     connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
@@ -178,9 +187,11 @@ def _check_sqlite_backup(source: Path) -> None:
     finally:
         connection.close()
     if "sync_clock" not in tables:
-        raise BackupError(f"{source} is a SQLite database, but not a Følg backup.")
+        raise BackupError(
+            _("%(source)s is a SQLite database, but not a Følg backup.", source=source)
+        )
     if verdict != "ok":
-        raise BackupError(f"{source} is damaged ({verdict}).")
+        raise BackupError(_("%(source)s is damaged (%(verdict)s).", source=source, verdict=verdict))
 
 
 def _restore_sqlite(source: Path, database: Path, force: bool) -> Outcome:
@@ -228,8 +239,11 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise BackupError(
-            f"{name} is not installed. Install the PostgreSQL client tools of the server's "
-            "major version (Debian: apt-get install postgresql-client)."
+            _(
+                "%(name)s is not installed. Install the PostgreSQL client tools of the server's "
+                "major version (Debian: apt-get install postgresql-client).",
+                name=name,
+            )
         )
     return found
 
@@ -239,7 +253,13 @@ def _run(command: list[str], env: dict[str, str], **kw) -> subprocess.CompletedP
     if completed.returncode != 0:
         stderr = completed.stderr
         message = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr
-        raise BackupError(f"{Path(command[0]).name} failed: {message.strip()[-800:]}")
+        raise BackupError(
+            _(
+                "%(name)s failed: %(value)s",
+                name=Path(command[0]).name,
+                value=message.strip()[-800:],
+            )
+        )
     return completed
 
 
@@ -269,12 +289,18 @@ def _backup_postgresql(url: URL, target: Path) -> Outcome:
 def _dumped_schema(source: Path, env: dict[str, str]) -> str:
     with source.open("rb") as handle:
         if handle.read(5) != _PG_DUMP_MAGIC:
-            raise BackupError(f"{source} is not a pg_dump custom-format backup.")
+            raise BackupError(_("%(source)s is not a pg_dump custom-format backup.", source=source))
     listing = _run([_tool("pg_restore"), "--list", str(source)], env, text=True).stdout
     # TOC lines read "<id>; <oid> <oid> TABLE <schema> <name> <owner>".
     schemas = set(re.findall(r"^\d+; \d+ \d+ TABLE (?!DATA )(\S+) \S+", listing, flags=re.M))
     if len(schemas) != 1:
-        raise BackupError(f"{source} holds tables of {len(schemas)} schemas; expected one.")
+        raise BackupError(
+            _(
+                "%(source)s holds tables of %(count)s schemas; expected one.",
+                source=source,
+                count=len(schemas),
+            )
+        )
     return schemas.pop()
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.extensions import db, db_session
+from server.i18n import _
 from server.models import Membership, Organisation, Unit, User
 from server.models.org import ROLES, UNIT_KINDS
 from server.models.versioning import act_as
@@ -88,11 +89,18 @@ def _resolve_unit(session: Session, ref: str, param_hint: str = "--role") -> Uni
     except ValueError:
         units = list(session.scalars(select(Unit).where(Unit.name == ref, Unit.deleted.is_(False))))
     if not units:
-        raise click.BadParameter(f"no unit named or with id {ref!r}.", param_hint=param_hint)
+        raise click.BadParameter(
+            _("no unit named or with id %(ref)r.", ref=ref), param_hint=param_hint
+        )
     if len(units) > 1:
         ids = ", ".join(str(u.id) for u in units)
         raise click.BadParameter(
-            f"{len(units)} units are named {ref!r}; give the unit id instead ({ids}).",
+            _(
+                "%(count)s units are named %(ref)r; give the unit id instead (%(ids)s).",
+                count=len(units),
+                ref=ref,
+                ids=ids,
+            ),
             param_hint=param_hint,
         )
     return units[0]
@@ -102,13 +110,14 @@ def _parse_role(session: Session, spec: str) -> tuple[str, Unit]:
     role, sep, unit_ref = spec.partition(":")
     if not sep or not unit_ref.strip():
         raise click.BadParameter(
-            f"{spec!r} is not ROLE:UNIT (e.g. manager:'Bofællesskabet Lærkevej').",
+            _("%(spec)r is not ROLE:UNIT (e.g. manager:'Bofællesskabet Lærkevej').", spec=spec),
             param_hint="--role",
         )
     role = role.strip().lower()
     if role not in ROLES:
         raise click.BadParameter(
-            f"unknown role {role!r}; use one of {', '.join(ROLES)}.", param_hint="--role"
+            _("unknown role %(role)r; use one of %(value)s.", role=role, value=", ".join(ROLES)),
+            param_hint="--role",
         )
     return role, _resolve_unit(session, unit_ref.strip())
 
@@ -140,12 +149,12 @@ def create_unit_command(
     then `create-user --role admin:<unit>`; its admin adds the rest in the app."""
     session = db_session()
     if bool(organisation) == bool(parent):
-        raise click.UsageError("Give either --organisation (a top unit) or --parent.")
+        raise click.UsageError(_("Give either --organisation (a top unit) or --parent."))
     name = _short_text(name, "--name")
     parent_id = None
     if parent:
         if country:
-            raise click.UsageError("--country is for a new organisation, not with --parent.")
+            raise click.UsageError(_("--country is for a new organisation, not with --parent."))
         above = _resolve_unit(session, parent.strip(), param_hint="--parent")
         organisation_id, parent_id = above.organisation_id, above.id
         owner = session.get_one(Organisation, organisation_id)
@@ -154,7 +163,13 @@ def create_unit_command(
         organisation_id = owner.id
     if not kind.startswith(owner.country.lower() + "_"):
         raise click.BadParameter(
-            f"{kind} is not a kind of unit in {owner.country} ({owner.name}).", param_hint="--kind"
+            _(
+                "%(kind)s is not a kind of unit in %(country)s (%(name)s).",
+                kind=kind,
+                country=owner.country,
+                name=owner.name,
+            ),
+            param_hint="--kind",
         )
     act_as(session, None, "cli")
     unit = Unit(
@@ -172,7 +187,7 @@ def _short_text(value: str, param_hint: str) -> str:
     """A name as the REST API takes it: 1 to 200 characters once trimmed."""
     value = value.strip()
     if not 1 <= len(value) <= 200:
-        raise click.BadParameter("give 1 to 200 characters.", param_hint=param_hint)
+        raise click.BadParameter(_("give 1 to 200 characters."), param_hint=param_hint)
     return value
 
 
@@ -183,18 +198,28 @@ def _organisation(session: Session, name: str, country: str | None) -> Organisat
     )
     if len(found) > 1:
         raise click.BadParameter(
-            f"{len(found)} organisations are named {name!r}; give --parent instead.",
+            _(
+                "%(count)s organisations are named %(name)r; give --parent instead.",
+                count=len(found),
+                name=name,
+            ),
             param_hint="--organisation",
         )
     if found:
         if country and country != found[0].country:
             raise click.BadParameter(
-                f"{found[0].name} is in {found[0].country}, not {country}.", param_hint="--country"
+                _(
+                    "%(name)s is in %(country)s, not %(country2)s.",
+                    name=found[0].name,
+                    country=found[0].country,
+                    country2=country,
+                ),
+                param_hint="--country",
             )
         return found[0]
     if country is None:
         raise click.BadParameter(
-            f"no organisation named {name!r} yet: give --country to make it.",
+            _("no organisation named %(name)r yet: give --country to make it.", name=name),
             param_hint="--country",
         )
     owner = Organisation(name=name, country=country)
@@ -218,10 +243,14 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], language:
     """Create a user. The password is read from FOLG_NEW_USER_PASSWORD or asked for."""
     email = email.strip()
     if "@" not in email:
-        raise click.BadParameter(f"{email!r} is not an email address.", param_hint="--email")
+        raise click.BadParameter(
+            _("%(email)r is not an email address.", email=email), param_hint="--email"
+        )
     session = db_session()
     if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-        raise click.BadParameter(f"a user with email {email} exists.", param_hint="--email")
+        raise click.BadParameter(
+            _("a user with email %(email)s exists.", email=email), param_hint="--email"
+        )
     # Check every role before asking for a password, so a typo costs nothing.
     memberships = [_parse_role(session, spec) for spec in roles]
     try:
@@ -255,7 +284,9 @@ def reset_password_command(email: str) -> None:
     session = db_session()
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        raise click.BadParameter(f"no user with email {email}.", param_hint="--email")
+        raise click.BadParameter(
+            _("no user with email %(email)s.", email=email), param_hint="--email"
+        )
     try:
         password_hash = hash_password(_read_password(), email=user.email, name=user.name)
     except InvalidInput as error:
@@ -280,8 +311,11 @@ def schema_check() -> None:
         for difference in differences:
             click.echo(f"  {difference}", err=True)
         raise click.ClickException(
-            f"{len(differences)} difference(s) between migrations and models. Add a revision: "
-            'flask --app server db revision --autogenerate --rev-id NNNN -m "..."'
+            _(
+                "%(count)s difference(s) between migrations and models. Add a revision: flask "
+                '--app server db revision --autogenerate --rev-id NNNN -m "..."',
+                count=len(differences),
+            )
         )
     click.echo("Schema matches the models.")
 

@@ -3,6 +3,7 @@
 import sqlite3
 from typing import TYPE_CHECKING, cast
 
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -25,6 +26,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+# Translations of what the server says (server/i18n.py picks the language).
+babel = Babel()
 
 # Models subclass ``Model``: Flask-SQLAlchemy's ``db.Model`` at run time, which type checkers
 # cannot see through, so they are shown the declarative base it is built on.

@@ -60,6 +60,8 @@ class Factory:
         user = User(
             email=email or f"user{n}@test.example",
             name=kw.pop("name", f"Test User {n}"),
+            # English unless a test says otherwise: tests read the server's source messages.
+            language=kw.pop("language", "en"),
             password_hash=_password_hash(),
             created_at=clock.now(),
             **kw,

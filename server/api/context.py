@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app, g, request
 
 from server.extensions import db_session
+from server.i18n import _, refresh_locale
 from server.models.versioning import act_as, lock_clock
 from server.services import auth
 from server.services.access import Principal, load_principal
@@ -23,9 +24,9 @@ from server.services.login_throttle import ThrottleSettings
 
 def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("Log in first: send 'Authorization: Bearer <token>'.")
+        raise NotAuthenticated(_("Log in first: send 'Authorization: Bearer <token>'."))
     return token.strip()
 
 
@@ -34,6 +35,7 @@ def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = auth.authenticate(db_session(), bearer_token())
         g.user = user
+        refresh_locale()  # from now on, the user's own language
         g.principal = load_principal(db_session(), user.id)
         act_as(db_session(), user.id, "rest")
         return view(*args, **kwargs)

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from server.i18n import _, _l, localize_reasons
 from server.services import errors
 from sync.errors import ErrorCode, envelope
 
@@ -25,6 +26,22 @@ log = logging.getLogger(__name__)
 INVALID_JSON = {"json": ["Invalid JSON body."]}
 
 WEBARGS_LOCATIONS = {"json", "query", "path", "headers", "form", "files"}
+
+# What the framework says for the statuses it raises itself (an unknown route, a wrong
+# method, a body too large), in place of werkzeug's English descriptions.
+FRAMEWORK_MESSAGES = {
+    ErrorCode.BAD_REQUEST: _l("The request is not one the server can read."),
+    ErrorCode.UNAUTHENTICATED: _l("Log in first."),
+    ErrorCode.FORBIDDEN: _l("You may not do this."),
+    ErrorCode.NOT_FOUND: _l("There is nothing at this address."),
+    ErrorCode.METHOD_NOT_ALLOWED: _l("This address does not take this method."),
+    ErrorCode.INVALID_STATE: _l("This cannot be done now."),
+    ErrorCode.TOO_LARGE: _l("The request is too large."),
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: _l("The server does not take this kind of content here."),
+    ErrorCode.INVALID_INPUT: _l("The request has invalid fields."),
+    ErrorCode.RATE_LIMITED: _l("Too many requests; wait a moment."),
+    ErrorCode.INTERNAL_ERROR: _l("Something went wrong on the server."),
+}
 
 
 def _flatten_webargs(messages: Any) -> dict[str, list[str]]:
@@ -69,16 +86,18 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_error(error: HTTPException):
         code = ErrorCode.for_status(error.code or 500)
         fields = None
-        message = error.description or error.name
+        message = str(FRAMEWORK_MESSAGES.get(code, error.description or error.name))
         data = getattr(error, "data", None)  # webargs puts validation messages here
         if data and "messages" in data:
             if data["messages"] == INVALID_JSON:
                 # Not JSON at all is a malformed request (400), not an invalid field (422).
-                code, message = ErrorCode.BAD_REQUEST, "The body is not valid JSON."
+                code, message = ErrorCode.BAD_REQUEST, _("The body is not valid JSON.")
                 return jsonify(envelope(code, message)), code.status
-            fields = _flatten_webargs(data["messages"])
+            fields = _flatten_webargs(localize_reasons(data["messages"]))
             code = ErrorCode.INVALID_INPUT
-            message = "The request has invalid fields: " + ", ".join(sorted(fields))
+            message = _(
+                "The request has invalid fields: %(fields)s", fields=", ".join(sorted(fields))
+            )
         return jsonify(envelope(code, message, fields)), code.status
 
     @app.errorhandler(Exception)
@@ -90,4 +109,5 @@ def register_error_handlers(app: Flask) -> None:
             "".join(traceback.format_tb(error.__traceback__)),
         )
         code = ErrorCode.INTERNAL_ERROR
-        return jsonify(envelope(code, "Something went wrong on the server.")), code.status
+        message = _("Something went wrong on the server.")
+        return jsonify(envelope(code, message)), code.status

@@ -24,13 +24,14 @@ from typing import Any
 import flask_smorest
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from server.i18n import _l
 from server.services.errors import InvalidInput
 
 MAX_DEPTH = 32
 MAX_DIGITS = 40
 
-TOO_DEEP = f"JSON may nest at most {MAX_DEPTH} levels deep."
-TOO_LONG = f"A number may have at most {MAX_DIGITS} digits."
+TOO_DEEP = _l("JSON may nest at most %(depth)s levels deep.", depth=MAX_DEPTH)
+TOO_LONG = _l("A number may have at most %(digits)s digits.", digits=MAX_DIGITS)
 
 
 class _NumberTooLong(ValueError):

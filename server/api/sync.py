@@ -15,6 +15,7 @@ from flask.views import MethodView
 from server.api.context import authenticated, committed, current_principal, transactional
 from server.api.json_body import Blueprint
 from server.extensions import db_session
+from server.i18n import _
 from server.schemas.sync import (
     PullRequestSchema,
     PullResponseSchema,
@@ -37,7 +38,10 @@ def _refuse_large_push():
     limit = current_app.config["SYNC_MAX_PUSH_BYTES"]
     if request.path.endswith("/push") and (request.content_length or 0) > limit:
         raise TooLarge(
-            f"A push body may be {limit} bytes at most; send fewer mutations per push.",
+            _(
+                "A push body may be %(limit)s bytes at most; send fewer mutations per push.",
+                limit=limit,
+            ),
             max_bytes=limit,
         )
 
@@ -67,8 +71,8 @@ class Pull(MethodView):
         limit = args["limit"] or max_page
         if limit > max_page:
             raise InvalidInput(
-                f"A pull page holds at most {max_page} changes.",
-                fields={"limit": [f"At most {max_page}."]},
+                _("A pull page holds at most %(max_page)s changes.", max_page=max_page),
+                fields={"limit": [_("At most %(max_page)s.", max_page=max_page)]},
             )
         page = sync_pull.pull(
             db_session(),

@@ -36,6 +36,7 @@ from server.documents.labels import COLUMN_FIELDS, LANGUAGES
 from server.documents.model import ParsedDocument, ParsedRow
 from server.documents.text import clean_text, parse_date, squash, strip_tags
 from server.documents.themes import split_priority
+from server.i18n import _
 from server.services.errors import InvalidInput, TooLarge
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -95,36 +96,36 @@ def _refuse(message: str) -> InvalidInput:
 def check_docx(data: bytes, max_bytes: int = MAX_BYTES) -> None:
     """Raise unless ``data`` is a plausible, macro-free Word document of at most ``max_bytes``."""
     if len(data) > max_bytes:
-        raise TooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise TooLarge(_("The file is larger than %(value)s MB.", value=max_bytes // (1024 * 1024)))
     if not data:
-        raise _refuse("The file is empty.")
+        raise _refuse(_("The file is empty."))
     looks_zipped = data[:4] == b"PK\x03\x04"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         if looks_zipped:
-            raise _refuse("The Word document is damaged and cannot be read.") from None
-        raise _refuse("The file is not a Word document (.docx).") from None
+            raise _refuse(_("The Word document is damaged and cannot be read.")) from None
+        raise _refuse(_("The file is not a Word document (.docx).")) from None
     with archive:
         infos = archive.infolist()
         names = {info.filename.casefold() for info in infos}
         if "[content_types].xml" not in names:
-            raise _refuse("The file is not a Word document (.docx).")
+            raise _refuse(_("The file is not a Word document (.docx)."))
         if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise _refuse("The Word document unpacks to far more than its size; refused.")
+            raise _refuse(_("The Word document unpacks to far more than its size; refused."))
         if any(name.endswith(("vbaproject.bin", "vbadata.xml")) for name in names):
-            raise _refuse("The document contains macros; save it as .docx without macros.")
+            raise _refuse(_("The document contains macros; save it as .docx without macros."))
         try:
             content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
             damaged = archive.testzip()
         except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError):
-            raise _refuse("The Word document is damaged and cannot be read.") from None
+            raise _refuse(_("The Word document is damaged and cannot be read.")) from None
     if "macroenabled" in content_types.casefold():
-        raise _refuse("The document contains macros; save it as .docx without macros.")
+        raise _refuse(_("The document contains macros; save it as .docx without macros."))
     if not any(main in content_types for main in WORD_MAIN_TYPES):
-        raise _refuse("The file is not a Word document (.docx).")
+        raise _refuse(_("The file is not a Word document (.docx)."))
     if damaged is not None:
-        raise _refuse("The Word document is damaged and cannot be read.")
+        raise _refuse(_("The Word document is damaged and cannot be read."))
 
 
 def _open(data: bytes):
@@ -138,7 +139,7 @@ def _open(data: bytes):
         etree.XMLSyntaxError,
         zlib.error,
     ):
-        raise _refuse("The Word document is damaged and cannot be read.") from None
+        raise _refuse(_("The Word document is damaged and cannot be read.")) from None
 
 
 # ---- the parser ----------------------------------------------------------------------------
@@ -153,10 +154,10 @@ def parse_plan_docx(data: bytes, max_bytes: int = MAX_BYTES) -> ParsedDocument:
     _read_header(fragments, parsed)
     if not found_table:
         parsed.warnings.append(
-            "No plan table found: no table has the column headings TEMA, EMNE, MÅL, ..."
+            _("No plan table found: no table has the column headings TEMA, EMNE, MÅL, ...")
         )
     elif not parsed.rows:
-        parsed.warnings.append("The plan table has no filled-in rows.")
+        parsed.warnings.append(_("The plan table has no filled-in rows."))
     _number_rows(parsed)
     return parsed
 
@@ -266,7 +267,9 @@ def _read_plan_table(table: Table, parsed: ParsedDocument) -> bool:
         if row_found is None:
             continue
         if len(parsed.rows) >= MAX_ROWS:
-            parsed.warnings.append(f"Only the first {MAX_ROWS} rows were read.")
+            parsed.warnings.append(
+                _("Only the first %(MAX_ROWS)s rows were read.", MAX_ROWS=MAX_ROWS)
+            )
             break
         if not parsed.rows:
             parsed.result_label = label
@@ -354,14 +357,18 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
         if field == "origin":
             origin = ORIGIN_WORDS.get(squash(value))
             if origin is None:
-                parsed.warnings.append(f"The background '{value[:40]}' was not understood.")
+                parsed.warnings.append(
+                    _("The background '%(value)s' was not understood.", value=value[:40])
+                )
                 _note_unrecognised(parsed, fragment)
                 continue
             parsed.header[field] = origin
         elif field in ("plan_date", "inspection_date"):
             found = parse_date(value)
             if found is None:
-                parsed.warnings.append(f"The date '{value[:40]}' was not understood.")
+                parsed.warnings.append(
+                    _("The date '%(value)s' was not understood.", value=value[:40])
+                )
                 _note_unrecognised(parsed, fragment)
                 continue
             parsed.header[field] = found
@@ -388,6 +395,6 @@ def _number_rows(parsed: ParsedDocument) -> None:
     stated = [row.priority for row in parsed.rows]
     if None in stated or len(set(stated)) != len(stated):
         if any(p is not None for p in stated):
-            parsed.warnings.append("The rows' priorities were missing or repeated; renumbered.")
+            parsed.warnings.append(_("The rows' priorities were missing or repeated; renumbered."))
         for number, row in enumerate(parsed.rows, start=1):
             row.priority = number

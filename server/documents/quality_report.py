@@ -45,6 +45,7 @@ from server.documents.formats import (
     use_a4,
 )
 from server.documents.text import xml_safe
+from server.i18n import _
 from server.models import (
     AnnualTask,
     Plan,
@@ -129,7 +130,7 @@ class Report:
 def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, year: int) -> Report:
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted or not principal.can("read_plans", unit.id):
-        raise NotFound("No such unit.")
+        raise NotFound(_("No such unit."))
     units = [unit, *enheter_of(session, unit)] if unit.kind == "se_verksamhet" else [unit]
     unit_ids = [u.id for u in units]
     verksamhet = verksamhet_of(session, unit)

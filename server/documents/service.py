@@ -39,6 +39,7 @@ from server.documents.model import (
 from server.documents.spreadsheets import items_csv, items_xlsx
 from server.documents.text import squash
 from server.documents.themes import match_theme
+from server.i18n import _
 from server.models import Catalogue, Plan, PlanItem, Theme, Unit, User
 from server.models.plans import LONG_TEXT, SHORT_TEXT
 from server.services import messages, plans
@@ -279,9 +280,12 @@ def _target_unit(session: Session, principal: Principal, unit_id: uuid.UUID, kin
     principal.require("manage_plans", unit_id, "unit")
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted:
-        raise field_error("unit_id", "No such unit.")
+        raise field_error("unit_id", _("No such unit."))
     if unit.kind not in plans.UNIT_KINDS_FOR_PLAN[kind]:
-        raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
+        raise field_error(
+            "kind",
+            _("A %(kind)s plan does not fit a unit of kind %(kind2)s.", kind=kind, kind2=unit.kind),
+        )
     return unit
 
 
@@ -298,22 +302,34 @@ def _recognised_header(
             parsed.kind_hint,
         )
     ):
-        warnings.append(f"The document looks like a {parsed.kind_hint} plan, not {kind}.")
+        warnings.append(
+            _(
+                "The document looks like a %(kind_hint)s plan, not %(kind)s.",
+                kind_hint=parsed.kind_hint,
+                kind=kind,
+            )
+        )
     if header.get("foster_parents") and kind != "dk_plejefamilie":
-        warnings.append("Only foster-family plans name foster parents; that field was left out.")
+        warnings.append(_("Only foster-family plans name foster parents; that field was left out."))
         unrecognised.append(header.pop("foster_parents"))
     named = header.get("unit_name")
     if named and squash(named) != squash(unit.name):
         warnings.append(
-            f"The document names the unit '{named[:80]}'; the plan goes to {unit.name}."
+            _(
+                "The document names the unit '%(value)s'; the plan goes to %(name)s.",
+                value=named[:80],
+                name=unit.name,
+            )
         )
     if not header.get("title"):
-        warnings.append("No title (Beskrivelse/titel) found; write one before saving.")
+        warnings.append(_("No title (Beskrivelse/titel) found; write one before saving."))
     recognised = {
         field: _fit(header.get(field), SHORT_TEXT, field, warnings)
         for field in ("title", "unit_name", "filled_in_by", "responsible_manager")
     }
-    recognised["foster_parents"] = _fit(header.get("foster_parents"), 500, "foster", warnings)
+    recognised["foster_parents"] = _fit(
+        header.get("foster_parents"), 500, "foster_parents", warnings
+    )
     recognised["plan_date"] = header.get("plan_date")
     recognised["origin"] = header.get("origin", "own_initiative")
     recognised["inspection_date"] = header.get("inspection_date")
@@ -328,7 +344,7 @@ def _catalogue(session: Session, kind: str, plan_date: date | None, warnings: li
     try:
         return catalogue_for_plan(session, kind, plan_date or today)
     except InvalidInput:
-        warnings.append("No quality catalogue is valid on the plan's date; using today's.")
+        warnings.append(_("No quality catalogue is valid on the plan's date; using today's."))
         return catalogue_for_plan(session, kind, today)
 
 
@@ -337,20 +353,32 @@ def _unmatched_warning(
 ) -> str:
     """Say so when the theme belongs to another version of the catalogue: usually the plan's
     date is missing or wrong (the 2025 amendment dropped themes 1 and 2)."""
-    shown = (text or "(empty)")[:80]
-    message = (
-        f"Row {priority}: the theme '{shown}' is not one of the themes of {catalogue.name} "
-        f"({catalogue.version_label}); choose one."
+    shown = (text or "…")[:80]
+    message = _(
+        "Row %(priority)s: the theme '%(theme)s' is not one of the themes of %(catalogue)s "
+        "(%(version)s); choose one.",
+        priority=priority,
+        theme=shown,
+        catalogue=catalogue.name,
+        version=catalogue.version_label,
     )
     others = session.scalars(
         select(Catalogue).where(Catalogue.code == catalogue.code, Catalogue.id != catalogue.id)
     )
     for other in others:
         if match_theme(text, [t for t in other.themes if not t.deleted]) is not None:
-            valid_to = other.valid_to.isoformat() if other.valid_to else "today"
+            if other.valid_to:
+                valid = f"{other.valid_from.isoformat()}–{other.valid_to.isoformat()}"
+            else:
+                valid = _("from %(start)s", start=other.valid_from.isoformat())
             return (
-                f"{message} It is a theme of version {other.version_label} "
-                f"({other.valid_from.isoformat()} to {valid_to}): check the plan's date."
+                message
+                + " "
+                + _(
+                    "It is a theme of version %(version)s (%(valid)s): check the plan's date.",
+                    version=other.version_label,
+                    valid=valid,
+                )
             )
     return message
 
@@ -358,22 +386,35 @@ def _unmatched_warning(
 def _fit_item(priority: int | None, values: dict[str, Any], warnings: list[str]) -> dict:
     fitted = dict(values)
     for field in ("topic", "goal", "activities", "resources", "documentation", "result"):
-        fitted[field] = _fit(values.get(field), LONG_TEXT, f"row {priority} {field}", warnings)
+        fitted[field] = _fit(values.get(field), LONG_TEXT, _row_field(priority, field), warnings)
     fitted["timeframe_note"] = _fit(
-        values.get("timeframe_note"), LONG_TEXT, f"row {priority} timeframe", warnings
+        values.get("timeframe_note"), LONG_TEXT, _row_field(priority, "timeframe_note"), warnings
     )
     names = [
-        _fit(r["name"], SHORT_TEXT, f"row {priority} name", warnings) for r in values["responsible"]
+        _fit(r["name"], SHORT_TEXT, _row_field(priority, "responsible"), warnings)
+        for r in values["responsible"]
     ]
     if len(names) > MAX_RESPONSIBLE:
-        warnings.append(f"Row {priority}: only the first {MAX_RESPONSIBLE} responsible are kept.")
+        warnings.append(
+            _(
+                "Row %(priority)s: only the first %(MAX_RESPONSIBLE)s responsible are kept.",
+                priority=priority,
+                MAX_RESPONSIBLE=MAX_RESPONSIBLE,
+            )
+        )
     fitted["responsible"] = [{"name": name} for name in names[:MAX_RESPONSIBLE]]
     return fitted
 
 
+def _row_field(priority: int | None, field: str) -> str:
+    return _("row %(priority)s, %(field)s", priority=priority, field=field)
+
+
 def _fit(text: str | None, limit: int, what: str, warnings: list[str]) -> str | None:
     if text is not None and len(text) > limit:
-        warnings.append(f"The {what} text was cut to {limit} characters.")
+        warnings.append(
+            _("The text of %(what)s was cut to %(limit)s characters.", what=what, limit=limit)
+        )
         return text[:limit]
     return text
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from server.i18n import N_
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # The default allow-list is PUSH_ALLOWED_HOSTS in server/config.py.
@@ -85,16 +87,16 @@ def check_endpoint(url: str, policy: EndpointPolicy) -> CheckedEndpoint:
         if all(_loopback(a) for a in addresses):
             return CheckedEndpoint(host, parts.port or _default_port(parts), addresses)
     if parts.scheme != "https":
-        raise EndpointRefused("Must be an https URL.")
+        raise EndpointRefused(N_("Must be an https URL."))
     if not scheme_ok:
-        raise EndpointRefused("Must use the https port (443).")
+        raise EndpointRefused(N_("Must use the https port (443)."))
     if literal is not None:
-        raise EndpointRefused("Must name a push service by its host name, not an address.")
+        raise EndpointRefused(N_("Must name a push service by its host name, not an address."))
     if not host_allowed(host, policy.allowed_hosts):
-        raise EndpointRefused("This server does not send to that push service.")
+        raise EndpointRefused(N_("This server does not send to that push service."))
     addresses = _resolve(host)
     if not all(is_public_address(a) for a in addresses):
-        raise EndpointRefused("The push service's name points into a private network.")
+        raise EndpointRefused(N_("The push service's name points into a private network."))
     return CheckedEndpoint(host, 443, addresses)
 
 
@@ -103,7 +105,7 @@ def resolve_addresses(host: str) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise EndpointUnresolvable("The push service's host name does not resolve.") from None
+        raise EndpointUnresolvable(N_("The push service's host name does not resolve.")) from None
     # A scope (fe80::1%eth0) cannot be public: keep the address, which is link-local.
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
@@ -142,18 +144,18 @@ def is_public_address(address: IPAddress) -> bool:
 
 def _split(url: str) -> SplitResult:
     if not isinstance(url, str) or not _URL_CHARACTERS.fullmatch(url):
-        raise EndpointRefused("Must be a URL of plain ASCII characters.")
+        raise EndpointRefused(N_("Must be a URL of plain ASCII characters."))
     parts = urlsplit(url)
     if "@" in parts.netloc:
-        raise EndpointRefused("Must not hold a user name or password.")
+        raise EndpointRefused(N_("Must not hold a user name or password."))
     if parts.scheme not in ("https", "http"):
-        raise EndpointRefused("Must be an https URL.")
+        raise EndpointRefused(N_("Must be an https URL."))
     try:
         parts.port  # noqa: B018 (parses the port; raises on a bad one)
     except ValueError:
-        raise EndpointRefused("Has a port that is not a number from 1 to 65535.") from None
+        raise EndpointRefused(N_("Has a port that is not a number from 1 to 65535.")) from None
     if parts.netloc.endswith(":") or parts.port == 0:
-        raise EndpointRefused("Has a port that is not a number from 1 to 65535.")
+        raise EndpointRefused(N_("Has a port that is not a number from 1 to 65535."))
     return parts
 
 
@@ -164,12 +166,12 @@ def _host_of(parts: SplitResult) -> tuple[str, IPAddress | None]:
         try:
             return raw[1:-1], ipaddress.IPv6Address(raw[1:-1])  # no zone ids either
         except ValueError:
-            raise EndpointRefused("Has a host that is not a valid address.") from None
+            raise EndpointRefused(N_("Has a host that is not a valid address.")) from None
     if _DOTTED_QUAD.fullmatch(raw):
         try:
             return raw, ipaddress.IPv4Address(raw)  # refuses leading zeros (octal)
         except ValueError:
-            raise EndpointRefused("Has a host that is not a valid address.") from None
+            raise EndpointRefused(N_("Has a host that is not a valid address.")) from None
     labels = raw.split(".")
     if (
         len(raw) > 253
@@ -179,14 +181,14 @@ def _host_of(parts: SplitResult) -> tuple[str, IPAddress | None]:
         or labels[-1].startswith("0x")
     ):
         # Also the numeric forms resolvers accept for an address: 2130706433, 0x7f.1, 127.1.
-        raise EndpointRefused("Has a host that is not a plain host name.")
+        raise EndpointRefused(N_("Has a host that is not a plain host name."))
     return raw, None
 
 
 def _resolve(host: str) -> tuple[IPAddress, ...]:
     addresses = tuple(resolve_addresses(host))
     if not addresses:
-        raise EndpointUnresolvable("The push service's host name does not resolve.")
+        raise EndpointUnresolvable(N_("The push service's host name does not resolve."))
     return addresses
 
 

@@ -12,114 +12,42 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-LANGUAGES = ("da", "sv", "en")
+from server.i18n import LANGUAGES, _, _l, force_locale, ngettext
 
-TITLES: dict[str, dict[str, str]] = {
-    "assigned": {
-        "da": "Du er blevet ansvarlig for et punkt",
-        "sv": "Du har blivit ansvarig för en åtgärd",
-        "en": "You are now responsible for an item",
-    },
-    "plan_submitted": {
-        "da": "En opfølgningsplan venter på din godkendelse",
-        "sv": "En handlingsplan väntar på att fastställas av dig",
-        "en": "A follow-up plan awaits your approval",
-    },
-    "plan_approved": {
-        "da": "Din opfølgningsplan er godkendt",
-        "sv": "Din handlingsplan är fastställd",
-        "en": "Your follow-up plan was approved",
-    },
-    "plan_sent_back": {
-        "da": "Din opfølgningsplan er sendt tilbage",
-        "sv": "Din handlingsplan har skickats tillbaka",
-        "en": "Your follow-up plan was sent back",
-    },
-    "note_added": {
-        "da": "Ny status på et punkt, du er ansvarlig for",
-        "sv": "Ny anteckning på en åtgärd du är ansvarig för",
-        "en": "New progress note on an item you are responsible for",
-    },
-    "conflict": {
-        "da": "En konflikt venter på dig",
-        "sv": "En konflikt väntar på dig",
-        "en": "A conflict is waiting for you",
-    },
-    # The dialogue with the inspectorate. Never the message itself, nor the finding's text.
-    "message_added": {
-        "da": "Ny besked i dialogen om en opfølgningsplan",
-        "sv": "Nytt meddelande i dialogen om en handlingsplan",
-        "en": "New message in the dialogue on a follow-up plan",
-    },
-    "finding_added": {
-        "da": "Tilsynet har registreret et nyt forhold fra et tilsynsbesøg",
-        "sv": "Tillsynen har registrerat en ny iakttagelse från ett tillsynsbesök",
-        "en": "The inspectorate recorded a new finding from a visit",
-    },
-    "paabud_added": {
-        "da": "Tilsynet har givet et påbud med frist",
-        "sv": "Tillsynen har meddelat ett föreläggande",
-        "en": "The inspectorate issued an order with a deadline",
-    },
-    "followed_submitted": {
-        "da": "En opfølgningsplan, du følger, er indsendt",
-        "sv": "En handlingsplan som du följer har lämnats in",
-        "en": "A follow-up plan you follow was submitted",
-    },
-    "followed_approved": {
-        "da": "En opfølgningsplan, du følger, er godkendt af ledelsen",
-        "sv": "En handlingsplan som du följer har fastställts av ledningen",
-        "en": "A follow-up plan you follow was approved by management",
-    },
-    "followed_changed": {
-        "da": "En godkendt opfølgningsplan, du følger, er ændret",
-        "sv": "En fastställd handlingsplan som du följer har ändrats",
-        "en": "An approved follow-up plan you follow was changed",
-    },
-    "paabud_item_done": {
-        "da": "Et punkt, der besvarer et påbud, er markeret som udført",
-        "sv": "En åtgärd som besvarar ett föreläggande är markerad som klar",
-        "en": "An item answering an order was marked done",
-    },
-    "due_soon": {
-        "da": "Et punkt nærmer sig sin frist",
-        "sv": "En åtgärd närmar sig sitt slutdatum",
-        "en": "An item is nearly due",
-    },
-    "overdue": {
-        "da": "Et punkt har overskredet sin frist",
-        "sv": "En åtgärd har passerat sitt slutdatum",
-        "en": "An item is overdue",
-    },
+# One title per kind, English here, Danish and Swedish in server/translations (gettext).
+# The dialogue's notices never carry the message itself, nor the finding's text.
+TITLES = {
+    "assigned": _l("You are now responsible for an item"),
+    "plan_submitted": _l("A follow-up plan awaits your approval"),
+    "plan_approved": _l("Your follow-up plan was approved"),
+    "plan_sent_back": _l("Your follow-up plan was sent back"),
+    "note_added": _l("New progress note on an item you are responsible for"),
+    "conflict": _l("A conflict is waiting for you"),
+    "message_added": _l("New message in the dialogue on a follow-up plan"),
+    "finding_added": _l("The inspectorate recorded a new finding from a visit"),
+    "paabud_added": _l("The inspectorate issued an order with a deadline"),
+    "followed_submitted": _l("A follow-up plan you follow was submitted"),
+    "followed_approved": _l("A follow-up plan you follow was approved by management"),
+    "followed_changed": _l("An approved follow-up plan you follow was changed"),
+    "paabud_item_done": _l("An item answering an order was marked done"),
+    "due_soon": _l("An item is nearly due"),
+    "overdue": _l("An item is overdue"),
 }
 
 # A reminder about a task of the Swedish årshjul (annual_tasks) rather than a plan item.
-TASK_TITLES: dict[str, dict[str, str]] = {
-    "due_soon": {
-        "da": "En opgave i årshjulet nærmer sig sin frist",
-        "sv": "En uppgift i årshjulet närmar sig sitt slutdatum",
-        "en": "A task of the annual cycle is nearly due",
-    },
-    "overdue": {
-        "da": "En opgave i årshjulet har overskredet sin frist",
-        "sv": "En uppgift i årshjulet har passerat sitt slutdatum",
-        "en": "A task of the annual cycle is overdue",
-    },
+TASK_TITLES = {
+    "due_soon": _l("A task of the annual cycle is nearly due"),
+    "overdue": _l("A task of the annual cycle is overdue"),
 }
 
-DUE_BODIES: dict[str, dict[str, str]] = {
-    "today": {"da": "Fristen er i dag.", "sv": "Slutdatum är i dag.", "en": "Due today."},
-    "tomorrow": {
-        "da": "Fristen er i morgen.",
-        "sv": "Slutdatum är i morgon.",
-        "en": "Due tomorrow.",
-    },
-    "days": {
-        "da": "Fristen er om {days} dage.",
-        "sv": "Slutdatum om {days} dagar.",
-        "en": "Due in {days} days.",
-    },
-}
+
+def due_body(days: int) -> str:
+    if days <= 0:
+        return _("Due today.")
+    if days == 1:
+        return _("Due tomorrow.")
+    return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days)
+
 
 URGENCY = {
     "assigned": "normal",
@@ -172,18 +100,19 @@ def render_payload(
     *,
     task: tuple[uuid.UUID, uuid.UUID] | None = None,
 ) -> dict[str, str]:
-    """``task``: (unit, task) when the reminder is about an årshjul task, which that unit's
+    """The payload in the recipient's language (needs an app context for the catalogues).
+    ``task``: (unit, task) when the reminder is about an årshjul task, which that unit's
     årshjul shows (the PWA takes its own title for it from the route: notification.js)."""
     lang = language_of(user_language)
     titles = TASK_TITLES if task is not None and kind in TASK_TITLES else TITLES
-    payload = {
-        "title": titles[kind][lang],
-        "url": link_for(kind, plan_id, item_id, task),
-        "kind": kind,
-        "lang": lang,
-    }
-    days = (params or {}).get("days")
-    if kind == "due_soon" and isinstance(days, int):
-        which = "today" if days <= 0 else "tomorrow" if days == 1 else "days"
-        payload["body"] = DUE_BODIES[which][lang].format(days=days)
+    with force_locale(lang):
+        payload = {
+            "title": str(titles[kind]),
+            "url": link_for(kind, plan_id, item_id, task),
+            "kind": kind,
+            "lang": lang,
+        }
+        days = (params or {}).get("days")
+        if kind == "due_soon" and isinstance(days, int):
+            payload["body"] = due_body(days)
     return payload

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from server.i18n import _
 from server.models.push import NOTIFICATION_KINDS
 from server.schemas.common import StrictSchema, Text, one_of
 
@@ -68,7 +69,7 @@ def _known_timezone(name: str) -> None:
         ZoneInfo(name)
     except Exception:
         raise ValidationError(
-            "Unknown time zone; use an IANA name such as Europe/Stockholm."
+            _("Unknown time zone; use an IANA name such as Europe/Stockholm.")
         ) from None
 
 

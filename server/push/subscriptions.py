@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _
 from server.models.push import (
     DEFAULT_TIMEZONE,
     NOTIFICATION_KINDS,
@@ -97,7 +98,7 @@ def list_subscriptions(session: Session, user_id: uuid.UUID) -> list[PushSubscri
 def unsubscribe(session: Session, user_id: uuid.UUID, subscription_id: uuid.UUID) -> None:
     subscription = session.get(PushSubscription, subscription_id)
     if subscription is None or subscription.user_id != user_id:
-        raise NotFound("No such subscription.")
+        raise NotFound(_("No such subscription."))
     session.delete(subscription)
     session.flush()
 
@@ -109,7 +110,7 @@ def unsubscribe_endpoint(session: Session, user_id: uuid.UUID, endpoint: str) ->
         )
     )
     if subscription is None:
-        raise NotFound("No such subscription.")
+        raise NotFound(_("No such subscription."))
     session.delete(subscription)
     session.flush()
 
@@ -163,10 +164,10 @@ def _check_keys(p256dh: str, auth: str) -> None:
         if len(point) != 65:
             raise ValueError
     except (ValueError, TypeError):
-        raise field_error("keys", "p256dh must be a base64url P-256 public key.") from None
+        raise field_error("keys", _("p256dh must be a base64url P-256 public key.")) from None
     try:
         secret = b64url_decode(auth.rstrip("="))
     except (ValueError, TypeError):
         secret = b""
     if len(secret) != 16:
-        raise field_error("keys", "auth must be a base64url 16-byte secret.")
+        raise field_error("keys", _("auth must be a base64url 16-byte secret."))

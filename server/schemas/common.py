@@ -17,6 +17,7 @@ from typing import Any
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from server.i18n import _l
 from server.schemas.checks import Check, check_problems
 from server.schemas.fast import FastLoad
 
@@ -29,7 +30,7 @@ class HealthSchema(Schema):
 
 # Characters outside XML 1.0's Char production, which includes NUL and lone surrogates.
 NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-INVALID_TEXT_REASON = (
+INVALID_TEXT_REASON = _l(
     "Contains a character text may not hold (a control character, U+FFFE/U+FFFF or a lone "
     "surrogate)."
 )
@@ -42,10 +43,10 @@ def refuse_unrepresentable_time(value: Any) -> None:
         try:
             value.astimezone(UTC)
         except OverflowError:
-            raise ValidationError(UNREPRESENTABLE_TIME_REASON) from None
+            raise ValidationError(str(UNREPRESENTABLE_TIME_REASON)) from None
 
 
-UNREPRESENTABLE_TIME_REASON = "Not a time that can be stored: out of range in UTC."
+UNREPRESENTABLE_TIME_REASON = _l("Not a time that can be stored: out of range in UTC.")
 
 
 def refuse_invalid_text(value: Any) -> None:
@@ -53,7 +54,7 @@ def refuse_invalid_text(value: Any) -> None:
     XML text."""
     if isinstance(value, str):
         if NOT_XML_TEXT.search(value):
-            raise ValidationError(INVALID_TEXT_REASON)
+            raise ValidationError(str(INVALID_TEXT_REASON))
     elif isinstance(value, dict):
         for key, inner in value.items():
             refuse_invalid_text(key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server.i18n import N_, _
 from server.models.plans import (
     ITEM_STATES,
     LONG_TEXT,
@@ -33,7 +34,7 @@ class ResponsibleSchema(StrictSchema):
     @validates_schema
     def _exactly_one(self, data, **kwargs):
         if bool(data.get("user_id")) == bool(data.get("name")):
-            raise ValidationError("Give either user_id or name.")
+            raise ValidationError(_("Give either user_id or name."))
 
 
 class PlanWriteSchema(StrictSchema):
@@ -55,13 +56,13 @@ class PlanWriteSchema(StrictSchema):
             "inspection_date",
             "plan_date",
             field="inspection_date",
-            message="The inspection cannot come after the plan date.",
+            message=N_("The inspection cannot come after the plan date."),
         ),
         OnlyWhen(
             "foster_parents",
             "kind",
             values=("dk_plejefamilie",),
-            message="Only foster-family plans name foster parents.",
+            message=N_("Only foster-family plans name foster parents."),
         ),
     )
 
@@ -91,7 +92,7 @@ class ItemWriteSchema(StrictSchema):
             "start_date",
             "end_date",
             field="end_date",
-            message="The end date comes before the start date.",
+            message=N_("The end date comes before the start date."),
         ),
     )
 

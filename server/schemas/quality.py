@@ -11,6 +11,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from server.i18n import N_, _
 from server.models.quality import (
     AGE_BANDS,
     AGGREGATIONS,
@@ -53,7 +54,7 @@ class PseudonymousText(Text):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if contains_identity_number(text):
-            raise ValidationError(IDENTITY_NUMBER_REASON)
+            raise ValidationError(str(IDENTITY_NUMBER_REASON))
         return text
 
 
@@ -68,14 +69,14 @@ class CaseCode(fields.String):
         code = super()._deserialize(value, attr, data, **kwargs).strip()
         problem = case_code_problem(code)
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(str(problem))
         return code
 
 
 def check_period(value: str) -> None:
     if not PERIOD_PATTERN.fullmatch(value):
         raise ValidationError(
-            "A period is a year (2026), a tertial (2026-T1) or a month (2026-03)."
+            _("A period is a year (2026), a tertial (2026-T1) or a month (2026-03).")
         )
 
 
@@ -164,12 +165,17 @@ class CaseRecordWriteSchema(StrictSchema):
 
     checks = (
         DateOrder(
-            "started_on", "ended_on", field="ended_on", message="The end comes before the start."
+            "started_on",
+            "ended_on",
+            field="ended_on",
+            message=N_("The end comes before the start."),
         ),
-        OnlyWhen("end_reason", "ended_on", message="Only an ended intervention has an end reason."),
-        OnlyWhen("needs_met", "ended_on", message="Say this when the intervention has ended."),
         OnlyWhen(
-            "situation_after", "ended_on", message="Say this when the intervention has ended."
+            "end_reason", "ended_on", message=N_("Only an ended intervention has an end reason.")
+        ),
+        OnlyWhen("needs_met", "ended_on", message=N_("Say this when the intervention has ended.")),
+        OnlyWhen(
+            "situation_after", "ended_on", message=N_("Say this when the intervention has ended.")
         ),
     )
 
@@ -199,9 +205,9 @@ class SurveyResponseWriteSchema(StrictSchema):
         for value in answers.values():
             if isinstance(value, str):
                 if len(value) > 2000:
-                    raise ValidationError("A text answer is at most 2000 characters.")
+                    raise ValidationError(_("A text answer is at most 2000 characters."))
                 if contains_identity_number(value) or "\x00" in value:
-                    raise ValidationError(IDENTITY_NUMBER_REASON)
+                    raise ValidationError(str(IDENTITY_NUMBER_REASON))
 
 
 class AnnualTaskWriteSchema(StrictSchema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from server.i18n import N_, _l
 from server.models.plans import LONG_TEXT, SHORT_TEXT
 from server.models.visits import FINDING_KINDS, RATING_MAX, RATING_MIN, VISIT_PURPOSES
 from server.schemas.checks import RequiredWhen
@@ -43,10 +44,10 @@ class FindingWriteSchema(StrictSchema):
 
     checks = (
         RequiredWhen(
-            "deadline", "kind", values=("paabud",), message="A påbud needs a deadline (frist)."
+            "deadline", "kind", values=("paabud",), message=N_("A påbud needs a deadline (frist).")
         ),
         RequiredWhen(
-            "rating_justification", "rating", message="A rating needs a written justification."
+            "rating_justification", "rating", message=N_("A rating needs a written justification.")
         ),
     )
 
@@ -57,7 +58,7 @@ class PhotoWriteSchema(StrictSchema):
     finding_id = fields.UUID(allow_none=True)
     sha256 = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[0-9a-f]{64}$", error="A lower-case hex SHA-256."),
+        validate=validate.Regexp(r"^[0-9a-f]{64}$", error=_l("A lower-case hex SHA-256.")),
     )
     content_type = fields.String(required=True)
     size_bytes = fields.Integer(strict=True, required=True, validate=counted())

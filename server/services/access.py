@@ -35,6 +35,7 @@ from sqlalchemy import Date, String, Uuid, bindparam, column, text
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _, no_such
 from server.services.errors import Forbidden, NotFound
 
 ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
@@ -76,9 +77,9 @@ class Principal:
         """Raise NotFound if the user cannot even see the unit (ids are not oracles),
         Forbidden if they can see it but their role does not allow the action."""
         if not self.can("see_unit", unit_id):
-            raise NotFound(f"No such {what}.")
+            raise NotFound(no_such(what))
         if not self.can(action, unit_id):
-            raise Forbidden(f"Your role does not allow this ({action.replace('_', ' ')}).")
+            raise Forbidden(_("Your role does not allow this (%(action)s).", action=action))
 
 
 # A user's roles, nesting expanded, in one query: the current memberships, every live unit
@@ -144,7 +145,7 @@ def load_principal(session: Session, user_id: uuid.UUID, today: date | None = No
 
 def require_visible(principal: Principal, unit_id: uuid.UUID | None, what: str) -> None:
     if not principal.can("read_plans", unit_id):
-        raise NotFound(f"No such {what}.")
+        raise NotFound(no_such(what))
 
 
 __all__ = ["Forbidden", "NotFound", "Principal", "load_principal", "require_visible"]

@@ -29,6 +29,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from server import clock
+from server.i18n import _, _l
 from server.models import AuditEvent, Membership, Unit, User
 from server.models.access_audit import ACCESS_TABLES_BY_KIND
 from server.services.access import ROLES_FOR_ACTION, Principal
@@ -39,13 +40,13 @@ KIND_BY_TABLE = {table: kind for kind, table in ACCESS_TABLES_BY_KIND.items()}
 # The roles that read plans, visits and quality data of a unit.
 DATA_ROLES = ROLES_FOR_ACTION["read_plans"]
 
-EMAIL_TAKEN = "A user with this email exists already."
-EMAIL_UNUSABLE = "This email cannot be used here. Ask the person which address to use."
-NO_SUCH_USER = "No such user."
-NO_SELF_GRANT = (
+EMAIL_TAKEN = _l("A user with this email exists already.")
+EMAIL_UNUSABLE = _l("This email cannot be used here. Ask the person which address to use.")
+NO_SUCH_USER = _l("No such user.")
+NO_SELF_GRANT = _l(
     "You cannot give yourself a role that reads care data; ask another admin of the unit."
 )
-NO_MANAGER_PASSWORD = (
+NO_MANAGER_PASSWORD = _l(
     "An admin does not set a manager's password; the operator resets it (flask reset-password)."
 )
 
@@ -55,7 +56,7 @@ def create_unit(session: Session, principal: Principal, values: dict[str, Any]) 
     principal.require("manage_unit", parent_id, "unit")
     parent = session.get_one(Unit, parent_id)
     if values.get("foster_family_type") and values["kind"] != "dk_plejefamilie":
-        raise field_error("foster_family_type", "Only foster families have a family type.")
+        raise field_error("foster_family_type", _("Only foster families have a family type."))
     unit = Unit(
         name=values["name"],
         kind=values["kind"],
@@ -108,7 +109,7 @@ def _as_seen_by(user: User, units: set[uuid.UUID]) -> dict[str, Any]:
 def create_user(session: Session, principal: Principal, values: dict[str, Any]) -> User:
     memberships = values.get("memberships") or []
     if not memberships:
-        raise field_error("memberships", "A new user needs at least one role in a unit.")
+        raise field_error("memberships", _("A new user needs at least one role in a unit."))
     for membership in memberships:
         principal.require("manage_unit", membership["unit_id"], "unit")
     email = _untaken_email(session, principal, values["email"])
@@ -146,7 +147,7 @@ def grant_membership(
         )
     )
     if existing is not None:
-        raise InvalidState("The user has this role in this unit already.")
+        raise InvalidState(_("The user has this role in this unit already."))
     membership = Membership(user_id=user_id, unit_id=unit_id, role=role)
     session.add(membership)
     session.flush()
@@ -170,7 +171,7 @@ def revoke_membership(session: Session, principal: Principal, membership_id: uui
     """Remove a role. The user's devices drop the unit's rows on their next pull."""
     membership = session.get(Membership, membership_id)
     if membership is None or not principal.can("see_unit", membership.unit_id):
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     principal.require("manage_unit", membership.unit_id, "unit")
     # The user's row is locked first, so two admins revoking the last two roles at once are
     # counted one after the other (PostgreSQL; SQLite has one writer anyway).
@@ -182,7 +183,7 @@ def revoke_membership(session: Session, principal: Principal, membership_id: uui
         # A user without a role is in no admin's list: an active one could still log in, and
         # nobody could deactivate them any more.
         raise InvalidState(
-            "This is the user's last role. Deactivate the user first, or grant another role."
+            _("This is the user's last role. Deactivate the user first, or grant another role.")
         )
     session.delete(membership)
     session.flush()
@@ -217,7 +218,7 @@ def update_user(
         end_sessions = True
     if values.get("active") is False:
         if user.id == principal.user_id:
-            raise field_error("active", "You cannot deactivate yourself; ask another admin.")
+            raise field_error("active", _("You cannot deactivate yourself; ask another admin."))
         end_sessions = end_sessions or user.active
         user.active = False
     elif values.get("active") is True:
@@ -286,7 +287,7 @@ def access_history(
     admin_units = principal.units_for("manage_unit")
     manager_units = principal.units_for("manage_plans")
     if not admin_units and not manager_units:
-        raise Forbidden("Only admins and managers read the access history.")
+        raise Forbidden(_("Only admins and managers read the access history."))
     if unit_id is not None and not principal.can("manage_plans", unit_id):
         principal.require("manage_unit", unit_id, "unit")
     admin_organisations = select(Unit.organisation_id).where(Unit.id.in_(admin_units))
@@ -332,7 +333,7 @@ def access_history(
     if before is not None:
         last = session.get(AuditEvent, before)
         if last is None or last.table_name not in KIND_BY_TABLE:
-            raise field_error("before", "No such event: pass the next_before of a page.")
+            raise field_error("before", _("No such event: pass the next_before of a page."))
         # (at, id) orders events uniquely, so a page never repeats or skips one.
         query = query.where(
             or_(AuditEvent.at < last.at, and_(AuditEvent.at == last.at, AuditEvent.id < last.id))

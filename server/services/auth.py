@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _
 from server.models import AuthToken, User
 from server.services import login_throttle
 from server.services.errors import NotAuthenticated
@@ -62,7 +63,7 @@ def login(
         ok = False
     if not ok or user is None or not user.active:
         # The failure was counted before the check.
-        raise NotAuthenticated("Wrong email or password.")
+        raise NotAuthenticated(_("Wrong email or password."))
 
     now = clock.now()
     login_throttle.attempt_succeeded(session, parties, now)
@@ -86,10 +87,10 @@ _TOKEN_AND_USER = (
 def authenticate(session: Session, token: str) -> User:
     found = session.execute(_TOKEN_AND_USER, {"token_hash": _sha256(token)}).one_or_none()
     if found is None:
-        raise NotAuthenticated("Your session has ended. Log in again.")
+        raise NotAuthenticated(_("Your session has ended. Log in again."))
     user, revoked_at, expires_at = found
     if revoked_at is not None or expires_at <= clock.now() or not user.active:
-        raise NotAuthenticated("Your session has ended. Log in again.")
+        raise NotAuthenticated(_("Your session has ended. Log in again."))
     return user
 
 

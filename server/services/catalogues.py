@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.i18n import _
 from server.models import Catalogue, Criterion, Theme
 from server.services.errors import InvalidInput
 
@@ -107,8 +108,8 @@ def catalogue_for_plan(session: Session, plan_kind: str, on: date) -> Catalogue:
         if catalogue.valid_to is None or on <= catalogue.valid_to:
             return catalogue
     raise InvalidInput(
-        f"No {code} catalogue is valid on {on.isoformat()}.",
-        fields={"plan_date": ["No quality catalogue is valid on this date."]},
+        _("No %(code)s catalogue is valid on %(value)s.", code=code, value=on.isoformat()),
+        fields={"plan_date": [_("No quality catalogue is valid on this date.")]},
     )
 
 

@@ -20,16 +20,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.i18n import localize_reasons
 from sync.errors import ErrorCode, envelope
 
 
 class FolgError(Exception):
     code: ErrorCode = ErrorCode.INTERNAL_ERROR
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None, **extra: Any):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
+    # ``message`` and the reasons in ``fields`` may be lazy strings (server/i18n.py): they are
+    # made text when raised, in the language of the request or command raising them.
+    def __init__(self, message: Any, fields: dict[str, list[Any]] | None = None, **extra: Any):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.fields = _as_text(fields)
         self.extra = extra
 
     @property
@@ -37,7 +40,15 @@ class FolgError(Exception):
         return self.code.status
 
     def envelope(self) -> dict[str, Any]:
-        return envelope(self.code, self.message, self.fields, **self.extra)
+        return envelope(self.code, self.message, localize_reasons(self.fields), **self.extra)
+
+
+def _as_text(reasons: Any) -> Any:
+    if isinstance(reasons, dict):
+        return {key: _as_text(value) for key, value in reasons.items()}
+    if isinstance(reasons, list | tuple):
+        return [_as_text(value) for value in reasons]
+    return reasons if reasons is None or isinstance(reasons, str | int) else str(reasons)
 
 
 class InvalidInput(FolgError):
@@ -80,5 +91,5 @@ class MutationGap(FolgError):
     code = ErrorCode.MUTATION_GAP
 
 
-def field_error(field: str, reason: str) -> InvalidInput:
+def field_error(field: str, reason: Any) -> InvalidInput:
     return InvalidInput(f"{field}: {reason}", fields={field: [reason]})

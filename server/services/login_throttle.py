@@ -51,6 +51,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.i18n import _l
 from server.models import LoginThrottle
 from server.services.errors import RateLimited
 
@@ -60,7 +61,7 @@ KNOWN_PAIR_FOR = timedelta(days=30)
 ACCOUNT_FREE_FACTOR = 4
 CLIENT_FREE_FACTOR = 10
 
-RATE_LIMITED = "Too many failed logins. Wait a little and try again."
+RATE_LIMITED = _l("Too many failed logins. Wait a little and try again.")
 
 
 @dataclass(frozen=True)

@@ -25,18 +25,19 @@ import re
 
 from zxcvbn import zxcvbn
 
+from server.i18n import _l
 from server.services.errors import InvalidInput
 
 MIN_LENGTH = 8
 MIN_SCORE = 3
 SCORED_LENGTH = 72
 
-SHORT_PASSWORD = "The password is too short."
-WEAK_PASSWORD = "The password is too easy to guess."
-TOO_SHORT = "Use at least 8 characters."
-PERSONAL = "Do not use your name or email address in the password."
-COMMON = "This is a commonly used password. Choose one that is not."
-GUESSABLE = "This password is easy to guess. Use a longer phrase of unusual words."
+SHORT_PASSWORD = _l("The password is too short.")
+WEAK_PASSWORD = _l("The password is too easy to guess.")
+TOO_SHORT = _l("Use at least 8 characters.")
+PERSONAL = _l("Do not use your name or email address in the password.")
+COMMON = _l("This is a commonly used password. Choose one that is not.")
+GUESSABLE = _l("This password is easy to guess. Use a longer phrase of unusual words.")
 
 # What a guesser tries first in Danish and Swedish that zxcvbn's English lists lack: the app,
 # "password", "secret", seasons, "welcome", the employer.

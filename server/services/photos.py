@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _, _l
 from server.models import PhotoBlob, VisitPhoto
 from server.models.visits import PHOTO_TYPES
 from server.services.access import Principal
@@ -68,18 +69,18 @@ class UploadOutcome:
 
 def _require_uploader(principal: Principal, sha256: str) -> None:
     if not principal.units_for("inspect"):
-        raise Forbidden("Only inspectors upload visit photos.")
+        raise Forbidden(_("Only inspectors upload visit photos."))
     _check_address(sha256)
 
 
 def _check_address(sha256: str) -> None:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise field_error("sha256", "A photo is addressed by its SHA-256 in lower-case hex.")
+        raise field_error("sha256", _("A photo is addressed by its SHA-256 in lower-case hex."))
 
 
-NO_UPLOAD = "No upload of this photo has started."
-NOT_YOURS = "No photo you uploaded has this SHA-256: upload it before its record."
-SEND_WHOLE = "Send this photo whole, in one piece, from offset 0."
+NO_UPLOAD = _l("No upload of this photo has started.")
+NOT_YOURS = _l("No photo you uploaded has this SHA-256: upload it before its record.")
+SEND_WHOLE = _l("Send this photo whole, in one piece, from offset 0.")
 
 
 def upload_status(session: Session, principal: Principal, sha256: str) -> PhotoBlob:
@@ -107,23 +108,33 @@ def receive_piece(
     if blob is not None and blob.complete:
         return UploadOutcome(blob)  # idempotent: this photo is here already
     if content_type not in PHOTO_TYPES:
-        raise field_error("content_type", f"Photos are {' or '.join(PHOTO_TYPES)}.")
+        raise field_error(
+            "content_type", _("Photos are %(value)s.", value=" or ".join(PHOTO_TYPES))
+        )
     if total > max_bytes:
         raise TooLarge(
-            f"A photo is at most {max_bytes} bytes; this one has {total}.", max_bytes=max_bytes
+            _(
+                "A photo is at most %(max_bytes)s bytes; this one has %(total)s.",
+                max_bytes=max_bytes,
+                total=total,
+            ),
+            max_bytes=max_bytes,
         )
     if offset + len(piece) > total:
-        raise field_error("Upload-Offset", "The piece runs past Upload-Length.")
+        raise field_error("Upload-Offset", _("The piece runs past Upload-Length."))
     if blob is None:
         blob = _start(session, principal, sha256, content_type, total)
     elif blob.size_bytes != total or blob.content_type != content_type:
         raise InvalidState(
-            "An upload of this photo started with another length or type; finish it or wait.",
+            _("An upload of this photo started with another length or type; finish it or wait."),
             received_bytes=blob.received_bytes,
         )
     if offset != blob.received_bytes:
         raise InvalidState(
-            f"The stored bytes end at {blob.received_bytes}; send the piece from there.",
+            _(
+                "The stored bytes end at %(received_bytes)s; send the piece from there.",
+                received_bytes=blob.received_bytes,
+            ),
             received_bytes=blob.received_bytes,
         )
     blob.data = blob.data + piece
@@ -176,7 +187,7 @@ def _start(
             session.flush()
     except IntegrityError:
         raise InvalidState(
-            "Another upload of this photo started just now; ask for its status and resume.",
+            _("Another upload of this photo started just now; ask for its status and resume."),
             received_bytes=0,
         ) from None
     return blob
@@ -184,7 +195,7 @@ def _start(
 
 def _complete(blob: PhotoBlob, sha256: str) -> FolgError | None:
     if hashlib.sha256(blob.data).hexdigest() != sha256:
-        return field_error("sha256", "The bytes do not match their SHA-256; upload again.")
+        return field_error("sha256", _("The bytes do not match their SHA-256; upload again."))
     try:
         blob.data = strip_metadata(blob.data, blob.content_type)
     except ValueError as error:
@@ -213,7 +224,7 @@ def read_photo(session: Session, principal: Principal, sha256: str) -> PhotoBlob
     _check_address(sha256)
     blob = session.get(PhotoBlob, sha256)
     if blob is None or not blob.complete:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     if blob.uploaded_by == principal.user_id:
         return blob
     readable = principal.units_for("read_plans") & _blob_units(session, blob)
@@ -227,7 +238,7 @@ def read_photo(session: Session, principal: Principal, sha256: str) -> PhotoBlob
         .limit(1)
     )
     if named is None:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return blob
 
 
@@ -257,19 +268,19 @@ def strip_metadata(data: bytes, content_type: str) -> bytes:
         return _strip_jpeg(data)
     if content_type == "image/png":
         return _strip_png(data)
-    raise ValueError(f"Photos are {' or '.join(PHOTO_TYPES)}.")
+    raise ValueError(_("Photos are %(value)s.", value=" or ".join(PHOTO_TYPES)))
 
 
 def _strip_jpeg(data: bytes) -> bytes:
     """Walk the segments up to the end-of-image marker and drop everything after it: bytes
     appended there (a second JPEG with its own EXIF, say) are no part of the image."""
     if not data.startswith(_JPEG_SOI):
-        raise ValueError("The file is not a JPEG image.")
+        raise ValueError(_("The file is not a JPEG image."))
     out = bytearray(_JPEG_SOI)
     pos = 2
     while pos + 2 <= len(data):
         if data[pos] != 0xFF:
-            raise ValueError("The JPEG image is damaged.")
+            raise ValueError(_("The JPEG image is damaged."))
         marker = data[pos + 1]
         if marker == 0xFF:  # a fill byte before a marker
             pos += 1
@@ -278,11 +289,11 @@ def _strip_jpeg(data: bytes) -> bytes:
             out += data[pos : pos + 2]
             return bytes(out)
         if pos + 4 > len(data):
-            raise ValueError("The JPEG image is damaged.")
+            raise ValueError(_("The JPEG image is damaged."))
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         end = pos + 2 + length
         if length < 2 or end > len(data):
-            raise ValueError("The JPEG image is damaged.")
+            raise ValueError(_("The JPEG image is damaged."))
         # APP1 holds EXIF (with GPS) and XMP; APP13 holds IPTC/Photoshop data.
         if marker not in (0xE1, 0xED):
             out += data[pos:end]
@@ -291,7 +302,7 @@ def _strip_jpeg(data: bytes) -> bytes:
             scan_end = _end_of_scan(data, pos)
             out += data[pos:scan_end]
             pos = scan_end
-    raise ValueError("The JPEG image is damaged.")
+    raise ValueError(_("The JPEG image is damaged."))
 
 
 def _end_of_scan(data: bytes, pos: int) -> int:
@@ -300,7 +311,7 @@ def _end_of_scan(data: bytes, pos: int) -> int:
     while True:
         at = data.find(b"\xff", pos)
         if at == -1 or at + 1 >= len(data):
-            raise ValueError("The JPEG image is damaged.")
+            raise ValueError(_("The JPEG image is damaged."))
         following = data[at + 1]
         if following == 0x00 or 0xD0 <= following <= 0xD7:
             pos = at + 2
@@ -312,7 +323,7 @@ def _end_of_scan(data: bytes, pos: int) -> int:
 
 def _strip_png(data: bytes) -> bytes:
     if not data.startswith(_PNG_SIGNATURE):
-        raise ValueError("The file is not a PNG image.")
+        raise ValueError(_("The file is not a PNG image."))
     out = bytearray(_PNG_SIGNATURE)
     pos = len(_PNG_SIGNATURE)
     while pos + 12 <= len(data):
@@ -320,13 +331,13 @@ def _strip_png(data: bytes) -> bytes:
         kind = data[pos + 4 : pos + 8]
         end = pos + 12 + length
         if end > len(data):
-            raise ValueError("The PNG image is damaged.")
+            raise ValueError(_("The PNG image is damaged."))
         if kind not in _PNG_METADATA_CHUNKS:
             out += data[pos:end]
         pos = end
         if kind == b"IEND":
             return bytes(out)
-    raise ValueError("The PNG image is damaged.")
+    raise ValueError(_("The PNG image is damaged."))
 
 
 def has_location_metadata(data: bytes) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _
 from server.models import (
     AuditEvent,
     Catalogue,
@@ -168,10 +169,13 @@ def create_plan(
     principal.require("manage_plans", unit_id, "unit")
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted:
-        raise field_error("unit_id", "No such unit.")
+        raise field_error("unit_id", _("No such unit."))
     kind = values["kind"]
     if unit.kind not in UNIT_KINDS_FOR_PLAN[kind]:
-        raise field_error("kind", f"A {kind} plan does not fit a unit of kind {unit.kind}.")
+        raise field_error(
+            "kind",
+            _("A %(kind)s plan does not fit a unit of kind %(kind2)s.", kind=kind, kind2=unit.kind),
+        )
     if not in_batch:
         refuse_taken_id(session, principal, Plan, plan_id, "plan")
     values.setdefault("plan_date", clock.now().date())
@@ -204,7 +208,7 @@ def delete_plan(session: Session, principal: Principal, plan: Plan) -> None:
     dialogue with the inspectorate keeps its record."""
     principal.require("manage_plans", plan.unit_id, "plan")
     if plan.state != "draft":
-        raise InvalidState("Only a draft plan can be deleted; archive it instead.")
+        raise InvalidState(_("Only a draft plan can be deleted; archive it instead."))
     plan.deleted = True
     for item in plan.items:
         if not item.deleted:
@@ -218,7 +222,12 @@ def transition_plan(session: Session, principal: Principal, plan: Plan, action: 
     sources, target = TRANSITIONS[action]
     if plan.state not in sources:
         raise InvalidState(
-            f"A {plan.state} plan cannot be {target}; it must be {' or '.join(sorted(sources))}."
+            _(
+                "A %(state)s plan cannot be %(target)s; it must be %(value)s.",
+                state=plan.state,
+                target=target,
+                value=" or ".join(sorted(sources)),
+            )
         )
     now = clock.now()
     plan.state = target
@@ -251,7 +260,7 @@ PLAN_CHECKED_FIELDS = tuple(dict.fromkeys(f for c in PlanWriteSchema.checks for 
 def _writable_plan(session: Session, principal: Principal, plan_id: uuid.UUID) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None or plan.deleted or not principal.can("see_unit", plan.unit_id):
-        raise field_error("plan_id", "No such plan.")
+        raise field_error("plan_id", _("No such plan."))
     principal.require("write_items", plan.unit_id, "plan")
     _refuse_if_archived(plan)
     return plan
@@ -339,7 +348,7 @@ def restore_item(session: Session, principal: Principal, item: PlanItem) -> None
     principal.require("write_items", item.unit_id, "item")
     plan = session.get(Plan, item.plan_id)
     if plan is None or plan.deleted:
-        raise InvalidState("The item's plan has been deleted; the item cannot come back.")
+        raise InvalidState(_("The item's plan has been deleted; the item cannot come back."))
     _refuse_if_archived(plan)
     item.deleted = False
     for note in session.scalars(select(ProgressNote).where(ProgressNote.item_id == item.id)):
@@ -354,7 +363,7 @@ def reorder_items(
     _refuse_if_archived(plan)
     items = {i.id: i for i in list_items(session, principal, plan.id)}
     if len(item_ids) != len(set(item_ids)) or set(item_ids) != set(items):
-        raise field_error("item_ids", "List every item of the plan exactly once.")
+        raise field_error("item_ids", _("List every item of the plan exactly once."))
     for priority, item_id in enumerate(item_ids, start=1):
         if items[item_id].priority != priority:
             items[item_id].priority = priority
@@ -389,15 +398,19 @@ def _check_item_values(
         if theme is None or theme.catalogue_id != plan.catalogue_id:
             catalogue = session.get_one(Catalogue, plan.catalogue_id)
             label = f"{catalogue.code} {catalogue.version_label}"
-            raise field_error("theme_id", f"Not a theme of this plan's catalogue ({label}).")
+            raise field_error(
+                "theme_id", _("Not a theme of this plan's catalogue (%(label)s).", label=label)
+            )
     start = values.get("start_date", start)
     end = values.get("end_date", end)
     refuse_failed_checks(ItemWriteSchema.checks, {"start_date": start, "end_date": end})
     if deadline and end and end > deadline:
         raise field_error(
             "end_date",
-            f"The påbud's deadline is {deadline.isoformat()}; a later date needs a recorded "
-            "extension first.",
+            _(
+                "The påbud's deadline is %(value)s; a later date needs a recorded extension first.",
+                value=deadline.isoformat(),
+            ),
         )
     user_ids = [r["user_id"] for r in values.get("responsible") or [] if r.get("user_id")]
     if user_ids:
@@ -425,7 +438,7 @@ def check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid.
         )
     )
     if wanted - found:
-        raise field_error("responsible", "Responsible users must be members of the plan's unit.")
+        raise field_error("responsible", _("Responsible users must be members of the plan's unit."))
 
 
 def _prefill_from_finding(
@@ -436,7 +449,7 @@ def _prefill_from_finding(
     item's legal deadline."""
     finding = session.get(Finding, values["finding_id"])
     if finding is None or finding.deleted or finding.unit_id != plan.unit_id:
-        raise field_error("finding_id", "No such finding in this plan's unit.")
+        raise field_error("finding_id", _("No such finding in this plan's unit."))
     principal.require("manage_plans", plan.unit_id, "finding")
     if values.get("theme_id") is None:
         values["theme_id"] = _same_theme_in(session, finding.theme_id, plan.catalogue_id)
@@ -491,7 +504,7 @@ def add_note(
     """Append a progress note. A note that names a new state moves the item to that state."""
     item = session.get(PlanItem, values["item_id"])
     if item is None or item.deleted or not principal.can("see_unit", item.unit_id):
-        raise field_error("item_id", "No such item.")
+        raise field_error("item_id", _("No such item."))
     principal.require("write_items", item.unit_id, "item")
     _refuse_if_archived(session.get(Plan, item.plan_id))
     if not in_batch:
@@ -519,7 +532,7 @@ def add_note(
 
 def _refuse_if_archived(plan: Plan | None) -> None:
     if plan is not None and plan.state == "archived":
-        raise InvalidState("The plan is archived and can no longer be changed.")
+        raise InvalidState(_("The plan is archived and can no longer be changed."))
 
 
 __all__ = [

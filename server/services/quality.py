@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _, _l
 from server.models import (
     AnnualTask,
     CaseRecord,
@@ -85,7 +86,7 @@ def measure_value_id(measure_id: uuid.UUID, unit_id: uuid.UUID, period: str) -> 
 def live_unit(session: Session, unit_id: uuid.UUID | None, field: str = "unit_id") -> Unit:
     unit = session.get(Unit, unit_id) if unit_id else None
     if unit is None or unit.deleted:
-        raise field_error(field, "No such unit.")
+        raise field_error(field, _("No such unit."))
     return unit
 
 
@@ -149,7 +150,12 @@ def access_unit(session: Session, principal: Principal, row: SyncedMixin) -> uui
 def _require_kind(unit: Unit, kinds: Iterable[str], what: str) -> None:
     if unit.kind not in kinds:
         raise field_error(
-            "unit_id", f"{what} belongs to a Swedish unit of kind {' or '.join(kinds)}."
+            "unit_id",
+            _(
+                "%(what)s belongs to a Swedish unit of kind %(value)s.",
+                what=what,
+                value=" or ".join(kinds),
+            ),
         )
 
 
@@ -170,7 +176,7 @@ class QualityTable:
     # Changes that need only ``write_items`` although creating needs ``action``.
     staff_fields: frozenset[str] = frozenset()
     # Why a row of this table is never deleted, if it is not.
-    undeletable: str | None = None
+    undeletable: Any = None  # a lazy message (server/i18n.py)
 
     def create(
         self,
@@ -189,7 +195,10 @@ class QualityTable:
         if required_id is not None and row_id is not None and row_id != required_id:
             raise field_error(
                 "id",
-                f"The id of this row is derived from its contents (UUIDv5): {required_id}.",
+                _(
+                    "The id of this row is derived from its contents (UUIDv5): %(required_id)s.",
+                    required_id=required_id,
+                ),
             )
         row_id = required_id or row_id or uuid.uuid4()
         if not in_batch:
@@ -226,7 +235,7 @@ class QualityTable:
         if self.model is QualityArea and _live(
             session, QualityMeasure, QualityMeasure.area_id, row.id
         ):
-            raise InvalidState("Measures still belong to this area; move or delete them first.")
+            raise InvalidState(_("Measures still belong to this area; move or delete them first."))
         row.deleted = True
         if self.model is QualityMeasure:
             # A measure's values go with it (tombstones, so devices hear of it).
@@ -243,7 +252,7 @@ class QualityTable:
         if self.model is QualityLink:
             item = session.get(PlanItem, values.get("plan_item_id"))
             if item is None or item.deleted:
-                raise field_error("plan_item_id", "No such item.")
+                raise field_error("plan_item_id", _("No such item."))
             return item.unit_id
         return values["unit_id"]
 
@@ -261,7 +270,9 @@ def _definition_unit(session: Session, values: dict[str, Any], what: str) -> Uni
     unit = live_unit(session, values["unit_id"])
     _require_kind(unit, SWEDISH_UNIT_KINDS, what)
     if unit.kind == "se_enhet" and verksamhet_of(session, unit) is None:
-        raise field_error("unit_id", f"{what} of an enhet needs a verksamhet above it.")
+        raise field_error(
+            "unit_id", _("%(what)s of an enhet needs a verksamhet above it.", what=what)
+        )
     return unit
 
 
@@ -271,63 +282,65 @@ def is_local(session: Session, measure: QualityMeasure) -> bool:
 
 
 def _check_area(session, principal, values, row):
-    _definition_unit(session, values, "A quality area")
+    _definition_unit(session, values, _("A quality area"))
     theme_id = values.get("theme_id")
     if theme_id is not None:
         theme = session.get(Theme, theme_id)
         if theme is None or theme.deleted:
-            raise field_error("theme_id", "No such quality area in the catalogue.")
+            raise field_error("theme_id", _("No such quality area in the catalogue."))
     return {}
 
 
 def _check_measure(session, principal, values, row):
-    unit = _definition_unit(session, values, "A measure")
+    unit = _definition_unit(session, values, _("A measure"))
     # An enhet's own areas and its verksamhet's are both its to measure against.
     areas_of = {unit.id}
     if unit.kind == "se_enhet":
         if values.get("level", 3) != 3:
-            raise field_error("level", "A measure of an enhet is a nivå 3 measure.")
+            raise field_error("level", _("A measure of an enhet is a nivå 3 measure."))
         areas_of.add(_verksamhet_id(session, unit))  # type: ignore[arg-type]
     area_id = values.get("area_id")
     if area_id is not None:
         area = session.get(QualityArea, area_id)
         if area is None or area.deleted or area.unit_id not in areas_of:
-            raise field_error("area_id", "Not a quality area of this unit or its verksamhet.")
+            raise field_error("area_id", _("Not a quality area of this unit or its verksamhet."))
     # Values entered as plain numbers cannot become ratios (or move level) after the fact.
     for field in ("aggregation", "level"):
         changed = row is not None and values.get(field) != getattr(row, field)
         if changed and _live(session, MeasureValue, MeasureValue.measure_id, row.id):
-            raise field_error(field, "The measure has values; make a new measure instead.")
+            raise field_error(field, _("The measure has values; make a new measure instead."))
     return {}
 
 
 def _check_measure_value(session, principal, values, row):
     measure = session.get(QualityMeasure, values["measure_id"])
     if measure is None or measure.deleted or not principal.reads_definitions_of(measure.unit_id):
-        raise field_error("measure_id", "No such measure.")
+        raise field_error("measure_id", _("No such measure."))
     unit = live_unit(session, values["unit_id"])
     if row is None:
         if measure.level == 2 and unit.id != measure.unit_id:
-            raise field_error("unit_id", "A nivå 2 measure is reported for its verksamhet.")
+            raise field_error("unit_id", _("A nivå 2 measure is reported for its verksamhet."))
         if is_local(session, measure):
             if unit.id != measure.unit_id:
-                raise field_error("unit_id", "An enhet's own measure is reported for it alone.")
+                raise field_error("unit_id", _("An enhet's own measure is reported for it alone."))
         elif measure.level == 3 and (
             unit.kind != "se_enhet" or _verksamhet_id(session, unit) != measure.unit_id
         ):
             raise field_error(
-                "unit_id", "A nivå 3 measure is reported per enhet of its verksamhet."
+                "unit_id", _("A nivå 3 measure is reported per enhet of its verksamhet.")
             )
     elif values["measure_id"] != row.measure_id or values["period"] != row.period:
-        raise field_error("period", "Cannot be changed once the value exists; enter a new one.")
+        raise field_error("period", _("Cannot be changed once the value exists; enter a new one."))
     if measure.aggregation == "rate":
         numerator, denominator = values.get("numerator"), values.get("denominator")
         if numerator is not None and denominator is not None and numerator > denominator:
-            raise field_error("numerator", "The numerator cannot exceed the denominator.")
+            raise field_error("numerator", _("The numerator cannot exceed the denominator."))
         values_out = {"value": None if not denominator else (numerator or 0) / denominator}
     else:
         if values.get("numerator") is not None or values.get("denominator") is not None:
-            raise field_error("numerator", "Only a rate measure takes a numerator and denominator.")
+            raise field_error(
+                "numerator", _("Only a rate measure takes a numerator and denominator.")
+            )
         values_out = {}
     if row is None:
         values_out["id"] = measure_value_id(measure.id, unit.id, values["period"])
@@ -340,7 +353,9 @@ def _check_measure_value(session, principal, values, row):
             )
         )
         if taken is not None:
-            raise field_error("period", "This enhet already has a value for the period; edit it.")
+            raise field_error(
+                "period", _("This enhet already has a value for the period; edit it.")
+            )
     return values_out
 
 
@@ -350,24 +365,28 @@ def _verksamhet_id(session: Session, unit: Unit) -> uuid.UUID | None:
 
 
 def _check_register_entry(session, principal, values, row):
-    _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, "The register")
+    _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, _("The register"))
     source = values.get("source")
     if source is not None:
         choices = REGISTER_SOURCES.get(values["kind"])
         if choices is None:
             raise field_error(
                 "source",
-                "Only a quality register, a national survey or an inspection report "
-                "names its source.",
+                _(
+                    "Only a quality register, a national survey or an inspection report "
+                    "names its source."
+                ),
             )
         if source not in choices:
-            raise field_error("source", f"Choose one of {', '.join(choices)} for this kind.")
+            raise field_error(
+                "source", _("Choose one of %(choices)s for this kind.", choices=", ".join(choices))
+            )
     return {}
 
 
 def _check_case_record(session, principal, values, row):
     unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, SWEDISH_UNIT_KINDS, "A case record")
+    _require_kind(unit, SWEDISH_UNIT_KINDS, _("A case record"))
     refuse_failed_checks(CaseRecordWriteSchema.checks, values)
     query = select(CaseRecord.id).where(
         CaseRecord.unit_id == unit.id,
@@ -377,7 +396,7 @@ def _check_case_record(session, principal, values, row):
     if row is not None:
         query = query.where(CaseRecord.id != row.id)
     if session.scalar(query.limit(1)) is not None:
-        raise field_error("case_code", "This case code is already used in the enhet.")
+        raise field_error("case_code", _("This case code is already used in the enhet."))
     if "needs" in values:
         # Labels as written, without duplicates, so the compilation counts each once.
         return {"needs": list(dict.fromkeys(n.strip() for n in values["needs"] or [] if n.strip()))}
@@ -386,9 +405,9 @@ def _check_case_record(session, principal, values, row):
 
 def _check_survey_question(session, principal, values, row):
     verksamhet = live_unit(session, values["unit_id"])
-    _require_kind(verksamhet, ("se_verksamhet",), "A survey question")
+    _require_kind(verksamhet, ("se_verksamhet",), _("A survey question"))
     if row is not None and values["survey"] != row.survey:
-        raise field_error("survey", "Cannot be changed once the question exists.")
+        raise field_error("survey", _("Cannot be changed once the question exists."))
     if row is not None and values["answer_type"] != row.answer_type:
         # Answers already given were given to the old type (a 1-5 scale cannot become yes/no).
         units = [verksamhet.id, *(u.id for u in enheter_of(session, verksamhet))]
@@ -400,20 +419,22 @@ def _check_survey_question(session, principal, values, row):
             )
         )
         if any(str(row.id) in (given or {}) for given in answers):
-            raise field_error("answer_type", "Answers exist; make a new question instead.")
+            raise field_error("answer_type", _("Answers exist; make a new question instead."))
     return {}
 
 
 def _check_survey_response(session, principal, values, row):
     unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, SWEDISH_UNIT_KINDS, "A survey response")
+    _require_kind(unit, SWEDISH_UNIT_KINDS, _("A survey response"))
     case_id = values.get("case_record_id")
     if case_id is not None:
         case = session.get(CaseRecord, case_id)
         if case is None or case.deleted or case.unit_id != unit.id:
-            raise field_error("case_record_id", "No such case in this enhet.")
+            raise field_error("case_record_id", _("No such case in this enhet."))
         if values["survey"] != "end_of_intervention":
-            raise field_error("case_record_id", "Only the end-of-intervention survey names a case.")
+            raise field_error(
+                "case_record_id", _("Only the end-of-intervention survey names a case.")
+            )
     verksamhet = verksamhet_of(session, unit)
     questions = {
         q.id: q
@@ -429,19 +450,29 @@ def _check_survey_response(session, principal, values, row):
     for question_id, answer in (values.get("answers") or {}).items():
         question = questions.get(uuid.UUID(str(question_id)))
         if question is None:
-            raise field_error("answers", f"{question_id} is not a question of this survey.")
+            raise field_error(
+                "answers",
+                _("%(question_id)s is not a question of this survey.", question_id=question_id),
+            )
         if answer is None:
             continue
         if not _fits(question.answer_type, answer):
-            raise field_error("answers", f"{question_id}: {ANSWER_HINTS[question.answer_type]}")
+            raise field_error(
+                "answers",
+                _(
+                    "%(question_id)s: %(value)s",
+                    question_id=question_id,
+                    value=ANSWER_HINTS[question.answer_type],
+                ),
+            )
         answers[str(question.id)] = answer
     return {"answers": answers}
 
 
 ANSWER_HINTS = {
-    "scale": "Answer with a whole number from 1 to 5.",
-    "yes_no": "Answer with true or false.",
-    "text": "Answer with text.",
+    "scale": _l("Answer with a whole number from 1 to 5."),
+    "yes_no": _l("Answer with true or false."),
+    "text": _l("Answer with text."),
 }
 
 
@@ -455,11 +486,11 @@ def _fits(answer_type: str, answer: Any) -> bool:
 
 def _check_annual_task(session, principal, values, row):
     unit = live_unit(session, values["unit_id"])
-    _require_kind(unit, SWEDISH_UNIT_KINDS, "The årshjul")
+    _require_kind(unit, SWEDISH_UNIT_KINDS, _("The årshjul"))
     owner = values.get("owner_user_id")
     new_owner = owner is not None and (row is None or owner != row.owner_user_id)
     if new_owner and not _is_member(session, unit, owner):
-        raise field_error("owner_user_id", "The owner must be a member of the unit.")
+        raise field_error("owner_user_id", _("The owner must be a member of the unit."))
     out: dict[str, Any] = {}
     if row is None and not values.get("kind"):
         out["kind"] = "other"
@@ -501,14 +532,14 @@ def _check_link(session, principal, values, row):
     plan = session.get_one(Plan, item.plan_id)
     if plan.kind != "se_handlingsplan":
         raise field_error(
-            "plan_item_id", "Only items of a Swedish handlingsplan link to the follow-up."
+            "plan_item_id", _("Only items of a Swedish handlingsplan link to the follow-up.")
         )
     if plan.state == "archived":
-        raise InvalidState("The plan is archived and can no longer be changed.")
+        raise InvalidState(_("The plan is archived and can no longer be changed."))
     model = SOURCE_MODELS[values["source_table"]]
     source = session.get(model, values["source_id"])
     if source is None or source.deleted or not may_read(principal, source):
-        raise field_error("source_id", "No such row to link.")
+        raise field_error("source_id", _("No such row to link."))
     if row is None:
         duplicate = session.scalar(
             select(QualityLink.id).where(
@@ -518,9 +549,9 @@ def _check_link(session, principal, values, row):
             )
         )
         if duplicate is not None:
-            raise field_error("source_id", "The item is linked to this already.")
+            raise field_error("source_id", _("The item is linked to this already."))
     elif values["source_id"] != row.source_id or values["plan_item_id"] != row.plan_item_id:
-        raise field_error("source_id", "A link is not moved; delete it and make another.")
+        raise field_error("source_id", _("A link is not moved; delete it and make another."))
     return {"plan_id": item.plan_id, "unit_id": item.unit_id}
 
 
@@ -540,7 +571,7 @@ TABLES: dict[str, QualityTable] = {
         immutable=("unit_id", "measure_id", "period"),
         # The cell's id is fixed (measure_value_id) and sync never resurrects a tombstone, so a
         # deleted cell could never be entered again: a value is cleared instead.
-        undeletable="A value is not deleted; clear it (value null) instead.",
+        undeletable=_l("A value is not deleted; clear it (value null) instead."),
     ),
     "register_entries": QualityTable(RegisterEntry, _check_register_entry),
     "case_records": QualityTable(CaseRecord, _check_case_record),
@@ -569,7 +600,7 @@ def get_row(session: Session, principal: Principal, table: str, row_id: uuid.UUI
     model = TABLES[table].model
     row = session.get(model, row_id)
     if row is None or row.deleted or not may_read(principal, row):
-        raise NotFound("No such row.")
+        raise NotFound(_("No such row."))
     return row
 
 
@@ -605,7 +636,7 @@ _ORDER: dict[str, tuple[Any, ...]] = {
 def links_of_item(session: Session, principal: Principal, item_id: uuid.UUID) -> list[QualityLink]:
     item = session.get(PlanItem, item_id)
     if item is None or item.deleted or not principal.can("read_plans", item.unit_id):
-        raise NotFound("No such item.")
+        raise NotFound(_("No such item."))
     return list(
         session.scalars(
             select(QualityLink).where(

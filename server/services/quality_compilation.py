@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.i18n import _
 from server.models import CaseRecord, Unit
 from server.services.access import Principal
 from server.services.errors import NotFound
@@ -103,7 +104,7 @@ def compile_cases(
 ) -> Compilation:
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted or not principal.can("read_plans", unit.id):
-        raise NotFound("No such unit.")
+        raise NotFound(_("No such unit."))
     start, end = period_bounds(year, tertial)
     units = [unit, *enheter_of(session, unit)] if unit.kind == "se_verksamhet" else [unit]
     cases = session.scalars(

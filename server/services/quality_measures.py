@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.i18n import _, _l, localize_reasons
 from server.models import MeasureValue, QualityMeasure, Unit
 from server.services.access import Principal
 from server.services.errors import InvalidInput, NotFound
@@ -99,7 +100,7 @@ def aggregate_measure(
 ) -> Aggregate:
     measure = session.get(QualityMeasure, measure_id)
     if measure is None or measure.deleted or not principal.reads_definitions_of(measure.unit_id):
-        raise NotFound("No such measure.")
+        raise NotFound(_("No such measure."))
     owner = session.get_one(Unit, measure.unit_id)
     local = owner.kind == "se_enhet"
     # An enhet's own measure is reported by it alone: nothing to combine across enheter.
@@ -234,12 +235,12 @@ def import_values(
         messages = schema.validate(body)
         if messages:
             errors[f"row {number}"] = [
-                f"{k}: {', '.join(map(str, v))}" for k, v in messages.items()
+                f"{k}: {', '.join(map(str, v))}" for k, v in localize_reasons(messages).items()
             ]
             continue
         loaded.append(schema.load(body))
     if errors:
-        raise InvalidInput("Some rows of the file are not valid; nothing was imported.", errors)
+        raise InvalidInput(_("Some rows of the file are not valid; nothing was imported."), errors)
     result = ImportResult()
     writer = TABLES["measure_values"]
     for values in loaded:
@@ -259,7 +260,7 @@ def import_values(
                 result.created += 1
         except InvalidInput as error:
             raise InvalidInput(
-                "Some rows of the file are not valid; nothing was imported.",
+                _("Some rows of the file are not valid; nothing was imported."),
                 {f"period {values['period']}": [error.message]},
             ) from None
     return result
@@ -283,12 +284,14 @@ def _read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
     try:
         return _read_csv_rows(text)
     except csv.Error:  # such as a field longer than csv.field_size_limit() (131,072)
-        raise InvalidInput("The file cannot be read as CSV.", {"csv": [CSV_UNREADABLE]}) from None
+        raise InvalidInput(
+            _("The file cannot be read as CSV."), {"csv": [CSV_UNREADABLE]}
+        ) from None
 
 
-CSV_UNREADABLE = (
-    f"Not readable as CSV: a field longer than {csv.field_size_limit():,} characters, or a "
-    "stray quote."
+CSV_UNREADABLE = _l(
+    "Not readable as CSV: a field longer than %(limit)s characters, or a stray quote.",
+    limit=csv.field_size_limit(),
 )
 
 
@@ -299,7 +302,7 @@ def _read_csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if not header:
-        raise InvalidInput("The file is empty.", {"csv": ["No header row."]})
+        raise InvalidInput(_("The file is empty."), {"csv": [_("No header row.")]})
     names: list[str | None] = []
     for cell in header:
         cell = cell.strip().casefold()
@@ -307,7 +310,8 @@ def _read_csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     missing = [COLUMNS[k][0] for k in ("unit", "measure", "period") if k not in names]
     if missing:
         raise InvalidInput(
-            "The header row lacks columns.", {"csv": [f"Missing column: {m}" for m in missing]}
+            _("The header row lacks columns."),
+            {"csv": [_("Missing column: %(column)s", column=m) for m in missing]},
         )
     rows = []
     for number, cells in enumerate(reader, start=2):
@@ -315,5 +319,7 @@ def _read_csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             continue
         rows.append((number, {n: c for n, c in zip(names, cells, strict=False) if n}))
         if len(rows) > MAX_ROWS:
-            raise InvalidInput("Too many rows.", {"csv": [f"At most {MAX_ROWS} rows."]})
+            raise InvalidInput(
+                _("Too many rows."), {"csv": [_("At most %(rows)s rows.", rows=MAX_ROWS)]}
+            )
     return rows

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from server.i18n import _l
+
 # Century optional; month 01-12; day 01-31, or 61-91 for a samordningsnummer; an optional
 # separator; four digits. Not inside a longer run of digits.
 _IDENTITY_NUMBER = re.compile(
@@ -29,11 +31,11 @@ _IDENTITY_NUMBER = re.compile(
 _CASE_CODE = re.compile(r"(?:[A-Za-zÅÄÖåäö]{1,3}-?)?\d{1,5}(?:-\d{1,5}){0,2}")
 CASE_CODE_PATTERN = _CASE_CODE  # what sync/rules.json gives devices
 
-IDENTITY_NUMBER_REASON = (
+IDENTITY_NUMBER_REASON = _l(
     "Looks like a personnummer or samordningsnummer. The follow-up is pseudonymous: "
     "write no identity numbers (nor phone numbers)."
 )
-CASE_CODE_REASON = (
+CASE_CODE_REASON = _l(
     "A case code is at most three letters and then digits in groups of at most five, "
     "joined by hyphens (e.g. BJ-2026-014): never a name or a personnummer."
 )

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from server.i18n import _, no_such
 from server.models import SyncedMixin
 from server.schemas.checks import Check, check_problems
 from server.services.access import Principal
@@ -22,14 +23,14 @@ def readable_row(
     unit tells nothing."""
     row = session.get(model, row_id)
     if row is None or row.deleted or not principal.can("read_plans", row.unit_id):
-        raise NotFound(f"No such {what}.")
+        raise NotFound(no_such(what))
     return row
 
 
 def refuse_changes(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> None:
     for field in fields:
         if field in values and values[field] != getattr(row, field):
-            raise field_error(field, "Cannot be changed once the row exists.")
+            raise field_error(field, _("Cannot be changed once the row exists."))
 
 
 def refuse_failed_checks(checks: tuple[Check, ...], values: dict[str, Any]) -> None:
@@ -54,5 +55,5 @@ def refuse_taken_id(
     if row is None:
         return
     if not principal.can("read_plans", row.unit_id):
-        raise NotFound(f"No such {what}.")
-    raise InvalidState(f"A row with id {row_id} exists already.")
+        raise NotFound(no_such(what))
+    raise InvalidState(_("A row with id %(row_id)s exists already.", row_id=row_id))

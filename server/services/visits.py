@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _
 from server.models import (
     Catalogue,
     Criterion,
@@ -173,7 +174,7 @@ def catalogue_for_unit(session: Session, unit: Unit, on: date) -> Catalogue:
     try:
         return catalogue_for_plan(session, PLAN_KIND_FOR_UNIT[unit.kind], on)
     except InvalidInput as error:  # it names plan_date: say visit_date instead
-        raise field_error("visit_date", "No quality catalogue is valid on this date.") from error
+        raise field_error("visit_date", _("No quality catalogue is valid on this date.")) from error
 
 
 def create_visit(
@@ -189,7 +190,7 @@ def create_visit(
     principal.require("inspect", values["unit_id"], "unit")
     unit = session.get(Unit, values["unit_id"])
     if unit is None or unit.deleted:
-        raise field_error("unit_id", "No such unit.")
+        raise field_error("unit_id", _("No such unit."))
     if not in_batch:
         refuse_taken_id(session, principal, Visit, visit_id, "visit")
     catalogue = catalogue_for_unit(session, unit, values["visit_date"])
@@ -219,8 +220,10 @@ def update_visit(
             if _live_findings(session, visit):
                 raise field_error(
                     "visit_date",
-                    "Another catalogue version is in force on that date, and the findings "
-                    "name themes of the current one.",
+                    _(
+                        "Another catalogue version is in force on that date, and the findings "
+                        "name themes of the current one."
+                    ),
                 )
             visit.catalogue_id = catalogue.id
     if "inspectors" in values:
@@ -235,7 +238,7 @@ def delete_visit(session: Session, principal: Principal, visit: Visit) -> None:
     principal.require("inspect", visit.unit_id, "visit")
     findings = _live_findings(session, visit)
     if answering_items(session, [f.id for f in findings]):
-        raise InvalidState("A plan item answers a finding of this visit; it cannot be deleted.")
+        raise InvalidState(_("A plan item answers a finding of this visit; it cannot be deleted."))
     visit.deleted = True
     for finding in findings:
         finding.deleted = True
@@ -277,7 +280,7 @@ def _inspectors(
 def _writable_visit(session: Session, principal: Principal, visit_id: uuid.UUID) -> Visit:
     visit = session.get(Visit, visit_id)
     if visit is None or visit.deleted or not principal.can("see_unit", visit.unit_id):
-        raise field_error("visit_id", "No such visit.")
+        raise field_error("visit_id", _("No such visit."))
     principal.require("inspect", visit.unit_id, "visit")
     return visit
 
@@ -327,7 +330,7 @@ def update_finding(
 def delete_finding(session: Session, principal: Principal, finding: Finding) -> None:
     principal.require("inspect", finding.unit_id, "finding")
     if answering_items(session, [finding.id]):
-        raise InvalidState("A plan item answers this finding; it cannot be deleted.")
+        raise InvalidState(_("A plan item answers this finding; it cannot be deleted."))
     finding.deleted = True
     for photo in session.scalars(select(VisitPhoto).where(VisitPhoto.finding_id == finding.id)):
         photo.finding_id = None
@@ -345,20 +348,20 @@ def _check_finding(
 
     theme = session.get(Theme, merged("theme_id"))
     if theme is None or theme.catalogue_id != visit.catalogue_id:
-        raise field_error("theme_id", "Not a theme of the catalogue this visit is assessed by.")
+        raise field_error("theme_id", _("Not a theme of the catalogue this visit is assessed by."))
     criterion_id = merged("criterion_id")
     if criterion_id is not None:
         criterion = session.get(Criterion, criterion_id)
         if criterion is None or criterion.theme_id != theme.id:
-            raise field_error("criterion_id", "Not a criterion of this theme.")
+            raise field_error("criterion_id", _("Not a criterion of this theme."))
     checks = FindingWriteSchema.checks
     refuse_failed_checks(checks, {f: merged(f) for check in checks for f in check.fields})
     # Across rows: the visit's date, the theme's kind.
     deadline = merged("deadline")
     if merged("kind") == "paabud" and deadline < visit.visit_date:
-        raise field_error("deadline", "The deadline comes before the visit.")
+        raise field_error("deadline", _("The deadline comes before the visit."))
     if merged("rating") is not None and not theme.scored:
-        raise field_error("rating", f"{theme.name} is assessed, not rated.")
+        raise field_error("rating", _("%(name)s is assessed, not rated.", name=theme.name))
 
 
 # ---- photos --------------------------------------------------------------------------------
@@ -378,15 +381,20 @@ def create_photo(
     if not in_batch:
         refuse_taken_id(session, principal, VisitPhoto, photo_id, "photo")
     if values["content_type"] not in PHOTO_TYPES:
-        raise field_error("content_type", f"Photos are {' or '.join(PHOTO_TYPES)}.")
+        raise field_error(
+            "content_type", _("Photos are %(value)s.", value=" or ".join(PHOTO_TYPES))
+        )
     if values["size_bytes"] > MAX_PHOTO_BYTES:
-        raise field_error("size_bytes", f"A photo is at most {MAX_PHOTO_BYTES} bytes.")
+        raise field_error(
+            "size_bytes",
+            _("A photo is at most %(MAX_PHOTO_BYTES)s bytes.", MAX_PHOTO_BYTES=MAX_PHOTO_BYTES),
+        )
     require_nameable(session, principal, values["sha256"], visit.unit_id)
     finding_id = values.get("finding_id")
     if finding_id is not None:
         finding = session.get(Finding, finding_id)
         if finding is None or finding.deleted or finding.visit_id != visit.id:
-            raise field_error("finding_id", "Not a finding of this visit.")
+            raise field_error("finding_id", _("Not a finding of this visit."))
     photo = VisitPhoto(
         id=photo_id or uuid.uuid4(),
         unit_id=visit.unit_id,
@@ -433,7 +441,7 @@ def finding_to_item(
 def _visible_item(session: Session, principal: Principal, item_id: uuid.UUID) -> PlanItem:
     item = session.get(PlanItem, item_id)
     if item is None or item.deleted or not principal.can("see_unit", item.unit_id):
-        raise field_error("item_id", "No such item.")
+        raise field_error("item_id", _("No such item."))
     return item
 
 
@@ -485,17 +493,18 @@ def add_extension(
     """Record that the inspectorate granted a later deadline for an item answering a påbud."""
     item = _visible_item(session, principal, values["item_id"])
     if not principal.can("read_plans", item.unit_id):
-        raise field_error("item_id", "No such item.")
+        raise field_error("item_id", _("No such item."))
     if not (principal.can("manage_plans", item.unit_id) or principal.can("inspect", item.unit_id)):
-        raise Forbidden("Only the unit's manager or its inspector records an extension.")
+        raise Forbidden(_("Only the unit's manager or its inspector records an extension."))
     if item.legal_deadline is None:
-        raise field_error("item_id", "This item answers no påbud; it has no legal deadline.")
+        raise field_error("item_id", _("This item answers no påbud; it has no legal deadline."))
     if not in_batch:
         refuse_taken_id(session, principal, DeadlineExtension, extension_id, "extension")
     current = plans.effective_deadline(session, item)
     if current is not None and values["new_deadline"] <= current:
         raise field_error(
-            "new_deadline", f"An extension must be later than the deadline now ({current})."
+            "new_deadline",
+            _("An extension must be later than the deadline now (%(current)s).", current=current),
         )
     extension = DeadlineExtension(
         id=extension_id or uuid.uuid4(),

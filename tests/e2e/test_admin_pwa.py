@@ -81,7 +81,7 @@ def test_admin_creates_grants_corrects_revokes_and_deactivates_a_user_on_a_phone
     form.get_by_label("Rolle", exact=True).select_option(label="Medarbejder")
     form.get_by_role("button", name="Opret bruger").click()
     expect(form.locator('[data-error-for="email"]')).to_have_text(
-        "A user with this email exists already."
+        "Der findes allerede en bruger med denne e-mailadresse."
     )
     expect(form.get_by_label("E-mail")).to_have_attribute("aria-invalid", "true")
 
@@ -140,7 +140,7 @@ def test_admin_creates_grants_corrects_revokes_and_deactivates_a_user_on_a_phone
     page.get_by_role("button", name="Deaktivér bruger").click()
     confirm(page, "Deaktivér bruger")
     expect(page.get_by_test_id("access-error")).to_have_text(
-        "You cannot deactivate yourself; ask another admin."
+        "Du kan ikke deaktivere dig selv; spørg en anden administrator."
     )
 
     context.set_offline(True)

@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import expect
 
-from server.push.messages import TITLES, render_payload
+from server import create_app
+from server.push.messages import render_payload as render_in_app
 from tests.e2e.conftest import MANAGER, STAFF
 from tests.e2e.pages import eventually, log_in, open_plan, wait_offline, wait_service_worker
 from tests.e2e.test_conflicts_and_logout import READ_OWN_TOKEN
@@ -197,6 +198,12 @@ def test_staff_subscribes_in_settings_and_the_server_stores_the_device_and_choic
     assert page.evaluate("window.__push.unsubscribed") == 1
 
 
+def render_payload(*args):
+    """The server's payload, rendered where its catalogues are (an app context)."""
+    with create_app({"DATABASE_URL": "sqlite://"}).app_context():
+        return render_in_app(*args)
+
+
 def test_a_push_is_shown_in_the_payload_language_and_a_click_opens_the_item_offline_too(
     new_context, live_server, api
 ):
@@ -219,7 +226,7 @@ def test_a_push_is_shown_in_the_payload_language_and_a_click_opens_the_item_offl
     shown = eventually(lambda: shown_notifications(page))
     assert shown == [
         {
-            "title": TITLES["due_soon"]["sv"],
+            "title": "En åtgärd närmar sig sitt slutdatum",
             "body": "Slutdatum är i morgon.",
             "lang": "sv",
             "url": f"/#/items/{item['id']}",
@@ -238,7 +245,11 @@ def test_a_push_is_shown_in_the_payload_language_and_a_click_opens_the_item_offl
     wait_offline(page)
     deliver_push(page, live_server, render_payload("assigned", "da", None, uuid.UUID(item["id"])))
     eventually(
-        lambda: [n for n in shown_notifications(page) if n["title"] == TITLES["assigned"]["da"]]
+        lambda: [
+            n
+            for n in shown_notifications(page)
+            if n["title"] == "Du er blevet ansvarlig for et punkt"
+        ]
     )
     click_notification(context)
     expect(page).to_have_url(f"{live_server}/#/items/{item['id']}")

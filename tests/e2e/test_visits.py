@@ -340,7 +340,9 @@ def test_inspector_corrects_a_visit_offline_and_staff_cannot(new_context, api, t
     # The server kept the answered finding; the device says why and shows it again.
     texts = [f["text"] for f in api.get(f"/api/visits/{visit_id}/findings", INSPECTOR)]
     assert sorted(texts) == sorted([edited_text, second_text])
-    expect(page.get_by_test_id("visit-rejections")).to_contain_text("A plan item answers")
+    expect(page.get_by_test_id("visit-rejections")).to_contain_text(
+        "En indsats i en plan svarer på dette fund"  # the rejection, in the inspector's Danish
+    )
     expect(page.get_by_test_id("finding").filter(has_text=second_text)).to_be_visible()
     expect(
         page.get_by_test_id("finding").filter(has_text=second_text).get_by_test_id("delete-finding")

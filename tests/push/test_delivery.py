@@ -17,7 +17,6 @@ from server.models import Membership, NotificationPreference, PushSubscription
 from server.models.versioning import act_as
 from server.push import delivery
 from server.push.delivery import PushSettings, deliver_pending
-from server.push.messages import TITLES
 from tests.helpers import login
 from tests.push.conftest import deliver, outbox, subscribe
 from tests.push.receiver import PushReceiver, Subscriber
@@ -56,7 +55,7 @@ def test_assignment_reaches_the_device_signed_and_encrypted(
     assert receiver.errors() == []
     assert receiver.payloads(device) == [
         {
-            "title": TITLES["assigned"]["sv"],
+            "title": "Du har blivit ansvarig för en åtgärd",
             "url": f"/#/items/{item.id}",
             "kind": "assigned",
             "lang": "sv",

@@ -14,7 +14,6 @@ from server.extensions import db
 from server.models import AnnualTask, NotificationPreference, PlanItem
 from server.models.push import REMINDER_KINDS
 from server.models.versioning import act_as
-from server.push.messages import TASK_TITLES, TITLES
 from server.push.reminders import queue_reminders, queue_task_reminders
 from tests.push.conftest import deliver, outbox, subscribe
 
@@ -228,7 +227,7 @@ def test_a_due_reminder_reaches_the_device_in_the_users_language(
     assert receiver.errors() == []
     assert receiver.payloads(device) == [
         {
-            "title": TITLES["due_soon"]["da"],
+            "title": "Et punkt nærmer sig sin frist",
             "body": "Fristen er i morgen.",
             "url": f"/#/items/{item.id}",
             "kind": "due_soon",
@@ -271,7 +270,7 @@ def test_an_arshjul_reminder_reaches_the_task_owner_in_their_enhet(
     assert receiver.errors() == []
     assert receiver.payloads(device) == [
         {
-            "title": TASK_TITLES["due_soon"]["sv"],
+            "title": "En uppgift i årshjulet närmar sig sitt slutdatum",
             "body": "Slutdatum är i morgon.",
             "url": f"/#/quality/{enhet.id}/cycle/{task.id}",
             "kind": "due_soon",

@@ -41,4 +41,15 @@ describe('import errors', () => {
     expect(importErrorKey({ status: 403, code: 'forbidden' })).toBe('forbidden');
     expect(importErrorKey(refused('No such unit.'))).toBe('generic');
   });
+
+  test('the refusals map in Danish and Swedish too (the server answers in the app language)', () => {
+    const refused = (reason) => ({ status: 422, code: 'invalid_input', message: `file: ${reason}`, fields: { file: [reason] } });
+    expect(importErrorKey(refused('Word-dokumentet er beskadiget og kan ikke læses.'))).toBe('corrupt');
+    expect(importErrorKey(refused('Word-dokumentet är skadat och kan inte läsas.'))).toBe('corrupt');
+    expect(importErrorKey(refused('Dokumentet indeholder makroer; gem det som .docx uden makroer.'))).toBe('macros');
+    expect(importErrorKey(refused('Dokumentet innehåller makron; spara det som .docx utan makron.'))).toBe('macros');
+    expect(importErrorKey(refused('Filen er tom.'))).toBe('empty');
+    expect(importErrorKey(refused('Filen är tom.'))).toBe('empty');
+    expect(importErrorKey(refused('Filen er ikke et Word-dokument (.docx).'))).toBe('not_docx');
+  });
 });

@@ -194,7 +194,7 @@ def test_logging_in_is_not_recorded(client, factory, unit):
 
 
 def test_changing_a_users_name_email_and_language_records_old_and_new(app, factory, unit, admin):
-    user = factory.user(("staff", unit), email="old@test.example", name="Old Name")
+    user = factory.user(("staff", unit), email="old@test.example", name="Old Name", language="da")
     act_as(db.session, admin.id, "rest")
     user.email, user.name, user.language = "new@test.example", "New Name", "sv"
     db.session.commit()

@@ -38,7 +38,7 @@ def unit(factory):
 
 @pytest.fixture
 def manager(factory, unit):
-    return factory.user(("manager", unit))
+    return factory.user(("manager", unit), language="da")
 
 
 def filled_plan(factory, unit, kind="dk_tilbud", **plan_fields):
@@ -142,7 +142,7 @@ def test_plejefamilie_export_uses_the_template_variant_of_its_result_label(
     client, factory, result_label, last_heading, first_question
 ):
     family = factory.unit(kind="dk_plejefamilie", name="Familien Skov")
-    manager = factory.user(("manager", family))
+    manager = factory.user(("manager", family), language="da")
     plan = factory.plan(
         family,
         kind="dk_plejefamilie",

@@ -50,7 +50,7 @@ def get(client, headers, path, **query):
 def test_csv_lists_the_items_of_every_readable_plan_with_a_header_row(
     client, factory, units, items
 ):
-    staff = factory.user(("staff", units[0]))
+    staff = factory.user(("staff", units[0]), language="da")
 
     rows = read_csv(get(client, login(client, staff), "/api/items/export.csv"))
 
@@ -93,7 +93,7 @@ def test_csv_lists_the_items_of_every_readable_plan_with_a_header_row(
 )
 def test_csv_filters(client, factory, units, items, query, topics):
     mine, child, other = units
-    manager = factory.user(("manager", mine))
+    manager = factory.user(("manager", mine), language="da")
     named = {"child": str(child.id), "other": str(other.id)}
     query = {k: named.get(v, v) for k, v in query.items()}
 

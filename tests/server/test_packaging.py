@@ -178,7 +178,13 @@ REQUEST_SCRIPT = textwrap.dedent(
     )
     token = login.get_json()["token"] if login.status_code == 200 else None
     plans = client.get("/api/plans", headers={"Authorization": f"Bearer {token}"})
+    refused = client.post(
+        "/api/auth/login",
+        json={"email": "leder@demo.test", "password": "wrong"},
+        headers={"Accept-Language": "da"},
+    )
     print(json.dumps({
+        "danish": refused.get_json()["message"],
         "server_file": server.__file__,
         "login": login.status_code,
         "plans": plans.status_code,
@@ -218,3 +224,5 @@ def test_installed_wheel_migrates_seeds_and_answers_away_from_the_checkout(wheel
     assert Path(result["server_file"]).is_relative_to(venv), result
     assert (result["login"], result["plans"]) == (200, 200), result
     assert result["plan_count"] >= 1, result
+    # The compiled catalogues came along: a refusal in Danish.
+    assert result["danish"] == "Forkert e-mailadresse eller adgangskode.", result

@@ -62,10 +62,11 @@ export function importErrorKey(err) {
     .concat((err.fields && err.fields.file) || [], err.message || '')
     .join(' ')
     .toLowerCase();
-  if (reasons.includes('macro')) return 'macros';
-  if (reasons.includes('damaged') || reasons.includes('corrupt')) return 'corrupt';
-  if (reasons.includes('empty')) return 'empty';
+  // The server words its reasons in the language the app sends (da, sv, en).
+  if (/macro|makro/.test(reasons)) return 'macros';
+  if (/damaged|corrupt|beskadiget|skadat/.test(reasons)) return 'corrupt';
+  if (/empty|filen er tom|filen är tom/.test(reasons)) return 'empty';
   if (reasons.includes('not a word document') || reasons.includes('.docx')) return 'not_docx';
-  if (reasons.includes('larger than')) return 'too_large';
+  if (/larger than|større end|större än/.test(reasons)) return 'too_large';
   return 'generic';
 }

@@ -12,6 +12,8 @@
  *   body     the whole envelope (extra keys such as `retry_after_seconds`), else null
  *
  * The transport is a seam (tests pass a fake server); it defaults to the browser's fetch.
+ * Every call says the app's current language (Accept-Language), so the server's messages
+ * (`message`, the reasons in `fields`) come in it; the codes never change.
  */
 import { language } from './i18n.js';
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Date, Uuid
 
+from server.i18n import _
 from server.models import SyncedMixin
 from server.models.types import UTCDateTime
 from server.services.access import Principal
@@ -39,15 +40,23 @@ from sync.protocol import DEFINE, MANAGE, READ, SEE
 def check_schema_version(version: int, minimum: int, current: int) -> None:
     if version < minimum:
         raise UpgradeRequired(
-            f"This app is too old for the server (sync schema {version}, the server needs at "
-            f"least {minimum}). Update the app: reload the page or install the update.",
+            _(
+                "This app is too old for the server (sync schema %(version)s, the server needs at "
+                "least %(minimum)s). Update the app: reload the page or install the update.",
+                version=version,
+                minimum=minimum,
+            ),
             min_schema_version=minimum,
             schema_version=current,
         )
     if version > current:
         raise InvalidInput(
-            f"The server speaks sync schema {current} at most; this client sent {version}.",
-            fields={"schema_version": [f"At most {current}."]},
+            _(
+                "The server speaks sync schema %(current)s at most; this client sent %(version)s.",
+                current=current,
+                version=version,
+            ),
+            fields={"schema_version": [_("At most %(current)s.", current=current)]},
         )
 
 

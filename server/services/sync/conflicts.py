@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _
 from server.models import AuditEvent, Conflict, SyncedMixin
 from server.models.versioning import lock_clock
 from server.services.access import Principal
@@ -118,7 +119,7 @@ def resolve_conflict_by_id(
     lock_clock(session, principal.organisation_ids)
     conflict = session.get(Conflict, conflict_id)
     if conflict is None:
-        raise NotFound("No such conflict.")
+        raise NotFound(_("No such conflict."))
     return resolve_conflict(session, principal, conflict, resolution, resolved_value)
 
 
@@ -135,21 +136,23 @@ def resolve_conflict(
     deleted; the edit stays readable in the conflict) or "restore" (the row comes back, with
     the edit)."""
     if not may_see_conflict(principal, conflict):
-        raise NotFound("No such conflict.")
+        raise NotFound(_("No such conflict."))
     if conflict.status != "open":
-        raise InvalidState("This conflict has been resolved already.")
+        raise InvalidState(_("This conflict has been resolved already."))
     if resolution not in RESOLUTIONS:
         raise InvalidInput(
-            "Say how to resolve: server, client, custom or (a deleted row) restore.",
-            fields={"resolution": ["Must be one of: server, client, custom, restore."]},
+            _("Say how to resolve: server, client, custom or (a deleted row) restore."),
+            fields={"resolution": [_("Must be one of: server, client, custom, restore.")]},
         )
     if conflict.kind == DELETE_EDIT and resolution not in ("server", "restore"):
         raise InvalidState(
-            "The row is deleted; close this conflict with 'server', or bring the row back "
-            "with its edit with 'restore'."
+            _(
+                "The row is deleted; close this conflict with 'server', or bring the row back "
+                "with its edit with 'restore'."
+            )
         )
     if conflict.kind != DELETE_EDIT and resolution == "restore":
-        raise InvalidState("Only a row that was deleted can be restored.")
+        raise InvalidState(_("Only a row that was deleted can be restored."))
     if resolution == "restore":
         value: Any = _restore(session, principal, conflict)
     elif resolution == "server":
@@ -174,12 +177,14 @@ def _restore(session: Session, principal: Principal, conflict: Conflict) -> dict
     restore = writer.restore if writer is not None else None
     if restore is None or writer is None or writer.update is None:
         raise InvalidState(
-            f"Deleted {conflict.table_name.replace('_', ' ')} cannot be restored; close this "
-            "conflict with 'server'."
+            _(
+                "Deleted rows of %(table)s cannot be restored; close this conflict with 'server'.",
+                table=conflict.table_name,
+            )
         )
     row = session.get(writer.model, conflict.row_id)
     if row is None:
-        raise InvalidState("The deleted row has been collected since; it cannot come back.")
+        raise InvalidState(_("The deleted row has been collected since; it cannot come back."))
     if row.deleted:
         restore(session, principal, row)
     edit = conflict.client_value if isinstance(conflict.client_value, dict) else {}
@@ -195,15 +200,15 @@ def _write_resolution(
     writer = WRITABLE.get(conflict.table_name)
     row = session.get(writer.model, conflict.row_id) if writer else None
     if writer is None or writer.update is None or row is None or conflict.field is None:
-        raise InvalidState("This conflict cannot take a value.")
+        raise InvalidState(_("This conflict cannot take a value."))
     if row.deleted:
-        raise InvalidState("The row has been deleted since; close this conflict with 'server'.")
+        raise InvalidState(_("The row has been deleted since; close this conflict with 'server'."))
     try:
         values = writer.schema.load({conflict.field: value}, partial=True)
     except ValidationError as error:
         reasons = [str(m) for v in error.normalized_messages().values() for m in _as_list(v)]
         raise InvalidInput(
-            "The resolved value is not valid.", fields={"resolved_value": reasons}
+            _("The resolved value is not valid."), fields={"resolved_value": reasons}
         ) from None
     writer.update(session, principal, row, values)
 

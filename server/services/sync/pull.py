@@ -57,6 +57,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _, _l
 from server.models import SyncClient, SyncClock, SyncedMixin, write_order
 from server.models.types import json_in_postgresql
 from server.services.access import Principal
@@ -83,7 +84,7 @@ RESET_MARGIN_SECONDS = 3600
 # Between a cursor and its signature; the cursor itself is URL-safe base64, without dots.
 SIGNATURE_SEPARATOR = "."
 
-UNVERIFIED = (
+UNVERIFIED = _l(
     "This device's sync position was not signed by this server for this user (the server's "
     "key was changed, or it was edited). Pull everything again from cursor null, keeping the "
     "changes not yet pushed."
@@ -116,8 +117,10 @@ def pull(
     high, epoch = _read_clock(session, principal)
     if cursor_text is not None and cursor.epoch != epoch:
         raise ResetRequired(
-            "The server's data was restored from a backup since this device last synced. "
-            "Pull everything again from cursor null, keeping the changes not yet pushed.",
+            _(
+                "The server's data was restored from a backup since this device last synced. "
+                "Pull everything again from cursor null, keeping the changes not yet pushed."
+            ),
             reason="restored",
         )
     cursor.epoch = epoch
@@ -208,14 +211,17 @@ def _read_cursor(
         _check_unit_ids(cursor)
     except InvalidCursor as error:
         raise InvalidInput(
-            "The cursor is not one this server gave out; pull from scratch with cursor null.",
+            _("The cursor is not one this server gave out; pull from scratch with cursor null."),
             fields={"cursor": [str(error)]},
         ) from None
     if cursor.issued_at < now_s - (retention_days * 86400 - RESET_MARGIN_SECONDS):
         raise ResetRequired(
-            f"This device has not synced for more than {retention_days} days, and deleted "
-            "rows are forgotten after that. Pull everything again from cursor null, keeping "
-            "the changes not yet pushed.",
+            _(
+                "This device has not synced for more than %(retention_days)s days, and deleted "
+                "rows are forgotten after that. Pull everything again from cursor null, keeping "
+                "the changes not yet pushed.",
+                retention_days=retention_days,
+            ),
             reason="too_old",
             retention_days=retention_days,
         )
@@ -345,7 +351,7 @@ class _Reader:
         candidates.sort(key=lambda c: c[0])
         taken = candidates[:limit]
         changes: list[Change | str] = []
-        for _, table, row in taken:
+        for _seq, table, row in taken:
             if table in statements.as_json:
                 changes.append(row.change)
             elif self.visible(table, row):

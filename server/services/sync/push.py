@@ -49,6 +49,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.i18n import _, no_such
+from server.i18n import localize_reasons as localize
 from server.models import Conflict, SyncClient, SyncedMixin, SyncMutationResult
 from server.models.versioning import act_as, lock_clock
 from server.services.access import Principal
@@ -109,8 +111,12 @@ def push(
     """
     if len(mutations) > max_mutations:
         raise TooLarge(
-            f"A push carries at most {max_mutations} mutations; this one had "
-            f"{len(mutations)}. Send the rest in the next push.",
+            _(
+                "A push carries at most %(max)s mutations; this one had %(count)s. "
+                "Send the rest in the next push.",
+                max=max_mutations,
+                count=len(mutations),
+            ),
             max_mutations=max_mutations,
         )
     # Checked before the clock is taken: another push can hold it meanwhile.
@@ -248,8 +254,10 @@ def _client(session: Session, principal: Principal, client_id: str) -> SyncClien
         session.flush()
     elif client.user_id != principal.user_id:
         raise Forbidden(
-            "This client id belongs to another user. A device makes a new client id for "
-            "each user who logs in on it."
+            _(
+                "This client id belongs to another user. A device makes a new client id for "
+                "each user who logs in on it."
+            )
         )
     return client
 
@@ -263,8 +271,8 @@ def _check_mutation_ids(client: SyncClient, mutations: Sequence[Mapping[str, Any
         mutation_id = mutation["mutation_id"]
         if mutation_id <= previous:
             raise InvalidInput(
-                "Mutation ids must increase within a push.",
-                fields={"mutations": [f"mutation_id {mutation_id} after {previous}"]},
+                _("Mutation ids must increase within a push."),
+                fields={"mutations": [f"mutation_id {mutation_id} <= {previous}"]},
             )
         previous = mutation_id
         if mutation_id < expected:
@@ -273,8 +281,13 @@ def _check_mutation_ids(client: SyncClient, mutations: Sequence[Mapping[str, Any
             first_new = index
         if mutation_id != expected:
             raise MutationGap(
-                f"Mutation ids skipped from {expected - 1} to {mutation_id}. Send mutation "
-                f"{expected} next (renumber the outbox from it if those ids were lost).",
+                _(
+                    "Mutation ids skipped from %(last)s to %(id)s. Send mutation %(next)s next "
+                    "(renumber the outbox from it if those ids were lost).",
+                    last=expected - 1,
+                    id=mutation_id,
+                    next=expected,
+                ),
                 expected_mutation_id=expected,
                 last_mutation_id=client.last_mutation_id,
             )
@@ -324,15 +337,15 @@ def apply_in_savepoint(
         with session.begin_nested():
             return apply_mutation(session, principal, client_id, mutation, known)
     except ValidationError as error:
-        fields = {str(k): _messages(v) for k, v in error.normalized_messages().items()}
-        return _rejected(mutation, ErrorCode.INVALID_INPUT, "Some fields are not valid.", fields)
+        fields = {str(k): _messages(v) for k, v in localize(error.normalized_messages()).items()}
+        return _rejected(mutation, ErrorCode.INVALID_INPUT, _("Some fields are not valid."), fields)
     except FolgError as error:
         return _rejected(mutation, error.code, error.message, error.fields)
     except (IntegrityError, DataError):
         return _rejected(
             mutation,
             ErrorCode.INVALID_INPUT,
-            "The database refused this row (a reference or a value).",
+            _("The database refused this row (a reference or a value)."),
         )
 
 
@@ -347,7 +360,8 @@ def _messages(value: Any) -> list[str]:
 def _rejected(
     mutation: Mapping[str, Any], code: str, message: str, fields: Any = None
 ) -> dict[str, Any]:
-    error = envelope(code, message, fields)
+    # Made text now, in the pushing request's language: a duplicate gets this stored answer.
+    error = envelope(code, str(message), localize(fields))
     return {"mutation_id": mutation["mutation_id"], "status": REJECTED, "error": error}
 
 
@@ -399,12 +413,14 @@ def apply_mutation(
     if table not in WRITABLE or op != UPSERT:
         known.insert_deferred()  # this mutation may look for them
     if table in READ_ONLY_TABLES:
-        raise Forbidden(f"{table} are read-only through sync.")
+        raise Forbidden(_("The table %(table)s is read-only through sync.", table=table))
     if table == "conflicts":
         return _push_resolution(session, principal, mutation)
     writer = WRITABLE.get(table)
     if writer is None:
-        raise InvalidInput(f"No table {table!r}.", fields={"table": ["Unknown table."]})
+        raise InvalidInput(
+            _("No table %(table)r.", table=table), fields={"table": [_("Unknown table.")]}
+        )
     the_id = mutation_row_id(mutation)
     row = known.get(writer.model, the_id)
     if op == DELETE:
@@ -431,12 +447,12 @@ def apply_mutation(
 
 def _refuse_server_fields(writer: WritableTable, fields: Mapping[str, Any]) -> None:
     refused = {
-        name: ["Set by the server."] if name in writer.server_fields else ["Unknown field."]
+        name: [_("Set by the server.")] if name in writer.server_fields else [_("Unknown field.")]
         for name in fields
         if name not in writer.client_fields
     }
     if refused:
-        raise InvalidInput("Some fields cannot be written.", fields=refused)
+        raise InvalidInput(_("Some fields cannot be written."), fields=refused)
 
 
 def _require_write(principal: Principal, writer: WritableTable, unit_id: uuid.UUID | None) -> None:
@@ -509,7 +525,7 @@ def _update(
     ]
     if refused:
         result = _result(mutation, PARTIAL, row, conflicts, with_row=True)
-        message = f"Not applied: {', '.join(refused)}; the other fields were."
+        message = _("Not applied: %(fields)s; the other fields were.", fields=", ".join(refused))
         return {**result, "error": envelope(ErrorCode.INVALID_INPUT, message, refused)}
     status = decision.status
     return _result(mutation, status, row, conflicts, with_row=status != APPLIED)
@@ -604,8 +620,10 @@ def _checked_base(
         writer.schema.load(foreign, partial=True)
     except ValidationError as error:
         raise InvalidInput(
-            "Some base values are not valid.",
-            fields={f"base.{k}": _messages(v) for k, v in error.normalized_messages().items()},
+            _("Some base values are not valid."),
+            fields={
+                f"base.{k}": _messages(v) for k, v in localize(error.normalized_messages()).items()
+            },
         ) from None
     return canonical_base
 
@@ -620,9 +638,11 @@ def _delete(
 ) -> dict[str, Any]:
     # A row of a unit the user cannot see is answered as a missing one (ids are not oracles).
     if row is None or not principal.can("see_unit", row.unit_id):
-        raise NotFound(f"No such {_row_name(writer)}.")
+        raise NotFound(no_such(_row_name(writer)))
     if writer.delete is None:
-        raise InvalidState(f"{mutation['table']} are append-only; add a new row instead.")
+        raise InvalidState(
+            _("The table %(table)s is append-only; add a new row instead.", table=mutation["table"])
+        )
     _require_write(principal, writer, row.unit_id)
     if row.deleted:
         return _result(mutation, APPLIED, row)
@@ -644,18 +664,20 @@ def _push_resolution(
     session: Session, principal: Principal, mutation: Mapping[str, Any]
 ) -> dict[str, Any]:
     if mutation["op"] != UPSERT:
-        raise Forbidden("Conflicts are not deleted; resolve them.")
+        raise Forbidden(_("Conflicts are not deleted; resolve them."))
     conflict = session.get(Conflict, mutation_row_id(mutation))
     if conflict is None:
-        raise NotFound("No such conflict.")
+        raise NotFound(no_such("conflict"))
     fields = dict(mutation.get("fields") or {})
     allowed = {"status", "resolution", "resolved_value"}
     if set(fields) - allowed or fields.get("status", "resolved") != "resolved":
         raise InvalidInput(
-            "A conflict is resolved by sending status 'resolved', a resolution and, for "
-            "'custom', the resolved value.",
-            fields={k: ["Cannot be written."] for k in set(fields) - allowed}
-            or {"status": ["Only 'resolved'."]},
+            _(
+                "A conflict is resolved by sending status 'resolved', a resolution and, for "
+                "'custom', the resolved value."
+            ),
+            fields={k: [_("Cannot be written.")] for k in set(fields) - allowed}
+            or {"status": [_("Only 'resolved'.")]},
         )
     resolve_conflict(
         session,
