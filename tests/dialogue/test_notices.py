@@ -206,11 +206,12 @@ def test_no_notice_reaches_outside_the_unit(client, scene, factory):
         ("en", "New message in the dialogue on a follow-up plan"),
     ],
 )
-def test_a_message_notice_is_a_title_in_the_readers_language_and_a_link(lang, title):
+def test_a_message_notice_is_a_title_in_the_readers_language_and_a_link(app, lang, title):
     import uuid
 
     item = uuid.uuid4()
-    payload = render_payload("message_added", lang, uuid.uuid4(), item)
+    with app.app_context():  # the titles come from the app's catalogues (gettext)
+        payload = render_payload("message_added", lang, uuid.uuid4(), item)
     assert payload == {
         "title": title,
         "url": f"/#/items/{item}",
