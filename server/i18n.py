@@ -5,10 +5,11 @@
     _("At most %(n)s rows.", n=500)        named %-placeholders, so a translator may move them
     with force_locale("sv"): ...           background work, in the recipient's language
 
-The language of a request (``select_locale``): the signed-in user's own setting
-(``User.language``, never empty), else the best of da, sv, en in ``Accept-Language`` (the PWA
-sends its current language on every call), else English. A unit's country would come next,
-but a request with a known user always has the user's language, and one without a user has
+The language of a request (``select_locale``): the language the app shows its person
+(``X-Folg-Language``, sent by the PWA, whose own switch need not match the account), else the
+signed-in user's own setting (``User.language``, never empty), else the best of da, sv, en in
+``Accept-Language``, else English. A unit's country would come next, but a request with a
+known user always has the user's language, and one without a user has
 no unit, so that step would never decide anything.
 
 Outside an app context these return the English source text, so domain code and its tests
@@ -38,6 +39,8 @@ from server.extensions import babel
 
 LANGUAGES = ("da", "sv", "en")
 DEFAULT_LANGUAGE = "en"
+# Sent by the PWA on every call with the language it shows (pwa/src/js/http.js).
+APP_LANGUAGE_HEADER = "X-Folg-Language"
 
 _ = gettext
 _l = lazy_gettext
@@ -70,6 +73,11 @@ def select_locale() -> str:
     speaks the terminal's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext tools do."""
     if not has_request_context():
         return _terminal_language()
+    # The language an app shows its person right now (the PWA's own switch, which need not be
+    # the one saved on the account): its messages must match the screen they appear on.
+    shown = request.headers.get(APP_LANGUAGE_HEADER, "").strip().lower()
+    if shown in LANGUAGES:
+        return shown
     user = g.get("user")
     if user is not None and user.language in LANGUAGES:
         return user.language

@@ -70,6 +70,16 @@ def test_framework_answers_unknown_route_and_method(client, language):
     )
 
 
+def test_the_language_the_app_shows_beats_the_users_own(client, factory, language):
+    """The PWA's own switch (X-Folg-Language) need not match the account's saved language:
+    what the server says must match the screen it appears on."""
+    user = factory.user(("staff", factory.unit()), language="en")
+    headers = {**login(client, user), "Accept-Language": "en", "X-Folg-Language": language}
+    response = client.get(f"/api/plans/{uuid.uuid4()}", headers=headers)
+    body = assert_localized(response, 404, "not_found", language)
+    assert body["message"] != "No such plan."
+
+
 def test_the_users_own_language_beats_accept_language(client, factory, language):
     user = factory.user(("staff", factory.unit()), language=language)
     headers = {**login(client, user), "Accept-Language": "en"}

@@ -15,6 +15,7 @@ test('JSON goes out with its type and the token, and comes back parsed', async (
   expect(seen[0].init.headers['Content-Type']).toBe('application/json');
   expect(seen[0].init.headers.Authorization).toBe('Bearer t');
   expect(seen[0].init.headers['Accept-Language']).toBe('da'); // the app's language, for the server's messages
+  expect(seen[0].init.headers['X-Folg-Language']).toBe('da'); // ... which beats the account's saved one
   expect(seen[0].init.body).toBe('{"a":1}');
 });
 

@@ -60,6 +60,8 @@ export async function fetchJson(
         // The server says its messages (a refused field's reason) in the language the person
         // chose here, which need not be the browser's.
         'Accept-Language': language(),
+        // ... and the server takes it over the account's saved language (server/i18n.py).
+        'X-Folg-Language': language(),
         ...(asIs ? {} : { 'Content-Type': 'application/json' }),
         ...headers,
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
