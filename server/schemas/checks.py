@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -51,29 +51,23 @@ class DateOrder:
 
 
 @dataclass(frozen=True)
-class OnlyWhen:
-    """``field`` may hold a value (not empty) only when ``other`` is set, or, with ``values``,
-    only when ``other`` is one of them."""
+class _Conditional:
+    """A rule on ``field`` that depends on ``other``: on its being set, or, with ``values``,
+    on its being one of them."""
 
     field: str
     other: str
     message: str
     values: tuple[str, ...] | None = None
+    rule: ClassVar[str]
 
     @property
     def fields(self) -> tuple[str, ...]:
         return (self.field, self.other)
 
-    def problem(self, values: Mapping[str, Any]) -> str | None:
-        if not values.get(self.field):
-            return None
-        other = values.get(self.other)
-        allowed = bool(other) if self.values is None else other in self.values
-        return None if allowed else self.message
-
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {
-            "rule": "only_when",
+            "rule": self.rule,
             "fields": list(self.fields),
             "field": self.field,
             "when": self.other,
@@ -85,18 +79,26 @@ class OnlyWhen:
 
 
 @dataclass(frozen=True)
-class RequiredWhen:
+class OnlyWhen(_Conditional):
+    """``field`` may hold a value (not empty) only when ``other`` is set, or, with ``values``,
+    only when ``other`` is one of them."""
+
+    rule: ClassVar[str] = "only_when"
+
+    def problem(self, values: Mapping[str, Any]) -> str | None:
+        if not values.get(self.field):
+            return None
+        other = values.get(self.other)
+        allowed = bool(other) if self.values is None else other in self.values
+        return None if allowed else self.message
+
+
+@dataclass(frozen=True)
+class RequiredWhen(_Conditional):
     """``field`` must hold a value (text not blank) when ``other`` is set, or, with ``values``,
     when ``other`` is one of them."""
 
-    field: str
-    other: str
-    message: str
-    values: tuple[str, ...] | None = None
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return (self.field, self.other)
+    rule: ClassVar[str] = "required_when"
 
     def problem(self, values: Mapping[str, Any]) -> str | None:
         other = values.get(self.other)
@@ -104,18 +106,6 @@ class RequiredWhen:
         value = values.get(self.field)
         present = bool(value.strip()) if isinstance(value, str) else value is not None
         return self.message if applies and not present else None
-
-    def describe(self) -> dict[str, Any]:
-        described: dict[str, Any] = {
-            "rule": "required_when",
-            "fields": list(self.fields),
-            "field": self.field,
-            "when": self.other,
-            "message": self.message,
-        }
-        if self.values is not None:
-            described["in"] = list(self.values)
-        return described
 
 
 Check = DateOrder | OnlyWhen | RequiredWhen
