@@ -3,13 +3,15 @@ that nothing acknowledged was lost and that every device converged.
 
     python bench/load_test.py --devices 200 --seconds 60            # PostgreSQL (default)
     python bench/load_test.py --devices 20 --seconds 5 --db sqlite
+    python bench/load_test.py --devices 200 --seconds 60 --servers 2 --workers 2   # two hosts
 
 Loopback only, bounded in time, stops by itself:
 
 1. a fresh database (a new PostgreSQL schema that is dropped afterwards, or a new SQLite
    file) gets the tables, the catalogues, the demo data (``seed_demo``) and a load team per
    ten users: a unit, a plan with twenty items, a manager and staff;
-2. gunicorn (gthread workers) starts on a free 127.0.0.1 port;
+2. gunicorn (gthread workers) starts on a free 127.0.0.1 port; with ``--servers N``, N of them
+   on N ports against the one database, as N application hosts behind one proxy would be;
 3. each simulated device is a reference client (``sync/client.py``, a local SQLite store and
    an outbox) in its own thread; two devices per user (a phone and a tablet). A device loops:
    a few offline edits of its unit's shared items, new progress notes, now and then a new
@@ -488,14 +490,21 @@ class Device:
 
 
 def make_devices(
-    server: LiveServer, teams: list[Team], count: int, per_user: int = 2, **client_kw: Any
+    server: LiveServer | list[LiveServer],
+    teams: list[Team],
+    count: int,
+    per_user: int = 2,
+    **client_kw: Any,
 ) -> list[Device]:
-    """``per_user`` devices per user (a phone and a tablet), filling teams in order."""
+    """``per_user`` devices per user (a phone and a tablet), filling teams in order. Given
+    several servers, device n talks to server n mod their number, so the two devices of one
+    user, and the users of one unit, write through different servers at once."""
+    servers = server if isinstance(server, list) else [server]
     emails = [(team, email) for team in teams for email in team.emails]
     devices = []
     for index in range(count):
         team, email = emails[(index // per_user) % len(emails)]
-        devices.append(Device(server, team, email, index, **client_kw))
+        devices.append(Device(servers[index % len(servers)], team, email, index, **client_kw))
     return devices
 
 
@@ -755,7 +764,7 @@ def load_test(args: argparse.Namespace) -> dict[str, Any]:
         "devices": args.devices,
         "seconds": args.seconds,
         "db": args.db,
-        "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "gunicorn": {"servers": args.servers, "workers": args.workers, "threads": args.threads},
         "think_ms": args.think_ms,
         "load_before": machine_load(),
     }
@@ -765,25 +774,36 @@ def load_test(args: argparse.Namespace) -> dict[str, Any]:
     ):
         users = max(1, (args.devices + 1) // 2)
         teams = seed_teams(database.url, users)
-        server = LiveServer(database, workdir, workers=args.workers, threads=args.threads)
-        server.start()
+        # Several gunicorns on one database stand for several application hosts behind one
+        # proxy (docs/deploy.md, "More than one machine").
+        servers = [
+            LiveServer(database, workdir, workers=args.workers, threads=args.threads)
+            for _ in range(args.servers)
+        ]
         devices: list[Device] = []
         try:
+            for server in servers:
+                server.start()
             # Logins and first pulls are set-up, not the measured run.
-            devices = make_devices(server, teams, args.devices)
+            devices = make_devices(servers, teams, args.devices)
             run_in_threads(lambda d: d.sync(pull_only=True), devices, 16)
             for d in devices:
                 d.transport.calls.clear()
             elapsed = drive(devices, args.seconds, args.think_ms)
             report["load_during"] = machine_load()
             report.update(summarise(devices, elapsed))
+            report["requests_per_server"] = [
+                sum(len(d.transport.calls) for d in devices if d.transport.base_url == s.base_url)
+                for s in servers
+            ]
             report["elapsed_s"] = round(elapsed, 2)
             started = time.monotonic()
             converge(devices)
             report["converge_s"] = round(time.monotonic() - started, 2)
             lost = find_lost_writes(database, devices)
             duplicates = find_duplicates(database, devices)
-            divergent = find_divergence(server, devices)
+            # A fresh device asks the last server: most devices wrote through another one.
+            divergent = find_divergence(servers[-1], devices)
             report["checks"] = {
                 "acknowledged_mutations": sum(len(d.client.acknowledged) for d in devices),
                 "lost_writes": len(lost),
@@ -795,9 +815,10 @@ def load_test(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             for d in devices:
                 d.close()
-            server.stop()
+            for server in servers:
+                server.stop()
         if not report.get("ok"):
-            report["server_log_tail"] = server.log_tail(20)
+            report["server_log_tail"] = "\n".join(server.log_tail(20) for server in servers)
     return report
 
 
@@ -811,12 +832,15 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="default: FOLG_LOAD_PG_URL, then FOLG_TEST_DATABASE_URL, then the local test database",
     )
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--servers", type=int, default=1, help="gunicorn servers on one database, each on its port"
+    )
+    parser.add_argument("--workers", type=int, default=4, help="per server")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--think-ms", type=float, default=500, help="mean pause between syncs")
     args = parser.parse_args(argv)
-    if not 1 <= args.devices <= 1000 or not 0 < args.seconds <= 600:
-        parser.error("keep it bounded: 1-1000 devices, at most 600 seconds")
+    if not 1 <= args.devices <= 1000 or not 0 < args.seconds <= 600 or not 1 <= args.servers <= 4:
+        parser.error("keep it bounded: 1-1000 devices, at most 600 seconds, 1-4 servers")
     report = load_test(args)
     print(json.dumps(report, indent=2), flush=True)
     return 0 if report.get("ok") else 1
