@@ -86,8 +86,10 @@ for _labels in LANGUAGES.values():
         TIMEFRAME_LABELS[_key].extend(a.casefold() for a in _aliases)
 
 
-def _refuse(message: str) -> InvalidInput:
-    return InvalidInput(message, fields={"file": [message]})
+def _refuse(message: str, reason: str) -> InvalidInput:
+    """A refused file: the words for people under ``fields.file``, and ``reason``, one of
+    ``empty``, ``not_docx``, ``corrupt``, ``macros``, for clients to act on (docs/api.md)."""
+    return InvalidInput(message, fields={"file": [message]}, reason=reason)
 
 
 # ---- the checks ----------------------------------------------------------------------------
@@ -98,34 +100,42 @@ def check_docx(data: bytes, max_bytes: int = MAX_BYTES) -> None:
     if len(data) > max_bytes:
         raise TooLarge(_("The file is larger than %(value)s MB.", value=max_bytes // (1024 * 1024)))
     if not data:
-        raise _refuse(_("The file is empty."))
+        raise _refuse(_("The file is empty."), "empty")
     looks_zipped = data[:4] == b"PK\x03\x04"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         if looks_zipped:
-            raise _refuse(_("The Word document is damaged and cannot be read.")) from None
-        raise _refuse(_("The file is not a Word document (.docx).")) from None
+            raise _refuse(
+                _("The Word document is damaged and cannot be read."), "corrupt"
+            ) from None
+        raise _refuse(_("The file is not a Word document (.docx)."), "not_docx") from None
     with archive:
         infos = archive.infolist()
         names = {info.filename.casefold() for info in infos}
         if "[content_types].xml" not in names:
-            raise _refuse(_("The file is not a Word document (.docx)."))
+            raise _refuse(_("The file is not a Word document (.docx)."), "not_docx")
         if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise _refuse(_("The Word document unpacks to far more than its size; refused."))
+            raise _refuse(
+                _("The Word document unpacks to far more than its size; refused."), "corrupt"
+            )
         if any(name.endswith(("vbaproject.bin", "vbadata.xml")) for name in names):
-            raise _refuse(_("The document contains macros; save it as .docx without macros."))
+            raise _refuse(
+                _("The document contains macros; save it as .docx without macros."), "macros"
+            )
         try:
             content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
             damaged = archive.testzip()
         except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError):
-            raise _refuse(_("The Word document is damaged and cannot be read.")) from None
+            raise _refuse(
+                _("The Word document is damaged and cannot be read."), "corrupt"
+            ) from None
     if "macroenabled" in content_types.casefold():
-        raise _refuse(_("The document contains macros; save it as .docx without macros."))
+        raise _refuse(_("The document contains macros; save it as .docx without macros."), "macros")
     if not any(main in content_types for main in WORD_MAIN_TYPES):
-        raise _refuse(_("The file is not a Word document (.docx)."))
+        raise _refuse(_("The file is not a Word document (.docx)."), "not_docx")
     if damaged is not None:
-        raise _refuse(_("The Word document is damaged and cannot be read."))
+        raise _refuse(_("The Word document is damaged and cannot be read."), "corrupt")
 
 
 def _open(data: bytes):
@@ -139,7 +149,7 @@ def _open(data: bytes):
         etree.XMLSyntaxError,
         zlib.error,
     ):
-        raise _refuse(_("The Word document is damaged and cannot be read.")) from None
+        raise _refuse(_("The Word document is damaged and cannot be read."), "corrupt") from None
 
 
 # ---- the parser ----------------------------------------------------------------------------

@@ -226,7 +226,7 @@ def test_another_person_logging_in_is_asked_before_the_last_ones_unsent_change_g
     page.get_by_role("button", name="Log ind").click()
     dialog = page.get_by_role("dialog")
     staff_name = api.get("/api/auth/me", as_user=STAFF)["name"]
-    expect(dialog).to_contain_text(f"{staff_name} har ændringer på denne enhed")
+    expect(dialog).to_contain_text(f"{staff_name} har ændringer i denne browser")
     dialog.get_by_role("button", name="Annullér").click()
     expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")

@@ -48,7 +48,7 @@ def test_an_inspector_offline_and_a_manager_exchange_messages_and_each_sees_the_
     own = inspector.get_by_test_id("plan-thread")
     own.get_by_test_id("message-body").fill(question)
     own.get_by_test_id("send-message").click()
-    expect(inspector.get_by_role("status")).to_contain_text("gemt på enheden")
+    expect(inspector.get_by_role("status")).to_contain_text("gemt i browseren")
     mine = (
         inspector.get_by_test_id("plan-thread").get_by_test_id("message").filter(has_text=question)
     )

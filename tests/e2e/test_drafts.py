@@ -120,7 +120,7 @@ def refused_edit(new_context, api, live_server, viewport, goal: str):
     open_item(page, item["id"])
     page.get_by_label("Mål").fill(goal)
     page.get_by_test_id("save-item").click()
-    expect(page.get_by_role("status")).to_contain_text("Gemt på denne enhed")
+    expect(page.get_by_role("status")).to_contain_text("Gemt i denne browser")
     expect(page.get_by_role("status")).to_contain_text("offline")
 
     revoke(api, live_server, membership)

@@ -55,7 +55,7 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     page.get_by_test_id("save-item").click()
     new_row = page.locator("tbody tr", has_text=topic)
     expect(new_row).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Gemt på denne enhed")
+    expect(page.get_by_role("status")).to_contain_text("Gemt i denne browser")
 
     # The path staff use most: two taps from the plan.
     new_row.get_by_test_id("add-note").click()
@@ -65,7 +65,7 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     # Honest words offline: kept on the device, not "Notatet er gemt." as if the server had it.
     status = page.get_by_role("status")
     expect(status).to_have_text(
-        "Gemt på denne enhed. Du er offline: det sendes, når der er netværk."
+        "Gemt i denne browser. Du er offline: det sendes, når der er netværk."
     )
     page.get_by_role("button", name="Synkronisér nu").click()
     expect(status).to_have_text("Du er offline. Der synkroniseres, når der er netværk igen.")

@@ -98,10 +98,10 @@ def endpoints_on_server(api, email: str) -> list[str]:
 
 def turn_on_notifications(page) -> None:
     page.get_by_role("link", name="Indstillinger").click()
-    toggle = page.get_by_label("Notifikationer på denne enhed")
+    toggle = page.get_by_label("Notifikationer i denne browser")
     expect(toggle).not_to_be_checked()
     toggle.check()
-    expect(page.get_by_test_id("push-status")).to_have_text("Slået til på denne enhed.")
+    expect(page.get_by_test_id("push-status")).to_have_text("Slået til i denne browser.")
     expect(toggle).to_be_checked()
     expect(page.get_by_test_id("push-settings")).not_to_contain_text("null")
 
@@ -187,13 +187,13 @@ def test_staff_subscribes_in_settings_and_the_server_stores_the_device_and_choic
 
     # Shown again after a reload, read back from the server.
     page.reload()
-    expect(page.get_by_label("Notifikationer på denne enhed")).to_be_checked()
+    expect(page.get_by_label("Notifikationer i denne browser")).to_be_checked()
     expect(page.get_by_label("Frister, der nærmer sig")).not_to_be_checked()
     expect(page.get_by_label("Fra", exact=True)).to_have_value("21:30")
 
     # Turning it off removes the device on the server and in the browser.
-    page.get_by_label("Notifikationer på denne enhed").uncheck()
-    expect(page.get_by_test_id("push-status")).to_have_text("Slået fra på denne enhed.")
+    page.get_by_label("Notifikationer i denne browser").uncheck()
+    expect(page.get_by_test_id("push-status")).to_have_text("Slået fra i denne browser.")
     assert device["endpoint"] not in endpoints_on_server(api, STAFF)
     assert page.evaluate("window.__push.unsubscribed") == 1
 

@@ -20,10 +20,10 @@ const app = (online, drafts = 0) => ({ online: () => online, sync: { state: { dr
 
 test('a save says it is on the device, and gives way to "Gemt." once a sync ends clean', () => {
   announceSaved(app(true));
-  expect(toast.textContent).toBe('Gemt på denne enhed – sendes ved næste synkronisering.');
+  expect(toast.textContent).toBe('Gemt i denne browser – sendes ved næste synkronisering.');
   noteSyncState({ phase: 'syncing', pending: 1, drafts: 0 });
   noteSyncState({ phase: 'idle', pending: 1, drafts: 0 });
-  expect(toast.textContent).toMatch(/på denne enhed/);
+  expect(toast.textContent).toMatch(/i denne browser/);
   noteSyncState({ phase: 'idle', pending: 0, drafts: 0 });
   expect(toast.textContent).toBe('Gemt.');
   // Said once: a later sync does not announce it again.
@@ -34,7 +34,7 @@ test('a save says it is on the device, and gives way to "Gemt." once a sync ends
 
 test('offline, the save says it waits for a network; a refusal at the next sync is said', () => {
   announceSaved(app(false, 1));
-  expect(toast.textContent).toBe('Gemt på denne enhed. Du er offline: det sendes, når der er netværk.');
+  expect(toast.textContent).toBe('Gemt i denne browser. Du er offline: det sendes, når der er netværk.');
   noteSyncState({ phase: 'offline', pending: 1, drafts: 1 });
   noteSyncState({ phase: 'idle', pending: 0, drafts: 2 });
   expect(toast.textContent).toBe('Serveren tog ikke imod ændringen. Det, du skrev, venter på dig.');

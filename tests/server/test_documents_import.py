@@ -364,26 +364,39 @@ def _truncated() -> bytes:
     return data[: len(data) // 2]
 
 
+# case: (the file, status, error code, the refusal's reason code for 422s)
 BAD_FILES = {
-    "text-renamed": (lambda: "Opfølgningsplan\nTEMA\tEMNE\n".encode(), 422, "invalid_input"),
-    "truncated-zip": (_truncated, 422, "invalid_input"),
-    "zip-not-word": (lambda: docx_with({}, "<Types/>"), 422, "invalid_input"),
-    "macro-docm": (macro_docx, 422, "invalid_input"),
-    "vba-in-docx": (lambda: docx_with({"word/vbaProject.bin": b"x"}), 422, "invalid_input"),
-    "over-5-mb": (lambda: b"PK\x03\x04" + bytes(5 * 1024 * 1024), 413, "too_large"),
-    "over-request-limit": (lambda: bytes(6 * 1024 * 1024), 413, "too_large"),
+    "empty": (lambda: b"", 422, "invalid_input", "empty"),
+    "text-renamed": (
+        lambda: "Opfølgningsplan\nTEMA\tEMNE\n".encode(),
+        422,
+        "invalid_input",
+        "not_docx",
+    ),
+    "truncated-zip": (_truncated, 422, "invalid_input", "corrupt"),
+    "zip-not-word": (lambda: docx_with({}, "<Types/>"), 422, "invalid_input", "not_docx"),
+    "macro-docm": (macro_docx, 422, "invalid_input", "macros"),
+    "vba-in-docx": (
+        lambda: docx_with({"word/vbaProject.bin": b"x"}),
+        422,
+        "invalid_input",
+        "macros",
+    ),
+    "over-5-mb": (lambda: b"PK\x03\x04" + bytes(5 * 1024 * 1024), 413, "too_large", None),
+    "over-request-limit": (lambda: bytes(6 * 1024 * 1024), 413, "too_large", None),
 }
 
 
 @pytest.mark.parametrize("case", BAD_FILES)
 def test_a_file_that_is_no_safe_docx_is_refused_and_nothing_is_stored(client, manager, unit, case):
-    make, status, code = BAD_FILES[case]
+    make, status, code, reason = BAD_FILES[case]
 
     response = upload(client, login(client, manager), make(), unit)
 
     body = assert_error(response, status, code)
     if status == 422:
         assert body["fields"]["file"]
+        assert body["reason"] == reason  # the PWA acts on this, not on the words
     assert count(Plan) == 0 and count(PlanItem) == 0
 
 

@@ -50,23 +50,17 @@ export function checkImportFile(file) {
 
 /**
  * What a refused upload means, as a key under documents.errors. The server answers 413
- * `too_large`, or 422 `invalid_input` with `fields.file` saying why in words
- * (server/documents/docx_import.py); anything unrecognised shows the server's own message.
+ * `too_large`, or 422 `invalid_input` with `reason` (`empty`, `not_docx`, `corrupt`, `macros`;
+ * docs/api.md) beside its words under `fields.file`; anything else shows the server's own
+ * message.
  */
+const IMPORT_REASONS = new Set(['empty', 'not_docx', 'corrupt', 'macros']);
+
 export function importErrorKey(err) {
   if (!err) return 'generic';
   if (err.code === 'network') return 'network';
   if (err.code === 'too_large' || err.status === 413) return 'too_large';
   if (err.code === 'forbidden' || err.status === 403) return 'forbidden';
-  const reasons = []
-    .concat((err.fields && err.fields.file) || [], err.message || '')
-    .join(' ')
-    .toLowerCase();
-  // The server words its reasons in the language the app sends (da, sv, en).
-  if (/macro|makro/.test(reasons)) return 'macros';
-  if (/damaged|corrupt|beskadiget|skadat/.test(reasons)) return 'corrupt';
-  if (/empty|filen er tom|filen är tom/.test(reasons)) return 'empty';
-  if (reasons.includes('not a word document') || reasons.includes('.docx')) return 'not_docx';
-  if (/larger than|større end|större än/.test(reasons)) return 'too_large';
-  return 'generic';
+  const reason = err.body && err.body.reason;
+  return IMPORT_REASONS.has(reason) ? reason : 'generic';
 }
