@@ -165,6 +165,57 @@ def test_a_refused_edit_survives_a_reload_and_can_be_fixed_and_sent_again(
     expect(page.get_by_test_id("sync-drafts")).to_have_count(0)
 
 
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_refused_note_is_fixed_in_the_list_and_sent_again(
+    new_context, api, live_server, viewport
+):
+    """A progress note has no form to reopen: its text is a field in the list of waiting
+    changes, checked on the device before it goes again."""
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Noter her")
+    user, email, unit = new_staff_member(api)
+    membership = grant(api, user, unit)
+    context = new_context(viewport=viewport)
+    page = context.new_page()
+    log_in(page, email, password=PASSWORD)
+    open_plan(page, UNIT, plan["id"])
+    context.set_offline(True)
+    wait_offline(page)
+    note = f"Talt med Jens om morgenrutinen {uuid.uuid4().hex[:6]}"
+    row(page, item["id"]).get_by_test_id("add-note").click()
+    page.get_by_label("Hvad er der sket?").fill(note)
+    page.get_by_test_id("save-note").click()
+    expect(page.get_by_role("status")).to_contain_text("Gemt i denne browser")
+    revoke(api, live_server, membership)
+    context.set_offline(False)
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-drafts", "1")
+
+    page.reload()
+    page.get_by_test_id("sync-drafts").click()
+    draft = page.get_by_test_id("draft")
+    expect(draft).to_contain_text("Notat")
+    text = draft.get_by_label("Beskrivelse")
+    expect(text).to_have_value(note)
+    # Emptied, it is refused here, at the field, and nothing goes out.
+    text.fill("")
+    draft.get_by_test_id("draft-resend").click()
+    expect(draft.locator('[data-field-error="text"]')).to_be_visible()
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-drafts", "1")
+
+    grant(api, user, unit)
+    text.fill(f"{note}, rettet")
+    draft.get_by_test_id("draft-resend").click()
+    expect(page.get_by_test_id("draft")).to_have_count(0)
+    eventually(
+        lambda: (
+            [n["text"] for n in api.get(f"/api/items/{item['id']}/notes")] == [f"{note}, rettet"]
+        )
+    )
+    wait_synced(page)
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-drafts", "0")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 def test_discarding_a_refused_edit_asks_first_and_removes_it(
     new_context, api, live_server, viewport

@@ -6,7 +6,9 @@
  *                       sends it again (after the local checks)        draftNotice, draftReasons
  *   in the plan         a mark on the row, and a list of the plan's drafts    draftMark, draftList
  *   in the sync bar     "1 ændring venter på dig", linking to Settings         (shell.js)
- *   in Settings         every waiting draft, with a link, its values, resend and discard
+ *   in Settings         every waiting draft, with a link, resend and discard; where no form
+ *                       of its own shows it (all but plan items), its typed texts and dates
+ *                       are fields here, with the reason at each: fix, then resend   draftList
  *
  * Texts are the person's language: for a known error code the PWA's own words come first, the
  * server's message after it; field names are labels, never internal names.
@@ -14,8 +16,8 @@
 import { t, formatDateTime } from '../i18n.js';
 import { h, announce } from './dom.js';
 import { confirmDialog } from './shell.js';
-import { fieldLabel, problemText, showFieldErrors } from './field_errors.js';
-import { checkRow } from '../rules.js';
+import { fieldLabel, problemText, refuseInvalid, showFieldErrors } from './field_errors.js';
+import { checkRow, RULES } from '../rules.js';
 
 /** What the row is, in words ("Indsats", "Notat", …). */
 export function draftWhat(draft) {
@@ -206,18 +208,77 @@ export function draftList(app, drafts, { headingId = 'drafts-h', heading = t('dr
   );
 }
 
+/**
+ * The fields of a draft a person can fix in the list: free text and dates (by sync/rules.json),
+ * the ones typed and the ones the server named (a påbud's missing deadline). Ids, times and
+ * choices are not typed by hand: they go back as they were.
+ */
+function fixableFields(draft, reasons) {
+  const spec = (RULES.tables && RULES.tables[draft.table]) || { fields: {} };
+  const fixable = (name) => {
+    const rule = spec.fields && spec.fields[name];
+    return Boolean(rule && (rule.type === 'string' || rule.type === 'date') && !rule.choices);
+  };
+  const fields = draft.fields || {};
+  const typed = Object.keys(fields).filter((k) => typeof fields[k] === 'string' && fields[k] !== '');
+  return [...new Set([...typed, ...Object.keys(reasons)])].filter(fixable);
+}
+
+/** A control for one fixable field, filled with what was typed. */
+function fixControl(draft, name, id) {
+  const rule = RULES.tables[draft.table].fields[name];
+  const value = (draft.fields || {})[name] ?? '';
+  if (rule.type === 'date') return h('input', { type: 'date', id, name, value });
+  const rows = Math.min(10, Math.max(2, String(value).split('\n').length + 1));
+  return h('textarea', { id, name, rows }, value);
+}
+
 /** `here`: the list is on the row's own screen, which has no form for it (the row is gone). */
 function draftEntry(app, draft, here) {
   const href = draftHref(draft);
   const reasons = draftFieldReasons(draft);
   const title = `${draftWhat(draft)}${draft.op === 'delete' ? ` (${t('drafts.deleted')})` : ''}`;
-  // A plan item opens in its form, which resends; the others are resent from here.
+  // A plan item opens in its form, which resends; the others are fixed and resent from here.
   const hasForm = !here && draft.table === 'plan_items' && draft.op === 'upsert';
+  const fixable = !hasForm && draft.op === 'upsert' ? fixableFields(draft, reasons) : [];
+  /** @type {Record<string, HTMLElement>} */
+  const controls = {};
+  const idBase = `draft-${draft.table}-${draft.id}`;
   // Settings is not redrawn by store changes: a handled draft leaves the list by itself.
   const done = () => {
     const list = li.parentElement;
     li.remove();
     if (list && !list.children.length) list.closest('section')?.remove();
+  };
+  const fixFields = fixable.map((name) => {
+    const id = `${idBase}-${name}`;
+    const control = fixControl(draft, name, id);
+    controls[name] = control;
+    return h('div', { class: 'field' }, h('label', { for: id }, fieldLabel(name)), control);
+  });
+  // What the fields say now: the typed values as the person has fixed them so far.
+  const current = () => ({
+    ...(draft.fields || {}),
+    ...Object.fromEntries(
+      Object.entries(controls).map(([name, c]) => {
+        const value = /** @type {HTMLInputElement} */ (c).value;
+        return [name, value === '' && c.tagName === 'INPUT' ? null : value];
+      }),
+    ),
+  });
+  const resend = async () => {
+    const values = current();
+    if (fixable.length) {
+      const existing = (await app.store.get(draft.table, draft.id)) || null;
+      const create = Boolean(draft.create && !existing);
+      const all = create ? { ...(draft.row || {}), ...values } : values;
+      if (refuseInvalid(li, controls, draft.table, all, { existing, create })) return;
+    }
+    if (await app.store.resendDraft(draft.table, draft.id, fixable.length ? values : undefined)) {
+      announce(t('saving.local'));
+      app.sync.requestSoon();
+      done();
+    } else announce(t('drafts.gone'));
   };
   const li = h(
     'li',
@@ -232,7 +293,7 @@ function draftEntry(app, draft, here) {
     ),
     h('p', {}, draftReason(draft)),
     Object.entries(draft.fields || {})
-      .filter(([, v]) => typeof v === 'string' && v !== '')
+      .filter(([k, v]) => typeof v === 'string' && v !== '' && !fixable.includes(k))
       .map(([k, v]) =>
         h(
           'div',
@@ -242,8 +303,9 @@ function draftEntry(app, draft, here) {
           h('p', { class: 'draft-value' }, v),
         ),
       ),
+    fixFields,
     Object.keys(reasons)
-      .filter((k) => typeof (draft.fields || {})[k] !== 'string')
+      .filter((k) => typeof (draft.fields || {})[k] !== 'string' && !fixable.includes(k))
       .map((k) => h('p', { class: 'field-error' }, `${fieldLabel(k)}: ${reasons[k].map(problemText).join(' ')}`)),
     h(
       'div',
@@ -253,22 +315,15 @@ function draftEntry(app, draft, here) {
         ? null
         : h(
             'button',
-            {
-              type: 'button',
-              class: 'btn',
-              'data-testid': 'draft-resend',
-              onclick: async () => {
-                if (await app.store.resendDraft(draft.table, draft.id)) {
-                  announce(t('saving.local'));
-                  app.sync.requestSoon();
-                  done();
-                } else announce(t('drafts.gone'));
-              },
-            },
+            { type: 'button', class: 'btn', 'data-testid': 'draft-resend', onclick: resend },
             draft.op === 'delete' ? t('drafts.resend_delete') : t('drafts.resend'),
           ),
       draftText(draft)
-        ? h('button', { type: 'button', class: 'btn', onclick: () => copyText(draftText(draft)) }, t('drafts.copy'))
+        ? h(
+            'button',
+            { type: 'button', class: 'btn', onclick: () => copyText(draftText({ ...draft, fields: current() })) },
+            t('drafts.copy'),
+          )
         : null,
       h(
         'button',
@@ -284,5 +339,11 @@ function draftEntry(app, draft, here) {
       ),
     ),
   );
+  // The server's reasons at the fields they name, as the item form shows them.
+  if (fixable.length) showFieldErrors(li, controls, pick(reasons, fixable), { focus: false, summary: false });
   return li;
+}
+
+function pick(reasons, names) {
+  return Object.fromEntries(Object.entries(reasons).filter(([k]) => names.includes(k)));
 }
