@@ -12,6 +12,8 @@ export default defineConfig({
     include: ['tests/pwa/**/*.test.js'],
     globals: true,
     environment: 'node',
+    // The default 5 s is too tight on a loaded 2-core machine (the photo upload tests time out).
+    testTimeout: 20000,
     setupFiles: ['pwa/vitest.setup.js'],
     // `npm test` measures coverage; the provider is loaded from here, since the root is the repository.
     coverage: {
