@@ -97,7 +97,9 @@ def build_levels(
         rows = []
         for unit_id in theme.scope_unit_ids or []:
             result = by_unit.get(uuid.UUID(unit_id))
-            if uuid.UUID(unit_id) not in names or not principal.can("read_plans", uuid.UUID(unit_id)):
+            if uuid.UUID(unit_id) not in names or not principal.can(
+                "read_plans", uuid.UUID(unit_id)
+            ):
                 continue
             rows.append(
                 [

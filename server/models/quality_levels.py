@@ -2,8 +2,9 @@
 tematisk uppföljning and the sammanvägd bedömning of the year ("SoF ansvarar sedan för en
 sammanvägd bedömning av kvaliteten för nämndens ansvarsområde")::
 
-    a Swedish unit   ─* assignment_follow_ups  a follow-up of an uppdrag or avtal of the unit, or of
-                                               an external utförare it commissions (private ones too)
+    a Swedish unit   ─* assignment_follow_ups  a follow-up of an uppdrag or avtal of the unit,
+                                               or of an external utförare it commissions
+                                               (private ones too)
                         ─* follow_up_deviations  each deviation found and the action required
                            (*─ quality_links ─ plan_items: the handlingsplan rows that answer it)
     se_verksamhet    ─* thematic_follow_ups    one theme (barnkonventionen, måltider) across the

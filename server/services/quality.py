@@ -282,16 +282,16 @@ class QualityTable:
                 response.deleted = True
         # A follow-up's own rows go with it (tombstones, so devices hear of it).
         if self.model is AssignmentFollowUp:
-            for deviation in _live(session, FollowUpDeviation, FollowUpDeviation.follow_up_id, row.id):
+            for deviation in _live(
+                session, FollowUpDeviation, FollowUpDeviation.follow_up_id, row.id
+            ):
                 deviation.deleted = True
         if self.model is ThematicFollowUp:
             for result in _live(session, ThematicResult, ThematicResult.follow_up_id, row.id):
                 result.deleted = True
         session.flush()
 
-    def _unit_of(
-        self, session: Session, principal: Principal, values: dict[str, Any]
-    ) -> uuid.UUID:
+    def _unit_of(self, session: Session, principal: Principal, values: dict[str, Any]) -> uuid.UUID:
         if self.model is QualityLink:
             item = session.get(PlanItem, values.get("plan_item_id"))
             if item is None or item.deleted:

@@ -47,7 +47,9 @@ def in_year(done_on: date | None, planned_on: date | None, year: int) -> bool:
     return day is not None and day.year == year
 
 
-def area_units(session: Session, principal: Principal, unit_id: uuid.UUID) -> tuple[Unit, list[Unit]]:
+def area_units(
+    session: Session, principal: Principal, unit_id: uuid.UUID
+) -> tuple[Unit, list[Unit]]:
     """The unit (readable, Swedish) and the units of its area the user reads: itself and all
     below it."""
     unit = session.get(Unit, unit_id)
@@ -148,7 +150,9 @@ def assessment_basis(
     }
 
     follow_ups = assignment_follow_ups(session, unit_ids, year)
-    deviations = [d for ds in deviations_of(session, [f.id for f in follow_ups]).values() for d in ds]
+    deviations = [
+        d for ds in deviations_of(session, [f.id for f in follow_ups]).values() for d in ds
+    ]
     answered = linked_sources(session, [d.id for d in deviations])
     assignment = {
         "follow_ups": len(follow_ups),

@@ -118,9 +118,9 @@ def test_the_enhet_reads_the_follow_up_of_its_avtal_but_only_managers_write_it(c
     chef = login(client, org["chef"])
     created = follow_up(client, chef, org["east"]).json
     staff = login(client, org["staff_east"])
-    assert [f["id"] for f in client.get("/api/quality/assignment-follow-ups", headers=staff).json] == [
-        created["id"]
-    ]
+    assert [
+        f["id"] for f in client.get("/api/quality/assignment-follow-ups", headers=staff).json
+    ] == [created["id"]]
     assert_error(follow_up(client, staff, org["east"]), 403, "forbidden")
     assert_error(
         client.patch(
@@ -142,7 +142,11 @@ def test_the_enhet_reads_the_follow_up_of_its_avtal_but_only_managers_write_it(c
     assert_error(follow_up(client, stranger, org["east"]), 404, "not_found")
     # An enhet's manager may follow up their own unit (seed 003: Leanlink follows up its own).
     own = follow_up(
-        client, login(client, org["east_chef"]), org["east"], provider_kind="own", provider_name=None
+        client,
+        login(client, org["east_chef"]),
+        org["east"],
+        provider_kind="own",
+        provider_name=None,
     )
     assert own.status_code == 201, own.json
     assert db.session.query(AssignmentFollowUp).count() == 2
@@ -206,9 +210,9 @@ def test_each_unit_in_a_themes_scope_answers_for_itself_and_sees_only_its_own_re
     east, west = login(client, org["staff_east"]), login(client, org["staff_west"])
     # The follow-up itself is read from every unit below the verksamhet.
     for headers in (east, west):
-        assert [t["id"] for t in client.get("/api/quality/thematic-follow-ups", headers=headers).json] == [
-            theme_id
-        ]
+        assert [
+            t["id"] for t in client.get("/api/quality/thematic-follow-ups", headers=headers).json
+        ] == [theme_id]
     answered = result(client, east, theme_id, org["east"])
     assert answered.status_code == 201, answered.json
     assert answered.json["id"] == str(thematic_result_id(uuid.UUID(theme_id), org["east"].id))

@@ -76,7 +76,12 @@ def year(client, factory):
     ):
         post(
             "thematic-results",
-            {"follow_up_id": theme["id"], "unit_id": str(unit.id), "outcome": outcome, "result": text},
+            {
+                "follow_up_id": theme["id"],
+                "unit_id": str(unit.id),
+                "outcome": outcome,
+                "result": text,
+            },
         )
     post(
         "overall-assessments",
@@ -129,9 +134,11 @@ def test_an_enhets_docx_draft_holds_its_own_result_and_not_the_other_units(clien
     assert response.status_code == 200
     document = Document(io.BytesIO(response.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert {"Uppdrags- och avtalsuppföljning", "Tematisk uppföljning", "Sammanvägd bedömning"} <= set(
-        headings
-    )
+    assert {
+        "Uppdrags- och avtalsuppföljning",
+        "Tematisk uppföljning",
+        "Sammanvägd bedömning",
+    } <= set(headings)
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert {"Björkhagen", "Uppfyllt", "Lunch serveras enligt riktlinjen."} <= cells
     assert "Solgläntan" not in cells

@@ -115,7 +115,9 @@ def test_two_tablets_answering_for_one_unit_meet_in_one_row(org, device, client)
     row_id = str(thematic_result_id(uuid.UUID(theme_id), org["east"].id))
     fields = {"follow_up_id": theme_id, "unit_id": str(org["east"].id)}
     anna.create("thematic_results", {**fields, "outcome": "met"}, row_id=row_id)
-    bo.create("thematic_results", {**fields, "result": "Rutinen finns men är inte känd."}, row_id=row_id)
+    bo.create(
+        "thematic_results", {**fields, "result": "Rutinen finns men är inte känd."}, row_id=row_id
+    )
     anna.sync()
     bo.sync()
     anna.sync()

@@ -243,12 +243,14 @@ async function assignmentView(app, ctx, f) {
     );
     editor.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      const { unit_id: _unit, ...rest } = values();
+      // The unit is fixed once the follow-up exists.
+      const changes = values();
+      delete changes.unit_id;
       await save(
         app,
         editor,
         'assignment_follow_ups',
-        { ...rest, done_on: done.value || null, result: text(result), outcome: outcome.value || null },
+        { ...changes, done_on: done.value || null, result: text(result), outcome: outcome.value || null },
         f,
       );
     });
@@ -286,7 +288,9 @@ async function assignmentView(app, ctx, f) {
                   'li',
                   { class: 'row', 'data-deviation': d.description },
                   h('span', { class: 'row-main' }, d.description),
-                  d.requirement ? h('span', { class: 'muted' }, `${L('deviation.requirement')}: ${d.requirement}`) : null,
+                  d.requirement
+                    ? h('span', { class: 'muted' }, `${L('deviation.requirement')}: ${d.requirement}`)
+                    : null,
                   d.action_required
                     ? h('span', { class: 'muted' }, `${L('deviation.action')}: ${d.action_required}`)
                     : null,
@@ -474,7 +478,12 @@ async function themeView(app, ctx, th) {
                     ? h('span', { class: 'state' }, L(`outcome.${result.outcome}`))
                     : h('span', { class: 'muted' }, L('theme.no_result')),
                   result && result.result ? h('span', { class: 'muted' }, result.result) : null,
-                  result ? linkList(links.filter((l) => l.source_id === result.id), items) : null,
+                  result
+                    ? linkList(
+                        links.filter((l) => l.source_id === result.id),
+                        items,
+                      )
+                    : null,
                   app.canEdit(u.id) ? resultForm(app, th, u, result) : null,
                   app.canEdit(u.id) && result && items.length
                     ? linkForm(app, 'thematic_results', result.id, u.name, items, links)
@@ -527,9 +536,14 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
     app.navigate(location.hash);
   });
   const [cases, followUps, deviations, links, themes, results] = await Promise.all(
-    ['case_records', 'assignment_follow_ups', 'follow_up_deviations', 'quality_links', 'thematic_follow_ups', 'thematic_results'].map(
-      (table) => app.store.all(table),
-    ),
+    [
+      'case_records',
+      'assignment_follow_ups',
+      'follow_up_deviations',
+      'quality_links',
+      'thematic_follow_ups',
+      'thematic_results',
+    ].map((table) => app.store.all(table)),
   );
   const ids = new Set([...areaIds, ...unitIds]);
   const basis = assessmentBasis({
