@@ -153,7 +153,7 @@ def test_the_enhetschef_follows_up_an_avtal_links_its_deviation_and_writes_the_a
     ]
 
 
-def test_the_levels_screens_have_no_serious_axe_violations(new_context):
+def test_the_levels_screens_have_no_serious_axe_violations(new_context, artifacts):
     from tests.e2e.test_accessibility import AXE, check
 
     assert AXE.is_file(), "axe-core is missing: run `npm ci` in pwa/."
@@ -163,8 +163,10 @@ def test_the_levels_screens_have_no_serious_axe_violations(new_context):
     page.get_by_role("link", name=LEVELS, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=LEVELS)).to_be_visible()
     check(page, "levels")
+    page.screenshot(path=artifacts / "phone-quality-levels.png", full_page=True)
     page.get_by_test_id("theme-list").get_by_role("link", name="Måltider").click()
     expect(
         page.get_by_role("heading", level=1, name="Tematisk uppföljning: Måltider")
     ).to_be_visible()
     check(page, "thematic follow-up")
+    page.screenshot(path=artifacts / "phone-quality-theme.png", full_page=True)
