@@ -642,8 +642,11 @@ def _check_thematic_follow_up(session, principal, values, row):
     _require_kind(unit, ("se_verksamhet",), _("A thematic follow-up"))
     below = {str(u.id): u for u in units_below(session, unit)}
     scope = list(dict.fromkeys(str(u) for u in values.get("scope_unit_ids") or []))
+    # Only a unit added now must lie below: one deleted or moved since it was put in scope
+    # stays (with its result) rather than block every later edit of the follow-up.
+    kept = set(row.scope_unit_ids or []) if row is not None else set()
     for unit_id in scope:
-        if unit_id not in below:
+        if unit_id not in below and unit_id not in kept:
             raise field_error(
                 "scope_unit_ids",
                 _("%(unit_id)s is not a unit below this verksamhet.", unit_id=unit_id),

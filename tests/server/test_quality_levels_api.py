@@ -278,6 +278,20 @@ def test_a_unit_outside_the_scope_gives_no_result(client, factory, org):
     )
 
 
+def test_a_unit_deleted_after_it_was_put_in_scope_does_not_block_the_summary(client, org):
+    chef = login(client, org["chef"])
+    theme_id = theme(client, chef, org).json["id"]
+    org["west"].deleted = True
+    db.session.commit()
+    summary = client.patch(
+        f"/api/quality/thematic-follow-ups/{theme_id}",
+        json={"summary": "Björkhagen uppfyller riktlinjen."},
+        headers=chef,
+    )
+    assert summary.status_code == 200, summary.json
+    assert summary.json["scope_unit_ids"] == [str(org["east"].id), str(org["west"].id)]
+
+
 def test_a_unit_with_a_result_stays_in_scope_until_its_result_is_cleared(client, org):
     chef = login(client, org["chef"])
     theme_id = theme(client, chef, org).json["id"]
