@@ -801,6 +801,68 @@ def _se_quality_follow_up(s: _Seeder) -> None:
     )
 
 
+def _se_follow_up_levels(s: _Seeder) -> None:
+    """The other follow-up levels of seed 003 for Stöd och omsorg: an uppdragsuppföljning of
+    Björkvägen with a deviation, and a tematisk uppföljning of måltider across both enheter,
+    Lönnen's result given. Fictional."""
+    from server.models import (
+        AssignmentFollowUp,
+        FollowUpDeviation,
+        ThematicFollowUp,
+        ThematicResult,
+    )
+    from server.services.quality import thematic_result_id
+
+    verksamhet, bjorkvagen, lonnen = (
+        s.units[k] for k in ("verksamhet", "enhet_bjorkvagen", "enhet_lonnen")
+    )
+    follow_up = s.get_or_add(
+        AssignmentFollowUp,
+        demo_id("assignment_follow_up", "bjorkvagen/2026"),
+        unit_id=bjorkvagen.id,
+        subject_kind="assignment",
+        subject="Uppdrag gruppbostad enligt LSS 2026",
+        provider_kind="own",
+        requirements="Genomförandeplan inom 14 dagar från beslut. Kontaktman för varje brukare.",
+        method="Granskning av genomförandeplaner och samtal med enhetschefen.",
+        responsible_name="Kvalitetsutvecklare, socialförvaltningen",
+        planned_on=date(2026, 9, 15),
+        done_on=date(2026, 9, 22),
+        result="Fem av sex genomförandeplaner var aktuella; alla brukare har en kontaktman.",
+        outcome="partly_met",
+    )
+    s.get_or_add(
+        FollowUpDeviation,
+        demo_id("follow_up_deviation", "bjorkvagen/2026/1"),
+        follow_up_id=follow_up.id,
+        unit_id=bjorkvagen.id,
+        requirement="Genomförandeplanen följs upp minst en gång om året.",
+        description="En genomförandeplan har inte följts upp på över ett år.",
+        action_required="Följ upp planen och lägg uppföljningen i årshjulet.",
+        due_date=date(2026, 11, 30),
+    )
+    theme = s.get_or_add(
+        ThematicFollowUp,
+        demo_id("thematic_follow_up", "maltider/2026"),
+        unit_id=verksamhet.id,
+        theme="Måltider",
+        question="Hur uppfyller enheterna riktlinjen för måltider, och har brukarna inflytande?",
+        method="Observation vid måltid och samtal med brukare.",
+        responsible_name="Kvalitetsutvecklare, socialförvaltningen",
+        scope_unit_ids=[str(bjorkvagen.id), str(lonnen.id)],
+        planned_on=date(2026, 10, 1),
+    )
+    s.get_or_add(
+        ThematicResult,
+        thematic_result_id(theme.id, lonnen.id),
+        follow_up_id=theme.id,
+        unit_id=lonnen.id,
+        outcome="partly_met",
+        result="Brukarna väljer mellanmål själva men inte lunch.",
+        assessed_on=date(2026, 10, 8),
+    )
+
+
 def seed_demo(session: Session) -> SeedResult:
     """Add whatever demo data is missing; flushes but leaves the commit to the caller."""
     ensure_catalogues(session)
@@ -812,4 +874,5 @@ def seed_demo(session: Session) -> SeedResult:
     _dk_plejefamilie_plan(seeder)
     _se_handlingsplan(seeder)
     _se_quality_follow_up(seeder)
+    _se_follow_up_levels(seeder)
     return seeder.result

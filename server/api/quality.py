@@ -4,7 +4,8 @@ Every synced table has the same five routes under ``/api/quality/<resource>``: l
 ``unit_id``), create, read, partial update and delete; the rules are in
 ``server/services/quality.py``, shared with the sync push. Besides: default content for a
 verksamhet, the årshjul of a year, a measure's aggregate, CSV import of values, the tertial
-compilation and the kvalitetsberättelse (HTML or .docx).
+compilation, what the sammanvägd bedömning of a year is drawn from, and the
+kvalitetsberättelse (HTML or .docx).
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from server.documents.quality_report import (
 )
 from server.extensions import db_session
 from server.schemas import quality as schemas
-from server.services import quality, quality_compilation, quality_cycle, quality_measures
+from server.services import (
+    quality,
+    quality_compilation,
+    quality_cycle,
+    quality_levels,
+    quality_measures,
+)
 
 blp = Blueprint(
     "quality", __name__, url_prefix="/api/quality", description="Swedish quality follow-up"
@@ -41,6 +48,12 @@ RESOURCES: dict[str, tuple[str, type[Schema]]] = {
     "survey-responses": ("survey_responses", schemas.SurveyResponseSchema),
     "annual-tasks": ("annual_tasks", schemas.AnnualTaskSchema),
     "links": ("quality_links", schemas.LinkSchema),
+    # The follow-up levels of seed 003 (server/models/quality_levels.py).
+    "assignment-follow-ups": ("assignment_follow_ups", schemas.AssignmentFollowUpSchema),
+    "follow-up-deviations": ("follow_up_deviations", schemas.DeviationSchema),
+    "thematic-follow-ups": ("thematic_follow_ups", schemas.ThematicFollowUpSchema),
+    "thematic-results": ("thematic_results", schemas.ThematicResultSchema),
+    "overall-assessments": ("overall_assessments", schemas.OverallAssessmentSchema),
 }
 
 
@@ -170,6 +183,20 @@ class Compilation(MethodView):
     def get(self, query):
         """Counts of the individual follow-up for a tertial or a year, per enhet and in all."""
         return quality_compilation.compile_cases(db_session(), current_principal(), **query)
+
+
+@blp.route("/overall-assessments/basis")
+class AssessmentBasis(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.UnitYearSchema, location="query")
+    @blp.response(200, schemas.AssessmentBasisSchema)
+    def get(self, query):
+        """What the sammanvägd bedömning of a year is drawn from: counts per follow-up level
+        for the unit and the units below it that the caller reads."""
+        return quality_levels.assessment_basis(
+            db_session(), current_principal(), query["unit_id"], query["year"]
+        )
 
 
 @blp.route("/report")

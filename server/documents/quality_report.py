@@ -11,7 +11,8 @@ holds, in Swedish, and is meant to be edited by people (the .docx above all):
     3 Resultat                            measures per period (aggregated by their rule), the
                                           individual follow-up of the year (counts as bar
                                           charts: SVG in the HTML, PNG from charts.py and a
-                                          table in the .docx), survey averages
+                                          table in the .docx), survey averages, and the
+                                          other follow-up levels (``quality_levels.py``)
     4 Fortsatt arbete                     left for people to write
 
 Only counts and texts people wrote for the follow-up appear; never a case code.
@@ -35,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
+from server.documents import quality_levels
 from server.documents.charts import Chart, add_chart, bar_chart_png
 from server.documents.formats import (
     format_date,
@@ -125,6 +127,7 @@ class Report:
     ended: int = 0
     charts: list[Chart] = field(default_factory=list)
     survey_averages: list[dict[str, Any]] = field(default_factory=list)
+    levels: quality_levels.Levels = field(default_factory=quality_levels.Levels)
 
 
 def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, year: int) -> Report:
@@ -183,6 +186,7 @@ def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, yea
         _measures(session, principal, report, verksamhet, unit, year)
     _cases(session, principal, report, unit, year)
     _surveys(session, report, unit_ids, verksamhet, year)
+    report.levels = quality_levels.build_levels(session, principal, unit, unit_ids, year)
     return report
 
 
@@ -234,6 +238,8 @@ def _triggers(session: Session, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, li
             text = f"Mått: {source.name}"
         elif isinstance(source, SurveyQuestion):
             text = f"Enkätfråga: {source.text}"
+        elif link.source_table in quality_levels.LINK_SOURCES:
+            text = quality_levels.trigger_text(session, source)
         else:
             text = f"Mätvärde {source.period}"
         found.setdefault(link.plan_item_id, []).append(text)
@@ -489,6 +495,7 @@ def render_html(report: Report) -> str:
                 [[s["question"], str(s["answers"]), s["figure"]] for s in report.survey_averages],
             )
         )
+    out.extend(quality_levels.render_html(report.levels, _html_table))
     out.append(f"<h2>4. Fortsatt arbete</h2><p>{e(TO_WRITE)}</p></body></html>")
     return "".join(out)
 
@@ -573,6 +580,7 @@ def render_docx(report: Report) -> bytes:
             ["Fråga", "Svar", "Resultat"],
             [[s["question"], str(s["answers"]), s["figure"]] for s in report.survey_averages],
         )
+    quality_levels.add_to_docx(document, report.levels, _docx_table)
     document.add_heading("4. Fortsatt arbete", level=1)
     document.add_paragraph(TO_WRITE)
     buffer = io.BytesIO()

@@ -20,6 +20,13 @@ from server.models.quality import (
     SurveyQuestion,
     SurveyResponse,
 )
+from server.models.quality_levels import (
+    AssignmentFollowUp,
+    FollowUpDeviation,
+    OverallAssessment,
+    ThematicFollowUp,
+    ThematicResult,
+)
 from server.models.sync import Conflict, SyncClient, SyncClock, SyncMutationResult
 from server.models.visits import (
     DeadlineExtension,
@@ -32,6 +39,7 @@ from server.models.visits import (
 
 __all__ = [
     "AnnualTask",
+    "AssignmentFollowUp",
     "AuditEvent",
     "AuthToken",
     "CaseRecord",
@@ -39,6 +47,7 @@ __all__ = [
     "Conflict",
     "Criterion",
     "DeadlineExtension",
+    "FollowUpDeviation",
     "Finding",
     "ItemComment",
     "LoginThrottle",
@@ -47,6 +56,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Organisation",
+    "OverallAssessment",
     "PhotoBlob",
     "Plan",
     "PlanItem",
@@ -63,6 +73,8 @@ __all__ = [
     "SurveyQuestion",
     "SurveyResponse",
     "SyncedMixin",
+    "ThematicFollowUp",
+    "ThematicResult",
     "Theme",
     "Unit",
     "User",

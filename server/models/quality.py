@@ -13,6 +13,7 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
                   ─* survey_responses *─0..1 case_records   (deleted with their case)
     any unit      ─* annual_tasks         the årshjul
     plan_items    ─* quality_links        what triggered a handlingsplan item
+    (uppdrags-/avtalsuppföljning, tematisk uppföljning, sammanvägd bedömning: quality_levels.py)
 
 Definitions (areas, measures, questions) belong to the verksamhet and are written by its
 managers; an enhet's manager adds the enhet's own areas and measures beside them. What happens
@@ -86,7 +87,16 @@ TASK_KINDS = (
     "other",
 )
 TASK_STATES = ("open", "done")
-LINK_SOURCES = ("register_entries", "quality_measures", "survey_questions", "measure_values")
+LINK_SOURCES = (
+    "register_entries",
+    "quality_measures",
+    "survey_questions",
+    "measure_values",
+    # The follow-up levels (``server/models/quality_levels.py``): a deviation an uppdrags-/
+    # avtalsuppföljning found, a unit's result of a tematisk uppföljning.
+    "follow_up_deviations",
+    "thematic_results",
+)
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000

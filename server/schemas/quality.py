@@ -32,7 +32,8 @@ from server.models.quality import (
     TASK_KINDS,
     TASK_STATES,
 )
-from server.schemas.checks import DateOrder, OnlyWhen
+from server.models.quality_levels import OUTCOMES, PROVIDER_KINDS, SUBJECT_KINDS
+from server.schemas.checks import DateOrder, OnlyWhen, RequiredWhen
 from server.schemas.common import StrictSchema, Text, counted, one_of
 from server.schemas.plans import SyncedRowSchema
 from server.services.quality_pseudonymity import (
@@ -221,6 +222,78 @@ class AnnualTaskWriteSchema(StrictSchema):
     owner_name = PseudonymousText(SHORT_TEXT, allow_none=True)
     state = fields.String(validate=one_of(TASK_STATES))
     done_on = fields.Date(allow_none=True)
+
+
+# The follow-up levels of seed 003 (``server/models/quality_levels.py``).
+
+
+class AssignmentFollowUpWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    subject_kind = fields.String(validate=one_of(SUBJECT_KINDS))
+    subject = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
+    provider_kind = fields.String(validate=one_of(PROVIDER_KINDS))
+    provider_name = PseudonymousText(SHORT_TEXT, allow_none=True)
+    requirements = PseudonymousText(LONG_TEXT, allow_none=True)
+    method = PseudonymousText(LONG_TEXT, allow_none=True)
+    responsible_name = PseudonymousText(SHORT_TEXT, allow_none=True)
+    planned_on = fields.Date(allow_none=True)
+    done_on = fields.Date(allow_none=True)
+    result = PseudonymousText(LONG_TEXT, allow_none=True)
+    outcome = fields.String(allow_none=True, validate=one_of(OUTCOMES))
+
+    checks = (
+        RequiredWhen(
+            "provider_name",
+            "provider_kind",
+            values=("private", "non_profit"),
+            message=N_("Name the utförare whose uppdrag or avtal is followed up."),
+        ),
+        OnlyWhen("outcome", "done_on", message=N_("Say this when the follow-up is done.")),
+    )
+
+
+class DeviationWriteSchema(StrictSchema):
+    id = fields.UUID()
+    follow_up_id = fields.UUID(required=True)
+    requirement = PseudonymousText(LONG_TEXT, allow_none=True)
+    description = PseudonymousText(LONG_TEXT, min_length=1, required=True)
+    action_required = PseudonymousText(LONG_TEXT, allow_none=True)
+    due_date = fields.Date(allow_none=True)
+
+
+class ThematicFollowUpWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    theme = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
+    question = PseudonymousText(LONG_TEXT, min_length=1, required=True)
+    method = PseudonymousText(LONG_TEXT, allow_none=True)
+    responsible_name = PseudonymousText(SHORT_TEXT, allow_none=True)
+    scope_unit_ids = fields.List(fields.UUID(), validate=validate.Length(max=200))
+    planned_on = fields.Date(allow_none=True)
+    done_on = fields.Date(allow_none=True)
+    summary = PseudonymousText(LONG_TEXT, allow_none=True)
+
+
+class ThematicResultWriteSchema(StrictSchema):
+    id = fields.UUID()
+    follow_up_id = fields.UUID(required=True)
+    unit_id = fields.UUID(required=True)
+    outcome = fields.String(allow_none=True, validate=one_of(OUTCOMES))
+    result = PseudonymousText(LONG_TEXT, allow_none=True)
+    assessed_on = fields.Date(allow_none=True)
+
+
+class OverallAssessmentWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    individual_level = PseudonymousText(LONG_TEXT, allow_none=True)
+    assignment_level = PseudonymousText(LONG_TEXT, allow_none=True)
+    thematic_level = PseudonymousText(LONG_TEXT, allow_none=True)
+    overall = PseudonymousText(LONG_TEXT, allow_none=True)
+    outcome = fields.String(allow_none=True, validate=one_of(OUTCOMES))
+    assessed_on = fields.Date(allow_none=True)
 
 
 class UnitYearSchema(StrictSchema):
@@ -426,6 +499,105 @@ class CompilationSchema(Schema):
     per_unit = fields.List(fields.Nested(CountsSchema))
 
 
+class AssignmentFollowUpSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    subject_kind = fields.String()
+    subject = fields.String()
+    provider_kind = fields.String()
+    provider_name = fields.String(allow_none=True)
+    requirements = fields.String(allow_none=True)
+    method = fields.String(allow_none=True)
+    responsible_name = fields.String(allow_none=True)
+    planned_on = fields.Date(allow_none=True)
+    done_on = fields.Date(allow_none=True)
+    result = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class DeviationSchema(SyncedRowSchema):
+    follow_up_id = fields.UUID()
+    unit_id = fields.UUID()
+    requirement = fields.String(allow_none=True)
+    description = fields.String()
+    action_required = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+
+
+class ThematicFollowUpSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    theme = fields.String()
+    question = fields.String()
+    method = fields.String(allow_none=True)
+    responsible_name = fields.String(allow_none=True)
+    scope_unit_ids = fields.List(fields.UUID())
+    planned_on = fields.Date(allow_none=True)
+    done_on = fields.Date(allow_none=True)
+    summary = fields.String(allow_none=True)
+
+
+class ThematicResultSchema(SyncedRowSchema):
+    follow_up_id = fields.UUID()
+    unit_id = fields.UUID()
+    outcome = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    assessed_on = fields.Date(allow_none=True)
+
+
+class OverallAssessmentSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    year = fields.Integer()
+    individual_level = fields.String(allow_none=True)
+    assignment_level = fields.String(allow_none=True)
+    thematic_level = fields.String(allow_none=True)
+    overall = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    assessed_on = fields.Date(allow_none=True)
+
+
+class IndividualBasisSchema(Schema):
+    cases = fields.Integer()
+    ended = fields.Integer()
+    by_end_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_needs_met = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class AssignmentBasisSchema(Schema):
+    follow_ups = fields.Integer()
+    done = fields.Integer()
+    by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_provider_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    deviations = fields.Integer()
+    deviations_with_action = fields.Integer(
+        metadata={"description": "Deviations a handlingsplan row answers (quality_links)."}
+    )
+
+
+class ThemeBasisSchema(Schema):
+    follow_up_id = fields.UUID()
+    theme = fields.String()
+    done_on = fields.Date(allow_none=True)
+    units = fields.Integer(metadata={"description": "Units in scope."})
+    answered = fields.Integer(metadata={"description": "Units in scope with an outcome."})
+    by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ThematicBasisSchema(Schema):
+    follow_ups = fields.Integer()
+    done = fields.Integer()
+    by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer())
+    themes = fields.List(fields.Nested(ThemeBasisSchema))
+
+
+class AssessmentBasisSchema(Schema):
+    """What the sammanvägd bedömning of a year is drawn from, level by level."""
+
+    unit_id = fields.UUID()
+    year = fields.Integer()
+    individual = fields.Nested(IndividualBasisSchema)
+    assignment = fields.Nested(AssignmentBasisSchema)
+    thematic = fields.Nested(ThematicBasisSchema)
+
+
 # The write schema of each synced table, for the sync push (server/services/sync/push.py).
 WRITE_SCHEMAS: dict[str, Schema] = {
     "quality_areas": AreaWriteSchema(),
@@ -437,4 +609,9 @@ WRITE_SCHEMAS: dict[str, Schema] = {
     "survey_responses": SurveyResponseWriteSchema(),
     "annual_tasks": AnnualTaskWriteSchema(),
     "quality_links": LinkWriteSchema(),
+    "assignment_follow_ups": AssignmentFollowUpWriteSchema(),
+    "follow_up_deviations": DeviationWriteSchema(),
+    "thematic_follow_ups": ThematicFollowUpWriteSchema(),
+    "thematic_results": ThematicResultWriteSchema(),
+    "overall_assessments": OverallAssessmentWriteSchema(),
 }

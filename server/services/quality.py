@@ -23,8 +23,22 @@ Who writes what (``server/services/access.py`` has the table):
     survey_responses   a Swedish unit              write_items
     quality_links      the plan item's unit        write_items
 
+The follow-up levels of seed 003 (``server/models/quality_levels.py``):
+
+    assignment_follow_ups  the unit whose uppdrag/    manage_plans  (whoever follows up: the
+                           avtal it is, or that                     verksamhet's managers, or
+                           commissioned an utförare                 an enhet's for its own)
+    follow_up_deviations   the follow-up's unit       manage_plans
+    thematic_follow_ups    a se_verksamhet            manage_plans  (theme, question, scope,
+                                                                    summary)
+    thematic_results       a unit in the follow-up's  write_items   (the unit answers for
+                           scope (below it)                         itself, or its managers)
+    overall_assessments    a se_verksamhet, per year  manage_plans
+
 Reading is ``read_plans`` (staff, managers, inspectors) on the row's unit, as for plans; a
-verksamhet's definitions and årshjul are read also from the enheter below it.
+verksamhet's definitions and årshjul are read also from the enheter below it. Of a tematisk
+uppföljning, everyone below its verksamhet reads the follow-up (a definition) but each unit's
+result only its own readers and those above it: enhet A never receives enhet B's result.
 """
 
 from __future__ import annotations
@@ -57,7 +71,14 @@ from server.models import (
     Unit,
 )
 from server.models.quality import REGISTER_SOURCES
-from server.schemas.quality import CaseRecordWriteSchema
+from server.models.quality_levels import (
+    AssignmentFollowUp,
+    FollowUpDeviation,
+    OverallAssessment,
+    ThematicFollowUp,
+    ThematicResult,
+)
+from server.schemas.quality import AssignmentFollowUpWriteSchema, CaseRecordWriteSchema
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
 from server.services.rows import refuse_changes, refuse_failed_checks, refuse_taken_id
@@ -66,7 +87,7 @@ SWEDISH_UNIT_KINDS = ("se_verksamhet", "se_enhet")
 # Rows of a verksamhet read also by users of the enheter below it: its quality model (areas,
 # measures, survey questions) and its årshjul, which the enheter follow (seed 004).
 DEFINITION_TABLES = frozenset(
-    {"quality_areas", "quality_measures", "survey_questions", "annual_tasks"}
+    {"quality_areas", "quality_measures", "survey_questions", "annual_tasks", "thematic_follow_ups"}
 )
 # A stable namespace for the ids of measure values (see ``measure_value_id``).
 MEASURE_VALUE_NAMESPACE = uuid.UUID("5b6f0c3e-8a52-4d2b-9a0e-6f1f8f0a4c17")
@@ -78,6 +99,19 @@ def measure_value_id(measure_id: uuid.UUID, unit_id: uuid.UUID, period: str) -> 
     """The one id of a (measure, unit, period) cell. The PWA computes the same UUIDv5, so two
     devices entering the same cell offline edit one row (and meet in the merge rules)."""
     return uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{unit_id}/{period}")
+
+
+# The namespace of the derived ids of the follow-up levels (one row per unit and follow-up,
+# one sammanvägd bedömning per verksamhet and year), for the same reason as measure values.
+LEVELS_NAMESPACE = uuid.UUID("0d3c5a61-7f4e-4b8e-8f5d-2a9c1e6b7d40")
+
+
+def thematic_result_id(follow_up_id: uuid.UUID, unit_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(LEVELS_NAMESPACE, f"thematic/{follow_up_id}/{unit_id}")
+
+
+def overall_assessment_id(unit_id: uuid.UUID, year: int) -> uuid.UUID:
+    return uuid.uuid5(LEVELS_NAMESPACE, f"overall/{unit_id}/{year}")
 
 
 # ---- units ---------------------------------------------------------------------------------
@@ -188,7 +222,7 @@ class QualityTable:
         in_batch: bool = False,
     ) -> SyncedMixin:
         values = {k: v for k, v in values.items() if k != "id"}
-        unit_id = self._unit_of(session, values)
+        unit_id = self._unit_of(session, principal, values)
         principal.require(self.action, unit_id, "unit")
         server_values = self.check(session, principal, dict(values), None)
         required_id = server_values.pop("id", None)
@@ -246,14 +280,25 @@ class QualityTable:
             # with the case, in the same way. Kept, it would outlive what someone chose to erase.
             for response in _live(session, SurveyResponse, SurveyResponse.case_record_id, row.id):
                 response.deleted = True
+        # A follow-up's own rows go with it (tombstones, so devices hear of it).
+        if self.model is AssignmentFollowUp:
+            for deviation in _live(
+                session, FollowUpDeviation, FollowUpDeviation.follow_up_id, row.id
+            ):
+                deviation.deleted = True
+        if self.model is ThematicFollowUp:
+            for result in _live(session, ThematicResult, ThematicResult.follow_up_id, row.id):
+                result.deleted = True
         session.flush()
 
-    def _unit_of(self, session: Session, values: dict[str, Any]) -> uuid.UUID:
+    def _unit_of(self, session: Session, principal: Principal, values: dict[str, Any]) -> uuid.UUID:
         if self.model is QualityLink:
             item = session.get(PlanItem, values.get("plan_item_id"))
             if item is None or item.deleted:
                 raise field_error("plan_item_id", _("No such item."))
             return item.unit_id
+        if self.model is FollowUpDeviation:
+            return _readable_follow_up(session, principal, values).unit_id
         return values["unit_id"]
 
 
@@ -555,11 +600,120 @@ def _check_link(session, principal, values, row):
     return {"plan_id": item.plan_id, "unit_id": item.unit_id}
 
 
+# ---- the follow-up levels (seed 003): uppdrag/avtal, tematisk, sammanvägd bedömning -----------
+
+
+def units_below(session: Session, unit: Unit) -> list[Unit]:
+    """Every live unit below ``unit``, at any depth, by name."""
+    found: list[Unit] = []
+    frontier = [unit.id]
+    while frontier:
+        children = session.scalars(
+            select(Unit).where(Unit.parent_id.in_(frontier), Unit.deleted.is_(False))
+        ).all()
+        children = [c for c in children if c.id != unit.id and c not in found]
+        found += children
+        frontier = [c.id for c in children]
+    return sorted(found, key=lambda u: u.name)
+
+
+def _check_assignment_follow_up(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, SWEDISH_UNIT_KINDS, _("An uppdrags- or avtalsuppföljning"))
+    refuse_failed_checks(AssignmentFollowUpWriteSchema.checks, values)
+    return {}
+
+
+def _readable_follow_up(
+    session: Session, principal: Principal, values: dict[str, Any]
+) -> AssignmentFollowUp:
+    follow_up = session.get(AssignmentFollowUp, values.get("follow_up_id"))
+    if follow_up is None or follow_up.deleted or not principal.can("read_plans", follow_up.unit_id):
+        raise field_error("follow_up_id", _("No such follow-up."))
+    return follow_up
+
+
+def _check_deviation(session, principal, values, row):
+    return {"unit_id": _readable_follow_up(session, principal, values).unit_id}
+
+
+def _check_thematic_follow_up(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, ("se_verksamhet",), _("A thematic follow-up"))
+    below = {str(u.id): u for u in units_below(session, unit)}
+    scope = list(dict.fromkeys(str(u) for u in values.get("scope_unit_ids") or []))
+    # Only a unit added now must lie below: one deleted or moved since it was put in scope
+    # stays (with its result) rather than block every later edit of the follow-up.
+    kept = set(row.scope_unit_ids or []) if row is not None else set()
+    for unit_id in scope:
+        if unit_id not in below and unit_id not in kept:
+            raise field_error(
+                "scope_unit_ids",
+                _("%(unit_id)s is not a unit below this verksamhet.", unit_id=unit_id),
+            )
+    if row is not None:
+        # A unit's answer is not dropped by a change of scope: it is cleared first, on purpose.
+        removed = set(row.scope_unit_ids or []) - set(scope)
+        for result in _live(session, ThematicResult, ThematicResult.follow_up_id, row.id):
+            if str(result.unit_id) in removed and (result.outcome or result.result):
+                name = session.get_one(Unit, result.unit_id).name
+                raise field_error(
+                    "scope_unit_ids",
+                    _("%(unit)s has a result in this follow-up; clear it first.", unit=name),
+                )
+    return {"scope_unit_ids": scope}
+
+
+def _check_thematic_result(session, principal, values, row):
+    follow_up = session.get(ThematicFollowUp, values["follow_up_id"])
+    if (
+        follow_up is None
+        or follow_up.deleted
+        or not principal.reads_definitions_of(follow_up.unit_id)
+    ):
+        raise field_error("follow_up_id", _("No such thematic follow-up."))
+    unit = live_unit(session, values["unit_id"])
+    answered = bool(values.get("outcome") or values.get("result"))
+    if str(unit.id) not in (follow_up.scope_unit_ids or []) and (row is None or answered):
+        raise field_error("unit_id", _("The unit is not in the scope of this thematic follow-up."))
+    if row is not None:
+        return {}
+    taken = session.scalar(
+        select(ThematicResult.id).where(
+            ThematicResult.follow_up_id == follow_up.id,
+            ThematicResult.unit_id == unit.id,
+            ThematicResult.deleted.is_(False),
+        )
+    )
+    if taken is not None:
+        raise field_error("unit_id", _("The unit has a result in this follow-up already; edit it."))
+    return {"id": thematic_result_id(follow_up.id, unit.id)}
+
+
+def _check_overall_assessment(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, ("se_verksamhet",), _("A sammanvägd bedömning"))
+    if row is not None:
+        return {}
+    taken = session.scalar(
+        select(OverallAssessment.id).where(
+            OverallAssessment.unit_id == unit.id,
+            OverallAssessment.year == values["year"],
+            OverallAssessment.deleted.is_(False),
+        )
+    )
+    if taken is not None:
+        raise field_error("year", _("The year has a sammanvägd bedömning already; edit it."))
+    return {"id": overall_assessment_id(unit.id, values["year"])}
+
+
 SOURCE_MODELS: dict[str, type[Any]] = {
     "register_entries": RegisterEntry,
     "quality_measures": QualityMeasure,
     "survey_questions": SurveyQuestion,
     "measure_values": MeasureValue,
+    "follow_up_deviations": FollowUpDeviation,
+    "thematic_results": ThematicResult,
 }
 
 TABLES: dict[str, QualityTable] = {
@@ -583,7 +737,42 @@ TABLES: dict[str, QualityTable] = {
     "quality_links": QualityTable(
         QualityLink, _check_link, immutable=("plan_item_id", "source_table", "source_id")
     ),
+    "assignment_follow_ups": QualityTable(
+        AssignmentFollowUp, _check_assignment_follow_up, action="manage_plans"
+    ),
+    "follow_up_deviations": QualityTable(
+        FollowUpDeviation,
+        _check_deviation,
+        action="manage_plans",
+        immutable=("follow_up_id", "unit_id"),
+    ),
+    "thematic_follow_ups": QualityTable(
+        ThematicFollowUp, _check_thematic_follow_up, action="manage_plans"
+    ),
+    # Derived ids, so cleared rather than deleted (as measure values are).
+    "thematic_results": QualityTable(
+        ThematicResult,
+        _check_thematic_result,
+        immutable=("follow_up_id", "unit_id"),
+        undeletable=_l("A unit's result is not deleted; clear it instead."),
+    ),
+    "overall_assessments": QualityTable(
+        OverallAssessment,
+        _check_overall_assessment,
+        action="manage_plans",
+        immutable=("unit_id", "year"),
+        undeletable=_l("A sammanvägd bedömning is not deleted; clear it instead."),
+    ),
 }
+# The tables of the follow-up levels, in the order the registry appends them
+# (``server/services/tables.py``: after every table that was there before them).
+LEVEL_TABLES = (
+    "assignment_follow_ups",
+    "follow_up_deviations",
+    "thematic_follow_ups",
+    "thematic_results",
+    "overall_assessments",
+)
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -630,6 +819,11 @@ _ORDER: dict[str, tuple[Any, ...]] = {
     "survey_responses": (SurveyResponse.answered_on, SurveyResponse.seq),
     "annual_tasks": (AnnualTask.due_date, AnnualTask.title),
     "quality_links": (QualityLink.seq,),
+    "assignment_follow_ups": (AssignmentFollowUp.planned_on, AssignmentFollowUp.seq),
+    "follow_up_deviations": (FollowUpDeviation.seq,),
+    "thematic_follow_ups": (ThematicFollowUp.planned_on, ThematicFollowUp.seq),
+    "thematic_results": (ThematicResult.seq,),
+    "overall_assessments": (OverallAssessment.year,),
 }
 
 

@@ -229,7 +229,7 @@ TABLES: dict[str, SyncedTable] = {
         ),
         WritableTable(model=ItemComment, schema=CommentWriteSchema(), create=visits.add_comment),
         # The Swedish quality follow-up, parents first: the same rules as its REST API.
-        *(_quality_table(name) for name in quality.TABLES),
+        *(_quality_table(name) for name in quality.TABLES if name not in quality.LEVEL_TABLES),
         # The dialogue with the inspectorate: append-only, checked by ``add_message`` itself.
         WritableTable(
             model=PlanMessage,
@@ -237,6 +237,8 @@ TABLES: dict[str, SyncedTable] = {
             create=messages.add_message,
             action="discuss",
         ),
+        # The follow-up levels of seed 003 (uppdrag/avtal, tematisk, sammanvägd bedömning).
+        *(_quality_table(name) for name in quality.LEVEL_TABLES),
     )
 }
 # Tables a client writes (conflicts are resolved in their own way: ``sync/conflicts.py``).

@@ -61,3 +61,13 @@ test('a draft is named by its row as the device has it, or by what it holds', as
   ]);
   expect(named.map((d) => d.name)).toEqual(['Kost og motion', 'Talt med holdet', '']);
 });
+
+test('a refused row of the follow-up levels links to its follow-up, else to the section', () => {
+  const at = (table, extra) => draftHref(draft({ table, id: 'x1', context: { unit_id: 'u1' }, ...extra }));
+  expect(at('assignment_follow_ups')).toBe('#/quality/u1/levels/x1');
+  expect(at('thematic_follow_ups')).toBe('#/quality/u1/levels/x1');
+  expect(at('thematic_results', { row: { follow_up_id: 't1' } })).toBe('#/quality/u1/levels/t1');
+  expect(at('follow_up_deviations', { fields: { description: 'd' } })).toBe('#/quality/u1/levels');
+  expect(at('overall_assessments', { fields: { overall: 'o' } })).toBe('#/quality/u1/levels');
+  expect(draftHref(draft({ table: 'thematic_results', id: 'x1', context: {} }))).toBeNull();
+});

@@ -202,4 +202,13 @@ export function defineSchema(db) {
       }
       await tx.table('meta').delete('rejections');
     });
+  // v7: the follow-up levels of seed 003 (uppdrags-/avtalsuppföljning and its deviations,
+  // tematisk uppföljning and each unit's result, the sammanvägd bedömning); new tables only.
+  db.version(7).stores({
+    assignment_follow_ups: 'id, unit_id, _status',
+    follow_up_deviations: 'id, follow_up_id, unit_id, _status',
+    thematic_follow_ups: 'id, unit_id, _status',
+    thematic_results: 'id, follow_up_id, unit_id, _status',
+    overall_assessments: 'id, unit_id, _status',
+  });
 }

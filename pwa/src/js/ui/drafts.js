@@ -64,6 +64,15 @@ export function draftHref(draft) {
       return c.item_id || f.item_id ? `#/items/${c.item_id || f.item_id}` : null;
     case 'conflicts':
       return '#/conflicts';
+    // The follow-up levels (quality/levels.js): the follow-up's own page, else the section.
+    case 'assignment_follow_ups':
+    case 'thematic_follow_ups':
+      return c.unit_id ? `#/quality/${c.unit_id}/levels/${draft.id}` : null;
+    case 'follow_up_deviations':
+    case 'thematic_results':
+    case 'overall_assessments':
+      if (!c.unit_id) return null;
+      return `#/quality/${c.unit_id}/levels${f.follow_up_id ? `/${f.follow_up_id}` : ''}`;
     default:
       return c.unit_id ? `#/quality/${c.unit_id}` : null;
   }

@@ -6,6 +6,8 @@
  *   register      avvikelser, lex Sarah, lex Maria, klagomål, egenkontroller, ... and the
  *                 handlingsplan items they led to
  *   cases         pseudonymous individual follow-up, and the end-of-intervention survey
+ *   levels        the other follow-up levels of seed 003: uppdrag/avtal, tematisk, and the
+ *                 sammanvägd bedömning of the year (levels.js)
  *   surveys       the verksamhet's questions, the annual survey and what the answers sum to
  *   cycle         the årshjul: tasks with dates and owners, ticked off
  *   compilation   counts per tertial as bar charts, downloadable as SVG or PNG
@@ -25,6 +27,7 @@ import { caseView, casesView } from './cases.js';
 import { surveysView } from './surveys.js';
 import { cycleView } from './cycle.js';
 import { compilationView } from './compilation.js';
+import { levelsView } from './levels.js';
 
 export async function qualityView(app, unitId, section, rest) {
   const ctx = context(app, unitId);
@@ -35,6 +38,7 @@ export async function qualityView(app, unitId, section, rest) {
   if (section === 'register') return registerView(app, ctx);
   if (section === 'cases' && rest) return caseView(app, ctx, rest);
   if (section === 'cases') return casesView(app, ctx);
+  if (section === 'levels') return levelsView(app, ctx, rest);
   if (section === 'surveys') return surveysView(app, ctx);
   if (section === 'cycle') return cycleView(app, ctx, rest);
   if (section === 'compilation') return compilationView(app, ctx);
