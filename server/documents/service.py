@@ -472,7 +472,8 @@ def _criterion_named(text: str, theme: Theme) -> Criterion | None:
 def _criterion_texts(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Criterion.id, Criterion.text).where(Criterion.id.in_(ids))))
+    rows = session.execute(select(Criterion.id, Criterion.text).where(Criterion.id.in_(ids)))
+    return {criterion_id: text for criterion_id, text in rows}
 
 
 def _user_names(session: Session, items: list[PlanItem]) -> dict[str, str]:
