@@ -28,9 +28,7 @@ def catalogue_id(api, label: str) -> str:
     )
 
 
-def test_manager_chooses_the_model_by_the_inspection_date_and_a_criterion_per_row(
-    new_context, api
-):
+def test_manager_chooses_the_model_by_the_inspection_date_and_a_criterion_per_row(new_context, api):
     page = new_context().new_page()
     log_in(page, MANAGER)
     title = f"Opfølgning efter tilsyn 22.3-2021 {uuid.uuid4().hex[:6]}"

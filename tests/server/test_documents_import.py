@@ -23,6 +23,7 @@ from server.documents.docx_import import parse_plan_docx
 from server.documents.labels import da
 from server.extensions import db
 from server.models import Plan, PlanItem
+from server.services.catalogues import stable_id
 from tests.helpers import assert_error, login
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -222,6 +223,8 @@ def test_import_of_seed_000_previews_header_and_two_rows_with_their_themes(clien
         "origin": "own_initiative",
         "inspection_date": None,
         "result_label": "result",
+        # The version in force on the plan's date (no inspection date recognised): 2014.
+        "catalogue_id": str(stable_id("dk_tilbud", "2014")),
     }
     items = preview["items"]
     assert [i["theme_name"] for i in items] == SEED_THEMES

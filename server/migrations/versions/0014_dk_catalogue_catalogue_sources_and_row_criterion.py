@@ -6,7 +6,7 @@ Existing catalogue rows get their sources from server/catalogues/*.json the next
 catalogues are loaded (``ensure_catalogues`` fills a source never set, and leaves one an
 organisation has set alone).
 
-Revision ID: 0014_dk-catalogue
+Revision ID: 0014_dk_catalogue
 Revises: 0013
 Create Date: 2026-12-03 11:00:00.000000
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_dk-catalogue'
+revision = '0014_dk_catalogue'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
