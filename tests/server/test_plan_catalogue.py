@@ -330,7 +330,9 @@ def test_the_api_defaults_to_the_variant_the_templates_file_names(
     response = new_plan(client, login(client, manager), family, kind=kind)
     assert response.status_code == 201, response.json
     assert response.json["result_label"] == default
-    assert json.loads(TEMPLATES_JSON.read_text())["kinds"][kind]["default"] == default
+    assert (
+        json.loads(TEMPLATES_JSON.read_text(encoding="utf-8"))["kinds"][kind]["default"] == default
+    )
 
 
 def test_a_foster_family_status_plan_prints_seed_001s_status_table(client, factory):
@@ -400,3 +402,20 @@ def test_the_catalogues_command_refuses_what_cannot_be(runner, args):
     amendment = version("dk_tilbud", "2025")
     db.session.refresh(amendment)
     assert amendment.valid_from.isoformat() == "2025-07-01" and amendment.valid_to is None
+
+
+def test_the_swedish_plan_has_one_danish_name_in_word_and_the_app(client, factory):
+    import json
+
+    from server.plan_templates import TEMPLATES_JSON
+
+    enhet = factory.unit(kind="se_enhet")
+    reader = factory.user(("manager", enhet), language="da")
+    plan = factory.plan(enhet, kind="se_handlingsplan", title="Handlingsplan 2026")
+    response = client.get(
+        f"/api/plans/{plan.id}/export.docx?lang=da", headers=login(client, reader)
+    )
+    title = Document(io.BytesIO(response.data)).paragraphs[0].text
+    # The PWA reads kind.se_handlingsplan from the same entry (tests/pwa/catalogue_model.test.js).
+    titles = json.loads(TEMPLATES_JSON.read_text(encoding="utf-8"))["titles"]["da"]
+    assert title == titles["se_handlingsplan"] == "Handlingsplan (Sverige)"
