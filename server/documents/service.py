@@ -15,6 +15,7 @@ Access:
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -37,7 +38,7 @@ from server.documents.model import (
     ThreadDocument,
 )
 from server.documents.spreadsheets import items_csv, items_xlsx
-from server.documents.text import squash
+from server.documents.text import parse_date, squash
 from server.documents.themes import match_theme
 from server.i18n import _
 from server.models import Catalogue, Criterion, Plan, PlanItem, Theme, Unit, User
@@ -50,6 +51,11 @@ from server.services.errors import InvalidInput, field_error
 from server.services.messages import EVERY_THREAD
 
 OPEN_ITEM_STATES = ("not_started", "in_progress")
+# "tilsynsdato 22.3-2021", "inspektionsdatum 2024-05-02": the words before a date in a title.
+_INSPECTION_IN_TITLE = re.compile(
+    r"\b(?:tilsynsdato|tilsynsbesøg|tilsyn den|inspektionsdatum|inspection date)\b\W*(.{6,30})",
+    re.IGNORECASE,
+)
 CLOSED_PLAN_STATES = ("completed", "archived")
 MAX_RESPONSIBLE = 20
 # Informational keys of a preview row; the confirm step accepts and drops them.
@@ -344,6 +350,13 @@ def _recognised_header(
     recognised["plan_date"] = header.get("plan_date")
     recognised["origin"] = header.get("origin", "own_initiative")
     recognised["inspection_date"] = header.get("inspection_date")
+    # Seed 000 names the inspection in its title ("..., tilsynsdato 22.3-2021"): that date
+    # decides the plan's quality model when no Tilsynsdato field says otherwise.
+    titled = _INSPECTION_IN_TITLE.search(recognised["title"] or "")
+    if recognised["inspection_date"] is None and titled:
+        recognised["inspection_date"] = parse_date(titled.group(1))
+        if recognised["inspection_date"] and "origin" not in header:
+            recognised["origin"] = "inspection"
     # A variant the kind's template does not have (a STATUS column in a tilbud document) is
     # read as the kind's own, and said so.
     recognised["result_label"] = parsed.result_label or default_variant(kind)

@@ -220,10 +220,11 @@ def test_import_of_seed_000_previews_header_and_two_rows_with_their_themes(clien
         "filled_in_by": "Jens Holm, Karsten P Nielsen",
         "responsible_manager": "Jens Holm",
         "foster_parents": None,
-        "origin": "own_initiative",
-        "inspection_date": None,
+        # The title names the inspection ("tilsynsdato 22.3-2021"): its date, and the version
+        # in force on it.
+        "origin": "inspection",
+        "inspection_date": "2021-03-22",
         "result_label": "result",
-        # The version in force on the plan's date (no inspection date recognised): 2014.
         "catalogue_id": str(stable_id("dk_tilbud", "2014")),
     }
     items = preview["items"]

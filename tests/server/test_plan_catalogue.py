@@ -419,3 +419,73 @@ def test_the_swedish_plan_has_one_danish_name_in_word_and_the_app(client, factor
     # The PWA reads kind.se_handlingsplan from the same entry (tests/pwa/catalogue_model.test.js).
     titles = json.loads(TEMPLATES_JSON.read_text(encoding="utf-8"))["titles"]["da"]
     assert title == titles["se_handlingsplan"] == "Handlingsplan (Sverige)"
+
+
+def _seed_000_dated(plan_date: str) -> bytes:
+    from tests.server.test_documents_import import SEED_000, build_docx
+
+    lines = SEED_000.read_text(encoding="utf-8").replace("9. august 2021", plan_date).splitlines()
+    labels = ("Beskrivelse/titel:", "Tilbud/afdeling:", "Ansvarlig for udfyldelse:")
+    header = [line.split("\t") for line in lines if line.startswith(labels)]
+    start = next(i for i, line in enumerate(lines) if line.startswith("TEMA\t"))
+    table = [line.split("\t") for line in lines[start:] if line.strip()]
+    return build_docx("Opfølgningsplan – sociale tilbud", header, table)
+
+
+def _preview(client, headers, unit, data: bytes, **form):
+    return client.post(
+        "/api/plans/import",
+        headers=headers,
+        data={
+            "unit_id": str(unit.id),
+            "kind": "dk_tilbud",
+            "file": (io.BytesIO(data), "p.docx"),
+            **form,
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_an_import_dated_after_the_amendment_follows_the_inspection_in_its_title(
+    client, manager, unit
+):
+    """Seed 000 written today: the title's "tilsynsdato 22.3-2021" keeps the seven themes, so
+    its first row (Selvstændighed og relationer) is matched, and the plan keeps that version."""
+    headers = login(client, manager)
+    preview = _preview(client, headers, unit, _seed_000_dated("3. december 2026"))
+    assert preview.status_code == 200, preview.json
+    body = preview.json
+    assert body["recognised"]["inspection_date"] == "2021-03-22"
+    assert body["recognised"]["catalogue_id"] == str(version("dk_tilbud", "2014").id)
+    assert [i["matched"] for i in body["items"]] == [True, True]
+    confirmed = client.post(
+        "/api/plans/import/confirm",
+        headers=headers,
+        json={
+            "unit_id": str(unit.id),
+            "kind": "dk_tilbud",
+            "plan": body["recognised"],
+            "items": body["items"],
+        },
+    )
+    assert confirmed.status_code == 201, confirmed.json
+    assert confirmed.json["catalogue_id"] == str(version("dk_tilbud", "2014").id)
+
+
+def test_an_import_read_by_a_chosen_version_says_which_rows_it_cannot_place(client, manager, unit):
+    headers = login(client, manager)
+    newer = version("dk_tilbud", "2025")
+    preview = _preview(
+        client, headers, unit, _seed_000_dated("9. august 2021"), catalogue_id=str(newer.id)
+    )
+    assert preview.status_code == 200, preview.json
+    assert preview.json["catalogue_id"] == str(newer.id)
+    assert [i["matched"] for i in preview.json["items"]] == [False, True]
+    other = _preview(
+        client,
+        headers,
+        unit,
+        _seed_000_dated("9. august 2021"),
+        catalogue_id=str(version("dk_plejefamilie", "2014").id),
+    )
+    assert_error(other, 422, "invalid_input", field="catalogue_id")
