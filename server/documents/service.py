@@ -340,7 +340,7 @@ def _recognised_header(
         )
     if not header.get("title"):
         warnings.append(_("No title (Beskrivelse/titel) found; write one before saving."))
-    recognised = {
+    recognised: dict[str, Any] = {
         field: _fit(header.get(field), SHORT_TEXT, field, warnings)
         for field in ("title", "unit_name", "filled_in_by", "responsible_manager")
     }
