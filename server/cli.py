@@ -7,6 +7,10 @@
     reset-password     set a new password for a user (a manager's: admins may not), ending
                        their sessions
     load-catalogues    add any quality catalogue versions missing from the database
+    catalogues list    each catalogue version: its dates, legal source and where the dates
+                       come from ("UNSOURCED" when nothing states them)
+    catalogues set     correct a version's dates or sources (CODE VERSION --valid-from ...),
+                       so an organisation fixes a date without a release
     schema-check       compare the database with the models (run after ``db upgrade``)
     backup PATH        write a consistent copy of the database to a new file (server/backup.py)
     restore PATH       restore such a copy; refuses a database that holds data without --force
@@ -44,6 +48,7 @@ def register_commands(app: Flask) -> None:
         create_user_command,
         reset_password_command,
         load_catalogues_command,
+        catalogues_group,
         schema_check,
         backup_command,
         restore_command,
@@ -79,6 +84,90 @@ def load_catalogues_command() -> None:
     added = ensure_catalogues(db_session())
     db_session().commit()
     click.echo(f"Catalogues loaded: {added} catalogue and theme rows added.")
+
+
+@click.group("catalogues")
+def catalogues_group() -> None:
+    """List the quality catalogue versions, or correct their dates and sources."""
+
+
+@catalogues_group.command("list")
+def catalogues_list_command() -> None:
+    """Every catalogue version with its dates and sources."""
+    from server.services.catalogues import list_catalogues
+
+    for catalogue in list_catalogues(db_session()):
+        valid_to = catalogue.valid_to.isoformat() if catalogue.valid_to else "…"
+        click.echo(
+            f"{catalogue.code} {catalogue.version_label}: "
+            f"{catalogue.valid_from.isoformat()} – {valid_to}"
+        )
+        click.echo(f"  source: {catalogue.source or 'UNSOURCED'}")
+        click.echo(f"  dates:  {catalogue.dates_source or 'UNSOURCED'}")
+
+
+def _date_or_none(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """``--valid-to none`` clears the end date; a date is ISO 8601."""
+    from datetime import date
+
+    from server.services.catalogues import UNSET
+
+    if value is None:
+        return UNSET if param.name != "valid_from" else None
+    if value.lower() == "none" and param.name != "valid_from":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(_("Not a date (YYYY-MM-DD).")) from None
+
+
+@catalogues_group.command("set")
+@click.argument("code")
+@click.argument("version")
+@click.option("--valid-from", callback=_date_or_none, help="First day the version is in force.")
+@click.option("--valid-to", callback=_date_or_none, help="Last day in force, or 'none'.")
+@click.option("--source", default=None, help="The legal source the version follows.")
+@click.option("--dates-source", default=None, help="Where the dates come from ('none': unsourced).")
+def catalogues_set_command(
+    code: str,
+    version: str,
+    valid_from: object,
+    valid_to: object,
+    source: str | None,
+    dates_source: str | None,
+) -> None:
+    """Correct the dates or sources of catalogue version CODE VERSION (e.g. dk_tilbud 2025).
+
+    Plans keep the version they were written under; the dates decide which version a new
+    plan gets by default. Devices learn the change at their next sync."""
+    from server.services.catalogues import UNSET, find_catalogue, set_catalogue
+
+    session = db_session()
+    act_as(session, None, "cli")
+    catalogue = find_catalogue(session, code, version)
+    if catalogue is None:
+        raise click.BadParameter(
+            _("no catalogue version %(ref)r.", ref=f"{code} {version}"), param_hint="CODE VERSION"
+        )
+    text = {
+        name: (UNSET if value is None else (None if value.lower() == "none" else value))
+        for name, value in (("source", source), ("dates_source", dates_source))
+    }
+    try:
+        changed = set_catalogue(
+            catalogue,
+            valid_from=valid_from,  # type: ignore[arg-type]
+            valid_to=valid_to,  # type: ignore[arg-type]
+            **text,
+        )
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from None
+    session.commit()
+    if not changed:
+        click.echo(f"{code} {version}: nothing changed.")
+    for name, (old, new) in changed.items():
+        click.echo(f"{code} {version}: {name} {old} -> {new}")
 
 
 def _resolve_unit(session: Session, ref: str, param_hint: str = "--role") -> Unit:

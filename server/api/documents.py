@@ -109,7 +109,12 @@ class PlanImport(MethodView):
         """Read a filled-in .docx plan and show what it would become. Saves nothing."""
         data = files["file"].stream.read(documents.MAX_BYTES + 1)
         return documents.preview_import(
-            db_session(), current_principal(), data, form["unit_id"], form["kind"]
+            db_session(),
+            current_principal(),
+            data,
+            form["unit_id"],
+            form["kind"],
+            catalogue_id=form.get("catalogue_id"),
         )
 
 

@@ -137,6 +137,8 @@ def _plan_table(document, plan: PlanDocument, language: str) -> None:
         for cell, text in zip(cells, _row_texts(row, language), strict=True):
             if cell is cells[0]:
                 _write_theme(cell, labels_for(language).PRIORITY.format(n=row.priority), text)
+                if row.criterion:
+                    _write_criterion(cell, labels_for(language).CRITERION, row.criterion)
             else:
                 _write(cell, text)
     for row in table.rows:
@@ -189,6 +191,15 @@ def _write_theme(cell: _Cell, label: str, theme_name: str) -> None:
     if theme_name:
         run = paragraph.add_run(" " + theme_name)
         run.font.size = TABLE_FONT
+
+
+def _write_criterion(cell: _Cell, label: str, text: str) -> None:
+    """The row's criterion under its theme (seed 000: "konkrete kvalitetsmål/kriterier")."""
+    paragraph = cell.add_paragraph()
+    run = paragraph.add_run(f"{label} ")
+    run.italic, run.font.size = True, TABLE_FONT
+    run = paragraph.add_run(text)
+    run.font.size = TABLE_FONT
 
 
 def _repeat_as_header(row: _Row) -> None:

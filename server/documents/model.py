@@ -27,6 +27,8 @@ class RowDocument:
     documentation: str | None = None
     responsible: tuple[str, ...] = ()
     result: str | None = None
+    # The criterion (kriterium) of the theme the row answers, as text.
+    criterion: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ Access:
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -37,18 +38,24 @@ from server.documents.model import (
     ThreadDocument,
 )
 from server.documents.spreadsheets import items_csv, items_xlsx
-from server.documents.text import squash
+from server.documents.text import parse_date, squash
 from server.documents.themes import match_theme
 from server.i18n import _
-from server.models import Catalogue, Plan, PlanItem, Theme, Unit, User
+from server.models import Catalogue, Criterion, Plan, PlanItem, Theme, Unit, User
 from server.models.plans import LONG_TEXT, SHORT_TEXT
+from server.plan_templates import default_variant, variants_for
 from server.services import messages, plans
 from server.services.access import Principal
-from server.services.catalogues import catalogue_for_plan
+from server.services.catalogues import catalogue_for_plan, plan_catalogue, valid_catalogue_for_kind
 from server.services.errors import InvalidInput, field_error
 from server.services.messages import EVERY_THREAD
 
 OPEN_ITEM_STATES = ("not_started", "in_progress")
+# "tilsynsdato 22.3-2021", "inspektionsdatum 2024-05-02": the words before a date in a title.
+_INSPECTION_IN_TITLE = re.compile(
+    r"\b(?:tilsynsdato|tilsynsbesøg|tilsyn den|inspektionsdatum|inspection date)\b\W*(.{6,30})",
+    re.IGNORECASE,
+)
 CLOSED_PLAN_STATES = ("completed", "archived")
 MAX_RESPONSIBLE = 20
 # Informational keys of a preview row; the confirm step accepts and drops them.
@@ -65,6 +72,7 @@ def plan_document(
     items = plans.list_items(session, principal, plan.id)
     unit = session.get(Unit, plan.unit_id)
     themes = _theme_names(session, {i.theme_id for i in items if i.theme_id})
+    criteria = _criterion_texts(session, {i.criterion_id for i in items if i.criterion_id})
     users = _user_names(session, items)
     return PlanDocument(
         kind=plan.kind,
@@ -92,6 +100,7 @@ def plan_document(
                 documentation=item.documentation,
                 responsible=tuple(_responsible_names(item, users)),
                 result=item.result,
+                criterion=criteria.get(item.criterion_id) if item.criterion_id else None,
             )
             for item in items
         ),
@@ -223,24 +232,32 @@ def preview_import(
     unit_id: uuid.UUID,
     kind: str,
     max_bytes: int = MAX_BYTES,
+    catalogue_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """What a .docx would become as a draft plan in ``unit_id``. Writes nothing."""
+    """What a .docx would become as a draft plan in ``unit_id``. Writes nothing. The themes
+    are read by ``catalogue_id`` when given, else by the version in force on the document's
+    inspection date, else its plan date (as a plan made by hand)."""
     unit = _target_unit(session, principal, unit_id, kind)
+    if catalogue_id is not None:
+        valid_catalogue_for_kind(session, kind, catalogue_id)
     parsed = parse_plan_docx(data, max_bytes)
     warnings = list(parsed.warnings)
     unrecognised = list(parsed.unrecognised)
     recognised = _recognised_header(parsed, kind, unit, warnings, unrecognised)
-    catalogue = _catalogue(session, kind, recognised["plan_date"], warnings)
+    catalogue = _catalogue(session, kind, catalogue_id, recognised, warnings)
+    recognised["catalogue_id"] = catalogue.id
     themes = [t for t in catalogue.themes if not t.deleted]
     items = []
     for row in parsed.rows:
         theme = match_theme(row.theme_text, themes)
         if theme is None:
             warnings.append(_unmatched_warning(session, row.priority, row.theme_text, catalogue))
+        criterion = _criterion_named(row.theme_text, theme) if theme else None
         items.append(
             {
                 "priority": row.priority,
                 "theme_id": theme.id if theme else None,
+                "criterion_id": criterion.id if criterion else None,
                 "theme_name": theme.name if theme else None,
                 "matched": theme is not None,
                 "raw_theme": row.raw_theme,
@@ -323,7 +340,7 @@ def _recognised_header(
         )
     if not header.get("title"):
         warnings.append(_("No title (Beskrivelse/titel) found; write one before saving."))
-    recognised = {
+    recognised: dict[str, Any] = {
         field: _fit(header.get(field), SHORT_TEXT, field, warnings)
         for field in ("title", "unit_name", "filled_in_by", "responsible_manager")
     }
@@ -333,16 +350,43 @@ def _recognised_header(
     recognised["plan_date"] = header.get("plan_date")
     recognised["origin"] = header.get("origin", "own_initiative")
     recognised["inspection_date"] = header.get("inspection_date")
-    recognised["result_label"] = parsed.result_label or (
-        "status" if kind == "dk_plejefamilie" else "result"
-    )
+    # Seed 000 names the inspection in its title ("..., tilsynsdato 22.3-2021"): that date
+    # decides the plan's quality model when no Tilsynsdato field says otherwise.
+    titled = _INSPECTION_IN_TITLE.search(recognised["title"] or "")
+    if recognised["inspection_date"] is None and titled:
+        recognised["inspection_date"] = parse_date(titled.group(1))
+        if recognised["inspection_date"] and "origin" not in header:
+            recognised["origin"] = "inspection"
+    # A variant the kind's template does not have (a STATUS column in a tilbud document) is
+    # read as the kind's own, and said so.
+    recognised["result_label"] = parsed.result_label or default_variant(kind)
+    if recognised["result_label"] not in variants_for(kind):
+        recognised["result_label"] = default_variant(kind)
+        warnings.append(
+            _(
+                "The document ends in a STATUS column, which the tilbud template does not "
+                "have; it is read as RESULTAT."
+            )
+        )
     return recognised
 
 
-def _catalogue(session: Session, kind: str, plan_date: date | None, warnings: list[str]):
+def _catalogue(
+    session: Session,
+    kind: str,
+    catalogue_id: uuid.UUID | None,
+    recognised: dict[str, Any],
+    warnings: list[str],
+) -> Catalogue:
     today = clock.now().date()
     try:
-        return catalogue_for_plan(session, kind, plan_date or today)
+        return plan_catalogue(
+            session,
+            kind,
+            catalogue_id,
+            recognised.get("inspection_date"),
+            recognised.get("plan_date") or today,
+        )
     except InvalidInput:
         warnings.append(_("No quality catalogue is valid on the plan's date; using today's."))
         return catalogue_for_plan(session, kind, today)
@@ -426,6 +470,23 @@ def _theme_names(session: Session, theme_ids: set[uuid.UUID]) -> dict[uuid.UUID,
     if not theme_ids:
         return {}
     return dict(session.execute(select(Theme.id, Theme.name).where(Theme.id.in_(theme_ids))).all())
+
+
+def _criterion_named(text: str, theme: Theme) -> Criterion | None:
+    """The criterion of ``theme`` whose text the TEMA cell carries (as the export writes it,
+    under the theme), if any."""
+    cell = squash(text)
+    for criterion in theme.criteria:
+        if not criterion.deleted and squash(criterion.text) in cell:
+            return criterion
+    return None
+
+
+def _criterion_texts(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Criterion.id, Criterion.text).where(Criterion.id.in_(ids)))
+    return {criterion_id: text for criterion_id, text in rows}
 
 
 def _user_names(session: Session, items: list[PlanItem]) -> dict[str, str]:

@@ -22,7 +22,16 @@ CATALOGUE_CODES = ("dk_tilbud", "dk_plejefamilie", "se_kvalitetsomraden")
 class Catalogue(SyncedMixin, Model):
     __tablename__ = "catalogues"
     sync_table = "catalogues"
-    sync_fields = ("code", "version_label", "name", "language", "valid_from", "valid_to")
+    sync_fields = (
+        "code",
+        "version_label",
+        "name",
+        "language",
+        "valid_from",
+        "valid_to",
+        "source",
+        "dates_source",
+    )
 
     code: Mapped[str] = mapped_column(String(40), nullable=False)
     version_label: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -30,6 +39,11 @@ class Catalogue(SyncedMixin, Model):
     language: Mapped[str] = mapped_column(String(2), nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # The legal text the version follows, and where its dates come from: None when no source
+    # states them (the date is then a placeholder an organisation corrects with
+    # ``flask catalogues set``). Data, loaded from server/catalogues/*.json.
+    source: Mapped[str | None] = mapped_column(Text)
+    dates_source: Mapped[str | None] = mapped_column(Text)
 
     themes: Mapped[list[Theme]] = relationship(
         back_populates="catalogue", order_by="Theme.position"

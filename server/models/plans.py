@@ -121,6 +121,7 @@ class PlanItem(SyncedMixin, Model):
         "unit_id",
         "priority",
         "theme_id",
+        "criterion_id",
         "topic",
         "goal",
         "activities",
@@ -148,6 +149,9 @@ class PlanItem(SyncedMixin, Model):
     )
     priority: Mapped[int] = mapped_column(Integer, nullable=False)
     theme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("themes.id"))
+    # A criterion (kriterium) of that theme, when the row answers one (seed 000: "konkrete
+    # kvalitetsmål/kriterier"); it belongs to the row's theme, so to the plan's catalogue.
+    criterion_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("criteria.id"))
     topic: Mapped[str | None] = mapped_column(Text)  # EMNE
     goal: Mapped[str | None] = mapped_column(Text)  # MÅL
     activities: Mapped[str | None] = mapped_column(Text)  # HVAD?

@@ -36,6 +36,9 @@ class ItemExportFilterSchema(ExportLanguageSchema):
 class ImportFormSchema(StrictSchema):
     unit_id = fields.UUID(required=True)
     kind = fields.String(required=True, validate=one_of(PLAN_KINDS))
+    # The quality catalogue version to read the themes by; left out: the one in force on the
+    # document's inspection date, else its plan date.
+    catalogue_id = fields.UUID()
 
 
 class ImportFileSchema(Schema):
@@ -60,6 +63,7 @@ class RecognisedSchema(Schema):
     origin = fields.String()
     inspection_date = fields.Date(allow_none=True)
     result_label = fields.String()
+    catalogue_id = fields.UUID()
 
 
 class PreviewItemSchema(ItemColumnsSchema):

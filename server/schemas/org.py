@@ -69,6 +69,9 @@ class CatalogueSchema(Schema):
     language = fields.String()
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
+    # The legal source of the version, and where its dates come from (null: unsourced).
+    source = fields.String(allow_none=True)
+    dates_source = fields.String(allow_none=True)
     themes = fields.List(fields.Nested(ThemeSchema))
 
 

@@ -41,6 +41,9 @@ class PlanWriteSchema(StrictSchema):
     id = fields.UUID()
     unit_id = fields.UUID(required=True)
     kind = fields.String(required=True, validate=one_of(PLAN_KINDS))
+    # The quality catalogue version the plan is written under. Left out on create: the one in
+    # force on the inspection date, else the plan date. Changed only while a draft.
+    catalogue_id = fields.UUID()
     title = Text(SHORT_TEXT, min_length=1, required=True)
     plan_date = fields.Date(allow_none=True)
     filled_in_by = Text(SHORT_TEXT, allow_none=True)
@@ -72,6 +75,8 @@ class ItemWriteSchema(StrictSchema):
     plan_id = fields.UUID(required=True)
     priority = fields.Integer(strict=True, validate=counted())
     theme_id = fields.UUID(allow_none=True)
+    # A criterion of the row's theme (kriterium), optional.
+    criterion_id = fields.UUID(allow_none=True)
     topic = Text(LONG_TEXT, allow_none=True)
     goal = Text(LONG_TEXT, allow_none=True)
     activities = Text(LONG_TEXT, allow_none=True)
@@ -161,6 +166,7 @@ class ItemColumnsSchema(Schema):
 
     priority = fields.Integer()
     theme_id = fields.UUID(allow_none=True)
+    criterion_id = fields.UUID(allow_none=True)
     topic = fields.String(allow_none=True)
     goal = fields.String(allow_none=True)
     activities = fields.String(allow_none=True)

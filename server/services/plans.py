@@ -24,6 +24,7 @@ from server.i18n import _
 from server.models import (
     AuditEvent,
     Catalogue,
+    Criterion,
     DeadlineExtension,
     Finding,
     Membership,
@@ -34,9 +35,10 @@ from server.models import (
     Unit,
     User,
 )
+from server.plan_templates import default_variant, variants_for
 from server.schemas.plans import ItemWriteSchema, PlanWriteSchema
 from server.services.access import Principal
-from server.services.catalogues import catalogue_for_plan
+from server.services.catalogues import plan_catalogue, valid_catalogue_for_kind
 from server.services.errors import InvalidInput, InvalidState, field_error
 from server.services.rows import (
     readable_row,
@@ -179,10 +181,18 @@ def create_plan(
     if not in_batch:
         refuse_taken_id(session, principal, Plan, plan_id, "plan")
     values.setdefault("plan_date", clock.now().date())
-    on = values["plan_date"] or clock.now().date()
-    values.setdefault("result_label", "status" if kind == "dk_plejefamilie" else "result")
+    values.setdefault("result_label", default_variant(kind))
     _check_plan_values({"kind": kind, **values})
-    catalogue = catalogue_for_plan(session, kind, on)
+    _check_result_label(kind, values["result_label"])
+    # The quality model the plan is written under: the one chosen, else the version in force
+    # on the inspection date the plan follows up, else on the plan date.
+    catalogue = plan_catalogue(
+        session,
+        kind,
+        values.pop("catalogue_id", None),
+        values.get("inspection_date"),
+        values["plan_date"] or clock.now().date(),
+    )
     plan = Plan(id=plan_id or uuid.uuid4(), catalogue_id=catalogue.id, state="draft", **values)
     session.add(plan)
     if not in_batch:
@@ -197,10 +207,89 @@ def update_plan(session: Session, principal: Principal, plan: Plan, values: dict
     values = {k: v for k, v in values.items() if k != "id"}
     current = {field: getattr(plan, field) for field in PLAN_CHECKED_FIELDS}
     _check_plan_values({**current, **values, "kind": plan.kind})
+    if "result_label" in values:
+        _check_result_label(plan.kind, values["result_label"])
+    new_catalogue = values.pop("catalogue_id", plan.catalogue_id)
+    if new_catalogue != plan.catalogue_id:
+        change_catalogue(session, plan, new_catalogue)
     for field, value in values.items():
         setattr(plan, field, value)
     session.flush()
     return plan
+
+
+def change_catalogue(session: Session, plan: Plan, catalogue_id: uuid.UUID) -> None:
+    """Move a draft plan to another version of its quality catalogue. Each row's theme and
+    criterion move to the same-numbered ones of that version; a row whose theme the version
+    does not have (themes 1 and 2 after the 2025 amendment) is refused, so nothing the
+    rows say is dropped without the person choosing."""
+    if plan.state != "draft":
+        raise field_error(
+            "catalogue_id",
+            _("The quality model can only be changed while the plan is a draft."),
+        )
+    catalogue = valid_catalogue_for_kind(session, plan.kind, catalogue_id)
+    items = session.scalars(
+        select(PlanItem).where(PlanItem.plan_id == plan.id, PlanItem.deleted.is_(False))
+    ).all()
+    moves: list[tuple[PlanItem, uuid.UUID | None, uuid.UUID | None]] = []
+    for item in sorted(items, key=lambda i: i.priority):
+        if item.theme_id is None:
+            continue
+        theme_id = _same_theme_in(session, item.theme_id, catalogue.id)
+        criterion_id = None
+        if theme_id is not None and item.criterion_id is not None:
+            criterion_id = _same_criterion_in(session, item.criterion_id, theme_id)
+        if theme_id is None or (item.criterion_id is not None and criterion_id is None):
+            theme = session.get_one(Theme, item.theme_id)
+            raise field_error(
+                "catalogue_id",
+                _(
+                    "Row %(priority)s is about %(theme)s, which version %(version)s does not "
+                    "have; choose another theme for that row first.",
+                    priority=item.priority,
+                    theme=theme.name,
+                    version=catalogue.version_label,
+                ),
+            )
+        moves.append((item, theme_id, criterion_id))
+    for item, theme_id, criterion_id in moves:
+        if item.theme_id != theme_id:
+            item.theme_id = theme_id
+        if item.criterion_id != criterion_id:
+            item.criterion_id = criterion_id
+    plan.catalogue_id = catalogue.id
+
+
+def _same_criterion_in(
+    session: Session, criterion_id: uuid.UUID, theme_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The criterion of ``theme_id`` with the number ``criterion_id`` has in its theme."""
+    criterion = session.get_one(Criterion, criterion_id)
+    if criterion.theme_id == theme_id:
+        return criterion.id
+    return session.scalar(
+        select(Criterion.id).where(
+            Criterion.theme_id == theme_id,
+            Criterion.number == criterion.number,
+            Criterion.deleted.is_(False),
+        )
+    )
+
+
+def _check_result_label(kind: str, result_label: str) -> None:
+    """A plan takes only the last-column variants its kind's template has
+    (server/catalogues/templates/plan_columns.json)."""
+    if result_label in variants_for(kind):
+        return
+    if kind == "dk_tilbud":
+        reason = _(
+            "A plan for a social service (tilbud) ends in RESULTAT; the STATUS column belongs "
+            "to the foster-family template."
+        )
+    else:
+        reason = _("This plan's template has no such last column.")
+    raise field_error("result_label", reason)
 
 
 def delete_plan(session: Session, principal: Principal, plan: Plan) -> None:
@@ -328,6 +417,8 @@ def update_item(
         start=item.start_date,
         end=item.end_date,
         deadline=effective_deadline(session, item),
+        stored_theme=item.theme_id,
+        stored_criterion=item.criterion_id,
     )
     for field, value in values.items():
         setattr(item, field, value)
@@ -391,9 +482,11 @@ def _check_item_values(
     start: date | None,
     end: date | None,
     deadline: date | None = None,
+    stored_theme: uuid.UUID | None = None,
+    stored_criterion: uuid.UUID | None = None,
 ) -> None:
-    theme_id = values.get("theme_id")
-    if theme_id is not None:
+    theme_id = values.get("theme_id", stored_theme)
+    if "theme_id" in values and theme_id is not None:
         theme = session.get(Theme, theme_id)
         if theme is None or theme.catalogue_id != plan.catalogue_id:
             catalogue = session.get_one(Catalogue, plan.catalogue_id)
@@ -401,6 +494,12 @@ def _check_item_values(
             raise field_error(
                 "theme_id", _("Not a theme of this plan's catalogue (%(label)s).", label=label)
             )
+    criterion_id = values.get("criterion_id", stored_criterion)
+    if criterion_id is not None and ("criterion_id" in values or "theme_id" in values):
+        # The criterion belongs to the row's theme (so to the plan's catalogue version).
+        criterion = session.get(Criterion, criterion_id)
+        if criterion is None or criterion.deleted or criterion.theme_id != theme_id:
+            raise field_error("criterion_id", _("Not a criterion of the row's theme."))
     start = values.get("start_date", start)
     end = values.get("end_date", end)
     refuse_failed_checks(ItemWriteSchema.checks, {"start_date": start, "end_date": end})
@@ -453,6 +552,14 @@ def _prefill_from_finding(
     principal.require("manage_plans", plan.unit_id, "finding")
     if values.get("theme_id") is None:
         values["theme_id"] = _same_theme_in(session, finding.theme_id, plan.catalogue_id)
+        if (
+            values["theme_id"] is not None
+            and finding.criterion_id
+            and not values.get("criterion_id")
+        ):
+            values["criterion_id"] = _same_criterion_in(
+                session, finding.criterion_id, values["theme_id"]
+            )
     if not values.get("topic"):
         values["topic"] = finding.text
     if finding.kind == "paabud":

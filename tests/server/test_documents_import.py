@@ -23,6 +23,7 @@ from server.documents.docx_import import parse_plan_docx
 from server.documents.labels import da
 from server.extensions import db
 from server.models import Plan, PlanItem
+from server.services.catalogues import stable_id
 from tests.helpers import assert_error, login
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -219,9 +220,12 @@ def test_import_of_seed_000_previews_header_and_two_rows_with_their_themes(clien
         "filled_in_by": "Jens Holm, Karsten P Nielsen",
         "responsible_manager": "Jens Holm",
         "foster_parents": None,
-        "origin": "own_initiative",
-        "inspection_date": None,
+        # The title names the inspection ("tilsynsdato 22.3-2021"): its date, and the version
+        # in force on it.
+        "origin": "inspection",
+        "inspection_date": "2021-03-22",
         "result_label": "result",
+        "catalogue_id": str(stable_id("dk_tilbud", "2014")),
     }
     items = preview["items"]
     assert [i["theme_name"] for i in items] == SEED_THEMES

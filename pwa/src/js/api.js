@@ -24,6 +24,8 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     me: () => request('GET', '/api/auth/me'),
     people: () => request('GET', '/api/people'),
     createPlan: (fields) => request('POST', '/api/plans', fields),
+    // Online only for the catalogue version: the server moves the rows' themes along.
+    updatePlan: (planId, fields) => request('PATCH', `/api/plans/${planId}`, fields),
     planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
     // Web push (docs/push.md).
     vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),

@@ -5,8 +5,11 @@
 import da from '../locales/da.json';
 import sv from '../locales/sv.json';
 import en from '../locales/en.json';
+import { withTemplateLabels } from './template_labels.js';
 
-export const LOCALES = { da, sv, en };
+// The template's words (column headings and questions, plan kinds) come from the file the
+// Word export reads too: template_labels.js.
+export const LOCALES = withTemplateLabels({ da, sv, en });
 export const LANGUAGES = ['da', 'sv', 'en'];
 const TAGS = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' };
 

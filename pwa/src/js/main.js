@@ -12,7 +12,7 @@ import { h, announce } from './ui/dom.js';
 import { renderShell, renderNavigation, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
 import { loginView } from './ui/login.js';
 import { unitsView, unitPlansView, newPlanView, today } from './ui/units.js';
-import { catalogueInForce } from './ui/visit_rules.js';
+import { planCatalogue } from './ui/catalogue_model.js';
 import { planView } from './ui/plan.js';
 import { itemView } from './ui/item.js';
 import { conflictsView } from './ui/conflicts.js';
@@ -174,11 +174,14 @@ app.createPlan = async (fields) => {
       if (err.code !== 'network') throw err;
     }
   }
-  // Offline: the plan goes through the outbox like any other row. Its catalogue is the
-  // server's to set (not sent), but the device has the catalogues and picks the same one.
-  const unit = app.units.get(fields.unit_id);
-  const on = fields.plan_date || today();
-  const catalogue = unit ? catalogueInForce(await app.store.all('catalogues'), unit.kind, on) : null;
+  // Offline: the plan goes through the outbox like any other row, with the catalogue version
+  // chosen, else the one the server would pick (in force on the inspection date, else the
+  // plan date), so the device shows the right themes at once.
+  const catalogue = planCatalogue(await app.store.all('catalogues'), fields.kind, {
+    catalogueId: fields.catalogue_id || null,
+    inspectionDate: fields.inspection_date || null,
+    planDate: fields.plan_date || today(),
+  });
   const plan = await app.store.create('plans', {
     id,
     ...fields,

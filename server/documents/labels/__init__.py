@@ -2,10 +2,12 @@
 
 Each module defines the same names:
 
-``TITLES``          document title per plan kind
+``TITLES``          document title per plan kind         } both from the one file the PWA
+``COLUMN_SETS``     the nine column headings with the   } reads too (server/plan_templates.py)
+                    guiding question under each, per layout
 ``HEADER``          the labels of the header fields (Beskrivelse/titel, Dato, ...)
-``COLUMN_SETS``     the nine column headings with the guiding question under each, per layout
 ``PRIORITY``        the label of a row, formatted with its number ("1. prioritet:")
+``CRITERION``       the label of the criterion a row answers, under its theme ("Kriterium:")
 ``TIMEFRAME``       the labels written in the HVORNÅR? cell for dates and "Varig ordning"
 ``MONTHS``          month names, for reading dates written out ("9. august 2021"); writing
                     them is Babel's (formats.py)
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from server import plan_templates
 from server.documents.labels import da, en, sv
 
 LANGUAGES: dict[str, ModuleType] = {"da": da, "sv": sv, "en": en}
@@ -46,12 +49,9 @@ def labels_for(language: str | None) -> ModuleType:
 
 def layout_for(kind: str, result_label: str) -> str:
     """Which column set a plan is printed with: the plejefamilie template has two variants,
-    one ending in RESULTAT and one, worded differently, ending in STATUS."""
-    if kind == "dk_plejefamilie":
-        return "plejefamilie_status" if result_label == "status" else "plejefamilie_result"
-    if kind == "se_handlingsplan":
-        return "handlingsplan_status" if result_label == "status" else "handlingsplan_result"
-    return "tilbud_status" if result_label == "status" else "tilbud_result"
+    one ending in RESULTAT and one, worded differently, ending in STATUS; the tilbud template
+    one (server/plan_templates.py)."""
+    return plan_templates.layout_for(kind, result_label)
 
 
 def columns_for(language: str | None, kind: str, result_label: str) -> list[tuple[str, str]]:

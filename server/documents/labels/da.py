@@ -6,11 +6,9 @@ hyphens of line breaks in some questions ("kvalitets- udviklingen", "tids-rammen
 guiding question under STATUS in the template, so that cell stays empty.
 """
 
-TITLES = {
-    "dk_tilbud": "Opfølgningsplan – sociale tilbud",
-    "dk_plejefamilie": "Opfølgningsplan – plejefamilier",
-    "se_handlingsplan": "Handleplan",
-}
+from server.plan_templates import columns, layouts, titles
+
+TITLES = titles("da")
 
 HEADER = {
     "title": "Beskrivelse/titel:",
@@ -23,65 +21,11 @@ HEADER = {
     "inspection_date": "Tilsynsdato:",
 }
 
-_TILBUD = [
-    ("TEMA", "Skriv og prioriter, hvilke temaer i kvalitetsmodellen planen omhandler"),
-    ("EMNE", "Hvilke forhold skal ændres/ udvikles, og hvad er årsagerne til dette?"),
-    ("MÅL", "Hvad er de konkrete mål for kvalitetsudviklingen?"),
-    ("HVAD?", "Hvilke aktiviteter skal iværksættes?"),
-    ("HVORDAN?", "Hvilke ressourcer er til rådighed for at gennemføre tiltagene?"),
-    (
-        "HVORNÅR?",
-        "Hvad er tidsrammen for gennemførelsen, herunder start- og sluttidspunkt?",
-    ),
-    (
-        "DOKUMENTATION",
-        "Hvordan monitoreres og dokumenteres målene for kvalitetsudviklingen?",
-    ),
-    ("HVEM?", "Hvem er ansvarlig for gennemførelse og opfølgning på tiltagene?"),
-    ("RESULTAT", "Hvad er resultatet af kvalitetsudviklingsprocessen?"),
-]
+# The column wording of every layout: server/catalogues/templates/plan_columns.json.
+COLUMN_SETS = {layout: columns(layout, "da") for layout in layouts()}
 
-_PLEJEFAMILIE_RESULT = [
-    ("TEMA", "Skriv og prioriter, hvilke temaer i kvalitetsmodellen planen omhandler"),
-    ("EMNE", "Hvilke forhold skal ændres/udvikles og hvad er årsagerne til dette?"),
-    ("MÅL", "Hvad er de konkrete mål for kvalitetsudviklingen?"),
-    ("HVAD?", "Hvilke aktiviteter skal iværksættes?"),
-    ("HVORDAN?", "Hvilke ressourcer er til rådighed for at gennemføre tiltagene, fx tid?"),
-    (
-        "HVORNÅR?",
-        "Hvad er tidsrammen for gennemførelsen – herunder start og sluttidspunkter?",
-    ),
-    (
-        "DOKUMENTATION",
-        "Hvordan monitoreres og dokumenteres målene for kvalitetsudviklingen?",
-    ),
-    ("HVEM?", "Hvem er ansvarlig for gennemførelse og opfølgning på tiltagene?"),
-    ("RESULTAT", "Hvad er resultatet af kvalitetsudviklingsprocessen?"),
-]
-
-_PLEJEFAMILIE_STATUS = [
-    ("TEMA", "Skriv, hvilket tema, planen omhandler, og prioriter indsatserne"),
-    ("EMNE", "Hvad er indsatsområdet og årsagerne til dette?"),
-    ("MÅL", "Hvad er de konkrete mål for indsatsen?"),
-    ("HVAD?", "Hvilke tiltag skal gennemførelsen indeholde?"),
-    ("HVORDAN?", "Hvilke midler er til rådighed for gennemførelsen?"),
-    ("HVORNÅR?", "Hvad er tidsrammen for gennemførelsen?"),
-    ("DOKUMENTATION", "Hvordan overvåges og dokumenteres målopfyldelsen?"),
-    ("HVEM?", "Hvem er ansvarlig for opfølgning?"),
-    ("STATUS", ""),
-]
-
-_STATUS_LAST = ("STATUS", "Hvad er status på kvalitetsudviklingsprocessen?")
-
-COLUMN_SETS = {
-    "tilbud_result": _TILBUD,
-    "tilbud_status": [*_TILBUD[:8], _STATUS_LAST],
-    "plejefamilie_result": _PLEJEFAMILIE_RESULT,
-    "plejefamilie_status": _PLEJEFAMILIE_STATUS,
-    # A Swedish handlingsplan printed for a Danish reader: the tilbud wording fits it.
-    "handlingsplan_result": _TILBUD,
-    "handlingsplan_status": [*_TILBUD[:8], _STATUS_LAST],
-}
+# Written before the criterion a row answers, under its theme in the TEMA cell.
+CRITERION = "Kriterium:"
 
 PRIORITY = "{n}. prioritet:"
 

@@ -1,10 +1,8 @@
 """English labels, for readers of either country's plans."""
 
-TITLES = {
-    "dk_tilbud": "Follow-up plan – social service",
-    "dk_plejefamilie": "Follow-up plan – foster family",
-    "se_handlingsplan": "Action plan",
-}
+from server.plan_templates import columns, layouts, titles
+
+TITLES = titles("en")
 
 HEADER = {
     "title": "Description/title:",
@@ -17,28 +15,11 @@ HEADER = {
     "inspection_date": "Inspection date:",
 }
 
-_COLUMNS = [
-    ("THEME", "Write and prioritise which themes of the quality model the plan concerns"),
-    ("TOPIC", "What must change or develop, and why?"),
-    ("GOAL", "What are the concrete goals for the quality development?"),
-    ("WHAT?", "Which activities will be carried out?"),
-    ("HOW?", "Which resources are available to carry them out?"),
-    ("WHEN?", "What is the timeframe, including start and end?"),
-    ("EVIDENCE", "How are the goals monitored and documented?"),
-    ("WHO?", "Who is responsible for carrying out and following up?"),
-    ("RESULT", "What is the result of the quality development?"),
-]
-_STATUS_LAST = ("STATUS", "What is the status of the work towards the goals?")
-_QUALITY_AREA = [("QUALITY AREA", "Write and prioritise which quality areas the plan concerns")]
+# The column wording of every layout: server/catalogues/templates/plan_columns.json.
+COLUMN_SETS = {layout: columns(layout, "en") for layout in layouts()}
 
-COLUMN_SETS = {
-    "tilbud_result": _COLUMNS,
-    "tilbud_status": [*_COLUMNS[:8], _STATUS_LAST],
-    "plejefamilie_result": _COLUMNS,
-    "plejefamilie_status": [*_COLUMNS[:8], _STATUS_LAST],
-    "handlingsplan_result": _QUALITY_AREA + _COLUMNS[1:],
-    "handlingsplan_status": _QUALITY_AREA + _COLUMNS[1:8] + [_STATUS_LAST],
-}
+# Written before the criterion a row answers, under its theme in the TEMA cell.
+CRITERION = "Criterion:"
 
 PRIORITY = "Priority {n}:"
 

@@ -2,11 +2,9 @@
 Dokumentation, Vem?, Resultat) follow the Danish template's nine columns; the guiding
 questions are our Swedish rendering of the Danish ones."""
 
-TITLES = {
-    "dk_tilbud": "Uppföljningsplan – sociala verksamheter",
-    "dk_plejefamilie": "Uppföljningsplan – familjehem",
-    "se_handlingsplan": "Handlingsplan",
-}
+from server.plan_templates import columns, layouts, titles
+
+TITLES = titles("sv")
 
 HEADER = {
     "title": "Beskrivning/titel:",
@@ -19,30 +17,11 @@ HEADER = {
     "inspection_date": "Inspektionsdatum:",
 }
 
-_HANDLINGSPLAN = [
-    ("Kvalitetsområde", "Skriv och prioritera vilka kvalitetsområden planen gäller"),
-    ("Område", "Vilka förhållanden ska ändras eller utvecklas, och varför?"),
-    ("Mål", "Vilka är de konkreta målen för kvalitetsutvecklingen?"),
-    ("Vad?", "Vilka aktiviteter ska genomföras?"),
-    ("Hur?", "Vilka resurser finns för att genomföra åtgärderna?"),
-    ("När?", "Vilken är tidsramen för genomförandet, med start- och slutdatum?"),
-    ("Dokumentation", "Hur följs målen för kvalitetsutvecklingen upp och dokumenteras?"),
-    ("Vem?", "Vem ansvarar för genomförande och uppföljning av åtgärderna?"),
-    ("Resultat", "Vad blev resultatet av kvalitetsutvecklingen?"),
-]
-_STATUS_LAST = ("Status", "Vad är status för måluppfyllelsen?")
-# A Danish plan read in Swedish: its TEMA is one of the quality model's themes ("tema").
-_DANISH = [("Tema", "Skriv och prioritera vilka teman i kvalitetsmodellen planen gäller")]
-_DANISH += _HANDLINGSPLAN[1:]
+# The column wording of every layout: server/catalogues/templates/plan_columns.json.
+COLUMN_SETS = {layout: columns(layout, "sv") for layout in layouts()}
 
-COLUMN_SETS = {
-    "handlingsplan_result": _HANDLINGSPLAN,
-    "handlingsplan_status": [*_HANDLINGSPLAN[:8], _STATUS_LAST],
-    "tilbud_result": _DANISH,
-    "tilbud_status": [*_DANISH[:8], _STATUS_LAST],
-    "plejefamilie_result": _DANISH,
-    "plejefamilie_status": [*_DANISH[:8], _STATUS_LAST],
-}
+# Written before the criterion a row answers, under its theme in the TEMA cell.
+CRITERION = "Kriterium:"
 
 PRIORITY = "{n}. prioritet:"
 

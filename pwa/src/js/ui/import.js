@@ -7,6 +7,7 @@ import { t, formatDate } from '../i18n.js';
 import { h, field, lines, announce } from './dom.js';
 import { checkImportFile, importErrorKey, IMPORT_MAX_BYTES } from '../files.js';
 import { KINDS_FOR_UNIT } from './units.js';
+import { catalogueName, versionsFor } from './catalogue_model.js';
 
 const DOCX_TYPES = '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -25,6 +26,17 @@ export async function importView(app, unitId) {
     { name: 'kind' },
     kinds.map((k) => h('option', { value: k }, t(`kind.${k}`))),
   );
+  // The quality model to read the themes by: by default the version in force on the
+  // document's inspection date (else its plan date), as the server picks it.
+  const catalogues = await app.store.all('catalogues');
+  const catalogue = h('select', { name: 'catalogue_id', 'data-testid': 'import-catalogue' });
+  const fillCatalogues = () =>
+    catalogue.replaceChildren(
+      h('option', { value: '' }, t('documents.catalogue_auto')),
+      ...versionsFor(catalogues, kind.value).map((c) => h('option', { value: c.id }, catalogueName(c))),
+    );
+  kind.addEventListener('change', fillCatalogues);
+  fillCatalogues();
   const file = h('input', { type: 'file', name: 'file', accept: DOCX_TYPES, 'data-testid': 'import-file' });
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'import-error' });
   const read = h(
@@ -37,6 +49,7 @@ export async function importView(app, unitId) {
     'form',
     { class: 'card', 'data-testid': 'import-form' },
     kinds.length > 1 ? field(t('documents.kind'), kind) : null,
+    field(t('plan.catalogue'), catalogue),
     field(t('documents.file'), file),
     error,
     h('div', { class: 'actions' }, h('a', { class: 'btn', href: `#/units/${unitId}` }, t('item.cancel')), read),
@@ -57,6 +70,7 @@ export async function importView(app, unitId) {
     body.append('file', chosen, chosen.name);
     body.append('unit_id', unitId);
     body.append('kind', kind.value);
+    if (catalogue.value) body.append('catalogue_id', catalogue.value);
     read.disabled = true;
     read.textContent = t('documents.reading');
     try {
@@ -64,7 +78,7 @@ export async function importView(app, unitId) {
       // Themes for rows whose theme was not recognised (synced catalogues; empty if not yet).
       const themes = result.catalogue_id ? await app.store.listThemes(result.catalogue_id) : [];
       preview.replaceChildren(
-        previewCard(app, result, themes, () => {
+        previewCard(app, result, themes, catalogues, () => {
           preview.replaceChildren();
           file.value = '';
           file.focus();
@@ -103,7 +117,7 @@ function themePicker(item, themes) {
   return select;
 }
 
-function previewCard(app, result, themes, onAnother) {
+function previewCard(app, result, themes, catalogues, onAnother) {
   const recognised = result.recognised || {};
   const items = result.items || [];
   const pickers = new Map(
@@ -118,6 +132,7 @@ function previewCard(app, result, themes, onAnother) {
     t('documents.confirm'),
   );
   const header = [
+    ['plan.catalogue', catalogueName(catalogues.find((c) => c.id === result.catalogue_id))],
     ['plan.unit', recognised.unit_name],
     ['plan.date', recognised.plan_date && formatDate(recognised.plan_date)],
     ['plan.filled_in_by', recognised.filled_in_by],

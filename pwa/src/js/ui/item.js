@@ -14,6 +14,7 @@ import { showFieldErrors, clearFieldErrors } from './field_errors.js';
 import { draftList, draftNotice, draftReasons } from './drafts.js';
 import { announceSaved } from './save_status.js';
 import { itemReadOnly } from './item_read.js';
+import { layoutFor } from '../template_labels.js';
 
 const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
@@ -116,8 +117,30 @@ export async function itemView(app, { itemId, planId }) {
       h('option', { value: th.id, selected: th.id === v.theme_id }, th.number ? `${th.number}. ${th.name}` : th.name),
     ),
   );
+  // KRITERIUM: a criterion of the chosen theme (seed 000: "konkrete kvalitetsmål/kriterier").
+  const criteriaOf = new Map(
+    await Promise.all(
+      themes.map(async (th) => [
+        th.id,
+        (await app.store.where('criteria', 'theme_id', th.id)).sort((a, b) => a.position - b.position),
+      ]),
+    ),
+  );
+  const criterion = h('select', { name: 'criterion_id', 'data-testid': 'item-criterion' });
+  const criterionField = field(t('item.criterion'), criterion);
+  const fillCriteria = (selected) => {
+    const list = (criteriaOf.get(theme.value) || []).filter((c) => !c.deleted);
+    criterion.replaceChildren(
+      h('option', { value: '' }, t('item.no_criterion')),
+      ...list.map((c) => h('option', { value: c.id, selected: c.id === selected }, c.text)),
+    );
+    criterionField.hidden = list.length === 0;
+  };
+  fillCriteria(v.criterion_id);
+  theme.addEventListener('change', () => fillCriteria(null));
   const controls = {
     theme_id: theme,
+    criterion_id: criterion,
     priority: input('priority', { type: 'number', min: 1, step: 1, inputmode: 'numeric' }),
     topic: area('topic'),
     goal: area('goal'),
@@ -136,13 +159,14 @@ export async function itemView(app, { itemId, planId }) {
       STATES.map((s) => h('option', { value: s, selected: s === v.state }, t(`item_state.${s}`))),
     ),
   };
-  const cols = plan && plan.kind === 'dk_plejefamilie' && plan.result_label === 'status' ? 'columns_status' : 'columns';
+  const cols = `template.${layoutFor(plan)}`;
   const q = (c) => t(`${cols}.${c}.question`);
   const backHref = `#/plans/${plan ? plan.id : ''}`;
   const form = h(
     'form',
     { class: 'card item-form', 'data-testid': 'item-form', novalidate: true },
     field(t('item.theme'), controls.theme_id, q('theme')),
+    criterionField,
     field(t('item.priority'), controls.priority),
     field(t('item.topic'), controls.topic, q('topic')),
     field(t('item.goal'), controls.goal, q('goal')),
@@ -211,6 +235,7 @@ export async function itemView(app, { itemId, planId }) {
         : null;
     const values = {
       theme_id: controls.theme_id.value || null,
+      criterion_id: (controls.theme_id.value && controls.criterion_id.value) || null,
       priority: Math.max(1, parseInt(controls.priority.value, 10) || 1),
       topic: controls.topic.value,
       goal: controls.goal.value,

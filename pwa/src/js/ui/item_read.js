@@ -20,6 +20,7 @@ export async function itemReadOnly(app, { item, plan, themes, draft = null }) {
   const backHref = `#/plans/${plan ? plan.id : ''}`;
   const title = item ? item.topic || t('plan.untitled') : t('item.new');
   const theme = item && themes.find((th) => th.id === item.theme_id);
+  const criterion = item && item.criterion_id ? await app.store.get('criteria', item.criterion_id) : null;
   const row = (label, value) => (value ? h('div', {}, h('dt', {}, label), h('dd', {}, value)) : null);
   return {
     title,
@@ -35,6 +36,7 @@ export async function itemReadOnly(app, { item, plan, themes, draft = null }) {
             'dl',
             { class: 'card plan-header', 'data-testid': 'item-fields' },
             row(t('item.theme'), theme ? theme.name : ''),
+            row(t('item.criterion'), criterion ? criterion.text : ''),
             TEXT_FIELDS.map((f) => row(t(`item.${f}`), item[f] ? lines(item[f]) : '')),
             row(t('item.start_date'), formatDate(item.start_date)),
             row(t('item.end_date'), formatDate(item.end_date)),

@@ -16,21 +16,15 @@ import { showFieldErrors } from './field_errors.js';
 import { draftList, draftMark, withRowNames } from './drafts.js';
 import { announceSaved } from './save_status.js';
 
-export const COLUMNS = [
-  'theme',
-  'topic',
-  'goal',
-  'activities',
-  'resources',
-  'timeframe',
-  'documentation',
-  'responsible',
-  'result',
-];
+import { COLUMNS, layoutFor } from '../template_labels.js';
+import { catalogueSection } from './plan_catalogue.js';
+
+export { COLUMNS };
 const ITEM_STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
+/** The locale prefix of the plan's column words: its kind's template, in its variant. */
 export function columnSet(plan) {
-  return plan.kind === 'dk_plejefamilie' && plan.result_label === 'status' ? 'columns_status' : 'columns';
+  return `template.${layoutFor(plan)}`;
 }
 
 function responsibleText(app, list) {
@@ -76,6 +70,12 @@ export async function planView(app, planId) {
   const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
   const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));
   const themeName = new Map(themes.map((th) => [th.id, th.name]));
+  const criterionIds = [...new Set(items.map((i) => i.criterion_id).filter(Boolean))];
+  const criterionText = new Map(
+    (await Promise.all(criterionIds.map((id) => app.store.get('criteria', id))))
+      .filter(Boolean)
+      .map((c) => [c.id, c.text]),
+  );
   const cols = columnSet(plan);
   const manager = app.isManager(plan.unit_id);
   const canEdit = app.canEdit(plan.unit_id);
@@ -103,6 +103,7 @@ export async function planView(app, planId) {
         plan.inspection_date ? ` (${t('plan.inspection_date')}: ${formatDate(plan.inspection_date)})` : '',
       ),
     ),
+    await catalogueSection(app, plan, manager),
     h(
       'div',
       {},
@@ -237,6 +238,14 @@ export async function planView(app, planId) {
         h('strong', {}, `${t('plan.priority', { n: item.priority ?? index + 1 })}`),
         ' ',
         themeName.get(item.theme_id) || '',
+        criterionText.has(item.criterion_id)
+          ? h(
+              'span',
+              { class: 'criterion', 'data-testid': 'row-criterion' },
+              h('em', {}, `${t('item.criterion')}: `),
+              criterionText.get(item.criterion_id),
+            )
+          : null,
         draftByItem.has(item.id) ? draftMark(draftByItem.get(item.id)) : null,
         // On a phone a closed row shows this line instead of the nine cells.
         h(

@@ -2,6 +2,8 @@
 import { t, formatDate } from '../i18n.js';
 import { h, field, announce } from './dom.js';
 import { refuseInvalid, showFieldErrors } from './field_errors.js';
+import { defaultVariant, layoutFor, variantsFor } from '../template_labels.js';
+import { catalogueName, planCatalogue, versionsFor } from './catalogue_model.js';
 
 export function isOverdue(item, today) {
   return (
@@ -150,23 +152,52 @@ export async function newPlanView(app, unitId) {
     ORIGINS.map((o) => h('option', { value: o }, t(`origin.${o}`))),
   );
   const inspectionDate = h('input', { name: 'inspection_date', type: 'date' });
-  const resultLabel = h(
-    'select',
-    { name: 'result_label' },
-    // STATUS first: the foster-family template's usual last column, as the server defaults to.
-    h('option', { value: 'status' }, t('columns_status.result.heading')),
-    h('option', { value: 'result' }, t('columns.result.heading')),
-  );
+  // The last column's variants the kind's template has (plan_columns.json), its default first,
+  // as the server defaults to.
+  const resultLabel = h('select', { name: 'result_label', 'data-testid': 'result-label' });
+  const fillVariants = () => {
+    resultLabel.replaceChildren(
+      ...variantsFor(kind.value).map((variant) =>
+        h(
+          'option',
+          { value: variant },
+          t(`template.${layoutFor({ kind: kind.value, result_label: variant })}.result.heading`),
+        ),
+      ),
+    );
+  };
+  // KVALITETSMODEL: the catalogue version, by default the one in force on the inspection date
+  // (else the plan date), as the server picks it; the manager may choose another.
+  const catalogues = await app.store.all('catalogues');
+  const catalogue = h('select', { name: 'catalogue_id', 'data-testid': 'new-plan-catalogue' });
+  const fillCatalogues = () => {
+    const chosen = catalogue.value;
+    const auto = planCatalogue(catalogues, kind.value, {
+      inspectionDate: inspectionDate.value || null,
+      planDate: planDate.value || today(),
+    });
+    catalogue.replaceChildren(
+      h('option', { value: '' }, t('plan.catalogue_auto', { name: auto ? catalogueName(auto) : '–' })),
+      ...versionsFor(catalogues, kind.value).map((c) =>
+        h('option', { value: c.id, selected: c.id === chosen }, catalogueName(c)),
+      ),
+    );
+  };
   const fosterField = field(t('plan.foster_parents'), foster);
   const managerField = field(t('plan.responsible_manager'), manager);
   const resultField = field(t('plan.result_label'), resultLabel);
+  const catalogueField = field(t('plan.catalogue'), catalogue);
   const syncKind = () => {
     const foster = kind.value === 'dk_plejefamilie';
     fosterField.hidden = !foster;
     managerField.hidden = foster;
-    resultField.hidden = !foster;
+    fillVariants();
+    resultField.hidden = variantsFor(kind.value).length < 2;
+    fillCatalogues();
   };
   kind.addEventListener('change', syncKind);
+  planDate.addEventListener('change', fillCatalogues);
+  inspectionDate.addEventListener('change', fillCatalogues);
   syncKind();
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
@@ -180,6 +211,7 @@ export async function newPlanView(app, unitId) {
     fosterField,
     field(t('plan.origin'), origin),
     field(t('plan.inspection_date'), inspectionDate),
+    catalogueField,
     resultField,
     error,
     h(
@@ -201,8 +233,10 @@ export async function newPlanView(app, unitId) {
       foster_parents: kind.value === 'dk_plejefamilie' ? foster.value || null : null,
       origin: origin.value,
       inspection_date: inspectionDate.value || null,
-      result_label: kind.value === 'dk_plejefamilie' ? resultLabel.value : 'result',
+      result_label: resultLabel.value || defaultVariant(kind.value),
     };
+    // Sent only when chosen: left out, the server picks the version in force on the dates.
+    if (catalogue.value) fields.catalogue_id = catalogue.value;
     const controls = {
       kind,
       title,
@@ -213,6 +247,7 @@ export async function newPlanView(app, unitId) {
       origin,
       inspection_date: inspectionDate,
       result_label: resultLabel,
+      catalogue_id: catalogue,
     };
     error.textContent = '';
     if (refuseInvalid(form, controls, 'plans', fields, { create: true })) return;
