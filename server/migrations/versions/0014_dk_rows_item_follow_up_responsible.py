@@ -5,7 +5,7 @@ before they were apart answered both: its people are copied into the new column.
 are not bumped; a device that pulled the row before shows its ``responsible`` for both until
 the row changes (docs/sync-protocol.md).
 
-Revision ID: 0014_dk-rows
+Revision ID: 0014_dk_rows
 Revises: 0013
 Create Date: 2026-12-03 11:00:00.000000
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_dk-rows'
+revision = '0014_dk_rows'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
