@@ -19,6 +19,7 @@ ledelsen: Mette Lund, 10. august 2021"), or that it is not approved yet.
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,8 +27,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell, _Row
-
-from zoneinfo import ZoneInfo
 
 from server.documents.formats import (
     A4_LONG,
@@ -178,7 +177,7 @@ def _row_texts(row: RowDocument, language: str) -> list[str]:
 
 
 def approval_text(plan: PlanDocument, language: str) -> str | None:
-    """"<name>, <date>" of the approval, "not approved yet", or None: a foster-family plan
+    """ "<name>, <date>" of the approval, "not approved yet", or None: a foster-family plan
     need not be approved, so it prints the line only once it is."""
     words = labels_for(language).APPROVAL
     if plan.approved_at is not None:

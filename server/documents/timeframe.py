@@ -38,7 +38,11 @@ _FILLER = re.compile(r"^(?:[\s\-–—/.,:;]|fra|fra og med|til|till|from|to|unt
 
 
 def _aliases(key: str) -> list[str]:
-    found = {a.casefold().rstrip(":").strip() for lab in LANGUAGES.values() for a in lab.TIMEFRAME_ALIASES[key]}
+    found = {
+        alias.casefold().rstrip(":").strip()
+        for lab in LANGUAGES.values()
+        for alias in lab.TIMEFRAME_ALIASES[key]
+    }
     return sorted(found, key=len, reverse=True)
 
 
@@ -68,9 +72,10 @@ _ONGOING_RE = re.compile(
     r"(?<!\w)(?P<ongoing>" + "|".join(re.escape(a) for a in _ONGOING) + r")(?=\s*(?:[.,;/]|$))\.?",
     re.IGNORECASE,
 )
+_PART_WORDS = sorted({w for ws in _MONTH_PARTS.values() for w in ws}, key=len, reverse=True)
 _MONTH_RE = re.compile(
     r"(?P<part>"
-    + "|".join(re.escape(w) for w in sorted({w for ws in _MONTH_PARTS.values() for w in ws}, key=len, reverse=True))
+    + "|".join(re.escape(w) for w in _PART_WORDS)
     + r")?\s*(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})",
     re.IGNORECASE | re.UNICODE,
 )

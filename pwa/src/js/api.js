@@ -25,6 +25,8 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     people: () => request('GET', '/api/people'),
     createPlan: (fields) => request('POST', '/api/plans', fields),
     planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
+    // Every recorded change of a plan and its rows, `after_approval` marked (kept on the device).
+    planHistory: (planId) => request('GET', `/api/plans/${planId}/history`),
     // Web push (docs/push.md).
     vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),
     subscribePush: (subscription, deviceLabel) =>

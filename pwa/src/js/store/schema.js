@@ -202,4 +202,8 @@ export function defineSchema(db) {
       }
       await tx.table('meta').delete('rejections');
     });
+  // v7: a plan's change history (GET /api/plans/{id}/history) as last fetched, one entry per
+  // plan, so the history screen works offline. Not synced: fetched again whenever it is opened
+  // online; the whole database goes at logout.
+  db.version(7).stores({ plan_history: 'plan_id' });
 }
