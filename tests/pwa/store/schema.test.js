@@ -14,7 +14,7 @@ test('upgrading a version 1 database derives the due index of existing items', a
   await old.plan_items.put({ id: 'a', plan_id: 'p', end_date: '2026-01-01', state: 'in_progress', _status: 'synced', _version: 1 });
   old.close();
   const store = await new Store('upgrade-v1').open();
-  expect(store.db.verno).toBe(6); // upgraded through every later step
+  expect(store.db.verno).toBe(7); // upgraded through every later step
   expect(await store.itemStats('p', '2026-06-01')).toEqual({ items: 1, overdue: 1 });
   expect(await store.get('plan_items', 'a')).not.toHaveProperty('_due');
 });
@@ -24,7 +24,7 @@ test('every synced table has a Dexie store, and the tables written here index th
   const stores = Object.fromEntries(store.db.tables.map((t) => [t.name, t]));
   for (const name of SYNCED_TABLES) expect(stores[name], name).toBeDefined();
   for (const name of ROW_WRITTEN_TABLES) expect(stores[name].schema.idxByName, name).toHaveProperty('_status');
-  expect(Object.keys(stores).sort()).toEqual([...SYNCED_TABLES, 'drafts', 'meta', 'outbox', 'photo_blobs'].sort());
+  expect(Object.keys(stores).sort()).toEqual([...SYNCED_TABLES, 'drafts', 'meta', 'outbox', 'photo_blobs', 'plan_history'].sort());
 });
 
 test('a row is sent without its id, bookkeeping and server-set fields', () => {
