@@ -124,9 +124,7 @@ def test_approval_shows_in_the_header_and_the_changes_after_it_are_marked_offlin
     expect(late).to_contain_text("Efter godkendelsen")
     expect(late).to_contain_text("Ændret efter godkendelsen")
     assert events.count() >= 4  # the plan, its row, submitted, approved, the late change
-    expect(page.get_by_test_id("history-approval")).to_contain_text(
-        "1 ændring efter godkendelsen"
-    )
+    expect(page.get_by_test_id("history-approval")).to_contain_text("1 ændring efter godkendelsen")
 
     # Offline, the screen shows the copy kept on the device, and says when it was fetched.
     context.set_offline(True)

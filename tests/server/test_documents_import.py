@@ -545,3 +545,21 @@ def test_a_document_without_a_plan_table_says_so():
     assert parsed.rows == []
     assert parsed.unrecognised == ["Bare tekst"]
     assert any("No plan table" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "warned"),
+    [
+        ("Godkendt af ledelsen: Mette Lund, 10. august 2021", True),
+        ("Godkendt af ledelsen: Ikke godkendt endnu", False),
+    ],
+    ids=["approved", "not-yet"],
+)
+def test_an_approval_line_is_read_not_imported_and_an_approval_is_warned_of(line, warned):
+    parsed = parse_plan_docx(
+        build_docx(line, [TILBUD_HEADINGS, ["1. prioritet: Sundhed og trivsel", "Emne"]])
+    )
+
+    assert parsed.unrecognised == []
+    assert "approved" not in parsed.header
+    assert bool(parsed.warnings) is warned
