@@ -115,7 +115,7 @@ def test_approval_shows_in_the_header_and_the_changes_after_it_are_marked_offlin
     open_plan(page, TILBUD, plan["id"])
 
     approval = page.get_by_test_id("plan-approval")
-    expect(approval).to_contain_text(f"{manager['name']}, ")
+    expect(approval).to_contain_text(f"Godkendt af ledelsen: {manager['name']}, ")
     page.get_by_test_id("plan-history-link").click()
     expect(page.get_by_role("heading", level=1, name="Ændringer i planen")).to_be_visible()
     events = page.get_by_test_id("history-event")
@@ -145,7 +145,9 @@ def test_a_plan_not_yet_approved_says_so_and_its_changes_are_not_marked(new_cont
     log_in(page, MANAGER)
     open_plan(page, TILBUD, plan["id"])
 
-    expect(page.get_by_test_id("plan-approval")).to_contain_text("Ikke godkendt endnu")
+    # Its state says it is not approved ("Kladde"); no approver is named.
+    expect(page.get_by_test_id("plan-state")).to_have_text("Kladde")
+    expect(page.get_by_test_id("plan-approval")).to_have_count(0)
     page.get_by_test_id("plan-history-link").click()
     expect(page.get_by_test_id("history-event").first).to_be_visible()
     expect(page.locator('[data-after-approval="true"]')).to_have_count(0)

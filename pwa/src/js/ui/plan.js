@@ -68,25 +68,22 @@ export function hvemLines(app, item) {
   ];
 }
 
-/** The header's approval line: who approved and when, or not yet (seed 000: "Planen skal være
- * godkendt af tilbuddets ledelse"). A foster-family plan need not be approved: shown once it is. */
-function approvalLine(app, plan) {
-  if (!plan.approved_at && plan.kind === 'dk_plejefamilie') return null;
-  const text = plan.approved_at
-    ? t('plan.approved_by_at', { name: app.userName(plan.approved_by), date: formatDate(plan.approved_at) })
-    : t('plan.not_approved');
-  return h(
-    'div',
-    {},
-    h('dt', {}, t('plan.approval')),
-    h(
-      'dd',
-      { 'data-testid': 'plan-approval' },
-      text,
-      ' ',
-      h('a', { href: `#/plans/${plan.id}/history`, 'data-testid': 'plan-history-link' }, t('plan.history')),
-    ),
-  );
+/** Beside the plan's state: who approved it and when (seed 000: "Planen skal være godkendt af
+ * tilbuddets ledelse"), and the way to the plan's changes. On the state's own line, so a phone's
+ * header stays short; a plan not approved says so by its state ("Kladde", "Sendt til godkendelse"). */
+function approvalAndHistory(app, plan) {
+  return [
+    plan.approved_at
+      ? h(
+          'span',
+          { class: 'approval', 'data-testid': 'plan-approval' },
+          ` · ${t('plan.approval')}: `,
+          t('plan.approved_by_at', { name: app.userName(plan.approved_by), date: formatDate(plan.approved_at) }),
+        )
+      : null,
+    ' · ',
+    h('a', { href: `#/plans/${plan.id}/history`, 'data-testid': 'plan-history-link' }, t('plan.history')),
+  ];
 }
 
 function timeframe(item, now) {
@@ -163,9 +160,9 @@ export async function planView(app, planId) {
           { class: `state state-${plan.state}`, 'data-testid': 'plan-state' },
           t(`plan_state.${plan.state || 'draft'}`),
         ),
+        approvalAndHistory(app, plan),
       ),
     ),
-    approvalLine(app, plan),
   );
 
   const lifecycle = [];
