@@ -151,3 +151,24 @@ def test_a_plan_not_yet_approved_says_so_and_its_changes_are_not_marked(new_cont
     page.get_by_test_id("plan-history-link").click()
     expect(page.get_by_test_id("history-event").first).to_be_visible()
     expect(page.locator('[data-after-approval="true"]')).to_have_count(0)
+
+
+def test_the_changes_screen_and_the_two_hvem_pickers_have_no_serious_axe_violations(
+    new_context, api, artifacts
+):
+    from tests.e2e.test_accessibility import check
+
+    plan = new_plan(api, "submit", "approve")
+    item = api.new_item(plan["id"], topic="Efter godkendelsen")
+    page = new_context(viewport=PHONE, bypass_csp=True).new_page()
+    log_in(page, MANAGER)
+    open_plan(page, TILBUD, plan["id"])
+    page.get_by_test_id("plan-history-link").click()
+    expect(page.locator('[data-after-approval="true"]').first).to_be_visible()
+    check(page, "changes")
+    page.screenshot(path=artifacts / "phone-plan-changes.png", full_page=True)
+
+    page.get_by_role("link", name=re.compile("^← ")).click()
+    row(page, item["id"]).get_by_role("link", name="Redigér indsats").click()
+    expect(page.get_by_test_id("follow-up-people")).to_be_visible()
+    check(page, "item form with both HVEM? jobs")
