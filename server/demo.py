@@ -335,11 +335,14 @@ def _dk_tilbud_plan(s: _Seeder) -> None:
         resources="Personale vejleder borgeren.",
         start_date=date(2021, 7, 12),
         ongoing=True,
-        timeframe_note="12. juli 2021. Varig ordning.",
+        # HVORNÅR? is said by the dates and "Varig ordning": no note that repeats them.
+        timeframe_note=None,
         documentation=(
             "Udviklingen dokumenteres i Nexus.\nItalesættes på personalemøde ift. fagudvikling."
         ),
+        # HVEM?: both carry it out; the leader follows up.
         responsible=s.who("leder", "medarbejder"),
+        follow_up_responsible=s.who("leder"),
         result="Borgeren har nu selvbestemmelsesret og har fri adgang til private effekter.",
         state="done",
     )
@@ -367,12 +370,13 @@ def _dk_tilbud_plan(s: _Seeder) -> None:
         ),
         start_date=date(2021, 6, 30),
         end_date=date(2021, 9, 30),
-        timeframe_note="Start: 30. juni 2021. Sluttidspunkt: ved udløb af september 2021.",
+        timeframe_note=None,
         documentation=(
             "Referat fra fagligt forum eller personalemøde.\n"
             "Indgår som et punkt i organisationens udviklingsplan."
         ),
         responsible=s.who("leder", "medarbejder"),
+        follow_up_responsible=s.who("leder", "medarbejder"),
         result="Processen er ikke slutført endnu.",
         state="in_progress",
     )

@@ -5,13 +5,21 @@ the nine column headings, the guiding question under each, and one row per item 
 cell reads "1. prioritet: <theme>". The two heading rows repeat on every page.
 
 The HVORNÅR? cell writes the dates it knows as labelled lines first ("Start: 30. juni 2021",
-"Slut: ...", "Varig ordning") and the free text after them; the import reads those lines back
-into the date fields, so export followed by import gives the same plan.
+"Sluttidspunkt: ...", "Varig ordning") and the free text after them; the import reads those
+lines back into the date fields, so export followed by import gives the same plan.
+
+HVEM? has two jobs: carrying out and following up. The same people for both are listed
+plainly, as the template's one question asks; different people come under a labelled line per
+job ("Gennemførelse:", "Opfølgning:"), which the import reads back to the same job.
+
+Under the header fields, the approval line says who approved the plan and when ("Godkendt af
+ledelsen: Mette Lund, 10. august 2021"), or that it is not approved yet.
 """
 
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -20,7 +28,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell, _Row
 
-from server.documents.formats import A4_LONG, format_date, format_datetime, use_a4
+from server.documents.formats import (
+    A4_LONG,
+    NORDIC_TIME,
+    format_date,
+    format_datetime,
+    use_a4,
+)
 from server.documents.labels import columns_for, labels_for
 from server.documents.model import PlanDocument, RowDocument
 from server.documents.text import xml_safe
@@ -87,8 +101,9 @@ def _landscape_a4(document) -> None:
 def _header_fields(document, plan: PlanDocument, language: str) -> None:
     """Three rows of label/value pairs, as in the template:
     title | ... ; unit or foster parents | date ; filled in by | manager; then, for a plan
-    that answers an inspection, origin | inspection date."""
-    header = labels_for(language).HEADER
+    that answers an inspection, origin | inspection date; then the approval line."""
+    labels = labels_for(language)
+    header = {**labels.HEADER, "approval": labels.APPROVAL["label"]}
     second: tuple[str, str | None] = (
         ("foster_parents", plan.foster_parents)
         if plan.kind == "dk_plejefamilie"
@@ -111,6 +126,9 @@ def _header_fields(document, plan: PlanDocument, language: str) -> None:
                 ("inspection_date", format_date(plan.inspection_date, language)),
             ]
         )
+    approval = approval_text(plan, language)
+    if approval is not None:
+        rows.append([("approval", approval)])
     table = document.add_table(rows=len(rows), cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cells, pairs in zip((r.cells for r in table.rows), rows, strict=True):
@@ -155,9 +173,32 @@ def _row_texts(row: RowDocument, language: str) -> list[str]:
         row.resources or "",
         timeframe_text(row, language),
         row.documentation or "",
-        "\n".join(row.responsible),
+        responsible_text(row, language),
         row.result or "",
     ]
+
+
+def approval_text(plan: PlanDocument, language: str) -> str | None:
+    """ "<name>, <date>" of the approval, "not approved yet", or None: a foster-family plan
+    need not be approved, so it prints the line only once it is."""
+    words = labels_for(language).APPROVAL
+    if plan.approved_at is not None:
+        day = plan.approved_at.astimezone(ZoneInfo(NORDIC_TIME)).date()
+        return words["by_at"].format(name=plan.approved_by or "", date=format_date(day, language))
+    return None if plan.kind == "dk_plejefamilie" else words["not_yet"]
+
+
+def responsible_text(row: RowDocument, language: str) -> str:
+    """HVEM?: one name per line; a labelled block per job when the jobs have different people."""
+    doing, following = list(row.responsible), list(row.follow_up_responsible)
+    if doing == following:
+        return "\n".join(doing)
+    words = labels_for(language).RESPONSIBLE_ROLES
+    lines = []
+    for role, names in (("responsible", doing), ("follow_up_responsible", following)):
+        if names:
+            lines += [words[role], *names]
+    return "\n".join(lines)
 
 
 def timeframe_text(row: RowDocument, language: str) -> str:

@@ -36,6 +36,7 @@ from server.documents.labels import COLUMN_FIELDS, LANGUAGES
 from server.documents.model import ParsedDocument, ParsedRow
 from server.documents.text import clean_text, parse_date, squash, strip_tags
 from server.documents.themes import split_priority
+from server.documents.timeframe import read_timeframe
 from server.i18n import _
 from server.services.errors import InvalidInput, TooLarge
 
@@ -50,6 +51,7 @@ WORD_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
 )
 ITEM_TEXT_FIELDS = ("topic", "goal", "activities", "resources", "documentation", "result")
+RESPONSIBLE_ROLES = ("responsible", "follow_up_responsible")
 
 
 def _build_vocabulary() -> tuple[dict[str, str], dict[str, str], set[str], dict[str, str]]:
@@ -80,10 +82,16 @@ ORIGIN_WORDS = {
 # A header label that names the kind of plan it belongs to.
 KIND_OF_LABEL = {"foster_parents": "dk_plejefamilie"}
 
-TIMEFRAME_LABELS: dict[str, list[str]] = {"start": [], "end": [], "ongoing": []}
-for _labels in LANGUAGES.values():
-    for _key, _aliases in _labels.TIMEFRAME_ALIASES.items():
-        TIMEFRAME_LABELS[_key].extend(a.casefold() for a in _aliases)
+# HVEM?'s labelled lines ("Opfølgning:") in any language -> the job they name.
+RESPONSIBLE_LABELS = {
+    squash(alias): role
+    for _labels in LANGUAGES.values()
+    for role, aliases in _labels.RESPONSIBLE_ALIASES.items()
+    for alias in aliases
+}
+# The header's approval line is read so it is not "unrecognised"; an import starts a draft.
+APPROVAL_LABELS = {squash(_labels.APPROVAL["label"]) for _labels in LANGUAGES.values()}
+NOT_APPROVED = {squash(_labels.APPROVAL["not_yet"]) for _labels in LANGUAGES.values()}
 
 
 def _refuse(message: str, reason: str) -> InvalidInput:
@@ -294,49 +302,37 @@ def _read_row(texts: dict[str, str]) -> ParsedRow | None:
         return None  # blank, or a ruler of dashes left by a text conversion
     theme = split_priority(texts.get("theme"))
     values: dict[str, Any] = {field: clean_text(texts.get(field)) for field in ITEM_TEXT_FIELDS}
-    values.update(_read_timeframe(clean_text(texts.get("timeframe"))))
-    values["responsible"] = [{"name": name} for name in _names(texts.get("responsible"))]
+    values.update(read_timeframe(texts.get("timeframe")))
+    values.update(_read_responsible(texts.get("responsible")))
+    people = values["responsible"] or values["follow_up_responsible"]
     has_content = theme.theme_text or any(
-        v for k, v in values.items() if k not in ("ongoing", "responsible")
+        v for k, v in values.items() if k not in ("ongoing", *RESPONSIBLE_ROLES)
     )
-    if not (has_content or values["responsible"] or values["ongoing"]):
+    if not (has_content or people or values["ongoing"]):
         return None  # an empty template row: "2. prioritet:" and nothing else
     raw_theme = clean_text(strip_tags(texts.get("theme") or "")) or ""
     return ParsedRow(theme.priority, raw_theme, theme.theme_text, values)
 
 
-def _read_timeframe(text: str | None) -> dict[str, Any]:
-    """Labelled lines at the top of HVORNÅR? become dates; the rest stays text as written."""
-    found: dict[str, Any] = {"start_date": None, "end_date": None, "ongoing": False}
-    lines = (text or "").split("\n")
-    while lines:
-        line = lines[0].strip()
-        folded = line.casefold()
-        if any(folded.rstrip(" .") == alias for alias in TIMEFRAME_LABELS["ongoing"]):
-            if found["ongoing"]:
-                break
-            found["ongoing"] = True
-        else:
-            key = _dated_line(folded)
-            if key is None or found[key] is not None:
-                break
-            found[key] = parse_date(line)
-        lines.pop(0)
-    found["timeframe_note"] = clean_text("\n".join(lines))
-    return found
-
-
-def _dated_line(folded: str) -> str | None:
-    for key, field in (("start", "start_date"), ("end", "end_date")):
-        for alias in TIMEFRAME_LABELS[key]:
-            if folded.startswith(alias):
-                rest = folded[len(alias) :].strip()
-                if len(rest) <= 25 and parse_date(rest) is not None:
-                    return field
-    return None
-
-
 _NAME_SEPARATORS = re.compile(r"\n|;|\t| {2,}|\u00a0{2,}")
+
+
+def _read_responsible(text: str | None) -> dict[str, list[dict[str, str]]]:
+    """HVEM?'s two jobs. Names under a label ("Opfølgning:") go to that job; names before any
+    label answer the template's one question ("ansvarlig for gennemførelse og opfølgning"),
+    so they hold both jobs."""
+    found: dict[str, list[str]] = {role: [] for role in RESPONSIBLE_ROLES}
+    role: str | None = None
+    for line in strip_tags(text or "").split("\n"):
+        label, colon, rest = line.partition(":")
+        if colon and squash(label) in RESPONSIBLE_LABELS:
+            role = RESPONSIBLE_LABELS[squash(label)]
+            line = rest
+        for name in _names(line):
+            for job in (role,) if role else RESPONSIBLE_ROLES:
+                if name not in found[job]:
+                    found[job].append(name)
+    return {job: [{"name": name} for name in names] for job, names in found.items()}
 
 
 def _names(text: str | None) -> list[str]:
@@ -351,6 +347,17 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
         fragment = fragments[index]
         index += 1
         field, value = _labelled(fragment)
+        if field is None and _is_approval_line(fragment):
+            value = clean_text(fragment.partition(":")[2])
+            if not value and index < len(fragments) and _labelled(fragments[index])[0] is None:
+                value = fragments[index]  # the name and date in the next cell
+                index += 1
+            if value and squash(value) not in NOT_APPROVED:
+                # Approved elsewhere: the imported plan is a draft, approved here again.
+                parsed.warnings.append(
+                    _("The document says it was approved; the imported plan is a draft to approve.")
+                )
+            continue
         if field is None:
             kind = TITLE_KINDS.get(squash(fragment))
             if kind:
@@ -384,6 +391,11 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
             parsed.header[field] = found
         else:
             parsed.header[field] = value
+
+
+def _is_approval_line(fragment: str) -> bool:
+    label, colon, _rest = fragment.partition(":")
+    return bool(colon) and squash(label) in APPROVAL_LABELS
 
 
 def _labelled(fragment: str) -> tuple[str | None, str | None]:

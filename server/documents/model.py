@@ -25,10 +25,11 @@ class RowDocument:
     ongoing: bool = False
     timeframe_note: str | None = None
     documentation: str | None = None
-    responsible: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()  # HVEM?: carrying out
     result: str | None = None
     # The criterion (kriterium) of the theme the row answers, as text.
     criterion: str | None = None
+    follow_up_responsible: tuple[str, ...] = ()  # HVEM?: following up
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,16 @@ class PlanDocument:
     rows: tuple[RowDocument, ...] = ()
     # The dialogue appendix, when asked for (``?threads=1``); empty: no appendix.
     threads: tuple[ThreadDocument, ...] = ()
+    # Who approved the plan and when (the header's approval line); None: not approved.
+    approved_by: str | None = None
+    approved_at: datetime | None = None
 
 
 @dataclass
 class ParsedRow:
     """One filled-in row of the plan table. ``values`` holds the item fields found in it
-    (topic, goal, ..., responsible as ``[{"name": ...}]``); the theme is still text."""
+    (topic, goal, ..., responsible and follow_up_responsible as ``[{"name": ...}]``); the
+    theme is still text."""
 
     priority: int | None
     raw_theme: str
@@ -109,3 +114,4 @@ class ItemLine:
     result: str | None
     state: str
     overdue: bool
+    follow_up_responsible: str = ""

@@ -74,6 +74,7 @@ def plan_document(
     themes = _theme_names(session, {i.theme_id for i in items if i.theme_id})
     criteria = _criterion_texts(session, {i.criterion_id for i in items if i.criterion_id})
     users = _user_names(session, items)
+    approver = session.get(User, plan.approved_by) if plan.approved_by else None
     return PlanDocument(
         kind=plan.kind,
         result_label=plan.result_label,
@@ -99,12 +100,17 @@ def plan_document(
                 timeframe_note=item.timeframe_note,
                 documentation=item.documentation,
                 responsible=tuple(_responsible_names(item, users)),
+                follow_up_responsible=tuple(
+                    _responsible_names(item, users, "follow_up_responsible")
+                ),
                 result=item.result,
                 criterion=criteria.get(item.criterion_id) if item.criterion_id else None,
             )
             for item in items
         ),
         threads=_threads(session, principal, plan, items) if with_threads else (),
+        approved_by=approver.name if approver else None,
+        approved_at=plan.approved_at if plan.approved_by else None,
     )
 
 
@@ -200,6 +206,9 @@ def item_lines(
             timeframe_note=item.timeframe_note,
             documentation=item.documentation,
             responsible="; ".join(_responsible_names(item, users)),
+            follow_up_responsible="; ".join(
+                _responsible_names(item, users, "follow_up_responsible")
+            ),
             result=item.result,
             state=item.state,
             overdue=bool(
@@ -434,19 +443,20 @@ def _fit_item(priority: int | None, values: dict[str, Any], warnings: list[str])
     fitted["timeframe_note"] = _fit(
         values.get("timeframe_note"), LONG_TEXT, _row_field(priority, "timeframe_note"), warnings
     )
-    names = [
-        _fit(r["name"], SHORT_TEXT, _row_field(priority, "responsible"), warnings)
-        for r in values["responsible"]
-    ]
-    if len(names) > MAX_RESPONSIBLE:
-        warnings.append(
-            _(
-                "Row %(priority)s: only the first %(MAX_RESPONSIBLE)s responsible are kept.",
-                priority=priority,
-                MAX_RESPONSIBLE=MAX_RESPONSIBLE,
+    for role in plans.RESPONSIBLE_ROLES:
+        names = [
+            _fit(r["name"], SHORT_TEXT, _row_field(priority, role), warnings)
+            for r in values.get(role) or []
+        ]
+        if len(names) > MAX_RESPONSIBLE:
+            warnings.append(
+                _(
+                    "Row %(priority)s: only the first %(MAX_RESPONSIBLE)s responsible are kept.",
+                    priority=priority,
+                    MAX_RESPONSIBLE=MAX_RESPONSIBLE,
+                )
             )
-        )
-    fitted["responsible"] = [{"name": name} for name in names[:MAX_RESPONSIBLE]]
+        fitted[role] = [{"name": name} for name in names[:MAX_RESPONSIBLE]]
     return fitted
 
 
@@ -490,7 +500,13 @@ def _criterion_texts(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, s
 
 
 def _user_names(session: Session, items: list[PlanItem]) -> dict[str, str]:
-    ids = {r["user_id"] for item in items for r in item.responsible or [] if r.get("user_id")}
+    ids = {
+        r["user_id"]
+        for item in items
+        for role in plans.RESPONSIBLE_ROLES
+        for r in getattr(item, role) or []
+        if r.get("user_id")
+    }
     if not ids:
         return {}
     found = session.execute(
@@ -499,10 +515,12 @@ def _user_names(session: Session, items: list[PlanItem]) -> dict[str, str]:
     return {str(user_id): name for user_id, name in found}
 
 
-def _responsible_names(item: PlanItem, users: dict[str, str]) -> list[str]:
+def _responsible_names(
+    item: PlanItem, users: dict[str, str], role: str = "responsible"
+) -> list[str]:
     return [
         users.get(r["user_id"], "?") if r.get("user_id") else r.get("name", "")
-        for r in item.responsible or []
+        for r in getattr(item, role) or []
     ]
 
 

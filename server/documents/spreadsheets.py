@@ -48,6 +48,7 @@ COLUMNS = (
     "timeframe_note",
     "documentation",
     "responsible",
+    "follow_up_responsible",
     "result",
     "state",
     "overdue",

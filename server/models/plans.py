@@ -136,6 +136,7 @@ class PlanItem(SyncedMixin, Model):
         "state",
         "finding_id",
         "legal_deadline",
+        "follow_up_responsible",
     )
     # unit_id follows the plan (a client cannot move an item to another unit) and the legal
     # deadline the påbud the item answers: neither is in the item's write schema.
@@ -161,15 +162,19 @@ class PlanItem(SyncedMixin, Model):
     ongoing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # "Varig ordning"
     timeframe_note: Mapped[str | None] = mapped_column(Text)  # HVORNÅR? as written
     documentation: Mapped[str | None] = mapped_column(Text)  # DOKUMENTATION
-    # HVEM?: [{"user_id": "..."} | {"name": "..."}]
+    # HVEM? has two jobs (seed 001: "ansvarlig for gennemførelsen" and "for opfølgning"), each
+    # a list of [{"user_id": "..."} | {"name": "..."}]: who carries the row out, and who
+    # follows it up. A row written before the two were apart holds the same people in both.
     responsible: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    follow_up_responsible: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     result: Mapped[str | None] = mapped_column(Text)  # RESULTAT / STATUS
     state: Mapped[str] = mapped_column(String(20), nullable=False, default="not_started")
     # The inspection finding this item answers (server/models/visits.py), fixed at creation.
     finding_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("findings.id"), index=True
     )
-    # A påbud's frist: end_date may not pass it (or the latest recorded extension).
+    # A påbud's frist (its legal deadline): the row's own end date (its sluttidspunkt) may
+    # not pass it (or the latest recorded extension).
     legal_deadline: Mapped[date | None] = mapped_column(Date)
 
     plan: Mapped[Plan] = relationship(back_populates="items")

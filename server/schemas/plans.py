@@ -86,7 +86,11 @@ class ItemWriteSchema(StrictSchema):
     ongoing = fields.Boolean()
     timeframe_note = Text(LONG_TEXT, allow_none=True)
     documentation = Text(LONG_TEXT, allow_none=True)
+    # HVEM?: who carries the row out, and who follows it up (seed 001 names both jobs).
     responsible = fields.List(fields.Nested(ResponsibleSchema), validate=validate.Length(max=20))
+    follow_up_responsible = fields.List(
+        fields.Nested(ResponsibleSchema), validate=validate.Length(max=20)
+    )
     result = Text(LONG_TEXT, allow_none=True)
     state = fields.String(validate=one_of(ITEM_STATES))
     # The inspection finding the item answers; set when the item is created.
@@ -177,6 +181,7 @@ class ItemColumnsSchema(Schema):
     timeframe_note = fields.String(allow_none=True)
     documentation = fields.String(allow_none=True)
     responsible = fields.List(fields.Nested(ResponsibleOutSchema))
+    follow_up_responsible = fields.List(fields.Nested(ResponsibleOutSchema))
     result = fields.String(allow_none=True)
 
 

@@ -63,7 +63,7 @@ def ensure_catalogues(session: Session, directory: Path = CATALOGUE_DIR) -> int:
             cat_id = stable_id(spec["code"], version["version_label"])
             existing = session.get(Catalogue, cat_id)
             if existing is not None:
-                # A row loaded before versions named their source (migration 0014_dk_catalogue).
+                # A row loaded before versions named their source (migration 0015_dk_catalogue).
                 if existing.source is None and version.get("source"):
                     existing.source = version["source"]
                     if existing.dates_source is None:

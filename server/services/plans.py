@@ -511,18 +511,28 @@ def _check_item_values(
                 value=deadline.isoformat(),
             ),
         )
-    user_ids = [r["user_id"] for r in values.get("responsible") or [] if r.get("user_id")]
-    if user_ids:
-        check_members(session, plan.unit_id, user_ids)
-    if "responsible" in values:
-        # Store JSON-ready values: UUIDs as strings, no empty keys.
-        values["responsible"] = [
-            {"user_id": str(r["user_id"])} if r.get("user_id") else {"name": r["name"]}
-            for r in values["responsible"] or []
-        ]
+    for role in RESPONSIBLE_ROLES:
+        user_ids = [r["user_id"] for r in values.get(role) or [] if r.get("user_id")]
+        if user_ids:
+            check_members(session, plan.unit_id, user_ids, field=role)
+        if role in values:
+            # Store JSON-ready values: UUIDs as strings, no empty keys.
+            values[role] = [
+                {"user_id": str(r["user_id"])} if r.get("user_id") else {"name": r["name"]}
+                for r in values[role] or []
+            ]
 
 
-def check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid.UUID]) -> None:
+# HVEM?'s two jobs, each a list of users and names: carrying the row out, following it up.
+RESPONSIBLE_ROLES = ("responsible", "follow_up_responsible")
+
+
+def check_members(
+    session: Session,
+    unit_id: uuid.UUID,
+    user_ids: Iterable[uuid.UUID],
+    field: str = "responsible",
+) -> None:
     wanted = set(user_ids)
     unit_ids = {unit_id}
     unit = session.get(Unit, unit_id)
@@ -537,7 +547,7 @@ def check_members(session: Session, unit_id: uuid.UUID, user_ids: Iterable[uuid.
         )
     )
     if wanted - found:
-        raise field_error("responsible", _("Responsible users must be members of the plan's unit."))
+        raise field_error(field, _("Responsible users must be members of the plan's unit."))
 
 
 def _prefill_from_finding(

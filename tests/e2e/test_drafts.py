@@ -46,7 +46,7 @@ def test_the_item_form_refuses_an_end_before_the_start_at_the_field(new_context,
     assert form.get_attribute("novalidate") is not None  # the app's messages, not the browser's
     form.get_by_label("Mål").fill("Et nyt mål")
     form.get_by_label("Start", exact=True).fill("2026-05-01")
-    end = form.get_by_label("Frist", exact=True)
+    end = form.get_by_label("Sluttidspunkt", exact=True)
     end.fill("2026-04-01")
     page.get_by_test_id("save-item").click()
 
@@ -316,7 +316,7 @@ def test_the_valid_field_of_a_half_bad_edit_reaches_the_server(new_context, api,
     row(page, item["id"]).get_by_test_id("draft-mark").click()
     form = page.get_by_test_id("item-form")
     expect(form.get_by_label("Mål")).to_have_value(goal)
-    end = form.get_by_label("Frist", exact=True)
+    end = form.get_by_label("Sluttidspunkt", exact=True)
     expect(end).to_have_value("2026-04-01")
     expect(form.locator('[data-field-error="end_date"]')).to_have_text("Kan ikke ligge før start.")
     end.fill("2026-06-01")

@@ -152,7 +152,7 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
 
     # A later due date only with a recorded extension (reason, who; when and by whom: stored).
     later = (date.today() + timedelta(days=90)).isoformat()
-    manager_page.get_by_label("Frist", exact=True).fill(later)
+    manager_page.get_by_label("Sluttidspunkt", exact=True).fill(later)
     manager_page.get_by_test_id("save-item").click()
     # Said at the field, not in a passing status message (issue 20).
     expect(manager_page.locator('[data-field-error="end_date"]')).to_contain_text(
@@ -164,7 +164,7 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     manager_page.get_by_label("Bevilget af (tilsynet)").fill("Socialtilsyn Øst")
     manager_page.get_by_test_id("save-extension").click()
     expect(manager_page.get_by_test_id("extensions")).to_contain_text("Socialtilsyn Øst")
-    manager_page.get_by_label("Frist", exact=True).fill(later)
+    manager_page.get_by_label("Sluttidspunkt", exact=True).fill(later)
     manager_page.get_by_test_id("save-item").click()
     expect(manager_page.get_by_test_id("plan-table")).to_be_visible()
 

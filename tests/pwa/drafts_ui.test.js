@@ -44,7 +44,7 @@ test('each kind of row links to the screen that shows it', () => {
 });
 
 test('the copied text names fields by their labels, never their internal names', () => {
-  expect(draftText(draft())).toBe('Mål:\nMit mål\n\nFrist:\n2026-04-01');
+  expect(draftText(draft())).toBe('Mål:\nMit mål\n\nSluttidspunkt:\n2026-04-01');
   expect(draftWhat(draft())).toBe('Indsats');
   expect(draftWhat(draft({ table: 'annual_tasks' }))).toBe('Ændring');
   expect(fieldLabel('no_such_field')).toBe('Ændring');

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
@@ -63,6 +63,7 @@ def filled_plan(factory, unit, kind="dk_tilbud", **plan_fields):
         timeframe_note="Evalueres på personalemødet",
         documentation="Referat fra personalemøde",
         responsible=[{"name": "Mette Lund"}, {"name": "Ole Dahl"}],
+        follow_up_responsible=[{"name": "Mette Lund"}, {"name": "Ole Dahl"}],
         result="Processen er ikke afsluttet endnu.",
     )
     factory.item(
@@ -120,11 +121,60 @@ def test_tilbud_export_has_the_template_layout_in_danish(client, factory, manage
     first, second = (texts(row) for row in table.rows[2:])
     assert first[0] == "1. prioritet: Sundhed og trivsel"
     assert (
-        first[5] == "Start: 1. februar 2026\nSlut: 30. september 2026\nEvalueres på personalemødet"
+        first[5]
+        == "Start: 1. februar 2026\nSluttidspunkt: 30. september 2026\nEvalueres på personalemødet"
     )
+    # The same people carry out and follow up: listed once, as the template asks.
     assert first[7] == "Mette Lund\nOle Dahl"
     assert second[0] == "2. prioritet: Kompetencer"
     assert second[5] == "Varig ordning"
+    # Only carrying out is named: the cell says which job.
+    assert second[7] == "Gennemførelse:\nOle Dahl"
+    assert "Godkendt af ledelsen:" in header_text and "Ikke godkendt endnu" in header_text
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "when", "doing", "following"),
+    [
+        ("da", "Godkendt af ledelsen:", "10. august 2021", "Gennemførelse:", "Opfølgning:"),
+        ("sv", "Fastställd av ledningen:", "10 augusti 2021", "Genomförande:", "Uppföljning:"),
+        ("en", "Approved by management:", "10 August 2021", "Carrying out:", "Following up:"),
+    ],
+)
+def test_export_shows_who_approved_and_when_and_both_hvem_jobs(
+    client, factory, manager, unit, lang, label, when, doing, following
+):
+    leader = factory.user(("manager", unit), name="Mette Lund")
+    plan = factory.plan(
+        unit,
+        title="Godkendt plan",
+        plan_date=date(2021, 8, 9),
+        state="approved",
+        approved_by=leader.id,
+        # 23:30 UTC is the next day in Copenhagen: the date printed is the Danish one.
+        approved_at=datetime(2021, 8, 9, 23, 30, tzinfo=UTC),
+    )
+    factory.item(
+        plan,
+        priority=1,
+        theme_id=factory.theme(plan, 4).id,
+        responsible=[{"user_id": str(manager.id)}, {"name": "Ole Dahl"}],
+        follow_up_responsible=[{"user_id": str(leader.id)}],
+    )
+
+    document = read_docx(export(client, login(client, manager), plan, lang=lang))
+
+    header, table = document.tables
+    rows = [[cell.text for cell in row.cells] for row in header.rows]
+    approval = next(row for row in rows if row[0] == label)
+    assert approval[1] == f"Mette Lund, {when}"
+    assert texts(table.rows[2])[7].split("\n") == [
+        doing,
+        manager.name,
+        "Ole Dahl",
+        following,
+        "Mette Lund",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -257,7 +307,7 @@ PLAN_FIELDS = ("kind", "title", "plan_date", "filled_in_by", "responsible_manage
 PLAN_FIELDS += ("foster_parents", "result_label", "catalogue_id", "unit_id")
 ITEM_FIELDS = ("priority", "theme_id", "topic", "goal", "activities", "resources")
 ITEM_FIELDS += ("start_date", "end_date", "ongoing", "timeframe_note", "documentation")
-ITEM_FIELDS += ("responsible", "result")
+ITEM_FIELDS += ("responsible", "follow_up_responsible", "result")
 
 
 def snapshot(plan: Plan) -> tuple[dict, list[dict]]:
@@ -310,6 +360,7 @@ def test_export_then_import_gives_the_same_plan(
         timeframe_note="Evalueres løbende",
         documentation="Referat",
         responsible=[{"name": "Mette Lund"}, {"name": "Ole Dahl"}],
+        follow_up_responsible=[{"name": "Hanne Berg"}],
         result="=Ikke afsluttet",
     )
     factory.item(plan, priority=2, theme_id=factory.theme(plan, 3).id, responsible=[])

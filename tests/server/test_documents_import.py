@@ -286,7 +286,71 @@ def test_confirm_creates_the_draft_plan_and_items_in_one_go(client, manager, uni
     items = sorted(plan.items, key=lambda i: i.priority)
     assert [str(i.theme_id) for i in items] == [i["theme_id"] for i in preview["items"]]
     assert items[1].responsible == [{"name": "Jens Holm"}, {"name": "Karsten P Nielsen"}]
-    assert items[1].timeframe_note == "Sluttidspunkt: Ved udløb september 2021"
+    # HVEM? names both people once, for the template's one question: both jobs are theirs.
+    assert items[1].follow_up_responsible == items[1].responsible
+    assert (items[1].start_date, items[1].end_date) == (date(2021, 6, 30), date(2021, 9, 30))
+    assert items[1].timeframe_note == "Ved udløb september 2021"
+
+
+@pytest.mark.parametrize("seed", ["000", "002"])
+def test_seed_hvornaar_cells_import_as_start_end_or_ongoing_with_the_words_kept(
+    client, manager, unit, seed
+):
+    data = seed_000_docx() if seed == "000" else build_docx("Dato: 9. august 2021", seed_002_rows())
+
+    items = upload(client, login(client, manager), data, unit).json["items"]
+
+    when = [(i["start_date"], i["end_date"], i["ongoing"], i["timeframe_note"]) for i in items]
+    assert when == [
+        # "12. juli 2021  Varig ordning": a start and ongoing; nothing left to keep as text.
+        ("2021-07-12", None, True, None),
+        # "Start: 30. juni 2021 / Sluttidspunkt: Ved udløb september 2021": the month's last
+        # day is our reading, so the words stay beside it.
+        ("2021-06-30", "2021-09-30", False, "Ved udløb september 2021"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end", "ongoing", "note"),
+    [
+        ("12. juli 2021\nVarig ordning", date(2021, 7, 12), None, True, None),
+        ("1.3.2021 - 1.6.2021", date(2021, 3, 1), date(2021, 6, 1), False, None),
+        ("1. oktober 2021", None, date(2021, 10, 1), False, None),
+        ("Start: primo maj 2026", date(2026, 5, 1), None, False, "primo maj 2026"),
+        ("i slutet av mars 2026", None, date(2026, 3, 31), False, "i slutet av mars 2026"),
+        ("Løbende opfølgning på møder", None, None, False, "Løbende opfølgning på møder"),
+        (
+            "Sluttidspunkt: når alle er undervist",
+            None,
+            None,
+            False,
+            "Sluttidspunkt: når alle er undervist",
+        ),
+        ("Fra 1. marts", None, None, False, "Fra 1. marts"),
+    ],
+)
+def test_timeframe_as_people_write_it(cell, start, end, ongoing, note):
+    from server.documents.timeframe import read_timeframe
+
+    assert read_timeframe(cell) == {
+        "start_date": start,
+        "end_date": end,
+        "ongoing": ongoing,
+        "timeframe_note": note,
+    }
+
+
+def test_hvem_with_a_labelled_line_per_job_imports_each_job_apart():
+    cell = "Gennemførelse:\nJens Holm\nKarsten P Nielsen\nOpfølgning:\nJens Holm"
+    table = [
+        TILBUD_HEADINGS,
+        ["1. prioritet: Sundhed og trivsel", "Emne", "", "", "", "", "", cell, ""],
+    ]
+
+    row = parse_plan_docx(build_docx(table)).rows[0]
+
+    assert row.values["responsible"] == [{"name": "Jens Holm"}, {"name": "Karsten P Nielsen"}]
+    assert row.values["follow_up_responsible"] == [{"name": "Jens Holm"}]
 
 
 def test_confirm_with_a_bad_row_stores_nothing(client, manager, unit):
@@ -498,3 +562,21 @@ def test_a_document_without_a_plan_table_says_so():
     assert parsed.rows == []
     assert parsed.unrecognised == ["Bare tekst"]
     assert any("No plan table" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "warned"),
+    [
+        ("Godkendt af ledelsen: Mette Lund, 10. august 2021", True),
+        ("Godkendt af ledelsen: Ikke godkendt endnu", False),
+    ],
+    ids=["approved", "not-yet"],
+)
+def test_an_approval_line_is_read_not_imported_and_an_approval_is_warned_of(line, warned):
+    parsed = parse_plan_docx(
+        build_docx(line, [TILBUD_HEADINGS, ["1. prioritet: Sundhed og trivsel", "Emne"]])
+    )
+
+    assert parsed.unrecognised == []
+    assert "approved" not in parsed.header
+    assert bool(parsed.warnings) is warned

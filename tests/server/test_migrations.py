@@ -184,3 +184,32 @@ def test_batch_rebuild_of_a_parent_table_keeps_its_children(migrated_app, tmp_pa
         users = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
     assert (users, memberships) == (1, 1)
     flask_migrate.downgrade(directory=str(directory), revision=head)
+
+
+def test_hvem_follow_up_starts_as_the_people_a_row_already_named(migrated_app):
+    """Migration 0014 (HVEM?'s two jobs): the template's one HVEM? question asked for both
+    jobs, so a row written before they were apart holds its people in both."""
+    factory = Factory(db.session)
+    act_as(db.session, None, "cli")
+    ensure_catalogues(db.session)
+    unit = factory.unit()
+    plan = factory.plan(unit)
+    named = factory.item(plan, responsible=[{"name": "Ole Dahl"}, {"name": "Mette Lund"}])
+    nobody = factory.item(plan, responsible=[])
+    db.session.commit()
+    named_id, nobody_id = named.id, nobody.id
+    db.session.remove()
+    flask_migrate.downgrade(revision="0013")
+
+    flask_migrate.upgrade()
+
+    rows = dict(
+        db.session.execute(
+            db.select(
+                db.metadata.tables["plan_items"].c.id,
+                db.metadata.tables["plan_items"].c.follow_up_responsible,
+            )
+        ).all()
+    )
+    assert rows[named_id] == [{"name": "Ole Dahl"}, {"name": "Mette Lund"}]
+    assert rows[nobody_id] == []

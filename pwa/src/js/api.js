@@ -27,6 +27,8 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     // Online only for the catalogue version: the server moves the rows' themes along.
     updatePlan: (planId, fields) => request('PATCH', `/api/plans/${planId}`, fields),
     planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
+    // Every recorded change of a plan and its rows, `after_approval` marked (kept on the device).
+    planHistory: (planId) => request('GET', `/api/plans/${planId}/history`),
     // Web push (docs/push.md).
     vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),
     subscribePush: (subscription, deviceLabel) =>

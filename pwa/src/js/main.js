@@ -15,6 +15,7 @@ import { unitsView, unitPlansView, newPlanView, today } from './ui/units.js';
 import { planCatalogue } from './ui/catalogue_model.js';
 import { planView } from './ui/plan.js';
 import { itemView } from './ui/item.js';
+import { historyView } from './ui/history.js';
 import { conflictsView } from './ui/conflicts.js';
 import { settingsView } from './ui/settings.js';
 import { releasePushOnLogout, reconcilePush } from './push.js';
@@ -304,6 +305,7 @@ function route() {
   if (a === 'visits' && b) return () => visitView(app, b);
   if (a === 'units' && b) return () => unitPlansView(app, b);
   if (a === 'plans' && b && c === 'new-item') return () => itemView(app, { planId: b });
+  if (a === 'plans' && b && c === 'history') return () => historyView(app, b);
   if (a === 'plans' && b) return () => planView(app, b);
   if (a === 'items' && b) return () => itemView(app, { itemId: b });
   if (a === 'quality' && b) return () => qualityView(app, b, c, d);

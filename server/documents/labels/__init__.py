@@ -9,6 +9,9 @@ Each module defines the same names:
 ``PRIORITY``        the label of a row, formatted with its number ("1. prioritet:")
 ``CRITERION``       the label of the criterion a row answers, under its theme ("Kriterium:")
 ``TIMEFRAME``       the labels written in the HVORNÅR? cell for dates and "Varig ordning"
+``MONTH_PARTS``     words that place a date in a month written without a day ("ved udløb")
+``RESPONSIBLE_ROLES`` the labels of HVEM?'s two jobs (carrying out, following up), when they differ
+``APPROVAL``        the header's approval line: label, "name, date", not approved yet
 ``MONTHS``          month names, for reading dates written out ("9. august 2021"); writing
                     them is Babel's (formats.py)
 ``SPREADSHEET``     the column headings of the CSV/XLSX item export, plus the yes/no words

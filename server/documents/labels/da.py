@@ -29,12 +29,38 @@ CRITERION = "Kriterium:"
 
 PRIORITY = "{n}. prioritet:"
 
-TIMEFRAME = {"start": "Start:", "end": "Slut:", "ongoing": "Varig ordning"}
+# A row's end is its sluttidspunkt, as the template asks ("start- og sluttidspunkt"); "frist"
+# is kept for a påbud's legal deadline.
+TIMEFRAME = {"start": "Start:", "end": "Sluttidspunkt:", "ongoing": "Varig ordning"}
 # Other ways the templates label the same things; only read, never written.
 TIMEFRAME_ALIASES = {
     "start": ("Start:", "Starttidspunkt:", "Påbegyndt:"),
-    "end": ("Slut:", "Sluttidspunkt:", "Afsluttes:"),
+    "end": ("Slut:", "Sluttidspunkt:", "Slutdato:", "Afsluttes:"),
     "ongoing": ("Varig ordning", "Løbende"),
+}
+# A month without a day, as people write an end ("Ved udløb september 2021"): which day of it.
+MONTH_PARTS = {
+    "first": ("primo", "begyndelsen af", "start af", "starten af"),
+    "middle": ("medio", "midten af", "midt i"),
+    "last": ("ved udløb af", "ved udløb", "udløb af", "udløb", "ved udgangen af", "udgangen af")
+    + ("ultimo", "slutningen af", "slut"),
+}
+
+# HVEM?'s two jobs (seed 001: "ansvarlig for gennemførelsen" and "for opfølgning"). When the
+# same people do both, the cell lists them plainly, as the template's one question asks; else
+# each job has a labelled line. Aliases are only read.
+RESPONSIBLE_ROLES = {"responsible": "Gennemførelse:", "follow_up_responsible": "Opfølgning:"}
+RESPONSIBLE_ALIASES = {
+    "responsible": ("Gennemførelse:", "Ansvarlig for gennemførelse:", "Gennemføres af:"),
+    "follow_up_responsible": ("Opfølgning:", "Ansvarlig for opfølgning:", "Følges op af:"),
+}
+
+# The approval line of the header (seed 000: "Planen skal være godkendt af tilbuddets
+# ledelse"): who approved and when, or that it is not approved yet.
+APPROVAL = {
+    "label": "Godkendt af ledelsen:",
+    "by_at": "{name}, {date}",
+    "not_yet": "Ikke godkendt endnu",
 }
 
 MONTHS = (
@@ -64,11 +90,12 @@ SPREADSHEET = {
     "activities": "Hvad?",
     "resources": "Hvordan?",
     "start_date": "Start",
-    "end_date": "Frist",
+    "end_date": "Slutdato",
     "ongoing": "Varig ordning",
     "timeframe_note": "Hvornår?",
     "documentation": "Dokumentation",
-    "responsible": "Hvem?",
+    "responsible": "Hvem? (gennemførelse)",
+    "follow_up_responsible": "Hvem? (opfølgning)",
     "result": "Resultat/status",
     "state": "Tilstand",
     "overdue": "Overskredet",

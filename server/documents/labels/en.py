@@ -29,6 +29,23 @@ TIMEFRAME_ALIASES = {
     "end": ("End:", "Ends:", "Due:"),
     "ongoing": ("Ongoing", "Permanent"),
 }
+MONTH_PARTS = {
+    "first": ("beginning of", "early", "start of"),
+    "middle": ("middle of", "mid"),
+    "last": ("by the end of", "end of", "late"),
+}
+
+RESPONSIBLE_ROLES = {"responsible": "Carrying out:", "follow_up_responsible": "Following up:"}
+RESPONSIBLE_ALIASES = {
+    "responsible": ("Carrying out:", "Carried out by:", "Responsible for carrying out:"),
+    "follow_up_responsible": ("Following up:", "Followed up by:", "Responsible for following up:"),
+}
+
+APPROVAL = {
+    "label": "Approved by management:",
+    "by_at": "{name}, {date}",
+    "not_yet": "Not approved yet",
+}
 
 MONTHS = (
     "January",
@@ -57,11 +74,12 @@ SPREADSHEET = {
     "activities": "What?",
     "resources": "How?",
     "start_date": "Start",
-    "end_date": "Due date",
+    "end_date": "End date",
     "ongoing": "Ongoing",
     "timeframe_note": "When?",
     "documentation": "Evidence",
-    "responsible": "Who?",
+    "responsible": "Who? (carrying out)",
+    "follow_up_responsible": "Who? (following up)",
     "result": "Result/status",
     "state": "State",
     "overdue": "Overdue",

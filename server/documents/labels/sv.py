@@ -31,6 +31,23 @@ TIMEFRAME_ALIASES = {
     "end": ("Slut:", "Slutdatum:"),
     "ongoing": ("Tills vidare", "Pågående"),
 }
+MONTH_PARTS = {
+    "first": ("i början av", "början av", "primo"),
+    "middle": ("i mitten av", "mitten av", "medio"),
+    "last": ("i slutet av", "slutet av", "vid utgången av", "utgången av", "ultimo"),
+}
+
+RESPONSIBLE_ROLES = {"responsible": "Genomförande:", "follow_up_responsible": "Uppföljning:"}
+RESPONSIBLE_ALIASES = {
+    "responsible": ("Genomförande:", "Ansvarig för genomförande:", "Genomförs av:"),
+    "follow_up_responsible": ("Uppföljning:", "Ansvarig för uppföljning:", "Följs upp av:"),
+}
+
+APPROVAL = {
+    "label": "Fastställd av ledningen:",
+    "by_at": "{name}, {date}",
+    "not_yet": "Inte fastställd än",
+}
 
 MONTHS = (
     "januari",
@@ -63,7 +80,8 @@ SPREADSHEET = {
     "ongoing": "Tills vidare",
     "timeframe_note": "När?",
     "documentation": "Dokumentation",
-    "responsible": "Vem?",
+    "responsible": "Vem? (genomförande)",
+    "follow_up_responsible": "Vem? (uppföljning)",
     "result": "Resultat/status",
     "state": "Läge",
     "overdue": "Försenad",

@@ -6,8 +6,8 @@ Existing catalogue rows get their sources from server/catalogues/*.json the next
 catalogues are loaded (``ensure_catalogues`` fills a source never set, and leaves one an
 organisation has set alone).
 
-Revision ID: 0014_dk_catalogue
-Revises: 0013
+Revision ID: 0015_dk_catalogue
+Revises: 0014_sv_levels
 Create Date: 2026-12-03 11:00:00.000000
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_dk_catalogue'
-down_revision = '0013'
+revision = '0015_dk_catalogue'
+down_revision = '0014_sv_levels'
 branch_labels = None
 depends_on = None
 

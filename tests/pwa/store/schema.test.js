@@ -35,7 +35,7 @@ test("upgrading a version 1 database derives the due index of existing items", a
   });
   old.close();
   const store = await new Store("upgrade-v1").open();
-  expect(store.db.verno).toBe(7); // upgraded through every later step
+  expect(store.db.verno).toBe(8); // upgraded through every later step
   expect(await store.itemStats("p", "2026-06-01")).toEqual({
     items: 1,
     overdue: 1,
@@ -50,7 +50,14 @@ test("every synced table has a Dexie store, and the tables written here index th
   for (const name of ROW_WRITTEN_TABLES)
     expect(stores[name].schema.idxByName, name).toHaveProperty("_status");
   expect(Object.keys(stores).sort()).toEqual(
-    [...SYNCED_TABLES, "drafts", "meta", "outbox", "photo_blobs"].sort(),
+    [
+      ...SYNCED_TABLES,
+      "drafts",
+      "meta",
+      "outbox",
+      "photo_blobs",
+      "plan_history",
+    ].sort(),
   );
 });
 

@@ -211,4 +211,8 @@ export function defineSchema(db) {
     thematic_results: 'id, follow_up_id, unit_id, _status',
     overall_assessments: 'id, unit_id, _status',
   });
+  // v8: a plan's change history (GET /api/plans/{id}/history) as last fetched, one entry per
+  // plan, so the history screen works offline. Not synced: fetched again whenever it is opened
+  // online; the whole database goes at logout.
+  db.version(8).stores({ plan_history: 'plan_id' });
 }

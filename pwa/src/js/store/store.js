@@ -173,6 +173,19 @@ export class Store {
     return writes.markPhotoBlob(this, sha256, changes);
   }
 
+  // ---- a plan's change history, as last fetched (the history screen, offline too) -------------
+
+  /** @returns {Promise<{plan_id: string, events: object[], fetched_at: string} | undefined>} */
+  getPlanHistory(planId) {
+    return this.db.plan_history.get(planId);
+  }
+
+  async putPlanHistory(planId, events) {
+    const entry = { plan_id: planId, events, fetched_at: this.now().toISOString() };
+    await this.db.plan_history.put(entry);
+    return entry;
+  }
+
   // ---- refused drafts (drafts.js) ----------------------------------------------------------------
 
   listDrafts() {

@@ -8,6 +8,7 @@ import { h, field, lines, announce } from './dom.js';
 import { checkImportFile, importErrorKey, IMPORT_MAX_BYTES } from '../files.js';
 import { KINDS_FOR_UNIT } from './units.js';
 import { catalogueName, versionsFor } from './catalogue_model.js';
+import { hvemLines } from './plan.js';
 
 const DOCX_TYPES = '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -106,6 +107,15 @@ export async function importView(app, unitId) {
   };
 }
 
+function timeframeText(item) {
+  const parts = [];
+  if (item.start_date) parts.push(`${t('item.start_date')}: ${formatDate(item.start_date)}`);
+  if (item.end_date) parts.push(`${t('item.end_date')}: ${formatDate(item.end_date)}`);
+  if (item.ongoing) parts.push(t('plan.ongoing'));
+  if (item.timeframe_note) parts.push(item.timeframe_note);
+  return parts.join('\n') || '–';
+}
+
 /** A theme picker for a row whose theme was not recognised; the user may leave it empty. */
 function themePicker(item, themes) {
   const select = h(
@@ -173,6 +183,14 @@ function previewCard(app, result, themes, catalogues, onAnother) {
                 : null,
               item.topic ? h('p', { 'data-field': 'topic' }, lines(item.topic)) : null,
               item.goal ? h('p', { class: 'muted' }, lines(item.goal)) : null,
+              // HVORNÅR? as read: the dates and "Varig ordning" found, and the words kept.
+              h(
+                'p',
+                { 'data-testid': 'import-timeframe' },
+                h('strong', {}, `${t('columns.timeframe.heading')} `),
+                lines(timeframeText(item)),
+              ),
+              h('div', { 'data-testid': 'import-hvem' }, hvemLines(app, item)),
             ),
           ),
         )

@@ -38,28 +38,45 @@ async function peopleOfUnit(app, unitId) {
 }
 
 /** HVEM?: a box per person of the unit (so "assigned" notices reach them), and free text for
- * anyone else, one per line. */
-function responsiblePicker(people, current, app) {
+ * anyone else, one per line. One picker per job: `field` is "responsible" (carrying out) or
+ * "follow_up_responsible" (following up). */
+function responsiblePicker(people, current, app, field = 'responsible') {
   const chosen = new Set((current || []).filter((r) => r.user_id).map((r) => r.user_id));
   const offered = new Set(people.map((p) => p.id));
   const boxes = people.map((p) => {
-    const box = h('input', { type: 'checkbox', name: 'responsible_user', value: p.id, checked: chosen.has(p.id) });
+    const box = h('input', { type: 'checkbox', name: `${field}_user`, value: p.id, checked: chosen.has(p.id) });
     return h('label', { class: 'check person' }, box, p.name);
   });
   // Free text keeps the names typed before, and people no longer offered (left the unit).
   const others = (current || [])
     .filter((r) => !r.user_id || !offered.has(r.user_id))
     .map((r) => r.name || app.userName(r.user_id));
-  const text = h('textarea', { name: 'responsible', rows: 2 }, others.join('\n'));
+  const text = h('textarea', { name: field, rows: 2 }, others.join('\n'));
   return {
     boxes,
     text,
-    chosenIds: () =>
-      boxes
-        .map((l) => l.querySelector('input'))
-        .filter((b) => b.checked)
-        .map((b) => b.value),
+    /** The job's list to save: the boxes ticked, then the names typed, each user once. */
+    values: (previous) =>
+      [
+        ...boxes
+          .map((l) => l.querySelector('input'))
+          .filter((b) => b.checked)
+          .map((b) => ({ user_id: b.value })),
+        ...parseResponsible(app, text.value, previous),
+      ].filter((r, i, all) => !r.user_id || all.findIndex((o) => o.user_id === r.user_id) === i),
   };
+}
+
+/** One job of HVEM?, with its boxes when the unit's people are known, else its free text. */
+function hvemFieldset(picker, legend, hint, testid) {
+  return h(
+    'fieldset',
+    { 'data-testid': testid },
+    h('legend', {}, legend),
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    picker.boxes,
+    field(picker.boxes.length ? t('item.responsible_others') : t('item.responsible'), picker.text),
+  );
 }
 
 /** @param {any} app @param {{ itemId?: string, planId?: string }} which an item to edit, or a plan to add one to */
@@ -102,11 +119,17 @@ export async function itemView(app, { itemId, planId }) {
         priority: items.filter((i) => !i.deleted).reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1,
         state: 'not_started',
         responsible: [],
+        follow_up_responsible: [],
       }),
     ...(draft && draft.op === 'upsert' ? draft.fields : {}),
   };
 
-  const picker = responsiblePicker(plan ? await peopleOfUnit(app, plan.unit_id) : [], v.responsible, app);
+  const people = plan ? await peopleOfUnit(app, plan.unit_id) : [];
+  const picker = responsiblePicker(people, v.responsible, app);
+  // A row pulled before the two jobs were kept apart has no follow-up list: the same people
+  // held both (the server copied them), so the form starts from them.
+  const followUp = v.follow_up_responsible ?? v.responsible;
+  const followUpPicker = responsiblePicker(people, followUp, app, 'follow_up_responsible');
   const input = (name, attrs = {}) => h('input', { name, value: v[name] ?? '', ...attrs });
   const area = (name, rows = 3) => h('textarea', { name, rows }, v[name] ?? '');
   const theme = h(
@@ -152,6 +175,7 @@ export async function itemView(app, { itemId, planId }) {
     timeframe_note: input('timeframe_note'),
     documentation: area('documentation'),
     responsible: picker.text,
+    follow_up_responsible: followUpPicker.text,
     result: area('result'),
     state: h(
       'select',
@@ -192,16 +216,19 @@ export async function itemView(app, { itemId, planId }) {
       field(t('item.timeframe_note'), controls.timeframe_note),
     ),
     field(t('item.documentation'), controls.documentation, q('documentation')),
-    picker.boxes.length
-      ? h(
-          'fieldset',
-          { 'data-testid': 'responsible-people' },
-          h('legend', {}, t(`${cols}.responsible.heading`)),
-          h('p', { class: 'hint' }, q('responsible')),
-          picker.boxes,
-          field(t('item.responsible_others'), controls.responsible),
-        )
-      : field(t('item.responsible'), controls.responsible, q('responsible')),
+    h(
+      'fieldset',
+      { class: 'hvem' },
+      h('legend', {}, t(`${cols}.responsible.heading`)),
+      h('p', { class: 'hint' }, q('responsible')),
+      hvemFieldset(picker, t('item.responsible_doing'), null, 'responsible-people'),
+      hvemFieldset(
+        followUpPicker,
+        t('item.responsible_following'),
+        t('item.responsible_following_hint'),
+        'follow-up-people',
+      ),
+    ),
     field(t('item.result'), controls.result, q('result')),
     field(t('item.state'), controls.state),
     h(
@@ -246,10 +273,8 @@ export async function itemView(app, { itemId, planId }) {
       ongoing: controls.ongoing.checked,
       timeframe_note: controls.timeframe_note.value || null,
       documentation: controls.documentation.value,
-      responsible: [
-        ...picker.chosenIds().map((id) => ({ user_id: id })),
-        ...parseResponsible(app, controls.responsible.value, v.responsible),
-      ].filter((r, i, all) => !r.user_id || all.findIndex((o) => o.user_id === r.user_id) === i),
+      responsible: picker.values(v.responsible),
+      follow_up_responsible: followUpPicker.values(followUp),
       result: controls.result.value,
       state: controls.state.value,
     };

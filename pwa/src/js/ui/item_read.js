@@ -11,6 +11,12 @@ import { itemThreadSection } from './thread.js';
 
 const TEXT_FIELDS = ['topic', 'goal', 'activities', 'resources', 'documentation', 'result'];
 
+/** A HVEM? list as lines of names, or '' (no row) when it names no one. */
+function who(app, list) {
+  const text = Array.isArray(list) ? list.map((r) => r.name || app.userName(r.user_id)).join('\n') : '';
+  return text ? lines(text) : '';
+}
+
 /**
  * A draft the person made while they could still edit (a role revoked since) is shown with its
  * values, to copy or discard.
@@ -40,6 +46,9 @@ export async function itemReadOnly(app, { item, plan, themes, draft = null }) {
             TEXT_FIELDS.map((f) => row(t(`item.${f}`), item[f] ? lines(item[f]) : '')),
             row(t('item.start_date'), formatDate(item.start_date)),
             row(t('item.end_date'), formatDate(item.end_date)),
+            // HVEM?'s two jobs (a row pulled before they were apart: the same people for both).
+            row(t('item.responsible_doing'), who(app, item.responsible)),
+            row(t('item.responsible_following'), who(app, item.follow_up_responsible ?? item.responsible)),
             row(t('item.state'), t(`item_state.${item.state || 'not_started'}`)),
           )
         : null,

@@ -35,6 +35,51 @@ function responsibleText(app, list) {
     .join('\n');
 }
 
+/** HVEM?'s two jobs, as the Word export writes them: the same people for both listed once
+ * (the template's one question), else a labelled block per job. A row pulled before the
+ * server kept the two apart has no `follow_up_responsible`: the same people held both. */
+export function hvemLines(app, item) {
+  const doing = responsibleText(app, item.responsible);
+  const following = responsibleText(app, item.follow_up_responsible ?? item.responsible);
+  if (doing === following) return lines(doing);
+  return [
+    doing
+      ? h(
+          'p',
+          { class: 'hvem-role', 'data-role': 'responsible' },
+          h('strong', {}, t('plan.responsible_doing')),
+          lines(doing),
+        )
+      : null,
+    following
+      ? h(
+          'p',
+          { class: 'hvem-role', 'data-role': 'follow_up_responsible' },
+          h('strong', {}, t('plan.responsible_following')),
+          lines(following),
+        )
+      : null,
+  ];
+}
+
+/** Beside the plan's state: who approved it and when (seed 000: "Planen skal være godkendt af
+ * tilbuddets ledelse"), and the way to the plan's changes. On the state's own line, so a phone's
+ * header stays short; a plan not approved says so by its state ("Kladde", "Sendt til godkendelse"). */
+function approvalAndHistory(app, plan) {
+  return [
+    plan.approved_at
+      ? h(
+          'span',
+          { class: 'approval', 'data-testid': 'plan-approval' },
+          ` · ${t('plan.approval')}: `,
+          t('plan.approved_by_at', { name: app.userName(plan.approved_by), date: formatDate(plan.approved_at) }),
+        )
+      : null,
+    ' · ',
+    h('a', { href: `#/plans/${plan.id}/history`, 'data-testid': 'plan-history-link' }, t('plan.history')),
+  ];
+}
+
 function timeframe(item, now) {
   const parts = [];
   if (item.start_date) parts.push(`${t('item.start_date')}: ${formatDate(item.start_date)}`);
@@ -116,6 +161,7 @@ export async function planView(app, planId) {
           { class: `state state-${plan.state}`, 'data-testid': 'plan-state' },
           t(`plan_state.${plan.state || 'draft'}`),
         ),
+        approvalAndHistory(app, plan),
       ),
     ),
   );
@@ -263,11 +309,7 @@ export async function planView(app, planId) {
       h('td', { 'data-label': label('resources'), 'data-field': 'resources' }, lines(item.resources)),
       h('td', { 'data-label': label('timeframe') }, timeframe(item, now)),
       h('td', { 'data-label': label('documentation'), 'data-field': 'documentation' }, lines(item.documentation)),
-      h(
-        'td',
-        { 'data-label': label('responsible'), 'data-field': 'responsible' },
-        lines(responsibleText(app, item.responsible)),
-      ),
+      h('td', { 'data-label': label('responsible'), 'data-field': 'responsible' }, hvemLines(app, item)),
       h(
         'td',
         { 'data-label': label('result') },
