@@ -3,8 +3,9 @@
 Every synced table has the same five routes under ``/api/quality/<resource>``: list (by
 ``unit_id``), create, read, partial update and delete; the rules are in
 ``server/services/quality.py``, shared with the sync push. Besides: default content for a
-verksamhet, the årshjul of a year, a measure's aggregate, CSV import of values, the tertial
-compilation and the kvalitetsberättelse (HTML or .docx).
+verksamhet, the egenkontroll's default checklists, the årshjul of a year, a measure's
+aggregate, CSV import of values, the tertial compilation and the kvalitetsberättelse (HTML
+or .docx).
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from server.documents.quality_report import (
 )
 from server.extensions import db_session
 from server.schemas import quality as schemas
-from server.services import quality, quality_compilation, quality_cycle, quality_measures
+from server.services import (
+    quality,
+    quality_compilation,
+    quality_cycle,
+    quality_measures,
+    quality_selfinspection,
+)
 
 blp = Blueprint(
     "quality", __name__, url_prefix="/api/quality", description="Swedish quality follow-up"
@@ -41,6 +48,10 @@ RESOURCES: dict[str, tuple[str, type[Schema]]] = {
     "survey-responses": ("survey_responses", schemas.SurveyResponseSchema),
     "annual-tasks": ("annual_tasks", schemas.AnnualTaskSchema),
     "links": ("quality_links", schemas.LinkSchema),
+    "risk-analyses": ("risk_analyses", schemas.RiskAnalysisSchema),
+    "checklists": ("checklists", schemas.ChecklistSchema),
+    "checklist-runs": ("checklist_runs", schemas.ChecklistRunSchema),
+    "checklist-answers": ("checklist_answers", schemas.ChecklistAnswerSchema),
 }
 
 
@@ -116,6 +127,21 @@ class Defaults(MethodView):
     def post(self, body):
         """Add seed 003's quality areas, example measures and survey questions where missing."""
         return quality_cycle.create_default_content(
+            db_session(), current_principal(), body["unit_id"]
+        )
+
+
+@blp.route("/checklists/defaults")
+class ChecklistDefaults(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.VerksamhetSchema)
+    @blp.response(200, schemas.ChecklistDefaultsResultSchema)
+    @transactional
+    def post(self, body):
+        """Add the egenkontroll checklists of seed 003 (loggkontroll, dokumentation, brandskydd,
+        basal hygien) that the unit lacks."""
+        return quality_selfinspection.create_default_checklists(
             db_session(), current_principal(), body["unit_id"]
         )
 

@@ -229,7 +229,7 @@ TABLES: dict[str, SyncedTable] = {
         ),
         WritableTable(model=ItemComment, schema=CommentWriteSchema(), create=visits.add_comment),
         # The Swedish quality follow-up, parents first: the same rules as its REST API.
-        *(_quality_table(name) for name in quality.TABLES),
+        *(_quality_table(n) for n in quality.TABLES if n not in quality.APPENDED_TABLES),
         # The dialogue with the inspectorate: append-only, checked by ``add_message`` itself.
         WritableTable(
             model=PlanMessage,
@@ -237,6 +237,8 @@ TABLES: dict[str, SyncedTable] = {
             create=messages.add_message,
             action="discuss",
         ),
+        # Riskanalyser and egenkontroll with checklists: quality tables added after the dialogue.
+        *(_quality_table(name) for name in quality.APPENDED_TABLES),
     )
 }
 # Tables a client writes (conflicts are resolved in their own way: ``sync/conflicts.py``).
