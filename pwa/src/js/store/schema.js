@@ -202,4 +202,11 @@ export function defineSchema(db) {
       }
       await tx.table('meta').delete('rejections');
     });
+  // v7: riskanalyser and egenkontroll with checklists (server/models/quality.py); new tables only.
+  db.version(7).stores({
+    risk_analyses: 'id, unit_id, _status',
+    checklists: 'id, unit_id, _status',
+    checklist_runs: 'id, unit_id, checklist_id, _status',
+    checklist_answers: 'id, run_id, unit_id, _status',
+  });
 }

@@ -3,6 +3,8 @@
  * server (which stays the judge when the rows are pushed):
  *
  *   measureValueId   server/services/quality.py measure_value_id (UUIDv5 of the cell)
+ *   checklistAnswerId  server/services/quality.py checklist_answer_id (UUIDv5 of run and point)
+ *   riskValue, riskLevel  a riskanalys: probability × consequence, and its band
  *   combine          server/services/quality_measures.py combine (sum, mean, rate)
  *   compile          server/services/quality_compilation.py count_cases (tertials)
  *   caseCodeProblem  server/services/quality_pseudonymity.py (no names, no personnummer)
@@ -32,6 +34,30 @@ export async function uuidv5(namespace, name) {
 
 export function measureValueId(measureId, unitId, period) {
   return uuidv5(MEASURE_VALUE_NAMESPACE, `${measureId}/${unitId}/${period}`);
+}
+
+export const CHECKLIST_ANSWER_NAMESPACE = '0c9d4f7e-3b1a-4e55-8f2d-7a6b5c4d3e21';
+
+/** The one id of the answer to a point in an egenkontroll, so two tablets answering it offline meet. */
+export function checklistAnswerId(runId, pointId) {
+  return uuidv5(CHECKLIST_ANSWER_NAMESPACE, `${runId}/${pointId}`);
+}
+
+/** A riskanalys's risk value: probability (1-4) × consequence (1-4), 1-16; null if either is missing. */
+export function riskValue(probability, consequence) {
+  const p = Number(probability);
+  const c = Number(consequence);
+  return p >= 1 && p <= 4 && c >= 1 && c <= 4 ? p * c : null;
+}
+
+/**
+ * The band of a risk value in the usual 4 × 4 matrix: low (1-3), medium (4-8), high (9-16). The
+ * bands are a reading aid on the screen; the stored figures are the two scores.
+ */
+export function riskLevel(value) {
+  if (value == null) return null;
+  if (value >= 9) return 'high';
+  return value >= 4 ? 'medium' : 'low';
 }
 
 /** [value, numerator, denominator] for the uppdrag from the enheter's values. */

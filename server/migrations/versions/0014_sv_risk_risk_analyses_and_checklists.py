@@ -3,7 +3,7 @@
 handlingsplan item may be linked to a riskanalys or to a deviation found in an egenkontroll
 (two more ``quality_links.source_table`` values).
 
-Revision ID: 0014_sv-risk
+Revision ID: 0014_sv_risk
 Revises: 0013
 Create Date: 2026-12-03 11:00:00.000000
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_sv-risk'
+revision = '0014_sv_risk'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
