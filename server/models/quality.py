@@ -229,7 +229,16 @@ class RegisterEntry(SyncedMixin, Model):
 
     __tablename__ = "register_entries"
     sync_table = "register_entries"
-    sync_fields = ("unit_id", "entry_date", "kind", "title", "description", "analysis", "source")
+    sync_fields = (
+        "unit_id",
+        "entry_date",
+        "kind",
+        "title",
+        "description",
+        "analysis",
+        "source",
+        "checklist_answer_id",
+    )
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
@@ -241,6 +250,12 @@ class RegisterEntry(SyncedMixin, Model):
     analysis: Mapped[str | None] = mapped_column(Text)
     # Which register, survey or issuing authority (REGISTER_SOURCES of the kind), if named.
     source: Mapped[str | None] = mapped_column(String(30))
+    # The deviation of an egenkontroll this entry records, if it came from one. It points from
+    # the entry, written after the answer, so a device that pushes in the order things were
+    # done never names a row the server has not got yet.
+    checklist_answer_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("checklist_answers.id")
+    )
 
     __table_args__ = (
         CheckConstraint(f"kind IN {_in(REGISTER_KINDS)}", name="kind"),
@@ -493,8 +508,9 @@ class ChecklistAnswer(SyncedMixin, Model):
     """The answer to one point of a run. Its id is derived from (run, point)
     (``checklist_answer_id``), so two devices answering the same point offline write one row.
 
-    A deviation becomes a register entry (``register_entry_id``, an avvikelse) or a
-    handlingsplan item (a ``quality_links`` row from the item to this answer), or both."""
+    A deviation becomes a register entry (an avvikelse naming the answer in
+    ``checklist_answer_id``) or a handlingsplan item (a ``quality_links`` row from the item to
+    this answer), or both."""
 
     __tablename__ = "checklist_answers"
     sync_table = "checklist_answers"
@@ -505,7 +521,6 @@ class ChecklistAnswer(SyncedMixin, Model):
         "point_text",
         "answer",
         "note",
-        "register_entry_id",
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -520,9 +535,6 @@ class ChecklistAnswer(SyncedMixin, Model):
     point_text: Mapped[str] = mapped_column(String(500), nullable=False)
     answer: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
-    register_entry_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("register_entries.id")
-    )
 
     __table_args__ = (
         CheckConstraint(f"answer IS NULL OR answer IN {_in(CHECK_ANSWERS)}", name="answer"),

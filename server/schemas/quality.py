@@ -144,6 +144,10 @@ class RegisterEntryWriteSchema(StrictSchema):
             "issued a tillsynsrapport; the choices depend on the kind."
         },
     )
+    checklist_answer_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "The deviation of an egenkontroll this entry records."},
+    )
 
 
 class LinkWriteSchema(StrictSchema):
@@ -302,19 +306,6 @@ class ChecklistAnswerWriteSchema(StrictSchema):
     point_id = fields.UUID(required=True)
     answer = fields.String(allow_none=True, validate=one_of(CHECK_ANSWERS))
     note = PseudonymousText(LONG_TEXT, allow_none=True)
-    register_entry_id = fields.UUID(
-        allow_none=True,
-        metadata={"description": "The register entry (avvikelse) this deviation became."},
-    )
-
-    checks = (
-        OnlyWhen(
-            "register_entry_id",
-            "answer",
-            values=("deviation",),
-            message=N_("Only a deviation becomes a register entry."),
-        ),
-    )
 
 
 class UnitYearSchema(StrictSchema):
@@ -396,6 +387,7 @@ class RegisterEntrySchema(SyncedRowSchema):
     description = fields.String(allow_none=True)
     analysis = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
+    checklist_answer_id = fields.UUID(allow_none=True)
 
 
 class LinkSchema(SyncedRowSchema):
@@ -500,7 +492,6 @@ class ChecklistAnswerSchema(SyncedRowSchema):
     point_text = fields.String()
     answer = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    register_entry_id = fields.UUID(allow_none=True)
 
 
 class ChecklistDefaultsResultSchema(Schema):

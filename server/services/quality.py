@@ -67,11 +67,7 @@ from server.models import (
     Unit,
 )
 from server.models.quality import REGISTER_SOURCES
-from server.schemas.quality import (
-    CaseRecordWriteSchema,
-    ChecklistAnswerWriteSchema,
-    RiskAnalysisWriteSchema,
-)
+from server.schemas.quality import CaseRecordWriteSchema, RiskAnalysisWriteSchema
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
 from server.services.rows import refuse_changes, refuse_failed_checks, refuse_taken_id
@@ -396,6 +392,15 @@ def _verksamhet_id(session: Session, unit: Unit) -> uuid.UUID | None:
 
 def _check_register_entry(session, principal, values, row):
     _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, _("The register"))
+    answer_id = values.get("checklist_answer_id")
+    if answer_id is not None and (row is None or answer_id != row.checklist_answer_id):
+        answer = session.get(ChecklistAnswer, answer_id)
+        if answer is None or answer.deleted or answer.unit_id != values["unit_id"]:
+            raise field_error("checklist_answer_id", _("No such answer in this unit."))
+        if answer.answer != "deviation":
+            raise field_error(
+                "checklist_answer_id", _("Only a deviation becomes a register entry.")
+            )
     source = values.get("source")
     if source is not None:
         choices = REGISTER_SOURCES.get(values["kind"])
@@ -633,12 +638,6 @@ def _check_checklist_answer(session, principal, values, row):
             raise field_error("point_id", _("This point is answered already; edit the answer."))
     elif values["point_id"] != row.point_id:
         raise field_error("point_id", _("Cannot be changed once the answer exists."))
-    refuse_failed_checks(ChecklistAnswerWriteSchema.checks, values)
-    entry_id = values.get("register_entry_id")
-    if entry_id is not None and (row is None or entry_id != row.register_entry_id):
-        entry = session.get(RegisterEntry, entry_id)
-        if entry is None or entry.deleted or not may_read(principal, entry):
-            raise field_error("register_entry_id", _("No such register entry."))
     return out
 
 

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from server.extensions import db
-from server.models import Checklist, ChecklistAnswer, ChecklistRun, RiskAnalysis
+from server.models import Checklist, ChecklistAnswer, ChecklistRun, RegisterEntry, RiskAnalysis
 from server.services.quality import checklist_answer_id
 from tests.helpers import assert_error, login
 
@@ -264,7 +264,7 @@ def test_a_checklist_is_run_each_point_answered_and_a_deviation_becomes_entry_an
     deviation = answer(
         client, staff, run_id, second, answer="deviation", note="Brandvarnaren i tvättstugan tyst."
     ).json
-    # The deviation becomes an avvikelse in the register ...
+    # The deviation becomes an avvikelse in the register, which names it ...
     entry = client.post(
         "/api/quality/register",
         json={
@@ -273,15 +273,12 @@ def test_a_checklist_is_run_each_point_answered_and_a_deviation_becomes_entry_an
             "kind": "deviation",
             "title": "Brandskydd: Brandvarnarna fungerar.",
             "description": "Brandvarnaren i tvättstugan tyst.",
+            "checklist_answer_id": deviation["id"],
         },
         headers=staff,
-    ).json
-    marked = client.patch(
-        f"/api/quality/checklist-answers/{deviation['id']}",
-        json={"register_entry_id": entry["id"]},
-        headers=staff,
     )
-    assert marked.status_code == 200, marked.json
+    assert entry.status_code == 201, entry.json
+    assert entry.json["checklist_answer_id"] == deviation["id"]
     # ... and a handlingsplan item, linked to the answer.
     plan = factory.plan(org["east"], kind="se_handlingsplan", title="Handlingsplan 2026")
     item = factory.item(plan, theme_id=None, topic="Brandvarnarna fungerar.")
@@ -305,29 +302,35 @@ def test_a_checklist_is_run_each_point_answered_and_a_deviation_becomes_entry_an
     assert sorted(a["answer"] for a in answers) == ["deviation", "ok"]
 
 
-def test_only_a_deviation_becomes_a_register_entry(client, org):
+def test_only_a_deviation_of_the_same_unit_becomes_a_register_entry(client, org):
     chef = login(client, org["chef"])
     fire = checklist(client, chef, org["verksamhet"]).json
     staff = login(client, org["staff_east"])
     run_id = run(client, staff, org["east"], fire["id"]).json["id"]
-    entry = client.post(
-        "/api/quality/register",
-        json={"unit_id": str(org["east"].id), "entry_date": "2026-04-02", "kind": "deviation", "title": "X"},
-        headers=staff,
-    ).json
-    response = answer(client, staff, run_id, fire["points"][0]["id"], register_entry_id=entry["id"])
-    assert_error(response, 422, "invalid_input", "register_entry_id")
-    west = login(client, org["staff_west"])
-    hidden = client.post(
-        "/api/quality/register",
-        json={"unit_id": str(org["west"].id), "entry_date": "2026-04-02", "kind": "deviation", "title": "Y"},
-        headers=west,
-    ).json
-    response = answer(
-        client, staff, run_id, fire["points"][0]["id"], answer="deviation", register_entry_id=hidden["id"]
+    ok, deviation = (
+        answer(client, staff, run_id, point["id"], answer=value).json
+        for point, value in zip(fire["points"], ("ok", "deviation"), strict=True)
     )
-    assert_error(response, 422, "invalid_input", "register_entry_id")
-    assert db.session.query(ChecklistAnswer).count() == 0
+
+    def entry(headers, unit, answer_id):
+        body = {
+            "unit_id": str(unit.id),
+            "entry_date": "2026-04-02",
+            "kind": "deviation",
+            "title": "Brandskydd",
+            "checklist_answer_id": answer_id,
+        }
+        return client.post("/api/quality/register", json=body, headers=headers)
+
+    assert_error(entry(staff, org["east"], ok["id"]), 422, "invalid_input", "checklist_answer_id")
+    missing = entry(staff, org["east"], str(uuid.uuid4()))
+    assert_error(missing, 422, "invalid_input", "checklist_answer_id")
+    # Another enhet cannot record (or learn of) this enhet's deviation.
+    west = login(client, org["staff_west"])
+    other = entry(west, org["west"], deviation["id"])
+    assert_error(other, 422, "invalid_input", "checklist_answer_id")
+    assert db.session.query(RegisterEntry).count() == 0
+    assert entry(staff, org["east"], deviation["id"]).status_code == 201
 
 
 def test_a_run_uses_a_checklist_of_its_unit_or_verksamhet_and_points_of_that_checklist(

@@ -61,21 +61,28 @@ def test_a_checklist_run_offline_reaches_the_server_with_its_deviation_as_entry_
         {"run_id": run_id, "point_id": first["id"], "answer": "ok"},
         row_id=str(checklist_answer_id(uuid.UUID(run_id), uuid.UUID(first["id"]))),
     )
-    entry_id = anna.create(
-        "register_entries",
-        {"unit_id": east, "entry_date": "2026-04-02", "kind": "deviation", "title": second["text"]},
-    )
     deviation = str(checklist_answer_id(uuid.UUID(run_id), uuid.UUID(second["id"])))
     anna.create(
         "checklist_answers",
-        {
-            "run_id": run_id,
-            "point_id": second["id"],
-            "answer": "deviation",
-            "note": "Handsprit saknades i två rum.",
-            "register_entry_id": entry_id,
-        },
+        {"run_id": run_id, "point_id": second["id"], "answer": "ok"},
         row_id=deviation,
+    )
+    # Changed, annotated, then recorded: the changes join the answer's create in the outbox,
+    # which still comes before the entry that names it.
+    anna.update(
+        "checklist_answers",
+        deviation,
+        {"answer": "deviation", "note": "Handsprit saknades i två rum."},
+    )
+    entry_id = anna.create(
+        "register_entries",
+        {
+            "unit_id": east,
+            "entry_date": "2026-04-02",
+            "kind": "deviation",
+            "title": second["text"],
+            "checklist_answer_id": deviation,
+        },
     )
     item_id = anna.create(
         "plan_items",
@@ -100,8 +107,9 @@ def test_a_checklist_run_offline_reaches_the_server_with_its_deviation_as_entry_
     run = db.session.get(ChecklistRun, uuid.UUID(run_id))
     assert (run.state, run.summary) == ("done", "En avvikelse.")
     answer = db.session.get(ChecklistAnswer, uuid.UUID(deviation))
-    assert (answer.point_text, answer.register_entry_id) == (second["text"], uuid.UUID(entry_id))
-    assert db.session.get(RegisterEntry, uuid.UUID(entry_id)).kind == "deviation"
+    assert (answer.point_text, answer.answer) == (second["text"], "deviation")
+    entry = db.session.get(RegisterEntry, uuid.UUID(entry_id))
+    assert (entry.kind, entry.checklist_answer_id) == ("deviation", uuid.UUID(deviation))
     link = db.session.query(QualityLink).filter_by(source_id=uuid.UUID(deviation)).one()
     assert link.plan_item_id == uuid.UUID(item_id)
     assert db.session.get(PlanItem, uuid.UUID(item_id)).topic == second["text"]

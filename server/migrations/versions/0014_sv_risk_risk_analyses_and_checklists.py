@@ -1,7 +1,8 @@
 """Riskanalyser and egenkontroll with checklists (issue 18, point 3): four new synced tables
-(``risk_analyses``, ``checklists``, ``checklist_runs``, ``checklist_answers``), and a
-handlingsplan item may be linked to a riskanalys or to a deviation found in an egenkontroll
-(two more ``quality_links.source_table`` values).
+(``risk_analyses``, ``checklists``, ``checklist_runs``, ``checklist_answers``); a register
+entry may name the deviation of an egenkontroll it records
+(``register_entries.checklist_answer_id``); and a handlingsplan item may be linked to a
+riskanalys or to such a deviation (two more ``quality_links.source_table`` values).
 
 Revision ID: 0014_sv_risk
 Revises: 0013
@@ -102,16 +103,18 @@ def upgrade():
     sa.Column('point_text', sa.String(length=500), nullable=False),
     sa.Column('answer', sa.String(length=20), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('register_entry_id', sa.Uuid(), nullable=True),
     *_synced_columns(),
     sa.CheckConstraint("answer IS NULL OR answer IN ('ok', 'deviation', 'not_applicable')", name=op.f('ck_checklist_answers_answer')),
-    sa.ForeignKeyConstraint(['register_entry_id'], ['register_entries.id'], name=op.f('fk_checklist_answers_register_entry_id_register_entries')),
     sa.ForeignKeyConstraint(['run_id'], ['checklist_runs.id'], name=op.f('fk_checklist_answers_run_id_checklist_runs')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_checklist_answers_unit_id_units')),
     sa.ForeignKeyConstraint(['updated_by'], ['users.id'], name=op.f('fk_checklist_answers_updated_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checklist_answers'))
     )
     _indexes('checklist_answers', 'run_id', 'unit_id')
+
+    with op.batch_alter_table('register_entries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('checklist_answer_id', sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_register_entries_checklist_answer_id_checklist_answers'), 'checklist_answers', ['checklist_answer_id'], ['id'])
 
     with op.batch_alter_table('quality_links', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_quality_links_source'), type_='check')
@@ -126,5 +129,8 @@ def downgrade():
     with op.batch_alter_table('quality_links', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_quality_links_source'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_quality_links_source'), f"source_table IN {_in(OLD_LINK_SOURCES)}")
+    with op.batch_alter_table('register_entries', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_register_entries_checklist_answer_id_checklist_answers'), type_='foreignkey')
+        batch_op.drop_column('checklist_answer_id')
     for table in ('checklist_answers', 'checklist_runs', 'checklists', 'risk_analyses'):
         op.drop_table(table)

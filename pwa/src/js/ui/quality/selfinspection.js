@@ -246,7 +246,7 @@ async function runView(app, ctx, runId) {
   const plans = live(await app.store.all('plans')).filter(
     (p) => p.kind === 'se_handlingsplan' && p.unit_id === run.unit_id && p.state !== 'archived',
   );
-  const entries = new Map(live(await app.store.all('register_entries')).map((e) => [e.id, e]));
+  const entries = live(await app.store.all('register_entries'));
   const canWrite = app.canEdit(run.unit_id);
   const title = `${checklist ? checklist.name : t('quality.selfinspection.title')} ${formatDate(run.run_on)}`;
   const points = checklist ? checklist.points : [];
@@ -299,7 +299,6 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
         point_text: point.text,
         answer: null,
         note: null,
-        register_entry_id: null,
         ...changes,
       });
     saved(app);
@@ -307,12 +306,12 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
   };
   const choices = h(
     'fieldset',
-    { class: 'choices' },
-    h('legend', { class: 'visually-hidden' }, point.text),
+    { class: 'inline' },
+    h('legend', { class: 'sr-only' }, point.text),
     CHECK_ANSWERS.map((value) =>
       h(
         'label',
-        { class: 'choice' },
+        { class: 'check' },
         h('input', {
           type: 'radio',
           name,
@@ -336,7 +335,7 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
     save({ note: text });
   });
   const isDeviation = answer && answer.answer === 'deviation';
-  const entry = isDeviation && answer.register_entry_id ? entries.get(answer.register_entry_id) : null;
+  const entry = isDeviation ? entries.find((e) => e.checklist_answer_id === answer.id) : null;
   return h(
     'li',
     { class: 'row', 'data-point': point.text },
@@ -361,7 +360,7 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
       ? h(
           'div',
           { class: 'actions' },
-          answer.register_entry_id
+          entry
             ? null
             : h(
                 'button',
@@ -380,9 +379,9 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
   );
 }
 
-/** The deviation as an avvikelse in the register, and the answer pointing at it. */
+/** The deviation as an avvikelse in the register, naming the answer (written after it, so pushed after it). */
 async function deviationToEntry(app, run, checklist, answer) {
-  const entry = await app.store.create('register_entries', {
+  await app.store.create('register_entries', {
     unit_id: run.unit_id,
     entry_date: run.run_on,
     kind: 'deviation',
@@ -390,8 +389,8 @@ async function deviationToEntry(app, run, checklist, answer) {
     title: `${checklist ? `${checklist.name}: ` : ''}${answer.point_text}`.slice(0, 200),
     description: answer.note || null,
     analysis: null,
+    checklist_answer_id: answer.id,
   });
-  await app.store.update('checklist_answers', answer.id, { register_entry_id: entry.id });
   announce(t('quality.selfinspection.entry_created'));
   saved(app);
   app.navigate(location.hash);
