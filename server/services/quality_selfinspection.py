@@ -44,9 +44,7 @@ def create_default_checklists(
     principal.require("manage_plans", unit.id, "unit")
     have = set(
         session.scalars(
-            select(Checklist.area).where(
-                Checklist.unit_id == unit.id, Checklist.deleted.is_(False)
-            )
+            select(Checklist.area).where(Checklist.unit_id == unit.id, Checklist.deleted.is_(False))
         )
     )
     added = 0

@@ -127,7 +127,11 @@ def test_a_handlingsplan_item_links_to_the_riskanalys_it_came_from(client, facto
     item = factory.item(plan, theme_id=None, topic="Läkemedelsrutinen för vikarier")
     staff = login(client, org["staff_east"])
     analysis = risk(client, staff, org["east"]).json
-    body = {"plan_item_id": str(item.id), "source_table": "risk_analyses", "source_id": analysis["id"]}
+    body = {
+        "plan_item_id": str(item.id),
+        "source_table": "risk_analyses",
+        "source_id": analysis["id"],
+    }
     link = client.post("/api/quality/links", json=body, headers=staff)
     assert link.status_code == 201, link.json
     assert link.json["plan_id"] == str(plan.id)
@@ -168,13 +172,17 @@ def test_the_default_checklists_are_seed_003s_four_added_once(client, org):
     assert len(client.get("/api/quality/checklists", headers=staff).json) == 4
     assert_error(default_checklists(client, staff, org["east"]), 403, "forbidden")
     assert_error(
-        client.patch(f"/api/quality/checklists/{lists[0]['id']}", json={"name": "X"}, headers=staff),
+        client.patch(
+            f"/api/quality/checklists/{lists[0]['id']}", json={"name": "X"}, headers=staff
+        ),
         404,
         "not_found",
     )
 
 
-def checklist(client, headers, unit, points=("Utrymningsvägarna är fria.", "Brandvarnarna fungerar.")):
+def checklist(
+    client, headers, unit, points=("Utrymningsvägarna är fria.", "Brandvarnarna fungerar.")
+):
     body = {
         "unit_id": str(unit.id),
         "area": "fire_safety",
@@ -391,7 +399,9 @@ def test_an_edited_point_keeps_its_answers_text_as_given(client, org):
         headers=chef,
     )
     assert edited.status_code == 200, edited.json
-    assert edited.json["points"] == [{"id": point["id"], "text": "Utrymningsvägar fria och skyltade."}]
+    assert edited.json["points"] == [
+        {"id": point["id"], "text": "Utrymningsvägar fria och skyltade."}
+    ]
     again = client.get(f"/api/quality/checklist-answers/{given['id']}", headers=staff).json
     assert again["point_text"] == "Utrymningsvägarna är fria."
 

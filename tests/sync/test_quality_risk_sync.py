@@ -40,7 +40,9 @@ def org(factory, client):
 
 
 def hygiene(tablet) -> tuple[str, dict]:
-    return next((i, c) for i, c in tablet.rows("checklists").items() if c["area"] == "basic_hygiene")
+    return next(
+        (i, c) for i, c in tablet.rows("checklists").items() if c["area"] == "basic_hygiene"
+    )
 
 
 def test_a_checklist_run_offline_reaches_the_server_with_its_deviation_as_entry_and_item(
