@@ -9,6 +9,7 @@
  * two tablets answering the same point meet in one row.
  */
 import { t, formatDate } from '../../i18n.js';
+import { checkForm } from '../field_errors.js';
 import { announce, h, field } from '../dom.js';
 import { today } from '../units.js';
 import { checklistAnswerId, containsIdentityNumber } from '../quality_model.js';
@@ -203,17 +204,16 @@ function checklistForm(app, unit) {
       error.textContent = t('quality.personnummer');
       return;
     }
-    if (lines.some((l) => l.length > 500) || lines.length > 100) {
-      error.textContent = t('quality.selfinspection.points_too_long');
-      return;
-    }
-    await app.store.create('checklists', {
+    const row = {
       unit_id: unit.id,
       area: area.value,
       name: name.value.trim(),
       points: lines.map((text) => ({ id: globalThis.crypto.randomUUID(), text })),
       active: true,
-    });
+    };
+    // The server's rules (sync/rules.json): at most 100 points of at most 500 characters.
+    if (checkForm(form, 'checklists', row, { create: true })) return;
+    await app.store.create('checklists', row);
     saved(app);
     app.navigate(location.hash);
   });
