@@ -120,3 +120,43 @@ def test_a_checklist_run_offline_turns_a_deviation_into_a_handlingsplan_row(new_
         ]
     )
     assert (risks[0]["risk_value"], risks[0]["follow_up_date"]) == (6, "2026-09-01")
+
+
+def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_context, api):
+    context = new_context()
+    page = context.new_page()
+    log_in(page, CHEF_SV, home=HOME_SV)
+    open_quality(page, "Stöd och omsorg")
+    page.get_by_role("link", name="Egenkontroll").click()
+    context.set_offline(True)
+    wait_offline(page)
+    # Adding the default checklists asks the server: offline, the button waits.
+    expect(page.get_by_role("button", name="Lägg till standardlistorna")).to_be_disabled()
+
+    name = f"Läkemedelshantering {uuid.uuid4().hex[:6]}"
+    form = page.get_by_test_id("checklist-form")
+    form.get_by_label("Namn").fill(name)
+    form.get_by_label("Område").select_option(label="Annat")
+    form.get_by_label("Punkter").fill("x" * 501)
+    form.get_by_role("button", name="Spara checklista").click()
+    expect(form).to_contain_text("Högst 500 tecken")
+    form.get_by_label("Punkter").fill(
+        "Läkemedelsskåpet är låst.\nSignaturlistorna är ifyllda.\n\nKylskåpets temperatur loggas."
+    )
+    form.get_by_role("button", name="Spara checklista").click()
+    row = page.locator(f'li[data-checklist="{name}"]')
+    expect(row).to_contain_text("3 punkter")
+
+    context.set_offline(False)
+    wait_synced(page)
+    stored = next(
+        c for c in api.get("/api/quality/checklists", as_user=CHEF_SV) if c["name"] == name
+    )
+    assert (stored["area"], [p["text"] for p in stored["points"]]) == (
+        "other",
+        [
+            "Läkemedelsskåpet är låst.",
+            "Signaturlistorna är ifyllda.",
+            "Kylskåpets temperatur loggas.",
+        ],
+    )
