@@ -5,6 +5,7 @@ is on the server, linked."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -54,9 +55,12 @@ def test_a_checklist_run_offline_turns_a_deviation_into_a_handlingsplan_row(new_
         f"Registrerad som avvikelse: Basal hygien: {HYGIENE[3]}"
     )
     deviation.get_by_role("button", name="Lägg till i handlingsplanen").click()
-    # The new row of the handlingsplan opens, with the point as its topic.
-    expect(page.get_by_text(HYGIENE[3]).first).to_be_visible()
+    # The new row of the handlingsplan opens, with the point as its topic and the note as its
+    # documentation.
+    expect(page).to_have_url(re.compile(r"#/items/"))
+    expect(page.get_by_label("Dokumentation")).to_have_value(note)
     page.go_back()
+    expect(page).to_have_url(re.compile(r"#/quality/.*/selfinspection/"))
     deviation = page.locator(f'li[data-point="{HYGIENE[3]}"]')
     expect(deviation.get_by_test_id("linked-items")).to_contain_text(HYGIENE[3])
     finish = page.get_by_test_id("run-finish")
@@ -146,17 +150,29 @@ def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_cont
     form.get_by_role("button", name="Spara checklista").click()
     row = page.locator(f'li[data-checklist="{name}"]')
     expect(row).to_contain_text("3 punkter")
+    # Edited: a point reworded in place keeps its id; taken out of use, it is not started again.
+    row.get_by_label(f"Ändra: {name}").click()
+    edit = row.get_by_test_id("checklist-edit")
+    edit.get_by_label("Punkter").fill(
+        "Läkemedelsskåpet är låst.\nSignaturlistorna är ifyllda varje pass.\n"
+        "Kylskåpets temperatur loggas."
+    )
+    edit.get_by_label("Används").uncheck()
+    edit.get_by_role("button", name="Spara checklista").click()
+    row = page.locator(f'li[data-checklist="{name}"]')
+    expect(row).to_contain_text("används inte längre")
+    expect(row.get_by_role("button", name=f"Starta egenkontroll: {name}")).to_have_count(0)
 
     context.set_offline(False)
     wait_synced(page)
     stored = next(
         c for c in api.get("/api/quality/checklists", as_user=CHEF_SV) if c["name"] == name
     )
-    assert (stored["area"], [p["text"] for p in stored["points"]]) == (
-        "other",
-        [
-            "Läkemedelsskåpet är låst.",
-            "Signaturlistorna är ifyllda.",
-            "Kylskåpets temperatur loggas.",
-        ],
-    )
+    assert (stored["area"], stored["active"]) == ("other", False)
+    assert [p["text"] for p in stored["points"]] == [
+        "Läkemedelsskåpet är låst.",
+        "Signaturlistorna är ifyllda varje pass.",
+        "Kylskåpets temperatur loggas.",
+    ]
+    # Edited before it was pushed: the edit joined the create, one version on the server.
+    assert len({p["id"] for p in stored["points"]}) == 3

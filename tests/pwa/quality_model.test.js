@@ -1,6 +1,6 @@
 // The device's copies of the quality follow-up's rules agree with the server's.
 import {
-  barChartSvg, caseCodeProblem, chartLabel, checklistAnswerId, combine, compile, containsIdentityNumber, measureValueId,
+  barChartSvg, caseCodeProblem, chartLabel, checklistAnswerId, combine, compile, editedPoints, containsIdentityNumber, measureValueId,
   periodBounds, riskLevel, riskValue,
 } from '../../pwa/src/js/ui/quality_model.js';
 
@@ -23,6 +23,21 @@ test('a risk value is probability times consequence, banded low, medium, high', 
   expect(riskValue(null, 3)).toBeNull();
   expect([1, 3, 4, 8, 9, 16].map(riskLevel)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high']);
   expect(riskLevel(null)).toBeNull();
+});
+
+test('an edited checklist keeps the ids of points kept, moved or edited in place', () => {
+  const old = [{ id: 'a', text: 'Ett' }, { id: 'b', text: 'Två' }, { id: 'c', text: 'Tre' }];
+  let n = 0;
+  const newId = () => `new-${++n}`;
+  // "Två" edited in place, "Tre" moved up, "Ett" removed, a new point at the end.
+  expect(editedPoints(old, ['Tre', 'Två!', 'Fyra'], newId)).toEqual([
+    { id: 'c', text: 'Tre' },
+    { id: 'b', text: 'Två!' },
+    { id: 'new-1', text: 'Fyra' },
+  ]);
+  // A repeated line never gives two points one id: the second "Ett" replaces "Två" in place.
+  expect(editedPoints(old, ['Ett', 'Ett', 'Ett'], newId).map((p) => p.id)).toEqual(['a', 'b', 'c']);
+  expect(editedPoints(old, ['Ett', 'Ett', 'Tre', 'Ett'], newId).map((p) => p.id)).toEqual(['a', 'b', 'c', 'new-2']);
 });
 
 test('aggregation rules: sum, mean of reporting enheter, rate of summed parts', () => {

@@ -12,7 +12,7 @@ import { t, formatDate } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { announce, h, field } from '../dom.js';
 import { today } from '../units.js';
-import { checklistAnswerId, containsIdentityNumber } from '../quality_model.js';
+import { checklistAnswerId, containsIdentityNumber, editedPoints } from '../quality_model.js';
 import { errorText, live, page, saved } from './common.js';
 import { linkList, swedishItems } from './register.js';
 
@@ -70,6 +70,7 @@ export async function selfInspectionView(app, ctx, rest) {
                   ),
                   h('span', { class: 'muted' }, t('quality.selfinspection.points', { n: c.points.length })),
                   c.active !== false && targetUnits.length ? startRun(app, ctx, c, targetUnits) : null,
+                  app.isManager(c.unit_id) ? editChecklist(app, c) : null,
                 ),
               ),
             ),
@@ -218,6 +219,58 @@ function checklistForm(app, unit) {
     app.navigate(location.hash);
   });
   return form;
+}
+
+/** A manager edits a checklist: its name, its points (one a line) and whether it is in use. */
+function editChecklist(app, checklist) {
+  const name = h('input', { name: 'name', maxlength: 200, value: checklist.name });
+  const points = h(
+    'textarea',
+    { name: 'points', rows: Math.min(12, checklist.points.length + 1) },
+    checklist.points.map((p) => p.text).join('\n'),
+  );
+  const active = h('input', { type: 'checkbox', name: 'active', checked: checklist.active !== false });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'inline-form', 'data-testid': 'checklist-edit', novalidate: true },
+    field(t('quality.selfinspection.name'), name),
+    field(t('quality.selfinspection.points_label'), points, t('quality.selfinspection.points_hint')),
+    h('label', { class: 'check' }, active, ` ${t('quality.selfinspection.active')}`),
+    error,
+    h('button', { type: 'submit', class: 'btn small' }, t('quality.selfinspection.save_checklist')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    const lines = points.value
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    if ([name.value, ...lines].some(containsIdentityNumber)) {
+      error.textContent = t('quality.personnummer');
+      return;
+    }
+    const changes = {
+      name: name.value.trim(),
+      points: editedPoints(checklist.points, lines, () => globalThis.crypto.randomUUID()),
+      active: active.checked,
+    };
+    if (checkForm(form, 'checklists', { ...checklist, ...changes })) return;
+    await app.store.update('checklists', checklist.id, changes);
+    saved(app);
+    app.navigate(location.hash);
+  });
+  return h(
+    'details',
+    {},
+    h(
+      'summary',
+      { 'aria-label': `${t('quality.selfinspection.edit')}: ${checklist.name}` },
+      t('quality.selfinspection.edit'),
+    ),
+    form,
+  );
 }
 
 // ---- one run ------------------------------------------------------------------------------
