@@ -867,6 +867,31 @@ def _se_follow_up_levels(s: _Seeder) -> None:
     )
 
 
+def _se_risk_and_self_inspection(s: _Seeder) -> None:
+    """Seed 003's egenkontroll checklists for Stöd och omsorg, and a riskanalys of Björkvägen
+    (SOSFS 2011:9, 5 kap). Fictional."""
+    from server.models import RiskAnalysis
+    from server.services.access import load_principal
+    from server.services.quality_selfinspection import create_default_checklists
+
+    chef = load_principal(s.session, s.users["chef"].id)
+    added = create_default_checklists(s.session, chef, s.units["verksamhet"].id)["checklists"]
+    s.result.added["checklists"] = s.result.added.get("checklists", 0) + added
+    s.get_or_add(
+        RiskAnalysis,
+        demo_id("risk", "bjorkvagen", "vikarier"),
+        unit_id=s.units["enhet_bjorkvagen"].id,
+        analysed_on=date(2026, 4, 20),
+        event="Läkemedel ges fel under sommaren, när vikarier inte har gått igenom rutinen.",
+        probability=3,
+        consequence=4,
+        measures="Alla vikarier går igenom läkemedelsrutinen före första passet; dubbelsignering.",
+        responsible="Eva Lindqvist",
+        due_date=date(2026, 6, 1),
+        follow_up_date=date(2026, 9, 15),
+    )
+
+
 def seed_demo(session: Session) -> SeedResult:
     """Add whatever demo data is missing; flushes but leaves the commit to the caller."""
     ensure_catalogues(session)
@@ -879,4 +904,5 @@ def seed_demo(session: Session) -> SeedResult:
     _se_handlingsplan(seeder)
     _se_quality_follow_up(seeder)
     _se_follow_up_levels(seeder)
+    _se_risk_and_self_inspection(seeder)
     return seeder.result

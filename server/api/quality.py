@@ -3,9 +3,9 @@
 Every synced table has the same five routes under ``/api/quality/<resource>``: list (by
 ``unit_id``), create, read, partial update and delete; the rules are in
 ``server/services/quality.py``, shared with the sync push. Besides: default content for a
-verksamhet, the årshjul of a year, a measure's aggregate, CSV import of values, the tertial
-compilation, what the sammanvägd bedömning of a year is drawn from, and the
-kvalitetsberättelse (HTML or .docx).
+verksamhet, the egenkontroll's default checklists, the årshjul of a year, a measure's
+aggregate, CSV import of values, the tertial compilation, what the sammanvägd bedömning of a
+year is drawn from, and the kvalitetsberättelse (HTML or .docx).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from server.services import (
     quality_cycle,
     quality_levels,
     quality_measures,
+    quality_selfinspection,
 )
 
 blp = Blueprint(
@@ -54,6 +55,10 @@ RESOURCES: dict[str, tuple[str, type[Schema]]] = {
     "thematic-follow-ups": ("thematic_follow_ups", schemas.ThematicFollowUpSchema),
     "thematic-results": ("thematic_results", schemas.ThematicResultSchema),
     "overall-assessments": ("overall_assessments", schemas.OverallAssessmentSchema),
+    "risk-analyses": ("risk_analyses", schemas.RiskAnalysisSchema),
+    "checklists": ("checklists", schemas.ChecklistSchema),
+    "checklist-runs": ("checklist_runs", schemas.ChecklistRunSchema),
+    "checklist-answers": ("checklist_answers", schemas.ChecklistAnswerSchema),
 }
 
 
@@ -129,6 +134,21 @@ class Defaults(MethodView):
     def post(self, body):
         """Add seed 003's quality areas, example measures and survey questions where missing."""
         return quality_cycle.create_default_content(
+            db_session(), current_principal(), body["unit_id"]
+        )
+
+
+@blp.route("/checklists/defaults")
+class ChecklistDefaults(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.VerksamhetSchema)
+    @blp.response(200, schemas.ChecklistDefaultsResultSchema)
+    @transactional
+    def post(self, body):
+        """Add the egenkontroll checklists of seed 003 (loggkontroll, dokumentation, brandskydd,
+        basal hygien) that the unit lacks."""
+        return quality_selfinspection.create_default_checklists(
             db_session(), current_principal(), body["unit_id"]
         )
 

@@ -12,7 +12,12 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
                   ─* case_records         pseudonymous individual follow-up
                   ─* survey_responses *─0..1 case_records   (deleted with their case)
     any unit      ─* annual_tasks         the årshjul
-    plan_items    ─* quality_links        what triggered a handlingsplan item
+                  ─* risk_analyses        riskanalyser (SOSFS 2011:9, 5 kap 1 §)
+                  ─* checklists           egenkontroll: the points to check (definitions)
+                  ─* checklist_runs  *─1 checklists   one egenkontroll carried out
+                     ─* checklist_answers            one answer per point (deleted with their run)
+    plan_items    ─* quality_links        what triggered a handlingsplan item (a register entry,
+                                          a measure, a riskanalys, a deviation found in a run)
     (uppdrags-/avtalsuppföljning, tematisk uppföljning, sammanvägd bedömning: quality_levels.py)
 
 Definitions (areas, measures, questions) belong to the verksamhet and are written by its
@@ -96,7 +101,20 @@ LINK_SOURCES = (
     # avtalsuppföljning found, a unit's result of a tematisk uppföljning.
     "follow_up_deviations",
     "thematic_results",
+    "risk_analyses",
+    "checklist_answers",  # a deviation found in an egenkontroll
 )
+# A riskanalys scores its event 1-4 on each axis (Socialstyrelsen's handbook for the
+# ledningssystem): sannolikhet mycket liten .. mycket stor, konsekvens försumbar .. allvarlig.
+# The risk value is their product, 1-16.
+RISK_SCALE = (1, 2, 3, 4)
+# What an egenkontroll checks; seed 003 names the first four ("exv loggkontroller,
+# dokumentation, brandskydd, basal hygien").
+CHECKLIST_AREAS = ("log_review", "documentation", "fire_safety", "basic_hygiene", "other")
+RUN_STATES = ("in_progress", "done")
+# Each point of a run: as it should be, a deviation (avvikelse), or not applicable this time.
+CHECK_ANSWERS = ("ok", "deviation", "not_applicable")
+MAX_CHECKLIST_POINTS = 100
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -216,7 +234,16 @@ class RegisterEntry(SyncedMixin, Model):
 
     __tablename__ = "register_entries"
     sync_table = "register_entries"
-    sync_fields = ("unit_id", "entry_date", "kind", "title", "description", "analysis", "source")
+    sync_fields = (
+        "unit_id",
+        "entry_date",
+        "kind",
+        "title",
+        "description",
+        "analysis",
+        "source",
+        "checklist_answer_id",
+    )
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("units.id"), nullable=False, index=True
@@ -228,6 +255,12 @@ class RegisterEntry(SyncedMixin, Model):
     analysis: Mapped[str | None] = mapped_column(Text)
     # Which register, survey or issuing authority (REGISTER_SOURCES of the kind), if named.
     source: Mapped[str | None] = mapped_column(String(30))
+    # The deviation of an egenkontroll this entry records, if it came from one. It points from
+    # the entry, written after the answer, so a device that pushes in the order things were
+    # done never names a row the server has not got yet.
+    checklist_answer_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("checklist_answers.id")
+    )
 
     __table_args__ = (
         CheckConstraint(f"kind IN {_in(REGISTER_KINDS)}", name="kind"),
@@ -390,4 +423,124 @@ class AnnualTask(SyncedMixin, Model):
     __table_args__ = (
         CheckConstraint(f"kind IN {_in(TASK_KINDS)}", name="kind"),
         CheckConstraint(f"state IN {_in(TASK_STATES)}", name="state"),
+    )
+
+
+class RiskAnalysis(SyncedMixin, Model):
+    """A riskanalys (SOSFS 2011:9, 5 kap 1 §): an event that could lead to shortcomings in the
+    quality, how probable it is and what its consequences would be, the measures decided, who
+    carries them out and by when, and how they were followed up. The handlingsplan items it
+    led to are ``quality_links`` rows."""
+
+    __tablename__ = "risk_analyses"
+    sync_table = "risk_analyses"
+    sync_fields = (
+        "unit_id",
+        "analysed_on",
+        "event",
+        "probability",
+        "consequence",
+        "measures",
+        "responsible",
+        "due_date",
+        "follow_up_date",
+        "follow_up",
+    )
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    analysed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    event: Mapped[str] = mapped_column(Text, nullable=False)
+    probability: Mapped[int] = mapped_column(Integer, nullable=False)
+    consequence: Mapped[int] = mapped_column(Integer, nullable=False)
+    measures: Mapped[str | None] = mapped_column(Text)
+    responsible: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    follow_up_date: Mapped[date | None] = mapped_column(Date)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("probability BETWEEN 1 AND 4", name="probability"),
+        CheckConstraint("consequence BETWEEN 1 AND 4", name="consequence"),
+    )
+
+
+class Checklist(SyncedMixin, Model):
+    """An egenkontroll's checklist: ``points`` is ``[{"id": uuid, "text": str}, ...]``, in order.
+
+    A verksamhet's checklists are read by its enheter (definitions), and an enhet may keep
+    its own. A point keeps its id when its text is edited, so answers already given stay with
+    it; an answer also keeps the text it was given to."""
+
+    __tablename__ = "checklists"
+    sync_table = "checklists"
+    sync_fields = ("unit_id", "area", "name", "points", "active")
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    area: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
+    points: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    __table_args__ = (CheckConstraint(f"area IN {_in(CHECKLIST_AREAS)}", name="area"),)
+
+
+class ChecklistRun(SyncedMixin, Model):
+    """One egenkontroll carried out with a checklist, in one unit on one day."""
+
+    __tablename__ = "checklist_runs"
+    sync_table = "checklist_runs"
+    sync_fields = ("unit_id", "checklist_id", "run_on", "performed_by", "state", "summary")
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    checklist_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("checklists.id"), nullable=False, index=True
+    )
+    run_on: Mapped[date] = mapped_column(Date, nullable=False)
+    performed_by: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default="in_progress")
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint(f"state IN {_in(RUN_STATES)}", name="state"),)
+
+
+class ChecklistAnswer(SyncedMixin, Model):
+    """The answer to one point of a run. Its id is derived from (run, point)
+    (``checklist_answer_id``), so two devices answering the same point offline write one row.
+
+    A deviation becomes a register entry (an avvikelse naming the answer in
+    ``checklist_answer_id``) or a handlingsplan item (a ``quality_links`` row from the item to
+    this answer), or both."""
+
+    __tablename__ = "checklist_answers"
+    sync_table = "checklist_answers"
+    sync_fields = (
+        "run_id",
+        "unit_id",
+        "point_id",
+        "point_text",
+        "answer",
+        "note",
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("checklist_runs.id"), nullable=False, index=True
+    )
+    # The run's, so the reader's scope is one column.
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    point_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    # The point as it read when it was answered (the checklist may be edited later).
+    point_text: Mapped[str] = mapped_column(String(500), nullable=False)
+    answer: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(f"answer IS NULL OR answer IN {_in(CHECK_ANSWERS)}", name="answer"),
     )

@@ -17,15 +17,20 @@ from server.models.quality import (
     AGGREGATIONS,
     ALL_REGISTER_SOURCES,
     ANSWER_TYPES,
+    CHECK_ANSWERS,
+    CHECKLIST_AREAS,
     END_REASONS,
     GENDERS,
     LINK_SOURCES,
     LONG_TEXT,
+    MAX_CHECKLIST_POINTS,
     MEASURE_KINDS,
     MEASURE_LEVELS,
     NEEDS_MET,
     REGISTER_KINDS,
     RESPONDENTS,
+    RISK_SCALE,
+    RUN_STATES,
     SHORT_TEXT,
     SITUATIONS_AFTER,
     SURVEYS,
@@ -139,6 +144,10 @@ class RegisterEntryWriteSchema(StrictSchema):
             "description": "The kvalitetsregister, the national survey or the authority that "
             "issued a tillsynsrapport; the choices depend on the kind."
         },
+    )
+    checklist_answer_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "The deviation of an egenkontroll this entry records."},
     )
 
 
@@ -296,6 +305,82 @@ class OverallAssessmentWriteSchema(StrictSchema):
     assessed_on = fields.Date(allow_none=True)
 
 
+class RiskAnalysisWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    analysed_on = fields.Date(required=True)
+    event = PseudonymousText(LONG_TEXT, min_length=1, required=True)
+    probability = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.OneOf(RISK_SCALE),
+        metadata={"description": "Sannolikhet: 1 mycket liten, 2 liten, 3 stor, 4 mycket stor."},
+    )
+    consequence = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.OneOf(RISK_SCALE),
+        metadata={"description": "Konsekvens: 1 försumbar, 2 lindrig, 3 måttlig, 4 allvarlig."},
+    )
+    measures = PseudonymousText(LONG_TEXT, allow_none=True)
+    responsible = PseudonymousText(SHORT_TEXT, allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    follow_up_date = fields.Date(allow_none=True)
+    follow_up = PseudonymousText(LONG_TEXT, allow_none=True)
+
+    checks = (
+        DateOrder(
+            "analysed_on",
+            "due_date",
+            field="due_date",
+            message=N_("The measures cannot be due before the analysis."),
+        ),
+        DateOrder(
+            "analysed_on",
+            "follow_up_date",
+            field="follow_up_date",
+            message=N_("The follow-up cannot come before the analysis."),
+        ),
+    )
+
+
+class ChecklistPointSchema(StrictSchema):
+    id = fields.UUID(required=True)
+    text = PseudonymousText(500, min_length=1, required=True)
+
+
+class ChecklistWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    area = fields.String(required=True, validate=one_of(CHECKLIST_AREAS))
+    name = PseudonymousText(SHORT_TEXT, min_length=1, required=True)
+    points = fields.List(
+        fields.Nested(ChecklistPointSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_CHECKLIST_POINTS),
+        metadata={"description": "The points in order; a point keeps its id when edited."},
+    )
+    active = fields.Boolean()
+
+
+class ChecklistRunWriteSchema(StrictSchema):
+    id = fields.UUID()
+    unit_id = fields.UUID(required=True)
+    checklist_id = fields.UUID(required=True)
+    run_on = fields.Date(required=True)
+    performed_by = PseudonymousText(SHORT_TEXT, allow_none=True)
+    state = fields.String(validate=one_of(RUN_STATES))
+    summary = PseudonymousText(LONG_TEXT, allow_none=True)
+
+
+class ChecklistAnswerWriteSchema(StrictSchema):
+    id = fields.UUID()
+    run_id = fields.UUID(required=True)
+    point_id = fields.UUID(required=True)
+    answer = fields.String(allow_none=True, validate=one_of(CHECK_ANSWERS))
+    note = PseudonymousText(LONG_TEXT, allow_none=True)
+
+
 class UnitYearSchema(StrictSchema):
     unit_id = fields.UUID(required=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
@@ -375,6 +460,7 @@ class RegisterEntrySchema(SyncedRowSchema):
     description = fields.String(allow_none=True)
     analysis = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
+    checklist_answer_id = fields.UUID(allow_none=True)
 
 
 class LinkSchema(SyncedRowSchema):
@@ -428,6 +514,63 @@ class AnnualTaskSchema(SyncedRowSchema):
     owner_name = fields.String(allow_none=True)
     state = fields.String()
     done_on = fields.Date(allow_none=True)
+
+
+class RiskAnalysisSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    analysed_on = fields.Date()
+    event = fields.String()
+    probability = fields.Integer()
+    consequence = fields.Integer()
+    risk_value = fields.Method(
+        "_risk_value",
+        metadata={"description": "Sannolikhet × konsekvens, 1-16 (derived, not stored)."},
+    )
+    measures = fields.String(allow_none=True)
+    responsible = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    follow_up_date = fields.Date(allow_none=True)
+    follow_up = fields.String(allow_none=True)
+
+    def _risk_value(self, row) -> int:
+        return row.probability * row.consequence
+
+
+class ChecklistPointOutSchema(Schema):
+    id = fields.String()
+    text = fields.String()
+
+
+class ChecklistSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    area = fields.String()
+    name = fields.String()
+    points = fields.List(fields.Nested(ChecklistPointOutSchema))
+    active = fields.Boolean()
+
+
+class ChecklistRunSchema(SyncedRowSchema):
+    unit_id = fields.UUID()
+    checklist_id = fields.UUID()
+    run_on = fields.Date()
+    performed_by = fields.String(allow_none=True)
+    state = fields.String()
+    summary = fields.String(allow_none=True)
+
+
+class ChecklistAnswerSchema(SyncedRowSchema):
+    run_id = fields.UUID()
+    unit_id = fields.UUID()
+    point_id = fields.UUID()
+    point_text = fields.String()
+    answer = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class ChecklistDefaultsResultSchema(Schema):
+    """How many checklists were added."""
+
+    checklists = fields.Integer()
 
 
 class UnitAggregateSchema(Schema):
@@ -614,4 +757,8 @@ WRITE_SCHEMAS: dict[str, Schema] = {
     "thematic_follow_ups": ThematicFollowUpWriteSchema(),
     "thematic_results": ThematicResultWriteSchema(),
     "overall_assessments": OverallAssessmentWriteSchema(),
+    "risk_analyses": RiskAnalysisWriteSchema(),
+    "checklists": ChecklistWriteSchema(),
+    "checklist_runs": ChecklistRunWriteSchema(),
+    "checklist_answers": ChecklistAnswerWriteSchema(),
 }

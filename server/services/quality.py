@@ -22,6 +22,12 @@ Who writes what (``server/services/access.py`` has the table):
     case_records       a Swedish unit              write_items
     survey_responses   a Swedish unit              write_items
     quality_links      the plan item's unit        write_items
+    risk_analyses      a Swedish unit              write_items
+    checklists         a se_verksamhet, or an      manage_plans   (definitions: managers)
+                       se_enhet (its own)
+    checklist_runs     a Swedish unit              write_items    (the checklist its own or
+                                                                   its verksamhet's)
+    checklist_answers  the run's unit              write_items
 
 The follow-up levels of seed 003 (``server/models/quality_levels.py``):
 
@@ -56,6 +62,9 @@ from server.i18n import _, _l
 from server.models import (
     AnnualTask,
     CaseRecord,
+    Checklist,
+    ChecklistAnswer,
+    ChecklistRun,
     MeasureValue,
     Membership,
     Plan,
@@ -64,6 +73,7 @@ from server.models import (
     QualityLink,
     QualityMeasure,
     RegisterEntry,
+    RiskAnalysis,
     SurveyQuestion,
     SurveyResponse,
     SyncedMixin,
@@ -78,7 +88,11 @@ from server.models.quality_levels import (
     ThematicFollowUp,
     ThematicResult,
 )
-from server.schemas.quality import AssignmentFollowUpWriteSchema, CaseRecordWriteSchema
+from server.schemas.quality import (
+    AssignmentFollowUpWriteSchema,
+    CaseRecordWriteSchema,
+    RiskAnalysisWriteSchema,
+)
 from server.services.access import Principal
 from server.services.errors import InvalidState, NotFound, field_error
 from server.services.rows import refuse_changes, refuse_failed_checks, refuse_taken_id
@@ -87,10 +101,19 @@ SWEDISH_UNIT_KINDS = ("se_verksamhet", "se_enhet")
 # Rows of a verksamhet read also by users of the enheter below it: its quality model (areas,
 # measures, survey questions) and its årshjul, which the enheter follow (seed 004).
 DEFINITION_TABLES = frozenset(
-    {"quality_areas", "quality_measures", "survey_questions", "annual_tasks", "thematic_follow_ups"}
+    {
+        "quality_areas",
+        "quality_measures",
+        "survey_questions",
+        "annual_tasks",
+        "thematic_follow_ups",
+        "checklists",
+    }
 )
 # A stable namespace for the ids of measure values (see ``measure_value_id``).
 MEASURE_VALUE_NAMESPACE = uuid.UUID("5b6f0c3e-8a52-4d2b-9a0e-6f1f8f0a4c17")
+# ... and of the answers of an egenkontroll (see ``checklist_answer_id``).
+CHECKLIST_ANSWER_NAMESPACE = uuid.UUID("0c9d4f7e-3b1a-4e55-8f2d-7a6b5c4d3e21")
 # What staff may change on an årshjul task; anything else is the managers'.
 TASK_FIELDS_FOR_STAFF = frozenset({"state", "done_on"})
 
@@ -112,6 +135,11 @@ def thematic_result_id(follow_up_id: uuid.UUID, unit_id: uuid.UUID) -> uuid.UUID
 
 def overall_assessment_id(unit_id: uuid.UUID, year: int) -> uuid.UUID:
     return uuid.uuid5(LEVELS_NAMESPACE, f"overall/{unit_id}/{year}")
+
+
+def checklist_answer_id(run_id: uuid.UUID, point_id: uuid.UUID) -> uuid.UUID:
+    """The one id of the answer to a point in a run (UUIDv5; the PWA computes the same)."""
+    return uuid.uuid5(CHECKLIST_ANSWER_NAMESPACE, f"{run_id}/{point_id}")
 
 
 # ---- units ---------------------------------------------------------------------------------
@@ -275,6 +303,10 @@ class QualityTable:
             # A measure's values go with it (tombstones, so devices hear of it).
             for value in _live(session, MeasureValue, MeasureValue.measure_id, row.id):
                 value.deleted = True
+        if self.model is ChecklistRun:
+            # A run's answers are the run: they go with it.
+            for answer in _live(session, ChecklistAnswer, ChecklistAnswer.run_id, row.id):
+                answer.deleted = True
         if self.model is CaseRecord:
             # The survey a client answered at the end of the case is about that person: it goes
             # with the case, in the same way. Kept, it would outlive what someone chose to erase.
@@ -299,6 +331,11 @@ class QualityTable:
             return item.unit_id
         if self.model is FollowUpDeviation:
             return _readable_follow_up(session, principal, values).unit_id
+        if self.model is ChecklistAnswer:
+            run = session.get(ChecklistRun, values.get("run_id"))
+            if run is None or run.deleted:
+                raise field_error("run_id", _("No such egenkontroll."))
+            return run.unit_id
         return values["unit_id"]
 
 
@@ -411,6 +448,15 @@ def _verksamhet_id(session: Session, unit: Unit) -> uuid.UUID | None:
 
 def _check_register_entry(session, principal, values, row):
     _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, _("The register"))
+    answer_id = values.get("checklist_answer_id")
+    if answer_id is not None and (row is None or answer_id != row.checklist_answer_id):
+        answer = session.get(ChecklistAnswer, answer_id)
+        if answer is None or answer.deleted or answer.unit_id != values["unit_id"]:
+            raise field_error("checklist_answer_id", _("No such answer in this unit."))
+        if answer.answer != "deviation":
+            raise field_error(
+                "checklist_answer_id", _("Only a deviation becomes a register entry.")
+            )
     source = values.get("source")
     if source is not None:
         choices = REGISTER_SOURCES.get(values["kind"])
@@ -707,6 +753,57 @@ def _check_overall_assessment(session, principal, values, row):
     return {"id": overall_assessment_id(unit.id, values["year"])}
 
 
+def _check_risk_analysis(session, principal, values, row):
+    _require_kind(live_unit(session, values["unit_id"]), SWEDISH_UNIT_KINDS, _("A riskanalys"))
+    refuse_failed_checks(RiskAnalysisWriteSchema.checks, values)
+    return {}
+
+
+def _check_checklist(session, principal, values, row):
+    _definition_unit(session, values, _("A checklist"))
+    points = [{"id": str(p["id"]), "text": p["text"]} for p in values.get("points") or []]
+    if len({p["id"] for p in points}) != len(points):
+        raise field_error("points", _("Each point of a checklist has its own id."))
+    return {"points": points}
+
+
+def _check_checklist_run(session, principal, values, row):
+    unit = live_unit(session, values["unit_id"])
+    _require_kind(unit, SWEDISH_UNIT_KINDS, _("An egenkontroll"))
+    checklist = session.get(Checklist, values["checklist_id"])
+    if (
+        checklist is None
+        or checklist.deleted
+        or checklist.unit_id not in {unit.id, _verksamhet_id(session, unit)}
+    ):
+        raise field_error("checklist_id", _("Not a checklist of this unit or its verksamhet."))
+    if row is None and not checklist.active:
+        raise field_error("checklist_id", _("The checklist is no longer in use."))
+    return {} if values.get("state") else {"state": "in_progress"}
+
+
+def _check_checklist_answer(session, principal, values, row):
+    run = session.get_one(ChecklistRun, values["run_id"])
+    checklist = session.get_one(Checklist, run.checklist_id)
+    out: dict[str, Any] = {"unit_id": run.unit_id}
+    if row is None:
+        point = next((p for p in checklist.points if p["id"] == str(values["point_id"])), None)
+        if point is None:
+            raise field_error("point_id", _("Not a point of this checklist."))
+        out["point_text"] = point["text"]
+        out["id"] = checklist_answer_id(run.id, values["point_id"])
+        taken = session.scalar(
+            select(ChecklistAnswer.id).where(
+                ChecklistAnswer.id == out["id"], ChecklistAnswer.deleted.is_(False)
+            )
+        )
+        if taken is not None:
+            raise field_error("point_id", _("This point is answered already; edit the answer."))
+    elif values["point_id"] != row.point_id:
+        raise field_error("point_id", _("Cannot be changed once the answer exists."))
+    return out
+
+
 SOURCE_MODELS: dict[str, type[Any]] = {
     "register_entries": RegisterEntry,
     "quality_measures": QualityMeasure,
@@ -714,6 +811,8 @@ SOURCE_MODELS: dict[str, type[Any]] = {
     "measure_values": MeasureValue,
     "follow_up_deviations": FollowUpDeviation,
     "thematic_results": ThematicResult,
+    "risk_analyses": RiskAnalysis,
+    "checklist_answers": ChecklistAnswer,
 }
 
 TABLES: dict[str, QualityTable] = {
@@ -763,6 +862,19 @@ TABLES: dict[str, QualityTable] = {
         immutable=("unit_id", "year"),
         undeletable=_l("A sammanvägd bedömning is not deleted; clear it instead."),
     ),
+    "risk_analyses": QualityTable(RiskAnalysis, _check_risk_analysis),
+    "checklists": QualityTable(Checklist, _check_checklist, action="manage_plans"),
+    "checklist_runs": QualityTable(
+        ChecklistRun, _check_checklist_run, immutable=("unit_id", "checklist_id")
+    ),
+    "checklist_answers": QualityTable(
+        ChecklistAnswer,
+        _check_checklist_answer,
+        immutable=("run_id", "point_id"),
+        # Like a measure value, the answer's id is fixed: an answer is cleared, never deleted
+        # (it goes when its run does).
+        undeletable=_l("An answer is not deleted; clear it (answer null) instead."),
+    ),
 }
 # The tables of the follow-up levels, in the order the registry appends them
 # (``server/services/tables.py``: after every table that was there before them).
@@ -773,6 +885,8 @@ LEVEL_TABLES = (
     "thematic_results",
     "overall_assessments",
 )
+# Added after the dialogue's table: the registry appends these (server/services/tables.py).
+APPENDED_TABLES = ("risk_analyses", "checklists", "checklist_runs", "checklist_answers")
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -824,6 +938,10 @@ _ORDER: dict[str, tuple[Any, ...]] = {
     "thematic_follow_ups": (ThematicFollowUp.planned_on, ThematicFollowUp.seq),
     "thematic_results": (ThematicResult.seq,),
     "overall_assessments": (OverallAssessment.year,),
+    "risk_analyses": (RiskAnalysis.analysed_on.desc(), RiskAnalysis.seq),
+    "checklists": (Checklist.name,),
+    "checklist_runs": (ChecklistRun.run_on.desc(), ChecklistRun.seq),
+    "checklist_answers": (ChecklistAnswer.run_id, ChecklistAnswer.seq),
 }
 
 

@@ -229,7 +229,11 @@ TABLES: dict[str, SyncedTable] = {
         ),
         WritableTable(model=ItemComment, schema=CommentWriteSchema(), create=visits.add_comment),
         # The Swedish quality follow-up, parents first: the same rules as its REST API.
-        *(_quality_table(name) for name in quality.TABLES if name not in quality.LEVEL_TABLES),
+        *(
+            _quality_table(name)
+            for name in quality.TABLES
+            if name not in quality.LEVEL_TABLES + quality.APPENDED_TABLES
+        ),
         # The dialogue with the inspectorate: append-only, checked by ``add_message`` itself.
         WritableTable(
             model=PlanMessage,
@@ -239,6 +243,8 @@ TABLES: dict[str, SyncedTable] = {
         ),
         # The follow-up levels of seed 003 (uppdrag/avtal, tematisk, sammanvägd bedömning).
         *(_quality_table(name) for name in quality.LEVEL_TABLES),
+        # Riskanalyser and egenkontroll with checklists: quality tables added after the dialogue.
+        *(_quality_table(name) for name in quality.APPENDED_TABLES),
     )
 }
 # Tables a client writes (conflicts are resolved in their own way: ``sync/conflicts.py``).

@@ -1,12 +1,43 @@
 // The device's copies of the quality follow-up's rules agree with the server's.
 import {
-  barChartSvg, caseCodeProblem, chartLabel, combine, compile, containsIdentityNumber, measureValueId, periodBounds,
+  barChartSvg, caseCodeProblem, chartLabel, checklistAnswerId, combine, compile, editedPoints, containsIdentityNumber, measureValueId,
+  periodBounds, riskLevel, riskValue,
 } from '../../pwa/src/js/ui/quality_model.js';
 
 test('a measure value id is the same UUIDv5 the server derives', async () => {
   // server.services.quality.measure_value_id(UUID('1111...'), UUID('2222...'), '2026-T1')
   const id = await measureValueId('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '2026-T1');
   expect(id).toBe('253aa572-9e47-58e5-b6b8-672a83f3be86');
+});
+
+test('a checklist answer id is the same UUIDv5 the server derives', async () => {
+  // server.services.quality.checklist_answer_id(UUID('1111...'), UUID('2222...'))
+  const id = await checklistAnswerId('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222');
+  expect(id).toBe('b0c0d7b2-6176-55c3-833e-a52a89df32a4');
+});
+
+test('a risk value is probability times consequence, banded low, medium, high', () => {
+  expect(riskValue(3, 4)).toBe(12);
+  expect(riskValue('2', '2')).toBe(4);
+  expect(riskValue(5, 1)).toBeNull();
+  expect(riskValue(null, 3)).toBeNull();
+  expect([1, 3, 4, 8, 9, 16].map(riskLevel)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high']);
+  expect(riskLevel(null)).toBeNull();
+});
+
+test('an edited checklist keeps the ids of points kept, moved or edited in place', () => {
+  const old = [{ id: 'a', text: 'Ett' }, { id: 'b', text: 'Två' }, { id: 'c', text: 'Tre' }];
+  let n = 0;
+  const newId = () => `new-${++n}`;
+  // "Två" edited in place, "Tre" moved up, "Ett" removed, a new point at the end.
+  expect(editedPoints(old, ['Tre', 'Två!', 'Fyra'], newId)).toEqual([
+    { id: 'c', text: 'Tre' },
+    { id: 'b', text: 'Två!' },
+    { id: 'new-1', text: 'Fyra' },
+  ]);
+  // A repeated line never gives two points one id: the second "Ett" replaces "Två" in place.
+  expect(editedPoints(old, ['Ett', 'Ett', 'Ett'], newId).map((p) => p.id)).toEqual(['a', 'b', 'c']);
+  expect(editedPoints(old, ['Ett', 'Ett', 'Tre', 'Ett'], newId).map((p) => p.id)).toEqual(['a', 'b', 'c', 'new-2']);
 });
 
 test('aggregation rules: sum, mean of reporting enheter, rate of summed parts', () => {

@@ -46,6 +46,8 @@ def valid_value(rule: dict[str, Any]) -> Any:
         return rule.get("min", 1)
     if kind == "number":
         return rule.get("min", 1.5)
+    if kind == "list" and rule.get("min_items"):
+        return [valid_item(rule)] * rule["min_items"]
     return {
         "boolean": True,
         "date": "2026-03-01",
@@ -57,9 +59,13 @@ def valid_value(rule: dict[str, Any]) -> Any:
 
 
 def valid_item(rule: dict[str, Any]) -> Any:
-    """One entry a list of ``rule`` takes (a nested entry: its first field given alone)."""
+    """One entry a list of ``rule`` takes (a nested entry: its required fields, or else its
+    first text field given alone)."""
     items = rule["items"]
     if "fields" in items:
+        required = {n: valid_value(r) for n, r in items["fields"].items() if r["required"]}
+        if required:
+            return required
         name = next(n for n, r in items["fields"].items() if r["type"] == "string")
         return {name: valid_value(items["fields"][name])}
     return valid_value(items)

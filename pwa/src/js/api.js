@@ -43,6 +43,7 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     importConfirm: (body) => request('POST', '/api/plans/import/confirm', body),
     // The Swedish quality follow-up's online actions (its rows themselves go through sync).
     qualityDefaults: (unitId) => request('POST', '/api/quality/defaults', { unit_id: unitId }),
+    qualityChecklistDefaults: (unitId) => request('POST', '/api/quality/checklists/defaults', { unit_id: unitId }),
     qualityCycle: (unitId, year) =>
       request('POST', '/api/quality/annual-cycle', { unit_id: unitId, year: Number(year) }),
     qualityImport: (unitId, csv) => request('POST', '/api/quality/measure-values/import', { unit_id: unitId, csv }),

@@ -326,16 +326,14 @@ test("upgrading a version 4 database (through v5) turns the refusals kept in met
   };
   defineSchema(v4);
   await old.open();
-  await old
-    .table("plan_items")
-    .put({
-      id: "i1",
-      plan_id: "p1",
-      unit_id: "u1",
-      goal: "server goal",
-      _status: "synced",
-      _version: 3,
-    });
+  await old.table("plan_items").put({
+    id: "i1",
+    plan_id: "p1",
+    unit_id: "u1",
+    goal: "server goal",
+    _status: "synced",
+    _version: 3,
+  });
   await old.table("meta").put({
     key: "rejections",
     value: [
@@ -364,7 +362,7 @@ test("upgrading a version 4 database (through v5) turns the refusals kept in met
   });
   old.close();
   const store = await new Store(name).open();
-  expect(store.db.verno).toBe(8); // upgraded through every later step
+  expect(store.db.verno).toBe(9); // upgraded through every later step
   expect(await store.getMeta("rejections")).toBeNull();
   const drafts = await store.listDrafts();
   expect(drafts).toMatchObject([

@@ -215,4 +215,11 @@ export function defineSchema(db) {
   // plan, so the history screen works offline. Not synced: fetched again whenever it is opened
   // online; the whole database goes at logout.
   db.version(8).stores({ plan_history: 'plan_id' });
+  // v9: riskanalyser and egenkontroll with checklists (server/models/quality.py); new tables only.
+  db.version(9).stores({
+    risk_analyses: 'id, unit_id, _status',
+    checklists: 'id, unit_id, _status',
+    checklist_runs: 'id, unit_id, checklist_id, _status',
+    checklist_answers: 'id, run_id, unit_id, _status',
+  });
 }

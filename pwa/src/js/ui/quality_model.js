@@ -3,6 +3,9 @@
  * server (which stays the judge when the rows are pushed):
  *
  *   measureValueId   server/services/quality.py measure_value_id (UUIDv5 of the cell)
+ *   checklistAnswerId  server/services/quality.py checklist_answer_id (UUIDv5 of run and point)
+ *   riskValue, riskLevel  a riskanalys: probability × consequence, and its band
+ *   editedPoints     a checklist's points after an edit, keeping the ids of points kept or edited in place
  *   combine          server/services/quality_measures.py combine (sum, mean, rate)
  *   compile          server/services/quality_compilation.py count_cases (tertials)
  *   caseCodeProblem  server/services/quality_pseudonymity.py (no names, no personnummer)
@@ -32,6 +35,57 @@ export async function uuidv5(namespace, name) {
 
 export function measureValueId(measureId, unitId, period) {
   return uuidv5(MEASURE_VALUE_NAMESPACE, `${measureId}/${unitId}/${period}`);
+}
+
+export const CHECKLIST_ANSWER_NAMESPACE = '0c9d4f7e-3b1a-4e55-8f2d-7a6b5c4d3e21';
+
+/** The one id of the answer to a point in an egenkontroll, so two tablets answering it offline meet. */
+export function checklistAnswerId(runId, pointId) {
+  return uuidv5(CHECKLIST_ANSWER_NAMESPACE, `${runId}/${pointId}`);
+}
+
+/** A riskanalys's risk value: probability (1-4) × consequence (1-4), 1-16; null if either is missing. */
+export function riskValue(probability, consequence) {
+  const p = Number(probability);
+  const c = Number(consequence);
+  return p >= 1 && p <= 4 && c >= 1 && c <= 4 ? p * c : null;
+}
+
+/**
+ * A checklist's points after its text (one point a line) was edited. A point keeps its id when
+ * its text is kept (wherever it moved) or when it was edited in place (same line, old text gone),
+ * so the answers given to it stay with it; any other line is a new point with `newId()`.
+ */
+export function editedPoints(oldPoints, lines, newId) {
+  const used = new Set();
+  const byText = new Map();
+  for (const p of oldPoints) if (!byText.has(p.text)) byText.set(p.text, p);
+  const kept = lines.map((text) => {
+    const same = byText.get(text);
+    if (!same || used.has(same.id)) return null;
+    used.add(same.id);
+    return same.id;
+  });
+  const texts = new Set(lines);
+  return lines.map((text, i) => {
+    if (kept[i]) return { id: kept[i], text };
+    const inPlace = oldPoints[i];
+    if (inPlace && !used.has(inPlace.id) && !texts.has(inPlace.text)) {
+      used.add(inPlace.id);
+      return { id: inPlace.id, text };
+    }
+    return { id: newId(), text };
+  });
+}
+
+/**
+ * The band of a risk value in the usual 4 × 4 matrix: low (1-3), medium (4-8), high (9-16). The
+ * bands are a reading aid on the screen; the stored figures are the two scores.
+ */
+export function riskLevel(value) {
+  if (value == null) return null;
+  if (value >= 9) return 'high';
+  return value >= 4 ? 'medium' : 'low';
 }
 
 /** [value, numerator, denominator] for the uppdrag from the enheter's values. */

@@ -30,7 +30,17 @@ export const GENDERS = ['female', 'male', 'other', 'unknown'];
 export const END_REASONS = ['planned', 'interrupted'];
 export const NEEDS_MET = ['yes', 'partly', 'no'];
 export const SITUATIONS = ['improved', 'unchanged', 'worsened', 'unknown'];
-export const SECTIONS = ['measures', 'register', 'cases', 'levels', 'surveys', 'cycle', 'compilation'];
+export const SECTIONS = [
+  'measures',
+  'register',
+  'risk',
+  'selfinspection',
+  'cases',
+  'levels',
+  'surveys',
+  'cycle',
+  'compilation',
+];
 
 export const live = (rows) => rows.filter((r) => !r.deleted);
 export const byName = (a, b) => String(a.name).localeCompare(String(b.name));

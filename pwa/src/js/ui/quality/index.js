@@ -5,6 +5,9 @@
  *   measures      values per enhet and period, the uppdrag's figure by the measure's rule
  *   register      avvikelser, lex Sarah, lex Maria, klagomål, egenkontroller, ... and the
  *                 handlingsplan items they led to
+ *   risk          riskanalyser: event, probability × consequence, measures, who, when, follow-up
+ *   selfinspection  egenkontroll: checklists, a run with each point answered, deviations made
+ *                 register entries or handlingsplan items
  *   cases         pseudonymous individual follow-up, and the end-of-intervention survey
  *   levels        the other follow-up levels of seed 003: uppdrag/avtal, tematisk, and the
  *                 sammanvägd bedömning of the year (levels.js)
@@ -23,6 +26,8 @@ import { context, currentYear, download, errorText, live, notFound, page, saved,
 import { areaView, measuresView, newMeasureView } from './measures.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { registerView } from './register.js';
+import { riskView } from './risk.js';
+import { selfInspectionView } from './selfinspection.js';
 import { caseView, casesView } from './cases.js';
 import { surveysView } from './surveys.js';
 import { cycleView } from './cycle.js';
@@ -36,6 +41,8 @@ export async function qualityView(app, unitId, section, rest) {
   if (section === 'measures' && rest === 'new') return newMeasureView(app, ctx);
   if (section === 'measures') return measuresView(app, ctx);
   if (section === 'register') return registerView(app, ctx);
+  if (section === 'risk') return riskView(app, ctx);
+  if (section === 'selfinspection') return selfInspectionView(app, ctx, rest);
   if (section === 'cases' && rest) return caseView(app, ctx, rest);
   if (section === 'cases') return casesView(app, ctx);
   if (section === 'levels') return levelsView(app, ctx, rest);
