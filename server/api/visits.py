@@ -11,7 +11,8 @@ GET               /api/visits/{id}/summary             per theme: findings, rati
 GET               /api/visits/{id}/report.docx         the summary as a Word document
 GET/POST          /api/items/{id}/comments             inspectors' comments (append-only)
 GET/POST          /api/items/{id}/extensions           recorded deadline extensions
-PUT               /api/photos/{sha256}                 resumable, idempotent upload
+PUT               /api/photos/{sha256}                 resumable, idempotent upload (also the
+                                                       bytes of a plan row's attachments)
 GET               /api/photos/{sha256}/upload          how far an upload got
 GET               /api/photos/{sha256}                 the (stripped) bytes
 """
@@ -48,6 +49,7 @@ from server.schemas.visits import (
     VisitUpdateSchema,
     VisitWriteSchema,
 )
+from server.models.visits import PHOTO_TYPES
 from server.services import photos, plans, visits
 from server.services.visit_report import DOCX, visit_report
 
@@ -296,9 +298,17 @@ class PhotoBytes(MethodView):
 
     @blp.response(200, content_type="image/jpeg")
     def get(self, sha256):
-        """The photo's bytes, with its location metadata stripped."""
+        """The photo's (or attachment's) bytes, with their metadata stripped. A PDF comes as a
+        download, never shown inside the app's origin."""
         blob = photos.read_photo(db_session(), current_principal(), sha256)
-        return send_file(io.BytesIO(blob.data), mimetype=blob.content_type, max_age=86400)
+        download = blob.content_type not in PHOTO_TYPES
+        return send_file(
+            io.BytesIO(blob.data),
+            mimetype=blob.content_type,
+            max_age=86400,
+            as_attachment=download,
+            download_name=f"{sha256[:16]}.pdf" if download else None,
+        )
 
 
 @blp.route(f"/photos/{SHA256}/upload")

@@ -47,6 +47,7 @@ from server.models import (
     Finding,
     ItemComment,
     Plan,
+    PlanAttachment,
     PlanItem,
     PlanMessage,
     ProgressNote,
@@ -57,6 +58,7 @@ from server.models import (
     VisitPhoto,
 )
 from server.schemas.plans import (
+    AttachmentWriteSchema,
     ItemWriteSchema,
     MessageWriteSchema,
     NoteWriteSchema,
@@ -71,7 +73,7 @@ from server.schemas.visits import (
     PhotoWriteSchema,
     VisitWriteSchema,
 )
-from server.services import messages, plans, quality, visits
+from server.services import attachments, messages, plans, quality, visits
 
 # The generated description of these tables, for clients (see the module docstring).
 TABLES_JSON = Path(__file__).resolve().parents[2] / "sync" / "tables.json"
@@ -236,6 +238,13 @@ TABLES: dict[str, SyncedTable] = {
             schema=MessageWriteSchema(),
             create=messages.add_message,
             action="discuss",
+        ),
+        # Evidence on a row or a note: written once (its bytes never change), may be deleted.
+        WritableTable(
+            model=PlanAttachment,
+            schema=AttachmentWriteSchema(),
+            create=attachments.create_attachment,
+            delete=attachments.delete_attachment,
         ),
     )
 }
