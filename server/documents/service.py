@@ -146,9 +146,12 @@ def _evidence(session: Session, plan: Plan, with_notes: bool) -> _Evidence:
         else []
     )
     people = {a.created_by for a in attachments} | {n.author_id for n in notes}
-    names = dict(
-        session.execute(select(User.id, User.name).where(User.id.in_(sorted(people)))).tuples()
-    )
+    names = {
+        user_id: name
+        for user_id, name in session.execute(
+            select(User.id, User.name).where(User.id.in_(sorted(people)))
+        )
+    }
     on_note: dict[uuid.UUID, list[AttachmentDocument]] = defaultdict(list)
     on_row: dict[uuid.UUID, list[AttachmentDocument]] = defaultdict(list)
     shown_notes = {n.id for n in notes}
