@@ -29,6 +29,7 @@ from server.api.context import authenticated, current_principal, transactional
 from server.api.downloads import download
 from server.api.json_body import Blueprint
 from server.extensions import db_session
+from server.models.visits import PHOTO_TYPES
 from server.schemas.documents import ExportLanguageSchema
 from server.schemas.plans import ItemSchema
 from server.schemas.visits import (
@@ -49,7 +50,6 @@ from server.schemas.visits import (
     VisitUpdateSchema,
     VisitWriteSchema,
 )
-from server.models.visits import PHOTO_TYPES
 from server.services import photos, plans, visits
 from server.services.visit_report import DOCX, visit_report
 

@@ -123,7 +123,8 @@ def _attachment_list(
     for a in attachments:
         kind = words["pdf"] if a.content_type == "application/pdf" else words["photo"]
         size = f"{max(1, round(a.size_bytes / 1024))} kB"
-        line = f"{a.filename} ({kind}, {size}) · {a.author} · {format_date(a.attached_at.date(), language)}"
+        when = format_date(a.attached_at.date(), language)
+        line = f"{a.filename} ({kind}, {size}) · {a.author} · {when}"
         if a.caption:
             line += f" · {a.caption}"
         document.add_paragraph(line, style="List Bullet")

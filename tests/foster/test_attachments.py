@@ -21,7 +21,7 @@ def pdf(info: bytes = b"/Author (Hanne Eg \\(mor\\)) /Producer <48616e6e65>", xm
     """A small PDF with a document information dictionary and, optionally, an XMP packet."""
     packet = (
         b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-        b"<dc:creator>Hanne Eg</dc:creator></x:xmpmeta><?xpacket end=\"w\"?>"
+        b'<dc:creator>Hanne Eg</dc:creator></x:xmpmeta><?xpacket end="w"?>'
     )
     body = [
         b"%PDF-1.4\n",
@@ -99,9 +99,9 @@ def test_a_pdf_loses_its_document_information_and_xmp_but_keeps_its_length(clien
     assert len(scrubbed) == len(original)
     assert b"Hanne" not in scrubbed and b"48616e6e65" not in scrubbed
     assert b"/Author" in scrubbed and b"/Root 1 0 R" in scrubbed  # structure kept
-    assert upload(
-        client, family.headers["foster_parent"], original, "application/pdf"
-    ).json["complete"]
+    assert upload(client, family.headers["foster_parent"], original, "application/pdf").json[
+        "complete"
+    ]
     created = _attach(
         client,
         family.headers["foster_parent"],
@@ -119,11 +119,8 @@ def test_a_pdf_loses_its_document_information_and_xmp_but_keeps_its_length(clien
 def test_a_pdf_with_compressed_metadata_is_refused(client, family):
     packed = zlib.compress(b"3 0 << /Author (Hanne Eg) >>")
     data = (
-        b"%PDF-1.5\n"
-        + b"5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>"
-        b" stream\n" % len(packed)
-        + packed
-        + b"\nendstream endobj\ntrailer << >>\n%%EOF\n"
+        b"%PDF-1.5\n" + b"5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>"
+        b" stream\n" % len(packed) + packed + b"\nendstream endobj\ntrailer << >>\n%%EOF\n"
     )
     response = upload(client, family.headers["foster_parent"], data, "application/pdf")
     assert_error(response, 422, "invalid_input", "content_type")
@@ -145,7 +142,10 @@ def test_the_record_is_limited_in_type_and_size(client, family):
     upload(client, family.headers["foster_parent"], data)
     headers = family.headers["foster_parent"]
     assert_error(
-        _attach(client, headers, item["id"], data, "image/gif"), 422, "invalid_input", "content_type"
+        _attach(client, headers, item["id"], data, "image/gif"),
+        422,
+        "invalid_input",
+        "content_type",
     )
     assert_error(
         _attach(client, headers, item["id"], data, size_bytes=11 * 1024 * 1024),

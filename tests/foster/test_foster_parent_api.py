@@ -100,7 +100,9 @@ def test_the_consultant_supports_with_rows_and_notes_but_does_not_keep_the_plan(
 
 def test_an_inspector_reads_the_foster_plan_but_does_not_write_it(client, family):
     plan_id = _create(client, family).json["id"]
-    assert client.get(f"/api/plans/{plan_id}", headers=family.headers["inspector"]).status_code == 200
+    assert (
+        client.get(f"/api/plans/{plan_id}", headers=family.headers["inspector"]).status_code == 200
+    )
     assert_error(
         client.post(
             f"/api/plans/{plan_id}/items", json={"topic": "x"}, headers=family.headers["inspector"]

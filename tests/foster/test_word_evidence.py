@@ -9,8 +9,8 @@ import io
 from docx import Document
 
 from tests.foster.conftest import foster_plan_body
-from tests.server.visit_helpers import jpeg, sha256, upload
 from tests.foster.test_attachments import pdf
+from tests.server.visit_helpers import jpeg, sha256, upload
 
 
 def _paragraphs(client, headers, plan_id, query=""):
@@ -25,9 +25,7 @@ def _scene(client, family):
     first = client.post(
         f"/api/plans/{plan['id']}/items", json={"topic": "Faste rammer"}, headers=fp
     ).json
-    client.post(
-        f"/api/plans/{plan['id']}/items", json={"topic": "Kursus"}, headers=fp
-    )
+    client.post(f"/api/plans/{plan['id']}/items", json={"topic": "Kursus"}, headers=fp)
     note = client.post(
         f"/api/items/{first['id']}/notes",
         json={
