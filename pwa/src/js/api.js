@@ -24,7 +24,7 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     me: () => request('GET', '/api/auth/me'),
     people: () => request('GET', '/api/people'),
     createPlan: (fields) => request('POST', '/api/plans', fields),
-    planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
+    planAction: (planId, action, body = {}) => request('POST', `/api/plans/${planId}/${action}`, body),
     // Web push (docs/push.md).
     vapidPublicKey: () => request('GET', '/api/push/vapid-public-key'),
     subscribePush: (subscription, deviceLabel) =>

@@ -14,7 +14,7 @@ test('upgrading a version 1 database derives the due index of existing items', a
   await old.plan_items.put({ id: 'a', plan_id: 'p', end_date: '2026-01-01', state: 'in_progress', _status: 'synced', _version: 1 });
   old.close();
   const store = await new Store('upgrade-v1').open();
-  expect(store.db.verno).toBe(6); // upgraded through every later step
+  expect(store.db.verno).toBe(7); // upgraded through every later step
   expect(await store.itemStats('p', '2026-06-01')).toEqual({ items: 1, overdue: 1 });
   expect(await store.get('plan_items', 'a')).not.toHaveProperty('_due');
 });

@@ -202,4 +202,7 @@ export function defineSchema(db) {
       }
       await tx.table('meta').delete('rejections');
     });
+  // v7: evidence (DOKUMENTATION) on a plan row or one of its progress notes; a new table. Its
+  // bytes wait in `photo_blobs` until uploaded, like a visit photo's.
+  db.version(7).stores({ plan_attachments: 'id, item_id, plan_id, note_id, sha256, _status' });
 }
