@@ -144,11 +144,30 @@ export async function attachmentList(app, attachments, { canDelete = () => false
   return h('ul', { class: 'list attachments', 'data-testid': 'attachment-list' }, entries);
 }
 
-/** The row's evidence on its edit page: the list, and a file input to add to it. */
+/**
+ * The row's evidence on its edit page: the list, and a file input to add to it. The edit page
+ * is no live view (it holds a form being typed), so the list redraws itself when the store's
+ * attachments or their bytes change (a new file, an upload finished, a pull).
+ */
 export async function evidenceSection(app, item, { canAttach }) {
-  const attachments = await app.store.listAttachments(item.id);
   const mine = (a) => a.created_by === app.user.id || app.isManager(item.unit_id);
-  const list = await attachmentList(app, attachments, { canDelete: (a) => canAttach && mine(a) });
+  const draw = async () =>
+    (await attachmentList(app, await app.store.listAttachments(item.id), {
+      canDelete: (a) => canAttach && mine(a),
+    })) || h('p', { class: 'muted' }, t('evidence.none'));
+  let list = await draw();
+  let drawing = false;
+  const refresh = async () => {
+    if (drawing) return;
+    drawing = true;
+    try {
+      const next = await draw();
+      list.replaceWith(next);
+      list = next;
+    } finally {
+      drawing = false;
+    }
+  };
   const input = canAttach
     ? attachmentInput({
         onFile: async (file) => {
@@ -159,14 +178,23 @@ export async function evidenceSection(app, item, { canAttach }) {
           } catch (err) {
             announce(`${t('evidence.failed')}: ${err.message || err}`);
           }
+          await refresh();
         },
       })
     : null;
-  return h(
+  const section = h(
     'section',
     { class: 'card evidence', 'aria-labelledby': `evidence-h-${item.id}`, 'data-testid': 'evidence' },
     h('h2', { id: `evidence-h-${item.id}` }, t('evidence.title')),
-    list || h('p', { class: 'muted' }, t('evidence.none')),
+    list,
     input ? field(t('evidence.add'), input, t('evidence.hint')) : null,
   );
+  let shown = false;
+  const stop = app.store.onChange((what) => {
+    if (section.isConnected) shown = true;
+    else if (shown) return stop(); // the page moved on
+    if (!what || !what.table || what.table === 'plan_attachments' || what.table === 'photo_blobs') refresh();
+    return undefined;
+  });
+  return section;
 }
