@@ -233,3 +233,19 @@ def test_nothing_is_attached_to_an_archived_plan(client, family, factory):
     upload(client, family.headers["foster_parent"], data)
     response = _attach(client, family.headers["foster_parent"], item.id, data)
     assert_error(response, 409, "invalid_state")
+
+
+def test_gc_keeps_the_bytes_a_live_attachment_names(client, family, runner):
+    from tests.sync.test_gc import _age_blobs, _blobs
+
+    _, item = _plan_and_item(client, family)
+    kept, dropped = jpeg(payload=b"kept"), jpeg(payload=b"dropped")
+    for data in (kept, dropped):
+        upload(client, family.headers["foster_parent"], data)
+    _attach(client, family.headers["foster_parent"], item["id"], kept)
+    gone = _attach(client, family.headers["foster_parent"], item["id"], dropped).json
+    client.delete(f"/api/attachments/{gone['id']}", headers=family.headers["foster_parent"])
+    _age_blobs([sha256(kept), sha256(dropped)], hours=721)
+    result = runner.invoke(args=["sync-gc"])
+    assert result.exit_code == 0, result.output
+    assert sha256(kept) in _blobs() and sha256(dropped) not in _blobs()
