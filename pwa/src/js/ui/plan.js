@@ -16,6 +16,7 @@ import { showFieldErrors } from './field_errors.js';
 import { draftList, draftMark, withRowNames } from './drafts.js';
 import { announceSaved } from './save_status.js';
 import { attachFile, attachmentInput, attachmentList } from './evidence.js';
+import { planStateKey } from './plan_state.js';
 
 export const COLUMNS = [
   'theme',
@@ -97,10 +98,7 @@ export async function planView(app, planId) {
   const canEdit = app.canEdit(plan.unit_id);
   // A foster family's plan is in force without approval (seed 001): "gældende", no approver.
   const withoutApproval = plan.kind === 'dk_plejefamilie';
-  const stateLabel =
-    plan.state === 'approved' && withoutApproval && !plan.approved_by
-      ? t('plan_state.in_force')
-      : t(`plan_state.${plan.state || 'draft'}`);
+  const stateLabel = t(planStateKey(plan));
   const now = today();
   const editable = canEdit && !['completed', 'archived'].includes(plan.state);
 
