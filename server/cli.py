@@ -35,6 +35,7 @@ from server.i18n import _
 from server.models import Membership, Organisation, Unit, User
 from server.models.org import ROLES, UNIT_KINDS
 from server.models.versioning import act_as
+from server.services.admin import ROLE_OUTSIDE_ITS_UNITS, role_fits_unit
 from server.services.auth import hash_password, revoke_all_tokens
 from server.services.errors import InvalidInput
 
@@ -208,7 +209,10 @@ def _parse_role(session: Session, spec: str) -> tuple[str, Unit]:
             _("unknown role %(role)r; use one of %(value)s.", role=role, value=", ".join(ROLES)),
             param_hint="--role",
         )
-    return role, _resolve_unit(session, unit_ref.strip())
+    unit = _resolve_unit(session, unit_ref.strip())
+    if not role_fits_unit(unit, role):
+        raise click.BadParameter(str(ROLE_OUTSIDE_ITS_UNITS), param_hint="--role")
+    return role, unit
 
 
 def _read_password() -> str:

@@ -1,4 +1,4 @@
-"""Demo data: two organisations, their units, five demo users, three filled-in plans and the
+"""Demo data: two organisations, their units, the demo users, three filled-in plans and the
 inspection visit the foster-family plan answers.
 
 Everything here is fictional. The Danish tilbud plan keeps the rows of the filled-in plan in
@@ -85,6 +85,22 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "da",
         "admin of Demo Kommune's units",
         (("admin", "tilbud"), ("admin", "plejefamilie")),
+    ),
+    # Seed 001: the foster parents write and keep their own plan; the municipality's
+    # family-care consultant supports them (a staff role in the family's unit).
+    DemoLogin(
+        "plejefamilie@demo.test",
+        "Hanne Skov",
+        "da",
+        "plejeforælder (foster parent) in Plejefamilien Skovbryn: writes and keeps its plan",
+        (("foster_parent", "plejefamilie"),),
+    ),
+    DemoLogin(
+        "familiepleje@demo.test",
+        "Lise Berg",
+        "da",
+        "familieplejekonsulent (staff) of Demo Kommune, supporting Plejefamilien Skovbryn",
+        (("staff", "plejefamilie"),),
     ),
     DemoLogin(
         "chef@demo.test",
@@ -496,19 +512,21 @@ def _dk_plejefamilie_visit(s: _Seeder) -> None:
 
 
 def _dk_plejefamilie_plan(s: _Seeder) -> None:
-    """Seed 001, the STATUS variant: the header names the foster parents and their address."""
+    """Seed 001, the STATUS variant: the header names the foster parents and their address.
+    The foster parents filled it in and put it in force themselves: no management approval."""
     plan = s.plan(
         "dk_plejefamilie",
         "dk_plejefamilie",
         "plejefamilie",
         date(2026, 2, 2),
         title="Opfølgningsplan for plejefamilien efter tilsynsbesøg",
-        filled_in_by="Mette Lund",
+        filled_in_by="Hanne Skov",
         foster_parents="Hanne og Peter Skov, Skovbrynet 7, 9999 Demoby",
         origin="anbefaling",
         inspection_date=date(2026, 1, 14),
         origin_note="Anbefaling fra socialtilsynet om faste rammer for familiens hverdag.",
         result_label="status",
+        state="approved",  # gældende: put in force by the foster parents, approved_by empty
     )
     item = s.item(
         plan,
@@ -548,7 +566,7 @@ def _dk_plejefamilie_plan(s: _Seeder) -> None:
     s.note(
         item,
         "dk_plejefamilie/1/1",
-        "leder",
+        "plejefamilie",
         _at(date(2026, 3, 3), 11),
         "Konsulentbesøg: ugeplanen virker, familiemøderne er i gang.",
         new_state="in_progress",

@@ -1,7 +1,8 @@
 """Plans as Word documents and items as spreadsheets. Thin views over ``server.documents``.
 
 GET  /api/plans/{id}/export.docx?lang=da|sv|en   the plan in the template's layout;
-                                                 &threads=1 adds the dialogue as an appendix
+                                                 &threads=1 adds the dialogue as an appendix,
+                                                 &notes=1 each row's progress notes
 GET  /api/items/export.csv | export.xlsx         items across readable plans, filtered
 POST /api/plans/import                           multipart (file, unit_id, kind) -> preview
 POST /api/plans/import/confirm                   the edited preview -> 201 draft plan
@@ -67,7 +68,12 @@ class PlanDocx(MethodView):
     @blp.response(200, content_type=DOCX, description="The plan as a Word document.")
     def get(self, query, plan_id):
         data, filename = documents.export_plan_docx(
-            db_session(), current_principal(), plan_id, _language(query), query["threads"]
+            db_session(),
+            current_principal(),
+            plan_id,
+            _language(query),
+            query["threads"],
+            query["notes"],
         )
         return download(data, DOCX, filename)
 

@@ -1,4 +1,4 @@
-"""Plans, items, progress notes and the plan's dialogue (messages) over REST.
+"""Plans, items, progress notes, their attachments and the plan's dialogue (messages) over REST.
 Each view: schema in, service call, schema out."""
 
 from flask.views import MethodView
@@ -7,6 +7,8 @@ from server.api.context import authenticated, current_principal, transactional
 from server.api.json_body import Blueprint
 from server.extensions import db_session
 from server.schemas.plans import (
+    AttachmentCreateSchema,
+    AttachmentSchema,
     HistoryEventSchema,
     ItemCreateSchema,
     ItemSchema,
@@ -21,8 +23,9 @@ from server.schemas.plans import (
     PlanUpdateSchema,
     PlanWriteSchema,
     ReorderSchema,
+    SendBackSchema,
 )
-from server.services import messages, plans
+from server.services import attachments, messages, plans
 
 blp = Blueprint("plans", __name__, url_prefix="/api", description="Follow-up plans")
 
@@ -83,7 +86,22 @@ def _transition_view(action: str) -> type[MethodView]:
 
 
 for _action in plans.TRANSITIONS:
-    blp.route(f"/plans/<uuid:plan_id>/{_action.replace('_', '-')}")(_transition_view(_action))
+    if _action != "send_back":
+        blp.route(f"/plans/<uuid:plan_id>/{_action.replace('_', '-')}")(_transition_view(_action))
+
+
+@blp.route("/plans/<uuid:plan_id>/send-back")
+class PlanSendBack(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(SendBackSchema)
+    @blp.response(200, PlanSchema)
+    @transactional
+    def post(self, body, plan_id):
+        """Lifecycle: send the submitted plan back to draft, saying why (its author sees it)."""
+        principal = current_principal()
+        plan = plans.get_plan(db_session(), principal, plan_id)
+        return plans.transition_plan(db_session(), principal, plan, "send_back", body["reason"])
 
 
 @blp.route("/plans/<uuid:plan_id>/reorder")
@@ -167,6 +185,38 @@ class ItemNotes(MethodView):
         plans.get_item(db_session(), principal, item_id)
         values = {**values, "item_id": item_id}
         return plans.add_note(db_session(), principal, values, values.get("id"))
+
+
+@blp.route("/items/<uuid:item_id>/attachments")
+class ItemAttachments(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(200, AttachmentSchema(many=True))
+    def get(self, item_id):
+        return attachments.list_attachments(db_session(), current_principal(), item_id)
+
+    @blp.arguments(AttachmentCreateSchema)
+    @blp.response(201, AttachmentSchema)
+    @transactional
+    def post(self, values, item_id):
+        """Attach evidence to the row (or, with note_id, to one of its progress notes). Upload
+        the bytes first: PUT /api/photos/{sha256}."""
+        principal = current_principal()
+        plans.get_item(db_session(), principal, item_id)
+        values = {**values, "item_id": item_id}
+        return attachments.create_attachment(db_session(), principal, values, values.get("id"))
+
+
+@blp.route("/attachments/<uuid:attachment_id>")
+class AttachmentById(MethodView):
+    decorators = [authenticated]
+
+    @blp.response(204)
+    @transactional
+    def delete(self, attachment_id):
+        principal = current_principal()
+        attachment = attachments.get_attachment(db_session(), principal, attachment_id)
+        attachments.delete_attachment(db_session(), principal, attachment)
 
 
 @blp.route("/plans/<uuid:plan_id>/messages")

@@ -11,7 +11,8 @@ GET               /api/visits/{id}/summary             per theme: findings, rati
 GET               /api/visits/{id}/report.docx         the summary as a Word document
 GET/POST          /api/items/{id}/comments             inspectors' comments (append-only)
 GET/POST          /api/items/{id}/extensions           recorded deadline extensions
-PUT               /api/photos/{sha256}                 resumable, idempotent upload
+PUT               /api/photos/{sha256}                 resumable, idempotent upload (also the
+                                                       bytes of a plan row's attachments)
 GET               /api/photos/{sha256}/upload          how far an upload got
 GET               /api/photos/{sha256}                 the (stripped) bytes
 """
@@ -28,6 +29,7 @@ from server.api.context import authenticated, current_principal, transactional
 from server.api.downloads import download
 from server.api.json_body import Blueprint
 from server.extensions import db_session
+from server.models.visits import PHOTO_TYPES
 from server.schemas.documents import ExportLanguageSchema
 from server.schemas.plans import ItemSchema
 from server.schemas.visits import (
@@ -296,9 +298,17 @@ class PhotoBytes(MethodView):
 
     @blp.response(200, content_type="image/jpeg")
     def get(self, sha256):
-        """The photo's bytes, with its location metadata stripped."""
+        """The photo's (or attachment's) bytes, with their metadata stripped. A PDF comes as a
+        download, never shown inside the app's origin."""
         blob = photos.read_photo(db_session(), current_principal(), sha256)
-        return send_file(io.BytesIO(blob.data), mimetype=blob.content_type, max_age=86400)
+        download = blob.content_type not in PHOTO_TYPES
+        return send_file(
+            io.BytesIO(blob.data),
+            mimetype=blob.content_type,
+            max_age=86400,
+            as_attachment=download,
+            download_name=f"{sha256[:16]}.pdf" if download else None,
+        )
 
 
 @blp.route(f"/photos/{SHA256}/upload")

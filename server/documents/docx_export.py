@@ -4,6 +4,10 @@ Landscape A4. The title, then the header fields as a label/value grid, then one 
 the nine column headings, the guiding question under each, and one row per item whose TEMA
 cell reads "1. prioritet: <theme>". The two heading rows repeat on every page.
 
+After the table, a section lists each row's state and its evidence (attachments, on the row
+and on its notes) and, when asked for, its progress notes with author and date: kept out of
+the nine columns, so the table stays the template's and imports back as it was.
+
 The HVORNÅR? cell writes the dates it knows as labelled lines first ("Start: 30. juni 2021",
 "Sluttidspunkt: ...", "Varig ordning") and the free text after them; the import reads those
 lines back into the date fields, so export followed by import gives the same plan.
@@ -36,7 +40,7 @@ from server.documents.formats import (
     use_a4,
 )
 from server.documents.labels import columns_for, labels_for
-from server.documents.model import PlanDocument, RowDocument
+from server.documents.model import AttachmentDocument, PlanDocument, RowDocument
 from server.documents.text import xml_safe
 
 MARGIN = Cm(1.5)
@@ -58,6 +62,7 @@ def build_plan_docx(plan: PlanDocument, language: str) -> bytes:
     _header_fields(document, plan, language)
     document.add_paragraph()
     _plan_table(document, plan, language)
+    _progress_section(document, plan, language)
     if plan.threads:
         _threads_appendix(document, plan, language)
 
@@ -89,6 +94,54 @@ def _threads_appendix(document, plan: PlanDocument, language: str) -> None:
             signature.add_run(f" · {format_datetime(message.written_at, language)}")
             signature.paragraph_format.space_after = Pt(0)
             document.add_paragraph(message.body)
+
+
+def _progress_section(document, plan: PlanDocument, language: str) -> None:
+    """Per row: its state, the evidence attached to it, and (when asked for) its progress
+    notes, each signed with author and date and followed by the evidence attached to it."""
+    labels = labels_for(language)
+    words = labels.PROGRESS
+    if not plan.rows:
+        return
+    document.add_heading(words["title"] if plan.with_notes else words["title_no_notes"], level=2)
+    for row in plan.rows:
+        heading = f"{labels.PRIORITY.format(n=row.priority)} {row.topic or ''}".strip()
+        document.add_heading(heading, level=3)
+        state = document.add_paragraph()
+        state.add_run(f"{words['state']}: ").bold = True
+        state.add_run(labels.ITEM_STATES.get(row.state, row.state))
+        _attachment_list(document, row.attachments, language, words["attachments"])
+        if not plan.with_notes:
+            continue
+        if not row.notes:
+            document.add_paragraph(words["no_notes"]).runs[0].italic = True
+        for note in row.notes:
+            signature = document.add_paragraph()
+            signature.add_run(note.author).bold = True
+            signature.add_run(f" · {format_datetime(note.written_at, language)}")
+            if note.new_state:
+                moved = labels.ITEM_STATES.get(note.new_state, note.new_state)
+                signature.add_run(f" · {words['state']}: {moved}")
+            signature.paragraph_format.space_after = Pt(0)
+            document.add_paragraph(note.text)
+            _attachment_list(document, note.attachments, language, words["note_attachments"])
+
+
+def _attachment_list(
+    document, attachments: tuple[AttachmentDocument, ...], language: str, title: str
+) -> None:
+    if not attachments:
+        return
+    words = labels_for(language).PROGRESS
+    document.add_paragraph().add_run(f"{title}:").bold = True
+    for a in attachments:
+        kind = words["pdf"] if a.content_type == "application/pdf" else words["photo"]
+        size = f"{max(1, round(a.size_bytes / 1024))} kB"
+        when = format_date(a.attached_at.date(), language)
+        line = f"{a.filename} ({kind}, {size}) · {a.author} · {when}"
+        if a.caption:
+            line += f" · {a.caption}"
+        document.add_paragraph(line, style="List Bullet")
 
 
 def _landscape_a4(document) -> None:

@@ -180,12 +180,27 @@ def parse_plan_docx(data: bytes, max_bytes: int = MAX_BYTES) -> ParsedDocument:
     return parsed
 
 
+# The sections our own export writes after the plan table (each row's state and evidence, the
+# dialogue): what they hold is no plan field, so reading stops at their heading.
+EXPORT_SECTIONS = frozenset(
+    squash(title)
+    for labels in LANGUAGES.values()
+    for title in (
+        labels.PROGRESS["title"],
+        labels.PROGRESS["title_no_notes"],
+        labels.THREADS["title"],
+    )
+)
+
+
 def _read_blocks(blocks, parsed: ParsedDocument, fragments: list[str], depth: int) -> bool:
     """Paragraphs become header candidates; a plan table is read; any other table is a layout
     table, whose cells are read the same way (a plan table may sit inside one)."""
     found = False
     for block in blocks:
         if isinstance(block, Paragraph):
+            if found and depth == 0 and squash(block.text) in EXPORT_SECTIONS:
+                return found
             fragments.extend(_fragments(block.text))
         elif isinstance(block, Table):
             if _read_plan_table(block, parsed):

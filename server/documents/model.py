@@ -13,6 +13,30 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class AttachmentDocument:
+    """A piece of evidence as listed in the document: its name, type, size, who and when."""
+
+    filename: str
+    content_type: str
+    size_bytes: int
+    author: str
+    attached_at: datetime
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteDocument:
+    """A progress note as printed: who, when, what, the state it moved the row to, and the
+    evidence attached to it."""
+
+    author: str
+    written_at: datetime
+    text: str
+    new_state: str | None = None
+    attachments: tuple[AttachmentDocument, ...] = ()
+
+
+@dataclass(frozen=True)
 class RowDocument:
     priority: int
     theme_name: str | None
@@ -30,6 +54,11 @@ class RowDocument:
     # The criterion (kriterium) of the theme the row answers, as text.
     criterion: str | None = None
     follow_up_responsible: tuple[str, ...] = ()  # HVEM?: following up
+    state: str = "not_started"
+    # Evidence on the row itself; a note's own is in its NoteDocument.
+    attachments: tuple[AttachmentDocument, ...] = ()
+    # The progress notes, when asked for (``?notes=1``), oldest first.
+    notes: tuple[NoteDocument, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +98,8 @@ class PlanDocument:
     # Who approved the plan and when (the header's approval line); None: not approved.
     approved_by: str | None = None
     approved_at: datetime | None = None
+    # Whether the progress notes were asked for: the section after the table then lists them.
+    with_notes: bool = False
 
 
 @dataclass

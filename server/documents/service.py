@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -30,8 +31,10 @@ from server.documents.docx_import import MAX_BYTES, parse_plan_docx
 from server.documents.formats import slug
 from server.documents.labels import labels_for
 from server.documents.model import (
+    AttachmentDocument,
     ItemLine,
     MessageDocument,
+    NoteDocument,
     ParsedDocument,
     PlanDocument,
     RowDocument,
@@ -41,7 +44,17 @@ from server.documents.spreadsheets import items_csv, items_xlsx
 from server.documents.text import parse_date, squash
 from server.documents.themes import match_theme
 from server.i18n import _
-from server.models import Catalogue, Criterion, Plan, PlanItem, Theme, Unit, User
+from server.models import (
+    Catalogue,
+    Criterion,
+    Plan,
+    PlanAttachment,
+    PlanItem,
+    ProgressNote,
+    Theme,
+    Unit,
+    User,
+)
 from server.models.plans import LONG_TEXT, SHORT_TEXT
 from server.plan_templates import default_variant, variants_for
 from server.services import messages, plans
@@ -66,7 +79,11 @@ PREVIEW_ONLY_FIELDS = ("theme_name", "matched", "raw_theme")
 
 
 def plan_document(
-    session: Session, principal: Principal, plan_id: uuid.UUID, with_threads: bool = False
+    session: Session,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    with_threads: bool = False,
+    with_notes: bool = False,
 ) -> PlanDocument:
     plan = plans.get_plan(session, principal, plan_id)
     items = plans.list_items(session, principal, plan.id)
@@ -75,6 +92,7 @@ def plan_document(
     criteria = _criterion_texts(session, {i.criterion_id for i in items if i.criterion_id})
     users = _user_names(session, items)
     approver = session.get(User, plan.approved_by) if plan.approved_by else None
+    evidence = _evidence(session, plan, with_notes)
     return PlanDocument(
         kind=plan.kind,
         result_label=plan.result_label,
@@ -105,12 +123,82 @@ def plan_document(
                 ),
                 result=item.result,
                 criterion=criteria.get(item.criterion_id) if item.criterion_id else None,
+                state=item.state,
+                attachments=evidence.row_attachments.get(item.id, ()),
+                notes=evidence.notes.get(item.id, ()),
             )
             for item in items
         ),
         threads=_threads(session, principal, plan, items) if with_threads else (),
         approved_by=approver.name if approver else None,
         approved_at=plan.approved_at if plan.approved_by else None,
+        with_notes=with_notes,
+    )
+
+
+@dataclass
+class _Evidence:
+    """A plan's attachments and (when asked for) progress notes, by row."""
+
+    row_attachments: dict[uuid.UUID, tuple[AttachmentDocument, ...]]
+    notes: dict[uuid.UUID, tuple[NoteDocument, ...]]
+
+
+def _evidence(session: Session, plan: Plan, with_notes: bool) -> _Evidence:
+    """Live attachments and notes of the plan's live rows (the caller has read the plan: its
+    rows' notes and evidence are the unit's, as readable as the rows)."""
+    attachments = session.scalars(
+        select(PlanAttachment)
+        .where(PlanAttachment.plan_id == plan.id, PlanAttachment.deleted.is_(False))
+        .order_by(PlanAttachment.created_at, PlanAttachment.seq)
+    ).all()
+    notes = (
+        session.scalars(
+            select(ProgressNote)
+            .where(ProgressNote.plan_id == plan.id, ProgressNote.deleted.is_(False))
+            .order_by(ProgressNote.created_at, ProgressNote.seq)
+        ).all()
+        if with_notes
+        else []
+    )
+    people = {a.created_by for a in attachments} | {n.author_id for n in notes}
+    names = {
+        user_id: name
+        for user_id, name in session.execute(
+            select(User.id, User.name).where(User.id.in_(sorted(people)))
+        )
+    }
+    on_note: dict[uuid.UUID, list[AttachmentDocument]] = defaultdict(list)
+    on_row: dict[uuid.UUID, list[AttachmentDocument]] = defaultdict(list)
+    shown_notes = {n.id for n in notes}
+    for a in attachments:
+        listed = AttachmentDocument(
+            filename=a.filename or a.sha256[:12],
+            content_type=a.content_type,
+            size_bytes=a.size_bytes,
+            author=names.get(a.created_by, ""),
+            attached_at=a.created_at,
+            caption=a.caption,
+        )
+        # Without the notes, a note's evidence is listed with its row, so none goes unlisted.
+        if a.note_id is not None and a.note_id in shown_notes:
+            on_note[a.note_id].append(listed)
+        else:
+            on_row[a.item_id].append(listed)
+    by_item: dict[uuid.UUID, list[NoteDocument]] = defaultdict(list)
+    for n in notes:
+        by_item[n.item_id].append(
+            NoteDocument(
+                author=names.get(n.author_id, ""),
+                written_at=n.created_at,
+                text=n.text,
+                new_state=n.new_state,
+                attachments=tuple(on_note.get(n.id, ())),
+            )
+        )
+    return _Evidence(
+        {item: tuple(found) for item, found in on_row.items()},
+        {item: tuple(found) for item, found in by_item.items()},
     )
 
 
@@ -144,10 +232,12 @@ def export_plan_docx(
     plan_id: uuid.UUID,
     language: str,
     with_threads: bool = False,
+    with_notes: bool = False,
 ) -> tuple[bytes, str]:
     """The plan as .docx bytes, and a file name made from its title; ``with_threads`` adds
-    the dialogue with the inspectorate as an appendix."""
-    document = plan_document(session, principal, plan_id, with_threads)
+    the dialogue with the inspectorate as an appendix, ``with_notes`` each row's progress
+    notes (its state and evidence are always listed)."""
+    document = plan_document(session, principal, plan_id, with_threads, with_notes)
     return build_plan_docx(document, language), f"{slug(document.title)}.docx"
 
 

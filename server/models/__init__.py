@@ -7,7 +7,7 @@ from server.models.base import SyncedMixin
 from server.models.catalogue import Catalogue, Criterion, Theme
 from server.models.login_throttle import LoginThrottle
 from server.models.org import AuthToken, Membership, Organisation, Unit, User
-from server.models.plans import Plan, PlanItem, PlanMessage, ProgressNote
+from server.models.plans import Plan, PlanAttachment, PlanItem, PlanMessage, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.quality import (
     AnnualTask,
@@ -66,6 +66,7 @@ __all__ = [
     "OverallAssessment",
     "PhotoBlob",
     "Plan",
+    "PlanAttachment",
     "PlanItem",
     "PlanMessage",
     "ProgressNote",

@@ -22,7 +22,8 @@ from server.models.types import UTCDateTime
 
 UNIT_KINDS = ("dk_tilbud", "dk_afdeling", "dk_plejefamilie", "se_verksamhet", "se_enhet")
 FOSTER_FAMILY_TYPES = ("almen", "forstaerket", "specialiseret", "netvaerk")
-ROLES = ("staff", "manager", "inspector", "admin")
+# foster_parent: a plejeforælder, in their own dk_plejefamilie unit (server/services/access.py).
+ROLES = ("staff", "manager", "foster_parent", "inspector", "admin")
 
 
 class Organisation(Model):
@@ -118,7 +119,9 @@ class Membership(Model):
 
     __table_args__ = (
         UniqueConstraint("user_id", "unit_id", "role", name="user_unit_role"),
-        CheckConstraint("role IN ('staff', 'manager', 'inspector', 'admin')", name="role"),
+        CheckConstraint(
+            "role IN ('staff', 'manager', 'foster_parent', 'inspector', 'admin')", name="role"
+        ),
     )
 
 

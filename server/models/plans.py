@@ -3,11 +3,14 @@
 Plan lifecycle::
 
     draft --submit--> submitted --approve--> approved --complete--> completed --archive--> archived
-      ^                   |
-      +---send back-------+
+      ^  |                |                     ^
+      |  +---------------------put in force----+   (foster-family plans: no approval needed)
+      +---send back-------+    (with a reason, kept on the plan for its author)
 
-Only a manager of the plan's unit approves; who and when are kept on the plan. Every change
-after approval lands in the audit trail, which ``GET /api/plans/{id}/history`` shows.
+Only a manager of the plan's unit approves; who and when are kept on the plan. A foster
+family's plan (seed 001) is "approved" (gældende) once the foster parents put it in force,
+with no approver: ``approved_by`` stays empty. Every change after approval lands in the audit
+trail, which ``GET /api/plans/{id}/history`` shows.
 """
 
 from __future__ import annotations
@@ -71,6 +74,9 @@ class Plan(SyncedMixin, Model):
         "approved_by",
         "completed_at",
         "archived_at",
+        "returned_at",
+        "returned_by",
+        "return_reason",
     )
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
@@ -97,6 +103,10 @@ class Plan(SyncedMixin, Model):
     approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last "send back": when, by whom and why (the submitter reads it on the plan).
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
 
     items: Mapped[list[PlanItem]] = relationship(
         back_populates="plan", order_by="PlanItem.priority"
@@ -242,3 +252,56 @@ class PlanMessage(SyncedMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (CheckConstraint(f"side IN {_in(MESSAGE_SIDES)}", name="side"),)
+
+
+# Evidence (DOKUMENTATION): a photo or a PDF on a row or on one of its progress notes. The
+# bytes are stored once by their SHA-256 (``photo_blobs``, ``server/services/photos.py``),
+# uploaded before the record, exactly as visit photos are.
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+FILENAME_TEXT = 200
+
+
+class PlanAttachment(SyncedMixin, Model):
+    """A file attached to a plan row (``note_id`` null) or to a progress note of it. Written
+    once; it may be deleted (a tombstone: the audit trail keeps that it was there)."""
+
+    __tablename__ = "plan_attachments"
+    sync_table = "plan_attachments"
+    sync_fields = (
+        "plan_id",
+        "item_id",
+        "note_id",
+        "unit_id",
+        "sha256",
+        "content_type",
+        "size_bytes",
+        "filename",
+        "caption",
+        "created_by",
+        "created_at",
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plans.id"), nullable=False, index=True
+    )
+    item_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("plan_items.id"), nullable=False, index=True
+    )
+    note_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("progress_notes.id"))
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    filename: Mapped[str | None] = mapped_column(String(FILENAME_TEXT))
+    caption: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
+    # When it was attached, on the author's device.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(f"content_type IN {_in(ATTACHMENT_TYPES)}", name="content_type"),
+        CheckConstraint("size_bytes >= 0", name="size_bytes"),
+    )

@@ -115,4 +115,7 @@ def render_payload(
         days = (params or {}).get("days")
         if kind == "due_soon" and isinstance(days, int):
             payload["body"] = due_body(days)
+        elif kind == "plan_sent_back":
+            # The reason itself stays off the lock screen; the plan shows it to its author.
+            payload["body"] = _("Open the plan to read why it came back.")
     return payload

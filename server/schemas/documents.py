@@ -25,6 +25,8 @@ class ExportLanguageSchema(StrictSchema):
 class PlanExportSchema(ExportLanguageSchema):
     # The dialogue with the inspectorate as an appendix (``?threads=1``).
     threads = fields.Boolean(load_default=False)
+    # Each row's progress notes, with author and date (``?notes=1``).
+    notes = fields.Boolean(load_default=False)
 
 
 class ItemExportFilterSchema(ExportLanguageSchema):

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.models.access_audit import ACCESS_TABLES_BY_KIND
+from server.models.org import ROLES
 from server.schemas.common import StrictSchema, Text, one_of
 
 
@@ -75,7 +76,6 @@ class CatalogueSchema(Schema):
     themes = fields.List(fields.Nested(ThemeSchema))
 
 
-ROLES = ("staff", "manager", "inspector", "admin")
 UNIT_KINDS = ("dk_tilbud", "dk_afdeling", "dk_plejefamilie", "se_verksamhet", "se_enhet")
 FAMILY_TYPES = ("almen", "forstaerket", "specialiseret", "netvaerk")
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.i18n import N_, _
+from server.i18n import N_, _, _l
 from server.models.plans import (
+    ATTACHMENT_TYPES,
+    FILENAME_TEXT,
     ITEM_STATES,
     LONG_TEXT,
+    MAX_ATTACHMENT_BYTES,
     MESSAGE_TEXT,
     PLAN_KINDS,
     PLAN_ORIGINS,
@@ -124,6 +127,39 @@ class MessageWriteSchema(StrictSchema):
     created_at = fields.AwareDateTime(allow_none=True)
 
 
+class AttachmentWriteSchema(StrictSchema):
+    """Evidence on a row (``item_id``), or on one of its progress notes (``note_id`` too).
+    The bytes go first to ``PUT /api/photos/{sha256}``."""
+
+    id = fields.UUID()
+    item_id = fields.UUID(required=True)
+    note_id = fields.UUID(allow_none=True)
+    sha256 = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$", error=_l("A lower-case hex SHA-256.")),
+    )
+    content_type = fields.String(required=True, validate=one_of(ATTACHMENT_TYPES))
+    size_bytes = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=1, max=MAX_ATTACHMENT_BYTES)
+    )
+    filename = Text(FILENAME_TEXT, allow_none=True)
+    caption = Text(LONG_TEXT, allow_none=True)
+    created_at = fields.AwareDateTime(allow_none=True)
+
+
+class AttachmentCreateSchema(AttachmentWriteSchema):
+    """A new attachment of the item in the path (``item_id`` comes from the path)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=("item_id",), **kwargs)
+
+
+class SendBackSchema(StrictSchema):
+    """Why a submitted plan goes back to its author: shown to them on the plan."""
+
+    reason = Text(MESSAGE_TEXT, min_length=1, required=True)
+
+
 class ReorderSchema(StrictSchema):
     item_ids = fields.List(fields.UUID(), required=True)
 
@@ -158,6 +194,9 @@ class PlanSchema(SyncedRowSchema):
     approved_by = fields.UUID(allow_none=True)
     completed_at = fields.AwareDateTime(allow_none=True)
     archived_at = fields.AwareDateTime(allow_none=True)
+    returned_at = fields.AwareDateTime(allow_none=True)
+    returned_by = fields.UUID(allow_none=True)
+    return_reason = fields.String(allow_none=True)
 
 
 class ResponsibleOutSchema(Schema):
@@ -201,6 +240,20 @@ class NoteSchema(SyncedRowSchema):
     author_id = fields.UUID()
     created_at = fields.AwareDateTime()
     new_state = fields.String(allow_none=True)
+
+
+class AttachmentSchema(SyncedRowSchema):
+    plan_id = fields.UUID()
+    item_id = fields.UUID()
+    note_id = fields.UUID(allow_none=True)
+    unit_id = fields.UUID()
+    sha256 = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    filename = fields.String(allow_none=True)
+    caption = fields.String(allow_none=True)
+    created_by = fields.UUID()
+    created_at = fields.AwareDateTime()
 
 
 class MessageSchema(SyncedRowSchema):

@@ -4,13 +4,23 @@ A membership gives a role in a unit and in every unit below it (a manager of a S
 verksamhet, nivå 2, manages its enheter, nivå 3).
 
     action          roles
-    read_plans      staff, manager, inspector   plans, items, notes, conflicts of the unit
-    write_items     staff, manager              create/edit items, add progress notes
-    manage_plans    manager                     create/edit plans, reorder, submit, approve
+    read_plans      staff, manager,             plans, items, notes, attachments, conflicts
+                    foster_parent, inspector    of the unit
+    write_items     staff, manager,             create/edit items, add progress notes and
+                    foster_parent               attachments (evidence)
+    manage_plans    manager, foster_parent      create/edit plans, reorder, submit, make a
+                                                foster-family plan gældende without approval
+    approve_plans   manager                     approve a submitted plan, send it back
     inspect         inspector                   visits, findings, photos, comments on items
-    discuss         staff, manager, inspector   write in a plan's threads (plan_messages): the
-                                                unit and the inspectorate, each as themselves
+    discuss         staff, manager,             write in a plan's threads (plan_messages): the
+                    foster_parent, inspector    unit and the inspectorate, each as themselves
     manage_unit     admin                       units, users and memberships
+
+A foster parent (plejeforælder) holds their role in their own foster-family unit only
+(``dk_plejefamilie``; ``server/services/admin.py`` refuses it elsewhere): seed 001 has the foster
+parents write and keep their plan and log its progress, with no management approval. A
+family-care consultant of the municipality supports them as staff of the unit (or of a unit
+above it); a manager there may still approve a plan the family submits.
 
 The Swedish quality follow-up (``server/services/quality.py``) reuses these actions:
 
@@ -39,12 +49,13 @@ from server.i18n import _, no_such
 from server.services.errors import Forbidden, NotFound
 
 ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
-    "see_unit": frozenset({"staff", "manager", "inspector", "admin"}),
-    "read_plans": frozenset({"staff", "manager", "inspector"}),
-    "write_items": frozenset({"staff", "manager"}),
-    "manage_plans": frozenset({"manager"}),
+    "see_unit": frozenset({"staff", "manager", "foster_parent", "inspector", "admin"}),
+    "read_plans": frozenset({"staff", "manager", "foster_parent", "inspector"}),
+    "write_items": frozenset({"staff", "manager", "foster_parent"}),
+    "manage_plans": frozenset({"manager", "foster_parent"}),
+    "approve_plans": frozenset({"manager"}),
     "inspect": frozenset({"inspector"}),
-    "discuss": frozenset({"staff", "manager", "inspector"}),
+    "discuss": frozenset({"staff", "manager", "foster_parent", "inspector"}),
     "manage_unit": frozenset({"admin"}),
 }
 
@@ -104,7 +115,7 @@ _ROLES_AND_UNITS_ABOVE = (
     above (unit_id) AS (
         SELECT units.parent_id FROM units JOIN current_roles ON units.id = current_roles.unit_id
         WHERE units.deleted = FALSE AND units.parent_id IS NOT NULL
-          AND current_roles.role IN ('staff', 'manager', 'inspector')
+          AND current_roles.role IN ('staff', 'manager', 'foster_parent', 'inspector')
         UNION
         SELECT units.parent_id FROM units JOIN above ON units.id = above.unit_id
         WHERE units.deleted = FALSE AND units.parent_id IS NOT NULL
@@ -119,7 +130,8 @@ _ROLES_AND_UNITS_ABOVE = (
     .bindparams(bindparam("user_id", type_=Uuid), bindparam("today", type_=Date))
     .columns(column("unit_id", Uuid), column("role", String), column("organisation_id", Uuid))
 )
-assert set(ROLES_FOR_ACTION["read_plans"]) == {"staff", "manager", "inspector"}  # as in the SQL
+# as in the SQL
+assert set(ROLES_FOR_ACTION["read_plans"]) == {"staff", "manager", "foster_parent", "inspector"}
 
 
 def load_principal(session: Session, user_id: uuid.UUID, today: date | None = None) -> Principal:

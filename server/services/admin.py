@@ -112,6 +112,9 @@ def create_user(session: Session, principal: Principal, values: dict[str, Any]) 
         raise field_error("memberships", _("A new user needs at least one role in a unit."))
     for membership in memberships:
         principal.require("manage_unit", membership["unit_id"], "unit")
+        refuse_role_outside_its_units(
+            session.get_one(Unit, membership["unit_id"]), membership["role"], "memberships"
+        )
     email = _untaken_email(session, principal, values["email"])
     user = User(
         email=email,
@@ -141,6 +144,7 @@ def grant_membership(
         raise field_error("user_id", NO_SUCH_USER)
     if user_id == principal.user_id and role in DATA_ROLES:
         raise Forbidden(NO_SELF_GRANT)
+    refuse_role_outside_its_units(unit, role, "role")
     existing = session.scalar(
         select(Membership).where(
             Membership.user_id == user_id, Membership.unit_id == unit_id, Membership.role == role
@@ -152,6 +156,25 @@ def grant_membership(
     session.add(membership)
     session.flush()
     return membership
+
+
+# A role held only in units of these kinds: a foster parent in their own foster family.
+UNIT_KINDS_FOR_ROLE = {"foster_parent": frozenset({"dk_plejefamilie"})}
+
+
+ROLE_OUTSIDE_ITS_UNITS = _l("A foster parent's role is held in a foster family (plejefamilie).")
+
+
+def role_fits_unit(unit: Unit, role: str) -> bool:
+    """A foster parent's role fits a foster-family unit only (seed 001: they keep their own
+    plan); given in a tilbud it would let them manage its plans."""
+    kinds = UNIT_KINDS_FOR_ROLE.get(role)
+    return kinds is None or unit.kind in kinds
+
+
+def refuse_role_outside_its_units(unit: Unit, role: str, field: str) -> None:
+    if not role_fits_unit(unit, role):
+        raise field_error(field, ROLE_OUTSIDE_ITS_UNITS)
 
 
 def _in_organisation(session: Session, user_id: uuid.UUID, organisation_id: uuid.UUID) -> bool:

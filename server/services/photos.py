@@ -1,4 +1,8 @@
-"""Photo bytes: a resumable, idempotent upload addressed by the file's SHA-256.
+"""Photo and attachment bytes: a resumable, idempotent upload addressed by the file's SHA-256.
+
+The same store holds an inspector's visit photos (``visit_photos``) and the evidence a unit
+attaches to a plan row or a progress note (``plan_attachments``: a photo or a PDF). Below,
+"a record" is either; an inspector uploads for a visit, a writer of a unit for its plan rows.
 
     PUT /api/photos/<sha256>        Content-Type, Upload-Length (whole file), Upload-Offset
                                     (where this piece starts); the body is the piece
@@ -13,27 +17,33 @@ On completion the bytes must hash to the address (else the upload is dropped and
 over), must be the type they claim, and lose their metadata segments and whatever follows the
 image's end marker (a second image appended there keeps its own EXIF): the PWA already strips
 location data by re-encoding through a canvas, and the server does not take that on trust.
+A PDF keeps its bytes and offsets, but the text of its document information (author, creator,
+producer, title, ...) and its XMP packets are blanked in place; a PDF that keeps metadata in
+compressed streams, where blanking in place cannot reach, is refused (save it again as PDF).
 The stored bytes may so differ from the sent ones; the address stays the sent file's hash.
 
 Who reaches the bytes. A hash is no secret (every reader of a visit sees it), so naming one
 proves nothing; the blob's *uploader* is what ties it to a unit::
 
-    the blob's units    the units of the visit_photos rows its uploader made (live or not)
+    the blob's units    the units of the records its uploader made (live or not)
     upload status       the uploader only; anyone else is answered as if no upload began
     upload (PUT)        the uploader, piece by piece; anyone else must send the whole file
                         in one piece that hashes to the address (they have the bytes anyway)
-    name it in a row    the uploader, or anyone writing a visit of one of the blob's units;
+    name it in a row    the uploader, or anyone writing a record of one of the blob's units;
                         a hash with no blob, or with someone else's elsewhere, is refused alike
-    read the bytes      the uploader, or a reader of one of the blob's units with a live row
-                        naming it; rows other people made in other units count for nothing
+    read the bytes      the uploader, or a reader of one of the blob's units with a live
+                        record naming it; records other people made in other units count for
+                        nothing
                         (rows made before this rule, say, or by an inspector who left)
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import uuid
+import zlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -42,7 +52,8 @@ from sqlalchemy.orm import Session
 
 from server import clock
 from server.i18n import _, _l
-from server.models import PhotoBlob, VisitPhoto
+from server.models import PhotoBlob, PlanAttachment, VisitPhoto
+from server.models.plans import ATTACHMENT_TYPES
 from server.models.visits import PHOTO_TYPES
 from server.services.access import Principal
 from server.services.errors import (
@@ -56,6 +67,8 @@ from server.services.errors import (
 
 # A photo's bytes are limited at upload; its record (server/services/visits.py) says the same.
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# What may be uploaded at all: a visit photo's types, and an attachment's (which adds PDF).
+UPLOAD_TYPES = tuple(dict.fromkeys(PHOTO_TYPES + ATTACHMENT_TYPES))
 
 
 @dataclass
@@ -68,8 +81,8 @@ class UploadOutcome:
 
 
 def _require_uploader(principal: Principal, sha256: str) -> None:
-    if not principal.units_for("inspect"):
-        raise Forbidden(_("Only inspectors upload visit photos."))
+    if not (principal.units_for("inspect") or principal.units_for("write_items")):
+        raise Forbidden(_("Only inspectors and those who write a unit's plans upload files."))
     _check_address(sha256)
 
 
@@ -107,9 +120,9 @@ def receive_piece(
         return _receive_whole(blob, sha256, offset, total, piece)
     if blob is not None and blob.complete:
         return UploadOutcome(blob)  # idempotent: this photo is here already
-    if content_type not in PHOTO_TYPES:
+    if content_type not in UPLOAD_TYPES:
         raise field_error(
-            "content_type", _("Photos are %(value)s.", value=" or ".join(PHOTO_TYPES))
+            "content_type", _("Files are %(value)s.", value=" or ".join(UPLOAD_TYPES))
         )
     if total > max_bytes:
         raise TooLarge(
@@ -220,7 +233,7 @@ def require_nameable(
 
 def read_photo(session: Session, principal: Principal, sha256: str) -> PhotoBlob:
     """The bytes, for their uploader, or a reader of one of the blob's units whose live
-    visit photo names them."""
+    visit photo or plan attachment names them."""
     _check_address(sha256)
     blob = session.get(PhotoBlob, sha256)
     if blob is None or not blob.complete:
@@ -238,19 +251,32 @@ def read_photo(session: Session, principal: Principal, sha256: str) -> PhotoBlob
         .limit(1)
     )
     if named is None:
+        named = session.scalar(
+            select(PlanAttachment.id)
+            .where(
+                PlanAttachment.sha256 == sha256,
+                PlanAttachment.deleted.is_(False),
+                PlanAttachment.unit_id.in_(readable),
+            )
+            .limit(1)
+        )
+    if named is None:
         raise NotFound(_("No such photo."))
     return blob
 
 
 def _blob_units(session: Session, blob: PhotoBlob) -> set[uuid.UUID]:
     """The units the blob belongs to: those of its uploader's own records of it."""
-    return set(
-        session.scalars(
-            select(VisitPhoto.unit_id)
-            .where(VisitPhoto.sha256 == blob.sha256, VisitPhoto.created_by == blob.uploaded_by)
-            .distinct()
+    units = set()
+    for model in (VisitPhoto, PlanAttachment):
+        units |= set(
+            session.scalars(
+                select(model.unit_id)
+                .where(model.sha256 == blob.sha256, model.created_by == blob.uploaded_by)
+                .distinct()
+            )
         )
-    )
+    return units
 
 
 # ---- metadata ------------------------------------------------------------------------------
@@ -268,7 +294,9 @@ def strip_metadata(data: bytes, content_type: str) -> bytes:
         return _strip_jpeg(data)
     if content_type == "image/png":
         return _strip_png(data)
-    raise ValueError(_("Photos are %(value)s.", value=" or ".join(PHOTO_TYPES)))
+    if content_type == "application/pdf":
+        return _scrub_pdf(data)
+    raise ValueError(_("Files are %(value)s.", value=" or ".join(UPLOAD_TYPES)))
 
 
 def _strip_jpeg(data: bytes) -> bytes:
@@ -338,6 +366,74 @@ def _strip_png(data: bytes) -> bytes:
         if kind == b"IEND":
             return bytes(out)
     raise ValueError(_("The PNG image is damaged."))
+
+
+# The document information entries that name people, programs or the content.
+_PDF_INFO_KEYS = rb"/(?:Author|Creator|Producer|Title|Subject|Keywords|Company|Manager)"
+_PDF_INFO_ENTRY = re.compile(_PDF_INFO_KEYS + rb"\s*([(<])")
+_XMP_PACKET = re.compile(rb"<\?xpacket begin.*?<\?xpacket end[^>]*\?>", re.DOTALL)
+_XMP_BARE = re.compile(rb"<x:xmpmeta.*?</x:xmpmeta>", re.DOTALL)
+_STREAM_START = re.compile(rb">>\s*stream\r?\n")
+_COMPRESSED_KIND = re.compile(rb"/Type\s*/(?:ObjStm|Metadata)\b")
+
+
+def _scrub_pdf(data: bytes) -> bytes:
+    """Blank the document information's strings and the XMP packets of a PDF in place: the
+    same number of bytes, so every offset in its cross-reference table still holds. Metadata
+    inside a compressed object stream (or a compressed XMP stream) cannot be blanked so, and
+    is refused rather than kept."""
+    if not data.startswith(b"%PDF-"):
+        raise ValueError(_("The file is not a PDF document."))
+    if b"%%EOF" not in data[-2048:] or b"/Encrypt" in data:
+        raise ValueError(_("The PDF document is damaged or encrypted."))
+    out = bytearray(data)
+    for match in _PDF_INFO_ENTRY.finditer(data):
+        start = match.end(1)
+        end = _pdf_string_end(data, start, match.group(1))
+        for at in range(start, end):
+            out[at] = 0x30 if match.group(1) == b"<" else 0x20
+    for pattern in (_XMP_PACKET, _XMP_BARE):
+        for match in pattern.finditer(bytes(out)):
+            out[match.start() : match.end()] = b" " * (match.end() - match.start())
+    for match in _STREAM_START.finditer(data):
+        # The stream's dictionary: from the start of its object ("n 0 obj") to "stream".
+        head = data[max(0, match.start() - 4096) : match.start()]
+        head = head[head.rfind(b" obj") + 1 :]
+        if b"/Filter" not in head or not _COMPRESSED_KIND.search(head):
+            continue
+        try:
+            inflated = zlib.decompressobj().decompress(data[match.end() :])
+        except zlib.error:
+            raise ValueError(_("The PDF document is damaged or encrypted.")) from None
+        if re.search(_PDF_INFO_KEYS + rb"\s*[(<]", inflated) or b"xmpmeta" in inflated:
+            raise ValueError(
+                _("This PDF keeps its metadata compressed; save it again as PDF and attach that.")
+            )
+    return bytes(out)
+
+
+def _pdf_string_end(data: bytes, start: int, opener: bytes) -> int:
+    """Where a PDF string that opens just before ``start`` ends (the closing bracket's
+    index): literal strings nest balanced parentheses and escape with a backslash."""
+    if opener == b"<":
+        end = data.find(b">", start)
+        if end == -1:
+            raise ValueError(_("The PDF document is damaged or encrypted."))
+        return end
+    depth, at = 1, start
+    while at < len(data):
+        byte = data[at]
+        if byte == 0x5C:  # backslash: the next byte is escaped
+            at += 2
+            continue
+        if byte == 0x28:
+            depth += 1
+        elif byte == 0x29:
+            depth -= 1
+            if depth == 0:
+                return at
+        at += 1
+    raise ValueError(_("The PDF document is damaged or encrypted."))
 
 
 def has_location_metadata(data: bytes) -> bool:

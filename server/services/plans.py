@@ -58,12 +58,19 @@ TRANSITIONS = {
     "submit": ({"draft"}, "submitted"),
     "send_back": ({"submitted"}, "draft"),
     "approve": ({"submitted"}, "approved"),
+    # A foster family's plan needs no management approval (seed 001): the foster parents put
+    # it in force themselves, "approved" then meaning gældende, with no approver recorded.
+    "put_in_force": ({"draft", "submitted"}, "approved"),
     "complete": ({"approved"}, "completed"),
     "archive": ({"approved", "completed"}, "archived"),
     # A plan completed by mistake (or too early) goes back to approved, editable again. The
     # audit trail keeps both steps: the completion and the reopening.
     "reopen": ({"completed"}, "approved"),
 }
+# What each lifecycle action needs (``services/access.py``); the rest need manage_plans.
+ACTION_FOR_TRANSITION = {"approve": "approve_plans", "send_back": "approve_plans"}
+# Plan kinds that are in force without approval, and so may be put in force.
+KINDS_WITHOUT_APPROVAL = frozenset({"dk_plejefamilie"})
 # Fields fixed when the row is created.
 IMMUTABLE_PLAN_FIELDS = ("unit_id", "kind")
 IMMUTABLE_ITEM_FIELDS = ("plan_id", "finding_id")
@@ -305,10 +312,19 @@ def delete_plan(session: Session, principal: Principal, plan: Plan) -> None:
     session.flush()
 
 
-def transition_plan(session: Session, principal: Principal, plan: Plan, action: str) -> Plan:
-    """Move a plan along its lifecycle (submit, send_back, approve, complete, reopen, archive)."""
-    principal.require("manage_plans", plan.unit_id, "plan")
+def transition_plan(
+    session: Session,
+    principal: Principal,
+    plan: Plan,
+    action: str,
+    reason: str | None = None,
+) -> Plan:
+    """Move a plan along its lifecycle (submit, send_back, approve, put_in_force, complete,
+    reopen, archive). Sending back takes a reason, which the submitter reads on the plan."""
+    principal.require(ACTION_FOR_TRANSITION.get(action, "manage_plans"), plan.unit_id, "plan")
     sources, target = TRANSITIONS[action]
+    if action == "put_in_force" and plan.kind not in KINDS_WITHOUT_APPROVAL:
+        raise InvalidState(_("This plan must be approved by management to be in force."))
     if plan.state not in sources:
         raise InvalidState(
             _(
@@ -318,10 +334,15 @@ def transition_plan(session: Session, principal: Principal, plan: Plan, action: 
                 value=" or ".join(sorted(sources)),
             )
         )
+    if action == "send_back" and not (reason or "").strip():
+        raise field_error("reason", _("Say why the plan goes back, so its author can act on it."))
     now = clock.now()
     plan.state = target
     if action == "submit":
         plan.submitted_at, plan.submitted_by = now, principal.user_id
+    elif action == "send_back":
+        plan.returned_at, plan.returned_by = now, principal.user_id
+        plan.return_reason = (reason or "").strip()
     elif action == "approve":
         plan.approved_at, plan.approved_by = now, principal.user_id
     elif action == "complete":

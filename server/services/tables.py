@@ -47,6 +47,7 @@ from server.models import (
     Finding,
     ItemComment,
     Plan,
+    PlanAttachment,
     PlanItem,
     PlanMessage,
     ProgressNote,
@@ -57,6 +58,7 @@ from server.models import (
     VisitPhoto,
 )
 from server.schemas.plans import (
+    AttachmentWriteSchema,
     ItemWriteSchema,
     MessageWriteSchema,
     NoteWriteSchema,
@@ -71,7 +73,7 @@ from server.schemas.visits import (
     PhotoWriteSchema,
     VisitWriteSchema,
 )
-from server.services import messages, plans, quality, visits
+from server.services import attachments, messages, plans, quality, visits
 
 # The generated description of these tables, for clients (see the module docstring).
 TABLES_JSON = Path(__file__).resolve().parents[2] / "sync" / "tables.json"
@@ -245,6 +247,13 @@ TABLES: dict[str, SyncedTable] = {
         *(_quality_table(name) for name in quality.LEVEL_TABLES),
         # Riskanalyser and egenkontroll with checklists: quality tables added after the dialogue.
         *(_quality_table(name) for name in quality.APPENDED_TABLES),
+        # Evidence on a row or a note: written once (its bytes never change), may be deleted.
+        WritableTable(
+            model=PlanAttachment,
+            schema=AttachmentWriteSchema(),
+            create=attachments.create_attachment,
+            delete=attachments.delete_attachment,
+        ),
     )
 }
 # Tables a client writes (conflicts are resolved in their own way: ``sync/conflicts.py``).

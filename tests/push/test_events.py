@@ -95,7 +95,7 @@ def test_approval_and_sending_back_tell_the_submitter(client, factory):
     plan = factory.plan(unit)
 
     _post(client, submitter, f"/api/plans/{plan.id}/submit")
-    _post(client, approver, f"/api/plans/{plan.id}/send-back")
+    _post(client, approver, f"/api/plans/{plan.id}/send-back", {"reason": "Mangler frist."})
     _post(client, submitter, f"/api/plans/{plan.id}/submit")
     _post(client, approver, f"/api/plans/{plan.id}/approve")
 

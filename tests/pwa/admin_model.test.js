@@ -11,7 +11,7 @@ const user = (memberships, fields = {}) => ({ id: 'u1', name: 'Lise Berg', email
 const role = (unit, r, id = `${unit}-${r}`) => ({ id, unit_id: unit, role: r });
 
 test('the roles offered are the ones the API accepts', () => {
-  expect(ROLES).toEqual(['staff', 'manager', 'inspector', 'admin']);
+  expect(ROLES).toEqual(['staff', 'manager', 'foster_parent', 'inspector', 'admin']);
 });
 
 test.each([

@@ -75,6 +75,14 @@ def test_seed_demo_covers_foster_family_and_swedish_plans(runner):
     swedish = db.session.scalar(select(Plan).where(Plan.kind == "se_handlingsplan"))
 
     assert foster.foster_parents and foster.result_label == "status"
+    # Seed 001: the foster parents fill it in and keep it; it is in force without approval.
+    foster_parent = db.session.scalar(select(User).where(User.email == "plejefamilie@demo.test"))
+    assert foster.filled_in_by == foster_parent.name
+    assert foster.state == "approved" and foster.approved_by is None
+    notes = db.session.scalars(select(ProgressNote).where(ProgressNote.plan_id == foster.id))
+    assert {n.author_id for n in notes} == {foster_parent.id}
+    roles = {(m.unit_id, m.role) for m in foster_parent.memberships}
+    assert roles == {(foster.unit_id, "foster_parent")}
     assert len(swedish.items) == 2
     enhet = db.session.get(Unit, swedish.unit_id)
     assert enhet.kind == "se_enhet"
@@ -269,6 +277,8 @@ NINE_COLUMNS = (
         ("leder@demo.test", {"dk_tilbud", "dk_plejefamilie"}),
         ("medarbejder@demo.test", {"dk_tilbud"}),
         ("tilsyn@demo.test", {"dk_tilbud", "dk_plejefamilie"}),
+        ("plejefamilie@demo.test", {"dk_plejefamilie"}),
+        ("familiepleje@demo.test", {"dk_plejefamilie"}),
         ("chef@demo.test", {"se_handlingsplan"}),
     ],
 )

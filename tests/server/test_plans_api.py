@@ -198,7 +198,10 @@ def test_a_manager_reopens_a_completed_plan_and_the_history_keeps_both_steps(
 def test_send_back_returns_a_submitted_plan_to_draft(client, manager, plan):
     headers = login(client, manager)
     client.post(f"/api/plans/{plan.id}/submit", headers=headers)
-    assert client.post(f"/api/plans/{plan.id}/send-back", headers=headers).json["state"] == "draft"
+    back = client.post(
+        f"/api/plans/{plan.id}/send-back", json={"reason": "Frist mangler."}, headers=headers
+    )
+    assert back.json["state"] == "draft" and back.json["return_reason"] == "Frist mangler."
 
 
 def test_staff_writes_an_item_with_all_nine_columns(client, factory, staff, plan):

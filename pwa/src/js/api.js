@@ -26,7 +26,7 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     createPlan: (fields) => request('POST', '/api/plans', fields),
     // Online only for the catalogue version: the server moves the rows' themes along.
     updatePlan: (planId, fields) => request('PATCH', `/api/plans/${planId}`, fields),
-    planAction: (planId, action) => request('POST', `/api/plans/${planId}/${action}`, {}),
+    planAction: (planId, action, body = {}) => request('POST', `/api/plans/${planId}/${action}`, body),
     // Every recorded change of a plan and its rows, `after_approval` marked (kept on the device).
     planHistory: (planId) => request('GET', `/api/plans/${planId}/history`),
     // Web push (docs/push.md).

@@ -62,13 +62,19 @@ const app = {
     return this.people.get(userId) || `${t('plan.colleague')} ${String(userId).slice(0, 4)}`;
   },
   people: new Map(),
+  /** Keeps the unit's plans (server/services/access.py manage_plans): a manager, or a foster
+   * parent in their own foster family (seed 001). */
   isManager(unitId) {
     const roles = this.roleIn(unitId);
-    return roles.has('manager') || roles.has('admin');
+    return roles.has('manager') || roles.has('admin') || roles.has('foster_parent');
+  },
+  /** Approves a submitted plan or sends it back (approve_plans): managers only. */
+  canApprove(unitId) {
+    return this.roleIn(unitId).has('manager');
   },
   canEdit(unitId) {
     const roles = this.roleIn(unitId);
-    return roles.has('manager') || roles.has('admin') || roles.has('staff');
+    return roles.has('manager') || roles.has('admin') || roles.has('staff') || roles.has('foster_parent');
   },
 };
 

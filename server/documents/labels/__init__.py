@@ -18,6 +18,8 @@ Each module defines the same names:
 ``PLAN_STATES``, ``ITEM_STATES``, ``ORIGINS``  the words for those codes, as the PWA shows them
 ``THREADS``         the appendix with the plan's dialogue: its title, the plan's own thread,
                     the inspector's title before a name, an empty thread
+``PROGRESS``        the section after the table: each row's state, its evidence
+                    (attachments) and, optionally, its progress notes
 
 The import parser reads every language's labels, so a Swedish user can import a Danish plan.
 """

@@ -131,3 +131,14 @@ THREADS = {
     "inspector": "Tilsynsførende",
     "none": "Ingen beskeder.",
 }
+# The section after the table: each row's state, evidence and (optionally) progress notes.
+PROGRESS = {
+    "title": "Rækkernes tilstand, fremdrift og dokumentation",
+    "title_no_notes": "Rækkernes tilstand og dokumentation",
+    "state": "Tilstand",
+    "attachments": "Bilag (dokumentation)",
+    "note_attachments": "Bilag til notatet",
+    "no_notes": "Ingen notater om fremdrift.",
+    "photo": "foto",
+    "pdf": "PDF",
+}

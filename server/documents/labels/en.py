@@ -115,3 +115,14 @@ THREADS = {
     "inspector": "Inspector",
     "none": "No messages.",
 }
+# The section after the table: each row's state, evidence and (optionally) progress notes.
+PROGRESS = {
+    "title": "The rows' state, progress and evidence",
+    "title_no_notes": "The rows' state and evidence",
+    "state": "State",
+    "attachments": "Attachments (evidence)",
+    "note_attachments": "Attached to the note",
+    "no_notes": "No progress notes.",
+    "photo": "photo",
+    "pdf": "PDF",
+}

@@ -83,7 +83,7 @@ SPREADSHEET = {
     "responsible": "Vem? (genomförande)",
     "follow_up_responsible": "Vem? (uppföljning)",
     "result": "Resultat/status",
-    "state": "Läge",
+    "state": "Status",
     "overdue": "Försenad",
     "yes": "ja",
     "no": "nej",
@@ -116,4 +116,15 @@ THREADS = {
     "plan": "Planen som helhet",
     "inspector": "Inspektör",
     "none": "Inga meddelanden.",
+}
+# The section after the table: each row's state, evidence and (optionally) progress notes.
+PROGRESS = {
+    "title": "Radernas status, framsteg och dokumentation",
+    "title_no_notes": "Radernas status och dokumentation",
+    "state": "Status",
+    "attachments": "Bilagor (dokumentation)",
+    "note_attachments": "Bilagor till anteckningen",
+    "no_notes": "Inga anteckningar om framsteg.",
+    "photo": "foto",
+    "pdf": "PDF",
 }

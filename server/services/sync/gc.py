@@ -4,7 +4,8 @@
     resolved conflicts  tombstoned once resolved for as long (devices then drop them),
                         and go as tombstones after as long again
     stored push results the answers replayed to a retried push, after the same retention
-    photo bytes         a blob no live visit photo names, or an upload never finished,
+    photo bytes         a blob no live visit photo or plan attachment names, or an upload
+                        never finished,
                         after PHOTO_GRACE_HOURS (720, 30 days)
     the push outbox     sent, skipped and failed notifications, after
                         PUSH_OUTBOX_RETENTION_DAYS (30)
@@ -48,6 +49,7 @@ from server.models import (
     Conflict,
     Notification,
     PhotoBlob,
+    PlanAttachment,
     SyncMutationResult,
     VisitPhoto,
 )
@@ -100,11 +102,15 @@ def collect_garbage(
 
     photo_cutoff = now - timedelta(hours=photo_grace_hours)
     named = exists().where(VisitPhoto.sha256 == PhotoBlob.sha256, VisitPhoto.deleted.is_(False))
+    attached = exists().where(
+        PlanAttachment.sha256 == PhotoBlob.sha256, PlanAttachment.deleted.is_(False)
+    )
     unused = and_(
         PhotoBlob.complete.is_(True),
         # A blob completed just now may be older than the grace period by its start.
         func.coalesce(PhotoBlob.completed_at, PhotoBlob.created_at) < photo_cutoff,
         ~named,
+        ~attached,
     )
     collected.unused_photos = _remove(session, PhotoBlob, unused, dry_run)
     abandoned = and_(PhotoBlob.complete.is_(False), PhotoBlob.created_at < photo_cutoff)

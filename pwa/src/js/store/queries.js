@@ -113,6 +113,11 @@ export async function listExtensions(store, itemId) {
   return (await where(store, 'deadline_extensions', 'item_id', itemId)).sort(byText('created_at'));
 }
 
+/** A row's evidence, its notes' included (each says `note_id`), oldest first. @param {Store} store */
+export async function listAttachments(store, itemId) {
+  return (await where(store, 'plan_attachments', 'item_id', itemId)).filter(notDeleted).sort(byText('created_at'));
+}
+
 /** @param {Store} store */
 export async function getPhotoBlob(store, sha256) {
   return store.db.table('photo_blobs').get(sha256);

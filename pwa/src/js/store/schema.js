@@ -222,4 +222,7 @@ export function defineSchema(db) {
     checklist_runs: 'id, unit_id, checklist_id, _status',
     checklist_answers: 'id, run_id, unit_id, _status',
   });
+  // v10: evidence (DOKUMENTATION) on a plan row or one of its progress notes; a new table. Its
+  // bytes wait in `photo_blobs` until uploaded, like a visit photo's.
+  db.version(10).stores({ plan_attachments: 'id, item_id, plan_id, note_id, sha256, _status' });
 }

@@ -133,6 +133,9 @@ export class Store {
   listExtensions(itemId) {
     return queries.listExtensions(this, itemId);
   }
+  listAttachments(itemId) {
+    return queries.listAttachments(this, itemId);
+  }
   getPhotoBlob(sha256) {
     return queries.getPhotoBlob(this, sha256);
   }
@@ -162,6 +165,9 @@ export class Store {
   }
   removePhoto(photoId) {
     return writes.removePhoto(this, photoId);
+  }
+  removeAttachment(attachmentId) {
+    return writes.removeAttachment(this, attachmentId);
   }
   patchLocal(table, id, fields) {
     return writes.patchLocal(this, table, id, fields);

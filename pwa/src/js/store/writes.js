@@ -184,6 +184,27 @@ async function removePhotoRow(store, photo) {
   if (!others) await db.photo_blobs.delete(photo.sha256);
 }
 
+/**
+ * Delete a plan row's attachment; its bytes leave the device too unless another record (an
+ * attachment or a visit photo) shows them, so a deleted file is not uploaded after the fact.
+ * @param {Store} store
+ */
+export async function removeAttachment(store, attachmentId) {
+  const { db } = store;
+  const { plan_attachments: attachments, visit_photos: photos, photo_blobs: blobs, outbox } = db;
+  await db.transaction('rw', [attachments, photos, blobs, outbox], async () => {
+    const attachment = await attachments.get(attachmentId);
+    if (!attachment) return;
+    await removeRow(store, 'plan_attachments', attachment.id);
+    const live = (r) => r.id !== attachment.id && !r.deleted;
+    const others =
+      (await attachments.where('sha256').equals(attachment.sha256).filter(live).count()) +
+      (await photos.where('sha256').equals(attachment.sha256).filter(live).count());
+    if (!others) await blobs.delete(attachment.sha256);
+  });
+  store._emit({ table: 'plan_attachments', id: attachmentId });
+}
+
 /** Inside a transaction over the row's table and the outbox. */
 export async function removeRow(store, table, id) {
   const { db } = store;

@@ -8,7 +8,7 @@
  */
 
 // server/schemas/org.py ROLES, in the order the screen offers them.
-export const ROLES = ['staff', 'manager', 'inspector', 'admin'];
+export const ROLES = ['staff', 'manager', 'foster_parent', 'inspector', 'admin'];
 
 // server/schemas/org.py: UserCreateSchema / UserUpdateSchema.
 export const PASSWORD_MIN = 8;

@@ -64,16 +64,21 @@ export function planDocumentActions(app, plan) {
   const message = h('span', { class: 'error', role: 'alert', 'data-testid': 'download-error' });
   // The dialogue with the inspectorate as an appendix (server: ?threads=1).
   const threads = h('input', { type: 'checkbox', 'data-testid': 'word-threads' });
+  // Each row's progress notes, with author and date (server: ?notes=1).
+  const notes = h('input', { type: 'checkbox', 'data-testid': 'word-notes' });
   return [
     downloadButton(app, {
       label: t('documents.word'),
       testid: 'download-word',
       path: () =>
-        `/api/plans/${plan.id}/export.docx${exportQuery({ lang: language() })}${threads.checked ? '&threads=1' : ''}`,
+        `/api/plans/${plan.id}/export.docx${exportQuery({ lang: language() })}${threads.checked ? '&threads=1' : ''}${
+          notes.checked ? '&notes=1' : ''
+        }`,
       fallbackName: 'plan.docx',
       message,
     }),
     h('label', { class: 'check' }, threads, t('documents.with_threads')),
+    h('label', { class: 'check' }, notes, t('documents.with_notes')),
     h('span', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('documents.offline')),
     message,
   ];

@@ -15,6 +15,7 @@ import { draftList, draftNotice, draftReasons } from './drafts.js';
 import { announceSaved } from './save_status.js';
 import { itemReadOnly } from './item_read.js';
 import { layoutFor } from '../template_labels.js';
+import { evidenceSection } from './evidence.js';
 
 const STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
@@ -319,6 +320,7 @@ export async function itemView(app, { itemId, planId }) {
       item ? await itemInspectionSection(app, item) : null,
       item && plan ? await itemThreadSection(app, plan, item) : null,
       form,
+      item && plan ? await evidenceSection(app, item, { canAttach: plan.state !== 'archived' }) : null,
     ),
   };
 }

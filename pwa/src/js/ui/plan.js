@@ -15,6 +15,8 @@ import { checkRow } from '../rules.js';
 import { showFieldErrors } from './field_errors.js';
 import { draftList, draftMark, withRowNames } from './drafts.js';
 import { announceSaved } from './save_status.js';
+import { attachFile, attachmentInput, attachmentList } from './evidence.js';
+import { planStateKey } from './plan_state.js';
 
 import { COLUMNS, layoutFor } from '../template_labels.js';
 import { catalogueSection } from './plan_catalogue.js';
@@ -114,6 +116,20 @@ export async function planView(app, planId) {
   );
   const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
   const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));
+  const attachmentsByItem = new Map(
+    await Promise.all(items.map(async (i) => [i.id, await app.store.listAttachments(i.id)])),
+  );
+  const evidenceOf = async (item, noteId) =>
+    attachmentList(
+      app,
+      (attachmentsByItem.get(item.id) || []).filter((a) => (a.note_id || null) === noteId),
+    );
+  const rowEvidence = new Map(await Promise.all(items.map(async (i) => [i.id, await evidenceOf(i, null)])));
+  const noteEvidence = new Map();
+  for (const [itemId, notes] of notesByItem) {
+    const item = items.find((i) => i.id === itemId);
+    for (const n of notes.slice(0, 20)) noteEvidence.set(n.id, await evidenceOf(item, n.id));
+  }
   const themeName = new Map(themes.map((th) => [th.id, th.name]));
   const criterionIds = [...new Set(items.map((i) => i.criterion_id).filter(Boolean))];
   const criterionText = new Map(
@@ -123,7 +139,11 @@ export async function planView(app, planId) {
   );
   const cols = columnSet(plan);
   const manager = app.isManager(plan.unit_id);
+  const approver = app.canApprove(plan.unit_id);
   const canEdit = app.canEdit(plan.unit_id);
+  // A foster family's plan is in force without approval (seed 001): "gældende", no approver.
+  const withoutApproval = plan.kind === 'dk_plejefamilie';
+  const stateLabel = t(planStateKey(plan));
   const now = today();
   const editable = canEdit && !['completed', 'archived'].includes(plan.state);
 
@@ -156,22 +176,41 @@ export async function planView(app, planId) {
       h(
         'dd',
         {},
-        h(
-          'span',
-          { class: `state state-${plan.state}`, 'data-testid': 'plan-state' },
-          t(`plan_state.${plan.state || 'draft'}`),
-        ),
+        h('span', { class: `state state-${plan.state}`, 'data-testid': 'plan-state' }, stateLabel),
         approvalAndHistory(app, plan),
       ),
     ),
   );
+  // Sent back: the reason, for the plan's author, until it is submitted again.
+  const returned =
+    plan.state === 'draft' && plan.return_reason
+      ? h(
+          'div',
+          { class: 'notice', role: 'note', 'data-testid': 'return-reason' },
+          h(
+            'p',
+            {},
+            h('strong', {}, t('plan.returned_title')),
+            plan.returned_at
+              ? ` ${t('plan.returned_by', { name: app.userName(plan.returned_by), date: formatDateTime(plan.returned_at) })}`
+              : '',
+          ),
+          h('p', {}, lines(plan.return_reason)),
+        )
+      : null;
 
   const lifecycle = [];
-  if (manager) {
+  if (manager || approver) {
+    const keep = (list) => (manager ? list : []);
+    const approve = approver ? ['approve', 'send_back'] : [];
+    const inForce = withoutApproval ? ['put_in_force'] : [];
     const actions =
-      { draft: ['submit'], submitted: ['approve', 'send_back'], approved: ['complete'], completed: ['reopen'] }[
-        plan.state
-      ] || [];
+      {
+        draft: keep([...inForce, 'submit']),
+        submitted: [...approve, ...keep(inForce)],
+        approved: keep(['complete']),
+        completed: keep(['reopen']),
+      }[plan.state] || [];
     for (const action of actions) {
       lifecycle.push(
         h(
@@ -308,7 +347,12 @@ export async function planView(app, planId) {
       h('td', { 'data-label': label('activities'), 'data-field': 'activities' }, lines(item.activities)),
       h('td', { 'data-label': label('resources'), 'data-field': 'resources' }, lines(item.resources)),
       h('td', { 'data-label': label('timeframe') }, timeframe(item, now)),
-      h('td', { 'data-label': label('documentation'), 'data-field': 'documentation' }, lines(item.documentation)),
+      h(
+        'td',
+        { 'data-label': label('documentation') },
+        h('span', { 'data-field': 'documentation' }, lines(item.documentation)),
+        rowEvidence.get(item.id),
+      ),
       h('td', { 'data-label': label('responsible'), 'data-field': 'responsible' }, hvemLines(app, item)),
       h(
         'td',
@@ -333,6 +377,7 @@ export async function planView(app, planId) {
                       n.author_id ? h('span', { class: 'note-author' }, ` · ${app.userName(n.author_id)}`) : null,
                       ' ',
                       lines(n.text),
+                      noteEvidence.get(n.id),
                     ),
                   ),
               ),
@@ -357,6 +402,7 @@ export async function planView(app, planId) {
       h('p', { class: 'kind' }, t(`kind.${plan.kind}`)),
       h('h1', { tabindex: '-1' }, plan.title),
       header,
+      returned,
       drafts.length ? draftList(app, drafts, { headingId: 'plan-drafts-h' }) : null,
       h(
         'div',
@@ -392,6 +438,12 @@ export async function planView(app, planId) {
 
 /** Lifecycle steps; completing asks first (in the app's own dialog), as it ends the editing. */
 async function runAction(app, plan, action) {
+  let body = {};
+  if (action === 'send_back') {
+    const reason = await askReason(plan);
+    if (reason == null) return;
+    body = { reason };
+  }
   if (action === 'complete') {
     const ok = await confirmDialog({
       title: t('plan.complete_confirm_title'),
@@ -402,13 +454,64 @@ async function runAction(app, plan, action) {
     if (!ok) return;
   }
   try {
-    const result = await app.api.planAction(plan.id, action.replace('_', '-'));
-    if (result && result.state) await app.store.patchLocal('plans', plan.id, { state: result.state });
+    const result = await app.api.planAction(plan.id, action.replaceAll('_', '-'), body);
+    if (result && result.state) {
+      const kept = ['state', 'approved_by', 'approved_at', 'returned_at', 'returned_by', 'return_reason'];
+      await app.store.patchLocal(
+        'plans',
+        plan.id,
+        Object.fromEntries(kept.filter((k) => k in result).map((k) => [k, result[k]])),
+      );
+    }
     announce(t('plan.done'));
     app.sync.run('action');
   } catch (err) {
     announce(err.message || t('sync.error.generic'));
   }
+}
+
+/** "Send tilbage": why, in the app's own dialog; the author reads it on the plan. Null: cancelled. */
+function askReason(plan) {
+  return new Promise((resolve) => {
+    const text = h('textarea', {
+      name: 'reason',
+      rows: 4,
+      'aria-required': 'true',
+      'data-testid': 'return-reason-text',
+    });
+    const titleId = `send-back-${plan.id}`;
+    let answer = null;
+    const form = h(
+      'form',
+      { method: 'dialog', novalidate: true },
+      h('h2', { id: titleId }, t('plan.send_back')),
+      h('p', { class: 'muted' }, plan.title),
+      field(t('plan.return_reason'), text, t('plan.return_reason_hint')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', onclick: () => dlg.close() }, t('item.cancel')),
+        h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'confirm-send-back' }, t('plan.send_back')),
+      ),
+    );
+    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      if (!text.value.trim()) {
+        showFieldErrors(form, { reason: text }, { reason: [t('plan.return_reason_empty')] });
+        return;
+      }
+      answer = text.value.trim();
+      dlg.close();
+    });
+    dlg.addEventListener('close', () => {
+      dlg.remove();
+      resolve(answer);
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    text.focus();
+  });
 }
 
 /** The rows opened on a phone, kept across the live re-renders of this session. */
@@ -457,6 +560,7 @@ async function move(app, items, index, delta) {
 
 export function openNoteDialog(app, item) {
   const text = h('textarea', { name: 'text', rows: 4, 'aria-required': 'true', 'data-testid': 'note-text' });
+  let noteFile = null;
   const state = h(
     'select',
     { name: 'new_state' },
@@ -471,6 +575,11 @@ export function openNoteDialog(app, item) {
     h('p', { class: 'muted' }, item.topic || ''),
     field(t('note.text'), text),
     field(t('note.new_state'), state),
+    field(
+      t('evidence.add_to_note'),
+      (noteFile = attachmentInput({ testid: 'note-attachment-input' })),
+      t('evidence.hint'),
+    ),
     h(
       'div',
       { class: 'actions' },
@@ -490,7 +599,7 @@ export function openNoteDialog(app, item) {
     if (!text.value.trim()) errors.text = [t('note.empty')];
     if (showFieldErrors(form, { text, new_state: state }, errors)) return;
     // The note and (if chosen) the new state reach the outbox before we say "saved".
-    await app.store.create('progress_notes', {
+    const note = await app.store.create('progress_notes', {
       item_id: item.id,
       plan_id: item.plan_id,
       unit_id: item.unit_id,
@@ -500,6 +609,15 @@ export function openNoteDialog(app, item) {
       created_at: new Date().toISOString(),
     });
     if (newState && newState !== item.state) await app.store.update('plan_items', item.id, { state: newState });
+    const file = noteFile && noteFile.files && noteFile.files[0];
+    if (file && note) {
+      try {
+        await attachFile(app, item, file, { noteId: note.id });
+      } catch (err) {
+        // The note is kept; only the file was refused, and the person is told why.
+        announce(`${t('evidence.failed')}: ${err.message || err}`);
+      }
+    }
     dlg.close();
     announceSaved(app);
     app.sync.requestSoon();

@@ -14,7 +14,7 @@
 // server/models/plans.py MESSAGE_TEXT.
 export const MESSAGE_TEXT = 4000;
 
-const WRITERS = ['staff', 'manager', 'inspector'];
+const WRITERS = ['staff', 'manager', 'foster_parent', 'inspector'];
 
 /** @param {Set<string>} roles the user's roles in the plan's unit */
 export function mayWrite(roles, planState) {

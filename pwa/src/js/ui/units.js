@@ -4,6 +4,7 @@ import { h, field, announce } from './dom.js';
 import { refuseInvalid, showFieldErrors } from './field_errors.js';
 import { defaultVariant, layoutFor, variantsFor } from '../template_labels.js';
 import { catalogueName, planCatalogue, versionsFor } from './catalogue_model.js';
+import { planStateKey } from './plan_state.js';
 
 export function isOverdue(item, today) {
   return (
@@ -107,7 +108,7 @@ export async function unitPlansView(app, unitId) {
                 'li',
                 { class: 'row plan-row' },
                 h('a', { href: `#/plans/${plan.id}`, class: 'row-main' }, plan.title || t('plan.untitled')),
-                h('span', { class: `state state-${plan.state || 'draft'}` }, t(`plan_state.${plan.state || 'draft'}`)),
+                h('span', { class: `state state-${plan.state || 'draft'}` }, t(planStateKey(plan))),
                 h('span', { class: 'muted' }, t('plans.items', { n: items })),
                 h(
                   'span',

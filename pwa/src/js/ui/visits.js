@@ -21,6 +21,7 @@ import { refuseInvalid } from './field_errors.js';
 import { downloadFile } from './documents.js';
 import { confirmDialog } from './shell.js';
 import { today } from './units.js';
+import { planStateKey } from './plan_state.js';
 import {
   LONG_TEXT,
   catalogueInForce,
@@ -677,7 +678,7 @@ function toItemForm(app, visit, finding, plans, answered) {
         'option',
         { value: p.id, selected: i === 0 },
         // Which plan is which: its state and date beside the title.
-        `${p.title || t('plan.untitled')} – ${t(`plan_state.${p.state || 'draft'}`)}, ${formatDate(p.plan_date)}`,
+        `${p.title || t('plan.untitled')} – ${t(planStateKey(p))}, ${formatDate(p.plan_date)}`,
       ),
     ),
   );
