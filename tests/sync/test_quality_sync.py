@@ -54,7 +54,7 @@ def test_staff_of_an_enhet_receive_the_verksamhets_definitions_but_not_other_enh
     anna = device(org["anna"])
     anna.sync()
     assert len(anna.rows("quality_areas")) == 6
-    assert len(anna.rows("quality_measures")) == 5
+    assert len(anna.rows("quality_measures")) == 8
     assert len(anna.rows("survey_questions")) == 9
     west = device(org["west_staff"])
     west.create(
