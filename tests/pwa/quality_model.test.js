@@ -1,6 +1,7 @@
 // The device's copies of the quality follow-up's rules agree with the server's.
 import {
-  barChartSvg, caseCodeProblem, chartLabel, combine, compile, containsIdentityNumber, measureValueId, periodBounds,
+  analyseCases, barChartSvg, buildYear, caseCodeProblem, chartLabel, combine, compile, containsIdentityNumber,
+  measureValueId, periodBounds, suppressedGroups, yearFigure, yearRule,
 } from '../../pwa/src/js/ui/quality_model.js';
 
 test('a measure value id is the same UUIDv5 the server derives', async () => {
@@ -56,5 +57,49 @@ describe('bar labels follow the server report\'s rule (tests/fixtures/chart_labe
   test('cut to 40 characters, then escaped', async () => {
     const { default: fixture } = await import('../fixtures/chart_labels.json');
     for (const { label, drawn } of fixture.cases) expect(chartLabel(label)).toBe(drawn);
+  });
+});
+
+describe('the year from its tertials, as server/services/quality_measures.py builds it', () => {
+  test('sum, mean and last; rates add their parts', () => {
+    const f = (...values) => values.map((value) => (value == null ? null : { value }));
+    expect(buildYear('sum', 'sum', f(3, null, 5))).toEqual([[8, null, null], 2]);
+    expect(buildYear('mean', 'sum', f(12, 12, 15))).toEqual([[13, null, null], 3]);
+    expect(buildYear('last', 'sum', f(40, 35, null))).toEqual([[35, null, null], 1]);
+    expect(buildYear('sum', 'sum', f(null, null, null))).toEqual([[null, null, null], 0]);
+    const rates = [{ numerator: 3, denominator: 4 }, null, { numerator: 1, denominator: 6 }];
+    expect(buildYear('sum', 'rate', rates)).toEqual([[0.4, 4, 10], 2]);
+    expect(yearRule({ kind: 'structure' })).toBe('mean');
+    expect(yearRule({ kind: 'result' })).toBe('sum');
+    expect(yearRule({ kind: 'structure', year_rule: 'last' })).toBe('last');
+  });
+
+  test('each enhet\'s year, entered or built, then combined', () => {
+    const measure = { kind: 'structure', aggregation: 'sum' };
+    const values = [
+      { unit_id: 'a', period: '2026-T1', value: 12 },
+      { unit_id: 'a', period: '2026-T2', value: 12 },
+      { unit_id: 'a', period: '2026-T3', value: 15 },
+      { unit_id: 'b', period: '2026', value: 8 },
+      { unit_id: 'b', period: '2026-T1', value: 100 },
+    ];
+    expect(yearFigure(measure, values, ['a', 'b'], 2026)).toEqual({ value: 21, built: 3 });
+    expect(yearFigure(measure, values, ['b'], 2026)).toEqual({ value: 8, built: null });
+  });
+});
+
+describe('the yearly analysis agrees with the server (tests/fixtures/quality_analysis.json)', () => {
+  test('small groups are withheld, and one hidden group takes the smallest shown with it', () => {
+    expect([...suppressedGroups({ a: 9, b: 7, c: 2 })].sort()).toEqual(['b', 'c']);
+    expect([...suppressedGroups({ a: 9, b: 7, c: 6 })]).toEqual([]);
+    expect([...suppressedGroups({ a: 9, b: 0 })]).toEqual([]);
+  });
+
+  test('periods, groups and years as analyse_cases makes them', async () => {
+    const { default: fixture } = await import('../fixtures/quality_analysis.json');
+    expect(fixture.cases.length).toBeGreaterThan(1);
+    for (const { records, year, years, expected } of fixture.cases) {
+      expect(analyseCases(records, year, years)).toEqual(expected);
+    }
   });
 });

@@ -30,7 +30,9 @@ export const GENDERS = ['female', 'male', 'other', 'unknown'];
 export const END_REASONS = ['planned', 'interrupted'];
 export const NEEDS_MET = ['yes', 'partly', 'no'];
 export const SITUATIONS = ['improved', 'unchanged', 'worsened', 'unknown'];
-export const SECTIONS = ['measures', 'register', 'cases', 'surveys', 'cycle', 'compilation'];
+export const SECTIONS = ['measures', 'register', 'cases', 'surveys', 'cycle', 'compilation', 'analysis'];
+export const RESOURCES = ['places', 'hours', 'persons', 'staff', 'competence', 'premises', 'queue'];
+export const YEAR_RULES = ['sum', 'mean', 'last'];
 
 export const live = (rows) => rows.filter((r) => !r.deleted);
 export const byName = (a, b) => String(a.name).localeCompare(String(b.name));
