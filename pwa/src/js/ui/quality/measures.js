@@ -39,8 +39,13 @@ export async function measuresView(app, ctx) {
   const state = app.qualityPeriod || (app.qualityPeriod = { year: currentYear(), tertial: '1' });
   const list = h('div', { 'data-testid': 'measure-list' });
   const controls = periodControls(() => {
-    state.year = Number(controls.yearInput.value);
-    state.tertial = controls.tertialSelect.value;
+    const year = Number(controls.yearInput.value);
+    const tertial = controls.tertialSelect.value;
+    // A change event that changes nothing (the year field losing focus after its change was
+    // already taken) must not redraw the cards under a form being filled in.
+    if (year === Number(state.year) && tertial === state.tertial && list.dataset.period) return;
+    state.year = year;
+    state.tertial = tertial;
     draw();
   }, state);
   const measures = (await definedMeasures(app, verksamhetId, enheter)).filter((m) => m.active !== false);
@@ -50,6 +55,8 @@ export async function measuresView(app, ctx) {
   let drawing = 0;
   async function draw() {
     const ticket = ++drawing;
+    // Said again only when this drawing is on the screen (a test, or a person, waits for it).
+    delete list.dataset.period;
     const period = state.tertial ? `${state.year}-T${state.tertial}` : String(state.year);
     const cards = [];
     for (const measure of measures) {
