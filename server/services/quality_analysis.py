@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,7 +97,10 @@ def _ended(case: Any, start: date, end: date) -> bool:
     return case.ended_on is not None and start <= case.ended_on <= end
 
 
-def outcomes_of(cases: Iterable[Any], start: date, end: date, into: Outcomes) -> Outcomes:
+AnyOutcomes = TypeVar("AnyOutcomes", bound=Outcomes)
+
+
+def outcomes_of(cases: Iterable[Any], start: date, end: date, into: AnyOutcomes) -> AnyOutcomes:
     for case in cases:
         if not _ran(case, start, end):
             continue

@@ -174,7 +174,8 @@ def build_year(
         last = given[-1]
         return (last.value, last.numerator, last.denominator), 1
     if aggregation == "rate":
-        return combine("rate", given), len(given)
+        value, numerator, denominator = combine("rate", given)
+        return (value, numerator, denominator), len(given)
     values = [f.value for f in given if f.value is not None]
     total = sum(values)
     return ((total / len(values) if rule == "mean" else total), None, None), len(given)
