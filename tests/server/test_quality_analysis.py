@@ -410,3 +410,76 @@ def test_the_analysis_is_read_by_role_and_unit(client, org):
         f"/api/quality/analysis?unit_id={org.east.id}&year=2026&years=40", headers=org.chef
     )
     assert_error(response, 422, "invalid_input", "years")
+
+
+def test_the_docx_report_reads_back_with_the_analysis_tables_charts_and_built_year(client, org):
+    import io
+
+    from docx import Document
+    from PIL import Image
+
+    from tests.helpers import docx_pictures
+
+    places = org.measures["Antal platser"]
+    for period, n in (("2026-T1", 12), ("2026-T2", 12), ("2026-T3", 15)):
+        value(client, org, places, org.east, period, value=n)
+    for n in range(6):
+        case(
+            client,
+            org,
+            org.east,
+            f"K-{n}",
+            gender="female",
+            ended_on="2026-03-01",
+            end_reason="planned" if n < 3 else "interrupted",
+        )
+    for n in range(6):
+        case(
+            client,
+            org,
+            org.east,
+            f"M-{n}",
+            gender="male",
+            ended_on="2026-07-01",
+            end_reason="planned",
+        )
+    response = client.get(
+        f"/api/quality/report?unit_id={org.verksamhet.id}&year=2026&format=docx",
+        headers=org.chef,
+    )
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Analys: skiljer sig resultaten mellan grupper av klienter?" in text
+    tables = {t.rows[0].cells[0].text: t for t in document.tables}
+    by_gender = [[c.text for c in row.cells] for row in tables["Kön"].rows]
+    assert by_gender[1][:3] == ["Kvinna", "6", "3 (50\u00a0%)"]
+    assert by_gender[2][:3] == ["Man", "6", "6 (100\u00a0%)"]
+    periods = [[c.text for c in row.cells] for row in tables["Period"].rows]
+    assert [r[0] for r in periods[1:]] == [
+        "Tertial 1 (jan–apr)",
+        "Tertial 2 (maj–aug)",
+        "Tertial 3 (sep–dec)",
+        "Helår",
+    ]
+    assert periods[4][1:3] == ["12", "12"]
+    # The År column of the measures is built from the tertials (mean of 12, 12, 15), marked.
+    measures = next(t for t in document.tables if t.rows[0].cells[0].text == "Mått")
+    row = next(r for r in measures.rows if r.cells[0].text == "Antal platser")
+    assert [c.text for c in row.cells][-4:] == ["12", "12", "15", "13 *"]
+    pictures = {alt: blob for _type, blob, alt in docx_pictures(document)}
+    for title in (
+        "Stapeldiagram: Andel avslutade enligt plan per år (%)",
+        "Stapeldiagram: Andel avslutade enligt plan per kön (%)",
+    ):
+        image = Image.open(io.BytesIO(pictures[title]))
+        assert image.format == "PNG" and image.width > 500
+    chart_table = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[1].text == "Procent" and t.rows[1].cells[0].text == "Kvinna"
+    )
+    assert [[c.text for c in r.cells] for r in chart_table.rows[1:]] == [
+        ["Kvinna", "50"],
+        ["Man", "100"],
+    ]
