@@ -4,8 +4,9 @@ Every synced table has the same five routes under ``/api/quality/<resource>``: l
 ``unit_id``), create, read, partial update and delete; the rules are in
 ``server/services/quality.py``, shared with the sync push. Besides: default content for a
 verksamhet, the egenkontroll's default checklists, the årshjul of a year, a measure's
-aggregate, CSV import of values, the tertial compilation, what the sammanvägd bedömning of a
-year is drawn from, and the kvalitetsberättelse (HTML or .docx).
+aggregate, CSV import of values, the tertial compilation, the yearly analysis, what the
+sammanvägd bedömning of a year is drawn from, and the kvalitetsberättelse (HTML or .docx):
+the draft, and the versions adopted and kept as they were.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from marshmallow import Schema
 from server.api.context import authenticated, current_principal, transactional
 from server.api.downloads import download
 from server.api.json_body import Blueprint
+from server.documents.adopted_reports import adopt_report, get_adopted, list_adopted
 from server.documents.quality_report import (
     DOCX,
     build_report,
@@ -27,6 +29,7 @@ from server.extensions import db_session
 from server.schemas import quality as schemas
 from server.services import (
     quality,
+    quality_analysis,
     quality_compilation,
     quality_cycle,
     quality_levels,
@@ -232,3 +235,47 @@ class QualityReport(MethodView):
         if query["format"] == "docx":
             return download(render_docx(report), DOCX, f"{name}.docx")
         return download(render_html(report), "text/html; charset=utf-8", f"{name}.html", True)
+
+
+@blp.route("/analysis")
+class Analysis(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.AnalysisQuerySchema, location="query")
+    @blp.response(200, schemas.AnalysisSchema)
+    def get(self, query):
+        """Seed 004's analysis: outcomes per tertial and year, by group of clients (small
+        groups withheld), against earlier years; the measures' years and key figures."""
+        return quality_analysis.analyse(db_session(), current_principal(), **query)
+
+
+@blp.route("/reports")
+class AdoptedReports(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.AdoptQuerySchema, location="query")
+    @blp.response(200, schemas.AdoptedReportSchema(many=True))
+    def get(self, query):
+        """The adopted versions of a unit's kvalitetsberättelser, newest first."""
+        return list_adopted(db_session(), current_principal(), query["unit_id"], query.get("year"))
+
+    @blp.arguments(schemas.AdoptWriteSchema)
+    @blp.response(201, schemas.AdoptedReportSchema)
+    @transactional
+    def post(self, body):
+        """Adopt (fastställ) the kvalitetsberättelse of a year as it stands: stored, kept."""
+        return adopt_report(db_session(), current_principal(), **body)
+
+
+@blp.route("/reports/<uuid:report_id>")
+class AdoptedReportDocument(MethodView):
+    decorators = [authenticated]
+
+    @blp.arguments(schemas.AdoptedFormatSchema, location="query")
+    @blp.response(200)
+    def get(self, query, report_id):
+        """An adopted version, exactly as it was adopted (HTML or .docx)."""
+        row = get_adopted(db_session(), current_principal(), report_id)
+        if query["format"] == "docx":
+            return download(row.docx, DOCX, f"{row.filename}.docx")
+        return download(row.html, "text/html; charset=utf-8", f"{row.filename}.html", True)

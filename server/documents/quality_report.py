@@ -40,6 +40,7 @@ from server.documents import quality_levels
 from server.documents.charts import Chart, add_chart, bar_chart_png
 from server.documents.formats import (
     format_date,
+    format_datetime,
     format_figure,
     format_rating,
     format_share,
@@ -63,8 +64,9 @@ from server.models import (
 from server.services.access import Principal
 from server.services.errors import NotFound
 from server.services.quality import enheter_of, verksamhet_of
+from server.services.quality_analysis import DIMENSIONS, CaseAnalysis, analyse
 from server.services.quality_compilation import Counts, compile_cases
-from server.services.quality_measures import aggregate_measure
+from server.services.quality_measures import aggregate_measure, year_figure
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LANGUAGE = "sv"  # the kvalitetsberättelse is a Swedish document (SOSFS 2011:9)
@@ -106,6 +108,17 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown": "Okänd",
     },
     "kind": {"structure": "Strukturmått", "process": "Processmått", "result": "Resultatmått"},
+    # What a structure measure counts (seed 003).
+    "resource": {
+        "places": "Volym: platser",
+        "hours": "Volym: timmar",
+        "persons": "Volym: personer",
+        "staff": "Personal: antal",
+        "competence": "Personal: kompetensnivå",
+        "premises": "Lokaler",
+        "queue": "Köer till insatser",
+    },
+    "dimension": {"intervention": "Insats", "age_band": "Åldersgrupp", "gender": "Kön"},
     "aggregation": {"sum": "summa", "mean": "medelvärde", "rate": "andel (täljare/nämnare)"},
 }
 PERIODS = ("T1", "T2", "T3", "")  # the tertials, then the year itself
@@ -128,9 +141,20 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     survey_averages: list[dict[str, Any]] = field(default_factory=list)
     levels: quality_levels.Levels = field(default_factory=quality_levels.Levels)
+    # Seed 004's analysis: the tertials and the year, groups of clients, earlier years.
+    analysis: CaseAnalysis | None = None
+    years: list[int] = field(default_factory=list)
+    measure_years: list[dict[str, Any]] = field(default_factory=list)
+    key_figures: list[dict[str, Any]] = field(default_factory=list)
+    analysis_charts: list[Chart] = field(default_factory=list)
+    # Set on an adopted version (``adopted_reports.py``): who adopted it, when, which version.
+    adoption: dict[str, Any] | None = None
+    conclusions: str = ""
 
 
-def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, year: int) -> Report:
+def build_report(
+    session: Session, principal: Principal, unit_id: uuid.UUID, year: int, years: int = 3
+) -> Report:
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted or not principal.can("read_plans", unit.id):
         raise NotFound(_("No such unit."))
@@ -171,9 +195,11 @@ def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, yea
         .order_by(RegisterEntry.entry_date)
     ).all()
     report.register_counts = dict(Counter(LABELS["register"][e.kind] for e in entries))
+    unit_names = {u.id: u.name for u in units}
     report.register_entries = [
         {
             "date": e.entry_date,
+            "unit": unit_names.get(e.unit_id, ""),
             "kind": LABELS["register"][e.kind]
             + (f" ({LABELS['source'][e.source]})" if e.source else ""),
             "title": e.title,
@@ -187,13 +213,15 @@ def build_report(session: Session, principal: Principal, unit_id: uuid.UUID, yea
     _cases(session, principal, report, unit, year)
     _surveys(session, report, unit_ids, verksamhet, year)
     report.levels = quality_levels.build_levels(session, principal, unit, unit_ids, year)
+    _analysis(session, principal, report, unit, year, years)
     return report
 
 
 def _items(session: Session, report: Report, unit_ids: list[uuid.UUID], year: int) -> None:
     rows = session.execute(
-        select(PlanItem, Plan.title)
+        select(PlanItem, Plan.title, Unit.name)
         .join(Plan, Plan.id == PlanItem.plan_id)
+        .join(Unit, Unit.id == Plan.unit_id)
         .where(
             Plan.unit_id.in_(unit_ids),
             Plan.kind == "se_handlingsplan",
@@ -203,10 +231,11 @@ def _items(session: Session, report: Report, unit_ids: list[uuid.UUID], year: in
         )
         .order_by(Plan.plan_date, PlanItem.priority)
     ).all()
-    triggers = _triggers(session, [item.id for item, _ in rows])
-    for item, plan_title in rows:
+    triggers = _triggers(session, [item.id for item, _title, _unit in rows])
+    for item, plan_title, unit_name in rows:
         entry = {
             "plan": plan_title,
+            "unit": unit_name,
             "topic": item.topic or item.goal or "",
             "result": item.result or "",
             "triggered_by": triggers.get(item.id, []),
@@ -277,14 +306,21 @@ def _measures(
         if unit.id != verksamhet.id and measure.level == 2:
             continue
         values = {}
-        for suffix in PERIODS:
-            period = f"{year}-{suffix}" if suffix else str(year)
-            aggregate = aggregate_measure(session, principal, measure.id, period)
+        for suffix in PERIODS[:-1]:
+            aggregate = aggregate_measure(session, principal, measure.id, f"{year}-{suffix}")
             value = aggregate.value
             if unit.id != verksamhet.id:
                 own = [f for f in aggregate.per_unit if f.unit_id == unit.id]
                 value = own[0].value if own else None
-            values[suffix or "År"] = _format(value, measure.aggregation)
+            values[suffix] = _format(value, measure.aggregation)
+        # The year as entered, or built from the tertials by the measure's year rule.
+        figure = year_figure(session, principal, measure.id, year)
+        if unit.id == verksamhet.id:
+            value, built = figure.value, (figure.tertials if figure.from_tertials else None)
+        else:
+            own = [f for f in figure.per_unit if f.unit_id == unit.id]
+            value, built = (own[0].value if own else None), figure.built_from.get(unit.id)
+        values["År"] = _format(value, measure.aggregation) + _built_mark(value, built)
         report.measures.append(
             {
                 "name": measure.name,
@@ -298,6 +334,19 @@ def _measures(
                 "values": values,
             }
         )
+
+
+# After a year built from the tertials: "*" when from all three, else how many there were.
+BUILT_NOTE = (
+    "* Året är sammanräknat ur tertialen enligt måttets regel (summa, medelvärde eller "
+    "senaste tertialet), där inget värde för helåret har angetts."
+)
+
+
+def _built_mark(value: float | None, built: int | None) -> str:
+    if value is None or built is None:
+        return ""
+    return " *" if built == 3 else f" * ({built} av 3 tertial)"
 
 
 def _format(value: float | None, aggregation: str) -> str:
@@ -325,6 +374,84 @@ def _cases(session: Session, principal: Principal, report: Report, unit: Unit, y
         if counter:
             counts = {(labels or {}).get(k, k): v for k, v in sorted(counter.items())}
             report.charts.append(Chart(title, counts))
+
+
+def _analysis(
+    session: Session, principal: Principal, report: Report, unit: Unit, year: int, years: int
+) -> None:
+    """Seed 004's analysis (``quality_analysis.py``): outcomes per tertial and for the year, by
+    group of clients (small groups withheld), against earlier years; the measures' years and
+    their economic key figures."""
+    analysis = analyse(session, principal, unit.id, year, years)
+    report.analysis = analysis.cases
+    report.years = [y.year for y in analysis.cases.years]
+    for measure in analysis.measures:
+        report.measure_years.append(
+            {
+                "name": measure.name,
+                "kind": LABELS["kind"][measure.kind]
+                + (f" ({LABELS['resource'][measure.resource]})" if measure.resource else ""),
+                "unit_of_measure": measure.unit_of_measure,
+                "values": [
+                    _format(y.value, measure.aggregation)
+                    + _built_mark(y.value, y.tertials if y.from_tertials else None)
+                    for y in measure.years
+                ],
+            }
+        )
+        for figure in measure.years:
+            if figure.cost_per_unit is None:
+                continue
+            report.key_figures.append(
+                {
+                    "name": measure.name,
+                    "year": str(figure.year),
+                    "value": _format(figure.value, measure.aggregation),
+                    "unit_of_measure": measure.unit_of_measure,
+                    "cost_per_unit": format_figure(figure.cost_per_unit, LANGUAGE)
+                    + (f" {measure.cost_label}" if measure.cost_label else ""),
+                    "cost": "–"
+                    if figure.cost is None
+                    else f"{format_figure(figure.cost, LANGUAGE)} kr",
+                }
+            )
+    cases = analysis.cases
+    if any(y.ended for y in cases.years):
+        report.analysis_charts.append(
+            Chart(
+                "Andel avslutade enligt plan per år (%)",
+                {str(y.year): _percent(y.planned, y.ended) for y in cases.years if y.ended},
+            )
+        )
+    for dimension in DIMENSIONS:
+        shown = [g for g in cases.groups if g.dimension == dimension and not g.withheld]
+        if shown:
+            report.analysis_charts.append(
+                Chart(
+                    f"Andel avslutade enligt plan per {LABELS['dimension'][dimension].lower()} (%)",
+                    {
+                        _group_label(g.dimension, g.group): _percent(g.planned, g.ended)
+                        for g in shown
+                    },
+                )
+            )
+
+
+def _percent(part: int | None, whole: int | None) -> int:
+    return round(100 * (part or 0) / whole) if whole else 0
+
+
+def _share(part: int | None, whole: int | None) -> str:
+    if part is None or not whole:
+        return "–"
+    return f"{part} ({format_share(part / whole, LANGUAGE)})"
+
+
+def _group_label(dimension: str, group: str) -> str:
+    labels = LABELS.get(dimension, {})
+    if group == "unknown":
+        return "Okänt"
+    return labels.get(group, group)
 
 
 def _surveys(
@@ -381,6 +508,117 @@ INTRO = (
 TO_WRITE = "[Skriv här: slutsatser, prioriterade förbättringsområden och fortsatt arbete.]"
 
 
+PERIOD_LABELS = {
+    "T1": "Tertial 1 (jan–apr)",
+    "T2": "Tertial 2 (maj–aug)",
+    "T3": "Tertial 3 (sep–dec)",
+    "year": "Helår",
+}
+OUTCOME_HEADINGS = ["Avslutade", "Enligt plan", "Avbrutna", "Behoven tillgodosedda", "Förbättrad"]
+ANALYSIS_NOTE = (
+    "Pågående och avslutade insatser räknas var för sig i varje tertial; en insats som pågår "
+    "över flera tertial räknas en gång under helåret. Avslutade insatser summeras över "
+    "tertialen. Andelarna avser avslutade insatser."
+)
+GROUP_NOTE = (
+    "Grupper med färre än {min_group} avslutade insatser visas inte (och om bara en grupp döljs, "
+    "inte heller den minsta av de övriga), så att ingen enskild klient kan urskiljas."
+)
+WITHHELD = "färre än {min_group}, visas inte"
+
+
+def _outcome_cells(o: Any) -> list[str]:
+    return [
+        str(o.ended),
+        _share(o.planned, o.ended),
+        _share(o.interrupted, o.ended),
+        _share(o.needs_met, o.ended),
+        _share(o.improved, o.ended),
+    ]
+
+
+def analysis_tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The analysis as (heading, column headings, rows), rendered alike in HTML and .docx."""
+    cases = report.analysis
+    tables: list[tuple[str, list[str], list[list[str]]]] = []
+    if cases is None:
+        return tables
+    tables.append(
+        (
+            "Tertialen och helåret",
+            ["Period", "Insatser", *OUTCOME_HEADINGS],
+            [[PERIOD_LABELS[o.period], str(o.cases), *_outcome_cells(o)] for o in cases.periods],
+        )
+    )
+    withheld = WITHHELD.format(min_group=cases.min_group)
+    for dimension in DIMENSIONS:
+        rows = [
+            [_group_label(g.dimension, g.group), withheld, "", "", "", ""]
+            if g.withheld
+            else [_group_label(g.dimension, g.group), *_outcome_cells(g)]
+            for g in cases.groups
+            if g.dimension == dimension
+        ]
+        if rows:
+            tables.append(
+                (
+                    f"Resultat per {LABELS['dimension'][dimension].lower()}",
+                    [LABELS["dimension"][dimension], *OUTCOME_HEADINGS],
+                    rows,
+                )
+            )
+    tables.append(
+        (
+            "Jämförelse med tidigare år",
+            ["År", "Insatser", *OUTCOME_HEADINGS],
+            [[str(o.year), str(o.cases), *_outcome_cells(o)] for o in cases.years],
+        )
+    )
+    if report.measure_years:
+        tables.append(
+            (
+                "Kvalitetsmått jämfört med tidigare år",
+                ["Mått", "Slag", "Enhet", *[str(y) for y in report.years]],
+                [
+                    [m["name"], m["kind"], m["unit_of_measure"], *m["values"]]
+                    for m in report.measure_years
+                ],
+            )
+        )
+    if report.key_figures:
+        tables.append(
+            (
+                "Mått i relation till ekonomiska nyckeltal",
+                ["Mått", "År", "Värde", "Kostnad per enhet", "Kostnad"],
+                [
+                    [
+                        k["name"],
+                        k["year"],
+                        f"{k['value']} {k['unit_of_measure']}",
+                        k["cost_per_unit"],
+                        k["cost"],
+                    ]
+                    for k in report.key_figures
+                ],
+            )
+        )
+    return tables
+
+
+def adoption_text(report: Report) -> str:
+    """The line under the title: a draft's intro, or who adopted this version and when."""
+    adoption = report.adoption
+    if adoption is None:
+        return INTRO.format(date=_date(report.generated_on))
+    by = adoption["adopted_by_name"]
+    if adoption.get("adopted_in"):
+        by = f"{by} ({adoption['adopted_in']})"
+    return (
+        f"Fastställd {format_datetime(adoption['adopted_at'], LANGUAGE)} av {by}. "
+        f"Version {adoption['version']}. Hålls tillgänglig för den som önskar ta del av den."
+    )
+
+
 def report_filename(report: Report) -> str:
     """ "kvalitetsberättelse-2026-stöd-och-omsorg", without the extension."""
     return f"kvalitetsberättelse-{report.year}-{slug(report.unit_name, 'enhet')}"
@@ -430,11 +668,12 @@ def render_html(report: Report) -> str:
     out = [
         '<!doctype html><html lang="sv"><head><meta charset="utf-8">',
         f"<title>Kvalitetsberättelse {report.year} – {e(report.unit_name)}</title>",
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "<style>@page{size:A4;margin:2cm}"
+        "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #999;"
         "padding:.25rem .5rem;text-align:left;vertical-align:top}</style></head><body>",
         f"<h1>Kvalitetsberättelse {report.year}: {e(report.unit_name)}</h1>",
-        f"<p><em>{e(INTRO.format(date=_date(report.generated_on)))}</em></p>",
+        f"<p><em>{e(adoption_text(report))}</em></p>",
         "<h2>1. Så har kvalitetsarbetet bedrivits</h2>",
         "<h3>Årshjulet</h3>",
     ]
@@ -461,9 +700,9 @@ def render_html(report: Report) -> str:
         )
         out.append(
             _html_table(
-                ["Datum", "Slag", "Rubrik", "Analys"],
+                ["Datum", "Enhet", "Slag", "Rubrik", "Analys"],
                 [
-                    [_date(r["date"]), r["kind"], r["title"], r["analysis"]]
+                    [_date(r["date"]), r["unit"], r["kind"], r["title"], r["analysis"]]
                     for r in report.register_entries
                 ],
             )
@@ -482,6 +721,7 @@ def render_html(report: Report) -> str:
                 [[m["name"], m["kind"], m["rule"], *m["values"].values()] for m in report.measures],
             )
         )
+        out.append(f"<p><small>{e(BUILT_NOTE)}</small></p>")
     else:
         out.append("<p>Inga mått.</p>")
     out.append("<h3>Individuppföljning</h3>")
@@ -496,7 +736,21 @@ def render_html(report: Report) -> str:
             )
         )
     out.extend(quality_levels.render_html(report.levels, _html_table))
-    out.append(f"<h2>4. Fortsatt arbete</h2><p>{e(TO_WRITE)}</p></body></html>")
+    if report.analysis is not None:
+        out.append("<h3>Analys: skiljer sig resultaten mellan grupper av klienter?</h3>")
+        out.append(
+            f"<p><small>{e(ANALYSIS_NOTE)} "
+            f"{e(GROUP_NOTE.format(min_group=report.analysis.min_group))}</small></p>"
+        )
+        for heading, headings, rows in analysis_tables(report):
+            out.append(f"<h4>{e(heading)}</h4>")
+            out.append(_html_table(headings, rows))
+        out.extend(f"<figure>{bar_chart_svg(c)}</figure>" for c in report.analysis_charts)
+    out.append("<h2>4. Fortsatt arbete</h2>")
+    out.append(
+        _html_paragraphs(report.conclusions) if report.conclusions else f"<p>{e(TO_WRITE)}</p>"
+    )
+    out.append("</body></html>")
     return "".join(out)
 
 
@@ -510,12 +764,22 @@ def _html_table(headings: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _html_paragraphs(text: str) -> str:
+    e = html.escape
+    return "".join(
+        f"<p>{e(part).replace(chr(10), '<br>')}</p>" for part in text.split("\n\n") if part.strip()
+    )
+
+
 def _html_items(items: list[dict[str, Any]]) -> str:
     if not items:
         return "<p>Inga.</p>"
     return _html_table(
-        ["Handlingsplan", "Åtgärd", "Resultat", "Föranledd av"],
-        [[i["plan"], i["topic"], i["result"], "\n".join(i["triggered_by"])] for i in items],
+        ["Handlingsplan", "Enhet", "Åtgärd", "Resultat", "Föranledd av"],
+        [
+            [i["plan"], i["unit"], i["topic"], i["result"], "\n".join(i["triggered_by"])]
+            for i in items
+        ],
     )
 
 
@@ -526,7 +790,7 @@ def render_docx(report: Report) -> bytes:
     document.core_properties.title = f"Kvalitetsberättelse {report.year} {report.unit_name}"
     document.core_properties.author = "Følg"
     document.add_heading(f"Kvalitetsberättelse {report.year}: {report.unit_name}", level=0)
-    intro = document.add_paragraph(INTRO.format(date=_date(report.generated_on)))
+    intro = document.add_paragraph(adoption_text(report))
     intro.runs[0].italic = True
     document.add_heading("1. Så har kvalitetsarbetet bedrivits", level=1)
     document.add_heading("Årshjulet", level=2)
@@ -545,8 +809,11 @@ def render_docx(report: Report) -> bytes:
     document.add_heading("Grundläggande kvalitetsuppföljning", level=2)
     _docx_table(
         document,
-        ["Datum", "Slag", "Rubrik", "Analys"],
-        [[_date(r["date"]), r["kind"], r["title"], r["analysis"]] for r in report.register_entries],
+        ["Datum", "Enhet", "Slag", "Rubrik", "Analys"],
+        [
+            [_date(r["date"]), r["unit"], r["kind"], r["title"], r["analysis"]]
+            for r in report.register_entries
+        ],
     )
     document.add_heading("2. Åtgärder", level=1)
     for heading, items in (
@@ -556,8 +823,11 @@ def render_docx(report: Report) -> bytes:
         document.add_heading(heading, level=2)
         _docx_table(
             document,
-            ["Handlingsplan", "Åtgärd", "Resultat", "Föranledd av"],
-            [[i["plan"], i["topic"], i["result"], "\n".join(i["triggered_by"])] for i in items],
+            ["Handlingsplan", "Enhet", "Åtgärd", "Resultat", "Föranledd av"],
+            [
+                [i["plan"], i["unit"], i["topic"], i["result"], "\n".join(i["triggered_by"])]
+                for i in items
+            ],
         )
     document.add_heading("3. Resultat", level=1)
     document.add_heading("Kvalitetsmått", level=2)
@@ -566,6 +836,8 @@ def render_docx(report: Report) -> bytes:
         ["Mått", "Slag", "Regel", *[p or "År" for p in PERIODS]],
         [[m["name"], m["kind"], m["rule"], *m["values"].values()] for m in report.measures],
     )
+    if report.measures:
+        document.add_paragraph(BUILT_NOTE).runs[0].font.size = Pt(8)
     document.add_heading("Individuppföljning", level=2)
     document.add_paragraph(f"{report.cases} insatser under året, varav {report.ended} avslutade.")
     for chart in report.charts:
@@ -581,8 +853,25 @@ def render_docx(report: Report) -> bytes:
             [[s["question"], str(s["answers"]), s["figure"]] for s in report.survey_averages],
         )
     quality_levels.add_to_docx(document, report.levels, _docx_table)
+    if report.analysis is not None:
+        document.add_heading("Analys: skiljer sig resultaten mellan grupper av klienter?", level=2)
+        note = document.add_paragraph(
+            f"{ANALYSIS_NOTE} {GROUP_NOTE.format(min_group=report.analysis.min_group)}"
+        )
+        note.runs[0].font.size = Pt(8)
+        for heading, headings, rows in analysis_tables(report):
+            document.add_paragraph(heading, style="Heading 4")
+            _docx_table(document, headings, rows)
+        for chart in report.analysis_charts:
+            document.add_paragraph(chart.title, style="Heading 3")
+            add_chart(
+                document, bar_chart_png(chart, "Procent"), 15, f"Stapeldiagram: {chart.title}"
+            )
+            _docx_table(document, ["", "Procent"], [[k, str(v)] for k, v in chart.counts.items()])
     document.add_heading("4. Fortsatt arbete", level=1)
-    document.add_paragraph(TO_WRITE)
+    for part in (report.conclusions or TO_WRITE).split("\n\n"):
+        if part.strip():
+            document.add_paragraph(part.strip())
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from server.models.org import AuthToken, Membership, Organisation, Unit, User
 from server.models.plans import Plan, PlanAttachment, PlanItem, PlanMessage, ProgressNote
 from server.models.push import Notification, NotificationPreference, PushSubscription
 from server.models.quality import (
+    AdoptedReport,
     AnnualTask,
     CaseRecord,
     Checklist,
@@ -42,6 +43,7 @@ from server.models.visits import (
 )
 
 __all__ = [
+    "AdoptedReport",
     "AnnualTask",
     "AssignmentFollowUp",
     "AuditEvent",

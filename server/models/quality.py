@@ -16,6 +16,7 @@ nivå 3) as child units; everything here hangs off a unit and syncs like plans d
                   ─* checklists           egenkontroll: the points to check (definitions)
                   ─* checklist_runs  *─1 checklists   one egenkontroll carried out
                      ─* checklist_answers            one answer per point (deleted with their run)
+                  ─* adopted_reports      kvalitetsberättelser as adopted (not synced)
     plan_items    ─* quality_links        what triggered a handlingsplan item (a register entry,
                                           a measure, a riskanalys, a deviation found in a run)
     (uppdrags-/avtalsuppföljning, tematisk uppföljning, sammanvägd bedömning: quality_levels.py)
@@ -29,7 +30,7 @@ has a place for a citizen's name or personnummer: a case is a code.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -39,18 +40,28 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import Model
 from server.models.base import SyncedMixin
+from server.models.types import UTCDateTime
 
 MEASURE_KINDS = ("structure", "process", "result")  # struktur-, process-, resultatmått
 MEASURE_LEVELS = (2, 3)  # nivå 2: the whole uppdrag; nivå 3: per enhet, aggregated upwards
 AGGREGATIONS = ("sum", "mean", "rate")  # rate = sum of numerators / sum of denominators
+# What a structure measure counts (seed 003, Strukturmått nivå 2 och 3): "Volym/platser/timmar/
+# personer", "Personal - antal och kompetensnivå", "Lokaler", "Köer till insatser".
+RESOURCES = ("places", "hours", "persons", "staff", "competence", "premises", "queue")
+# How a year is built from its three tertials when no value for the whole year is entered:
+# a flow adds up (insatser avslutade), a stock is its mean (platser, årsarbetare) or its state
+# at the end (kö vid årets slut). None: "sum", or "mean" for a structure measure.
+YEAR_RULES = ("sum", "mean", "last")
 REGISTER_KINDS = (
     "quality_register",  # kvalitetsregister (palliativa registret, Senior alert, BPSD)
     "national_survey",  # nationella undersökningar (Öppna jämförelser, brukarundersökningen)
@@ -170,6 +181,10 @@ class QualityMeasure(SyncedMixin, Model):
         "numerator_label",
         "denominator_label",
         "active",
+        "resource",
+        "year_rule",
+        "cost_label",
+        "costs",
     )
 
     unit_id: Mapped[uuid.UUID] = mapped_column(
@@ -185,12 +200,26 @@ class QualityMeasure(SyncedMixin, Model):
     numerator_label: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
     denominator_label: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # A structure measure's resource (RESOURCES), if it says.
+    resource: Mapped[str | None] = mapped_column(String(20))
+    # How its year is built from the tertials (YEAR_RULES); None: the default of its kind.
+    year_rule: Mapped[str | None] = mapped_column(String(10))
+    # The economic key figure it is set against (seed 003: "i relation med de ekonomiska
+    # nyckeltal"): a cost per unit of the measure, entered per year ({"2026": 650000.0}),
+    # and what the cost is ("kr per plats och år").
+    cost_label: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    costs: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
 
     __table_args__ = (
         CheckConstraint(f"kind IN {_in(MEASURE_KINDS)}", name="kind"),
         CheckConstraint("level IN (2, 3)", name="level"),
         CheckConstraint(f"aggregation IN {_in(AGGREGATIONS)}", name="aggregation"),
+        CheckConstraint(f"resource IS NULL OR resource IN {_in(RESOURCES)}", name="resource"),
+        CheckConstraint(f"year_rule IS NULL OR year_rule IN {_in(YEAR_RULES)}", name="year_rule"),
     )
+
+    def year_rule_or_default(self) -> str:
+        return self.year_rule or ("mean" if self.kind == "structure" else "sum")
 
 
 class MeasureValue(SyncedMixin, Model):
@@ -544,3 +573,36 @@ class ChecklistAnswer(SyncedMixin, Model):
     __table_args__ = (
         CheckConstraint(f"answer IS NULL OR answer IN {_in(CHECK_ANSWERS)}", name="answer"),
     )
+
+
+class AdoptedReport(Model):
+    """A kvalitetsberättelse as it was adopted (fastställd): who adopted it, when, and the
+    document itself, so it stays available exactly as it was (seed 004, section 6: "hållas
+    tillgänglig för den som önskar ta del av den").
+
+    Written once by the server, never changed or deleted: a later adoption of the same year is
+    the next ``version`` beside it. Not synced (the documents are rendered on the server and
+    can be large); read over REST (``server/services/quality_reports.py``). ``adopted_by_name``
+    is the name as it was, so the record stays true if the account is renamed or removed.
+    """
+
+    __tablename__ = "adopted_reports"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("units.id"), nullable=False, index=True
+    )
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    adopted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    adopted_by_name: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
+    # Who adopted it as a body ("Ledningsgruppen", "Social- och omsorgsnämnden"), if said.
+    adopted_in: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    # What the manager wrote for section 4 (conclusions, priorities, continued work).
+    conclusions: Mapped[str | None] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(String(SHORT_TEXT), nullable=False)
+    html: Mapped[str] = mapped_column(Text, nullable=False)
+    docx: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+    __table_args__ = (UniqueConstraint("unit_id", "year", "version"),)

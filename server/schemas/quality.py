@@ -28,6 +28,7 @@ from server.models.quality import (
     MEASURE_LEVELS,
     NEEDS_MET,
     REGISTER_KINDS,
+    RESOURCES,
     RESPONDENTS,
     RISK_SCALE,
     RUN_STATES,
@@ -36,6 +37,7 @@ from server.models.quality import (
     SURVEYS,
     TASK_KINDS,
     TASK_STATES,
+    YEAR_RULES,
 )
 from server.models.quality_levels import OUTCOMES, PROVIDER_KINDS, SUBJECT_KINDS
 from server.schemas.checks import DateOrder, OnlyWhen, RequiredWhen
@@ -88,6 +90,16 @@ def check_period(value: str) -> None:
 
 check_period.pattern = PERIOD_PATTERN  # type: ignore[attr-defined]  # for sync/rules.json
 
+YEAR_PATTERN = re.compile(r"(?:19|20|21)\d{2}", re.ASCII)
+
+
+def check_year(value: str) -> None:
+    if not YEAR_PATTERN.fullmatch(value):
+        raise ValidationError(_("A year, such as 2026."))
+
+
+check_year.pattern = YEAR_PATTERN  # type: ignore[attr-defined]  # for sync/rules.json
+
 
 # ---- input ----------------------------------------------------------------------------------
 
@@ -116,6 +128,38 @@ class MeasureWriteSchema(StrictSchema):
     numerator_label = PseudonymousText(SHORT_TEXT, allow_none=True)
     denominator_label = PseudonymousText(SHORT_TEXT, allow_none=True)
     active = fields.Boolean()
+    resource = fields.String(
+        allow_none=True,
+        validate=one_of(RESOURCES),
+        metadata={"description": "What a structure measure counts (seed 003)."},
+    )
+    year_rule = fields.String(
+        allow_none=True,
+        validate=one_of(YEAR_RULES),
+        metadata={
+            "description": "How the year is built from the tertials when no value for the "
+            "whole year is entered; null: sum, or mean for a structure measure."
+        },
+    )
+    cost_label = PseudonymousText(SHORT_TEXT, allow_none=True)
+    costs = fields.Dict(
+        keys=fields.String(validate=check_year),
+        values=fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1e12)),
+        validate=validate.Length(max=50),
+        metadata={
+            "description": "The economic key figure: a cost per unit of the measure, per year "
+            '({"2026": 650000}).'
+        },
+    )
+
+    checks = (
+        OnlyWhen(
+            "resource",
+            "kind",
+            values=("structure",),
+            message=N_("Only a structure measure says which resource it counts."),
+        ),
+    )
 
 
 class MeasureValueWriteSchema(StrictSchema):
@@ -408,6 +452,38 @@ class ReportQuerySchema(UnitYearSchema):
     format = fields.String(load_default="html", validate=one_of(("html", "docx")))
 
 
+class AnalysisQuerySchema(UnitYearSchema):
+    years = fields.Integer(
+        load_default=3,
+        validate=validate.Range(min=1, max=10),
+        metadata={"description": "How many years, this one and those before it."},
+    )
+
+
+class AdoptQuerySchema(StrictSchema):
+    unit_id = fields.UUID(required=True)
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+class AdoptedFormatSchema(StrictSchema):
+    format = fields.String(load_default="html", validate=one_of(("html", "docx")))
+
+
+class AdoptWriteSchema(UnitYearSchema):
+    """Adopt (fastställ) the kvalitetsberättelse of a year as it stands."""
+
+    conclusions = PseudonymousText(
+        LONG_TEXT,
+        allow_none=True,
+        metadata={"description": "Section 4: conclusions, priorities and continued work."},
+    )
+    adopted_in = PseudonymousText(
+        SHORT_TEXT,
+        allow_none=True,
+        metadata={"description": "The body that adopted it, e.g. Ledningsgruppen."},
+    )
+
+
 class ValueImportSchema(StrictSchema):
     """CSV text with a header row: enhet;mått;period;värde;täljare;nämnare;kommentar."""
 
@@ -440,6 +516,10 @@ class MeasureSchema(SyncedRowSchema):
     numerator_label = fields.String(allow_none=True)
     denominator_label = fields.String(allow_none=True)
     active = fields.Boolean()
+    resource = fields.String(allow_none=True)
+    year_rule = fields.String(allow_none=True)
+    cost_label = fields.String(allow_none=True)
+    costs = fields.Dict(keys=fields.String(), values=fields.Float())
 
 
 class MeasureValueSchema(SyncedRowSchema):
@@ -739,6 +819,87 @@ class AssessmentBasisSchema(Schema):
     individual = fields.Nested(IndividualBasisSchema)
     assignment = fields.Nested(AssignmentBasisSchema)
     thematic = fields.Nested(ThematicBasisSchema)
+
+
+class OutcomeFields(Schema):
+    cases = fields.Integer()
+    ended = fields.Integer()
+    planned = fields.Integer()
+    interrupted = fields.Integer()
+    needs_met = fields.Integer()
+    improved = fields.Integer()
+
+
+class PeriodOutcomesSchema(OutcomeFields):
+    period = fields.String()
+
+
+class YearOutcomesSchema(OutcomeFields):
+    year = fields.Integer()
+
+
+class GroupOutcomesSchema(Schema):
+    dimension = fields.String()
+    group = fields.String()
+    ended = fields.Integer(allow_none=True)
+    planned = fields.Integer(allow_none=True)
+    interrupted = fields.Integer(allow_none=True)
+    needs_met = fields.Integer(allow_none=True)
+    improved = fields.Integer(allow_none=True)
+    withheld = fields.Boolean()
+
+
+class CaseAnalysisSchema(Schema):
+    periods = fields.List(fields.Nested(PeriodOutcomesSchema))
+    groups = fields.List(fields.Nested(GroupOutcomesSchema))
+    years = fields.List(fields.Nested(YearOutcomesSchema))
+    min_group = fields.Integer()
+
+
+class YearFigureSchema(Schema):
+    year = fields.Integer()
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float(allow_none=True)
+    denominator = fields.Float(allow_none=True)
+    from_tertials = fields.Boolean()
+    tertials = fields.Integer()
+    reported = fields.Integer()
+    expected = fields.Integer()
+    withheld = fields.Boolean()
+    cost_per_unit = fields.Float(allow_none=True)
+    cost = fields.Float(allow_none=True)
+
+
+class MeasureYearsSchema(Schema):
+    measure_id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+    resource = fields.String(allow_none=True)
+    unit_of_measure = fields.String()
+    aggregation = fields.String()
+    local = fields.Boolean()
+    cost_label = fields.String(allow_none=True)
+    years = fields.List(fields.Nested(YearFigureSchema))
+
+
+class AnalysisSchema(Schema):
+    unit_id = fields.UUID()
+    year = fields.Integer()
+    cases = fields.Nested(CaseAnalysisSchema)
+    measures = fields.List(fields.Nested(MeasureYearsSchema))
+
+
+class AdoptedReportSchema(Schema):
+    id = fields.UUID()
+    unit_id = fields.UUID()
+    year = fields.Integer()
+    version = fields.Integer()
+    adopted_at = fields.DateTime()
+    adopted_by = fields.UUID(allow_none=True)
+    adopted_by_name = fields.String()
+    adopted_in = fields.String(allow_none=True)
+    conclusions = fields.String(allow_none=True)
+    filename = fields.String()
 
 
 # The write schema of each synced table, for the sync push (server/services/sync/push.py).

@@ -91,6 +91,7 @@ from server.models.quality_levels import (
 from server.schemas.quality import (
     AssignmentFollowUpWriteSchema,
     CaseRecordWriteSchema,
+    MeasureWriteSchema,
     RiskAnalysisWriteSchema,
 )
 from server.services.access import Principal
@@ -386,6 +387,12 @@ def _check_measure(session, principal, values, row):
         area = session.get(QualityArea, area_id)
         if area is None or area.deleted or area.unit_id not in areas_of:
             raise field_error("area_id", _("Not a quality area of this unit or its verksamhet."))
+    refuse_failed_checks(MeasureWriteSchema.checks, values)
+    if values.get("costs") and values.get("aggregation", "sum") == "rate":
+        # A share has no unit to put a price on: 0,4 of the plans is not a quantity.
+        raise field_error(
+            "costs", _("A cost per unit is set against a sum or a mean, not against a share.")
+        )
     # Values entered as plain numbers cannot become ratios (or move level) after the fact.
     for field in ("aggregation", "level"):
         changed = row is not None and values.get(field) != getattr(row, field)

@@ -16,6 +16,17 @@ no other enhet reports it, so its figure is that enhet's, and ``local`` says so.
 the enheter develop these themselves, for their own follow-up, with nivå 2 analysing them;
 summing one enhet's figure into the uppdrag's would pass it off as the whole uppdrag's.
 
+The year ("2026") is what was entered for it, if anything was; otherwise it is built from the
+three tertials ("2026-T1".."T3") by the measure's year rule (``year_figure``):
+
+    sum    the tertials added up              insatser avslutade: each happened in one tertial
+    mean   the mean of the tertials reported  platser, årsarbetare: a stock, counted thrice
+    last   the last tertial reported          kö vid årets slut
+
+A rate adds numerators and denominators over the tertials (last: the last tertial's pair), so
+its year is again a share of the whole. ``from_tertials`` says the figure was built, and
+``tertials`` how many of the three it was built from: a sum of two tertials is not a year.
+
 Staff of one enhet see the uppdrag's figure and their own, not the other enheter's. With
 exactly one other enhet reporting, the figure and their own give that enhet's away (8 in all,
 5 of them ours: 3 theirs), so the uppdrag's figure is then ``withheld``: shown only where at
@@ -143,6 +154,136 @@ def aggregate_measure(
         per_unit=[f for f in figures if principal.can("read_plans", f.unit_id)],
         withheld=withheld,
         local=local,
+    )
+
+
+# ---- the year from its tertials ------------------------------------------------------------
+
+TERTIAL_SUFFIXES = ("T1", "T2", "T3")
+
+
+def build_year(
+    rule: str, aggregation: str, tertials: Sequence[UnitFigure | None]
+) -> tuple[tuple[float | None, float | None, float | None], int]:
+    """((value, numerator, denominator), tertials used) of a year from its tertials' figures
+    (None or unreported: left out, never taken as zero). Pure, for unit tests."""
+    given = [f for f in tertials if f is not None and reported(aggregation, f)]
+    if not given:
+        return (None, None, None), 0
+    if rule == "last":
+        last = given[-1]
+        return (last.value, last.numerator, last.denominator), 1
+    if aggregation == "rate":
+        value, numerator, denominator = combine("rate", given)
+        return (value, numerator, denominator), len(given)
+    values = [f.value for f in given if f.value is not None]
+    total = sum(values)
+    return ((total / len(values) if rule == "mean" else total), None, None), len(given)
+
+
+@dataclass
+class YearFigure:
+    """A measure's figure for a year: for the uppdrag by the measure's aggregation rule over
+    each enhet's year, and each enhet's year (the ones the reader sees)."""
+
+    measure_id: uuid.UUID
+    year: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    # Built from tertials (for at least one enhet), and the fewest tertials an enhet's built
+    # year rests on (3: complete; 0 when every year was entered as such).
+    from_tertials: bool
+    tertials: int
+    reported: int
+    expected: int
+    per_unit: list[UnitFigure] = field(default_factory=list)
+    withheld: bool = False
+    local: bool = False
+    # The economic key figure of that year, and the value set against it.
+    cost_per_unit: float | None = None
+    cost: float | None = None
+    # The units whose year was built from tertials, and from how many.
+    built_from: dict[uuid.UUID, int] = field(default_factory=dict)
+
+
+def unit_year(
+    aggregation: str, rule: str, entered: UnitFigure | None, tertials: Sequence[UnitFigure | None]
+) -> tuple[UnitFigure | None, int | None]:
+    """One unit's year: what it entered for the year, else built from its tertials.
+    (figure, tertials used): None tertials when entered, and no figure when nothing was."""
+    if entered is not None and reported(aggregation, entered):
+        return entered, None
+    (value, numerator, denominator), used = build_year(rule, aggregation, tertials)
+    if not used:
+        return None, 0
+    unit_id = next(f.unit_id for f in tertials if f is not None)
+    return UnitFigure(unit_id, value, numerator, denominator), used
+
+
+def year_figure(
+    session: Session, principal: Principal, measure_id: uuid.UUID, year: int
+) -> YearFigure:
+    """The measure's year for the uppdrag and per enhet (see the module docstring)."""
+    measure = session.get(QualityMeasure, measure_id)
+    if measure is None or measure.deleted or not principal.reads_definitions_of(measure.unit_id):
+        raise NotFound(_("No such measure."))
+    owner = session.get_one(Unit, measure.unit_id)
+    local = owner.kind == "se_enhet"
+    units = [owner] if measure.level == 2 or local else enheter_of(session, owner)
+    periods = [str(year), *(f"{year}-{t}" for t in TERTIAL_SUFFIXES)]
+    stored: dict[tuple[uuid.UUID, str], UnitFigure] = {
+        (v.unit_id, v.period): UnitFigure(v.unit_id, v.value, v.numerator, v.denominator)
+        for v in session.scalars(
+            select(MeasureValue).where(
+                MeasureValue.measure_id == measure.id,
+                MeasureValue.period.in_(periods),
+                MeasureValue.deleted.is_(False),
+            )
+        )
+    }
+    rule = measure.year_rule_or_default()
+    figures: list[UnitFigure] = []
+    built_from: dict[uuid.UUID, int] = {}
+    for unit in units:
+        figure, tertials = unit_year(
+            measure.aggregation,
+            rule,
+            stored.get((unit.id, periods[0])),
+            [stored.get((unit.id, p)) for p in periods[1:]],
+        )
+        figures.append(figure or UnitFigure(unit.id))
+        if tertials is not None and figure is not None:
+            built_from[unit.id] = tertials
+    value, numerator, denominator = combine(measure.aggregation, figures)
+    unseen = [
+        f
+        for f in figures
+        if reported(measure.aggregation, f) and not principal.can("read_plans", f.unit_id)
+    ]
+    withheld = measure.level == 3 and len(unseen) == 1
+    if withheld:
+        value = numerator = denominator = None
+    cost_per_unit = (measure.costs or {}).get(str(year))
+    cost = None
+    if value is not None and cost_per_unit is not None and measure.aggregation != "rate":
+        cost = value * cost_per_unit
+    return YearFigure(
+        measure_id=measure.id,
+        year=year,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        from_tertials=bool(built_from),
+        tertials=min(built_from.values(), default=0),
+        reported=sum(reported(measure.aggregation, f) for f in figures),
+        expected=len(units),
+        per_unit=[f for f in figures if principal.can("read_plans", f.unit_id)],
+        withheld=withheld,
+        local=local,
+        cost_per_unit=cost_per_unit,
+        cost=cost,
+        built_from=built_from,
     )
 
 

@@ -53,3 +53,23 @@ def case_code_problem(code: str) -> str | None:
     if not _CASE_CODE.fullmatch(code):
         return CASE_CODE_REASON
     return None
+
+
+# ---- small groups ----------------------------------------------------------------------------
+
+# A group of clients smaller than this is not shown with its outcomes: in an enhet, "the one
+# woman over 65 whose intervention was interrupted" is a person. Five is the smallest group
+# Socialstyrelsen's open statistics commonly show; the number is a judgement, said once here.
+MIN_GROUP = 5
+
+
+def suppressed_groups(counts: dict[str, int]) -> set[str]:
+    """The groups whose figures are not shown: those with fewer than ``MIN_GROUP`` cases, and,
+    if that is exactly one group, also the smallest shown one, since the total less the shown
+    groups would give the hidden one away. Groups with no cases are not groups."""
+    present = {k: n for k, n in counts.items() if n > 0}
+    hidden = {k for k, n in present.items() if n < MIN_GROUP}
+    shown = sorted((n, k) for k, n in present.items() if k not in hidden)
+    if len(hidden) == 1 and shown:
+        hidden.add(shown[0][1])
+    return hidden

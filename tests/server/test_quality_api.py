@@ -43,7 +43,7 @@ def test_default_content_is_seed_003s_table_added_once_and_editable(client, org)
     chef = login(client, org["chef"])
     assert defaults(client, chef, org["verksamhet"]) == {
         "quality_areas": 6,
-        "quality_measures": 5,
+        "quality_measures": 8,
         "survey_questions": 9,
     }
     assert defaults(client, chef, org["verksamhet"]) == {

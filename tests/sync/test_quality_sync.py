@@ -54,7 +54,7 @@ def test_staff_of_an_enhet_receive_the_verksamhets_definitions_but_not_other_enh
     anna = device(org["anna"])
     anna.sync()
     assert len(anna.rows("quality_areas")) == 6
-    assert len(anna.rows("quality_measures")) == 5
+    assert len(anna.rows("quality_measures")) == 8
     assert len(anna.rows("survey_questions")) == 9
     west = device(org["west_staff"])
     west.create(
@@ -349,3 +349,25 @@ def test_a_vardavvikelse_and_a_tillsynsrapport_with_its_authority_sync(org, devi
     db.session.expire_all()
     stored = {e.kind: e.source for e in db.session.query(RegisterEntry)}
     assert stored == {"care_deviation": None, "inspection_report": "arbetsmiljoverket"}
+
+
+def test_a_manager_sets_a_cost_per_unit_offline_and_it_reaches_the_server(org, device):
+    """Issue 18, point 5: the economic key figure of a measure, written on a device."""
+    chef = device(org["chef"])
+    chef.sync()
+    places = measure("Antal platser")
+    chef.update(
+        "quality_measures",
+        str(places.id),
+        {"cost_label": "kr per plats och år", "costs": {"2026": 650000.0}},
+    )
+    report = chef.sync()
+    db.session.expire_all()
+    stored = measure("Antal platser")
+    assert (stored.costs, stored.cost_label) == ({"2026": 650000.0}, "kr per plats och år"), report
+    # A share has no unit to put a price on: refused, and the rest of the row is untouched.
+    share = measure("Andel genomförandeplaner som avslutats enligt plan")
+    chef.update("quality_measures", str(share.id), {"costs": {"2026": 10.0}})
+    chef.sync()
+    db.session.expire_all()
+    assert measure("Andel genomförandeplaner som avslutats enligt plan").costs == {}

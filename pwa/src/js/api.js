@@ -49,6 +49,11 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     qualityImport: (unitId, csv) => request('POST', '/api/quality/measure-values/import', { unit_id: unitId, csv }),
     qualityReport: (unitId, year, format) =>
       download(`/api/quality/report?unit_id=${unitId}&year=${Number(year)}&format=${format}`),
+    // Adopting the kvalitetsberättelse (fastställa) and the versions kept as they were adopted.
+    qualityAdopt: (unitId, year, fields) =>
+      request('POST', '/api/quality/reports', { unit_id: unitId, year: Number(year), ...fields }),
+    qualityAdopted: (unitId) => request('GET', `/api/quality/reports?unit_id=${unitId}`),
+    qualityAdoptedDocument: (reportId, format) => download(`/api/quality/reports/${reportId}?format=${format}`),
     // Administration (admins, online only): the answers are personal data, kept by no one.
     units: () => request('GET', '/api/units'),
     users: () => request('GET', '/api/users'),

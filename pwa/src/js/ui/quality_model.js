@@ -201,3 +201,148 @@ export function barChartSvg(title, counts, width = 560) {
     `<text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${rows.join('')}</svg>`
   );
 }
+
+// ---- the year from its tertials (server/services/quality_measures.py build_year) ----------
+
+/** How a measure's year is built from its tertials: its own rule, else mean for a structure measure. */
+export function yearRule(measure) {
+  return measure.year_rule || (measure.kind === 'structure' ? 'mean' : 'sum');
+}
+
+function reportedFigure(aggregation, f) {
+  if (!f) return false;
+  return aggregation === 'rate' ? f.numerator != null && f.denominator != null : f.value != null;
+}
+
+/** [[value, numerator, denominator], tertials used] of a year from its tertials' figures. */
+export function buildYear(rule, aggregation, tertials) {
+  const given = tertials.filter((f) => reportedFigure(aggregation, f));
+  if (!given.length) return [[null, null, null], 0];
+  if (rule === 'last') {
+    const last = given[given.length - 1];
+    return [[last.value ?? null, last.numerator ?? null, last.denominator ?? null], 1];
+  }
+  if (aggregation === 'rate') return [combine('rate', given), given.length];
+  const sum = given.reduce((s, f) => s + f.value, 0);
+  return [[rule === 'mean' ? sum / given.length : sum, null, null], given.length];
+}
+
+/**
+ * A measure's year over `unitIds` from the values on the device: each unit's year as entered,
+ * else built from its tertials, then combined by the measure's rule. {value, built} where
+ * built is the fewest tertials a built year rests on (null: all entered as years).
+ */
+export function yearFigure(measure, values, unitIds, year) {
+  const cell = (unitId, period) => values.find((v) => !v.deleted && v.unit_id === unitId && v.period === period);
+  const figures = [];
+  const built = [];
+  for (const unitId of unitIds) {
+    const entered = cell(unitId, String(year));
+    if (reportedFigure(measure.aggregation, entered)) {
+      figures.push(entered);
+      continue;
+    }
+    const [[value, numerator, denominator], used] = buildYear(
+      yearRule(measure),
+      measure.aggregation,
+      [1, 2, 3].map((n) => cell(unitId, `${year}-T${n}`)),
+    );
+    if (used) {
+      figures.push({ value, numerator, denominator });
+      built.push(used);
+    }
+  }
+  const [value] = combine(measure.aggregation, figures);
+  return { value, built: built.length ? Math.min(...built) : null };
+}
+
+// ---- the yearly analysis (server/services/quality_analysis.py analyse_cases) ---------------
+
+/** Groups smaller than this are withheld (server/services/quality_pseudonymity.py MIN_GROUP). */
+export const MIN_GROUP = 5;
+export const DIMENSIONS = ['intervention', 'age_band', 'gender'];
+
+/** The groups not shown: fewer than MIN_GROUP, and if that is one group, the smallest shown one too. */
+export function suppressedGroups(counts) {
+  const present = Object.entries(counts).filter(([, n]) => n > 0);
+  const hidden = new Set(present.filter(([, n]) => n < MIN_GROUP).map(([k]) => k));
+  const shown = present
+    .filter(([k]) => !hidden.has(k))
+    .sort(([ka, a], [kb, b]) => a - b || (ka < kb ? -1 : ka > kb ? 1 : 0));
+  if (hidden.size === 1 && shown.length) hidden.add(shown[0][0]);
+  return hidden;
+}
+
+function outcomes(cases, start, end, into) {
+  for (const k of cases) {
+    if (k.deleted || k.started_on > end || (k.ended_on && k.ended_on < start)) continue;
+    into.cases += 1;
+    if (k.ended_on && k.ended_on >= start && k.ended_on <= end) {
+      into.ended += 1;
+      into.planned += k.end_reason === 'planned' ? 1 : 0;
+      into.interrupted += k.end_reason === 'interrupted' ? 1 : 0;
+      into.needs_met += k.needs_met === 'yes' ? 1 : 0;
+      into.improved += k.situation_after === 'improved' ? 1 : 0;
+    }
+  }
+  return into;
+}
+
+const emptyOutcomes = () => ({ cases: 0, ended: 0, planned: 0, interrupted: 0, needs_met: 0, improved: 0 });
+const groupOf = (k, dimension) => k[dimension] || 'unknown';
+// Python's sort of (group == "unknown", group): code point order, the unknown last.
+const groupOrder = (a, b) => Number(a === 'unknown') - Number(b === 'unknown') || (a < b ? -1 : a > b ? 1 : 0);
+
+/** The analysis of `cases` for `year` and the `years - 1` before it: periods, groups, years. */
+export function analyseCases(cases, year, years = 3) {
+  const live = cases.filter((k) => !k.deleted);
+  const periods = [1, 2, 3, null].map((tertial) => {
+    const [start, end] = periodBounds(year, tertial);
+    return { ...outcomes(live, start, end, emptyOutcomes()), period: tertial ? `T${tertial}` : 'year' };
+  });
+  const [start, end] = periodBounds(year, null);
+  const ended = live.filter((k) => k.ended_on && k.ended_on >= start && k.ended_on <= end);
+  const groups = [];
+  for (const dimension of DIMENSIONS) {
+    const sizes = {};
+    for (const k of ended) sizes[groupOf(k, dimension)] = (sizes[groupOf(k, dimension)] || 0) + 1;
+    const hidden = suppressedGroups(sizes);
+    for (const group of Object.keys(sizes).sort(groupOrder)) {
+      if (hidden.has(group)) {
+        groups.push({
+          dimension,
+          group,
+          ended: null,
+          planned: null,
+          interrupted: null,
+          needs_met: null,
+          improved: null,
+          withheld: true,
+        });
+        continue;
+      }
+      const o = outcomes(
+        ended.filter((k) => groupOf(k, dimension) === group),
+        start,
+        end,
+        emptyOutcomes(),
+      );
+      groups.push({
+        dimension,
+        group,
+        ended: o.ended,
+        planned: o.planned,
+        interrupted: o.interrupted,
+        needs_met: o.needs_met,
+        improved: o.improved,
+        withheld: false,
+      });
+    }
+  }
+  const byYear = [];
+  for (let y = year - years + 1; y <= year; y += 1) {
+    const [first, last] = periodBounds(y, null);
+    byYear.push({ ...outcomes(live, first, last, emptyOutcomes()), year: y });
+  }
+  return { periods, groups, years: byYear };
+}

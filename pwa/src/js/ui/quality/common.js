@@ -40,7 +40,10 @@ export const SECTIONS = [
   'surveys',
   'cycle',
   'compilation',
+  'analysis',
 ];
+export const RESOURCES = ['places', 'hours', 'persons', 'staff', 'competence', 'premises', 'queue'];
+export const YEAR_RULES = ['sum', 'mean', 'last'];
 
 export const live = (rows) => rows.filter((r) => !r.deleted);
 export const byName = (a, b) => String(a.name).localeCompare(String(b.name));

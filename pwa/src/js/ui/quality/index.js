@@ -1,7 +1,8 @@
 /**
  * The Swedish quality follow-up (SOSFS 2011:9), screens under #/quality/<unit>/..., one module a section:
  *
- *   (hub)         sections, default content and the kvalitetsberättelse (online)
+ *   (hub)         sections, default content and the kvalitetsberättelse (online): the
+ *                 draft, adopting a version, and the versions kept
  *   measures      values per enhet and period, the uppdrag's figure by the measure's rule
  *   register      avvikelser, lex Sarah, lex Maria, klagomål, egenkontroller, ... and the
  *                 handlingsplan items they led to
@@ -14,13 +15,15 @@
  *   surveys       the verksamhet's questions, the annual survey and what the answers sum to
  *   cycle         the årshjul: tasks with dates and owners, ticked off
  *   compilation   counts per tertial as bar charts, downloadable as SVG or PNG
+ *   analysis      the year's outcomes by tertial, by group of clients and against earlier
+ *                 years; the measures' years and their economic key figures
  *
  * What the screens share is in common.js.
  *
  * Everything but the hub's online actions reads and writes the local store, so it works
  * offline; the rules that can be checked on the device are in quality_model.js.
  */
-import { t } from '../../i18n.js';
+import { t, formatDate } from '../../i18n.js';
 import { h, field, announce } from '../dom.js';
 import { context, currentYear, download, errorText, live, notFound, page, saved, slug } from './common.js';
 import { areaView, measuresView, newMeasureView } from './measures.js';
@@ -33,6 +36,7 @@ import { surveysView } from './surveys.js';
 import { cycleView } from './cycle.js';
 import { compilationView } from './compilation.js';
 import { levelsView } from './levels.js';
+import { analysisView } from './analysis.js';
 
 export async function qualityView(app, unitId, section, rest) {
   const ctx = context(app, unitId);
@@ -49,6 +53,7 @@ export async function qualityView(app, unitId, section, rest) {
   if (section === 'surveys') return surveysView(app, ctx);
   if (section === 'cycle') return cycleView(app, ctx, rest);
   if (section === 'compilation') return compilationView(app, ctx);
+  if (section === 'analysis') return analysisView(app, ctx);
   return hubView(app, ctx);
 }
 
@@ -95,6 +100,63 @@ export function localGoalForm(app, unit, position) {
   return form;
 }
 
+/**
+ * Adopting (fastställa) the year's kvalitetsberättelse: the manager's words for section 4 and
+ * the body that adopted it go into the version the server renders and keeps. What is typed is
+ * kept on the app (not on the device's disk: the next person to log in must not read it) until
+ * the version is adopted.
+ */
+function adoptForm(app, unit, year, online, onAdopted) {
+  const draft = (app.adoptDrafts ||= {});
+  const key = () => `${unit.id}/${year.value}`;
+  const adoptedIn = h('input', { name: 'adopted_in', maxlength: 200 });
+  const conclusions = h('textarea', { name: 'conclusions', rows: 6 });
+  const fill = () => {
+    const kept = draft[key()] || {};
+    adoptedIn.value = kept.adopted_in || '';
+    conclusions.value = kept.conclusions || '';
+  };
+  const keep = () => {
+    draft[key()] = { adopted_in: adoptedIn.value, conclusions: conclusions.value };
+  };
+  adoptedIn.addEventListener('input', keep);
+  conclusions.addEventListener('input', keep);
+  year.addEventListener('change', fill);
+  fill();
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'adopt-form', 'data-testid': 'adopt-form' },
+    h('h3', {}, t('quality.report.adopt_title')),
+    h('p', { class: 'hint' }, t('quality.report.adopt_hint')),
+    field(t('quality.report.conclusions'), conclusions),
+    field(t('quality.report.adopted_in'), adoptedIn),
+    error,
+    h(
+      'button',
+      { type: 'submit', class: 'btn primary', 'data-online-only': true, disabled: !app.online() },
+      t('quality.report.adopt'),
+    ),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    const fields = { conclusions: conclusions.value.trim() || null, adopted_in: adoptedIn.value.trim() || null };
+    if (Object.values(fields).some((v) => v && containsIdentityNumber(v))) {
+      error.textContent = t('quality.personnummer');
+      return;
+    }
+    online(async () => {
+      const row = await app.api.qualityAdopt(unit.id, year.value, fields);
+      delete draft[key()];
+      fill();
+      announce(t('quality.report.adopted', { year: row.year, version: row.version }));
+      await onAdopted();
+    });
+  });
+  return form;
+}
+
 export async function hubView(app, ctx) {
   const { unit, verksamhetId } = ctx;
   const manager = app.isManager(unit.id);
@@ -119,6 +181,56 @@ export async function hubView(app, ctx) {
       const blob = await app.api.qualityReport(unit.id, year.value, format);
       download(blob, `kvalitetsberättelse-${year.value}-${slug(unit.name)}.${format}`);
     });
+  // The versions adopted and kept (online: the documents live on the server).
+  const adopted = h('div', { 'data-testid': 'adopted-reports' });
+  const loadAdopted = async () => {
+    if (!app.online()) {
+      adopted.replaceChildren(h('p', { class: 'hint' }, t('quality.online_only')));
+      return;
+    }
+    try {
+      const rows = await app.api.qualityAdopted(unit.id);
+      adopted.replaceChildren(
+        rows.length
+          ? h(
+              'ul',
+              { class: 'adopted-list' },
+              rows.map((r) =>
+                h(
+                  'li',
+                  { 'data-version': String(r.version), 'data-year': String(r.year) },
+                  t('quality.report.adopted_line', {
+                    year: r.year,
+                    version: r.version,
+                    name: r.adopted_in ? `${r.adopted_by_name} (${r.adopted_in})` : r.adopted_by_name,
+                    date: formatDate(r.adopted_at.slice(0, 10)),
+                  }),
+                  ' ',
+                  ['docx', 'html'].map((format) =>
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'btn small',
+                        'data-online-only': true,
+                        onclick: () =>
+                          online(async () =>
+                            download(await app.api.qualityAdoptedDocument(r.id, format), `${r.filename}.${format}`),
+                          ),
+                      },
+                      t(`quality.report.adopted_${format}`, { year: r.year, version: r.version }),
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : h('p', {}, t('quality.report.none_adopted')),
+      );
+    } catch (err) {
+      adopted.replaceChildren(h('p', { class: 'error' }, errorText(err)));
+    }
+  };
+  loadAdopted();
   const byPosition = (a, b) => (a.position || 0) - (b.position || 0);
   // The verksamhet's areas, then an enhet's own goals (nivå 3 of its own).
   const areas = [
@@ -245,6 +357,9 @@ export async function hubView(app, ctx) {
           ),
         ),
         h('p', { class: 'hint', 'data-online-note': true, hidden: app.online() }, t('quality.online_only')),
+        manager ? adoptForm(app, unit, year, online, () => loadAdopted()) : null,
+        h('h3', {}, t('quality.report.adopted_title')),
+        adopted,
       ),
       status,
     ),

@@ -5,7 +5,7 @@ import { t } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { combine, containsIdentityNumber, measureValueId } from '../quality_model.js';
-import { byName, currentYear, errorText, live, notFound, page, saved } from './common.js';
+import { RESOURCES, YEAR_RULES, byName, currentYear, errorText, live, notFound, page, saved } from './common.js';
 import { linkForm, linkList, swedishItems } from './register.js';
 
 export function periodControls(onChange, { year = currentYear(), tertial = '1', whole = true } = {}) {
@@ -39,8 +39,13 @@ export async function measuresView(app, ctx) {
   const state = app.qualityPeriod || (app.qualityPeriod = { year: currentYear(), tertial: '1' });
   const list = h('div', { 'data-testid': 'measure-list' });
   const controls = periodControls(() => {
-    state.year = Number(controls.yearInput.value);
-    state.tertial = controls.tertialSelect.value;
+    const year = Number(controls.yearInput.value);
+    const tertial = controls.tertialSelect.value;
+    // A change event that changes nothing (the year field losing focus after its change was
+    // already taken) must not redraw the cards under a form being filled in.
+    if (year === Number(state.year) && tertial === state.tertial && list.dataset.period) return;
+    state.year = year;
+    state.tertial = tertial;
     draw();
   }, state);
   const measures = (await definedMeasures(app, verksamhetId, enheter)).filter((m) => m.active !== false);
@@ -50,6 +55,8 @@ export async function measuresView(app, ctx) {
   let drawing = 0;
   async function draw() {
     const ticket = ++drawing;
+    // Said again only when this drawing is on the screen (a test, or a person, waits for it).
+    delete list.dataset.period;
     const period = state.tertial ? `${state.year}-T${state.tertial}` : String(state.year);
     const cards = [];
     for (const measure of measures) {
@@ -86,7 +93,9 @@ export async function measuresView(app, ctx) {
           h(
             'p',
             { class: 'muted' },
-            `${t(`quality.kind.${measure.kind}`)} · ${t('quality.level', { n: measure.level })} · ${
+            `${t(`quality.kind.${measure.kind}`)}${
+              measure.resource ? ` (${t(`quality.resource.${measure.resource}`)})` : ''
+            } · ${t('quality.level', { n: measure.level })} · ${
               owner ? t('quality.measures.local', { unit: owner.name }) : t(`quality.rule.${measure.aggregation}`)
             }`,
           ),
@@ -108,6 +117,7 @@ export async function measuresView(app, ctx) {
             items,
           ),
           canLink ? linkForm(app, 'quality_measures', measure.id, measure.name, items, links) : null,
+          measure.aggregation !== 'rate' ? keyFigure(app, measure, state.year) : null,
         ),
       );
     }
@@ -146,6 +156,68 @@ export async function measuresView(app, ctx) {
       manager && app.units.has(verksamhetId) ? importForm(app, verksamhetId) : null,
     ),
   };
+}
+
+/**
+ * The economic key figure a measure is set against (seed 003: "i relation med de ekonomiska
+ * nyckeltal"): a cost per unit of the measure for the year, entered by the measure's managers;
+ * others read it. A share (rate) has no unit to price, so it has none.
+ */
+export function keyFigure(app, measure, year) {
+  const costs = measure.costs || {};
+  const current = costs[String(year)];
+  if (!app.isManager(measure.unit_id)) {
+    if (current == null) return null;
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'key-figure' },
+      `${t('quality.measures.cost_per_unit')} ${year}: ${current} ${measure.cost_label || ''}`.trim(),
+    );
+  }
+  const cost = h('input', {
+    type: 'number',
+    step: 'any',
+    min: 0,
+    name: 'cost',
+    value: current ?? '',
+    inputmode: 'decimal',
+    'aria-label': `${t('quality.measures.cost_per_unit')} ${year}: ${measure.name}`,
+  });
+  const label = h('input', {
+    name: 'cost_label',
+    maxlength: 200,
+    value: measure.cost_label || '',
+    placeholder: t('quality.measures.cost_label_hint'),
+    'aria-label': `${t('quality.measures.cost_label')}: ${measure.name}`,
+  });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'inline key-figure', 'data-testid': 'key-figure-form' },
+    h('span', { class: 'row-main' }, t('quality.measures.key_figure', { year })),
+    h('label', { class: 'value-input' }, h('span', {}, t('quality.measures.cost_per_unit')), cost),
+    h('label', { class: 'value-input' }, h('span', {}, t('quality.measures.cost_label')), label),
+    h('button', { type: 'submit', class: 'btn small' }, t('quality.save')),
+    error,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    const text = label.value.trim();
+    if (containsIdentityNumber(text)) {
+      error.textContent = t('quality.personnummer');
+      return;
+    }
+    const next = { ...costs };
+    if (cost.value === '') delete next[String(year)];
+    else next[String(year)] = Number(cost.value);
+    const fields = { cost_label: text || null, costs: next };
+    if (checkForm(form, 'quality_measures', fields, { existing: measure })) return;
+    await app.store.update('quality_measures', measure.id, fields);
+    Object.assign(measure, fields);
+    saved(app);
+  });
+  return form;
 }
 
 /**
@@ -254,7 +326,26 @@ export async function newMeasureView(app, ctx) {
     unit_of_measure: h('input', { name: 'unit_of_measure', maxlength: 50, value: 'antal' }),
     numerator_label: h('input', { name: 'numerator_label', maxlength: 200 }),
     denominator_label: h('input', { name: 'denominator_label', maxlength: 200 }),
+    // What a structure measure counts (seed 003), and how its year is built from the tertials.
+    resource: h(
+      'select',
+      { name: 'resource' },
+      h('option', { value: '' }, '–'),
+      RESOURCES.map((r) => h('option', { value: r }, t(`quality.resource.${r}`))),
+    ),
+    year_rule: h(
+      'select',
+      { name: 'year_rule' },
+      h('option', { value: '' }, t('quality.year_rule.default')),
+      YEAR_RULES.map((r) => h('option', { value: r }, t(`quality.year_rule.${r}`))),
+    ),
   };
+  const resourceField = field(t('quality.measures.resource'), c.resource);
+  const fitKind = () => {
+    resourceField.hidden = c.kind.value !== 'structure';
+  };
+  c.kind.addEventListener('change', fitKind);
+  fitKind();
   // An enhet's own measure is nivå 3: reported by the enhet itself.
   const fitLevel = () => {
     const local = c.scope.value !== verksamhetId;
@@ -278,6 +369,7 @@ export async function newMeasureView(app, ctx) {
       field(t('quality.measures.rule'), c.aggregation),
     ),
     field(t('quality.measures.unit_of_measure'), c.unit_of_measure),
+    h('div', { class: 'inline' }, resourceField, field(t('quality.measures.year_rule'), c.year_rule)),
     h(
       'div',
       { class: 'inline' },
@@ -315,6 +407,8 @@ export async function newMeasureView(app, ctx) {
       numerator_label: rate ? texts[2] || null : null,
       denominator_label: rate ? texts[3] || null : null,
       active: true,
+      resource: c.kind.value === 'structure' ? c.resource.value || null : null,
+      year_rule: c.year_rule.value || null,
     };
     if (checkForm(form, 'quality_measures', row, { create: true })) return;
     await app.store.create('quality_measures', row);
