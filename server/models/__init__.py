@@ -20,6 +20,7 @@ from server.models.quality import (
     SurveyQuestion,
     SurveyResponse,
 )
+from server.models.survey_links import SurveyLink
 from server.models.sync import Conflict, SyncClient, SyncClock, SyncMutationResult
 from server.models.visits import (
     DeadlineExtension,
@@ -60,6 +61,7 @@ __all__ = [
     "SyncClient",
     "SyncClock",
     "SyncMutationResult",
+    "SurveyLink",
     "SurveyQuestion",
     "SurveyResponse",
     "SyncedMixin",
