@@ -18,5 +18,17 @@ def register_blueprints(api: Api) -> None:
         visits,
     )
 
-    for module in (health, auth, units, plans, admin, sync, documents, push, visits, quality, survey_links):
+    for module in (
+        health,
+        auth,
+        units,
+        plans,
+        admin,
+        sync,
+        documents,
+        push,
+        visits,
+        quality,
+        survey_links,
+    ):
         api.register_blueprint(module.blp)

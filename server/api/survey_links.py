@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import g, request, url_for
 from flask.views import MethodView
 
 from server import clock
 from server.api.context import authenticated, committed, current_principal, transactional
 from server.api.json_body import Blueprint
 from server.extensions import db_session
-from server.i18n import force_locale
+from server.i18n import force_locale, refresh_locale
 from server.models.survey_links import LINK_LANGUAGES
 from server.schemas import survey_links as schemas
 from server.services import survey_links
@@ -111,6 +111,12 @@ class SurveyLinkWithdraw(MethodView):
         return survey_links.withdraw_link(db_session(), current_principal(), link_id, clock.now())
 
 
+def as_nobody() -> None:
+    """A respondent has no account: no user's language (nor any left on ``g``) decides."""
+    g.pop("user", None)
+    refresh_locale()
+
+
 def link_language(link_language: str) -> str:
     asked = request.args.get("lang", "")
     return asked if asked in LINK_LANGUAGES else link_language
@@ -124,6 +130,7 @@ class PublicSurvey(MethodView):
     @committed
     def get(self, token):
         """The questions of an open link."""
+        as_nobody()
         session, now = db_session(), clock.now()
         link = survey_links.find_link(session, token, client_address(), now)
         language = link_language(link.language)
@@ -141,6 +148,7 @@ class PublicSurvey(MethodView):
     @committed
     def post(self, body, token):
         """Answer once; a second answer is refused (409 ``invalid_state``, ``link_state``)."""
+        as_nobody()
         session, now = db_session(), clock.now()
         link = survey_links.find_link(session, token, client_address(), now)
         with force_locale(link_language(link.language)):

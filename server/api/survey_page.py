@@ -26,7 +26,7 @@ from babel.dates import format_date
 from flask import Blueprint, Flask, Response, render_template, request
 
 from server import clock
-from server.api.survey_links import client_address
+from server.api.survey_links import as_nobody, client_address
 from server.extensions import db_session
 from server.i18n import LANGUAGES, _l, force_locale, select_locale
 from server.models.survey_links import LINK_LANGUAGES
@@ -99,6 +99,7 @@ def _asked_language(default: str) -> str:
 
 @blp.route("/s/<string:token>", methods=["GET", "POST"])
 def survey_page(token: str) -> Response:
+    as_nobody()
     session, now = db_session(), clock.now()
     browser_language = _asked_language(select_locale() if select_locale() in LANGUAGES else "en")
     try:

@@ -54,7 +54,6 @@ from server.models import (
 from server.models.survey_links import (
     LINK_LANGUAGES,
     LINK_STATES,
-    MAX_LINKS_PER_REQUEST,
     state_of,
 )
 from server.models.versioning import act_as, lock_clock
@@ -225,7 +224,9 @@ def list_links(
     unit = _managed_unit(session, principal, unit_id)
     units = [unit.id]
     if unit.kind == "se_verksamhet":
-        units += [u.id for u in quality.enheter_of(session, unit) if principal.can("manage_plans", u.id)]
+        units += [
+            u.id for u in quality.enheter_of(session, unit) if principal.can("manage_plans", u.id)
+        ]
     query = select(SurveyLink).where(SurveyLink.unit_id.in_(units))
     if survey is not None:
         query = query.where(SurveyLink.survey == survey)
