@@ -135,7 +135,7 @@ class PublicSurvey(MethodView):
         link = survey_links.find_link(session, token, client_address(), now)
         language = link_language(link.language)
         with force_locale(language):
-            survey_links.refuse_unless_open(link, now.date())
+            survey_links.refuse_unless_open(session, link, now.date())
         return {
             "survey": link.survey,
             "language": language,

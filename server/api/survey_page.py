@@ -121,7 +121,7 @@ def survey_page(token: str) -> Response:
     with force_locale(language):
         try:
             if request.method == "GET":
-                survey_links.refuse_unless_open(link, now.date())
+                survey_links.refuse_unless_open(session, link, now.date())
                 return _page("form.html", 200, language, **context)
             answers = survey_links.read_form(questions, form)
             survey_links.answer_link(session, link, answers, now)

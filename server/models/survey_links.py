@@ -50,10 +50,10 @@ class SurveyLink(Model):
     survey: Mapped[str] = mapped_column(String(30), nullable=False)
     respondent: Mapped[str] = mapped_column(String(20), nullable=False)
     # The closed case an end-of-intervention link asks about (the answer names it, as a typed-in
-    # one does, and is deleted with it).
-    case_record_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("case_records.id"), index=True
-    )
+    # one does, and is deleted with it). No foreign key, as in the push outbox: a deleted case's
+    # tombstone must be free to go (sync-gc keeps referenced ones), and a link to a case no
+    # longer there is answered as withdrawn.
+    case_record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # 1, 2, 3 ... per unit: what the manager calls the link in the re-send list.
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     # The manager's own note of whom it went to ("Samarbetspartner BUP"), never shown to anyone

@@ -323,9 +323,14 @@ def find_link(session: Session, token: str, client_address: str, now: datetime) 
     return link
 
 
-def refuse_unless_open(link: SurveyLink, today: date) -> None:
-    """Raise, in the current language, why the link can no longer be answered."""
+def refuse_unless_open(session: Session, link: SurveyLink, today: date) -> None:
+    """Raise, in the current language, why the link can no longer be answered. A link whose
+    case was deleted is withdrawn with it (what was erased is not asked about)."""
     state = state_of(link, today)
+    if state == "open" and link.case_record_id is not None:
+        case = session.get(CaseRecord, link.case_record_id)
+        if case is None or case.deleted:
+            state = "withdrawn"
     if state == "answered":
         raise InvalidState(LINK_ANSWERED, link_state=state)
     if state == "withdrawn":
@@ -390,7 +395,7 @@ def answer_link(
 
     Refused with ``invalid_input`` naming ``answers.<question id>`` for each bad answer (or
     ``answers`` for none at all); with ``invalid_state`` if the link is no longer open."""
-    refuse_unless_open(link, now.date())
+    refuse_unless_open(session, link, now.date())
     questions = questions_of(session, link)
     problems = answer_problems(questions, answers)
     if problems:

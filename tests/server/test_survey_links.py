@@ -387,3 +387,26 @@ def test_default_expiry_follows_seed_004():
     assert default_expiry("end_of_intervention", date(2027, 2, 3)) == date(2027, 2, 3) + timedelta(
         30
     )
+
+
+def test_a_link_whose_case_was_deleted_is_withdrawn_with_it(client, org, chef):
+    staff = login(client, org["staff"])
+    case = {
+        "unit_id": str(org["east"].id),
+        "case_code": "FS-13",
+        "intervention": "Samtalsstöd",
+        "started_on": "2026-09-01",
+        "ended_on": "2027-01-20",
+    }
+    made = client.post("/api/quality/cases", json=case, headers=staff).json
+    body = {"survey": "end_of_intervention", "respondent": "client", "case_record_id": made["id"]}
+    link = one_link(client, chef, org["east"], **body)
+    assert client.delete(f"/api/quality/cases/{made['id']}", headers=staff).status_code == 204
+    refused = assert_error(client.get(f"/api/public/surveys/{link['token']}"), 409, "invalid_state")
+    assert refused["link_state"] == "withdrawn"
+    asked = questions(client, chef, "end_of_intervention")
+    again = client.post(
+        f"/api/public/surveys/{link['token']}", json={"answers": {asked["scale"]: 2}}
+    )
+    assert_error(again, 409, "invalid_state")
+    assert db.session.query(SurveyResponse).count() == 0

@@ -44,6 +44,12 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
     qualityImport: (unitId, csv) => request('POST', '/api/quality/measure-values/import', { unit_id: unitId, csv }),
     qualityReport: (unitId, year, format) =>
       download(`/api/quality/report?unit_id=${unitId}&year=${Number(year)}&format=${format}`),
+    // Survey links (managers, online only): an address is in the answer that makes it, and nowhere else.
+    surveyLinks: (unitId) => request('GET', `/api/quality/survey-links?unit_id=${unitId}`),
+    surveyLinkSummary: (unitId) => request('GET', `/api/quality/survey-links/summary?unit_id=${unitId}`),
+    createSurveyLinks: (body) => request('POST', '/api/quality/survey-links', body),
+    reissueSurveyLink: (linkId) => request('POST', `/api/quality/survey-links/${linkId}/reissue`, {}),
+    withdrawSurveyLink: (linkId) => request('POST', `/api/quality/survey-links/${linkId}/withdraw`),
     // Administration (admins, online only): the answers are personal data, kept by no one.
     units: () => request('GET', '/api/units'),
     users: () => request('GET', '/api/users'),

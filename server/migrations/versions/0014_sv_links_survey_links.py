@@ -38,7 +38,6 @@ def upgrade():
     sa.CheckConstraint("language IN ('sv', 'da', 'en')", name=op.f('ck_survey_links_language')),
     sa.CheckConstraint("respondent IN ('client', 'staff', 'commissioner', 'partner')", name=op.f('ck_survey_links_respondent')),
     sa.CheckConstraint("survey IN ('end_of_intervention', 'annual')", name=op.f('ck_survey_links_survey')),
-    sa.ForeignKeyConstraint(['case_record_id'], ['case_records.id'], name=op.f('fk_survey_links_case_record_id_case_records')),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_survey_links_created_by_users')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_survey_links_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_links')),
