@@ -20,7 +20,9 @@ SCALE_QUESTION = "Hur väl fungerar samarbetet med verksamheten?"
 TEXT_QUESTION = "Synpunkter och förslag på förbättringar"
 
 
-def test_a_partner_answers_through_a_link_on_a_phone_and_it_reaches_the_summary(new_context, api):
+def test_a_partner_answers_through_a_link_on_a_phone_and_it_reaches_the_summary(
+    new_context, api, artifacts
+):
     chef = new_context().new_page()
     log_in(chef, CHEF_SV, home=HOME_SV)
     open_quality(chef, "Gruppbostaden Björkvägen")
