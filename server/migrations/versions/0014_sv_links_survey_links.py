@@ -1,5 +1,6 @@
 """Survey links: one per respondent, answered once without an account (issue 18, point 7).
-The token is stored only as its SHA-256 (unique).
+The token is stored only as its SHA-256 (unique). The reminder to the manager of links still
+unanswered (``survey_unanswered``) joins the notification kinds' CHECK.
 
 Revision ID: 0014_sv_links
 Revises: 0013
@@ -15,6 +16,17 @@ revision = '0014_sv_links'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
+
+OLD_KINDS = (
+    "assigned", "plan_submitted", "plan_approved", "plan_sent_back", "note_added", "conflict",
+    "message_added", "finding_added", "paabud_added", "followed_submitted", "followed_approved",
+    "followed_changed", "paabud_item_done", "due_soon", "overdue",
+)
+NEW_KINDS = OLD_KINDS + ("survey_unanswered",)
+
+
+def _kinds(kinds):
+    return "kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
 
 
 def upgrade():
@@ -47,8 +59,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_survey_links_case_record_id'), ['case_record_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_links_unit_id'), ['unit_id'], unique=False)
 
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_notifications_kind'), type_='check')
+        batch_op.create_check_constraint('kind', _kinds(NEW_KINDS))
+
 
 def downgrade():
+    op.execute("DELETE FROM notifications WHERE kind = 'survey_unanswered'")
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_notifications_kind'), type_='check')
+        batch_op.create_check_constraint('kind', _kinds(OLD_KINDS))
+
     with op.batch_alter_table('survey_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_links_unit_id'))
         batch_op.drop_index(batch_op.f('ix_survey_links_case_record_id'))
