@@ -56,7 +56,7 @@ const sw = await generateSW({
   // Hashed names need no revision; the rest get one from their content.
   dontCacheBustURLsMatching: /^assets\//,
   navigateFallback: '/index.html',
-  navigateFallbackDenylist: [/^\/api\//],
+  navigateFallbackDenylist: [/^\/api\//, /^\/s\//],
   importScripts: ['sw-extra.js'],
   // A new version waits until the user accepts the "update ready" prompt.
   skipWaiting: false,

@@ -67,6 +67,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from server.api.docs import register_api_docs  # Swagger UI from the pinned package
 
     register_api_docs(app)
+    from server.api.survey_page import register_survey_page  # /s/<token>: no login
+
+    register_survey_page(app)
     register_error_handlers(app)
 
     from server.cli import register_commands

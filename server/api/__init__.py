@@ -12,10 +12,23 @@ def register_blueprints(api: Api) -> None:
         plans,
         push,
         quality,
+        survey_links,
         sync,
         units,
         visits,
     )
 
-    for module in (health, auth, units, plans, admin, sync, documents, push, visits, quality):
+    for module in (
+        health,
+        auth,
+        units,
+        plans,
+        admin,
+        sync,
+        documents,
+        push,
+        visits,
+        quality,
+        survey_links,
+    ):
         api.register_blueprint(module.blp)

@@ -32,6 +32,7 @@ from server.models.quality_levels import (
     ThematicFollowUp,
     ThematicResult,
 )
+from server.models.survey_links import SurveyLink
 from server.models.sync import Conflict, SyncClient, SyncClock, SyncMutationResult
 from server.models.visits import (
     DeadlineExtension,
@@ -81,6 +82,7 @@ __all__ = [
     "SyncClient",
     "SyncClock",
     "SyncMutationResult",
+    "SurveyLink",
     "SurveyQuestion",
     "SurveyResponse",
     "SyncedMixin",

@@ -61,7 +61,10 @@ EVENT_KINDS = (
     "paabud_item_done",
 )
 REMINDER_KINDS = ("due_soon", "overdue")
-NOTIFICATION_KINDS = EVENT_KINDS + REMINDER_KINDS
+# Survey links still unanswered near their last day, to the manager who made them
+# (server/push/survey_reminders.py).
+SURVEY_REMINDER_KINDS = ("survey_unanswered",)
+NOTIFICATION_KINDS = EVENT_KINDS + REMINDER_KINDS + SURVEY_REMINDER_KINDS
 NOTIFICATION_STATUSES = ("pending", "sent", "skipped", "failed")
 # How long a finished notification is kept (the default of PUSH_OUTBOX_RETENTION_DAYS in
 # server/config.py): sync-gc deletes it after that, and reminders are queued within it.

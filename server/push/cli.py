@@ -16,6 +16,7 @@ from server.extensions import db, db_session
 from server.models.versioning import act_as
 from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
 from server.push.reminders import queue_reminders, queue_task_reminders
+from server.push.survey_reminders import queue_survey_link_reminders
 from server.push.worker import WorkerTiming, run_worker
 
 
@@ -50,9 +51,12 @@ def send_reminders_command(no_send: bool) -> None:
     run = queue_reminders(db_session(), windows, outbox_retention_days=retention)
     # The årshjul of the Swedish quality follow-up reminds task owners the same way.
     tasks = queue_task_reminders(db_session(), windows, outbox_retention_days=retention)
+    # Survey links still unanswered near their last day remind the manager who made them.
+    surveys = queue_survey_link_reminders(db_session(), windows)
     db_session().commit()
     click.echo(f"Queued {run.queued} new reminders ({run.considered - run.queued} already queued).")
     click.echo(f"Queued {tasks} new årshjul reminders.")
+    click.echo(f"Queued {surveys} new survey-link reminders.")
     if not no_send:
         _echo_delivery(deliver_pending(db_session(), _settings()))
 

@@ -55,6 +55,7 @@ from server.models.plans import PlanItem
 from server.models.push import (
     DEFAULT_TIMEZONE,
     REMINDER_KINDS,
+    SURVEY_REMINDER_KINDS,
     Notification,
     NotificationPreference,
     PushSubscription,
@@ -366,6 +367,7 @@ def _deliver(
             if notification.task_id
             else None
         ),
+        unit_id=notification.unit_id,
     )
     delivered = list(notification.delivered_to)
     retry: list[PushResult] = []
@@ -446,7 +448,13 @@ def _reason_to_skip(
         return "kind_off"
     if not may(session, notification.user_id, "read_plans", notification.unit_id):
         return "not_visible"
-    if notification.kind in REMINDER_KINDS and notification.task_id is not None:
+    if notification.kind in SURVEY_REMINDER_KINDS:
+        # Imported here: survey_reminders takes zone_of from this module.
+        from server.push.survey_reminders import still_unanswered
+
+        if not still_unanswered(session, notification):
+            return "obsolete"  # answered, withdrawn or made anew since it was queued
+    elif notification.kind in REMINDER_KINDS and notification.task_id is not None:
         task = session.get(AnnualTask, notification.task_id)
         if (
             task is None

@@ -34,6 +34,9 @@ TITLES = {
     "overdue": _l("An item is overdue"),
 }
 
+# Survey links a manager made, still unanswered near their last day (survey_reminders.py).
+SURVEY_TITLES = {"survey_unanswered": _l("Survey links are still unanswered")}
+
 # A reminder about a task of the Swedish årshjul (annual_tasks) rather than a plan item.
 TASK_TITLES = {
     "due_soon": _l("A task of the annual cycle is nearly due"),
@@ -47,6 +50,20 @@ def due_body(days: int) -> str:
     if days == 1:
         return _("Due tomorrow.")
     return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days)
+
+
+def unanswered_body(unanswered: int, days: int) -> str:
+    """E.g. "3 links are unanswered. The last day to answer is in 2 days." (numbers only)."""
+    links = ngettext("%(num)d link is unanswered.", "%(num)d links are unanswered.", unanswered)
+    if days <= 0:
+        last_day = _("The last day to answer is today.")
+    else:
+        last_day = ngettext(
+            "The last day to answer is in %(num)d day.",
+            "The last day to answer is in %(num)d days.",
+            days,
+        )
+    return f"{links} {last_day}"
 
 
 URGENCY = {
@@ -65,6 +82,7 @@ URGENCY = {
     "paabud_item_done": "normal",
     "due_soon": "normal",
     "overdue": "high",
+    "survey_unanswered": "normal",
 }
 
 
@@ -77,11 +95,15 @@ def link_for(
     plan_id: uuid.UUID | None,
     item_id: uuid.UUID | None,
     task: tuple[uuid.UUID, uuid.UUID] | None = None,
+    unit_id: uuid.UUID | None = None,
 ) -> str:
     """A route of the PWA's hash router; the service worker opens it on the app's origin.
-    ``task``: (unit, task) of an årshjul task, shown in that unit's årshjul."""
+    ``task``: (unit, task) of an årshjul task, shown in that unit's årshjul; ``unit_id``: the
+    unit whose surveys a survey-link reminder opens."""
     if task is not None:
         return f"/#/quality/{task[0]}/cycle/{task[1]}"
+    if kind in SURVEY_TITLES and unit_id is not None:
+        return f"/#/quality/{unit_id}/surveys"
     if kind == "conflict":
         return "/#/conflicts"
     if item_id is not None:
@@ -99,16 +121,18 @@ def render_payload(
     params: dict[str, Any] | None = None,
     *,
     task: tuple[uuid.UUID, uuid.UUID] | None = None,
+    unit_id: uuid.UUID | None = None,
 ) -> dict[str, str]:
     """The payload in the recipient's language (needs an app context for the catalogues).
     ``task``: (unit, task) when the reminder is about an årshjul task, which that unit's
     årshjul shows (the PWA takes its own title for it from the route: notification.js)."""
     lang = language_of(user_language)
     titles = TASK_TITLES if task is not None and kind in TASK_TITLES else TITLES
+    titles = SURVEY_TITLES if kind in SURVEY_TITLES else titles
     with force_locale(lang):
         payload = {
             "title": str(titles[kind]),
-            "url": link_for(kind, plan_id, item_id, task),
+            "url": link_for(kind, plan_id, item_id, task, unit_id),
             "kind": kind,
             "lang": lang,
         }
@@ -118,4 +142,7 @@ def render_payload(
         elif kind == "plan_sent_back":
             # The reason itself stays off the lock screen; the plan shows it to its author.
             payload["body"] = _("Open the plan to read why it came back.")
+        unanswered = (params or {}).get("unanswered")
+        if kind in SURVEY_TITLES and isinstance(unanswered, int) and isinstance(days, int):
+            payload["body"] = unanswered_body(unanswered, days)
     return payload

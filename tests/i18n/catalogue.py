@@ -67,7 +67,8 @@ def english_patterns(language: str) -> tuple[re.Pattern[str], ...]:
             parts.append(".+?")
             position = match.end()
         parts.append(re.escape(message_id[position:]))
-        patterns.append(re.compile(r"(?<!\w)" + "".join(parts), re.DOTALL))
+        # Whole words at both ends: a short id ("No") is not found inside "Nogle".
+        patterns.append(re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)", re.DOTALL))
     return tuple(patterns)
 
 

@@ -54,6 +54,12 @@ export function createApi({ getToken, baseUrl = '', transport = defaultTransport
       request('POST', '/api/quality/reports', { unit_id: unitId, year: Number(year), ...fields }),
     qualityAdopted: (unitId) => request('GET', `/api/quality/reports?unit_id=${unitId}`),
     qualityAdoptedDocument: (reportId, format) => download(`/api/quality/reports/${reportId}?format=${format}`),
+    // Survey links (managers, online only): an address is in the answer that makes it, and nowhere else.
+    surveyLinks: (unitId) => request('GET', `/api/quality/survey-links?unit_id=${unitId}`),
+    surveyLinkSummary: (unitId) => request('GET', `/api/quality/survey-links/summary?unit_id=${unitId}`),
+    createSurveyLinks: (body) => request('POST', '/api/quality/survey-links', body),
+    reissueSurveyLink: (linkId) => request('POST', `/api/quality/survey-links/${linkId}/reissue`, {}),
+    withdrawSurveyLink: (linkId) => request('POST', `/api/quality/survey-links/${linkId}/withdraw`),
     // Administration (admins, online only): the answers are personal data, kept by no one.
     units: () => request('GET', '/api/units'),
     users: () => request('GET', '/api/users'),

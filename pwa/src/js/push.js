@@ -26,6 +26,7 @@ export const NOTIFICATION_KINDS = [
   'paabud_item_done',
   'due_soon',
   'overdue',
+  'survey_unanswered',
 ];
 const LOGOUT_BUDGET_MS = 3000;
 

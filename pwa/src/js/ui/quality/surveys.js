@@ -8,6 +8,7 @@ import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { currentYear, live, page, saved } from './common.js';
 import { linkForm, linkList, swedishItems } from './register.js';
+import { linksSection } from './survey_links.js';
 
 export const SURVEYS = ['end_of_intervention', 'annual'];
 export const ANSWER_TYPES = ['scale', 'yes_no', 'text'];
@@ -157,6 +158,7 @@ export async function surveysView(app, ctx) {
       t('quality.surveys.title'),
       h('p', { class: 'hint' }, t('quality.surveys.hint')),
       ...sections,
+      app.isManager(unit.id) ? linksSection(app, ctx) : null,
       manager && app.units.has(verksamhetId) ? questionForm(app, verksamhetId, questions) : null,
     ),
   };
