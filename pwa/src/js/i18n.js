@@ -3,11 +3,19 @@
  * selectable. `t('a.b', {n})` picks a plural form ({zero, one, other}) when the key holds one.
  */
 import da from '../locales/da.json';
-import sv from '../locales/sv.json';
-import en from '../locales/en.json';
 
-export const LOCALES = { da, sv, en };
+/**
+ * The strings of the languages loaded so far: Danish always (it is the fallback of every
+ * key); Swedish and English come in their own chunks when chosen (`loadLanguage`), so Danish
+ * staff do not load them. Until a language is loaded its keys read in Danish.
+ * @type {Record<string, any>}
+ */
+export const LOCALES = { da };
 export const LANGUAGES = ['da', 'sv', 'en'];
+const LOADERS = {
+  sv: () => import('../locales/sv.json'),
+  en: () => import('../locales/en.json'),
+};
 const TAGS = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' };
 
 let current = 'da';
@@ -16,6 +24,12 @@ export function setLanguage(lang) {
   current = LANGUAGES.includes(lang) ? lang : 'da';
   if (globalThis.document) globalThis.document.documentElement.lang = current;
   return current;
+}
+
+/** Load a language's strings (offline too: the chunks are precached) and switch to it. */
+export async function loadLanguage(lang) {
+  if (!LOCALES[lang] && LOADERS[lang]) LOCALES[lang] = (await LOADERS[lang]()).default;
+  return setLanguage(lang);
 }
 
 export function language() {
