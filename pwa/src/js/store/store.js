@@ -126,6 +126,9 @@ export class Store {
   listNotes(itemId) {
     return queries.listNotes(this, itemId);
   }
+  notesForItems(itemIds) {
+    return queries.notesForItems(this, itemIds);
+  }
   listThemes(catalogueId) {
     return queries.listThemes(this, catalogueId);
   }
