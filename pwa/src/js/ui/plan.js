@@ -42,11 +42,20 @@ function rowsShown(app) {
   return app.planRowsShown;
 }
 
+/** The text CSS.escape was given (a UUID may start with a digit, which it escapes). */
+function cssUnescape(text) {
+  return text.replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/g, (_, hex, ch) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : ch,
+  );
+}
+
 function firstRowCount(app, planId, items) {
   let count = Math.max(PAGE_ROWS, rowsShown(app).get(planId) || 0);
+  // The row to land on after editing (main.js render): drawn even when it is far down.
   const landing = app.landOn && /data-item-id="([^"]+)"/.exec(app.landOn);
   if (landing) {
-    const at = items.findIndex((i) => i.id === landing[1]);
+    const id = cssUnescape(landing[1]);
+    const at = items.findIndex((i) => i.id === id);
     if (at >= count) count = at + 1;
   }
   return Math.min(count, items.length);
