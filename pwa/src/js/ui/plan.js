@@ -416,7 +416,10 @@ function rowPager(app, planId, items, tbody, rowOf, notesByItem) {
         busy = null;
       });
       // Still near the end (a tall screen, a fast fling): the next step, after a frame.
-      busy.then(() => requestAnimationFrame(() => near() && showMore()));
+      busy.then(
+        () => requestAnimationFrame(() => near() && showMore()),
+        () => {}, // the button stays: a tap tries again
+      );
     }
     return busy;
   }
