@@ -26,7 +26,7 @@ def long_plan(api) -> tuple[dict, list[dict]]:
             "title": f"Lang plan {uuid.uuid4().hex[:6]}",
         },
     )
-    items = [api.new_item(plan["id"], topic=f"Række {n:03d}", priority=n) for n in range(ROWS)]
+    items = [api.new_item(plan["id"], topic=f"Række {n:03d}", priority=n + 1) for n in range(ROWS)]
     return plan, items
 
 
