@@ -2,7 +2,7 @@
 
     python bench/pwa_bench.py [--items 5000] [--notes 20000] [--large]
                               [--dist pwa/dist [--dist /tmp/main-pwa/dist]]
-                              [--cpu-throttle 4] [--runs 3] [--profile]
+                              [--cpu-throttle 4] [--runs 3] [--sync-runs 1] [--profile]
                               [--workloads size,first_sync,server_pull,cold_start,open_plan]
 
 Builds nothing: run ``npm run build`` in pwa/ first (and in the other tree for a comparison).
@@ -398,7 +398,6 @@ def first_sync(pw, build: Build, throttle: float, profile: bool) -> dict:
     floor = page.evaluate(IDB_FLOOR, rows) if build.floor else None
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     context.close()
-    build.figures["first_sync_s"] = seconds
     out = {
         "workload": "first_sync",
         "build": build.label,
@@ -486,7 +485,8 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="50,000 items + 200,000 notes")
     parser.add_argument("--dist", action="append", type=Path, help="a built PWA (repeatable)")
     parser.add_argument("--cpu-throttle", type=float, default=1)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="cold starts and plan openings")
+    parser.add_argument("--sync-runs", type=int, default=1, help="first syncs (fresh profiles)")
     parser.add_argument("--scroll-steps", type=int, default=400)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
@@ -519,8 +519,16 @@ def main() -> None:
         builds = [Build(d, url, tmp, i) for i, d in enumerate(dists)]
         throttle = args.cpu_throttle
         with sync_playwright() as pw:
-            for build in builds:
-                print(json.dumps(first_sync(pw, build, throttle, args.profile)), flush=True)
+            syncs: dict[int, list[float]] = {i: [] for i in range(len(builds))}
+            for run in range(args.sync_runs):  # alternately; the last profile stays for the rest
+                for i, build in enumerate(builds):
+                    if run:
+                        shutil.rmtree(build.profile, ignore_errors=True)
+                    line = first_sync(pw, build, throttle, args.profile)
+                    syncs[i].append(line["seconds"])
+                    print(json.dumps({**line, "run": run + 1}), flush=True)
+            for i, build in enumerate(builds):
+                build.figures["first_sync_s"] = median(syncs[i])
             if "server_pull" in workloads:
                 print(json.dumps(server_pull_only(builds[0].base)), flush=True)
             if "cold_start" in workloads:

@@ -10,9 +10,9 @@
  *   drafts.js   what the server refused, kept for the person to fix and resend, or discard
  *
  * The reading side (schema, queries) is loaded with the app; the writing side (writes, feed,
- * drafts) in a chunk of its own, asked for when the store opens and awaited by the first
- * method that needs it: the first screen shows the store's rows without waiting for the code
- * that changes them (build.mjs splits the bundle at the dynamic import).
+ * drafts) in a chunk of its own, loaded by the first method that needs it (the first sync,
+ * the first save): the first screen shows the store's rows without loading, or competing
+ * with, the code that changes them (build.mjs splits the bundle at the dynamic import).
  */
 import Dexie from 'dexie';
 import { defineSchema } from './schema.js';
@@ -56,7 +56,6 @@ export class Store {
 
   async open() {
     // The feed connection opens on first use (Dexie's autoOpen): a cold start offline needs one.
-    writing().catch(() => {}); // fetched beside the first screen; a failure surfaces where awaited
     await this.db.open();
     return this;
   }
