@@ -442,12 +442,17 @@ SCROLL = """async (steps) => {
   observer.observe({ type: 'longtask' });
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
   const t0 = performance.now();
+  const count = () => document.querySelectorAll('[data-item-id]').length;
   let frames = 0;
-  for (let i = 0; i < steps; i += 1) {
+  let still = 0;
+  // To the end of the plan: at the bottom, wait (up to 60 frames) for more rows to be drawn.
+  for (let i = 0; i < steps && still < 60; i += 1) {
+    const before = count();
     window.scrollBy(0, Math.round(window.innerHeight * 0.9));
     await frame();
     frames += 1;
-    if (window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2) break;
+    const bottom = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    still = bottom && count() === before ? still + 1 : 0;
   }
   await frame();
   observer.disconnect();
