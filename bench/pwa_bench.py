@@ -494,6 +494,7 @@ def main() -> None:
     parser.add_argument("--sync-runs", type=int, default=1, help="first syncs (fresh profiles)")
     parser.add_argument("--scroll-steps", type=int, default=400)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--open-plans", default="long_plan,big_plan", help="long_plan,big_plan")
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
     args = parser.parse_args()
     if args.large:
@@ -564,7 +565,7 @@ def main() -> None:
                         flush=True,
                     )
             if "open_plan" in workloads:
-                for name in ("long_plan", "big_plan"):
+                for name in args.open_plans.split(","):
                     results: dict[int, list] = {i: [] for i in range(len(builds))}
                     for _ in range(args.runs):
                         for i, build in enumerate(builds):
