@@ -3,14 +3,23 @@
  * selectable. `t('a.b', {n})` picks a plural form ({zero, one, other}) when the key holds one.
  */
 import da from '../locales/da.json';
-import sv from '../locales/sv.json';
-import en from '../locales/en.json';
 import { withTemplateLabels } from './template_labels.js';
 
 // The template's words (column headings and questions, plan kinds) come from the file the
 // Word export reads too: template_labels.js.
-export const LOCALES = withTemplateLabels({ da, sv, en });
+
+/**
+ * The strings of the languages loaded so far: Danish always (it is the fallback of every
+ * key); Swedish and English come in their own chunks when chosen (`loadLanguage`), so Danish
+ * staff do not load them. Until a language is loaded its keys read in Danish.
+ * @type {Record<string, any>}
+ */
+export const LOCALES = withTemplateLabels({ da });
 export const LANGUAGES = ['da', 'sv', 'en'];
+const LOADERS = {
+  sv: () => import('../locales/sv.json'),
+  en: () => import('../locales/en.json'),
+};
 const TAGS = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' };
 
 let current = 'da';
@@ -19,6 +28,15 @@ export function setLanguage(lang) {
   current = LANGUAGES.includes(lang) ? lang : 'da';
   if (globalThis.document) globalThis.document.documentElement.lang = current;
   return current;
+}
+
+/** Load a language's strings (offline too: the chunks are precached) and switch to it. */
+export async function loadLanguage(lang) {
+  if (!LOCALES[lang] && LOADERS[lang]) {
+    const strings = (await LOADERS[lang]()).default;
+    LOCALES[lang] = withTemplateLabels({ [lang]: strings })[lang];
+  }
+  return setLanguage(lang);
 }
 
 export function language() {

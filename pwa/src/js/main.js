@@ -7,24 +7,32 @@
 import { openStore, storeExists, newId } from './store/index.js';
 import { createSync } from './sync.js';
 import { createApi } from './api.js';
-import { t, setLanguage } from './i18n.js';
+import { t, loadLanguage } from './i18n.js';
 import { h, announce } from './ui/dom.js';
 import { renderShell, renderNavigation, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
 import { loginView } from './ui/login.js';
 import { unitsView, unitPlansView, newPlanView, today } from './ui/units.js';
 import { planCatalogue } from './ui/catalogue_model.js';
-import { planView } from './ui/plan.js';
-import { itemView } from './ui/item.js';
-import { historyView } from './ui/history.js';
-import { conflictsView } from './ui/conflicts.js';
-import { settingsView } from './ui/settings.js';
-import { releasePushOnLogout, reconcilePush } from './push.js';
-import { exportView } from './ui/export.js';
-import { importView } from './ui/import.js';
-import { unitVisitsView, newVisitView, visitView } from './ui/visits.js';
-import { qualityView } from './ui/quality/index.js';
-import { adminView, newUserView, userView } from './ui/admin.js';
 import { noteSyncState, syncNow } from './ui/save_status.js';
+
+// The other screens load when first shown, each in its own chunk (build.mjs): the first
+// screen (the units and their plan lists) needs none of them, and a Danish unit never loads
+// the Swedish follow-up. The service worker precaches every chunk, so they open offline too.
+const screens = {
+  plan: () => import('./ui/plan.js'),
+  item: () => import('./ui/item.js'),
+  history: () => import('./ui/history.js'),
+  conflicts: () => import('./ui/conflicts.js'),
+  settings: () => import('./ui/settings.js'),
+  exports: () => import('./ui/export.js'),
+  imports: () => import('./ui/import.js'),
+  visits: () => import('./ui/visits.js'),
+  quality: () => import('./ui/quality/index.js'),
+  admin: () => import('./ui/admin.js'),
+};
+const push = () => import('./push.js');
+const releasePushOnLogout = async (app) => (await push()).releasePushOnLogout(app);
+const reconcilePush = async (app) => (await push()).reconcilePush(app);
 
 const LANG_KEY = 'folg.language';
 
@@ -80,8 +88,8 @@ const app = {
 
 app.api = createApi({ getToken: async () => app.session && app.session.token });
 
-app.setLanguage = (lang) => {
-  localStorage.setItem(LANG_KEY, setLanguage(lang));
+app.setLanguage = async (lang) => {
+  localStorage.setItem(LANG_KEY, await loadLanguage(lang));
   mountShell();
   render({ focus: false });
 };
@@ -122,7 +130,7 @@ app.login = async (email, password) => {
   app.user = answer.user;
   app.lastEmail = email;
   await app.store.setMeta('session', app.session);
-  if (!localStorage.getItem(LANG_KEY) && answer.user.language) setLanguage(answer.user.language);
+  if (!localStorage.getItem(LANG_KEY) && answer.user.language) await loadLanguage(answer.user.language);
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   const wasExpired = app.expired;
   app.expired = false;
@@ -302,24 +310,25 @@ async function updateConflictBadge() {
 function route() {
   const parts = (location.hash || '#/units').replace(/^#\/?/, '').split('/').filter(Boolean);
   const [a, b, c, d] = parts;
+  const screen = (name, show) => async () => show(await screens[name]());
   if (!app.session || app.expired || a === 'login') return () => loginView(app, { expired: app.expired });
   if (a === 'units' && b && c === 'new-plan') return () => newPlanView(app, b);
-  if (a === 'units' && b && c === 'import') return () => importView(app, b);
-  if (a === 'export') return () => exportView(app, b || null);
-  if (a === 'units' && b && c === 'visits') return () => unitVisitsView(app, b);
-  if (a === 'units' && b && c === 'new-visit') return () => newVisitView(app, b);
-  if (a === 'visits' && b) return () => visitView(app, b);
+  if (a === 'units' && b && c === 'import') return screen('imports', (m) => m.importView(app, b));
+  if (a === 'export') return screen('exports', (m) => m.exportView(app, b || null));
+  if (a === 'units' && b && c === 'visits') return screen('visits', (m) => m.unitVisitsView(app, b));
+  if (a === 'units' && b && c === 'new-visit') return screen('visits', (m) => m.newVisitView(app, b));
+  if (a === 'visits' && b) return screen('visits', (m) => m.visitView(app, b));
   if (a === 'units' && b) return () => unitPlansView(app, b);
-  if (a === 'plans' && b && c === 'new-item') return () => itemView(app, { planId: b });
-  if (a === 'plans' && b && c === 'history') return () => historyView(app, b);
-  if (a === 'plans' && b) return () => planView(app, b);
-  if (a === 'items' && b) return () => itemView(app, { itemId: b });
-  if (a === 'quality' && b) return () => qualityView(app, b, c, d);
-  if (a === 'conflicts') return () => conflictsView(app);
-  if (a === 'settings') return () => settingsView(app);
-  if (a === 'admin' && b === 'new') return () => newUserView(app);
-  if (a === 'admin' && b === 'users' && c) return () => userView(app, c);
-  if (a === 'admin') return () => adminView(app);
+  if (a === 'plans' && b && c === 'new-item') return screen('item', (m) => m.itemView(app, { planId: b }));
+  if (a === 'plans' && b && c === 'history') return screen('history', (m) => m.historyView(app, b));
+  if (a === 'plans' && b) return screen('plan', (m) => m.planView(app, b));
+  if (a === 'items' && b) return screen('item', (m) => m.itemView(app, { itemId: b }));
+  if (a === 'quality' && b) return screen('quality', (m) => m.qualityView(app, b, c, d));
+  if (a === 'conflicts') return screen('conflicts', (m) => m.conflictsView(app));
+  if (a === 'settings') return screen('settings', (m) => m.settingsView(app));
+  if (a === 'admin' && b === 'new') return screen('admin', (m) => m.newUserView(app));
+  if (a === 'admin' && b === 'users' && c) return screen('admin', (m) => m.userView(app, c));
+  if (a === 'admin') return screen('admin', (m) => m.adminView(app));
   return () => unitsView(app);
 }
 
@@ -482,14 +491,14 @@ function registerServiceWorker() {
 
 async function boot() {
   performance.mark('folg-boot');
-  setLanguage(localStorage.getItem(LANG_KEY) || 'da');
+  await loadLanguage(localStorage.getItem(LANG_KEY) || 'da');
   if (await storeExists()) {
     app.store = await openStore();
     performance.mark('folg-store-open');
     app.session = await app.store.getMeta('session');
     app.user = app.session && app.session.user;
     await loadPeople();
-    if (app.session && !localStorage.getItem(LANG_KEY) && app.user.language) setLanguage(app.user.language);
+    if (app.session && !localStorage.getItem(LANG_KEY) && app.user.language) await loadLanguage(app.user.language);
   }
   mountShell();
   watchDrafts();

@@ -103,23 +103,20 @@ export function createSync({
     return id;
   }
 
-  function fetchPage(cursor) {
-    return (async () =>
-      call('/api/sync/pull', {
-        cursor,
-        limit: opts.pageLimit,
-        schema_version: SCHEMA_VERSION,
-        client_id: await clientId(),
-      }))();
-  }
-
   /**
    * Page through the feed. The next page is requested while this one is being applied (the
    * server and IndexedDB work side by side); pages are still applied, and their cursors saved,
    * strictly in order, so the saved cursor never runs ahead of the data.
+   *
+   * The client id is read once per pull, not per page: a read of `meta` waits for the page
+   * transaction under way (it holds `meta` for the cursor), which made the "next page while
+   * this one is written" wait for the write after all.
    */
   async function pull() {
     const start = await store.getMeta('cursor');
+    const id = await clientId();
+    const fetchPage = (cursor) =>
+      call('/api/sync/pull', { cursor, limit: opts.pageLimit, schema_version: SCHEMA_VERSION, client_id: id });
     let fresh = start == null;
     let next = fetchPage(start);
     let resets = 0;

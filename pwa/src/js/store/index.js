@@ -13,4 +13,4 @@
  */
 export { Store, DEFAULT_DB_NAME, openStore, storeExists } from './store.js';
 export { SYNCED_TABLES, QUALITY_TABLES, visible } from './schema.js';
-export { newId } from './writes.js';
+export { newId } from './ids.js';

@@ -8,13 +8,26 @@
  *   writes.js   local writes: the row and its outbox entry in one transaction
  *   feed.js     the sync module's side: pulled pages in, push batches out, their answers back
  *   drafts.js   what the server refused, kept for the person to fix and resend, or discard
+ *
+ * The reading side (schema, queries) is loaded with the app; the writing side (writes, feed,
+ * drafts) in a chunk of its own, loaded by the first method that needs it (the first sync,
+ * the first save): the first screen shows the store's rows without loading, or competing
+ * with, the code that changes them (build.mjs splits the bundle at the dynamic import).
  */
 import Dexie from 'dexie';
 import { defineSchema } from './schema.js';
-import * as feed from './feed.js';
 import * as queries from './queries.js';
-import * as writes from './writes.js';
-import * as drafts from './drafts.js';
+
+/** @type {Promise<{writes: typeof import('./writes.js'), feed: typeof import('./feed.js'), drafts: typeof import('./drafts.js')}> | null} */
+let writingSide = null;
+function writing() {
+  if (!writingSide) {
+    writingSide = Promise.all([import('./writes.js'), import('./feed.js'), import('./drafts.js')]).then(
+      ([writes, feed, drafts]) => ({ writes, feed, drafts }),
+    );
+  }
+  return writingSide;
+}
 
 export const DEFAULT_DB_NAME = 'folg';
 
@@ -112,6 +125,9 @@ export class Store {
   listNotes(itemId) {
     return queries.listNotes(this, itemId);
   }
+  notesForItems(itemIds) {
+    return queries.notesForItems(this, itemIds);
+  }
   listThemes(catalogueId) {
     return queries.listThemes(this, catalogueId);
   }
@@ -151,32 +167,32 @@ export class Store {
 
   // ---- local writes (writes.js) -----------------------------------------------------------------
 
-  create(table, fields) {
-    return writes.create(this, table, fields);
+  async create(table, fields) {
+    return (await writing()).writes.create(this, table, fields);
   }
-  update(table, id, changes) {
-    return writes.update(this, table, id, changes);
+  async update(table, id, changes) {
+    return (await writing()).writes.update(this, table, id, changes);
   }
-  remove(table, id) {
-    return writes.remove(this, table, id);
+  async remove(table, id) {
+    return (await writing()).writes.remove(this, table, id);
   }
-  removeVisit(visitId) {
-    return writes.removeVisit(this, visitId);
+  async removeVisit(visitId) {
+    return (await writing()).writes.removeVisit(this, visitId);
   }
-  removePhoto(photoId) {
-    return writes.removePhoto(this, photoId);
+  async removePhoto(photoId) {
+    return (await writing()).writes.removePhoto(this, photoId);
   }
-  removeAttachment(attachmentId) {
-    return writes.removeAttachment(this, attachmentId);
+  async removeAttachment(attachmentId) {
+    return (await writing()).writes.removeAttachment(this, attachmentId);
   }
-  patchLocal(table, id, fields) {
-    return writes.patchLocal(this, table, id, fields);
+  async patchLocal(table, id, fields) {
+    return (await writing()).writes.patchLocal(this, table, id, fields);
   }
-  putPhotoBlob(sha256, blob, contentType) {
-    return writes.putPhotoBlob(this, sha256, blob, contentType);
+  async putPhotoBlob(sha256, blob, contentType) {
+    return (await writing()).writes.putPhotoBlob(this, sha256, blob, contentType);
   }
-  markPhotoBlob(sha256, changes) {
-    return writes.markPhotoBlob(this, sha256, changes);
+  async markPhotoBlob(sha256, changes) {
+    return (await writing()).writes.markPhotoBlob(this, sha256, changes);
   }
 
   // ---- a plan's change history, as last fetched (the history screen, offline too) -------------
@@ -194,47 +210,47 @@ export class Store {
 
   // ---- refused drafts (drafts.js) ----------------------------------------------------------------
 
-  listDrafts() {
-    return drafts.listDrafts(this);
+  async listDrafts() {
+    return (await writing()).drafts.listDrafts(this);
   }
-  getDraft(table, id) {
-    return drafts.getDraft(this, table, id);
+  async getDraft(table, id) {
+    return (await writing()).drafts.getDraft(this, table, id);
   }
-  draftCount() {
-    return drafts.draftCount(this);
+  async draftCount() {
+    return (await writing()).drafts.draftCount(this);
   }
-  resendDraft(table, id, values) {
-    return drafts.resendDraft(this, table, id, values);
+  async resendDraft(table, id, values) {
+    return (await writing()).drafts.resendDraft(this, table, id, values);
   }
-  discardDraft(table, id) {
-    return drafts.discardDraft(this, table, id);
+  async discardDraft(table, id) {
+    return (await writing()).drafts.discardDraft(this, table, id);
   }
-  markDraftsSeen(list) {
-    return drafts.markDraftsSeen(this, list);
+  async markDraftsSeen(list) {
+    return (await writing()).drafts.markDraftsSeen(this, list);
   }
 
   // ---- the sync module's side (feed.js) ---------------------------------------------------------
 
-  applyPage(changes, cursor, options) {
-    return feed.applyPage(this, changes, cursor, options);
+  async applyPage(changes, cursor, options) {
+    return (await writing()).feed.applyPage(this, changes, cursor, options);
   }
-  putServerRow(table, id, version, fields) {
-    return feed.putServerRow(this, table, id, version, fields);
+  async putServerRow(table, id, version, fields) {
+    return (await writing()).feed.putServerRow(this, table, id, version, fields);
   }
-  takeBatch(limit) {
-    return feed.takeBatch(this, limit);
+  async takeBatch(limit) {
+    return (await writing()).feed.takeBatch(this, limit);
   }
-  ackBatch(batch, results) {
-    return feed.ackBatch(this, batch, results);
+  async ackBatch(batch, results) {
+    return (await writing()).feed.ackBatch(this, batch, results);
   }
-  renumberOutbox(expected) {
-    return feed.renumberOutbox(this, expected);
+  async renumberOutbox(expected) {
+    return (await writing()).feed.renumberOutbox(this, expected);
   }
-  newClientIdentity(clientId) {
-    return feed.newClientIdentity(this, clientId);
+  async newClientIdentity(clientId) {
+    return (await writing()).feed.newClientIdentity(this, clientId);
   }
-  resetForFullPull() {
-    return feed.resetForFullPull(this);
+  async resetForFullPull() {
+    return (await writing()).feed.resetForFullPull(this);
   }
 }
 

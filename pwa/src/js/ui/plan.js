@@ -24,6 +24,38 @@ import { catalogueSection } from './plan_catalogue.js';
 export { COLUMNS };
 const ITEM_STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
+/**
+ * A long plan is drawn in steps: the first rows at once, the next ones as the person scrolls
+ * near the end (or taps "show more"); a plan of 500 or 5,000 rows opens as fast as one of 40.
+ * How far a plan was drawn is kept for the session, so a live re-render or coming back from
+ * editing a row draws as many again (and at least up to the row landed on).
+ */
+export const PAGE_ROWS = 40;
+
+function rowsShown(app) {
+  if (!app.planRowsShown) app.planRowsShown = new Map();
+  return app.planRowsShown;
+}
+
+/** The text CSS.escape was given (a UUID may start with a digit, which it escapes). */
+function cssUnescape(text) {
+  return text.replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/g, (_, hex, ch) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : ch,
+  );
+}
+
+function firstRowCount(app, planId, items) {
+  let count = Math.max(PAGE_ROWS, rowsShown(app).get(planId) || 0);
+  // The row to land on after editing (main.js render): drawn even when it is far down.
+  const landing = app.landOn && /data-item-id="([^"]+)"/.exec(app.landOn);
+  if (landing) {
+    const id = cssUnescape(landing[1]);
+    const at = items.findIndex((i) => i.id === id);
+    if (at >= count) count = at + 1;
+  }
+  return Math.min(count, items.length);
+}
+
 /** The locale prefix of the plan's column words: its kind's template, in its variant. */
 export function columnSet(plan) {
   return `template.${layoutFor(plan)}`;
@@ -115,21 +147,29 @@ export async function planView(app, planId) {
     ),
   );
   const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
-  const notesByItem = new Map(await Promise.all(items.map(async (i) => [i.id, await app.store.listNotes(i.id)])));
-  const attachmentsByItem = new Map(
-    await Promise.all(items.map(async (i) => [i.id, await app.store.listAttachments(i.id)])),
-  );
-  const evidenceOf = async (item, noteId) =>
-    attachmentList(
-      app,
-      (attachmentsByItem.get(item.id) || []).filter((a) => (a.note_id || null) === noteId),
-    );
-  const rowEvidence = new Map(await Promise.all(items.map(async (i) => [i.id, await evidenceOf(i, null)])));
+  const firstRows = items.slice(0, firstRowCount(app, planId, items));
+  // What the drawn rows show besides their fields: their notes (one query) and the evidence
+  // on each row and on its first notes. Loaded for each step of rows as it is drawn.
+  /** @type {Map<string, any[]>} */
+  const notesByItem = new Map();
+  const rowEvidence = new Map();
   const noteEvidence = new Map();
-  for (const [itemId, notes] of notesByItem) {
-    const item = items.find((i) => i.id === itemId);
-    for (const n of notes.slice(0, 20)) noteEvidence.set(n.id, await evidenceOf(item, n.id));
+  async function loadRows(rows) {
+    for (const [id, notes] of await app.store.notesForItems(rows.map((i) => i.id))) notesByItem.set(id, notes);
+    await Promise.all(
+      rows.map(async (item) => {
+        const attachments = await app.store.listAttachments(item.id);
+        const evidenceOf = (noteId) =>
+          attachmentList(
+            app,
+            attachments.filter((a) => (a.note_id || null) === noteId),
+          );
+        rowEvidence.set(item.id, await evidenceOf(null));
+        for (const n of (notesByItem.get(item.id) || []).slice(0, 20)) noteEvidence.set(n.id, await evidenceOf(n.id));
+      }),
+    );
   }
+  await loadRows(firstRows);
   const themeName = new Map(themes.map((th) => [th.id, th.name]));
   const criterionIds = [...new Set(items.map((i) => i.criterion_id).filter(Boolean))];
   const criterionText = new Map(
@@ -252,7 +292,7 @@ export async function planView(app, planId) {
     ),
   );
 
-  const rows = items.map((item, index) => {
+  const rowOf = (item, index) => {
     const topic = item.topic || t('plan.untitled');
     const notes = notesByItem.get(item.id) || [];
     const label = (c) => t(`${cols}.${c}.heading`);
@@ -386,7 +426,9 @@ export async function planView(app, planId) {
         threadView(app, { plan, itemId: item.id, messages: threads.byItem.get(item.id) || [], collapsed: true }),
       ),
     );
-  });
+  };
+  const tbody = h('tbody', {}, firstRows.map(rowOf));
+  const pager = rowPager(app, planId, items, tbody, rowOf, loadRows);
 
   return {
     title: plan.title,
@@ -414,7 +456,19 @@ export async function planView(app, planId) {
               t('plan.add_item'),
             )
           : null,
-        h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, t('app.print')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn',
+            // The paper has every row, not only those drawn so far.
+            onclick: async () => {
+              await pager.showAll();
+              window.print();
+            },
+          },
+          t('app.print'),
+        ),
         planDocumentActions(app, plan),
         lifecycle,
       ),
@@ -428,11 +482,69 @@ export async function planView(app, planId) {
               { class: 'template', 'data-testid': 'plan-table' },
               h('caption', { class: 'sr-only' }, t('plan.caption')),
               thead,
-              h('tbody', {}, rows),
+              tbody,
             ),
           ),
+      pager.node,
       threadView(app, { plan, messages: threads.plan }),
     ),
+  };
+}
+
+/**
+ * The rows after the first ones: appended a step at a time (their notes read in one query)
+ * when the "show more" line comes within a screen or two of view, or is tapped. Each step is
+ * small, so scrolling never waits for a long task.
+ */
+function rowPager(app, planId, items, tbody, rowOf, loadRows) {
+  let shown = tbody.childElementCount;
+  let busy = null;
+  const button = h('button', { type: 'button', class: 'btn', 'data-testid': 'more-rows' });
+  const node = h('p', { class: 'more-rows no-print' }, button);
+  const label = () => {
+    node.hidden = shown >= items.length;
+    button.textContent = t('plan.more_rows', { shown, total: items.length });
+  };
+  const near = () => node.isConnected && !node.hidden && node.getBoundingClientRect().top < 2 * window.innerHeight;
+  function showMore(count = PAGE_ROWS) {
+    if (!busy) {
+      busy = (async () => {
+        const next = items.slice(shown, shown + count);
+        await loadRows(next);
+        if (!tbody.isConnected) return; // the view was drawn again meanwhile: that one shows them
+        tbody.append(...next.map((item, k) => rowOf(item, shown + k)));
+        shown += next.length;
+        rowsShown(app).set(planId, shown);
+        label();
+      })().finally(() => {
+        busy = null;
+      });
+      // Still near the end (a tall screen, a fast fling): the next step, after a frame.
+      busy.then(
+        () => requestAnimationFrame(() => near() && showMore()),
+        () => {}, // the button stays: a tap tries again
+      );
+    }
+    return busy;
+  }
+  button.addEventListener('click', () => showMore());
+  label();
+  if (shown < items.length && typeof IntersectionObserver === 'function') {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        // Not shown (a live re-render kept the DOM it had), or done: nothing more to watch.
+        if (!node.isConnected || shown >= items.length) observer.disconnect();
+        else if (entries.some((e) => e.isIntersecting)) showMore();
+      },
+      { rootMargin: '0px 0px 100% 0px' },
+    );
+    observer.observe(node);
+  }
+  return {
+    node,
+    async showAll() {
+      while (shown < items.length && tbody.isConnected) await showMore(items.length - shown);
+    },
   };
 }
 

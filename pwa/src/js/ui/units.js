@@ -1,10 +1,13 @@
 /** My units; a unit's plans with their state and overdue counts; creating a plan. */
 import { t, formatDate } from '../i18n.js';
 import { h, field, announce } from './dom.js';
-import { refuseInvalid, showFieldErrors } from './field_errors.js';
 import { defaultVariant, layoutFor, variantsFor } from '../template_labels.js';
 import { catalogueName, planCatalogue, versionsFor } from './catalogue_model.js';
 import { planStateKey } from './plan_state.js';
+
+// The form's checks (and the rules they read) load with the first submit, not with the plan
+// list: the first screen needs none of them.
+const fieldErrors = () => import('./field_errors.js');
 
 export function isOverdue(item, today) {
   return (
@@ -251,6 +254,7 @@ export async function newPlanView(app, unitId) {
       catalogue_id: catalogue,
     };
     error.textContent = '';
+    const { refuseInvalid, showFieldErrors } = await fieldErrors();
     if (refuseInvalid(form, controls, 'plans', fields, { create: true })) return;
     try {
       const plan = await app.createPlan(fields);

@@ -1,0 +1,75 @@
+"""A long plan on a 360 px phone, offline (issue 21, point 3): it opens with its first rows
+drawn, draws the next ones as the person scrolls, lands on an edited row far down, and prints
+every row."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import MANAGER, PHONE
+from tests.e2e.pages import log_in, wait_offline, wait_service_worker
+
+TILBUD = "Bofællesskabet Lærkevej"
+ROWS = 95  # more than two steps of 40 (ui/plan.js PAGE_ROWS)
+
+
+def long_plan(api) -> tuple[dict, list[dict]]:
+    unit = next(u for u in api.get("/api/units") if u["name"] == TILBUD)
+    plan = api.post(
+        "/api/plans",
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": unit["id"],
+            "kind": "dk_tilbud",
+            "title": f"Lang plan {uuid.uuid4().hex[:6]}",
+        },
+    )
+    items = [api.new_item(plan["id"], topic=f"Række {n:03d}", priority=n + 1) for n in range(ROWS)]
+    return plan, items
+
+
+def test_a_long_plan_draws_its_rows_as_the_phone_scrolls_offline(new_context, api):
+    plan, items = long_plan(api)
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, MANAGER)
+    wait_service_worker(page)
+    context.set_offline(True)
+    wait_offline(page)
+    page.evaluate(f"location.hash = '#/plans/{plan['id']}'")
+    rows = page.locator("tr[data-item-id]")
+    expect(rows).to_have_count(40)
+    more = page.get_by_test_id("more-rows")
+    expect(more).to_have_text(f"Vis flere rækker (40 af {ROWS})")
+
+    # Scrolling to the end draws the rest, a step at a time.
+    for _ in range(60):
+        if rows.count() == ROWS:
+            break
+        page.mouse.wheel(0, 2000)
+        page.wait_for_timeout(50)
+    expect(rows).to_have_count(ROWS)
+    expect(more).to_be_hidden()
+    expect(rows.last).to_contain_text(f"Række {ROWS - 1:03d}")
+
+
+def test_back_from_a_row_far_down_lands_on_it_and_print_draws_every_row(new_context, api):
+    plan, items = long_plan(api)
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, MANAGER)
+    target = items[70]
+    page.evaluate(f"location.hash = '#/items/{target['id']}'")
+    page.get_by_label("Mål").fill("Nået langt nede")
+    page.get_by_test_id("save-item").click()
+    # Back on the plan, drawn far enough to show the edited row, and focus is on it.
+    landed = page.locator(f'tr[data-item-id="{target["id"]}"]')
+    expect(landed).to_be_visible()
+    expect(landed.locator("th")).to_be_focused()
+
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Udskriv").click()
+    page.wait_for_function("window.printed === true")
+    expect(page.locator("tr[data-item-id]")).to_have_count(ROWS)
