@@ -102,6 +102,7 @@ def test_an_inspector_offline_and_a_manager_exchange_messages_and_each_sees_the_
     eventually(on_the_server)
 
     # The manager takes the plan to Word with the dialogue as an appendix.
+    manager.get_by_test_id("word-options").locator("summary").click()
     manager.get_by_test_id("word-threads").check()
     with manager.expect_download() as info:
         manager.get_by_role("button", name="Hent som Word").click()

@@ -66,6 +66,7 @@ def test_manager_chooses_the_model_by_the_inspection_date_and_a_criterion_per_ro
     assert item["criterion_id"] == criteria[SELF_DETERMINATION]
 
     # The 2025 version has no theme 2: the server says which row stands in the way.
+    page.get_by_test_id("plan-catalogue-open").click()
     page.get_by_test_id("plan-catalogue-choice").select_option(label=TILBUD_2025)
     page.get_by_test_id("plan-catalogue-change").click()
     expect(page.get_by_test_id("catalogue-error")).to_contain_text("Række 1")
@@ -78,6 +79,7 @@ def test_manager_chooses_the_model_by_the_inspection_date_and_a_criterion_per_ro
     page.get_by_test_id("save-item").click()
     expect(row.get_by_test_id("row-criterion")).to_contain_text(FORCE)
     wait_synced(page)
+    page.get_by_test_id("plan-catalogue-open").click()
     page.get_by_test_id("plan-catalogue-choice").select_option(label=TILBUD_2025)
     page.get_by_test_id("plan-catalogue-change").click()
     expect(page.get_by_test_id("plan-catalogue-name")).to_have_text(TILBUD_2025)

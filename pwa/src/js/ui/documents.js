@@ -77,8 +77,14 @@ export function planDocumentActions(app, plan) {
       fallbackName: 'plan.docx',
       message,
     }),
-    h('label', { class: 'check' }, threads, t('documents.with_threads')),
-    h('label', { class: 'check' }, notes, t('documents.with_notes')),
+    // What else goes into the file, folded: the rows come first on a phone.
+    h(
+      'details',
+      { class: 'word-options', 'data-testid': 'word-options' },
+      h('summary', {}, t('documents.word_options')),
+      h('label', { class: 'check' }, threads, t('documents.with_threads')),
+      h('label', { class: 'check' }, notes, t('documents.with_notes')),
+    ),
     h('span', { class: 'muted', 'data-online-note': true, hidden: app.online() }, t('documents.offline')),
     message,
   ];

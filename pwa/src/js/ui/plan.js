@@ -53,7 +53,10 @@ function firstRowCount(app, planId, items) {
     const at = items.findIndex((i) => i.id === id);
     if (at >= count) count = at + 1;
   }
-  return Math.min(count, items.length);
+  count = Math.min(count, items.length);
+  // Kept, so a live re-render (a sync, a pull) draws as many again, the landed-on row too.
+  rowsShown(app).set(planId, count);
+  return count;
 }
 
 /** The locale prefix of the plan's column words: its kind's template, in its variant. */

@@ -37,9 +37,11 @@ export async function catalogueSection(app, plan, manager) {
       },
       t('plan.catalogue_change'),
     );
+    // Folded: changing the version is a rare step of a draft, and the header stays short.
     picker = h(
-      'div',
-      { class: 'inline no-print' },
+      'details',
+      { class: 'catalogue-change no-print' },
+      h('summary', { 'data-testid': 'plan-catalogue-open' }, t('plan.catalogue_change')),
       select,
       button,
       h('span', { class: 'muted' }, t('plan.catalogue_draft_only')),
