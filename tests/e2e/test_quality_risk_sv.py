@@ -58,7 +58,7 @@ def test_a_checklist_run_offline_turns_a_deviation_into_a_handlingsplan_row(new_
     # The new row of the handlingsplan opens, with the point as its topic and the note as its
     # documentation.
     expect(page).to_have_url(re.compile(r"#/items/"))
-    expect(page.get_by_label("Dokumentation")).to_have_value(note)
+    expect(page.get_by_role("textbox", name="Dokumentation")).to_have_value(note)
     page.go_back()
     expect(page).to_have_url(re.compile(r"#/quality/.*/selfinspection/"))
     deviation = page.locator(f'li[data-point="{HYGIENE[3]}"]')
