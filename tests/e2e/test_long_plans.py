@@ -24,6 +24,9 @@ def long_plan(api) -> tuple[dict, list[dict]]:
             "unit_id": unit["id"],
             "kind": "dk_tilbud",
             "title": f"Lang plan {uuid.uuid4().hex[:6]}",
+            # Dated long ago (the first day of the 2014 model), so it sorts last: other tests take
+            # the unit's first plan.
+            "plan_date": "2014-01-01",
         },
     )
     items = [api.new_item(plan["id"], topic=f"Række {n:03d}", priority=n + 1) for n in range(ROWS)]
