@@ -66,7 +66,7 @@ def test_an_attachment_on_a_row_survives_offline_and_sync(new_context, api, live
     plan = api.plan_of_unit(UNIT)
     item = api.new_item(plan["id"], topic=f"Ugeplan {uuid.uuid4().hex[:6]}")
     photo = tmp_path / "ugeplan.png"
-    photo.write_bytes(_png_with_gps())
+    photo.write_bytes(_png_with_gps((30, 120, 200)))
     context = new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     page = context.new_page()
     log_in(page, FOSTER_PARENT)

@@ -32,15 +32,17 @@ UNIT = "Bofællesskabet Lærkevej"
 INSPECTOR = "tilsyn@demo.test"
 
 
-def _png_with_gps() -> bytes:
-    """A real 2x2 PNG carrying an eXIf chunk with a GPS position, as a phone might send."""
+def _png_with_gps(rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A real 2x2 PNG carrying an eXIf chunk with a GPS position, as a phone might send.
+    Another colour is another photo: bytes are stored by their hash and belong to whoever
+    uploaded them first, so tests that share a server use colours of their own."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data)) + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
         )
 
-    rows = b"".join(b"\x00" + bytes([200, 30, 30]) * 2 for _ in range(2))
+    rows = b"".join(b"\x00" + bytes(rgb) * 2 for _ in range(2))
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
