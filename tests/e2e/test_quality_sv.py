@@ -171,7 +171,8 @@ def test_the_enhetschef_reads_charts_exports_them_and_downloads_the_report(new_c
     )
 
     page.get_by_role("link", name="← Kvalitetsuppföljning: Stöd och omsorg").click()
-    with page.expect_download() as report:
+    # The report draws its charts on the server: slow on a loaded machine.
+    with page.expect_download(timeout=120_000) as report:
         page.get_by_role("button", name="Ladda ner utkast (Word)").click()
     # The name keeps its ä and ö (it came out as "…-sto-d-och-omsorg").
     name = report.value.suggested_filename
