@@ -269,6 +269,10 @@ def _triggers(session: Session, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, li
             text = f"Enkätfråga: {source.text}"
         elif link.source_table in quality_levels.LINK_SOURCES:
             text = quality_levels.trigger_text(session, source)
+        elif link.source_table == "risk_analyses":
+            text = f"Riskanalys: {source.event}"
+        elif link.source_table == "checklist_answers":
+            text = f"Egenkontroll: {source.point_text}"
         else:
             text = f"Mätvärde {source.period}"
         found.setdefault(link.plan_item_id, []).append(text)
