@@ -10,7 +10,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.pages import log_in, wait_offline, wait_synced
+from tests.e2e.pages import eventually, log_in, wait_offline, wait_synced
 from tests.e2e.test_quality_sv import CHEF_SV, HOME_SV, STAFF_SV, open_quality
 
 LEVELS = "Uppdrag och teman"
@@ -147,6 +147,11 @@ def test_the_enhetschef_follows_up_an_avtal_links_its_deviation_and_writes_the_a
     assessment.get_by_role("button", name="Spara bedömningen").click()
     wait_synced(page)
     verksamhet = unit_id(api, "Stöd och omsorg")
+    # The save reaches the outbox a moment after the click (the store's writing side loads on
+    # first use), so the sync bar can say idle before it: wait for the server to have it.
+    eventually(
+        lambda: api.get(f"/api/quality/overall-assessments?unit_id={verksamhet}", as_user=CHEF_SV)
+    )
     stored = api.get(f"/api/quality/overall-assessments?unit_id={verksamhet}", as_user=CHEF_SV)
     assert [(a["year"], a["overall"], a["outcome"]) for a in stored] == [
         (2026, overall, "partly_met")
