@@ -361,7 +361,13 @@ class _Reader:
         # A table may hold more if it filled its limit or rows of it were left for the next
         # page; a false "more" costs one empty pull.
         left = [t for t, seq in last_seq.items() if seq > cursor.seq]
-        cursor.tables_left = (high, sum(1 << TABLES.index(t) for t in left)) if left else None
+        if left:
+            cursor.tables_left = (high, sum(1 << TABLES.index(t) for t in left))
+        else:
+            # Everything up to ``high`` this reader may see has been sent: the cursor moves to
+            # ``high`` itself, so the next poll finds ``seq == high`` and asks nothing, even
+            # when the latest numbers went to rows of other units (section 8).
+            cursor.seq, cursor.tables_left = max(cursor.seq, high), None
         return changes, bool(left)
 
     def _tables_with_changes(self, statements: _Statements, params: dict[str, Any]) -> list[str]:
