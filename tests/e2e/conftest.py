@@ -22,10 +22,12 @@ from pathlib import Path
 import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from server import create_app
 from server.extensions import db
+from server.models import Plan, Unit
 from server.models.versioning import act_as
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,30 +86,50 @@ def live_server(tmp_path_factory):
         act_as(db.session, None, "cli")
         seed_demo(db.session)
         db.session.commit()
+        demo_plans = _demo_plan_of_each_unit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", dist)
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", dist, demo_plans)
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
 
 
-class LiveServer(str):
-    """The base URL (a str, so Playwright takes it as is), plus the build directory it serves."""
+def _demo_plan_of_each_unit() -> dict[str, str]:
+    """Each unit's plan as the demo seeded it: the first the plan list shows (newest plan
+    date, then title), read once before any test runs, so that a plan a test makes in a demo
+    unit never becomes "the unit's plan" of a test that runs after it."""
+    first: dict[str, str] = {}
+    rows = db.session.execute(
+        select(Unit.name, Plan.id)
+        .join(Plan, Plan.unit_id == Unit.id)
+        .where(Plan.deleted.is_(False))
+        .order_by(Plan.plan_date.desc(), Plan.title)
+    )
+    for unit_name, plan_id in rows:
+        first.setdefault(unit_name, str(plan_id))
+    return first
 
-    def __new__(cls, url: str, dist: Path):
+
+class LiveServer(str):
+    """The base URL (a str, so Playwright takes it as is), the build directory it serves and
+    the demo's plan of each unit."""
+
+    def __new__(cls, url: str, dist: Path, demo_plans: dict[str, str]):
         self = super().__new__(cls, url)
         self.dist = dist
+        self.demo_plans = demo_plans
         return self
 
 
 class Api:
     """The REST API as a test sees it: log in once per user, then GET/POST with the token."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: LiveServer):
         self.base = base
+        self.demo_plans = base.demo_plans
         self.tokens: dict[str, str] = {}
 
     def token(self, email: str) -> str:
@@ -141,9 +163,10 @@ class Api:
         return r.json() if r.content else None
 
     def plan_of_unit(self, unit_name: str) -> dict:
+        """The unit's demo plan, as the plan list gives it now."""
         unit = next(u for u in self.get("/api/units") if u["name"] == unit_name)
         plans = self.get(f"/api/plans?unit_id={unit['id']}")
-        return plans[0]
+        return next(p for p in plans if p["id"] == self.demo_plans[unit_name])
 
     def new_item(self, plan_id: str, **fields) -> dict:
         body = {

@@ -265,8 +265,8 @@ def test_hvem_offers_the_people_of_the_unit_and_keeps_free_text_names(new_contex
 def test_the_finding_to_item_picker_names_state_and_date_defaults_to_the_newest_open_plan(
     new_context, api
 ):
-    # Dated 2014: older than every other plan of the unit, so other tests' "first plan of the
-    # unit" (api.plan_of_unit, newest first) never becomes the completed one made here.
+    # Dated 2014: older than every other plan of the unit, so the picker's newest open plan
+    # is another one (api.plan_of_unit takes the demo's plan, whatever tests add).
     older = api.post(
         "/api/plans",
         {
