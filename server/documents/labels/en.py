@@ -41,6 +41,11 @@ RESPONSIBLE_ALIASES = {
     "follow_up_responsible": ("Following up:", "Followed up by:", "Responsible for following up:"),
 }
 
+# The catalogue version the plan is written under (issue 17: chosen per plan), as the PWA's
+# plan header shows it: the catalogue's own name, which is data in its own language, and the
+# version. The import reads the version back.
+CATALOGUE = {"label": "Quality model:", "value": "{name} ({version})"}
+
 APPROVAL = {
     "label": "Approved by management:",
     "by_at": "{name}, {date}",

@@ -43,6 +43,11 @@ RESPONSIBLE_ALIASES = {
     "follow_up_responsible": ("Uppföljning:", "Ansvarig för uppföljning:", "Följs upp av:"),
 }
 
+# The catalogue version the plan is written under (issue 17: chosen per plan), as the PWA's
+# plan header shows it: the catalogue's own name, which is data in its own language, and the
+# version. The import reads the version back.
+CATALOGUE = {"label": "Kvalitetsmodell:", "value": "{name} ({version})"}
+
 APPROVAL = {
     "label": "Fastställd av ledningen:",
     "by_at": "{name}, {date}",
