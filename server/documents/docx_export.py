@@ -9,7 +9,8 @@ and on its notes) and, when asked for, its progress notes with author and date: 
 the nine columns, so the table stays the template's and imports back as it was.
 
 The HVORNÅR? cell writes the dates it knows as labelled lines first ("Start: 30. juni 2021",
-"Sluttidspunkt: ...", "Varig ordning") and the free text after them; the import reads those
+"Sluttidspunkt: ...", "Varig ordning"; in Swedish "Klart senast:", in English "Complete by:")
+and the free text after them; the import reads those
 lines back into the date fields, so export followed by import gives the same plan.
 
 HVEM? has two jobs: carrying out and following up. The same people for both are listed

@@ -423,7 +423,9 @@ def test_an_exported_plan_comes_back_under_its_catalogue_version_not_the_dates_o
     db.session.commit()
     headers = login(client, manager)
 
-    copy = import_and_confirm(client, headers, export(client, headers, plan).data, unit, "dk_tilbud")
+    copy = import_and_confirm(
+        client, headers, export(client, headers, plan).data, unit, "dk_tilbud"
+    )
 
     assert copy.catalogue_id == chosen.id
     # The empty Ledelsesansvarlig before the quality model line stays empty (the next cell is
@@ -445,9 +447,7 @@ def test_a_catalogue_version_this_server_lacks_is_said_and_the_dates_decide(
     edited = io.BytesIO()
     document.save(edited)
     file = FileStorage(io.BytesIO(edited.getvalue()), filename="plan.docx")
-    boundary, body = encode_multipart(
-        {"file": file, "unit_id": str(unit.id), "kind": "dk_tilbud"}
-    )
+    boundary, body = encode_multipart({"file": file, "unit_id": str(unit.id), "kind": "dk_tilbud"})
 
     preview = client.post(
         "/api/plans/import",
@@ -461,3 +461,28 @@ def test_a_catalogue_version_this_server_lacks_is_said_and_the_dates_decide(
     [warning] = preview.json["warnings"]
     assert "1999" in warning and "quality model" not in warning  # said in Danish
     assert preview.json["unrecognised"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "cell"),
+    [
+        ("da", "Start: 1. februar 2026\nSluttidspunkt: 30. september 2026\nVarig ordning"),
+        ("sv", "Start: 1 februari 2026\nKlart senast: 30 september 2026\nTills vidare"),
+        ("en", "Start: 1 February 2026\nComplete by: 30 September 2026\nOngoing"),
+    ],
+)
+def test_hvornaar_says_by_when_a_row_is_to_be_done_in_each_language(
+    client, factory, manager, unit, lang, cell
+):
+    plan = factory.plan(unit, title="Plan")
+    factory.item(
+        plan,
+        priority=1,
+        start_date=date(2026, 2, 1),
+        end_date=date(2026, 9, 30),
+        ongoing=True,
+    )
+
+    table = read_docx(export(client, login(client, manager), plan, lang=lang)).tables[1]
+
+    assert texts(table.rows[2])[5] == cell

@@ -327,6 +327,26 @@ def test_seed_hvornaar_cells_import_as_start_end_or_ongoing_with_the_words_kept(
             "Sluttidspunkt: når alle er undervist",
         ),
         ("Fra 1. marts", None, None, False, "Fra 1. marts"),
+        # The Swedish and English end as the export writes it, and as it wrote it before.
+        (
+            "Start: 1 mars 2026\nKlart senast: 30 september 2026",
+            date(2026, 3, 1),
+            date(2026, 9, 30),
+            False,
+            None,
+        ),
+        ("Slut: 30 september 2026\nTills vidare", None, date(2026, 9, 30), True, None),
+        ("Senast: 30 september 2026", None, date(2026, 9, 30), False, None),
+        ("Complete by: 30 September 2026", None, date(2026, 9, 30), False, None),
+        (
+            "Start: 1 March 2026 End: 30 September 2026",
+            date(2026, 3, 1),
+            date(2026, 9, 30),
+            False,
+            None,
+        ),
+        ("Due: 30 September 2026", None, date(2026, 9, 30), False, None),
+        ("Stående", None, None, True, None),
     ],
 )
 def test_timeframe_as_people_write_it(cell, start, end, ongoing, note):

@@ -23,10 +23,13 @@ CRITERION = "Criterion:"
 
 PRIORITY = "Priority {n}:"
 
-TIMEFRAME = {"start": "Start:", "end": "End:", "ongoing": "Ongoing"}
+# A row's end is the day it is to be done by ("Complete by: 30 September 2026"): a deadline,
+# not the end of a period. Not "Due:" (in English that is a påbud's deadline, the frist) nor a
+# bare "By:" (read as "by whom"); "End:", written before, is still read.
+TIMEFRAME = {"start": "Start:", "end": "Complete by:", "ongoing": "Ongoing"}
 TIMEFRAME_ALIASES = {
     "start": ("Start:", "Starts:"),
-    "end": ("End:", "Ends:", "Due:"),
+    "end": ("Complete by:", "End:", "Ends:", "End date:", "Due:", "Due by:"),
     "ongoing": ("Ongoing", "Permanent"),
 }
 MONTH_PARTS = {

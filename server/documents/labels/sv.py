@@ -25,11 +25,14 @@ CRITERION = "Kriterium:"
 
 PRIORITY = "{n}. prioritet:"
 
-TIMEFRAME = {"start": "Start:", "end": "Slut:", "ongoing": "Tills vidare"}
+# A row's end is the day it is to be done by ("Klart senast: 30 september 2026"), as a Swedish
+# reader says a deadline; "Slut:", written before, is still read.
+TIMEFRAME = {"start": "Start:", "end": "Klart senast:", "ongoing": "Tills vidare"}
 TIMEFRAME_ALIASES = {
     "start": ("Start:", "Startdatum:"),
-    "end": ("Slut:", "Slutdatum:"),
-    "ongoing": ("Tills vidare", "Pågående"),
+    "end": ("Klart senast:", "Senast:", "Slut:", "Slutdatum:"),
+    # "Stående" is the app's word for it (pwa/src/locales/sv.json).
+    "ongoing": ("Tills vidare", "Pågående", "Stående"),
 }
 MONTH_PARTS = {
     "first": ("i början av", "början av", "primo"),
