@@ -10,8 +10,8 @@ the nine columns, so the table stays the template's and imports back as it was.
 
 The HVORNÅR? cell writes the dates it knows as labelled lines first ("Start: 30. juni 2021",
 "Sluttidspunkt: ...", "Varig ordning"; in Swedish "Klart senast:", in English "Complete by:")
-and the free text after them; the import reads those
-lines back into the date fields, so export followed by import gives the same plan.
+and the free text after them; the import reads those lines back into the date fields, so
+export followed by import gives the same plan.
 
 HVEM? has two jobs: carrying out and following up. The same people for both are listed
 plainly, as the template's one question asks; different people come under a labelled line per
