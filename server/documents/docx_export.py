@@ -246,9 +246,8 @@ def catalogue_text(plan: PlanDocument, language: str) -> str | None:
     """ "<catalogue name> (<version>)", as the PWA's plan header names it; None without one."""
     if not plan.catalogue_name:
         return None
-    return labels_for(language).CATALOGUE["value"].format(
-        name=plan.catalogue_name, version=plan.catalogue_version or ""
-    )
+    words = labels_for(language).CATALOGUE
+    return words["value"].format(name=plan.catalogue_name, version=plan.catalogue_version or "")
 
 
 def approval_text(plan: PlanDocument, language: str) -> str | None:

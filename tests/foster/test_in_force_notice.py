@@ -10,7 +10,7 @@ from server.extensions import db
 from server.models import Notification
 from server.models.versioning import act_as
 from tests.foster.conftest import foster_plan_body
-from tests.push.conftest import deliver, outbox, push_app, receiver, subscribe  # noqa: F401
+from tests.push.conftest import deliver, outbox, subscribe
 
 pytestmark = pytest.mark.usefixtures("push_app")
 
@@ -93,9 +93,7 @@ def test_a_manager_approving_a_foster_plan_is_still_an_approval(client, family):
     assert [k for k, _ in kinds if k == "followed_in_force"] == []
 
 
-def test_an_inspector_who_turned_the_kind_off_hears_nothing(
-    push_app, client, family, receiver
-):
+def test_an_inspector_who_turned_the_kind_off_hears_nothing(push_app, client, family, receiver):
     device = subscribe(client, family.inspector, receiver)
     response = client.put(
         "/api/push/preferences",
