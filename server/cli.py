@@ -106,7 +106,7 @@ def catalogues_list_command() -> None:
         )
         unsourced = _("UNSOURCED")
         click.echo("  " + _("source: %(source)s", source=catalogue.source or unsourced))
-        click.echo("  " + _("dates: %(dates)s", dates=catalogue.dates_source or unsourced))
+        click.echo("  " + _("dates:  %(dates)s", dates=catalogue.dates_source or unsourced))
 
 
 def _date_or_none(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
