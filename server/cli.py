@@ -67,10 +67,11 @@ def seed_demo_command() -> None:
     db_session().commit()
     if result.total:
         added = ", ".join(f"{n} {table}" for table, n in sorted(result.added.items()))
-        click.echo(f"Demo data added: {added}.")
+        click.echo(_("Demo data added: %(added)s.", added=added))
     else:
-        click.echo("Demo data already present; nothing added.")
-    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        click.echo(_("Demo data already present; nothing added."))
+    click.echo()
+    click.echo(_("Demo logins (password for all: %(password)s):", password=DEMO_PASSWORD))
     width = max(len(login.email) for login in DEMO_LOGINS)
     for login in DEMO_LOGINS:
         click.echo(f"  {login.email:<{width}}  {login.description}")
@@ -84,7 +85,7 @@ def load_catalogues_command() -> None:
     act_as(db_session(), None, "cli")
     added = ensure_catalogues(db_session())
     db_session().commit()
-    click.echo(f"Catalogues loaded: {added} catalogue and theme rows added.")
+    click.echo(_("Catalogues loaded: %(added)s catalogue and theme rows added.", added=added))
 
 
 @click.group("catalogues")
@@ -103,8 +104,9 @@ def catalogues_list_command() -> None:
             f"{catalogue.code} {catalogue.version_label}: "
             f"{catalogue.valid_from.isoformat()} – {valid_to}"
         )
-        click.echo(f"  source: {catalogue.source or 'UNSOURCED'}")
-        click.echo(f"  dates:  {catalogue.dates_source or 'UNSOURCED'}")
+        unsourced = _("UNSOURCED")
+        click.echo("  " + _("source: %(source)s", source=catalogue.source or unsourced))
+        click.echo("  " + _("dates:  %(dates)s", dates=catalogue.dates_source or unsourced))
 
 
 def _date_or_none(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
@@ -166,9 +168,17 @@ def catalogues_set_command(
         raise click.ClickException(error.message) from None
     session.commit()
     if not changed:
-        click.echo(f"{code} {version}: nothing changed.")
+        click.echo(_("%(ref)s: nothing changed.", ref=f"{code} {version}"))
     for name, (old, new) in changed.items():
-        click.echo(f"{code} {version}: {name} {old} -> {new}")
+        click.echo(
+            _(
+                "%(ref)s: %(field)s %(old)s -> %(new)s",
+                ref=f"{code} {version}",
+                field=name,
+                old=old,
+                new=new,
+            )
+        )
 
 
 def _resolve_unit(session: Session, ref: str, param_hint: str = "--role") -> Unit:
@@ -219,7 +229,7 @@ def _read_password() -> str:
     password = os.environ.get(PASSWORD_ENV)
     if password:
         return password
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
 
 
 @click.command("create-unit")
@@ -273,7 +283,7 @@ def create_unit_command(
     )
     session.add(unit)
     session.commit()
-    click.echo(f"Created {kind} {unit.name!r} ({unit.id}).")
+    click.echo(_("Created %(kind)s %(name)r (%(id)s).", kind=kind, name=unit.name, id=unit.id))
 
 
 def _short_text(value: str, param_hint: str) -> str:
@@ -365,8 +375,10 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], language:
     for role, unit in memberships:
         session.add(Membership(user_id=user.id, unit_id=unit.id, role=role))
     session.commit()
-    granted = ", ".join(f"{role} of {unit.name}" for role, unit in memberships) or "no roles yet"
-    click.echo(f"Created {email} ({granted}).")
+    granted = ", ".join(
+        _("%(role)s of %(unit)s", role=role, unit=unit.name) for role, unit in memberships
+    ) or _("no roles yet")
+    click.echo(_("Created %(email)s (%(granted)s).", email=email, granted=granted))
 
 
 @click.command("reset-password")
@@ -390,7 +402,7 @@ def reset_password_command(email: str) -> None:
     session.flush()
     revoke_all_tokens(session, user.id)
     session.commit()
-    click.echo(f"New password set for {user.email}; their sessions are ended.")
+    click.echo(_("New password set for %(email)s; their sessions are ended.", email=user.email))
 
 
 @click.command("schema-check")
@@ -410,7 +422,7 @@ def schema_check() -> None:
                 count=len(differences),
             )
         )
-    click.echo("Schema matches the models.")
+    click.echo(_("Schema matches the models."))
 
 
 @click.command("backup")
@@ -425,7 +437,14 @@ def backup_command(path: str) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     size = outcome.path.stat().st_size
-    click.echo(f"Backed up to {outcome.path} ({size} bytes; {outcome.detail}).")
+    click.echo(
+        _(
+            "Backed up to %(path)s (%(size)s bytes; %(detail)s).",
+            path=outcome.path,
+            size=size,
+            detail=outcome.detail,
+        )
+    )
 
 
 @click.command("restore")
@@ -442,4 +461,4 @@ def restore_command(path: str, force: bool) -> None:
         outcome = restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path, force=force)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Restored {outcome.path} ({outcome.detail}).")
+    click.echo(_("Restored %(path)s (%(detail)s).", path=outcome.path, detail=outcome.detail))

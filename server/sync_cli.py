@@ -8,7 +8,44 @@ import click
 from flask import Flask
 
 from server.extensions import db_session
+from server.i18n import _
 from server.services.sync.gc import collect_garbage
+
+
+def _lines(dry_run: bool) -> dict[str, str]:
+    if dry_run:
+        return {
+            "tombstones": _(
+                "Would delete %(total)s tombstones older than %(days)s days (before %(cutoff)s "
+                "UTC): %(detail)s; %(results)s stored push results."
+            ),
+            "conflicts": _(
+                "Would delete %(count)s conflicts resolved before %(cutoff)s UTC (devices drop "
+                "them on their next pull)."
+            ),
+            "photos": _(
+                "Would delete %(photos)s unused photos and %(uploads)s abandoned uploads (older "
+                "than %(hours)s hours)."
+            ),
+            "notifications": _(
+                "Would delete %(count)s finished notifications (older than %(days)s days)."
+            ),
+        }
+    return {
+        "tombstones": _(
+            "Deleted %(total)s tombstones older than %(days)s days (before %(cutoff)s UTC): "
+            "%(detail)s; %(results)s stored push results."
+        ),
+        "conflicts": _(
+            "Deleted %(count)s conflicts resolved before %(cutoff)s UTC (devices drop them on "
+            "their next pull)."
+        ),
+        "photos": _(
+            "Deleted %(photos)s unused photos and %(uploads)s abandoned uploads (older than "
+            "%(hours)s hours)."
+        ),
+        "notifications": _("Deleted %(count)s finished notifications (older than %(days)s days)."),
+    }
 
 
 def register_sync_commands(app: Flask) -> None:
@@ -36,24 +73,34 @@ def register_sync_commands(app: Flask) -> None:
             db_session().rollback()
         else:
             db_session().commit()
-        verb = "Would delete" if dry_run else "Deleted"
         total = sum(collected.tombstones.values())
-        detail = ", ".join(f"{t} {n}" for t, n in collected.tombstones.items() if n) or "none"
+        detail = ", ".join(f"{t} {n}" for t, n in collected.tombstones.items() if n) or _("none")
+        # Whole sentences per mode (a translator cannot build one from a verb passed in).
+        lines = _lines(dry_run)
+        cutoff = f"{collected.cutoff:%Y-%m-%d %H:%M}"
         click.echo(
-            f"{verb} {total} tombstones older than {days} days "
-            f"(before {collected.cutoff:%Y-%m-%d %H:%M} UTC): {detail}; "
-            f"{collected.mutation_results} stored push results."
+            lines["tombstones"]
+            % {
+                "total": total,
+                "days": days,
+                "cutoff": cutoff,
+                "detail": detail,
+                "results": collected.mutation_results,
+            }
+        )
+        click.echo(lines["conflicts"] % {"count": collected.resolved_conflicts, "cutoff": cutoff})
+        click.echo(
+            lines["photos"]
+            % {
+                "photos": collected.unused_photos,
+                "uploads": collected.abandoned_uploads,
+                "hours": app.config["PHOTO_GRACE_HOURS"],
+            }
         )
         click.echo(
-            f"{verb} {collected.resolved_conflicts} conflicts resolved before "
-            f"{collected.cutoff:%Y-%m-%d %H:%M} UTC (devices drop them on their next pull)."
-        )
-        click.echo(
-            f"{verb} {collected.unused_photos} unused photos and "
-            f"{collected.abandoned_uploads} abandoned uploads "
-            f"(older than {app.config['PHOTO_GRACE_HOURS']} hours)."
-        )
-        click.echo(
-            f"{verb} {collected.finished_notifications} finished notifications "
-            f"(older than {app.config['PUSH_OUTBOX_RETENTION_DAYS']} days)."
+            lines["notifications"]
+            % {
+                "count": collected.finished_notifications,
+                "days": app.config["PUSH_OUTBOX_RETENTION_DAYS"],
+            }
         )

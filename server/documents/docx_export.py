@@ -9,15 +9,18 @@ and on its notes) and, when asked for, its progress notes with author and date: 
 the nine columns, so the table stays the template's and imports back as it was.
 
 The HVORNÅR? cell writes the dates it knows as labelled lines first ("Start: 30. juni 2021",
-"Sluttidspunkt: ...", "Varig ordning") and the free text after them; the import reads those
-lines back into the date fields, so export followed by import gives the same plan.
+"Sluttidspunkt: ...", "Varig ordning"; in Swedish "Klart senast:", in English "Complete by:")
+and the free text after them; the import reads those lines back into the date fields, so
+export followed by import gives the same plan.
 
 HVEM? has two jobs: carrying out and following up. The same people for both are listed
 plainly, as the template's one question asks; different people come under a labelled line per
 job ("Gennemførelse:", "Opfølgning:"), which the import reads back to the same job.
 
-Under the header fields, the approval line says who approved the plan and when ("Godkendt af
-ledelsen: Mette Lund, 10. august 2021"), or that it is not approved yet.
+Under the header fields, the quality model line names the catalogue version the plan is written
+under ("Kvalitetsmodel: Kvalitetsmodellen for socialtilsyn – sociale tilbud (2025)"), then the
+approval line says who approved the plan and when ("Godkendt af ledelsen: Mette Lund,
+10. august 2021"), or that it is not approved yet.
 """
 
 from __future__ import annotations
@@ -154,9 +157,14 @@ def _landscape_a4(document) -> None:
 def _header_fields(document, plan: PlanDocument, language: str) -> None:
     """Three rows of label/value pairs, as in the template:
     title | ... ; unit or foster parents | date ; filled in by | manager; then, for a plan
-    that answers an inspection, origin | inspection date; then the approval line."""
+    that answers an inspection, origin | inspection date; then the quality model and the
+    approval line."""
     labels = labels_for(language)
-    header = {**labels.HEADER, "approval": labels.APPROVAL["label"]}
+    header = {
+        **labels.HEADER,
+        "catalogue": labels.CATALOGUE["label"],
+        "approval": labels.APPROVAL["label"],
+    }
     second: tuple[str, str | None] = (
         ("foster_parents", plan.foster_parents)
         if plan.kind == "dk_plejefamilie"
@@ -179,6 +187,9 @@ def _header_fields(document, plan: PlanDocument, language: str) -> None:
                 ("inspection_date", format_date(plan.inspection_date, language)),
             ]
         )
+    catalogue = catalogue_text(plan, language)
+    if catalogue is not None:
+        rows.append([("catalogue", catalogue)])
     approval = approval_text(plan, language)
     if approval is not None:
         rows.append([("approval", approval)])
@@ -229,6 +240,14 @@ def _row_texts(row: RowDocument, language: str) -> list[str]:
         responsible_text(row, language),
         row.result or "",
     ]
+
+
+def catalogue_text(plan: PlanDocument, language: str) -> str | None:
+    """ "<catalogue name> (<version>)", as the PWA's plan header names it; None without one."""
+    if not plan.catalogue_name:
+        return None
+    words = labels_for(language).CATALOGUE
+    return words["value"].format(name=plan.catalogue_name, version=plan.catalogue_version or "")
 
 
 def approval_text(plan: PlanDocument, language: str) -> str | None:

@@ -92,6 +92,10 @@ RESPONSIBLE_LABELS = {
 # The header's approval line is read so it is not "unrecognised"; an import starts a draft.
 APPROVAL_LABELS = {squash(_labels.APPROVAL["label"]) for _labels in LANGUAGES.values()}
 NOT_APPROVED = {squash(_labels.APPROVAL["not_yet"]) for _labels in LANGUAGES.values()}
+# The header's quality model line ("Kvalitetsmodel: <name> (2025)"): its version is read, so an
+# exported plan comes back under the version it was written under (services decide if it fits).
+CATALOGUE_LABELS = {squash(_labels.CATALOGUE["label"]) for _labels in LANGUAGES.values()}
+_VERSION_AT_END = re.compile(r"\(([^()]{1,40})\)\s*$")
 
 
 def _refuse(message: str, reason: str) -> InvalidInput:
@@ -362,9 +366,20 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
         fragment = fragments[index]
         index += 1
         field, value = _labelled(fragment)
-        if field is None and _is_approval_line(fragment):
+        if field is None and _has_label(fragment, CATALOGUE_LABELS):
             value = clean_text(fragment.partition(":")[2])
-            if not value and index < len(fragments) and _labelled(fragments[index])[0] is None:
+            if not value and index < len(fragments) and not _is_label(fragments[index]):
+                value = fragments[index]
+                index += 1
+            version = _VERSION_AT_END.search(value or "")
+            if version:
+                parsed.header.setdefault("catalogue_version", clean_text(version.group(1)))
+            elif value:
+                _note_unrecognised(parsed, value)
+            continue
+        if field is None and _has_label(fragment, APPROVAL_LABELS):
+            value = clean_text(fragment.partition(":")[2])
+            if not value and index < len(fragments) and not _is_label(fragments[index]):
                 value = fragments[index]  # the name and date in the next cell
                 index += 1
             if value and squash(value) not in NOT_APPROVED:
@@ -380,7 +395,7 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
             else:
                 _note_unrecognised(parsed, fragment)
             continue
-        if not value and index < len(fragments) and _labelled(fragments[index])[0] is None:
+        if not value and index < len(fragments) and not _is_label(fragments[index]):
             value = fragments[index]
             index += 1
         parsed.kind_hint = parsed.kind_hint or KIND_OF_LABEL.get(field)
@@ -408,9 +423,16 @@ def _read_header(fragments: list[str], parsed: ParsedDocument) -> None:
             parsed.header[field] = value
 
 
-def _is_approval_line(fragment: str) -> bool:
+def _is_label(fragment: str) -> bool:
+    """Whether a header cell is a label (so not the value of the empty field before it)."""
+    return _labelled(fragment)[0] is not None or _has_label(
+        fragment, CATALOGUE_LABELS | APPROVAL_LABELS
+    )
+
+
+def _has_label(fragment: str, labels: set[str]) -> bool:
     label, colon, _rest = fragment.partition(":")
-    return bool(colon) and squash(label) in APPROVAL_LABELS
+    return bool(colon) and squash(label) in labels
 
 
 def _labelled(fragment: str) -> tuple[str | None, str | None]:

@@ -95,6 +95,9 @@ class PlanDocument:
     rows: tuple[RowDocument, ...] = ()
     # The dialogue appendix, when asked for (``?threads=1``); empty: no appendix.
     threads: tuple[ThreadDocument, ...] = ()
+    # The catalogue version the plan is written under (the header's quality model line).
+    catalogue_name: str | None = None
+    catalogue_version: str | None = None
     # Who approved the plan and when (the header's approval line); None: not approved.
     approved_by: str | None = None
     approved_at: datetime | None = None

@@ -59,7 +59,13 @@ from server.models.plans import LONG_TEXT, SHORT_TEXT
 from server.plan_templates import default_variant, variants_for
 from server.services import messages, plans
 from server.services.access import Principal
-from server.services.catalogues import catalogue_for_plan, plan_catalogue, valid_catalogue_for_kind
+from server.services.catalogues import (
+    CATALOGUE_FOR_PLAN_KIND,
+    catalogue_for_plan,
+    find_catalogue,
+    plan_catalogue,
+    valid_catalogue_for_kind,
+)
 from server.services.errors import InvalidInput, field_error
 from server.services.messages import EVERY_THREAD
 
@@ -92,6 +98,7 @@ def plan_document(
     criteria = _criterion_texts(session, {i.criterion_id for i in items if i.criterion_id})
     users = _user_names(session, items)
     approver = session.get(User, plan.approved_by) if plan.approved_by else None
+    catalogue = session.get(Catalogue, plan.catalogue_id) if plan.catalogue_id else None
     evidence = _evidence(session, plan, with_notes)
     return PlanDocument(
         kind=plan.kind,
@@ -104,6 +111,8 @@ def plan_document(
         foster_parents=plan.foster_parents,
         origin=plan.origin,
         inspection_date=plan.inspection_date,
+        catalogue_name=catalogue.name if catalogue else None,
+        catalogue_version=catalogue.version_label if catalogue else None,
         rows=tuple(
             RowDocument(
                 priority=item.priority,
@@ -343,6 +352,10 @@ def preview_import(
     warnings = list(parsed.warnings)
     unrecognised = list(parsed.unrecognised)
     recognised = _recognised_header(parsed, kind, unit, warnings, unrecognised)
+    if catalogue_id is None:
+        catalogue_id = _named_catalogue(
+            session, kind, parsed.header.get("catalogue_version"), warnings
+        )
     catalogue = _catalogue(session, kind, catalogue_id, recognised, warnings)
     recognised["catalogue_id"] = catalogue.id
     themes = [t for t in catalogue.themes if not t.deleted]
@@ -468,6 +481,26 @@ def _recognised_header(
             )
         )
     return recognised
+
+
+def _named_catalogue(
+    session: Session, kind: str, version: str | None, warnings: list[str]
+) -> uuid.UUID | None:
+    """The version of the kind's catalogue the document's quality model line names (a plan
+    exported from Følg), if this server has it; else None, and the dates decide."""
+    if not version:
+        return None
+    catalogue = find_catalogue(session, CATALOGUE_FOR_PLAN_KIND[kind], version)
+    if catalogue is None or catalogue.deleted:
+        warnings.append(
+            _(
+                "The document names version %(version)s of the quality model, which this "
+                "server does not have; the plan's dates choose the version.",
+                version=version[:40],
+            )
+        )
+        return None
+    return catalogue.id
 
 
 def _catalogue(

@@ -59,6 +59,8 @@ EVENT_KINDS = (
     "followed_approved",
     "followed_changed",
     "paabud_item_done",
+    # A foster family's plan put in force without approval (seed 001).
+    "followed_in_force",
 )
 REMINDER_KINDS = ("due_soon", "overdue")
 # Survey links still unanswered near their last day, to the manager who made them

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models.org import Membership, Unit, User
+from server.models.plans import PlanItem
 
 
 def may(session: Session, user_id: uuid.UUID, action: str, unit_id: uuid.UUID | None) -> bool:
@@ -69,6 +70,13 @@ def members_of(session: Session, unit_id: uuid.UUID, role: str) -> set[uuid.UUID
         select(Membership.user_id).where(Membership.unit_id.in_(units), Membership.role == role)
     ).scalars()
     return set(found)
+
+
+def reminded_user_ids(item: PlanItem) -> set[uuid.UUID]:
+    """Who is reminded of a row's HVORNÅR? end (reminders.py): the users named in either job
+    of its HVEM?, who carries it out (``responsible``) and who follows it up
+    (``follow_up_responsible``: the date passing is what they follow up). Once each."""
+    return user_ids_in(item.responsible) | user_ids_in(item.follow_up_responsible)
 
 
 def user_ids_in(responsible: Iterable[dict] | None) -> set[uuid.UUID]:

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 
 from server.extensions import db, db_session
+from server.i18n import _
 from server.models.versioning import act_as
 from server.push.delivery import DeliveryReport, PushSettings, deliver_pending
 from server.push.reminders import queue_reminders, queue_task_reminders
@@ -31,12 +32,20 @@ def _settings() -> PushSettings:
 
 
 def _echo_delivery(report: DeliveryReport) -> None:
+    # The reasons are codes (kind_off, not_visible, obsolete, ...), as in the logs.
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.reasons.items()))
     click.echo(
-        f"Sent {report.sent}, skipped {report.skipped}"
-        + (f" ({reasons})" if reasons else "")
-        + f", held for quiet hours {report.held}, to retry {report.retrying},"
-        f" failed {report.failed}; removed {report.pruned_subscriptions} gone subscriptions."
+        _(
+            "Sent %(sent)s, skipped %(skipped)s%(reasons)s, held for quiet hours %(held)s, "
+            "to retry %(retrying)s, failed %(failed)s; removed %(pruned)s gone subscriptions.",
+            sent=report.sent,
+            skipped=report.skipped,
+            reasons=f" ({reasons})" if reasons else "",
+            held=report.held,
+            retrying=report.retrying,
+            failed=report.failed,
+            pruned=report.pruned_subscriptions,
+        )
     )
 
 
@@ -54,9 +63,15 @@ def send_reminders_command(no_send: bool) -> None:
     # Survey links still unanswered near their last day remind the manager who made them.
     surveys = queue_survey_link_reminders(db_session(), windows)
     db_session().commit()
-    click.echo(f"Queued {run.queued} new reminders ({run.considered - run.queued} already queued).")
-    click.echo(f"Queued {tasks} new årshjul reminders.")
-    click.echo(f"Queued {surveys} new survey-link reminders.")
+    click.echo(
+        _(
+            "Queued %(queued)s new reminders (%(already)s already queued).",
+            queued=run.queued,
+            already=run.considered - run.queued,
+        )
+    )
+    click.echo(_("Queued %(count)s new årshjul reminders.", count=tasks))
+    click.echo(_("Queued %(count)s new survey-link reminders.", count=surveys))
     if not no_send:
         _echo_delivery(deliver_pending(db_session(), _settings()))
 
@@ -88,7 +103,7 @@ def push_worker_command() -> None:
         finally:
             db.session.remove()
 
-    click.echo("Delivering notifications as they are queued (stop with Ctrl-C).")
+    click.echo(_("Delivering notifications as they are queued (stop with Ctrl-C)."))
     try:
         run_worker(db.engine, drain, timing, stop)
     except KeyboardInterrupt:

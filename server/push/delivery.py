@@ -61,7 +61,7 @@ from server.models.push import (
     PushSubscription,
 )
 from server.models.quality import AnnualTask
-from server.push.audience import may, user_ids_in
+from server.push.audience import may, reminded_user_ids
 from server.push.endpoints import (
     EndpointPolicy,
     EndpointRefused,
@@ -471,7 +471,7 @@ def _reason_to_skip(
             item is None
             or item.deleted
             or item.state in ("done", "cancelled")
-            or notification.user_id not in user_ids_in(item.responsible)
+            or notification.user_id not in reminded_user_ids(item)
         ):
             return "obsolete"
     return None

@@ -13,6 +13,9 @@
                                                       responsible users
     a message from the unit (a manager, staff)        the inspectors following the unit
     a plan goes draft -> submitted / -> approved      the inspectors following the unit
+    a plan is put in force without approval           the inspectors following the unit
+      (a foster family's, seed 001: -> approved
+      with no approver; not "approved by management")
     an approved plan or its rows change               the inspectors (at most once a day per
       (not a row's state: that is progress)           plan and inspector)
     a row answering a påbud is marked done            the inspectors following the unit
@@ -51,6 +54,9 @@ PLAN_TRANSITIONS = {
     ("submitted", "approved"): "plan_approved",
     ("submitted", "draft"): "plan_sent_back",
 }
+# A plan that reaches "approved" with no approver was put in force (services/plans.py: a
+# foster family's plan needs no approval), from a draft or a submitted plan alike.
+PUT_IN_FORCE_FROM = frozenset({"draft", "submitted"})
 # What the inspectors following the unit hear of a plan's lifecycle.
 FOLLOWED_TRANSITIONS = {
     "plan_submitted": "followed_submitted",
@@ -147,12 +153,17 @@ def _newly_responsible(item: PlanItem, before: set[uuid.UUID]) -> Iterator[Notic
 
 
 def _plan_moved(plan: Plan, before: str, after: str) -> Iterator[Noticed]:
+    session = inspect(plan).session
+    assert session is not None  # a row being flushed is in a session
+    if after == APPROVED and before in PUT_IN_FORCE_FROM and plan.approved_by is None:
+        # In force, not approved: nobody is told "your plan was approved" (the family put it
+        # in force itself); the inspectors hear that it is in force.
+        yield from _to_inspectors(session, plan, "followed_in_force")
+        return
     kind = PLAN_TRANSITIONS.get((before, after))
     if kind is None:
         return
     if kind == "plan_submitted":
-        session = inspect(plan).session
-        assert session is not None  # a row being flushed is in a session
         recipients: set[uuid.UUID] = managers_of(session, plan.unit_id)
     else:
         recipients = {plan.submitted_by} if plan.submitted_by else set()
@@ -162,13 +173,15 @@ def _plan_moved(plan: Plan, before: str, after: str) -> Iterator[Noticed]:
         )
     followed = FOLLOWED_TRANSITIONS.get(kind)
     if followed:
-        session = inspect(plan).session
-        assert session is not None
-        inspectors = inspectors_of(session, plan.unit_id)
-        if inspectors:
-            yield Noticed(
-                followed, frozenset(inspectors), plan.unit_id, f"{plan.id}:v{plan.version}", plan.id
-            )
+        yield from _to_inspectors(session, plan, followed)
+
+
+def _to_inspectors(session: Session, plan: Plan, kind: str) -> Iterator[Noticed]:
+    inspectors = inspectors_of(session, plan.unit_id)
+    if inspectors:
+        yield Noticed(
+            kind, frozenset(inspectors), plan.unit_id, f"{plan.id}:v{plan.version}", plan.id
+        )
 
 
 def _note_added(session: Session, note: ProgressNote) -> Iterator[Noticed]:

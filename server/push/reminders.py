@@ -1,7 +1,8 @@
 """Deadline reminders: items due soon, and items past their due date (frist / slutdatum).
 
-For each open item with a due date in a plan that is still in force (not completed, archived
-or deleted), each user named in its HVEM? gets
+For each open item with a due date (its HVORNÅR? end, ``end_date``) in a plan that is still
+in force (not completed, archived or deleted), each user named in its HVEM?, for carrying it
+out or for following it up (a user named for both is reminded once), gets
 
 - ``due_soon`` when the item is due within one of the reminder windows (default 7 and 1
   days): the smallest window that still holds the days left, so an item due in 3 days gets
@@ -30,7 +31,7 @@ from server import clock
 from server.models.plans import Plan, PlanItem
 from server.models.push import NotificationPreference
 from server.models.quality import AnnualTask
-from server.push.audience import arshjul_unit_for, may, user_ids_in
+from server.push.audience import arshjul_unit_for, may, reminded_user_ids
 from server.push.delivery import zone_of
 from server.push.outbox import (
     OUTBOX_RETENTION_DAYS,
@@ -91,7 +92,7 @@ def _reminders(
     allowed: dict[tuple, bool] = {}
     for item in items:
         due: date = item.end_date  # type: ignore[assignment]
-        for user_id in sorted(user_ids_in(item.responsible)):
+        for user_id in sorted(reminded_user_ids(item)):
             if (user_id, item.unit_id) not in allowed:
                 allowed[user_id, item.unit_id] = may(session, user_id, "read_plans", item.unit_id)
             if not allowed[user_id, item.unit_id]:

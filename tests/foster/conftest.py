@@ -9,6 +9,7 @@ import pytest
 
 from server.models import Unit, User
 from tests.helpers import login
+from tests.push.conftest import push_app, receiver  # noqa: F401 (fixtures)
 from tests.sync.conftest import api  # noqa: F401 (a fixture)
 
 

@@ -313,3 +313,75 @@ def test_an_arshjul_reminder_is_obsolete_once_the_task_is_done_or_given_to_someo
 
     assert (report.sent, report.reasons) == (1, {"obsolete": 2}), report
     assert [row.task_id for row in _reminders() if row.status == "sent"] == [kept.id]
+
+
+def test_the_people_named_for_following_a_row_up_are_reminded_too_once_each(
+    factory, runner, pin_clock
+):
+    """HVEM? has two jobs (seed 001): who carries the row out and who follows it up. Both are
+    reminded of its end; someone named for both once; a name that is no user, nobody."""
+    pin_clock(MORNING)
+    unit = factory.unit()
+    anna, bo, cecilie = (factory.user(("staff", unit)) for _ in range(3))
+    plan = factory.plan(unit)
+    soon = factory.item(
+        plan,
+        end_date=TODAY + timedelta(days=3),
+        responsible=_responsible(anna),
+        follow_up_responsible=[*_responsible(bo), {"name": "Familieplejen"}],
+    )
+    late = factory.item(
+        plan,
+        end_date=TODAY - timedelta(days=1),
+        responsible=_responsible(cecilie),
+        follow_up_responsible=_responsible(cecilie),
+    )
+
+    first = runner.invoke(args=["send-reminders", "--no-send"])
+    second = runner.invoke(args=["send-reminders", "--no-send"])
+
+    assert "Queued 3 new reminders" in first.output, first.output
+    assert "Queued 0 new reminders (3 already queued)" in second.output, second.output
+    assert sorted((row.user_id, row.item_id, row.kind) for row in _reminders()) == sorted(
+        [
+            (anna.id, soon.id, "due_soon"),
+            (bo.id, soon.id, "due_soon"),
+            (cecilie.id, late.id, "overdue"),
+        ]
+    )
+
+
+def test_an_overdue_row_reaches_its_follow_up_person_in_their_language_until_they_are_not_named(
+    push_app, client, factory, receiver, runner
+):
+    unit = factory.unit()
+    bo = factory.user(("manager", unit), language="sv")
+    dorthe = factory.user(("staff", unit), language="en")
+    devices = {user.id: subscribe(client, user, receiver) for user in (bo, dorthe)}
+    yesterday = datetime.now(ZoneInfo("Europe/Copenhagen")).date() - timedelta(days=1)
+    plan = factory.plan(unit)
+    late = factory.item(plan, end_date=yesterday, follow_up_responsible=_responsible(bo))
+    moved = factory.item(plan, end_date=yesterday, follow_up_responsible=_responsible(dorthe))
+
+    queued = runner.invoke(args=["send-reminders", "--no-send"])
+    assert "Queued 2 new reminders" in queued.output, queued.output
+    # Before the push goes out, Dorthe is no longer the one following that row up.
+    db.session.get(PlanItem, moved.id).follow_up_responsible = [{"name": "Ekstern"}]
+    db.session.commit()
+    result = runner.invoke(args=["send-reminders"])
+
+    assert result.exit_code == 0, result.output
+    assert receiver.errors() == []
+    assert receiver.payloads(devices[bo.id]) == [
+        {
+            "title": "En åtgärd har passerat sitt slutdatum",
+            "url": f"/#/items/{late.id}",
+            "kind": "overdue",
+            "lang": "sv",
+        }
+    ]
+    assert receiver.payloads(devices[dorthe.id]) == []
+    assert {row.user_id: row.status for row in _reminders()} == {
+        bo.id: "sent",
+        dorthe.id: "skipped",
+    }

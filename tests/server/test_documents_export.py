@@ -374,3 +374,115 @@ def test_export_then_import_gives_the_same_plan(
     assert imported == original
     assert copy.id != plan.id and copy.state == "draft"
     assert db.session.query(PlanItem).count() == 4
+
+
+# ---- the quality model the plan is written under ------------------------------------------
+
+
+def _catalogue(code: str, version: str):
+    from server.services.catalogues import find_catalogue
+
+    return find_catalogue(db.session, code, version)
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("da", "Kvalitetsmodel:"), ("sv", "Kvalitetsmodell:"), ("en", "Quality model:")],
+)
+def test_the_header_names_the_catalogue_version_the_plan_is_written_under(
+    client, factory, manager, unit, lang, label
+):
+    # Dated 2026, but written under the 2014 version its manager chose (seven themes).
+    chosen = _catalogue("dk_tilbud", "2014")
+    plan = filled_plan(factory, unit)
+    plan.catalogue_id = chosen.id
+    db.session.commit()
+
+    document = read_docx(export(client, login(client, manager), plan, lang=lang))
+
+    header = document.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in header.rows]
+    [line] = [row for row in rows if row[0] == label]
+    # The catalogue's name is data, in its own language; the label is the reader's.
+    assert line[1] == "Kvalitetsmodellen for socialtilsyn – sociale tilbud (2014)"
+    assert [row[0] for row in rows][-2:] == [label, labels_of(lang).APPROVAL["label"]]
+
+
+def labels_of(lang):
+    from server.documents.labels import labels_for
+
+    return labels_for(lang)
+
+
+def test_an_exported_plan_comes_back_under_its_catalogue_version_not_the_dates_one(
+    client, factory, manager, unit
+):
+    chosen = _catalogue("dk_tilbud", "2014")
+    plan = filled_plan(factory, unit)
+    plan.catalogue_id = chosen.id
+    db.session.commit()
+    headers = login(client, manager)
+
+    copy = import_and_confirm(
+        client, headers, export(client, headers, plan).data, unit, "dk_tilbud"
+    )
+
+    assert copy.catalogue_id == chosen.id
+    # The empty Ledelsesansvarlig before the quality model line stays empty (the next cell is
+    # a label, not its value).
+    assert copy.responsible_manager is None
+    assert _catalogue("dk_tilbud", "2025").id != chosen.id  # the plan date's would differ
+
+
+def test_a_catalogue_version_this_server_lacks_is_said_and_the_dates_decide(
+    client, factory, manager, unit
+):
+    plan = filled_plan(factory, unit)
+    headers = login(client, manager)
+    data = export(client, headers, plan, lang="en").data
+    document = Document(io.BytesIO(data))
+    for row in document.tables[0].rows:
+        if row.cells[0].text == "Quality model:":
+            row.cells[1].paragraphs[0].runs[0].text = "Kvalitetsmodellen (1999)"
+    edited = io.BytesIO()
+    document.save(edited)
+    file = FileStorage(io.BytesIO(edited.getvalue()), filename="plan.docx")
+    boundary, body = encode_multipart({"file": file, "unit_id": str(unit.id), "kind": "dk_tilbud"})
+
+    preview = client.post(
+        "/api/plans/import",
+        data=body,
+        headers={**headers, "Accept-Language": "da"},
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+    assert preview.status_code == 200, preview.json
+    assert preview.json["catalogue_id"] == str(_catalogue("dk_tilbud", "2025").id)
+    [warning] = preview.json["warnings"]
+    assert "1999" in warning and "quality model" not in warning  # said in Danish
+    assert preview.json["unrecognised"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "cell"),
+    [
+        ("da", "Start: 1. februar 2026\nSluttidspunkt: 30. september 2026\nVarig ordning"),
+        ("sv", "Start: 1 februari 2026\nKlart senast: 30 september 2026\nTills vidare"),
+        ("en", "Start: 1 February 2026\nComplete by: 30 September 2026\nOngoing"),
+    ],
+)
+def test_hvornaar_says_by_when_a_row_is_to_be_done_in_each_language(
+    client, factory, manager, unit, lang, cell
+):
+    plan = factory.plan(unit, title="Plan")
+    factory.item(
+        plan,
+        priority=1,
+        start_date=date(2026, 2, 1),
+        end_date=date(2026, 9, 30),
+        ongoing=True,
+    )
+
+    table = read_docx(export(client, login(client, manager), plan, lang=lang)).tables[1]
+
+    assert texts(table.rows[2])[5] == cell

@@ -327,6 +327,26 @@ def test_seed_hvornaar_cells_import_as_start_end_or_ongoing_with_the_words_kept(
             "Sluttidspunkt: når alle er undervist",
         ),
         ("Fra 1. marts", None, None, False, "Fra 1. marts"),
+        # The Swedish and English end as the export writes it, and as it wrote it before.
+        (
+            "Start: 1 mars 2026\nKlart senast: 30 september 2026",
+            date(2026, 3, 1),
+            date(2026, 9, 30),
+            False,
+            None,
+        ),
+        ("Slut: 30 september 2026\nTills vidare", None, date(2026, 9, 30), True, None),
+        ("Senast: 30 september 2026", None, date(2026, 9, 30), False, None),
+        ("Complete by: 30 September 2026", None, date(2026, 9, 30), False, None),
+        (
+            "Start: 1 March 2026 End: 30 September 2026",
+            date(2026, 3, 1),
+            date(2026, 9, 30),
+            False,
+            None,
+        ),
+        ("Due: 30 September 2026", None, date(2026, 9, 30), False, None),
+        ("Stående", None, None, True, None),
     ],
 )
 def test_timeframe_as_people_write_it(cell, start, end, ongoing, note):
@@ -580,3 +600,27 @@ def test_an_approval_line_is_read_not_imported_and_an_approval_is_warned_of(line
     assert parsed.unrecognised == []
     assert "approved" not in parsed.header
     assert bool(parsed.warnings) is warned
+
+
+@pytest.mark.parametrize("catalogue", [None, "2025"], ids=["approval-next", "catalogue-next"])
+def test_an_empty_header_field_does_not_take_the_next_label_as_its_value(catalogue):
+    """Our own export of a tilbud plan without Ledelsesansvarlig: the cell after the empty
+    field is the quality model's or the approval's label, not the manager's name."""
+    from server.documents.docx_export import build_plan_docx
+    from server.documents.model import PlanDocument
+
+    plan = PlanDocument(
+        kind="dk_tilbud",
+        result_label="result",
+        title="Plan",
+        plan_date=date(2026, 1, 15),
+        filled_in_by="Mette Lund",
+        catalogue_name="Kvalitetsmodellen" if catalogue else None,
+        catalogue_version=catalogue,
+    )
+
+    parsed = parse_plan_docx(build_plan_docx(plan, "da"))
+
+    assert "responsible_manager" not in parsed.header
+    assert parsed.header.get("catalogue_version") == catalogue
+    assert parsed.unrecognised == []

@@ -22,6 +22,7 @@ export const NOTIFICATION_KINDS = [
   'paabud_added',
   'followed_submitted',
   'followed_approved',
+  'followed_in_force',
   'followed_changed',
   'paabud_item_done',
   'due_soon',

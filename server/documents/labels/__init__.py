@@ -11,6 +11,7 @@ Each module defines the same names:
 ``TIMEFRAME``       the labels written in the HVORNÅR? cell for dates and "Varig ordning"
 ``MONTH_PARTS``     words that place a date in a month written without a day ("ved udløb")
 ``RESPONSIBLE_ROLES`` the labels of HVEM?'s two jobs (carrying out, following up), when they differ
+``CATALOGUE``       the header's quality model line: label, "name (version)"
 ``APPROVAL``        the header's approval line: label, "name, date", not approved yet
 ``MONTHS``          month names, for reading dates written out ("9. august 2021"); writing
                     them is Babel's (formats.py)

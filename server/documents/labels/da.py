@@ -57,6 +57,11 @@ RESPONSIBLE_ALIASES = {
 
 # The approval line of the header (seed 000: "Planen skal være godkendt af tilbuddets
 # ledelse"): who approved and when, or that it is not approved yet.
+# The catalogue version the plan is written under (issue 17: chosen per plan), as the PWA's
+# plan header shows it: the catalogue's own name, which is data in its own language, and the
+# version. The import reads the version back.
+CATALOGUE = {"label": "Kvalitetsmodel:", "value": "{name} ({version})"}
+
 APPROVAL = {
     "label": "Godkendt af ledelsen:",
     "by_at": "{name}, {date}",

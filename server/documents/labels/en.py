@@ -23,10 +23,13 @@ CRITERION = "Criterion:"
 
 PRIORITY = "Priority {n}:"
 
-TIMEFRAME = {"start": "Start:", "end": "End:", "ongoing": "Ongoing"}
+# A row's end is the day it is to be done by ("Complete by: 30 September 2026"): a deadline,
+# not the end of a period. Not "Due:" (in English that is a påbud's deadline, the frist) nor a
+# bare "By:" (read as "by whom"); "End:", written before, is still read.
+TIMEFRAME = {"start": "Start:", "end": "Complete by:", "ongoing": "Ongoing"}
 TIMEFRAME_ALIASES = {
     "start": ("Start:", "Starts:"),
-    "end": ("End:", "Ends:", "Due:"),
+    "end": ("Complete by:", "End:", "Ends:", "End date:", "Due:", "Due by:"),
     "ongoing": ("Ongoing", "Permanent"),
 }
 MONTH_PARTS = {
@@ -40,6 +43,11 @@ RESPONSIBLE_ALIASES = {
     "responsible": ("Carrying out:", "Carried out by:", "Responsible for carrying out:"),
     "follow_up_responsible": ("Following up:", "Followed up by:", "Responsible for following up:"),
 }
+
+# The catalogue version the plan is written under (issue 17: chosen per plan), as the PWA's
+# plan header shows it: the catalogue's own name, which is data in its own language, and the
+# version. The import reads the version back.
+CATALOGUE = {"label": "Quality model:", "value": "{name} ({version})"}
 
 APPROVAL = {
     "label": "Approved by management:",

@@ -25,11 +25,14 @@ CRITERION = "Kriterium:"
 
 PRIORITY = "{n}. prioritet:"
 
-TIMEFRAME = {"start": "Start:", "end": "Slut:", "ongoing": "Tills vidare"}
+# A row's end is the day it is to be done by ("Klart senast: 30 september 2026"), as a Swedish
+# reader says a deadline; "Slut:", written before, is still read.
+TIMEFRAME = {"start": "Start:", "end": "Klart senast:", "ongoing": "Tills vidare"}
 TIMEFRAME_ALIASES = {
     "start": ("Start:", "Startdatum:"),
-    "end": ("Slut:", "Slutdatum:"),
-    "ongoing": ("Tills vidare", "Pågående"),
+    "end": ("Klart senast:", "Senast:", "Slut:", "Slutdatum:"),
+    # "Stående" is the app's word for it (pwa/src/locales/sv.json).
+    "ongoing": ("Tills vidare", "Pågående", "Stående"),
 }
 MONTH_PARTS = {
     "first": ("i början av", "början av", "primo"),
@@ -42,6 +45,11 @@ RESPONSIBLE_ALIASES = {
     "responsible": ("Genomförande:", "Ansvarig för genomförande:", "Genomförs av:"),
     "follow_up_responsible": ("Uppföljning:", "Ansvarig för uppföljning:", "Följs upp av:"),
 }
+
+# The catalogue version the plan is written under (issue 17: chosen per plan), as the PWA's
+# plan header shows it: the catalogue's own name, which is data in its own language, and the
+# version. The import reads the version back.
+CATALOGUE = {"label": "Kvalitetsmodell:", "value": "{name} ({version})"}
 
 APPROVAL = {
     "label": "Fastställd av ledningen:",
