@@ -1,7 +1,8 @@
 """Per-request plumbing shared by the API views: who is calling, and the transaction.
 
-``authenticated`` reads the bearer token, loads the caller's roles and tells the versioning
-hook who is acting; ``transactional`` commits a view's changes once, or rolls them back.
+``authenticated`` reads the bearer token, takes the caller's roles (kept between requests
+while the access version holds) and tells the versioning hook who is acting;
+``transactional`` commits a view's changes once, or rolls them back.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from server.extensions import db_session
 from server.i18n import _, refresh_locale
 from server.models.versioning import act_as, lock_clock
 from server.services import auth
-from server.services.access import Principal, load_principal
+from server.services.access import Principal, cached_principal
 from server.services.errors import NotAuthenticated
 from server.services.login_throttle import ThrottleSettings
 
@@ -33,10 +34,10 @@ def bearer_token() -> str:
 def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        user = auth.authenticate(db_session(), bearer_token())
+        user, access_version = auth.authenticate(db_session(), bearer_token())
         g.user = user
         refresh_locale()  # from now on, the user's own language
-        g.principal = load_principal(db_session(), user.id)
+        g.principal = cached_principal(db_session(), user.id, access_version)
         act_as(db_session(), user.id, "rest")
         return view(*args, **kwargs)
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Uuid,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +43,12 @@ class SyncClock(Model):
     # Changed by ``flask restore``: cursors carry it, so devices that synced after the backup
     # was taken learn that the server went back in time and pull everything again.
     epoch: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    # A new random value whenever a change could alter someone's roles (a membership, or a
+    # unit's place, organisation or deletion), set by the triggers below: a request's
+    # principal is kept per user and this value (``access.cached_principal``).
+    access_version: Mapped[str] = mapped_column(
+        String(32), nullable=False, default="", server_default=text("''")
+    )
 
 
 # PostgreSQL's change numbers (``server/models/write_order.py``); SQLite has no sequences and
@@ -163,3 +170,36 @@ event.listen(
     "after_create",
     DDL("INSERT INTO sync_clock (id, value, epoch) VALUES (1, 0, '')"),
 )
+
+
+# The triggers that give ``sync_clock.access_version`` a new value (migration 0022 creates
+# them from these same statements). Per statement, not per row: a change of many memberships
+# at once is one new value.
+_NEW_ACCESS_VERSION = {
+    "sqlite": "UPDATE sync_clock SET access_version = lower(hex(randomblob(16)))",
+    "postgresql": "UPDATE sync_clock SET access_version = md5(random()::text || clock_timestamp())",
+}
+_SQLITE_BODY = f"BEGIN {_NEW_ACCESS_VERSION['sqlite']}; END"
+ACCESS_TRIGGERS: dict[str, list[str]] = {
+    "sqlite": [
+        f"CREATE TRIGGER access_memberships_insert AFTER INSERT ON memberships {_SQLITE_BODY}",
+        f"CREATE TRIGGER access_memberships_update AFTER UPDATE ON memberships {_SQLITE_BODY}",
+        f"CREATE TRIGGER access_memberships_delete AFTER DELETE ON memberships {_SQLITE_BODY}",
+        f"CREATE TRIGGER access_units_insert AFTER INSERT ON units {_SQLITE_BODY}",
+        f"CREATE TRIGGER access_units_delete AFTER DELETE ON units {_SQLITE_BODY}",
+        "CREATE TRIGGER access_units_update AFTER UPDATE OF parent_id, organisation_id, deleted"
+        f" ON units {_SQLITE_BODY}",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION folg_new_access_version() RETURNS trigger LANGUAGE plpgsql"
+        f" AS $$ BEGIN {_NEW_ACCESS_VERSION['postgresql']}; RETURN NULL; END $$",
+        "CREATE TRIGGER access_memberships AFTER INSERT OR UPDATE OR DELETE ON memberships"
+        " FOR EACH STATEMENT EXECUTE FUNCTION folg_new_access_version()",
+        "CREATE TRIGGER access_units AFTER INSERT OR DELETE"
+        " OR UPDATE OF parent_id, organisation_id, deleted ON units"
+        " FOR EACH STATEMENT EXECUTE FUNCTION folg_new_access_version()",
+    ],
+}
+for _dialect, _statements in ACCESS_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(Model.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))

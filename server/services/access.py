@@ -155,9 +155,36 @@ def load_principal(session: Session, user_id: uuid.UUID, today: date | None = No
     )
 
 
+# Principals of recent requests, by (user, day, access version): the version changes with
+# every change that could alter anyone's roles (``SyncClock.access_version``), so a kept
+# principal is never out of date. Per process; cleared when full.
+_KEPT_PRINCIPALS: dict[tuple[uuid.UUID, date, str], Principal] = {}
+_KEEP_AT_MOST = 4096
+
+
+def cached_principal(session: Session, user_id: uuid.UUID, access_version: str) -> Principal:
+    """``load_principal`` for a request, kept while ``access_version`` (read in the same
+    statement as the caller's token, before this) stays what it is."""
+    key = (user_id, clock.now().date(), access_version)
+    principal = _KEPT_PRINCIPALS.get(key)
+    if principal is None:
+        principal = load_principal(session, user_id, key[1])
+        if len(_KEPT_PRINCIPALS) >= _KEEP_AT_MOST:
+            _KEPT_PRINCIPALS.clear()
+        _KEPT_PRINCIPALS[key] = principal
+    return principal
+
+
 def require_visible(principal: Principal, unit_id: uuid.UUID | None, what: str) -> None:
     if not principal.can("read_plans", unit_id):
         raise NotFound(no_such(what))
 
 
-__all__ = ["Forbidden", "NotFound", "Principal", "load_principal", "require_visible"]
+__all__ = [
+    "Forbidden",
+    "NotFound",
+    "Principal",
+    "cached_principal",
+    "load_principal",
+    "require_visible",
+]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from server import clock
 from server.i18n import _
 from server.models import AuthToken, User
+from server.models.sync import SyncClock
 from server.services import login_throttle
 from server.services.errors import NotAuthenticated
 from server.services.login_throttle import ThrottleSettings
@@ -77,21 +78,31 @@ def login(
 
 
 # The token and its user in one query: every request of a device starts here.
+# With the access version and the data epoch, which say whether a principal kept from an
+# earlier request still holds (``access.cached_principal``): one statement for both.
 _TOKEN_AND_USER = (
-    select(User, AuthToken.revoked_at, AuthToken.expires_at)
+    select(
+        User,
+        AuthToken.revoked_at,
+        AuthToken.expires_at,
+        select(SyncClock.access_version + "." + SyncClock.epoch)
+        .where(SyncClock.id == 1)
+        .scalar_subquery(),
+    )
     .join(AuthToken, AuthToken.user_id == User.id)
     .where(AuthToken.token_hash == bindparam("token_hash"))
 )
 
 
-def authenticate(session: Session, token: str) -> User:
+def authenticate(session: Session, token: str) -> tuple[User, str]:
+    """The token's user, and the deployment's access version (with its data epoch)."""
     found = session.execute(_TOKEN_AND_USER, {"token_hash": _sha256(token)}).one_or_none()
     if found is None:
         raise NotAuthenticated(_("Your session has ended. Log in again."))
-    user, revoked_at, expires_at = found
+    user, revoked_at, expires_at, access_version = found
     if revoked_at is not None or expires_at <= clock.now() or not user.active:
         raise NotAuthenticated(_("Your session has ended. Log in again."))
-    return user
+    return user, access_version or ""
 
 
 def logout(session: Session, token: str) -> None:
