@@ -489,6 +489,13 @@ function registerServiceWorker() {
     .catch((err) => console.warn('service worker', err));
 }
 
+/** Run `fn` when the page has a quiet moment (soon in any case). */
+function whenIdle(fn) {
+  const run = () => Promise.resolve(fn()).catch((err) => console.warn('preload', err));
+  if (globalThis.requestIdleCallback) globalThis.requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 200);
+}
+
 async function boot() {
   performance.mark('folg-boot');
   await loadLanguage(localStorage.getItem(LANG_KEY) || 'da');
@@ -515,6 +522,9 @@ async function boot() {
   window.addEventListener('offline', syncOnlineOnly);
   await render({ focus: false });
   performance.mark('folg-first-render');
+  // The store's writing side loads once the first screen is drawn, not at the first save (the
+  // first sync would load it too, but offline or before a login nothing else asks for it).
+  whenIdle(() => app.store && app.store.preloadWritingSide());
   if (app.session) startSync();
   registerServiceWorker();
   if (app.session) syncPushSubscription();
