@@ -1,7 +1,7 @@
 /** The frame around every screen: skip link, header, navigation, sync state, update prompt. */
 import { t, formatDateTime } from '../i18n.js';
 import { h } from './dom.js';
-import { isAdmin } from './admin_model.js';
+import { isAdmin } from './admin_access.js';
 
 /**
  * What the sync bar says, from the sync state: its words, its colour, and what is owed to the
