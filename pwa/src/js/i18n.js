@@ -72,7 +72,9 @@ function merged(first, rest) {
   for (const [name, value] of Object.entries(first || {})) {
     const more = rest[name];
     out[name] =
-      value && typeof value === 'object' && more && typeof more === 'object' ? { ...more, ...merged(value, more) } : value;
+      value && typeof value === 'object' && more && typeof more === 'object'
+        ? { ...more, ...merged(value, more) }
+        : value;
   }
   return out;
 }
