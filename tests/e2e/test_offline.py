@@ -113,8 +113,9 @@ def test_the_sync_bar_says_saving_from_the_click_until_the_server_has_it(new_con
                 return { text: el.textContent, pending: el.dataset.pending };
             };
             window.__bar = [];
-            new MutationObserver(() => window.__bar.push(read())).observe(
-                document.getElementById('sync'), { childList: true, subtree: true, characterData: true });
+            const all = { childList: true, subtree: true, characterData: true };
+            new MutationObserver(() => window.__bar.push(read()))
+                .observe(document.getElementById('sync'), all);
             document.querySelector('[data-testid="save-note"]').click();
             return read();
         }"""
