@@ -65,7 +65,39 @@ test('from a save asked for before the writing side has loaded until the server 
   expect(said.slice(0, first).every((d) => d.owed > 0 || !d.text.includes(SYNCED))).toBe(true);
 });
 
-test('a save finishing while the outbox is counted is counted again, so "writing" never drops alone', async () => {
+test('a save finishing while the outbox is counted is counted again: a stale count never clears it', async () => {
+  const server = createFakeServer();
+  n += 1;
+  const store = await new Store(`sync-bar-${n}`).open();
+  await store.preloadWritingSide();
+  const sync = device(server, store);
+  // The interleaving forced: the outbox is counted (0), then a save runs to its end, then the
+  // count is answered. Real store, real IndexedDB; only the moment is chosen.
+  const count = store.pendingCount.bind(store);
+  let during = async () => {
+    during = null;
+    await store.create('progress_notes', { id: 'late', item_id: 'i1', plan_id: 'p1', unit_id: 'u1', text: 'sent' });
+  };
+  store.pendingCount = async () => {
+    const counted = await count();
+    if (during) await during();
+    return counted;
+  };
+  const said = [];
+  sync.subscribe((state) => said.push({ ...state }));
+  said.length = 0;
+  sync.requestSoon(); // counts the outbox (a local write happened, as a screen says after saving)
+  await sync.idle();
+  await new Promise((r) => setTimeout(r, 50));
+  expect(await store.pendingCount()).toBe(1);
+  expect(sync.state).toMatchObject({ writing: 0, pending: 1 });
+  // From the save's start on, no state owed nothing.
+  const since = said.findIndex((s) => s.writing > 0);
+  expect(since).toBeGreaterThanOrEqual(0);
+  expect(said.slice(since).filter((s) => s.writing + s.pending === 0)).toEqual([]);
+});
+
+test('saves in a row: from the first one asked for, the state always owes something until they are sent', async () => {
   const server = createFakeServer();
   n += 1;
   const store = await new Store(`sync-bar-${n}`).open();
