@@ -7,6 +7,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { esbuildLocaleParts, missingFirstScreenKeys } from './locale_parts.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const src = path.join(root, 'src');
@@ -16,9 +17,10 @@ await rm(dist, { recursive: true, force: true });
 await mkdir(path.join(dist, 'assets'), { recursive: true });
 
 // Code is split by screen (main.js imports each screen's module when it is first shown): the
-// first screen loads the entry and the chunks it imports statically, and nothing of the screens a person does not open
-// (the Swedish follow-up, administration, import) nor of the languages they do not use. Every
-// chunk is in the service worker's precache (assets/*), so each screen still opens offline.
+// first screen loads the entry and the chunks it imports statically, and nothing of the
+// screens a person does not open (the Swedish follow-up, administration, import), nor of the
+// languages they do not use, nor the other screens' words (locale_parts.mjs). Every chunk is in
+// the service worker's precache (assets/*), so each screen still opens offline.
 const result = await build({
   entryPoints: { app: path.join(src, 'js/main.js'), style: path.join(src, 'css/app.css') },
   bundle: true,
@@ -33,6 +35,8 @@ const result = await build({
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // `../locales/da.json?first` and `?rest`: the first screen's words and the others'.
+  plugins: [esbuildLocaleParts()],
 });
 
 const rel = (p) => path.relative(dist, path.resolve(p));
@@ -52,6 +56,18 @@ function staticImports(file, seen = new Set()) {
 }
 const statics = [...staticImports(entryOf('js/main.js'))].map(rel);
 const firstScreen = [js, ...statics, css];
+
+// Every word the first screen's modules name must be in its part of the strings: the rest
+// loads only after the first screen is drawn.
+const danish = JSON.parse(await readFile(path.join(src, 'locales/da.json'), 'utf8'));
+for (const out of [entryOf('js/main.js'), ...staticImports(entryOf('js/main.js'))]) {
+  for (const input of Object.keys(outputs[out].inputs)) {
+    if (!input.startsWith('src/js/')) continue;
+    const missing = missingFirstScreenKeys(await readFile(path.join(root, input), 'utf8'), danish);
+    if (missing.length)
+      throw new Error(`${input} names ${missing.join(', ')}: not in FIRST_SCREEN_KEYS (locale_parts.mjs)`);
+  }
+}
 
 const html = (await readFile(path.join(src, 'index.html'), 'utf8')).replace('%JS%', js).replace('%CSS%', css);
 await writeFile(path.join(dist, 'index.html'), html);

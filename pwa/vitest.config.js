@@ -2,11 +2,14 @@
 // here so that dexie and fake-indexeddb resolve from pwa/node_modules.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { viteLocaleParts } from './locale_parts.mjs';
 
 // Test files outside pwa/ resolve bare imports from here too.
 const fromHere = (p) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
+  // The locale parts the app imports (`da.json?first`), cut as build.mjs cuts them.
+  plugins: [viteLocaleParts()],
   test: {
     root: '..',
     include: ['tests/pwa/**/*.test.js'],

@@ -89,3 +89,44 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     notes = api.get(f"/api/items/{item['id']}/notes", as_user=STAFF)
     assert sorted(n["text"] for n in notes) == [note, f"{note} igen"]
     expect(row(page, item["id"])).to_be_visible()
+
+
+def test_the_sync_bar_says_saving_from_the_click_until_the_server_has_it(new_context, api):
+    """Never "Synkroniseret" for a note the server does not have: from the click (the store's
+    writing side may still be loading, the outbox not yet holding it) the bar says "Gemmer …",
+    then that it waits, and "Synkroniseret" only once the push has been answered."""
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Sync-bjælken")
+    page = new_context().new_page()
+    log_in(page, STAFF)
+    open_plan(page, UNIT, plan["id"])
+    expect(page.get_by_test_id("sync-state")).to_have_text("Synkroniseret")
+    text = f"Gemmes ærligt {uuid.uuid4().hex[:6]}"
+    row(page, item["id"]).get_by_test_id("add-note").click()
+    page.get_by_label("Hvad er der sket?").fill(text)
+
+    # Every text the bar shows from now on, and the one it shows in the click's own task.
+    at_click = page.evaluate(
+        """() => {
+            const read = () => {
+                const el = document.querySelector('[data-testid="sync-state"]');
+                return { text: el.textContent, pending: el.dataset.pending };
+            };
+            window.__bar = [];
+            const all = { childList: true, subtree: true, characterData: true };
+            new MutationObserver(() => window.__bar.push(read()))
+                .observe(document.getElementById('sync'), all);
+            document.querySelector('[data-testid="save-note"]').click();
+            return read();
+        }"""
+    )
+    assert at_click["text"] != "Synkroniseret", at_click
+    assert at_click["pending"] != "0", at_click
+    wait_synced(page)
+    notes = api.get(f"/api/items/{item['id']}/notes", as_user=STAFF)
+    assert [n["text"] for n in notes] == [text]
+    said = page.evaluate("window.__bar")
+    first = next(i for i, s in enumerate(said) if s["text"] == "Synkroniseret")
+    # The first change after the click still owes the note, and once synced, it stays so.
+    assert said[0]["pending"] != "0", said
+    assert all(s["pending"] == "0" for s in said[first:]), said

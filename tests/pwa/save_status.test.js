@@ -47,3 +47,11 @@ test('"Synkronisér nu" offline says so, and still asks the sync to run', () => 
   syncNow(app(true));
   expect(toast.textContent).toBe('');
 });
+
+test('"Gemt." waits while a later save is still on its way to the outbox', () => {
+  announceSaved(app(true));
+  noteSyncState({ phase: 'idle', pending: 0, writing: 1, drafts: 0 });
+  expect(toast.textContent).toMatch(/i denne browser/);
+  noteSyncState({ phase: 'idle', pending: 0, writing: 0, drafts: 0 });
+  expect(toast.textContent).toBe('Gemt.');
+});

@@ -2,27 +2,37 @@
  * Strings come from the locale files only. Danish is the default; Swedish and English are
  * selectable. `t('a.b', {n})` picks a plural form ({zero, one, other}) when the key holds one.
  */
-import da from '../locales/da.json';
-import { withTemplateLabels } from './template_labels.js';
+import da from '../locales/da.json?first';
 
-// The template's words (column headings and questions, plan kinds) come from the file the
-// Word export reads too: template_labels.js.
+// Each language's strings come in two parts (pwa/locale_parts.mjs): the first screen's words,
+// and the rest. Danish's first part is in the app's own code; everything else is a chunk of
+// its own: Swedish and English when chosen (`loadLanguage`), the rest of the current language
+// once the first screen is drawn (`loadAllStrings`; every other screen waits for it, main.js).
+// The template's words (column headings and questions, plan kinds) come from the file the Word
+// export reads too (template_labels.js) and with the rest: only the screens after the first
+// use them. Until a language is loaded its keys read in Danish.
 
 /**
- * The strings of the languages loaded so far: Danish always (it is the fallback of every
- * key); Swedish and English come in their own chunks when chosen (`loadLanguage`), so Danish
- * staff do not load them. Until a language is loaded its keys read in Danish.
+ * The strings of the languages loaded so far: Danish always (it is the fallback of every key).
  * @type {Record<string, any>}
  */
-export const LOCALES = withTemplateLabels({ da });
+export const LOCALES = { da };
 export const LANGUAGES = ['da', 'sv', 'en'];
-const LOADERS = {
-  sv: () => import('../locales/sv.json'),
-  en: () => import('../locales/en.json'),
+const FIRST = {
+  sv: () => import('../locales/sv.json?first'),
+  en: () => import('../locales/en.json?first'),
+};
+const REST = {
+  da: () => import('../locales/da.json?rest'),
+  sv: () => import('../locales/sv.json?rest'),
+  en: () => import('../locales/en.json?rest'),
 };
 const TAGS = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' };
 
 let current = 'da';
+/** @type {Record<string, Promise<void>>} the rest of each language, once asked for */
+const rests = {};
+let restWanted = false;
 
 export function setLanguage(lang) {
   current = LANGUAGES.includes(lang) ? lang : 'da';
@@ -30,13 +40,43 @@ export function setLanguage(lang) {
   return current;
 }
 
-/** Load a language's strings (offline too: the chunks are precached) and switch to it. */
+/** Load a language's strings (offline too: the chunks are precached) and switch to it. Once
+ * the rest of the strings has been asked for, a language chosen later loads all of its own. */
 export async function loadLanguage(lang) {
-  if (!LOCALES[lang] && LOADERS[lang]) {
-    const strings = (await LOADERS[lang]()).default;
-    LOCALES[lang] = withTemplateLabels({ [lang]: strings })[lang];
+  if (!LOCALES[lang] && FIRST[lang]) LOCALES[lang] = (await FIRST[lang]()).default;
+  const chosen = setLanguage(lang);
+  if (restWanted) await loadRest(chosen);
+  return chosen;
+}
+
+/** The words of every screen, in the current language (and Danish, the fallback). */
+export function loadAllStrings() {
+  restWanted = true;
+  return Promise.all([loadRest('da'), loadRest(current)]).then(() => undefined);
+}
+
+function loadRest(lang) {
+  if (!rests[lang]) {
+    rests[lang] = Promise.all([REST[lang](), import('./template_labels.js')]).then(([rest, labels]) => {
+      const words = labels.withTemplateLabels({ [lang]: rest.default })[lang];
+      LOCALES[lang] = { ...words, ...merged(LOCALES[lang], words) };
+    });
+    rests[lang].catch(() => delete rests[lang]); // asked again on the next screen
   }
-  return setLanguage(lang);
+  return rests[lang];
+}
+
+/** The first part's sections with the rest's keys of the same section added. */
+function merged(first, rest) {
+  const out = {};
+  for (const [name, value] of Object.entries(first || {})) {
+    const more = rest[name];
+    out[name] =
+      value && typeof value === 'object' && more && typeof more === 'object'
+        ? { ...more, ...merged(value, more) }
+        : value;
+  }
+  return out;
 }
 
 export function language() {

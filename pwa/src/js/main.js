@@ -7,30 +7,34 @@
 import { openStore, storeExists, newId } from './store/index.js';
 import { createSync } from './sync.js';
 import { createApi } from './api.js';
-import { t, loadLanguage } from './i18n.js';
+import { t, loadLanguage, loadAllStrings } from './i18n.js';
 import { h, announce } from './ui/dom.js';
 import { renderShell, renderNavigation, renderSyncState, showUpdatePrompt, confirmDialog } from './ui/shell.js';
 import { loginView } from './ui/login.js';
-import { unitsView, unitPlansView, newPlanView, today } from './ui/units.js';
+import { unitsView, unitPlansView, today } from './ui/units.js';
 import { planCatalogue } from './ui/catalogue_model.js';
 import { noteSyncState, syncNow } from './ui/save_status.js';
 
 // The other screens load when first shown, each in its own chunk (build.mjs): the first
 // screen (the units and their plan lists) needs none of them, and a Danish unit never loads
 // the Swedish follow-up. The service worker precaches every chunk, so they open offline too.
+// Each waits for the rest of the strings too (i18n.js): the first screen's code holds only its
+// own words.
+const withStrings = (load) => () => Promise.all([load(), loadAllStrings()]).then(([m]) => m);
 const screens = {
-  plan: () => import('./ui/plan.js'),
-  item: () => import('./ui/item.js'),
-  history: () => import('./ui/history.js'),
-  conflicts: () => import('./ui/conflicts.js'),
-  settings: () => import('./ui/settings.js'),
-  exports: () => import('./ui/export.js'),
-  imports: () => import('./ui/import.js'),
-  visits: () => import('./ui/visits.js'),
-  quality: () => import('./ui/quality/index.js'),
-  admin: () => import('./ui/admin.js'),
+  newPlan: withStrings(() => import('./ui/new_plan.js')),
+  plan: withStrings(() => import('./ui/plan.js')),
+  item: withStrings(() => import('./ui/item.js')),
+  history: withStrings(() => import('./ui/history.js')),
+  conflicts: withStrings(() => import('./ui/conflicts.js')),
+  settings: withStrings(() => import('./ui/settings.js')),
+  exports: withStrings(() => import('./ui/export.js')),
+  imports: withStrings(() => import('./ui/import.js')),
+  visits: withStrings(() => import('./ui/visits.js')),
+  quality: withStrings(() => import('./ui/quality/index.js')),
+  admin: withStrings(() => import('./ui/admin.js')),
 };
-const push = () => import('./push.js');
+const push = withStrings(() => import('./push.js'));
 const releasePushOnLogout = async (app) => (await push()).releasePushOnLogout(app);
 const reconcilePush = async (app) => (await push()).reconcilePush(app);
 
@@ -312,7 +316,7 @@ function route() {
   const [a, b, c, d] = parts;
   const screen = (name, show) => async () => show(await screens[name]());
   if (!app.session || app.expired || a === 'login') return () => loginView(app, { expired: app.expired });
-  if (a === 'units' && b && c === 'new-plan') return () => newPlanView(app, b);
+  if (a === 'units' && b && c === 'new-plan') return screen('newPlan', (m) => m.newPlanView(app, b));
   if (a === 'units' && b && c === 'import') return screen('imports', (m) => m.importView(app, b));
   if (a === 'export') return screen('exports', (m) => m.exportView(app, b || null));
   if (a === 'units' && b && c === 'visits') return screen('visits', (m) => m.unitVisitsView(app, b));
@@ -489,6 +493,13 @@ function registerServiceWorker() {
     .catch((err) => console.warn('service worker', err));
 }
 
+/** Run `fn` when the page has a quiet moment (soon in any case). */
+function whenIdle(fn) {
+  const run = () => Promise.resolve(fn()).catch((err) => console.warn('preload', err));
+  if (globalThis.requestIdleCallback) globalThis.requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 200);
+}
+
 async function boot() {
   performance.mark('folg-boot');
   await loadLanguage(localStorage.getItem(LANG_KEY) || 'da');
@@ -515,6 +526,10 @@ async function boot() {
   window.addEventListener('offline', syncOnlineOnly);
   await render({ focus: false });
   performance.mark('folg-first-render');
+  // The store's writing side and the other screens' words load once the first screen is drawn,
+  // not at the first save or screen (the first sync would load the writing side too, but
+  // offline or before a login nothing else asks for it).
+  whenIdle(() => Promise.all([app.store && app.store.preloadWritingSide(), loadAllStrings()]));
   if (app.session) startSync();
   registerServiceWorker();
   if (app.session) syncPushSubscription();

@@ -21,6 +21,11 @@
  *   error        the server answered with an error; retried with backoff
  *   auth         the server said 401: the queue is paused (nothing is dropped) until a new login
  *
+ * Beside the phase, what is owed to the server: `writing` saves asked for and not yet in the
+ * outbox (the store counts them from the call), `pending` outbox entries, `drafts` refused ones.
+ * Nothing is "synced" while any of them is above zero. `writing` drops to zero only together
+ * with an outbox count read after the save committed, so there is no moment between the two.
+ *
  * Triggers: start, `online`, `visibilitychange` to visible, a timer while open, a manual request,
  * a local write (debounced), and a message from the service worker when Background Sync fires.
  * Failures back off exponentially with jitter.
@@ -58,7 +63,7 @@ export function createSync({
 }) {
   const opts = { ...DEFAULTS, ...options };
   const listeners = new Set();
-  let state = { phase: 'idle', pending: 0, lastSyncedAt: null, error: null, retryAt: null, drafts: 0 };
+  let state = { phase: 'idle', pending: 0, writing: 0, lastSyncedAt: null, error: null, retryAt: null, drafts: 0 };
   let running = null;
   let again = false;
   let paused = false;
@@ -73,10 +78,29 @@ export function createSync({
     for (const fn of listeners) fn(state);
   }
 
-  /** `pending`: changes on their way to the server; `drafts`: refused ones waiting for the person. */
+  /**
+   * `pending`: changes on their way to the server; `drafts`: refused ones waiting for the person;
+   * `writing`: saves not yet in the outbox. The outbox is counted again if a save finished while
+   * it was being counted, so a save never leaves `writing` before it shows in `pending`.
+   */
   async function refreshPending() {
-    const [pending, drafts] = await Promise.all([store.pendingCount(), store.draftCount ? store.draftCount() : 0]);
-    setState({ pending, drafts });
+    let settled;
+    let counts;
+    do {
+      settled = store.writesSettled;
+      counts = await Promise.all([store.pendingCount(), store.draftCount ? store.draftCount() : 0]);
+    } while (settled !== store.writesSettled);
+    const [pending, drafts] = counts;
+    setState({ pending, drafts, writing: store.writesInFlight || 0 });
+  }
+
+  // A save asked for shows at once (in the click's own task); one that reached the outbox shows
+  // when the outbox has been counted with it.
+  if (store.onWriting) {
+    store.onWriting((inFlight) => {
+      if (inFlight > state.writing) setState({ writing: inFlight });
+      else refreshPending().catch(() => {});
+    });
   }
 
   // A draft resent or discarded on a screen changes what the sync bar owes the person.

@@ -177,3 +177,23 @@ test("deleting a photo drops its bytes unless another record shows the same ones
     base_version: 4,
   });
 });
+
+test("a save counts as under way from its call until its outbox entry has committed", async () => {
+  const store = await freshStore("writes");
+  await withSyncedItem(store);
+  const heard = [];
+  store.onWriting((n) => heard.push(n));
+  const saving = store.update("plan_items", "i1", { goal: "counted" });
+  // In the caller's own task, before anything was awaited.
+  expect(store.writesInFlight).toBe(1);
+  expect(heard).toEqual([1]);
+  await saving;
+  expect(store.writesInFlight).toBe(0);
+  expect(store.writesSettled).toBe(1);
+  expect(heard).toEqual([1, 0]);
+  expect(await store.pendingCount()).toBe(1);
+  // A save that fails is no longer under way either.
+  await expect(store.update("plan_items", "missing", { goal: "x" })).rejects.toThrow(/not found/);
+  expect(store.writesInFlight).toBe(0);
+  expect(heard).toEqual([1, 0, 1, 0]);
+});

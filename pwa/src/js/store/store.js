@@ -13,6 +13,11 @@
  * drafts) in a chunk of its own, loaded by the first method that needs it (the first sync,
  * the first save): the first screen shows the store's rows without loading, or competing
  * with, the code that changes them (build.mjs splits the bundle at the dynamic import).
+ *
+ * A save is counted from the moment it is asked for (`writesInFlight`, raised synchronously by
+ * the method's call) until its row and outbox entry have committed: while the writing side is
+ * still loading, the outbox does not show the save yet, and the sync bar must not say
+ * "Synkroniseret" meanwhile (sync.js reads the count; `onWriting` tells it of each change).
  */
 import Dexie from 'dexie';
 import { defineSchema } from './schema.js';
@@ -52,6 +57,54 @@ export class Store {
     defineSchema(this.feedDb);
     /** @type {Set<(what: object) => void>} */
     this.listeners = new Set();
+    /** Saves asked for whose outbox entry has not committed yet. */
+    this.writesInFlight = 0;
+    /** Saves finished (committed or failed) so far: a reader of the outbox compares it before
+     * and after, to know no save finished while it counted. */
+    this.writesSettled = 0;
+    /** @type {Set<(inFlight: number) => void>} */
+    this.writingListeners = new Set();
+  }
+
+  /** Load the writing side now (main.js, once the first screen is drawn), so that the first
+   * save does not wait for its code. */
+  preloadWritingSide() {
+    return writing().then(() => undefined);
+  }
+
+  /** Called when a save is asked for and when it has reached the outbox (or failed). */
+  onWriting(fn) {
+    this.writingListeners.add(fn);
+    return () => this.writingListeners.delete(fn);
+  }
+
+  /**
+   * Run a save on the writing side, counted in `writesInFlight` from this call on (the count
+   * rises before the first await, i.e. in the click's own task).
+   * @template T
+   * @param {(side: Awaited<ReturnType<typeof writing>>) => Promise<T>} run
+   * @returns {Promise<T>}
+   */
+  async _save(run) {
+    this.writesInFlight += 1;
+    this._emitWriting();
+    try {
+      return await run(await writing());
+    } finally {
+      this.writesInFlight -= 1;
+      this.writesSettled += 1;
+      this._emitWriting();
+    }
+  }
+
+  _emitWriting() {
+    for (const fn of this.writingListeners) {
+      try {
+        fn(this.writesInFlight);
+      } catch (err) {
+        console.error(err);
+      }
+    }
   }
 
   async open() {
@@ -166,24 +219,26 @@ export class Store {
   }
 
   // ---- local writes (writes.js) -----------------------------------------------------------------
+  // Those that put an entry in the outbox are saves (`_save`); patchLocal and the photo bytes
+  // change only this device and are not.
 
-  async create(table, fields) {
-    return (await writing()).writes.create(this, table, fields);
+  create(table, fields) {
+    return this._save((side) => side.writes.create(this, table, fields));
   }
-  async update(table, id, changes) {
-    return (await writing()).writes.update(this, table, id, changes);
+  update(table, id, changes) {
+    return this._save((side) => side.writes.update(this, table, id, changes));
   }
-  async remove(table, id) {
-    return (await writing()).writes.remove(this, table, id);
+  remove(table, id) {
+    return this._save((side) => side.writes.remove(this, table, id));
   }
-  async removeVisit(visitId) {
-    return (await writing()).writes.removeVisit(this, visitId);
+  removeVisit(visitId) {
+    return this._save((side) => side.writes.removeVisit(this, visitId));
   }
-  async removePhoto(photoId) {
-    return (await writing()).writes.removePhoto(this, photoId);
+  removePhoto(photoId) {
+    return this._save((side) => side.writes.removePhoto(this, photoId));
   }
-  async removeAttachment(attachmentId) {
-    return (await writing()).writes.removeAttachment(this, attachmentId);
+  removeAttachment(attachmentId) {
+    return this._save((side) => side.writes.removeAttachment(this, attachmentId));
   }
   async patchLocal(table, id, fields) {
     return (await writing()).writes.patchLocal(this, table, id, fields);
@@ -219,8 +274,8 @@ export class Store {
   async draftCount() {
     return (await writing()).drafts.draftCount(this);
   }
-  async resendDraft(table, id, values) {
-    return (await writing()).drafts.resendDraft(this, table, id, values);
+  resendDraft(table, id, values) {
+    return this._save((side) => side.drafts.resendDraft(this, table, id, values));
   }
   async discardDraft(table, id) {
     return (await writing()).drafts.discardDraft(this, table, id);

@@ -15,10 +15,8 @@ export const PASSWORD_MIN = 8;
 export const NAME_MAX = 200;
 export const EMAIL_MAX = 254;
 
-/** The navigation entry and the screen are for users who are admin of at least one unit. */
-export function isAdmin(user) {
-  return Boolean(user && (user.memberships || []).some((m) => m.role === 'admin'));
-}
+// Who may open the screen: in a module of its own, for the frame (shell.js).
+export { isAdmin } from './admin_access.js';
 
 /** The units (GET /api/units, roles already spread to the units below) the caller administers,
  * by name: the only ones a role may be granted in. */

@@ -6,7 +6,7 @@
 import { t, formatDate } from '../i18n.js';
 import { h, field, lines, announce } from './dom.js';
 import { checkImportFile, importErrorKey, IMPORT_MAX_BYTES } from '../files.js';
-import { KINDS_FOR_UNIT } from './units.js';
+import { KINDS_FOR_UNIT } from './new_plan.js';
 import { catalogueName, versionsFor } from './catalogue_model.js';
 import { hvemLines } from './plan.js';
 

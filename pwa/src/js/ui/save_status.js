@@ -18,11 +18,12 @@ export function announceSaved(app) {
 }
 
 /**
- * Called with every sync state: the first clean finish after a save replaces its message.
- * @param {{phase: string, pending: number, drafts?: number}} state
+ * Called with every sync state: the first clean finish after a save replaces its message (not
+ * while a save is still on its way to the outbox: `writing`, see sync.js).
+ * @param {{phase: string, pending: number, writing?: number, drafts?: number}} state
  */
 export function noteSyncState(state) {
-  if (!waiting || state.phase !== 'idle' || state.pending > 0) return;
+  if (!waiting || state.phase !== 'idle' || state.pending > 0 || state.writing > 0) return;
   const refused = (state.drafts || 0) > waiting.drafts;
   waiting = null;
   announce(refused ? t('saving.refused') : t('saving.server'));

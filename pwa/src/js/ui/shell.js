@@ -1,11 +1,20 @@
 /** The frame around every screen: skip link, header, navigation, sync state, update prompt. */
 import { t, formatDateTime } from '../i18n.js';
 import { h } from './dom.js';
-import { isAdmin } from './admin_model.js';
+import { isAdmin } from './admin_access.js';
 
-export function renderSyncState(el, state, { onSyncNow }) {
+/**
+ * What the sync bar says, from the sync state: its words, its colour, and what is owed to the
+ * server (`owed`: saves not yet in the outbox plus outbox entries). "Synkroniseret" only when
+ * nothing is owed, nothing refused waits, and no run is under way; a save asked for a moment
+ * ago says "Gemmer …" from the click on, before its code has even loaded.
+ * @param {{phase: string, pending: number, writing?: number, drafts?: number, error?: any}} state
+ */
+export function describeSyncState(state) {
   const parts = [];
   let tone = 'ok';
+  const writing = state.writing || 0;
+  const owed = state.pending + writing;
   if (state.phase === 'offline') {
     parts.push(t('sync.offline'));
     tone = 'warn';
@@ -15,6 +24,7 @@ export function renderSyncState(el, state, { onSyncNow }) {
     parts.push(t('sync.auth'));
     tone = 'bad';
   }
+  if (writing > 0) parts.push(t('sync.saving'));
   if (state.pending > 0) parts.push(t('sync.pending', { n: state.pending }));
   if (state.phase === 'error' && state.error) {
     const key = `sync.error.${state.error.code}`;
@@ -26,8 +36,13 @@ export function renderSyncState(el, state, { onSyncNow }) {
   }
   // Never "Synkroniseret" in green while something the server refused waits for the person.
   const drafts = state.drafts || 0;
-  if (state.phase === 'idle' && state.pending === 0 && !drafts) parts.push(t('sync.idle'));
+  if (state.phase === 'idle' && owed === 0 && !drafts) parts.push(t('sync.idle'));
   if (drafts && tone === 'ok') tone = 'warn';
+  return { text: parts.join(' · '), tone, owed, writing, drafts };
+}
+
+export function renderSyncState(el, state, { onSyncNow }) {
+  const { text, tone, owed, writing, drafts } = describeSyncState(state);
   const last = state.lastSyncedAt ? t('sync.last', { time: formatDateTime(state.lastSyncedAt) }) : t('sync.never');
   el.replaceChildren(
     ...[
@@ -38,11 +53,14 @@ export function renderSyncState(el, state, { onSyncNow }) {
           class: 'sync-text',
           'data-testid': 'sync-state',
           'data-phase': state.phase,
-          'data-pending': state.pending,
+          // What is on its way to the server, saves not yet in the outbox included: a test
+          // waiting for "0" waits for the server to have it.
+          'data-pending': owed,
+          'data-writing': writing,
           'data-last': state.lastSyncedAt || '',
           'data-drafts': drafts,
         },
-        parts.join(' · '),
+        text,
       ),
       h('span', { class: 'sync-last' }, last),
       drafts
