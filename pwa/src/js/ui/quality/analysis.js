@@ -9,7 +9,7 @@
 import { t } from '../../i18n.js';
 import { h, field } from '../dom.js';
 import { DIMENSIONS, MIN_GROUP, analyseCases, yearFigure } from '../quality_model.js';
-import { currentYear, live, page, slug } from './common.js';
+import { currentYear, live, page, periodForm, slug } from './common.js';
 import { chartFigure } from './compilation.js';
 import { definedMeasures, formatFigure, localOwner } from './measures.js';
 
@@ -154,12 +154,7 @@ export async function analysisView(app, ctx) {
       'analysis',
       t('quality.analysis.title'),
       h('p', { class: 'hint' }, t('quality.analysis.hint')),
-      h(
-        'div',
-        { class: 'inline' },
-        field(t('quality.year'), yearInput),
-        field(t('quality.analysis.how_many'), yearsSelect),
-      ),
+      periodForm(field(t('quality.year'), yearInput), field(t('quality.analysis.how_many'), yearsSelect)),
       out,
     ),
   };

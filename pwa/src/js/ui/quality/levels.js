@@ -16,7 +16,7 @@
 import { t, formatDate } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
-import { byName, currentYear, live, page, saved } from './common.js';
+import { byName, currentYear, live, page, periodForm, saved } from './common.js';
 import { linkForm, linkList, swedishItems } from './register.js';
 import {
   OUTCOMES,
@@ -655,7 +655,7 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
     { class: 'card', 'aria-labelledby': 'q-assessment' },
     h('h2', { id: 'q-assessment' }, L('assessment.title')),
     h('p', { class: 'hint' }, L('assessment.hint')),
-    field(t('quality.year'), yearInput),
+    periodForm(field(t('quality.year'), yearInput)),
     figures,
     form,
   );

@@ -5,7 +5,18 @@ import { t } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { combine, containsIdentityNumber, measureValueId } from '../quality_model.js';
-import { RESOURCES, YEAR_RULES, byName, currentYear, errorText, live, notFound, page, saved } from './common.js';
+import {
+  RESOURCES,
+  YEAR_RULES,
+  byName,
+  currentYear,
+  errorText,
+  live,
+  notFound,
+  page,
+  periodForm,
+  saved,
+} from './common.js';
 import { linkForm, linkList, swedishItems } from './register.js';
 
 export function periodControls(onChange, { year = currentYear(), tertial = '1', whole = true } = {}) {
@@ -23,7 +34,8 @@ export function periodControls(onChange, { year = currentYear(), tertial = '1', 
   return {
     yearInput,
     tertialSelect,
-    node: h('div', { class: 'inline' }, field(t('quality.year'), yearInput), field(t('quality.period'), tertialSelect)),
+    // A form marked as a draft: a live re-render waits while a year is being typed (common.js).
+    node: periodForm(field(t('quality.year'), yearInput), field(t('quality.period'), tertialSelect)),
   };
 }
 
