@@ -17,7 +17,7 @@ import { t, formatDate } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { byName, currentYear, live, page, periodForm, saved } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 import {
   OUTCOMES,
   PROVIDER_KINDS,

@@ -17,7 +17,7 @@ import {
   periodForm,
   saved,
 } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 
 export function periodControls(onChange, { year = currentYear(), tertial = '1', whole = true } = {}) {
   const yearInput = h('input', { type: 'number', min: 2000, max: 2100, value: year, name: 'year' });

@@ -7,7 +7,7 @@ import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { currentYear, live, page, saved } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 import { linksSection } from './survey_links.js';
 
 export const SURVEYS = ['end_of_intervention', 'annual'];
