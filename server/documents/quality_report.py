@@ -636,6 +636,11 @@ def report_filename(report: Report) -> str:
     return f"kvalitetsberättelse-{report.year}-{slug(report.unit_name, 'enhet')}"
 
 
+def _cases_line(report: Report) -> str:
+    # "Label: n", not "n label": one never reads "1 insatser".
+    return f"Insatser under året: {report.cases}, varav avslutade: {report.ended}."
+
+
 def _date(value: date | None) -> str:
     return format_date(value, LANGUAGE)
 
@@ -738,7 +743,7 @@ def render_html(report: Report) -> str:
     else:
         out.append("<p>Inga mått.</p>")
     out.append("<h3>Individuppföljning</h3>")
-    out.append(f"<p>{report.cases} insatser under året, varav {report.ended} avslutade.</p>")
+    out.append(f"<p>{e(_cases_line(report))}</p>")
     out.extend(f"<figure>{bar_chart_svg(c)}</figure>" for c in report.charts)
     if report.survey_averages:
         out.append("<h3>Enkäter</h3>")
@@ -853,7 +858,7 @@ def render_docx(report: Report) -> bytes:
     if report.measures:
         document.add_paragraph(BUILT_NOTE).runs[0].font.size = Pt(8)
     document.add_heading("Individuppföljning", level=2)
-    document.add_paragraph(f"{report.cases} insatser under året, varav {report.ended} avslutade.")
+    document.add_paragraph(_cases_line(report))
     for chart in report.charts:
         document.add_paragraph(chart.title, style="Heading 3")
         # The picture for the eye, the table for screen readers and for editing the figures.

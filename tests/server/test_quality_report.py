@@ -125,7 +125,7 @@ def test_the_html_draft_tells_how_the_work_was_done_what_was_done_and_what_came_
         "Lex Sarah: Missad överlämning",  # what triggered the item
         "Andel genomförandeplaner som avslutats enligt plan",
         "40\u00a0%",  # 4 of 10, aggregated by the rate rule
-        "2 insatser under året, varav 2 avslutade.",
+        "Insatser under året: 2, varav avslutade: 2.",
         "<svg",
         "medel 4,0 av 5",
         "4. Fortsatt arbete",

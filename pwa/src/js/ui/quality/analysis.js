@@ -29,26 +29,30 @@ function groupLabel(dimension, group) {
 
 function table(testId, headings, rows) {
   return h(
-    'table',
-    { class: 'quality-table', 'data-testid': testId },
+    'div',
+    { class: 'table-wrap', tabindex: '0' },
     h(
-      'thead',
-      {},
+      'table',
+      { class: 'quality-table', 'data-testid': testId },
       h(
-        'tr',
+        'thead',
         {},
-        headings.map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      rows.map(([head, ...cells]) =>
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, head),
-          cells.map((c) => h('td', {}, c)),
+          headings.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map(([head, ...cells]) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, head),
+            cells.map((c) => h('td', {}, c)),
+          ),
         ),
       ),
     ),

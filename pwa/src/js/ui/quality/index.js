@@ -259,49 +259,53 @@ export async function hubView(app, ctx) {
         h('h2', { id: 'q-areas' }, t('quality.areas.title')),
         areas.length
           ? h(
-              'table',
-              { class: 'quality-table' },
+              'div',
+              { class: 'table-wrap', tabindex: '0' },
               h(
-                'thead',
-                {},
+                'table',
+                { class: 'quality-table' },
                 h(
-                  'tr',
+                  'thead',
                   {},
-                  ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
-                    h('th', { scope: 'col' }, t(`quality.areas.${c}`)),
-                  ),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                areas.map((a) =>
                   h(
                     'tr',
                     {},
-                    h(
-                      'th',
-                      { scope: 'row' },
-                      a.name,
-                      app.isManager(a.unit_id)
-                        ? [
-                            h('br'),
-                            h(
-                              'a',
-                              {
-                                href: `#/quality/${unit.id}/areas/${a.id}`,
-                                'aria-label': `${t('quality.areas.edit')}: ${a.name}`,
-                              },
-                              t('quality.areas.edit'),
-                            ),
-                          ]
-                        : null,
+                    ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                      h('th', { scope: 'col' }, t(`quality.areas.${c}`)),
                     ),
-                    ['process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                  ),
+                ),
+                h(
+                  'tbody',
+                  {},
+                  areas.map((a) =>
+                    h(
+                      'tr',
+                      {},
                       h(
-                        'td',
-                        {},
-                        (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line]),
+                        'th',
+                        { scope: 'row' },
+                        a.name,
+                        app.isManager(a.unit_id)
+                          ? [
+                              h('br'),
+                              h(
+                                'a',
+                                {
+                                  href: `#/quality/${unit.id}/areas/${a.id}`,
+                                  'aria-label': `${t('quality.areas.edit')}: ${a.name}`,
+                                },
+                                t('quality.areas.edit'),
+                              ),
+                            ]
+                          : null,
+                      ),
+                      ['process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                        h(
+                          'td',
+                          {},
+                          (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line]),
+                        ),
                       ),
                     ),
                   ),

@@ -563,7 +563,7 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
   const manager = app.isManager(unit.id);
   const outcomes = (counts) =>
     OUTCOMES.filter((o) => counts[o])
-      .map((o) => `${L(`outcome.${o}`)} ${counts[o]}`)
+      .map((o) => `${L(`outcome.${o}`)}: ${counts[o]}`)
       .join(', ') || '–';
   const figures = h(
     'table',
@@ -611,9 +611,10 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
           {},
           L('assessment.thematic_figures', { n: basis.thematic.follow_ups, done: basis.thematic.done }),
           basis.thematic.themes.map((th) =>
+            // A block of its own (a div: the CSP allows no style attribute).
             h(
-              'span',
-              { class: 'muted', style: 'display:block' },
+              'div',
+              { class: 'muted' },
               `${th.theme}: ${L('assessment.answered', { answered: th.answered, units: th.units })}; ${outcomes(th.by_outcome)}`,
             ),
           ),
@@ -656,7 +657,8 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
     h('h2', { id: 'q-assessment' }, L('assessment.title')),
     h('p', { class: 'hint' }, L('assessment.hint')),
     periodForm(field(t('quality.year'), yearInput)),
-    figures,
+    // Scrolls on its own on a phone rather than widening the page (focusable, so a keyboard can scroll it).
+    h('div', { class: 'table-wrap', tabindex: '0' }, figures),
     form,
   );
 }

@@ -136,17 +136,20 @@ export async function measuresView(app, ctx) {
     if (ticket !== drawing) return; // the period changed again meanwhile
     const local = cards.filter((card) => card.dataset.local);
     const common = cards.filter((card) => !card.dataset.local);
+    // replaceChildren writes a null as the text "null": only nodes go in.
     list.replaceChildren(
       ...(common.length ? common : [h('p', {}, t('quality.measures.none'))]),
-      local.length
-        ? h(
-            'section',
-            { 'aria-labelledby': 'q-local', 'data-testid': 'local-measures' },
-            h('h2', { id: 'q-local' }, t('quality.measures.local_title')),
-            h('p', { class: 'hint' }, t('quality.measures.local_hint')),
-            local,
-          )
-        : null,
+      ...(local.length
+        ? [
+            h(
+              'section',
+              { 'aria-labelledby': 'q-local', 'data-testid': 'local-measures' },
+              h('h2', { id: 'q-local' }, t('quality.measures.local_title')),
+              h('p', { class: 'hint' }, t('quality.measures.local_hint')),
+              local,
+            ),
+          ]
+        : []),
     );
     list.dataset.period = period;
   }
