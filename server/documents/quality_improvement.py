@@ -126,9 +126,14 @@ def build_improvement(
             )
             if part
         )
-        follow_up = risk.follow_up or ""
-        if risk.follow_up_date:
-            follow_up = f"{_date(risk.follow_up_date)}: {follow_up}".rstrip(": ")
+        # The follow-up date is when it is to be followed up; the text how that went.
+        if risk.follow_up:
+            when = f"{_date(risk.follow_up_date)}: " if risk.follow_up_date else ""
+            follow_up = f"{when}{risk.follow_up}"
+        elif risk.follow_up_date:
+            follow_up = f"Följs upp {_date(risk.follow_up_date)}"
+        else:
+            follow_up = ""
         out.risks.append(
             [
                 _date(risk.analysed_on),

@@ -477,6 +477,19 @@ def test_an_enhets_report_has_its_own_riskanalyser_and_the_verksamhets_has_all(
         headers=improvement_work["chef"],
     )
     assert response.status_code == 201, response.json
+    planned = client.post(
+        "/api/quality/risk-analyses",
+        json={
+            "unit_id": str(west.id),
+            "analysed_on": "2026-05-06",
+            "event": "Dörren till källaren står öppen.",
+            "probability": 1,
+            "consequence": 2,
+            "follow_up_date": "2026-11-01",
+        },
+        headers=improvement_work["chef"],
+    )
+    assert planned.status_code == 201, planned.json
 
     def page(unit):
         return client.get(
@@ -491,3 +504,5 @@ def test_an_enhets_report_has_its_own_riskanalyser_and_the_verksamhets_has_all(
     assert "Brukare går vilse vid utflykter." in both and "2 × 3 = 6" in both
     # Not followed up, nothing in the handlingsplan: said, not left blank.
     assert "<td>Inte uppföljd</td><td>Ingen</td>" in both
+    # A follow-up planned but not yet written says when it is due.
+    assert "<td>Följs upp 1 november 2026</td>" in both
