@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pytest
 from docx import Document
 from PIL import Image
+from sqlalchemy import select
 
 from tests.helpers import assert_error, docx_pictures, login
 
@@ -506,3 +507,34 @@ def test_an_enhets_report_has_its_own_riskanalyser_and_the_verksamhets_has_all(
     assert "<td>Inte uppföljd</td><td>Ingen</td>" in both
     # A follow-up planned but not yet written says when it is due.
     assert "<td>Följs upp 1 november 2026</td>" in both
+
+
+def test_a_riskanalys_and_a_deviation_holding_control_characters_still_make_the_docx(
+    client, improvement_work
+):
+    """Rows stored before the refusal of control characters (tests/server/test_hostile_text.py)
+    do not break the new sections: Word cannot hold them, so they are left out."""
+    from server.extensions import db
+    from server.models import ChecklistAnswer, RiskAnalysis
+
+    risk = db.session.scalars(
+        select(RiskAnalysis).where(RiskAnalysis.event == "Läkemedel ges fel under semestern.")
+    ).one()
+    risk.event = "Läke\x01medel\x0b fel"
+    answer = db.session.scalars(
+        select(ChecklistAnswer).where(ChecklistAnswer.answer == "deviation")
+    ).first()
+    answer.note = "Tyst\x1b brandvarnare"
+    db.session.commit()
+    response = client.get(
+        f"/api/quality/report?unit_id={improvement_work['east'].id}&year=2026&format=docx",
+        headers=improvement_work["chef"],
+    )
+    assert response.status_code == 200
+    cells = {
+        c.text
+        for t in Document(io.BytesIO(response.data)).tables
+        for row in t.rows
+        for c in row.cells
+    }
+    assert {"Läkemedel fel", "Tyst brandvarnare"} <= cells
