@@ -17,7 +17,8 @@ const OUTCOMES = ['ended', 'planned', 'interrupted', 'needs_met', 'improved'];
 
 function share(part, whole) {
   if (part == null || !whole) return '–';
-  return `${part} (${Math.round((100 * part) / whole)} %)`;
+  // A no-break space: on a phone the cell must not end a line between "67" and "%".
+  return `${part} (${Math.round((100 * part) / whole)}\u00a0%)`;
 }
 
 const percent = (part, whole) => (whole ? Math.round((100 * (part || 0)) / whole) : 0);

@@ -41,7 +41,7 @@ export function periodControls(onChange, { year = currentYear(), tertial = '1', 
 
 export function formatFigure(value, measure) {
   if (value == null) return '–';
-  if (measure.aggregation === 'rate') return `${Math.round(value * 100)} %`;
+  if (measure.aggregation === 'rate') return `${Math.round(value * 100)}\u00a0%`;
   const number = new Intl.NumberFormat(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 });
   return `${number.format(value)} ${measure.unit_of_measure || ''}`.trim();
 }
