@@ -137,11 +137,12 @@ def build_levels(
     if unit.kind == "se_verksamhet":
         basis = assessment_basis(session, principal, unit.id, year)
         a, t = basis["assignment"], basis["thematic"]
+        # "Label: n", not "n label": one count never reads "1 avvikelser".
         levels.basis = [
-            f"{a['follow_ups']} uppdrags- och avtalsuppföljningar, {a['done']} genomförda; "
-            f"{a['deviations']} avvikelser, {a['deviations_with_action']} med åtgärd i "
-            "handlingsplanen.",
-            f"{t['follow_ups']} tematiska uppföljningar, {t['done']} genomförda.",
+            f"Uppdrags- och avtalsuppföljningar: {a['follow_ups']}, varav genomförda: "
+            f"{a['done']}. Avvikelser: {a['deviations']}, varav med åtgärd i handlingsplanen: "
+            f"{a['deviations_with_action']}.",
+            f"Tematiska uppföljningar: {t['follow_ups']}, varav genomförda: {t['done']}.",
         ]
     return levels
 

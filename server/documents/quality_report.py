@@ -5,7 +5,10 @@ actions were taken and which results were reached. The draft is assembled from w
 holds, in Swedish, and is meant to be edited by people (the .docx above all):
 
     1 Så har kvalitetsarbetet bedrivits   the årshjul (done / not done), the quality areas and
-                                          their follow-up methods, the basic follow-up register
+                                          their follow-up methods, the basic follow-up register,
+                                          the riskanalyser and the egenkontroller with their
+                                          deviations and what became of them
+                                          (``quality_improvement.py``)
     2 Åtgärder                            handlingsplan items: carried out, ongoing, and what
                                           triggered them (links)
     3 Resultat                            measures per period (aggregated by their rule), the
@@ -36,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
-from server.documents import quality_levels
+from server.documents import quality_improvement, quality_levels
 from server.documents.charts import Chart, add_chart, bar_chart_png
 from server.documents.formats import (
     format_date,
@@ -141,6 +144,10 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     survey_averages: list[dict[str, Any]] = field(default_factory=list)
     levels: quality_levels.Levels = field(default_factory=quality_levels.Levels)
+    # SOSFS 2011:9, 5 kap: the year's riskanalyser and egenkontroller.
+    improvement: quality_improvement.Improvement = field(
+        default_factory=quality_improvement.Improvement
+    )
     # Seed 004's analysis: the tertials and the year, groups of clients, earlier years.
     analysis: CaseAnalysis | None = None
     years: list[int] = field(default_factory=list)
@@ -207,6 +214,7 @@ def build_report(
         }
         for e in entries
     ]
+    report.improvement = quality_improvement.build_improvement(session, principal, unit_ids, year)
     _items(session, report, unit_ids, year)
     if verksamhet is not None:
         _measures(session, principal, report, verksamhet, unit, year)
@@ -628,6 +636,11 @@ def report_filename(report: Report) -> str:
     return f"kvalitetsberättelse-{report.year}-{slug(report.unit_name, 'enhet')}"
 
 
+def _cases_line(report: Report) -> str:
+    # "Label: n", not "n label": one never reads "1 insatser".
+    return f"Insatser under året: {report.cases}, varav avslutade: {report.ended}."
+
+
 def _date(value: date | None) -> str:
     return format_date(value, LANGUAGE)
 
@@ -713,6 +726,7 @@ def render_html(report: Report) -> str:
         )
     else:
         out.append("<p>Inget registrerat under året.</p>")
+    out.extend(quality_improvement.render_html(report.improvement, _html_table))
     out.append("<h2>2. Åtgärder</h2><h3>Genomförda åtgärder</h3>")
     out.append(_html_items(report.items_done))
     out.append("<h3>Pågående åtgärder</h3>")
@@ -729,7 +743,7 @@ def render_html(report: Report) -> str:
     else:
         out.append("<p>Inga mått.</p>")
     out.append("<h3>Individuppföljning</h3>")
-    out.append(f"<p>{report.cases} insatser under året, varav {report.ended} avslutade.</p>")
+    out.append(f"<p>{e(_cases_line(report))}</p>")
     out.extend(f"<figure>{bar_chart_svg(c)}</figure>" for c in report.charts)
     if report.survey_averages:
         out.append("<h3>Enkäter</h3>")
@@ -819,6 +833,7 @@ def render_docx(report: Report) -> bytes:
             for r in report.register_entries
         ],
     )
+    quality_improvement.add_to_docx(document, report.improvement, _docx_table)
     document.add_heading("2. Åtgärder", level=1)
     for heading, items in (
         ("Genomförda åtgärder", report.items_done),
@@ -843,7 +858,7 @@ def render_docx(report: Report) -> bytes:
     if report.measures:
         document.add_paragraph(BUILT_NOTE).runs[0].font.size = Pt(8)
     document.add_heading("Individuppföljning", level=2)
-    document.add_paragraph(f"{report.cases} insatser under året, varav {report.ended} avslutade.")
+    document.add_paragraph(_cases_line(report))
     for chart in report.charts:
         document.add_paragraph(chart.title, style="Heading 3")
         # The picture for the eye, the table for screen readers and for editing the figures.

@@ -78,7 +78,54 @@ def seed_year(api) -> dict:
             },
             as_user=CHEF_SV,
         )
-    return {"verksamhet_id": bjorkvagen["parent_id"], "places": places}
+    return {
+        "verksamhet_id": bjorkvagen["parent_id"],
+        "bjorkvagen_id": bjorkvagen["id"],
+        "places": places,
+    }
+
+
+def pull_a_change(page, api, seeded, tertial: str) -> None:
+    """A value (Björkvägen's places the year before) reaches the server, and a sync started
+    without touching the page (focus stays where it is) brings it to the device; the live hub
+    is drawn again for it, unless a draft holds that back."""
+    api.post(
+        "/api/quality/measure-values",
+        {
+            "measure_id": seeded["places"]["id"],
+            "unit_id": seeded["bjorkvagen_id"],
+            "period": f"{YEAR - 1}-{tertial}",
+            "value": 11,
+        },
+        as_user=CHEF_SV,
+    )
+    state = page.get_by_test_id("sync-state")
+    before = state.get_attribute("data-last") or ""
+    page.get_by_role("button", name="Synkronisera nu").dispatch_event("click")
+    page.wait_for_function(
+        """before => {
+            const el = document.querySelector('[data-testid="sync-state"]');
+            return el && el.dataset.last !== before && el.dataset.phase === 'idle';
+        }""",
+        arg=before,
+    )
+    page.wait_for_timeout(500)  # a live re-render for the pull is drawn by now
+
+
+def choose_report_year_while_pulls_land(page, api, seeded) -> None:
+    """The hub is a live screen: a pull draws it again. The year of the kvalitetsberättelse
+    being typed stays (the year field is a draft form, so the re-render waits), and so does the
+    year chosen (kept on the app). Before, every such re-render put the current year back, so
+    "Fastställ" could adopt another year than the one on the screen."""
+    expect(page.get_by_test_id("adopt-form")).to_be_visible()
+    year = page.get_by_label("År", exact=True)
+    year.fill(str(YEAR))  # typed, not yet chosen: no change event, the field keeps focus
+    pull_a_change(page, api, seeded, "T1")
+    expect(year).to_have_value(str(YEAR))
+    expect(year).to_be_focused()
+    year.dispatch_event("change")
+    pull_a_change(page, api, seeded, "T2")  # drawn again now, with the year chosen
+    expect(page.get_by_label("År", exact=True)).to_have_value(str(YEAR))
 
 
 def test_the_enhetschef_analyses_the_year_and_adopts_the_kvalitetsberattelse(new_context, api):
@@ -89,16 +136,11 @@ def test_the_enhetschef_analyses_the_year_and_adopts_the_kvalitetsberattelse(new
 
     # The cost per plats of 2024, set against the measure on its card.
     page.get_by_role("link", name="Mått", exact=True).click()
-
-    def choose_year() -> bool:
-        # A pull that lands meanwhile redraws the screen with a fresh year field: choose again.
-        year = page.get_by_label("År", exact=True)
-        year.fill(str(YEAR))
-        year.dispatch_event("change")
-        page.wait_for_timeout(300)
-        return page.get_by_test_id("measure-list").get_attribute("data-period") == f"{YEAR}-T1"
-
-    eventually(choose_year, timeout=30, interval=0.2)
+    # Drawn: the hub before it has a year field of its own, labelled the same.
+    expect(page.get_by_role("heading", level=1, name="Mått")).to_be_visible()
+    page.get_by_label("År", exact=True).fill(str(YEAR))
+    page.get_by_label("År", exact=True).dispatch_event("change")
+    expect(page.get_by_test_id("measure-list")).to_have_attribute("data-period", f"{YEAR}-T1")
     card = page.locator('section[data-measure="Antal platser"]')
     form = card.get_by_test_id("key-figure-form")
     expect(form).to_contain_text(f"Ekonomiskt nyckeltal {YEAR}")
@@ -156,8 +198,7 @@ def test_the_enhetschef_analyses_the_year_and_adopts_the_kvalitetsberattelse(new
 
     # Adopt the year's kvalitetsberättelse, with the chef's conclusions.
     page.get_by_role("link", name="← Kvalitetsuppföljning: Stöd och omsorg").click()
-    page.get_by_label("År", exact=True).fill(str(YEAR))
-    page.get_by_label("År", exact=True).dispatch_event("change")
+    choose_report_year_while_pulls_land(page, api, seeded)
     adopt = page.get_by_test_id("adopt-form")
     conclusions = "Avbrotten bland män följs upp.\n\nBoendestödet behåller sin inriktning."
     adopt.get_by_label("Slutsatser, prioriterade förbättringsområden och fortsatt arbete").fill(

@@ -162,3 +162,70 @@ def test_an_adopted_version_is_not_changed_or_deleted(client, org):
         response = method(f"/api/quality/reports/{first['id']}", json={}, headers=org["chef"])
         assert response.status_code == 405
     assert client.get(f"/api/quality/reports/{first['id']}", headers=org["chef"]).status_code == 200
+
+
+def test_the_adopted_version_keeps_the_riskanalyser_and_egenkontroller_as_they_were(client, org):
+    chef = org["chef"]
+    risk = client.post(
+        "/api/quality/risk-analyses",
+        json={
+            "unit_id": str(org["east"].id),
+            "analysed_on": "2026-03-10",
+            "event": "Läkemedel ges fel under semestern.",
+            "probability": 3,
+            "consequence": 4,
+        },
+        headers=chef,
+    ).json
+    checklist = client.post(
+        "/api/quality/checklists",
+        json={
+            "unit_id": str(org["verksamhet"].id),
+            "area": "basic_hygiene",
+            "name": "Basal hygien",
+            "points": [{"id": "0b1e5a52-7f0e-4f43-9d8e-3c4b2f1a0d11", "text": "Handsprit finns."}],
+        },
+        headers=chef,
+    ).json
+    run = client.post(
+        "/api/quality/checklist-runs",
+        json={
+            "unit_id": str(org["east"].id),
+            "checklist_id": checklist["id"],
+            "run_on": "2026-05-02",
+        },
+        headers=chef,
+    ).json
+    answer = client.post(
+        "/api/quality/checklist-answers",
+        json={
+            "run_id": run["id"],
+            "point_id": checklist["points"][0]["id"],
+            "answer": "deviation",
+            "note": "Tom flaska i entrén.",
+        },
+        headers=chef,
+    )
+    assert answer.status_code == 201, answer.json
+    first = adopt(client, org).json
+    html = client.get(f"/api/quality/reports/{first['id']}", headers=chef).get_data(as_text=True)
+    assert "Läkemedel ges fel under semestern." in html and "Inte uppföljd" in html
+    assert "Tom flaska i entrén." in html and "Ingen åtgärd registrerad" in html
+    document = Document(
+        io.BytesIO(client.get(f"/api/quality/reports/{first['id']}?format=docx", headers=chef).data)
+    )
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert {"Läkemedel ges fel under semestern.", "Tom flaska i entrén."} <= cells
+
+    # Followed up later: the draft says so, the adopted version stays as it was.
+    client.patch(
+        f"/api/quality/risk-analyses/{risk['id']}",
+        json={"follow_up": "Dubbelsignering införd."},
+        headers=chef,
+    )
+    kept = client.get(f"/api/quality/reports/{first['id']}", headers=chef).get_data(as_text=True)
+    assert kept == html
+    draft = client.get(
+        f"/api/quality/report?unit_id={org['verksamhet'].id}&year=2026", headers=chef
+    ).get_data(as_text=True)
+    assert "Dubbelsignering införd." in draft and "Dubbelsignering införd." not in kept

@@ -118,7 +118,8 @@ def test_the_html_draft_has_each_follow_up_level_of_the_year(client, year):
         "Riktlinjen följs på en av två enheter.",
         "<h3>Sammanvägd bedömning</h3>",
         "Godtagbar kvalitet med två förbättringsområden.",
-        "1 uppdrags- och avtalsuppföljningar, 1 genomförda; 1 avvikelser, 1 med åtgärd",
+        "Uppdrags- och avtalsuppföljningar: 1, varav genomförda: 1. Avvikelser: 1, varav med "
+        "åtgärd i handlingsplanen: 1.",
         "Avvikelse i uppdrags-/avtalsuppföljning: Genomförandeplan saknas",
     ):
         assert text in html, text

@@ -339,9 +339,15 @@ function route() {
 let renderCount = 0;
 let currentLive = false;
 let pendingRender = null;
+/** Counts input in forms marked `data-draft` (watchDrafts): a live re-render that saw it move
+ * while it was being built was built from state older than what was typed. */
+let draftInputs = 0;
+/** A live re-render was held back by a draft being typed; a period form's commit draws it. */
+let heldRender = false;
 
 async function render({ focus = true } = {}) {
   const ticket = ++renderCount;
+  const typedBefore = draftInputs;
   const main = document.getElementById('main');
   if (!main) return;
   if (app.store) {
@@ -359,6 +365,12 @@ async function render({ focus = true } = {}) {
   // A live re-render is built asynchronously: if a draft was begun (or a dialog opened) while
   // it was being built, it must not replace the form under the user's fingers.
   if (!focus && (document.querySelector('dialog[open]') || main.querySelector('form[data-draft="typed"]'))) return;
+  // Typed into and committed meanwhile (a year chosen): this view shows the old choice. Build
+  // it again from the new one.
+  if (!focus && draftInputs !== typedBefore) {
+    scheduleRender();
+    return;
+  }
   // Keep focus on the same control across a live re-render (e.g. after moving a row).
   const active = document.activeElement;
   const key = active && main.contains(active) ? focusKey(active) : null;
@@ -430,27 +442,36 @@ function scheduleRender() {
   pendingRender = setTimeout(() => {
     pendingRender = null;
     updateConflictBadge();
-    if (
-      !currentLive ||
-      document.querySelector('dialog[open]') ||
-      document.querySelector('#main form[data-draft="typed"]')
-    )
+    if (!currentLive) return;
+    if (document.querySelector('dialog[open]') || document.querySelector('#main form[data-draft="typed"]')) {
+      heldRender = true;
       return;
+    }
+    heldRender = false;
     render({ focus: false });
   }, 50);
 }
 
 /**
- * A form on a live view marked `data-draft` (the visit screen's new finding) is kept while the
+ * A form on a live view marked `data-draft` (the visit screen's new finding, the quality
+ * screens' year and period: quality/common.js periodForm) is kept while the
  * user fills it in: a redraw draws new controls, which would drop what was typed. Typing marks
  * the form "typed"; the form sets it back to "empty" just before it saves, so that write
- * redraws the view. The trade-off: changes pulled meanwhile show only after the save.
+ * redraws the view. The trade-off: changes pulled meanwhile show only after the save. A period
+ * form sets itself back to "empty" when its choice is committed (change): a re-render held back
+ * meanwhile is drawn then, from the new choice.
  */
 function watchDrafts() {
+  document.addEventListener('change', (ev) => {
+    const target = /** @type {HTMLElement} */ (ev.target);
+    if (heldRender && target.closest && target.closest('form[data-draft="empty"]')) scheduleRender();
+  });
   document.addEventListener('input', (ev) => {
     const target = /** @type {HTMLElement} */ (ev.target);
     const form = /** @type {HTMLFormElement | null} */ (target.closest && target.closest('form[data-draft]'));
-    if (form) form.dataset.draft = 'typed';
+    if (!form) return;
+    form.dataset.draft = 'typed';
+    draftInputs += 1;
   });
 }
 

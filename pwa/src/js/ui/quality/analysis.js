@@ -9,7 +9,7 @@
 import { t } from '../../i18n.js';
 import { h, field } from '../dom.js';
 import { DIMENSIONS, MIN_GROUP, analyseCases, yearFigure } from '../quality_model.js';
-import { currentYear, live, page, slug } from './common.js';
+import { currentYear, live, page, periodForm, slug } from './common.js';
 import { chartFigure } from './compilation.js';
 import { definedMeasures, formatFigure, localOwner } from './measures.js';
 
@@ -17,7 +17,8 @@ const OUTCOMES = ['ended', 'planned', 'interrupted', 'needs_met', 'improved'];
 
 function share(part, whole) {
   if (part == null || !whole) return '–';
-  return `${part} (${Math.round((100 * part) / whole)} %)`;
+  // A no-break space: on a phone the cell must not end a line between "67" and "%".
+  return `${part} (${Math.round((100 * part) / whole)}\u00a0%)`;
 }
 
 const percent = (part, whole) => (whole ? Math.round((100 * (part || 0)) / whole) : 0);
@@ -29,26 +30,30 @@ function groupLabel(dimension, group) {
 
 function table(testId, headings, rows) {
   return h(
-    'table',
-    { class: 'quality-table', 'data-testid': testId },
+    'div',
+    { class: 'table-wrap', tabindex: '0' },
     h(
-      'thead',
-      {},
+      'table',
+      { class: 'quality-table', 'data-testid': testId },
       h(
-        'tr',
+        'thead',
         {},
-        headings.map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      rows.map(([head, ...cells]) =>
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, head),
-          cells.map((c) => h('td', {}, c)),
+          headings.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map(([head, ...cells]) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, head),
+            cells.map((c) => h('td', {}, c)),
+          ),
         ),
       ),
     ),
@@ -154,12 +159,7 @@ export async function analysisView(app, ctx) {
       'analysis',
       t('quality.analysis.title'),
       h('p', { class: 'hint' }, t('quality.analysis.hint')),
-      h(
-        'div',
-        { class: 'inline' },
-        field(t('quality.year'), yearInput),
-        field(t('quality.analysis.how_many'), yearsSelect),
-      ),
+      periodForm(field(t('quality.year'), yearInput), field(t('quality.analysis.how_many'), yearsSelect)),
       out,
     ),
   };

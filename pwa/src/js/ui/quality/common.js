@@ -109,6 +109,32 @@ export function saved(app) {
   app.sync.requestSoon();
 }
 
+/**
+ * The year/period controls of a live screen, in a form marked as a draft (main.js watchDrafts):
+ * while a person types a year, a re-render for a pull waits rather than drawing a fresh field
+ * with the year it had. Their change event commits (the screen's own listeners act on it) and
+ * sets the form back to "empty", so live re-renders go on. Enter commits too, and never submits
+ * the page (a form with one number field would otherwise reload the app with ?year=...).
+ * @param {...any} children  the labelled controls (field(...))
+ */
+export function periodForm(...children) {
+  const form = h('form', { class: 'inline period-form', 'data-draft': 'empty', novalidate: true }, ...children);
+  // Named, so a live re-render gives focus back to the same control (main.js refocus).
+  for (const control of form.querySelectorAll('input[name], select[name]'))
+    if (!control.hasAttribute('aria-label'))
+      control.setAttribute('data-testid', `period-${control.getAttribute('name')}`);
+  form.addEventListener('change', () => {
+    form.dataset.draft = 'empty';
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const active = document.activeElement;
+    if (active && form.contains(active)) active.dispatchEvent(new Event('change', { bubbles: true }));
+    form.dataset.draft = 'empty';
+  });
+  return form;
+}
+
 export function currentYear() {
   return Number(today().slice(0, 4));
 }

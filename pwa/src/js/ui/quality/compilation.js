@@ -69,31 +69,35 @@ export async function compilationView(app, ctx) {
       ),
       perUnit.length
         ? h(
-            'table',
-            { class: 'quality-table' },
+            'div',
+            { class: 'table-wrap', tabindex: '0' },
             h(
-              'thead',
-              {},
+              'table',
+              { class: 'quality-table' },
               h(
-                'tr',
+                'thead',
                 {},
-                h('th', { scope: 'col' }, t('quality.unit')),
-                h('th', { scope: 'col' }, t('quality.compilation.cases')),
-                h('th', { scope: 'col' }, t('quality.compilation.ended')),
-                h('th', { scope: 'col' }, t('quality.compilation.interrupted')),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              perUnit.map(([name, c]) =>
                 h(
                   'tr',
                   {},
-                  h('th', { scope: 'row' }, name),
-                  h('td', {}, String(c.cases)),
-                  h('td', {}, String(c.ended)),
-                  h('td', {}, String(Object.values(c.interrupted_by_intervention).reduce((s, n) => s + n, 0))),
+                  h('th', { scope: 'col' }, t('quality.unit')),
+                  h('th', { scope: 'col' }, t('quality.compilation.cases')),
+                  h('th', { scope: 'col' }, t('quality.compilation.ended')),
+                  h('th', { scope: 'col' }, t('quality.compilation.interrupted')),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                perUnit.map(([name, c]) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'row' }, name),
+                    h('td', {}, String(c.cases)),
+                    h('td', {}, String(c.ended)),
+                    h('td', {}, String(Object.values(c.interrupted_by_intervention).reduce((s, n) => s + n, 0))),
+                  ),
                 ),
               ),
             ),

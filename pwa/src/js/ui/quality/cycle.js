@@ -6,7 +6,7 @@ import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
-import { currentYear, errorText, live, page, saved } from './common.js';
+import { currentYear, errorText, live, page, periodForm, saved } from './common.js';
 
 export async function cycleView(app, ctx, focusId) {
   const { unit, unitIds, verksamhetId } = ctx;
@@ -19,7 +19,7 @@ export async function cycleView(app, ctx, focusId) {
   const tasks = all
     .filter((task) => ids.has(task.unit_id) && task.year === Number(state.year))
     .sort((a, b) => String(a.due_date).localeCompare(String(b.due_date)));
-  const year = h('input', { type: 'number', min: 2000, max: 2100, value: state.year });
+  const year = h('input', { type: 'number', min: 2000, max: 2100, value: state.year, name: 'year' });
   year.addEventListener('change', () => {
     state.year = Number(year.value);
     app.navigate(location.hash);
@@ -34,7 +34,7 @@ export async function cycleView(app, ctx, focusId) {
       unit.id,
       'cycle',
       t('quality.cycle.title'),
-      field(t('quality.year'), year),
+      periodForm(field(t('quality.year'), year)),
       manager
         ? h(
             'p',

@@ -25,7 +25,7 @@
  */
 import { t, formatDate } from '../../i18n.js';
 import { h, field, announce } from '../dom.js';
-import { context, currentYear, download, errorText, live, notFound, page, saved, slug } from './common.js';
+import { context, currentYear, download, errorText, live, notFound, page, periodForm, saved, slug } from './common.js';
 import { areaView, measuresView, newMeasureView } from './measures.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { registerView } from './register.js';
@@ -160,12 +160,17 @@ function adoptForm(app, unit, year, online, onAdopted) {
 export async function hubView(app, ctx) {
   const { unit, verksamhetId } = ctx;
   const manager = app.isManager(unit.id);
+  // The report's year is kept on the app, so a live re-render draws the year chosen, not this one.
+  const state = app.qualityReport || (app.qualityReport = { year: currentYear() });
   const year = h('input', {
     type: 'number',
     min: 2000,
     max: 2100,
-    value: currentYear(),
+    value: state.year,
     'aria-label': t('quality.year'),
+  });
+  year.addEventListener('change', () => {
+    state.year = Number(year.value) || currentYear();
   });
   const status = h('p', { class: 'error', role: 'alert' });
   const online = async (fn) => {
@@ -254,49 +259,53 @@ export async function hubView(app, ctx) {
         h('h2', { id: 'q-areas' }, t('quality.areas.title')),
         areas.length
           ? h(
-              'table',
-              { class: 'quality-table' },
+              'div',
+              { class: 'table-wrap', tabindex: '0' },
               h(
-                'thead',
-                {},
+                'table',
+                { class: 'quality-table' },
                 h(
-                  'tr',
+                  'thead',
                   {},
-                  ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
-                    h('th', { scope: 'col' }, t(`quality.areas.${c}`)),
-                  ),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                areas.map((a) =>
                   h(
                     'tr',
                     {},
-                    h(
-                      'th',
-                      { scope: 'row' },
-                      a.name,
-                      app.isManager(a.unit_id)
-                        ? [
-                            h('br'),
-                            h(
-                              'a',
-                              {
-                                href: `#/quality/${unit.id}/areas/${a.id}`,
-                                'aria-label': `${t('quality.areas.edit')}: ${a.name}`,
-                              },
-                              t('quality.areas.edit'),
-                            ),
-                          ]
-                        : null,
+                    ['name', 'process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                      h('th', { scope: 'col' }, t(`quality.areas.${c}`)),
                     ),
-                    ['process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                  ),
+                ),
+                h(
+                  'tbody',
+                  {},
+                  areas.map((a) =>
+                    h(
+                      'tr',
+                      {},
                       h(
-                        'td',
-                        {},
-                        (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line]),
+                        'th',
+                        { scope: 'row' },
+                        a.name,
+                        app.isManager(a.unit_id)
+                          ? [
+                              h('br'),
+                              h(
+                                'a',
+                                {
+                                  href: `#/quality/${unit.id}/areas/${a.id}`,
+                                  'aria-label': `${t('quality.areas.edit')}: ${a.name}`,
+                                },
+                                t('quality.areas.edit'),
+                              ),
+                            ]
+                          : null,
+                      ),
+                      ['process_goals', 'process_measures', 'follow_up_methods'].map((c) =>
+                        h(
+                          'td',
+                          {},
+                          (a[c] || '').split('\n').map((line, i) => [i ? h('br') : null, line]),
+                        ),
                       ),
                     ),
                   ),
@@ -329,7 +338,7 @@ export async function hubView(app, ctx) {
         { class: 'card', 'aria-labelledby': 'q-report' },
         h('h2', { id: 'q-report' }, t('quality.report.title')),
         h('p', { class: 'hint' }, t('quality.report.hint')),
-        field(t('quality.year'), year),
+        periodForm(field(t('quality.year'), year)),
         h(
           'div',
           { class: 'actions' },

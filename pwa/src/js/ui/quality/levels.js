@@ -16,8 +16,8 @@
 import { t, formatDate } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
-import { byName, currentYear, live, page, saved } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import { byName, currentYear, live, page, periodForm, saved } from './common.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 import {
   OUTCOMES,
   PROVIDER_KINDS,
@@ -563,7 +563,7 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
   const manager = app.isManager(unit.id);
   const outcomes = (counts) =>
     OUTCOMES.filter((o) => counts[o])
-      .map((o) => `${L(`outcome.${o}`)} ${counts[o]}`)
+      .map((o) => `${L(`outcome.${o}`)}: ${counts[o]}`)
       .join(', ') || '–';
   const figures = h(
     'table',
@@ -611,9 +611,10 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
           {},
           L('assessment.thematic_figures', { n: basis.thematic.follow_ups, done: basis.thematic.done }),
           basis.thematic.themes.map((th) =>
+            // A block of its own (a div: the CSP allows no style attribute).
             h(
-              'span',
-              { class: 'muted', style: 'display:block' },
+              'div',
+              { class: 'muted' },
               `${th.theme}: ${L('assessment.answered', { answered: th.answered, units: th.units })}; ${outcomes(th.by_outcome)}`,
             ),
           ),
@@ -655,8 +656,9 @@ async function assessmentSection(app, unit, areaIds, unitIds) {
     { class: 'card', 'aria-labelledby': 'q-assessment' },
     h('h2', { id: 'q-assessment' }, L('assessment.title')),
     h('p', { class: 'hint' }, L('assessment.hint')),
-    field(t('quality.year'), yearInput),
-    figures,
+    periodForm(field(t('quality.year'), yearInput)),
+    // Scrolls on its own on a phone rather than widening the page (focusable, so a keyboard can scroll it).
+    h('div', { class: 'table-wrap', tabindex: '0' }, figures),
     form,
   );
 }

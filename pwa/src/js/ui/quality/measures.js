@@ -5,8 +5,19 @@ import { t } from '../../i18n.js';
 import { checkForm } from '../field_errors.js';
 import { h, field } from '../dom.js';
 import { combine, containsIdentityNumber, measureValueId } from '../quality_model.js';
-import { RESOURCES, YEAR_RULES, byName, currentYear, errorText, live, notFound, page, saved } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import {
+  RESOURCES,
+  YEAR_RULES,
+  byName,
+  currentYear,
+  errorText,
+  live,
+  notFound,
+  page,
+  periodForm,
+  saved,
+} from './common.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 
 export function periodControls(onChange, { year = currentYear(), tertial = '1', whole = true } = {}) {
   const yearInput = h('input', { type: 'number', min: 2000, max: 2100, value: year, name: 'year' });
@@ -23,13 +34,14 @@ export function periodControls(onChange, { year = currentYear(), tertial = '1', 
   return {
     yearInput,
     tertialSelect,
-    node: h('div', { class: 'inline' }, field(t('quality.year'), yearInput), field(t('quality.period'), tertialSelect)),
+    // A form marked as a draft: a live re-render waits while a year is being typed (common.js).
+    node: periodForm(field(t('quality.year'), yearInput), field(t('quality.period'), tertialSelect)),
   };
 }
 
 export function formatFigure(value, measure) {
   if (value == null) return '–';
-  if (measure.aggregation === 'rate') return `${Math.round(value * 100)} %`;
+  if (measure.aggregation === 'rate') return `${Math.round(value * 100)}\u00a0%`;
   const number = new Intl.NumberFormat(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 });
   return `${number.format(value)} ${measure.unit_of_measure || ''}`.trim();
 }
@@ -124,17 +136,20 @@ export async function measuresView(app, ctx) {
     if (ticket !== drawing) return; // the period changed again meanwhile
     const local = cards.filter((card) => card.dataset.local);
     const common = cards.filter((card) => !card.dataset.local);
+    // replaceChildren writes a null as the text "null": only nodes go in.
     list.replaceChildren(
       ...(common.length ? common : [h('p', {}, t('quality.measures.none'))]),
-      local.length
-        ? h(
-            'section',
-            { 'aria-labelledby': 'q-local', 'data-testid': 'local-measures' },
-            h('h2', { id: 'q-local' }, t('quality.measures.local_title')),
-            h('p', { class: 'hint' }, t('quality.measures.local_hint')),
-            local,
-          )
-        : null,
+      ...(local.length
+        ? [
+            h(
+              'section',
+              { 'aria-labelledby': 'q-local', 'data-testid': 'local-measures' },
+              h('h2', { id: 'q-local' }, t('quality.measures.local_title')),
+              h('p', { class: 'hint' }, t('quality.measures.local_hint')),
+              local,
+            ),
+          ]
+        : []),
     );
     list.dataset.period = period;
   }

@@ -8,6 +8,7 @@ import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { REGISTER_KINDS, REGISTER_SOURCES, live, page, saved } from './common.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 
 export async function registerView(app, ctx) {
   const { unit, unitIds } = ctx;
@@ -57,70 +58,6 @@ export async function registerView(app, ctx) {
           ),
     ),
   };
-}
-
-export async function swedishItems(app, unitIds) {
-  const plans = live(await app.store.all('plans')).filter(
-    (p) => p.kind === 'se_handlingsplan' && unitIds.has(p.unit_id),
-  );
-  const items = [];
-  for (const plan of plans) {
-    for (const item of live(await app.store.listItems(plan.id))) items.push({ ...item, planTitle: plan.title });
-  }
-  return items;
-}
-
-export function linkList(links, items) {
-  if (!links.length) return null;
-  return h(
-    'span',
-    { class: 'muted', 'data-testid': 'linked-items' },
-    `${t('quality.register.led_to')}: `,
-    links.map((l, i) => {
-      const item = items.find((it) => it.id === l.plan_item_id);
-      return [
-        i ? ', ' : '',
-        item ? h('a', { href: `#/items/${item.id}` }, item.topic || item.goal || t('plan.untitled')) : '…',
-      ];
-    }),
-  );
-}
-
-/** Link a handlingsplan item to the row (avvikelse, measure, survey question) that led to it. */
-export function linkForm(app, sourceTable, sourceId, label, items, links) {
-  const taken = new Set(links.filter((l) => l.source_id === sourceId).map((l) => l.plan_item_id));
-  const free = items.filter((i) => !taken.has(i.id));
-  if (!free.length) return null;
-  const select = h(
-    'select',
-    { 'aria-label': `${t('quality.register.link')}: ${label}` },
-    free.map((i) => h('option', { value: i.id }, `${i.planTitle}: ${i.topic || i.goal || ''}`.slice(0, 90))),
-  );
-  return h(
-    'span',
-    { class: 'inline' },
-    select,
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn small',
-        onclick: async () => {
-          const item = free.find((i) => i.id === select.value);
-          await app.store.create('quality_links', {
-            plan_item_id: item.id,
-            plan_id: item.plan_id,
-            unit_id: item.unit_id,
-            source_table: sourceTable,
-            source_id: sourceId,
-          });
-          saved(app);
-          app.navigate(location.hash);
-        },
-      },
-      t('quality.register.link'),
-    ),
-  );
 }
 
 export function registerForm(app, units) {

@@ -9,7 +9,7 @@ import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber, riskLevel, riskValue } from '../quality_model.js';
 import { live, page, saved } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 
 export const RISK_SCALE = [1, 2, 3, 4];
 

@@ -14,7 +14,7 @@ import { announce, h, field } from '../dom.js';
 import { today } from '../units.js';
 import { checklistAnswerId, containsIdentityNumber, editedPoints } from '../quality_model.js';
 import { errorText, live, page, saved } from './common.js';
-import { linkList, swedishItems } from './register.js';
+import { linkList, swedishItems } from './links.js';
 
 export const CHECKLIST_AREAS = ['log_review', 'documentation', 'fire_safety', 'basic_hygiene', 'other'];
 export const CHECK_ANSWERS = ['ok', 'deviation', 'not_applicable'];

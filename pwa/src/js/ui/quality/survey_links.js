@@ -39,13 +39,16 @@ export function linksSection(app, ctx) {
       status.textContent = errorText(err);
       return;
     }
+    // Only nodes: replaceChildren writes a null as the text "null".
     body.replaceChildren(
-      countsTable(summary),
-      createForm(app, ctx, show, refresh),
-      status,
-      fresh.childElementCount ? h('h3', {}, t('quality.links.new_title')) : null,
-      fresh,
-      resendSection(app, resendList(links), show, refresh, status),
+      ...[
+        countsTable(summary),
+        createForm(app, ctx, show, refresh),
+        status,
+        fresh.childElementCount ? h('h3', {}, t('quality.links.new_title')) : null,
+        fresh,
+        resendSection(app, resendList(links), show, refresh, status),
+      ].filter(Boolean),
     );
   }
 
@@ -83,27 +86,31 @@ function linkName(link) {
 function countsTable(summary) {
   if (!summary.length) return h('p', {}, t('quality.links.none'));
   return h(
-    'table',
-    { class: 'quality-table', 'data-testid': 'link-counts' },
+    'div',
+    { class: 'table-wrap', tabindex: '0' },
     h(
-      'thead',
-      {},
+      'table',
+      { class: 'quality-table', 'data-testid': 'link-counts' },
       h(
-        'tr',
+        'thead',
         {},
-        h('th', { scope: 'col' }, t('quality.surveys.which')),
-        COUNTS.map((c) => h('th', { scope: 'col' }, t(`quality.links.count.${c}`))),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      summary.map((row) =>
         h(
           'tr',
-          { 'data-survey': row.survey },
-          h('th', { scope: 'row' }, t(`quality.surveys.${row.survey}`)),
-          COUNTS.map((c) => h('td', {}, String(row[c]))),
+          {},
+          h('th', { scope: 'col' }, t('quality.surveys.which')),
+          COUNTS.map((c) => h('th', { scope: 'col' }, t(`quality.links.count.${c}`))),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        summary.map((row) =>
+          h(
+            'tr',
+            { 'data-survey': row.survey },
+            h('th', { scope: 'row' }, t(`quality.surveys.${row.survey}`)),
+            COUNTS.map((c) => h('td', {}, String(row[c]))),
+          ),
         ),
       ),
     ),

@@ -7,7 +7,7 @@ import { h, field } from '../dom.js';
 import { today } from '../units.js';
 import { containsIdentityNumber } from '../quality_model.js';
 import { currentYear, live, page, saved } from './common.js';
-import { linkForm, linkList, swedishItems } from './register.js';
+import { linkForm, linkList, swedishItems } from './links.js';
 import { linksSection } from './survey_links.js';
 
 export const SURVEYS = ['end_of_intervention', 'annual'];
@@ -89,55 +89,59 @@ export async function surveysView(app, ctx) {
       asked.length === 0
         ? h('p', {}, t('quality.survey.no_questions'))
         : h(
-            'table',
-            { class: 'quality-table' },
+            'div',
+            { class: 'table-wrap', tabindex: '0' },
             h(
-              'thead',
-              {},
+              'table',
+              { class: 'quality-table' },
               h(
-                'tr',
+                'thead',
                 {},
-                h('th', { scope: 'col' }, t('quality.surveys.question')),
-                h('th', { scope: 'col' }, t('quality.surveys.answers', { year: state.year })),
-                manager ? h('th', { scope: 'col' }, t('quality.surveys.active')) : null,
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              asked.map((q) => {
-                const row = summary.find((x) => x.q.id === q.id);
-                const box = h('input', {
-                  type: 'checkbox',
-                  checked: q.active !== false,
-                  'aria-label': `${t('quality.surveys.active')}: ${q.text}`,
-                });
-                box.addEventListener('change', async () => {
-                  await app.store.update('survey_questions', q.id, { active: box.checked });
-                  saved(app);
-                });
-                return h(
+                h(
                   'tr',
                   {},
-                  h(
-                    'th',
-                    { scope: 'row' },
-                    q.text,
-                    h('span', { class: 'muted' }, ` (${t(`quality.surveys.type.${q.answer_type}`)})`),
-                  ),
-                  h(
-                    'td',
+                  h('th', { scope: 'col' }, t('quality.surveys.question')),
+                  h('th', { scope: 'col' }, t('quality.surveys.answers', { year: state.year })),
+                  manager ? h('th', { scope: 'col' }, t('quality.surveys.active')) : null,
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                asked.map((q) => {
+                  const row = summary.find((x) => x.q.id === q.id);
+                  const box = h('input', {
+                    type: 'checkbox',
+                    checked: q.active !== false,
+                    'aria-label': `${t('quality.surveys.active')}: ${q.text}`,
+                  });
+                  box.addEventListener('change', async () => {
+                    await app.store.update('survey_questions', q.id, { active: box.checked });
+                    saved(app);
+                  });
+                  return h(
+                    'tr',
                     {},
-                    row ? `${row.figure} (${row.n})` : '',
-                    linkList(
-                      links.filter((l) => l.source_id === q.id),
-                      items,
+                    h(
+                      'th',
+                      { scope: 'row' },
+                      q.text,
+                      h('span', { class: 'muted' }, ` (${t(`quality.surveys.type.${q.answer_type}`)})`),
                     ),
-                    canLink ? linkForm(app, 'survey_questions', q.id, q.text, items, links) : null,
-                  ),
-                  manager ? h('td', {}, box) : null,
-                );
-              }),
+                    h(
+                      'td',
+                      {},
+                      row ? `${row.figure} (${row.n})` : '',
+                      linkList(
+                        links.filter((l) => l.source_id === q.id),
+                        items,
+                      ),
+                      canLink ? linkForm(app, 'survey_questions', q.id, q.text, items, links) : null,
+                    ),
+                    manager ? h('td', {}, box) : null,
+                  );
+                }),
+              ),
             ),
           ),
       survey === 'annual' && app.canEdit(unit.id) && asked.some((q) => q.active !== false)
