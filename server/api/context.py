@@ -13,8 +13,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, g, request
+from sqlalchemy.orm import Session
 
-from server.extensions import db_session
+from server.extensions import db, db_session
 from server.i18n import _, refresh_locale
 from server.models.versioning import act_as, lock_clock
 from server.services import auth
@@ -67,13 +68,24 @@ def _committed(view: Callable[..., Any], lock_first: bool) -> Callable[..., Any]
                 principal = g.get("principal")
                 lock_clock(db_session(), principal.organisation_ids if principal else None)
             result = view(*args, **kwargs)
-            db_session().commit()
+            _commit_keeping_state(db.session())  # the request's Session itself, not the proxy
             return result
         except BaseException:
             db_session().rollback()
             raise
 
     return wrapper
+
+
+def _commit_keeping_state(session: Session) -> None:
+    """Commit without expiring the rows: the answer is drawn from them as this transaction
+    wrote them (the database adds nothing a view returns), and reading each one again after
+    the commit cost a query per row."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def login_settings() -> dict[str, Any]:
