@@ -6,6 +6,7 @@ unit."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pytest
@@ -412,3 +413,44 @@ def test_a_checklist_no_longer_in_use_is_not_run_again(client, org):
     client.patch(f"/api/quality/checklists/{fire['id']}", json={"active": False}, headers=chef)
     staff = login(client, org["staff_east"])
     assert_error(run(client, staff, org["east"], fire["id"]), 422, "invalid_input", "checklist_id")
+
+
+def test_a_new_egenkontroll_is_made_on_an_enhet_not_on_its_verksamhet(client, factory, org):
+    """Seed 003, Del 3: egenkontroll is "Rutin och genomförande på Nivå 3, följs upp och
+    analyseras i nivå 2". A run made on the verksamhet before this rule keeps working."""
+    sv_chef = factory.user(("manager", org["verksamhet"]), language="sv")
+    chef = login(client, sv_chef)
+    fire = checklist(client, chef, org["verksamhet"]).json
+    body = assert_error(
+        run(client, chef, org["verksamhet"], fire["id"]), 422, "invalid_input", "unit_id"
+    )
+    assert body["fields"]["unit_id"] == [
+        "En egenkontroll görs på en enhet (nivå 3); välj en av verksamhetens enheter."
+    ]
+    # The same manager runs the verksamhet's checklist on one of its enheter.
+    assert run(client, chef, org["east"], fire["id"]).status_code == 201
+    # A run of the verksamhet stored before the rule is still answered and finished.
+    old = ChecklistRun(
+        id=uuid.uuid4(),
+        unit_id=org["verksamhet"].id,
+        checklist_id=uuid.UUID(fire["id"]),
+        run_on=datetime.date(2026, 2, 1),
+        performed_by="Sara Nyberg",
+        state="in_progress",
+    )
+    db.session.add(old)
+    db.session.commit()
+    point = fire["points"][0]["id"]
+    answered = answer(client, chef, str(old.id), point, answer="deviation")
+    assert answered.status_code == 201, answered.json
+    done = client.patch(
+        f"/api/quality/checklist-runs/{old.id}",
+        json={"state": "done", "summary": "Klar."},
+        headers=chef,
+    )
+    assert done.status_code == 200, done.json
+    # A verksamhet without enheter has no nivå 3 to run on: it runs its own checklist.
+    alone = factory.unit(kind="se_verksamhet", name="Ensam verksamhet")
+    alone_chef = login(client, factory.user(("manager", alone)))
+    own = checklist(client, alone_chef, alone).json
+    assert run(client, alone_chef, alone, own["id"]).status_code == 201
