@@ -126,10 +126,16 @@ function scaleSelect(name, kind) {
   );
 }
 
+/**
+ * A new riskanalys. Of several units (a verksamhet and its enheter) none is preselected: seed
+ * 003 places no level on a riskanalys, so the user says whether it is the verksamhet's or an
+ * enhet's rather than have it filed under the verksamhet unasked.
+ */
 export function riskForm(app, units) {
   const unitSelect = h(
     'select',
-    { name: 'unit_id' },
+    { name: 'unit_id', required: units.length > 1 },
+    units.length > 1 ? h('option', { value: '', selected: true, disabled: true }, t('quality.risk.choose_unit')) : null,
     units.map((u) => h('option', { value: u.id }, u.name)),
   );
   const analysedOn = h('input', { type: 'date', name: 'analysed_on', value: today(), required: true });
@@ -173,6 +179,11 @@ export function riskForm(app, units) {
       measures: measures.value.trim() || null,
       responsible: responsible.value.trim() || null,
     };
+    if (!unitSelect.value) {
+      error.textContent = t('quality.risk.need_unit');
+      unitSelect.focus();
+      return;
+    }
     if (!texts.event) {
       error.textContent = `${t('quality.risk.event')}: ?`;
       return;

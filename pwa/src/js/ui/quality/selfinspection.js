@@ -18,6 +18,25 @@ import { linkList, swedishItems } from './links.js';
 
 export const CHECKLIST_AREAS = ['log_review', 'documentation', 'fire_safety', 'basic_hygiene', 'other'];
 export const CHECK_ANSWERS = ['ok', 'deviation', 'not_applicable'];
+// The areas of the server's default checklists (server/catalogues/defaults/se_egenkontroll.json).
+export const DEFAULT_AREAS = ['log_review', 'documentation', 'fire_safety', 'basic_hygiene'];
+
+/** Whether adding the defaults would add anything: the server adds an area the unit's own lists lack. */
+export function defaultsMissing(checklists, unitId) {
+  const have = new Set(checklists.filter((c) => c.unit_id === unitId && !c.deleted).map((c) => c.area));
+  return DEFAULT_AREAS.some((a) => !have.has(a));
+}
+
+/**
+ * The units an egenkontroll is started on from this screen. Seed 003, Del 3: "Rutin och
+ * genomförande på Nivå 3, följs upp och analyseras i nivå 2", so on a verksamhet with enheter
+ * these are its enheter (the server refuses a new run on the verksamhet itself); else the unit.
+ */
+export function runUnits(ctx, canEdit) {
+  const { unit, enheter } = ctx;
+  const units = unit.kind === 'se_verksamhet' && enheter.length ? enheter : [unit];
+  return units.filter((u) => canEdit(u.id));
+}
 
 /** The checklists a unit may run: its own and its verksamhet's, active ones first, by name. */
 async function checklistsFor(app, ctx) {
@@ -36,8 +55,9 @@ export async function selfInspectionView(app, ctx, rest) {
     .filter((r) => unitIds.has(r.unit_id))
     .sort((a, b) => String(b.run_on).localeCompare(String(a.run_on)));
   const answers = live(await app.store.all('checklist_answers'));
-  const targetUnits = [unit, ...ctx.enheter.filter((e) => e.id !== unit.id)].filter((u) => app.canEdit(u.id));
+  const targetUnits = runUnits(ctx, (id) => app.canEdit(id));
   const manager = app.isManager(unit.id);
+  const atVerksamhet = unit.kind === 'se_verksamhet' && ctx.enheter.length > 0;
   const status = h('p', { class: 'error', role: 'alert' });
   return {
     title: t('quality.selfinspection.title'),
@@ -48,6 +68,9 @@ export async function selfInspectionView(app, ctx, rest) {
       'selfinspection',
       t('quality.selfinspection.title'),
       h('p', { class: 'hint' }, t('quality.selfinspection.hint')),
+      atVerksamhet
+        ? h('p', { class: 'hint', 'data-testid': 'level-hint' }, t('quality.selfinspection.level_hint'))
+        : null,
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'q-checklists' },
@@ -74,7 +97,10 @@ export async function selfInspectionView(app, ctx, rest) {
                 ),
               ),
             ),
-        manager
+        manager && !defaultsMissing(checklists, unit.id)
+          ? h('p', { class: 'muted', 'data-testid': 'defaults-present' }, t('quality.selfinspection.defaults_present'))
+          : null,
+        manager && defaultsMissing(checklists, unit.id)
           ? h(
               'button',
               {
@@ -135,17 +161,27 @@ export async function selfInspectionView(app, ctx, rest) {
   };
 }
 
-/** Start an egenkontroll with a checklist, in the unit chosen (one unit: that unit). */
+/**
+ * Start an egenkontroll with a checklist, on the enhet chosen (none is preselected: on a
+ * verksamhet the user says which enhet it was done on). One unit: that unit, named if it is not
+ * the screen's own.
+ */
 function startRun(app, ctx, checklist, units) {
   const unitSelect = h(
     'select',
-    { 'aria-label': `${t('quality.unit')}: ${checklist.name}` },
+    { 'aria-label': `${t('quality.unit')}: ${checklist.name}`, required: true },
+    h('option', { value: '', selected: true, disabled: true }, t('quality.selfinspection.choose_unit')),
     units.map((u) => h('option', { value: u.id }, u.name)),
   );
+  const error = h('span', { class: 'error', role: 'alert' });
+  unitSelect.addEventListener('change', () => {
+    error.textContent = '';
+  });
   return h(
     'span',
     { class: 'inline' },
     units.length > 1 ? unitSelect : null,
+    units.length === 1 && units[0].id !== ctx.unit.id ? h('span', { class: 'muted' }, units[0].name) : null,
     h(
       'button',
       {
@@ -153,6 +189,11 @@ function startRun(app, ctx, checklist, units) {
         class: 'btn small',
         'aria-label': `${t('quality.selfinspection.start')}: ${checklist.name}`,
         onclick: async () => {
+          if (units.length > 1 && !unitSelect.value) {
+            error.textContent = t('quality.selfinspection.need_unit');
+            unitSelect.focus();
+            return;
+          }
           const run = await app.store.create('checklist_runs', {
             unit_id: units.length > 1 ? unitSelect.value : units[0].id,
             checklist_id: checklist.id,
@@ -167,6 +208,7 @@ function startRun(app, ctx, checklist, units) {
       },
       t('quality.selfinspection.start'),
     ),
+    error,
   );
 }
 
