@@ -113,7 +113,10 @@ export async function selfInspectionView(app, ctx, rest) {
                   try {
                     await app.api.qualityChecklistDefaults(unit.id);
                     announce(t('quality.selfinspection.defaults_added'));
-                    app.sync.run('checklists');
+                    await app.sync.run('checklists');
+                    // Show the lists added, unless a checklist is being typed on this screen
+                    // (then they show with its save).
+                    if (!document.querySelector('#main form[data-draft="typed"]')) app.navigate(location.hash);
                   } catch (err) {
                     status.textContent = errorText(err);
                   }
@@ -224,7 +227,7 @@ function checklistForm(app, unit) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'inline-form', 'data-testid': 'checklist-form', novalidate: true },
+    { class: 'inline-form', 'data-testid': 'checklist-form', 'data-draft': 'empty', novalidate: true },
     h('h3', {}, t('quality.selfinspection.new_checklist')),
     field(t('quality.selfinspection.name'), name),
     field(t('quality.selfinspection.area_label'), area),
@@ -275,7 +278,7 @@ function editChecklist(app, checklist) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'inline-form', 'data-testid': 'checklist-edit', novalidate: true },
+    { class: 'inline-form', 'data-testid': 'checklist-edit', 'data-draft': 'empty', novalidate: true },
     field(t('quality.selfinspection.name'), name),
     field(t('quality.selfinspection.points_label'), points, t('quality.selfinspection.points_hint')),
     h('label', { class: 'check' }, active, ` ${t('quality.selfinspection.active')}`),
