@@ -41,29 +41,43 @@ test("an enhet, or a verksamhet without enheter, runs its own", () => {
   expect(runUnits({ unit: east, enheter: [east] }, () => false)).toEqual([]);
 });
 
-test("the defaults are offered while one of the unit's own four areas is missing", () => {
+test("the defaults are offered while one of the unit's four areas is missing", () => {
   const list = (unit_id, area, extra = {}) => ({ unit_id, area, ...extra });
   const four = DEFAULT_AREAS.map((a) => list("v", a));
-  expect(defaultsMissing([], "v")).toBe(true);
-  expect(defaultsMissing(four, "v")).toBe(false);
+  expect(defaultsMissing([], verksamhet)).toBe(true);
+  expect(defaultsMissing(four, verksamhet)).toBe(false);
   // An inactive list still counts (the server adds none for its area); a deleted one does not.
   expect(
     defaultsMissing(
       [...four.slice(1), list("v", "log_review", { active: false })],
-      "v",
+      verksamhet,
     ),
   ).toBe(false);
   expect(
     defaultsMissing(
       [...four.slice(1), list("v", "log_review", { deleted: true })],
-      "v",
+      verksamhet,
     ),
   ).toBe(true);
   // Another unit's lists and an "other" list do not count.
   expect(
-    defaultsMissing([...four.slice(1), list("e", "log_review")], "v"),
+    defaultsMissing([...four.slice(1), list("e", "log_review")], verksamhet),
   ).toBe(true);
-  expect(defaultsMissing([...four.slice(1), list("v", "other")], "v")).toBe(
-    true,
-  );
+  expect(
+    defaultsMissing([...four.slice(1), list("v", "other")], verksamhet),
+  ).toBe(true);
+});
+
+test("of an enhet, its verksamhet's lists count too (it runs them)", () => {
+  const four = DEFAULT_AREAS.map((a) => ({ unit_id: "v", area: a }));
+  expect(defaultsMissing(four, east)).toBe(false);
+  const three = four.slice(1);
+  expect(defaultsMissing(three, east)).toBe(true);
+  expect(
+    defaultsMissing([...three, { unit_id: "e", area: "log_review" }], east),
+  ).toBe(false);
+  // Another enhet's own list is not this one's.
+  expect(
+    defaultsMissing([...three, { unit_id: "w", area: "log_review" }], east),
+  ).toBe(true);
 });

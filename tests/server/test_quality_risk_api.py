@@ -181,6 +181,31 @@ def test_the_default_checklists_are_seed_003s_four_added_once(client, org):
     )
 
 
+def test_an_enhet_gets_no_default_its_verksamhet_has_already(client, org):
+    """An enhet runs its verksamhet's checklists: a default of an area the verksamhet has would
+    be a second list of the area on the enhet's screen."""
+    chef = login(client, org["chef"])
+    assert default_checklists(client, chef, org["verksamhet"]).json == {"checklists": 4}
+    chef_east = login(client, org["chef_east"])
+    assert default_checklists(client, chef_east, org["east"]).json == {"checklists": 0}
+    log_review = next(
+        c
+        for c in client.get("/api/quality/checklists", headers=chef).json
+        if c["area"] == "log_review"
+    )
+    gone = client.delete(f"/api/quality/checklists/{log_review['id']}", headers=chef)
+    assert gone.status_code in (200, 204), gone.json
+    # The area the verksamhet no longer has is the enhet's own.
+    assert default_checklists(client, chef_east, org["east"]).json == {"checklists": 1}
+    own = [
+        (c["unit_id"], c["area"])
+        for c in client.get("/api/quality/checklists", headers=chef_east).json
+        if c["unit_id"] == str(org["east"].id)
+    ]
+    assert own == [(str(org["east"].id), "log_review")]
+    assert default_checklists(client, chef_east, org["east"]).json == {"checklists": 0}
+
+
 def checklist(
     client, headers, unit, points=("Utrymningsvägarna är fria.", "Brandvarnarna fungerar.")
 ):

@@ -21,9 +21,13 @@ export const CHECK_ANSWERS = ['ok', 'deviation', 'not_applicable'];
 // The areas of the server's default checklists (server/catalogues/defaults/se_egenkontroll.json).
 export const DEFAULT_AREAS = ['log_review', 'documentation', 'fire_safety', 'basic_hygiene'];
 
-/** Whether adding the defaults would add anything: the server adds an area the unit's own lists lack. */
-export function defaultsMissing(checklists, unitId) {
-  const have = new Set(checklists.filter((c) => c.unit_id === unitId && !c.deleted).map((c) => c.area));
+/**
+ * Whether adding the defaults would add anything: the server (quality_selfinspection.py) adds
+ * an area the unit's lists lack, and of an enhet its verksamhet's lists too (it runs them).
+ */
+export function defaultsMissing(checklists, unit) {
+  const owners = new Set([unit.id, unit.kind === 'se_enhet' ? unit.parent_id : null]);
+  const have = new Set(checklists.filter((c) => owners.has(c.unit_id) && !c.deleted).map((c) => c.area));
   return DEFAULT_AREAS.some((a) => !have.has(a));
 }
 
@@ -97,10 +101,10 @@ export async function selfInspectionView(app, ctx, rest) {
                 ),
               ),
             ),
-        manager && !defaultsMissing(checklists, unit.id)
+        manager && !defaultsMissing(checklists, unit)
           ? h('p', { class: 'muted', 'data-testid': 'defaults-present' }, t('quality.selfinspection.defaults_present'))
           : null,
-        manager && defaultsMissing(checklists, unit.id)
+        manager && defaultsMissing(checklists, unit)
           ? h(
               'button',
               {
