@@ -232,9 +232,17 @@ def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_cont
 
     # A riskanalys may be the verksamhet's or an enhet's (seed 003 places it on neither level):
     # on the verksamhet none is preselected, and saving without a choice says so.
+    # The verksamhet lists its enheter's runs, each naming the enhet.
+    page.get_by_role("link", name="Egenkontroll").click()
+    expect(page.get_by_test_id("runs").locator("li").first).to_contain_text(
+        "Gruppbostaden Björkvägen"
+    )
     page.get_by_role("link", name="Riskanalys").click()
+    # Its list names whose each analysis is (the demo's is Björkvägen's).
+    demo_risk = page.locator('li[data-risk^="Läkemedel ges fel under sommaren"]')
+    expect(demo_risk.get_by_test_id("risk-unit")).to_have_text("Gruppbostaden Björkvägen")
     form = page.get_by_test_id("risk-form")
-    expect(form.get_by_label("Enhet")).to_have_value("")
+    expect(form.get_by_label("Verksamhet eller enhet")).to_have_value("")
     form.get_by_label("Händelse").fill("Brandlarmet testas inte när enheten flyttar.")
     form.get_by_role("button", name="Spara riskanalys").click()
     expect(form).to_contain_text("Välj verksamheten eller enheten som riskanalysen gäller.")
@@ -242,5 +250,5 @@ def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_cont
         "Brandlarmet testas inte när enheten flyttar."
     )
     assert {"Stöd och omsorg", "Gruppbostaden Björkvägen"} <= set(
-        form.get_by_label("Enhet").locator("option").all_inner_texts()
+        form.get_by_label("Verksamhet eller enhet").locator("option").all_inner_texts()
     )

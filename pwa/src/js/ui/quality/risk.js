@@ -43,19 +43,23 @@ export async function riskView(app, ctx) {
         : h(
             'ul',
             { class: 'list', 'data-testid': 'risk-list' },
-            analyses.map((r) => riskRow(app, r, links, items)),
+            analyses.map((r) => riskRow(app, r, links, items, unit)),
           ),
     ),
   };
 }
 
-function riskRow(app, r, links, items) {
+function riskRow(app, r, links, items, screenUnit) {
   const canWrite = app.canEdit(r.unit_id);
   const value = riskValue(r.probability, r.consequence);
   return h(
     'li',
     { class: 'row', 'data-risk': r.event },
     h('span', { class: 'row-main' }, r.event),
+    // On the verksamhet its own analyses and its enheter's are listed together: whose it is.
+    screenUnit.kind === 'se_verksamhet'
+      ? h('span', { class: 'muted', 'data-testid': 'risk-unit' }, app.units.get(r.unit_id)?.name || '')
+      : null,
     h(
       'span',
       { class: `state risk-${riskLevel(value)}` },
@@ -158,7 +162,7 @@ export function riskForm(app, units) {
     'form',
     { class: 'card', 'data-testid': 'risk-form', novalidate: true },
     h('h2', {}, t('quality.risk.new')),
-    units.length > 1 ? field(t('quality.unit'), unitSelect) : null,
+    units.length > 1 ? field(t('quality.risk.unit'), unitSelect) : null,
     field(t('quality.risk.analysed_on'), analysedOn),
     field(t('quality.risk.event'), event, t('quality.risk.event_hint')),
     field(t('quality.risk.probability'), probability),

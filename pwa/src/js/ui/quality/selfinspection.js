@@ -73,7 +73,7 @@ export async function selfInspectionView(app, ctx, rest) {
       t('quality.selfinspection.title'),
       h('p', { class: 'hint' }, t('quality.selfinspection.hint')),
       atVerksamhet
-        ? h('p', { class: 'hint', 'data-testid': 'level-hint' }, t('quality.selfinspection.level_hint'))
+        ? h('p', { class: 'muted', 'data-testid': 'level-hint' }, t('quality.selfinspection.level_hint'))
         : null,
       h(
         'section',
@@ -152,6 +152,8 @@ export async function selfInspectionView(app, ctx, rest) {
                     { class: 'row-main', href: `#/quality/${unit.id}/selfinspection/${r.id}` },
                     `${list ? list.name : '…'} ${formatDate(r.run_on)}`,
                   ),
+                  // On the verksamhet the runs of all its enheter are listed: which one it was.
+                  atVerksamhet ? h('span', { class: 'muted' }, app.units.get(r.unit_id)?.name || '') : null,
                   h('span', { class: 'state' }, t(`quality.selfinspection.state.${r.state || 'in_progress'}`)),
                   h(
                     'span',
