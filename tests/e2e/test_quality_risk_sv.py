@@ -45,6 +45,9 @@ def test_a_checklist_run_offline_turns_a_deviation_into_a_handlingsplan_row(new_
         point = page.locator(f'li[data-point="{text}"]')
         point.get_by_label(answer).check()
         expect(point.get_by_label(answer)).to_be_checked()
+        # Stored and redrawn, the answer keeps focus: the phone stays on the point rather
+        # than jump to the heading at the top after every answer.
+        expect(point.get_by_label(answer)).to_be_focused()
     deviation = page.locator(f'li[data-point="{HYGIENE[3]}"]')
     deviation.get_by_label("Kommentar").fill(note)
     deviation.get_by_label("Kommentar").blur()

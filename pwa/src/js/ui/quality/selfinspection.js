@@ -388,6 +388,32 @@ async function runView(app, ctx, runId) {
   };
 }
 
+/**
+ * Redraw the run after an answer or a note was stored. Focus goes back to the control in use
+ * (else to `fallback`), not to the heading: that would scroll a phone to the top after every
+ * answer. A note being typed (focused, changed since drawn) is not redrawn under the user's
+ * fingers: its own change event redraws once it is stored.
+ */
+function redrawRun(app, fallback) {
+  const active = document.activeElement;
+  if (active instanceof HTMLTextAreaElement && active.value !== active.defaultValue) return;
+  app.landOn = focusSelector(active) || fallback;
+  app.navigate(location.hash);
+}
+
+function focusSelector(el) {
+  if (!(el instanceof HTMLElement) || !el.closest('#main')) return null;
+  if (el instanceof HTMLInputElement && el.type === 'radio' && el.name) {
+    return `input[name="${CSS.escape(el.name)}"][value="${CSS.escape(el.value)}"]`;
+  }
+  const point = el.closest('li[data-point]');
+  if (el instanceof HTMLTextAreaElement && point) {
+    return `li[data-point="${CSS.escape(point.getAttribute('data-point') || '')}"] textarea`;
+  }
+  if (el instanceof HTMLTextAreaElement && el.name) return `textarea[name="${CSS.escape(el.name)}"]`;
+  return null;
+}
+
 function pointRow(app, { run, checklist, point, answer, canWrite, links, items, plans, entries }) {
   const name = `answer-${point.id}`;
   const save = async (changes) => {
@@ -406,7 +432,7 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
         ...changes,
       });
     saved(app);
-    app.navigate(location.hash);
+    redrawRun(app, `input[name="${CSS.escape(name)}"]:checked`);
   };
   const choices = h(
     'fieldset',
@@ -497,6 +523,7 @@ async function deviationToEntry(app, run, checklist, answer) {
   });
   announce(t('quality.selfinspection.entry_created'));
   saved(app);
+  app.landOn = `input[name="${CSS.escape(`answer-${answer.point_id}`)}"]:checked`;
   app.navigate(location.hash);
 }
 
