@@ -777,6 +777,14 @@ def _check_checklist(session, principal, values, row):
 def _check_checklist_run(session, principal, values, row):
     unit = live_unit(session, values["unit_id"])
     _require_kind(unit, SWEDISH_UNIT_KINDS, _("An egenkontroll"))
+    # Seed 003, Del 3: egenkontroll is "Rutin och genomförande på Nivå 3, följs upp och
+    # analyseras i nivå 2". A new run of a verksamhet that has enheter is made on one of them;
+    # a verksamhet without enheter runs its own. Runs made before this rule keep working.
+    if row is None and unit.kind == "se_verksamhet" and enheter_of(session, unit):
+        raise field_error(
+            "unit_id",
+            _("An egenkontroll is made on an enhet (nivå 3); choose one of the verksamhet's."),
+        )
     checklist = session.get(Checklist, values["checklist_id"])
     if (
         checklist is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
@@ -44,6 +45,9 @@ def test_a_checklist_run_offline_turns_a_deviation_into_a_handlingsplan_row(new_
         point = page.locator(f'li[data-point="{text}"]')
         point.get_by_label(answer).check()
         expect(point.get_by_label(answer)).to_be_checked()
+        # Stored and redrawn, the answer keeps focus: the phone stays on the point rather
+        # than jump to the heading at the top after every answer.
+        expect(point.get_by_label(answer)).to_be_focused()
     deviation = page.locator(f'li[data-point="{HYGIENE[3]}"]')
     deviation.get_by_label("Kommentar").fill(note)
     deviation.get_by_label("Kommentar").blur()
@@ -126,16 +130,44 @@ def test_a_checklist_run_offline_turns_a_deviation_into_a_handlingsplan_row(new_
     assert (risks[0]["risk_value"], risks[0]["follow_up_date"]) == (6, "2026-09-01")
 
 
+def checklist_of(api, unit_id: str, area: str) -> dict | None:
+    return next(
+        (
+            c
+            for c in api.get("/api/quality/checklists", as_user=CHEF_SV)
+            if c["unit_id"] == unit_id and c["area"] == area
+        ),
+        None,
+    )
+
+
 def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_context, api):
+    verksamhet = next(
+        u for u in api.get("/api/units", as_user=CHEF_SV) if u["name"] == "Stöd och omsorg"
+    )
+    # The demo has seed 003's four default checklists; one is taken away, so the defaults have
+    # something to add. The button brings it back at the end (other tests run it).
+    log_review = checklist_of(api, verksamhet["id"], "log_review")
+    assert log_review is not None
+    gone = requests.delete(
+        f"{api.base}/api/quality/checklists/{log_review['id']}",
+        headers={"Authorization": f"Bearer {api.token(CHEF_SV)}"},
+        timeout=10,
+    )
+    assert gone.status_code in (200, 204), gone.text
+
     context = new_context()
     page = context.new_page()
     log_in(page, CHEF_SV, home=HOME_SV)
     open_quality(page, "Stöd och omsorg")
     page.get_by_role("link", name="Egenkontroll").click()
+    defaults = page.get_by_role("button", name="Lägg till standardlistorna")
+    expect(defaults).to_be_enabled()
+    expect(page.get_by_test_id("defaults-present")).to_have_count(0)
     context.set_offline(True)
     wait_offline(page)
     # Adding the default checklists asks the server: offline, the button waits.
-    expect(page.get_by_role("button", name="Lägg till standardlistorna")).to_be_disabled()
+    expect(defaults).to_be_disabled()
 
     name = f"Läkemedelshantering {uuid.uuid4().hex[:6]}"
     form = page.get_by_test_id("checklist-form")
@@ -176,3 +208,50 @@ def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_cont
     ]
     # Edited before it was pushed: the edit joined the create, one version on the server.
     assert len({p["id"] for p in stored["points"]}) == 3
+
+    # Online again, the defaults add the missing Loggkontroll; with all four there, the button
+    # is gone (it would add nothing) and the screen says why.
+    defaults.click()
+    expect(page.locator('li[data-checklist="Loggkontroll"]')).to_have_count(1)
+    expect(defaults).to_have_count(0)
+    expect(page.get_by_test_id("defaults-present")).to_have_text(
+        "Standardlistorna finns redan: loggkontroll, dokumentation, brandskydd och basal hygien."
+    )
+    assert checklist_of(api, verksamhet["id"], "log_review")["name"] == "Loggkontroll"
+    # The new Loggkontroll is the verksamhet's: on the verksamhet (nivå 2) it is started on one of
+    # the enheter, none preselected (seed 003: "genomförande på Nivå 3").
+    expect(page.get_by_test_id("level-hint")).to_contain_text("nivå 3")
+    row = page.locator('li[data-checklist="Loggkontroll"]')
+    row.get_by_role("button", name="Starta egenkontroll: Loggkontroll").click()
+    expect(row).to_contain_text("Välj enheten där egenkontrollen görs.")
+    expect(page).to_have_url(re.compile(r"/selfinspection$"))
+    picker = row.get_by_label("Enhet: Loggkontroll")
+    expect(picker).to_have_value("")
+    assert "Stöd och omsorg" not in picker.locator("option").all_inner_texts()
+    picker.select_option(label="Gruppbostaden Björkvägen")
+    row.get_by_role("button", name="Starta egenkontroll: Loggkontroll").click()
+    expect(page.get_by_role("main")).to_contain_text("Gruppbostaden Björkvägen")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Loggkontroll")
+
+    # A riskanalys may be the verksamhet's or an enhet's (seed 003 places it on neither level):
+    # on the verksamhet none is preselected, and saving without a choice says so.
+    # The verksamhet lists its enheter's runs, each naming the enhet.
+    page.get_by_role("link", name="Egenkontroll").click()
+    expect(page.get_by_test_id("runs").locator("li").first).to_contain_text(
+        "Gruppbostaden Björkvägen"
+    )
+    page.get_by_role("link", name="Riskanalys").click()
+    # Its list names whose each analysis is (the demo's is Björkvägen's).
+    demo_risk = page.locator('li[data-risk^="Läkemedel ges fel under sommaren"]')
+    expect(demo_risk.get_by_test_id("risk-unit")).to_have_text("Gruppbostaden Björkvägen")
+    form = page.get_by_test_id("risk-form")
+    expect(form.get_by_label("Verksamhet eller enhet")).to_have_value("")
+    form.get_by_label("Händelse").fill("Brandlarmet testas inte när enheten flyttar.")
+    form.get_by_role("button", name="Spara riskanalys").click()
+    expect(form).to_contain_text("Välj verksamheten eller enheten som riskanalysen gäller.")
+    expect(form.get_by_label("Händelse")).to_have_value(
+        "Brandlarmet testas inte när enheten flyttar."
+    )
+    assert {"Stöd och omsorg", "Gruppbostaden Björkvägen"} <= set(
+        form.get_by_label("Verksamhet eller enhet").locator("option").all_inner_texts()
+    )

@@ -6,6 +6,7 @@ unit."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pytest
@@ -178,6 +179,31 @@ def test_the_default_checklists_are_seed_003s_four_added_once(client, org):
         404,
         "not_found",
     )
+
+
+def test_an_enhet_gets_no_default_its_verksamhet_has_already(client, org):
+    """An enhet runs its verksamhet's checklists: a default of an area the verksamhet has would
+    be a second list of the area on the enhet's screen."""
+    chef = login(client, org["chef"])
+    assert default_checklists(client, chef, org["verksamhet"]).json == {"checklists": 4}
+    chef_east = login(client, org["chef_east"])
+    assert default_checklists(client, chef_east, org["east"]).json == {"checklists": 0}
+    log_review = next(
+        c
+        for c in client.get("/api/quality/checklists", headers=chef).json
+        if c["area"] == "log_review"
+    )
+    gone = client.delete(f"/api/quality/checklists/{log_review['id']}", headers=chef)
+    assert gone.status_code in (200, 204), gone.json
+    # The area the verksamhet no longer has is the enhet's own.
+    assert default_checklists(client, chef_east, org["east"]).json == {"checklists": 1}
+    own = [
+        (c["unit_id"], c["area"])
+        for c in client.get("/api/quality/checklists", headers=chef_east).json
+        if c["unit_id"] == str(org["east"].id)
+    ]
+    assert own == [(str(org["east"].id), "log_review")]
+    assert default_checklists(client, chef_east, org["east"]).json == {"checklists": 0}
 
 
 def checklist(
@@ -412,3 +438,44 @@ def test_a_checklist_no_longer_in_use_is_not_run_again(client, org):
     client.patch(f"/api/quality/checklists/{fire['id']}", json={"active": False}, headers=chef)
     staff = login(client, org["staff_east"])
     assert_error(run(client, staff, org["east"], fire["id"]), 422, "invalid_input", "checklist_id")
+
+
+def test_a_new_egenkontroll_is_made_on_an_enhet_not_on_its_verksamhet(client, factory, org):
+    """Seed 003, Del 3: egenkontroll is "Rutin och genomförande på Nivå 3, följs upp och
+    analyseras i nivå 2". A run made on the verksamhet before this rule keeps working."""
+    sv_chef = factory.user(("manager", org["verksamhet"]), language="sv")
+    chef = login(client, sv_chef)
+    fire = checklist(client, chef, org["verksamhet"]).json
+    body = assert_error(
+        run(client, chef, org["verksamhet"], fire["id"]), 422, "invalid_input", "unit_id"
+    )
+    assert body["fields"]["unit_id"] == [
+        "En egenkontroll görs på en enhet (nivå 3); välj en av verksamhetens enheter."
+    ]
+    # The same manager runs the verksamhet's checklist on one of its enheter.
+    assert run(client, chef, org["east"], fire["id"]).status_code == 201
+    # A run of the verksamhet stored before the rule is still answered and finished.
+    old = ChecklistRun(
+        id=uuid.uuid4(),
+        unit_id=org["verksamhet"].id,
+        checklist_id=uuid.UUID(fire["id"]),
+        run_on=datetime.date(2026, 2, 1),
+        performed_by="Sara Nyberg",
+        state="in_progress",
+    )
+    db.session.add(old)
+    db.session.commit()
+    point = fire["points"][0]["id"]
+    answered = answer(client, chef, str(old.id), point, answer="deviation")
+    assert answered.status_code == 201, answered.json
+    done = client.patch(
+        f"/api/quality/checklist-runs/{old.id}",
+        json={"state": "done", "summary": "Klar."},
+        headers=chef,
+    )
+    assert done.status_code == 200, done.json
+    # A verksamhet without enheter has no nivå 3 to run on: it runs its own checklist.
+    alone = factory.unit(kind="se_verksamhet", name="Ensam verksamhet")
+    alone_chef = login(client, factory.user(("manager", alone)))
+    own = checklist(client, alone_chef, alone).json
+    assert run(client, alone_chef, alone, own["id"]).status_code == 201

@@ -199,3 +199,33 @@ def test_staff_cannot_push_a_checklist(org, device):
     )
     report = anna.sync()
     assert [r["status"] for r in report.results] == ["rejected", "rejected"]
+
+
+def test_a_run_pushed_on_the_verksamhet_is_kept_as_a_draft_until_sent_for_an_enhet(org, device):
+    """Seed 003: egenkontroll is carried out at nivå 3. A tablet that starts one on the
+    verksamhet (an older build did) keeps it as a refused draft naming unit_id; resent for one of
+    the enheter, it goes through."""
+    chef = device(org["chef"])
+    chef.sync()
+    checklist_id, _ = hygiene(chef)
+    run_id = chef.create(
+        "checklist_runs",
+        {
+            "unit_id": str(org["verksamhet"].id),
+            "checklist_id": checklist_id,
+            "run_on": "2026-04-02",
+        },
+    )
+    [result] = chef.sync().results
+    assert result["status"] == "rejected"
+    assert list(result["error"]["fields"]) == ["unit_id"]
+    assert db.session.get(ChecklistRun, uuid.UUID(run_id)) is None
+    [draft] = chef.refused()
+    assert list(draft["reasons"]) == ["unit_id"]
+    assert draft["fields"]["checklist_id"] == checklist_id
+
+    chef.resend("checklist_runs", run_id, {"unit_id": str(org["east"].id)})
+    [again] = chef.sync().results
+    assert again["status"] == "applied"
+    db.session.expire_all()
+    assert db.session.get(ChecklistRun, uuid.UUID(run_id)).unit_id == org["east"].id

@@ -43,19 +43,23 @@ export async function riskView(app, ctx) {
         : h(
             'ul',
             { class: 'list', 'data-testid': 'risk-list' },
-            analyses.map((r) => riskRow(app, r, links, items)),
+            analyses.map((r) => riskRow(app, r, links, items, unit)),
           ),
     ),
   };
 }
 
-function riskRow(app, r, links, items) {
+function riskRow(app, r, links, items, screenUnit) {
   const canWrite = app.canEdit(r.unit_id);
   const value = riskValue(r.probability, r.consequence);
   return h(
     'li',
     { class: 'row', 'data-risk': r.event },
     h('span', { class: 'row-main' }, r.event),
+    // On the verksamhet its own analyses and its enheter's are listed together: whose it is.
+    screenUnit.kind === 'se_verksamhet'
+      ? h('span', { class: 'muted', 'data-testid': 'risk-unit' }, app.units.get(r.unit_id)?.name || '')
+      : null,
     h(
       'span',
       { class: `state risk-${riskLevel(value)}` },
@@ -126,10 +130,16 @@ function scaleSelect(name, kind) {
   );
 }
 
+/**
+ * A new riskanalys. Of several units (a verksamhet and its enheter) none is preselected: seed
+ * 003 places no level on a riskanalys, so the user says whether it is the verksamhet's or an
+ * enhet's rather than have it filed under the verksamhet unasked.
+ */
 export function riskForm(app, units) {
   const unitSelect = h(
     'select',
-    { name: 'unit_id' },
+    { name: 'unit_id', required: units.length > 1 },
+    units.length > 1 ? h('option', { value: '', selected: true, disabled: true }, t('quality.risk.choose_unit')) : null,
     units.map((u) => h('option', { value: u.id }, u.name)),
   );
   const analysedOn = h('input', { type: 'date', name: 'analysed_on', value: today(), required: true });
@@ -152,7 +162,7 @@ export function riskForm(app, units) {
     'form',
     { class: 'card', 'data-testid': 'risk-form', novalidate: true },
     h('h2', {}, t('quality.risk.new')),
-    units.length > 1 ? field(t('quality.unit'), unitSelect) : null,
+    units.length > 1 ? field(t('quality.risk.unit'), unitSelect) : null,
     field(t('quality.risk.analysed_on'), analysedOn),
     field(t('quality.risk.event'), event, t('quality.risk.event_hint')),
     field(t('quality.risk.probability'), probability),
@@ -173,6 +183,11 @@ export function riskForm(app, units) {
       measures: measures.value.trim() || null,
       responsible: responsible.value.trim() || null,
     };
+    if (!unitSelect.value) {
+      error.textContent = t('quality.risk.need_unit');
+      unitSelect.focus();
+      return;
+    }
     if (!texts.event) {
       error.textContent = `${t('quality.risk.event')}: ?`;
       return;

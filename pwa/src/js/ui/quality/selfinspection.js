@@ -18,6 +18,29 @@ import { linkList, swedishItems } from './links.js';
 
 export const CHECKLIST_AREAS = ['log_review', 'documentation', 'fire_safety', 'basic_hygiene', 'other'];
 export const CHECK_ANSWERS = ['ok', 'deviation', 'not_applicable'];
+// The areas of the server's default checklists (server/catalogues/defaults/se_egenkontroll.json).
+export const DEFAULT_AREAS = ['log_review', 'documentation', 'fire_safety', 'basic_hygiene'];
+
+/**
+ * Whether adding the defaults would add anything: the server (quality_selfinspection.py) adds
+ * an area the unit's lists lack, and of an enhet its verksamhet's lists too (it runs them).
+ */
+export function defaultsMissing(checklists, unit) {
+  const owners = new Set([unit.id, unit.kind === 'se_enhet' ? unit.parent_id : null]);
+  const have = new Set(checklists.filter((c) => owners.has(c.unit_id) && !c.deleted).map((c) => c.area));
+  return DEFAULT_AREAS.some((a) => !have.has(a));
+}
+
+/**
+ * The units an egenkontroll is started on from this screen. Seed 003, Del 3: "Rutin och
+ * genomförande på Nivå 3, följs upp och analyseras i nivå 2", so on a verksamhet with enheter
+ * these are its enheter (the server refuses a new run on the verksamhet itself); else the unit.
+ */
+export function runUnits(ctx, canEdit) {
+  const { unit, enheter } = ctx;
+  const units = unit.kind === 'se_verksamhet' && enheter.length ? enheter : [unit];
+  return units.filter((u) => canEdit(u.id));
+}
 
 /** The checklists a unit may run: its own and its verksamhet's, active ones first, by name. */
 async function checklistsFor(app, ctx) {
@@ -36,8 +59,9 @@ export async function selfInspectionView(app, ctx, rest) {
     .filter((r) => unitIds.has(r.unit_id))
     .sort((a, b) => String(b.run_on).localeCompare(String(a.run_on)));
   const answers = live(await app.store.all('checklist_answers'));
-  const targetUnits = [unit, ...ctx.enheter.filter((e) => e.id !== unit.id)].filter((u) => app.canEdit(u.id));
+  const targetUnits = runUnits(ctx, (id) => app.canEdit(id));
   const manager = app.isManager(unit.id);
+  const atVerksamhet = unit.kind === 'se_verksamhet' && ctx.enheter.length > 0;
   const status = h('p', { class: 'error', role: 'alert' });
   return {
     title: t('quality.selfinspection.title'),
@@ -48,6 +72,9 @@ export async function selfInspectionView(app, ctx, rest) {
       'selfinspection',
       t('quality.selfinspection.title'),
       h('p', { class: 'hint' }, t('quality.selfinspection.hint')),
+      atVerksamhet
+        ? h('p', { class: 'muted', 'data-testid': 'level-hint' }, t('quality.selfinspection.level_hint'))
+        : null,
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'q-checklists' },
@@ -74,7 +101,10 @@ export async function selfInspectionView(app, ctx, rest) {
                 ),
               ),
             ),
-        manager
+        manager && !defaultsMissing(checklists, unit)
+          ? h('p', { class: 'muted', 'data-testid': 'defaults-present' }, t('quality.selfinspection.defaults_present'))
+          : null,
+        manager && defaultsMissing(checklists, unit)
           ? h(
               'button',
               {
@@ -87,7 +117,10 @@ export async function selfInspectionView(app, ctx, rest) {
                   try {
                     await app.api.qualityChecklistDefaults(unit.id);
                     announce(t('quality.selfinspection.defaults_added'));
-                    app.sync.run('checklists');
+                    await app.sync.run('checklists');
+                    // Show the lists added, unless a checklist is being typed on this screen
+                    // (then they show with its save).
+                    if (!document.querySelector('#main form[data-draft="typed"]')) app.navigate(location.hash);
                   } catch (err) {
                     status.textContent = errorText(err);
                   }
@@ -119,6 +152,8 @@ export async function selfInspectionView(app, ctx, rest) {
                     { class: 'row-main', href: `#/quality/${unit.id}/selfinspection/${r.id}` },
                     `${list ? list.name : '…'} ${formatDate(r.run_on)}`,
                   ),
+                  // On the verksamhet the runs of all its enheter are listed: which one it was.
+                  atVerksamhet ? h('span', { class: 'muted' }, app.units.get(r.unit_id)?.name || '') : null,
                   h('span', { class: 'state' }, t(`quality.selfinspection.state.${r.state || 'in_progress'}`)),
                   h(
                     'span',
@@ -135,17 +170,27 @@ export async function selfInspectionView(app, ctx, rest) {
   };
 }
 
-/** Start an egenkontroll with a checklist, in the unit chosen (one unit: that unit). */
+/**
+ * Start an egenkontroll with a checklist, on the enhet chosen (none is preselected: on a
+ * verksamhet the user says which enhet it was done on). One unit: that unit, named if it is not
+ * the screen's own.
+ */
 function startRun(app, ctx, checklist, units) {
   const unitSelect = h(
     'select',
-    { 'aria-label': `${t('quality.unit')}: ${checklist.name}` },
+    { 'aria-label': `${t('quality.unit')}: ${checklist.name}`, required: true },
+    h('option', { value: '', selected: true, disabled: true }, t('quality.selfinspection.choose_unit')),
     units.map((u) => h('option', { value: u.id }, u.name)),
   );
+  const error = h('span', { class: 'error', role: 'alert' });
+  unitSelect.addEventListener('change', () => {
+    error.textContent = '';
+  });
   return h(
     'span',
     { class: 'inline' },
     units.length > 1 ? unitSelect : null,
+    units.length === 1 && units[0].id !== ctx.unit.id ? h('span', { class: 'muted' }, units[0].name) : null,
     h(
       'button',
       {
@@ -153,6 +198,11 @@ function startRun(app, ctx, checklist, units) {
         class: 'btn small',
         'aria-label': `${t('quality.selfinspection.start')}: ${checklist.name}`,
         onclick: async () => {
+          if (units.length > 1 && !unitSelect.value) {
+            error.textContent = t('quality.selfinspection.need_unit');
+            unitSelect.focus();
+            return;
+          }
           const run = await app.store.create('checklist_runs', {
             unit_id: units.length > 1 ? unitSelect.value : units[0].id,
             checklist_id: checklist.id,
@@ -167,6 +217,7 @@ function startRun(app, ctx, checklist, units) {
       },
       t('quality.selfinspection.start'),
     ),
+    error,
   );
 }
 
@@ -182,7 +233,7 @@ function checklistForm(app, unit) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'inline-form', 'data-testid': 'checklist-form', novalidate: true },
+    { class: 'inline-form', 'data-testid': 'checklist-form', 'data-draft': 'empty', novalidate: true },
     h('h3', {}, t('quality.selfinspection.new_checklist')),
     field(t('quality.selfinspection.name'), name),
     field(t('quality.selfinspection.area_label'), area),
@@ -233,7 +284,7 @@ function editChecklist(app, checklist) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
     'form',
-    { class: 'inline-form', 'data-testid': 'checklist-edit', novalidate: true },
+    { class: 'inline-form', 'data-testid': 'checklist-edit', 'data-draft': 'empty', novalidate: true },
     field(t('quality.selfinspection.name'), name),
     field(t('quality.selfinspection.points_label'), points, t('quality.selfinspection.points_hint')),
     h('label', { class: 'check' }, active, ` ${t('quality.selfinspection.active')}`),
@@ -337,6 +388,32 @@ async function runView(app, ctx, runId) {
   };
 }
 
+/**
+ * Redraw the run after an answer or a note was stored. Focus goes back to the control in use
+ * (else to `fallback`), not to the heading: that would scroll a phone to the top after every
+ * answer. A note being typed (focused, changed since drawn) is not redrawn under the user's
+ * fingers: its own change event redraws once it is stored.
+ */
+function redrawRun(app, fallback) {
+  const active = document.activeElement;
+  if (active instanceof HTMLTextAreaElement && active.value !== active.defaultValue) return;
+  app.landOn = focusSelector(active) || fallback;
+  app.navigate(location.hash);
+}
+
+function focusSelector(el) {
+  if (!(el instanceof HTMLElement) || !el.closest('#main')) return null;
+  if (el instanceof HTMLInputElement && el.type === 'radio' && el.name) {
+    return `input[name="${CSS.escape(el.name)}"][value="${CSS.escape(el.value)}"]`;
+  }
+  const point = el.closest('li[data-point]');
+  if (el instanceof HTMLTextAreaElement && point) {
+    return `li[data-point="${CSS.escape(point.getAttribute('data-point') || '')}"] textarea`;
+  }
+  if (el instanceof HTMLTextAreaElement && el.name) return `textarea[name="${CSS.escape(el.name)}"]`;
+  return null;
+}
+
 function pointRow(app, { run, checklist, point, answer, canWrite, links, items, plans, entries }) {
   const name = `answer-${point.id}`;
   const save = async (changes) => {
@@ -355,7 +432,7 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
         ...changes,
       });
     saved(app);
-    app.navigate(location.hash);
+    redrawRun(app, `input[name="${CSS.escape(name)}"]:checked`);
   };
   const choices = h(
     'fieldset',
@@ -446,6 +523,7 @@ async function deviationToEntry(app, run, checklist, answer) {
   });
   announce(t('quality.selfinspection.entry_created'));
   saved(app);
+  app.landOn = `input[name="${CSS.escape(`answer-${answer.point_id}`)}"]:checked`;
   app.navigate(location.hash);
 }
 
