@@ -7,7 +7,7 @@ import {
   DEFAULT_AREAS,
   defaultsMissing,
   runUnits,
-} from "../../pwa/src/js/ui/quality/selfinspection.js";
+} from "../../pwa/src/js/ui/quality/selfinspection_model.js";
 
 const verksamhet = { id: "v", kind: "se_verksamhet", parent_id: null };
 const east = { id: "e", kind: "se_enhet", parent_id: "v" };
