@@ -47,7 +47,7 @@ $(INSTALLED): pyproject.toml $(TEST_LOCK) | $(PY)
 # One resolution for both files: the runtime lock is constrained by the test lock. uv keeps
 # the versions already in a lock unless told to upgrade. Its version is pyproject's pin.
 define LOCK_OPTIONS
---universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet
+--universal --python-version 3.11 --generate-hashes --no-strip-extras --custom-compile-command "make lock" --quiet
 endef
 
 lock: | $(PY)
