@@ -7,6 +7,10 @@
     after_flush   push.events.queue_notifications  notices of what the flush changed, from the
                                                    stamped rows
 
+and the same notices for a row written without a flush (``versioning.write_fields``):
+
+    written directly  push.events.notice_written
+
 They are SQLAlchemy ``Session`` class events, so they apply to every session of the process;
 registering twice (a second app in the same process, as tests make) changes nothing.
 """
@@ -33,3 +37,5 @@ def register_session_hooks() -> None:
     for name, hook in SESSION_HOOKS:
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
+    if events.notice_written not in versioning.WRITTEN_DIRECTLY:
+        versioning.WRITTEN_DIRECTLY.append(events.notice_written)

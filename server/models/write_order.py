@@ -5,7 +5,7 @@ SQLite keeps the clock row (``SyncClock``): it has one writer at a time anyway. 
 
     writer (a push, a REST write)                 reader (a pull)
     1. lock its organisations, exclusive          1. L = the highest number handed out
-       (and the deployment, shared)                  (``sync_seq``, read first, alone)
+       (and the deployment, shared)                  (``sync_seq``, read first)
     2. before taking numbers: a shared lock       2. the writers in flight now (``pg_locks``)
        keyed by the highest number handed out        that may write rows this reader sees:
        so far, then ``nextval`` (all above it)       high = min(L, their keys)
@@ -43,7 +43,7 @@ import uuid
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import BigInteger, Boolean, Integer, bindparam, text
+from sqlalchemy import CTE, BigInteger, Boolean, Integer, bindparam, column, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -68,32 +68,40 @@ _TAKE_NUMBERS = text(
     "WITH held AS MATERIALIZED ("
     f" SELECT pg_advisory_xact_lock_shared({DEPLOYMENT_LOCK}, '{SEQUENCE}'::regclass::oid::int),"
     f" pg_advisory_xact_lock_shared(({_HIGHEST_HANDED_OUT})::bigint) FROM {SEQUENCE})"
-    f" SELECT nextval('{SEQUENCE}') FROM held, generate_series(1, :count)"
+    f" SELECT nextval('{SEQUENCE}') AS seq FROM held, generate_series(1, :count)"
 ).bindparams(bindparam("count", type_=Integer))
-# With the data epoch, which a pull reads anyway.
-_HANDED_OUT = text(
-    f"SELECT {_HIGHEST_HANDED_OUT}, (SELECT epoch FROM sync_clock WHERE id = 1) FROM {SEQUENCE}"
-)
-# The lowest key of a writer in flight that this reader must wait for (see the docstring).
-_LOWEST_KEY_IN_FLIGHT = text(
+# ``(high, epoch)`` in one statement, in the order the docstring needs: the materialised
+# CTE reads the highest number handed out (and the data epoch, which a pull reads anyway);
+# the locks are read by a subquery correlated with its row, so only after it.
+_READ_CLOCK = text(
     f"""
-    SELECT min(lowest_key) FROM (
-        SELECT
-            bool_or(objsubid = 2 AND classid = {DEPLOYMENT_LOCK} AND objid = seq.oid) AS ours,
-            bool_or(objsubid = 2 AND classid = {DEPLOYMENT_LOCK} AND objid = seq.oid
-                    AND mode = 'ExclusiveLock') AS everywhere,
-            bool_or(objsubid = 2 AND classid = {ORGANISATION_LOCKS}) AS in_organisations,
-            bool_or(objsubid = 2 AND classid = {ORGANISATION_LOCKS}
-                    AND objid::bigint = ANY(CAST(:keys AS bigint[]))) AS in_readers,
-            min(CASE WHEN objsubid = 1 THEN (classid::bigint << 32) | objid::bigint END)
-                AS lowest_key
-        FROM pg_locks, (SELECT '{SEQUENCE}'::regclass::oid AS oid) AS seq
-        WHERE locktype = 'advisory'
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        GROUP BY pid
-    ) AS writers
-    WHERE ours AND (everywhere OR CAST(:everyone AS boolean) OR NOT in_organisations
-                    OR in_readers)
+    WITH handed_out AS MATERIALIZED (
+        SELECT {_HIGHEST_HANDED_OUT} AS number,
+               (SELECT epoch FROM sync_clock WHERE id = 1) AS epoch
+        FROM {SEQUENCE}
+    )
+    SELECT least(number, (
+        SELECT min(lowest_key) FROM (
+            SELECT
+                bool_or(objsubid = 2 AND classid = {DEPLOYMENT_LOCK} AND objid = seq.oid)
+                    AS ours,
+                bool_or(objsubid = 2 AND classid = {DEPLOYMENT_LOCK} AND objid = seq.oid
+                        AND mode = 'ExclusiveLock') AS everywhere,
+                bool_or(objsubid = 2 AND classid = {ORGANISATION_LOCKS}) AS in_organisations,
+                bool_or(objsubid = 2 AND classid = {ORGANISATION_LOCKS}
+                        AND objid::bigint = ANY(CAST(:keys AS bigint[]))) AS in_readers,
+                min(CASE WHEN objsubid = 1 THEN (classid::bigint << 32) | objid::bigint END)
+                    AS lowest_key
+            FROM pg_locks, (SELECT '{SEQUENCE}'::regclass::oid AS oid) AS seq
+            WHERE locktype = 'advisory'
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND number IS NOT NULL
+            GROUP BY pid
+        ) AS writers
+        WHERE ours AND (everywhere OR CAST(:everyone AS boolean) OR NOT in_organisations
+                        OR in_readers)
+    )), epoch
+    FROM handed_out
     """
 ).bindparams(bindparam("keys", type_=ARRAY(BigInteger)), bindparam("everyone", type_=Boolean))
 
@@ -120,15 +128,26 @@ def take_numbers(session: Session, count: int) -> list[int]:
     return list(session.execute(_TAKE_NUMBERS, {"count": count}).scalars())
 
 
+def next_number_cte() -> CTE:
+    """``_TAKE_NUMBERS`` for one number, as a CTE (column ``seq``) that a writing statement
+    reads: the key's lock, then the number, in the writing statement itself."""
+    return (
+        text(_TAKE_NUMBERS.text)
+        .bindparams(count=1)
+        .columns(column("seq", BigInteger))
+        .cte("number")
+        .prefix_with("MATERIALIZED")
+    )
+
+
 def read_clock(
     session: Session, organisation_ids: Iterable[uuid.UUID] | None
 ) -> tuple[int, str | None]:
     """``(high, epoch)``: the highest number at or below which every change a reader in
     these organisations (None: in any) may see has committed or rolled back, and the data
-    epoch. Two statements, in this order: see the module's docstring."""
-    handed_out, epoch = session.execute(_HANDED_OUT).one()
+    epoch. The number handed out is read before the locks: see the module's docstring."""
     keys = [organisation_key(o) & 0xFFFFFFFF for o in organisation_ids or ()]  # as pg_locks
-    lowest = session.execute(
-        _LOWEST_KEY_IN_FLIGHT, {"keys": keys, "everyone": organisation_ids is None}
-    ).scalar_one()
-    return (handed_out if lowest is None else min(handed_out, lowest)), epoch
+    high, epoch = session.execute(
+        _READ_CLOCK, {"keys": keys, "everyone": organisation_ids is None}
+    ).one()
+    return high, epoch

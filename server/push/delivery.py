@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from pywebpush import WebPusher
 from requests.adapters import HTTPAdapter
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -292,29 +292,31 @@ def deliver_pending(session: Session, settings: PushSettings, limit: int = 500) 
 
 
 def _claim_due(session: Session, now: datetime, limit: int) -> list[uuid.UUID]:
-    """Take a lease on due rows: move ``next_attempt_at`` past the run, but only where it is
-    still what we read. A second run that read the same row updates nothing and moves on."""
+    """Take a lease on due rows: move ``next_attempt_at`` past the run, in one statement, so
+    a second run at the same moment claims only the rows this one did not. One statement
+    matters on SQLite too: a read that a write follows fails at once ("database is locked")
+    if another run wrote in between, where a write waits for the other to commit."""
     table = cast(Table, Notification.__table__)
-    due = session.execute(
-        select(table.c.id, table.c.next_attempt_at)
+    due = (
+        select(table.c.id)
         .where(table.c.status == "pending", table.c.next_attempt_at <= now)
         .order_by(table.c.next_attempt_at)
         .limit(limit)
-    ).all()
-    claimed = []
-    for notification_id, seen in due:
-        taken: CursorResult = session.execute(  # type: ignore[assignment]
-            update(table)
-            .where(
-                table.c.id == notification_id,
-                table.c.status == "pending",
-                table.c.next_attempt_at == seen,
-            )
-            .values(next_attempt_at=now + LEASE)
+        # PostgreSQL: rows another run is claiming are left to it, not waited for (SQLite
+        # has one writer, and no FOR UPDATE).
+        .with_for_update(skip_locked=True)
+    )
+    taken = session.execute(
+        update(table)
+        .where(
+            table.c.id.in_(due.scalar_subquery()),
+            table.c.status == "pending",
+            table.c.next_attempt_at <= now,
         )
-        if taken.rowcount == 1:
-            claimed.append(notification_id)
-    return claimed
+        .values(next_attempt_at=now + LEASE)
+        .returning(table.c.id)
+    )
+    return list(taken.scalars())
 
 
 def _deliver(

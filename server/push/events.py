@@ -84,7 +84,19 @@ class Noticed:
 
 
 def queue_notifications(session: Session, flush_context: Any) -> None:
-    noticed = list(_notice(session))
+    _queue(session, list(_notice(session)))
+
+
+def notice_written(session: Session, row: Any, before: dict[str, Any]) -> None:
+    """The same notices for a row that ``versioning.write_fields`` wrote without a flush;
+    ``before`` holds the old values of the fields that changed."""
+    if isinstance(row, PlanItem):
+        _queue(session, list(_item_changed(session, row, before)))
+    elif isinstance(row, Plan):
+        _queue(session, list(_plan_changed(session, row, before)))
+
+
+def _queue(session: Session, noticed: list[Noticed]) -> None:
     if not noticed:
         return
     actor = session.info.get("actor_id")
@@ -124,19 +136,38 @@ def _notice(session: Session) -> Iterator[Noticed]:
         if row in session.new:
             continue
         if isinstance(row, PlanItem):
-            history: History = inspect(row).attrs.responsible.history
-            if history.has_changes() and not row.deleted:
-                before = history.deleted[0] if history.deleted else None
-                yield from _newly_responsible(row, before=user_ids_in(before))
-            if _content_changed(row):
-                yield from _changed_after_approval(session, row.plan_id)
-            yield from _paabud_answered(session, row)
-        elif isinstance(row, Plan) and not row.deleted:
-            moved: History = inspect(row).attrs.state.history
-            if moved.has_changes() and moved.deleted:
-                yield from _plan_moved(row, moved.deleted[0], row.state)
-            elif _content_changed(row):
-                yield from _changed_after_approval(session, row.id)
+            yield from _item_changed(session, row, _old_values(row, (*row.sync_fields, "deleted")))
+        elif isinstance(row, Plan):
+            yield from _plan_changed(session, row, _old_values(row, row.sync_fields))
+
+
+def _old_values(row: Plan | PlanItem, fields: tuple[str, ...]) -> dict[str, Any]:
+    """``{field: value before}`` for the fields this flush changes."""
+    state: InstanceState = inspect(row)
+    before: dict[str, Any] = {}
+    for name in fields:
+        history: History = state.attrs[name].history
+        if history.has_changes():
+            before[name] = history.deleted[0] if history.deleted else None
+    return before
+
+
+def _item_changed(session: Session, row: PlanItem, before: dict[str, Any]) -> Iterator[Noticed]:
+    if "responsible" in before and not row.deleted:
+        yield from _newly_responsible(row, before=user_ids_in(before["responsible"]))
+    if _content_changed(row, before):
+        yield from _changed_after_approval(session, row.plan_id)
+    if "state" in before:
+        yield from _paabud_answered(session, row)
+
+
+def _plan_changed(session: Session, plan: Plan, before: dict[str, Any]) -> Iterator[Noticed]:
+    if plan.deleted:
+        return
+    if "state" in before and before["state"] is not None:
+        yield from _plan_moved(plan, before["state"], plan.state)
+    elif _content_changed(plan, before):
+        yield from _changed_after_approval(session, plan.id)
 
 
 def _newly_responsible(item: PlanItem, before: set[uuid.UUID]) -> Iterator[Noticed]:
@@ -250,13 +281,12 @@ def _finding_added(session: Session, finding: Finding) -> Iterator[Noticed]:
         )
 
 
-def _content_changed(row: Plan | PlanItem) -> bool:
-    """Whether the flush changes what the plan says (``NOT_CONTENT`` aside), or deletes a row."""
-    state: InstanceState = inspect(row)
+def _content_changed(row: Plan | PlanItem, before: dict[str, Any]) -> bool:
+    """Whether the change is to what the plan says (``NOT_CONTENT`` aside), or deletes a row."""
     names = set(row.sync_fields) - NOT_CONTENT
     if isinstance(row, PlanItem):
         names.add("deleted")
-    return any(state.attrs[name].history.has_changes() for name in names)
+    return not names.isdisjoint(before)
 
 
 def _changed_after_approval(session: Session, plan_id: uuid.UUID) -> Iterator[Noticed]:
@@ -276,8 +306,8 @@ def _changed_after_approval(session: Session, plan_id: uuid.UUID) -> Iterator[No
 
 
 def _paabud_answered(session: Session, item: PlanItem) -> Iterator[Noticed]:
-    moved: History = inspect(item).attrs.state.history
-    if not (moved.has_changes() and item.state == "done") or item.finding_id is None:
+    """The item's state has just changed."""
+    if item.state != "done" or item.finding_id is None:
         return
     finding = session.get(Finding, item.finding_id)
     if finding is None or finding.kind != "paabud":

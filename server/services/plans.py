@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server import clock
 from server.i18n import _
@@ -35,6 +35,7 @@ from server.models import (
     Unit,
     User,
 )
+from server.models.versioning import write_fields
 from server.plan_templates import default_variant, variants_for
 from server.schemas.plans import ItemWriteSchema, PlanWriteSchema
 from server.services.access import Principal
@@ -104,7 +105,10 @@ def list_plans(
 
 
 def get_item(session: Session, principal: Principal, item_id: uuid.UUID) -> PlanItem:
-    return readable_row(session, principal, PlanItem, item_id, "item")
+    # With its plan, in the same query: every write of an item checks it (archived?).
+    return readable_row(
+        session, principal, PlanItem, item_id, "item", options=[joinedload(PlanItem.plan)]
+    )
 
 
 def list_items(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[PlanItem]:
@@ -441,9 +445,7 @@ def update_item(
         stored_theme=item.theme_id,
         stored_criterion=item.criterion_id,
     )
-    for field, value in values.items():
-        setattr(item, field, value)
-    session.flush()
+    write_fields(session, item, values)
     return item
 
 

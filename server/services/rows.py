@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -17,11 +18,16 @@ Row = TypeVar("Row", bound=SyncedMixin)
 
 
 def readable_row(
-    session: Session, principal: Principal, model: type[Row], row_id: uuid.UUID, what: str
+    session: Session,
+    principal: Principal,
+    model: type[Row],
+    row_id: uuid.UUID,
+    what: str,
+    options: Sequence[Any] = (),
 ) -> Row:
     """A live row of a unit whose plans the user may read; otherwise 404, so an id of another
-    unit tells nothing."""
-    row = session.get(model, row_id)
+    unit tells nothing. ``options``: loader options, say a relationship loaded with it."""
+    row = session.get(model, row_id, options=options)
     if row is None or row.deleted or not principal.can("read_plans", row.unit_id):
         raise NotFound(no_such(what))
     return row

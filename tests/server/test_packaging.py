@@ -99,7 +99,10 @@ def test_every_dependency_is_pinned_exactly():
 
 
 def _locked_versions(lock: Path) -> dict[str, str]:
-    pins = re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", lock.read_text(), re.MULTILINE)
+    # A pin may name extras (``psycopg[binary]==3.3.9``): the locks keep them (Makefile).
+    pins = re.findall(
+        r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^\s;\\]+)", lock.read_text(), re.MULTILINE
+    )
     return {canonicalize_name(name): version for name, version in pins}
 
 

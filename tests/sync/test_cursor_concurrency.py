@@ -14,8 +14,8 @@ whole deployment's, and pages four devices: in one unit, in units of two organis
 of all three.
 
 A naive watermark fails it: with ``high`` the highest number handed out (a plain sequence,
-no look at the writers in flight: ``write_order.read_clock`` returning its first statement's
-value), 5 runs of 5 failed the replay check, each on a change numbered below a cursor that
+no look at the writers in flight: ``write_order.read_clock`` returning the number handed out
+alone), 5 runs of 5 failed the replay check, each on a change numbered below a cursor that
 its device never got (``AssertionError: (row id, version, cursor)``): a writer in one
 organisation committed a higher number while one in another still held a lower one. The
 first test cannot tell the two apart: its writers all take the deployment's lock, so they
@@ -33,7 +33,7 @@ import pytest
 
 from server.extensions import db
 from server.models import PlanItem
-from server.models.versioning import act_as, lock_clock
+from server.models.versioning import act_as, lock_clock, write_fields
 from server.services.access import load_principal
 from sync.protocol import Cursor
 
@@ -62,7 +62,10 @@ def write(app, place, seed, committed, errors, user_id=None, pause=0.0):
                 for _ in range(rng.randint(1, 3)):
                     if mine and rng.random() < 0.5:
                         item = rng.choice(mine)
-                        item.goal = f"goal {rng.random()}"
+                        if rng.random() < 0.5:
+                            item.goal = f"goal {rng.random()}"
+                        else:  # the one-row path of a push or a PATCH: takes its number too
+                            write_fields(session, item, {"goal": f"goal {rng.random()}"})
                     else:
                         item = PlanItem(
                             plan_id=plan_id,

@@ -41,12 +41,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server import clock
 from server.i18n import _, no_such
@@ -222,22 +223,34 @@ def _push(
     except (IntegrityError, DataError) as error:
         raise _SomeMutationFailed from error
 
-    now = clock.now()
-    if fresh:
-        # One row for the batch's answers: a retry finds them by the run's last id.
-        session.add(
-            SyncMutationResult(
-                client_id=client_id,
-                mutation_id=fresh[-1]["mutation_id"],
-                first_mutation_id=fresh[0]["mutation_id"],
-                result=fresh,
-                created_at=now,
-            )
-        )
-        client.last_mutation_id = fresh[-1]["mutation_id"]
-    client.last_seen_at = now
-    session.flush()
+    _store_answers(session, client, fresh)
     return results + fresh
+
+
+def _store_answers(session: Session, client: SyncClient, fresh: list[dict[str, Any]]) -> None:
+    """Keep the batch's answers in one row (a retry finds them by the run's last id) and
+    advance the client's last mutation id: on PostgreSQL in one statement."""
+    now = clock.now()
+    seen: dict[str, Any] = {"last_seen_at": now}
+    if fresh:
+        seen["last_mutation_id"] = fresh[-1]["mutation_id"]
+    clients = cast(Table, SyncClient.__table__)
+    advance = update(clients).where(clients.c.client_id == client.client_id).values(**seen)
+    if fresh:
+        stored = insert(cast(Table, SyncMutationResult.__table__)).values(
+            client_id=client.client_id,
+            mutation_id=fresh[-1]["mutation_id"],
+            first_mutation_id=fresh[0]["mutation_id"],
+            result=fresh,
+            created_at=now,
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            advance = advance.add_cte(stored.cte("stored"))
+        else:
+            session.execute(stored)
+    session.execute(advance)
+    for name, value in seen.items():
+        set_committed_value(client, name, value)
 
 
 def _client(session: Session, principal: Principal, client_id: str) -> SyncClient:
