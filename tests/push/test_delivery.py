@@ -79,7 +79,7 @@ def test_payload_holds_no_item_text_or_names(push_app, client, factory, receiver
 
     (payload,) = receiver.payloads(device)
     text = json.dumps(payload, ensure_ascii=False)
-    assert set(payload) <= {"title", "body", "url", "kind", "lang"}
+    assert set(payload) <= {"title", "body", "url", "kind", "lang", "about"}
     for private in ("borger", "Magtanvendelse", staff.name, manager.name, staff.email):
         assert private not in text
 

@@ -227,11 +227,12 @@ def test_a_due_reminder_reaches_the_device_in_the_users_language(
     assert receiver.errors() == []
     assert receiver.payloads(device) == [
         {
-            "title": "Et punkt nærmer sig sin frist",
-            "body": "Fristen er i morgen.",
+            "title": "En indsats nærmer sig sit sluttidspunkt",
+            "body": "Sluttidspunktet er i morgen.",
             "url": f"/#/items/{item.id}",
             "kind": "due_soon",
             "lang": "da",
+            "about": "end_date",
         }
     ]
     assert receiver.received[0].headers["urgency"] == "normal"
@@ -378,6 +379,7 @@ def test_an_overdue_row_reaches_its_follow_up_person_in_their_language_until_the
             "url": f"/#/items/{late.id}",
             "kind": "overdue",
             "lang": "sv",
+            "about": "end_date",
         }
     ]
     assert receiver.payloads(devices[dorthe.id]) == []
