@@ -185,7 +185,7 @@ def render_payload(
     about = about_of(kind, params, task)
     titles = TASK_TITLES if task is not None and kind in TASK_TITLES else TITLES
     titles = SURVEY_TITLES if kind in SURVEY_TITLES else titles
-    title = VARIANT_TITLES.get((kind, about)) or titles[kind]
+    title = VARIANT_TITLES.get((kind, about), titles[kind]) if about else titles[kind]
     with force_locale(lang):
         payload = {
             "title": str(title),
