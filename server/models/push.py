@@ -67,6 +67,12 @@ REMINDER_KINDS = ("due_soon", "overdue")
 # (server/push/survey_reminders.py).
 SURVEY_REMINDER_KINDS = ("survey_unanswered",)
 NOTIFICATION_KINDS = EVENT_KINDS + REMINDER_KINDS + SURVEY_REMINDER_KINDS
+# ``params["about"]``, where a kind says two things (server/push/messages.py): a reminder of a
+# row's end date or of the frist of the påbud it answers; an assignment or a note for someone
+# who follows the row up. A row's reminder without it (queued before it) is about the end.
+END_DATE = "end_date"
+DEADLINE = "deadline"
+FOLLOW_UP = "follow_up"
 NOTIFICATION_STATUSES = ("pending", "sent", "skipped", "failed")
 # How long a finished notification is kept (the default of PUSH_OUTBOX_RETENTION_DAYS in
 # server/config.py): sync-gc deletes it after that, and reminders are queued within it.
@@ -136,7 +142,8 @@ class Notification(Model):
     # An årshjul task (annual_tasks) a reminder is about; its ``unit_id`` is then the unit
     # whose årshjul the owner opens (the task's, or their enhet below it).
     task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    # Kind-specific numbers for the text, e.g. {"days": 3}; never free text.
+    # Kind-specific numbers and codes for the text, e.g. {"days": 3, "about": "deadline",
+    # "date": "2026-12-01"}; never free text.
     params: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

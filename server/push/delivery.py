@@ -6,6 +6,7 @@ real receiver on loopback). ``deliver_pending`` walks the outbox::
     claim due rows (a lease, committed)        two runs never send the same row
     for each row:
         kind switched off / unit not visible / reminder no longer true  -> skipped
+          (a row done, deleted or no longer the user's, or its date moved: "obsolete")
         inside the user's quiet hours                -> held until they end (no attempt used)
         send to each of the user's devices that does not have it yet:
             endpoint refused now (endpoints.py)      -> the subscription is deleted, not contacted
@@ -468,12 +469,18 @@ def _reason_to_skip(
     elif notification.kind in REMINDER_KINDS:
         if notification.item_id is None:
             return "obsolete"  # queued about nothing (årshjul reminders before task_id)
+        # Imported here: reminders takes zone_of from this module.
+        from server.push.reminders import still_due
+
         item = session.get(PlanItem, notification.item_id)
         if (
             item is None
             or item.deleted
             or item.state in ("done", "cancelled")
             or notification.user_id not in reminded_user_ids(item)
+            # The date moved (or the frist was extended) after it was queued: the new
+            # date has its own reminder.
+            or not still_due(session, notification, item)
         ):
             return "obsolete"
     return None

@@ -1,11 +1,14 @@
 """Notice, on every flush, the changes someone should hear about, and queue them.
 
     change seen in the flush                          who hears about it
-    an item's HVEM? names a user it did not name      that user
+    an item's HVEM? names a user for a job it did     that user; one named to follow the
+      not name them for (carrying it out, following   row up, and not newly to carry it
+      it up)                                          out, is told so (about "follow_up")
     a plan goes draft -> submitted                    the managers of its unit
     a plan goes submitted -> approved                 whoever submitted it
     a plan goes submitted -> draft (sent back)        whoever submitted it
-    a new progress note                               the item's responsible users
+    a new progress note                               the item's users of either job (those
+                                                      who only follow it up: "follow_up")
     a new open conflict                               the users involved in it
 
     the dialogue with the inspectorate (plan_messages, visits):
@@ -33,8 +36,8 @@ commit or roll back with the change itself.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import inspect
@@ -43,11 +46,14 @@ from sqlalchemy.orm.attributes import History
 
 from server import clock
 from server.models.plans import Plan, PlanItem, PlanMessage, ProgressNote
+from server.models.push import FOLLOW_UP
 from server.models.sync import Conflict
 from server.models.visits import Finding
 from server.push.audience import inspectors_of, managers_of, may, user_ids_in
 from server.push.outbox import NewNotification, write_notifications
 
+# HVEM?'s two jobs (models/plans.py): who carries the row out, who follows it up.
+HVEM_JOBS = ("responsible", "follow_up_responsible")
 # (state before, state after) -> kind
 PLAN_TRANSITIONS = {
     ("draft", "submitted"): "plan_submitted",
@@ -81,6 +87,8 @@ class Noticed:
     key: str
     plan_id: uuid.UUID | None = None
     item_id: uuid.UUID | None = None
+    # Codes only (messages.py's ``about``), never text.
+    params: Mapping[str, str] = field(default_factory=dict)
 
 
 def queue_notifications(session: Session, flush_context: Any) -> None:
@@ -113,6 +121,7 @@ def _queue(session: Session, noticed: list[Noticed]) -> None:
                             unit_id=found.unit_id,
                             plan_id=found.plan_id,
                             item_id=found.item_id,
+                            params=dict(found.params),
                         )
                     )
     if rows:
@@ -122,7 +131,7 @@ def _queue(session: Session, noticed: list[Noticed]) -> None:
 def _notice(session: Session) -> Iterator[Noticed]:
     for row in session.new:
         if isinstance(row, PlanItem) and not row.deleted:
-            yield from _newly_responsible(row, before=set())
+            yield from _newly_responsible(row, before={job: set() for job in HVEM_JOBS})
             yield from _changed_after_approval(session, row.plan_id)
         elif isinstance(row, ProgressNote):
             yield from _note_added(session, row)
@@ -153,8 +162,9 @@ def _old_values(row: Plan | PlanItem, fields: tuple[str, ...]) -> dict[str, Any]
 
 
 def _item_changed(session: Session, row: PlanItem, before: dict[str, Any]) -> Iterator[Noticed]:
-    if "responsible" in before and not row.deleted:
-        yield from _newly_responsible(row, before=user_ids_in(before["responsible"]))
+    if not row.deleted:
+        named_before = {job: user_ids_in(before[job]) for job in HVEM_JOBS if job in before}
+        yield from _newly_responsible(row, before=named_before)
     if _content_changed(row, before):
         yield from _changed_after_approval(session, row.plan_id)
     if "state" in before:
@@ -170,16 +180,32 @@ def _plan_changed(session: Session, plan: Plan, before: dict[str, Any]) -> Itera
         yield from _changed_after_approval(session, plan.id)
 
 
-def _newly_responsible(item: PlanItem, before: set[uuid.UUID]) -> Iterator[Noticed]:
-    added = user_ids_in(item.responsible) - before
-    if added:
+def _newly_responsible(item: PlanItem, before: dict[str, set[uuid.UUID]]) -> Iterator[Noticed]:
+    """Who HVEM? names for a job it did not name them for; ``before`` holds the users of each
+    changed job (a job not in it is unchanged). Named to carry the row out is the news for
+    someone newly named for both; one notice each, under the one key of this version."""
+    added = {job: user_ids_in(getattr(item, job)) - users for job, users in before.items()}
+    carrying_out = added.get("responsible", set())
+    following_up = added.get("follow_up_responsible", set()) - carrying_out
+    key = f"{item.id}:v{item.version}"
+    if carrying_out:
         yield Noticed(
             "assigned",
-            frozenset(added),
+            frozenset(carrying_out),
             item.unit_id,
-            key=f"{item.id}:v{item.version}",
+            key=key,
             plan_id=item.plan_id,
             item_id=item.id,
+        )
+    if following_up:
+        yield Noticed(
+            "assigned",
+            frozenset(following_up),
+            item.unit_id,
+            key=key,
+            plan_id=item.plan_id,
+            item_id=item.id,
+            params={"about": FOLLOW_UP},
         )
 
 
@@ -216,19 +242,23 @@ def _to_inspectors(session: Session, plan: Plan, kind: str) -> Iterator[Noticed]
 
 
 def _note_added(session: Session, note: ProgressNote) -> Iterator[Noticed]:
+    """The row's people hear of it: who carries it out, and who follows it up (told so)."""
     item = session.get(PlanItem, note.item_id)
     if item is None or item.deleted:
         return
-    recipients = user_ids_in(item.responsible) - {note.author_id}
-    if recipients:
-        yield Noticed(
-            "note_added",
-            frozenset(recipients),
-            note.unit_id,
-            key=str(note.id),
-            plan_id=note.plan_id,
-            item_id=note.item_id,
-        )
+    carrying_out = user_ids_in(item.responsible) - {note.author_id}
+    following_up = user_ids_in(item.follow_up_responsible) - carrying_out - {note.author_id}
+    for recipients, params in ((carrying_out, {}), (following_up, {"about": FOLLOW_UP})):
+        if recipients:
+            yield Noticed(
+                "note_added",
+                frozenset(recipients),
+                note.unit_id,
+                key=str(note.id),
+                plan_id=note.plan_id,
+                item_id=note.item_id,
+                params=params,
+            )
 
 
 def _conflict(conflict: Conflict) -> Iterator[Noticed]:

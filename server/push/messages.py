@@ -1,10 +1,21 @@
 """The push payload: what a lock screen may show, in the user's language.
 
-    {"title": "...", "body": "..." (optional), "url": "/#/items/<id>", "kind": "...", "lang": "da"}
+    {"title": "...", "body": "..." (optional), "url": "/#/items/<id>", "kind": "...",
+     "lang": "da", "about": "..." (optional)}
 
 Only a fixed title per kind, a number of days for reminders, and a link. Never a plan title,
 an item's text, a note or a name: a phone's lock screen is not a place for citizen data. The
 app shows the details after the user opens the link (from its local store, offline too).
+
+``about`` (a code, also in the notification's params) picks the words where one kind says
+two things:
+
+    kind                  about        what it says
+    due_soon, overdue     end_date     a row's end (HVORNÅR?'s sluttidspunkt / slutdatum);
+                                       also a reminder queued before ``about`` existed
+    due_soon, overdue     deadline     the frist of the påbud the row answers (tidsfrist)
+    assigned, note_added  follow_up    the user follows the row up (HVEM?'s second job),
+                                       rather than carrying it out
 """
 
 from __future__ import annotations
@@ -13,6 +24,9 @@ import uuid
 from typing import Any
 
 from server.i18n import LANGUAGES, _, _l, force_locale, ngettext
+from server.models.push import DEADLINE, END_DATE, FOLLOW_UP, REMINDER_KINDS
+
+REMINDER_ABOUTS = (END_DATE, DEADLINE)
 
 # One title per kind, English here, Danish and Swedish in server/translations (gettext).
 # The dialogue's notices never carry the message itself, nor the finding's text.
@@ -31,8 +45,17 @@ TITLES = {
     "followed_in_force": _l("A follow-up plan you follow was put in force"),
     "followed_changed": _l("An approved follow-up plan you follow was changed"),
     "paabud_item_done": _l("An item answering an order was marked done"),
-    "due_soon": _l("An item is nearly due"),
-    "overdue": _l("An item is overdue"),
+    # A row's end date; a row answering a påbud has its frist, in VARIANT_TITLES.
+    "due_soon": _l("An item is nearing its end date"),
+    "overdue": _l("An item is past its end date"),
+}
+
+# The other titles of a kind, by ``about``.
+VARIANT_TITLES = {
+    ("assigned", FOLLOW_UP): _l("You are now responsible for following up an item"),
+    ("note_added", FOLLOW_UP): _l("New progress note on an item you follow up"),
+    ("due_soon", DEADLINE): _l("The deadline of an order is near"),
+    ("overdue", DEADLINE): _l("The deadline of an order has passed"),
 }
 
 # Survey links a manager made, still unanswered near their last day (survey_reminders.py).
@@ -45,12 +68,41 @@ TASK_TITLES = {
 }
 
 
-def due_body(days: int) -> str:
+def due_body(days: int, about: str | None = None) -> str:
+    """How far off the date is: a row's end date, a påbud's deadline, or (``about`` None) an
+    årshjul task's due date."""
+    if about == END_DATE:
+        if days <= 0:
+            return _("The end date is today.")
+        if days == 1:
+            return _("The end date is tomorrow.")
+        return ngettext("The end date is in %(num)d day.", "The end date is in %(num)d days.", days)
+    if about == DEADLINE:
+        if days <= 0:
+            return _("The deadline is today.")
+        if days == 1:
+            return _("The deadline is tomorrow.")
+        return ngettext("The deadline is in %(num)d day.", "The deadline is in %(num)d days.", days)
     if days <= 0:
         return _("Due today.")
     if days == 1:
         return _("Due tomorrow.")
     return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days)
+
+
+def about_of(
+    kind: str, params: dict[str, Any], task: tuple[uuid.UUID, uuid.UUID] | None = None
+) -> str | None:
+    """What the notice is about (the module's table), or None where the kind says one thing.
+    A row's reminder without ``about`` was queued before it existed: it was about the end."""
+    about = params.get("about")
+    if kind in REMINDER_KINDS:
+        if task is not None:
+            return None
+        return about if about in REMINDER_ABOUTS else END_DATE
+    if (kind, about) in VARIANT_TITLES:
+        return about
+    return None
 
 
 def unanswered_body(unanswered: int, days: int) -> str:
@@ -129,22 +181,27 @@ def render_payload(
     ``task``: (unit, task) when the reminder is about an årshjul task, which that unit's
     årshjul shows (the PWA takes its own title for it from the route: notification.js)."""
     lang = language_of(user_language)
+    params = params or {}
+    about = about_of(kind, params, task)
     titles = TASK_TITLES if task is not None and kind in TASK_TITLES else TITLES
     titles = SURVEY_TITLES if kind in SURVEY_TITLES else titles
+    title = VARIANT_TITLES.get((kind, about), titles[kind]) if about else titles[kind]
     with force_locale(lang):
         payload = {
-            "title": str(titles[kind]),
+            "title": str(title),
             "url": link_for(kind, plan_id, item_id, task, unit_id),
             "kind": kind,
             "lang": lang,
         }
-        days = (params or {}).get("days")
+        if about is not None:
+            payload["about"] = about  # the app picks its own title by it (notification.js)
+        days = params.get("days")
         if kind == "due_soon" and isinstance(days, int):
-            payload["body"] = due_body(days)
+            payload["body"] = due_body(days, about)
         elif kind == "plan_sent_back":
             # The reason itself stays off the lock screen; the plan shows it to its author.
             payload["body"] = _("Open the plan to read why it came back.")
-        unanswered = (params or {}).get("unanswered")
+        unanswered = params.get("unanswered")
         if kind in SURVEY_TITLES and isinstance(unanswered, int) and isinstance(days, int):
             payload["body"] = unanswered_body(unanswered, days)
     return payload

@@ -1,20 +1,34 @@
-"""Deadline reminders: items due soon, and items past their due date (frist / slutdatum).
+"""Deadline reminders: a row's end date (sluttidspunkt / slutdatum) coming up or passed, and
+the frist of the påbud a row answers.
 
-For each open item with a due date (its HVORNÅR? end, ``end_date``) in a plan that is still
-in force (not completed, archived or deleted), each user named in its HVEM?, for carrying it
-out or for following it up (a user named for both is reminded once), gets
+A row is reminded of each date it has (``reminded_dates``), saying which one it is
+(``params.about``, messages.py):
 
-- ``due_soon`` when the item is due within one of the reminder windows (default 7 and 1
-  days): the smallest window that still holds the days left, so an item due in 3 days gets
+    the row's HVORNÅR? end (``end_date``)               about "end_date"
+    for a row answering a påbud (``legal_deadline``):
+      the påbud's frist, or the latest recorded          about "deadline"
+      extension of it (``effective_deadline``)
+    both the same date                                   one reminder, about "deadline"
+
+So a påbud's row with no end date of its own is reminded of the frist, and one that plans to
+finish before it is reminded of both. For each open row in a plan that is still in force (not
+completed, archived or deleted), each user named in its HVEM?, for carrying it out or for
+following it up (a user named for both is reminded once), gets, for each date,
+
+- ``due_soon`` when the date is within one of the reminder windows (default 7 and 1
+  days): the smallest window that still holds the days left, so a date 3 days off gets
   the 7-day reminder, and the 1-day one the day before. A run missed by cron is caught up
   by the next one instead of skipping a reminder;
-- ``overdue`` once the due date has passed (queued within ``PUSH_OUTBOX_RETENTION_DAYS - 1``
+- ``overdue`` once the date has passed (queued within ``PUSH_OUTBOX_RETENTION_DAYS - 1``
   days of it, so it is not queued again once sync-gc has deleted the sent one; outbox.py).
 
 "Today" is the user's own date (their preference's time zone). Each reminder has the key
-``<kind>:<user>:<item>:<due date>[:<window>]``, unique in the database; inserting an existing
-key does nothing. So running this twice, or twice at the same moment, queues each reminder
-once; moving the due date makes a new key and so a new reminder.
+``<kind>:<user>:<item>:<date>[:<window>]`` (``<item>:deadline`` for the frist's), unique in
+the database; inserting an existing key does nothing. So running this twice, or twice at
+the same moment, queues each reminder once; moving the date (or a new extension of the
+frist) makes a new key and so a new reminder. The date is in ``params.date`` too: delivery
+skips a reminder whose date the row no longer has, as that thing (``still_due``), since the
+new date has a reminder of its own.
 """
 
 from __future__ import annotations
@@ -24,21 +38,23 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server import clock
 from server.models.plans import Plan, PlanItem
-from server.models.push import NotificationPreference
+from server.models.push import DEADLINE, END_DATE, Notification, NotificationPreference
 from server.models.quality import AnnualTask
 from server.push.audience import arshjul_unit_for, may, reminded_user_ids
 from server.push.delivery import zone_of
+from server.push.messages import about_of
 from server.push.outbox import (
     OUTBOX_RETENTION_DAYS,
     NewNotification,
     overdue_reminder_wanted,
     write_notifications,
 )
+from server.services.plans import effective_deadline
 
 PLAN_STATES_IN_FORCE = ("draft", "submitted", "approved")
 OPEN_ITEM_STATES = ("not_started", "in_progress")
@@ -70,8 +86,8 @@ def queue_reminders(
             Plan.deleted.is_(False),
             Plan.state.in_(PLAN_STATES_IN_FORCE),
             PlanItem.state.in_(OPEN_ITEM_STATES),
-            PlanItem.end_date.is_not(None),
-            PlanItem.end_date <= horizon,
+            # A påbud's frist may have been extended past the horizon: reminded_dates says.
+            or_(PlanItem.end_date <= horizon, PlanItem.legal_deadline.is_not(None)),
         )
         # One order for every run, so two overlapping runs take the keys' locks in the same
         # order on PostgreSQL and wait for each other instead of deadlocking.
@@ -91,34 +107,63 @@ def _reminders(
 ) -> Iterator[NewNotification]:
     allowed: dict[tuple, bool] = {}
     for item in items:
-        due: date = item.end_date  # type: ignore[assignment]
+        dates = sorted(reminded_dates(session, item).items())
         for user_id in sorted(reminded_user_ids(item)):
             if (user_id, item.unit_id) not in allowed:
                 allowed[user_id, item.unit_id] = may(session, user_id, "read_plans", item.unit_id)
             if not allowed[user_id, item.unit_id]:
                 continue
             today = now.astimezone(zone_of(session.get(NotificationPreference, user_id))).date()
-            days_left = (due - today).days
-            if days_left < 0:
-                if not overdue_reminder_wanted(-days_left, outbox_retention_days):
-                    continue
-                kind, key, params = "overdue", f"overdue:{user_id}:{item.id}:{due}", {}
-            else:
-                window = next((w for w in windows if w >= days_left), None)
-                if window is None:
-                    continue
-                kind = "due_soon"
-                key = f"due_soon:{user_id}:{item.id}:{due}:{window}"
-                params = {"days": days_left}
-            yield NewNotification(
-                user_id=user_id,
-                kind=kind,
-                dedup_key=key,
-                unit_id=item.unit_id,
-                plan_id=item.plan_id,
-                item_id=item.id,
-                params=params,
-            )
+            for due, about in dates:
+                days_left = (due - today).days
+                params: dict = {"about": about, "date": due.isoformat()}
+                # The frist's keys say so: on a date that is the frist's now and the row's
+                # end date alone later (an extension), the end date has a reminder of its own.
+                subject = f"{item.id}:deadline" if about == DEADLINE else f"{item.id}"
+                if days_left < 0:
+                    if not overdue_reminder_wanted(-days_left, outbox_retention_days):
+                        continue
+                    kind, key = "overdue", f"overdue:{user_id}:{subject}:{due}"
+                else:
+                    window = next((w for w in windows if w >= days_left), None)
+                    if window is None:
+                        continue
+                    kind = "due_soon"
+                    key = f"due_soon:{user_id}:{subject}:{due}:{window}"
+                    params["days"] = days_left
+                yield NewNotification(
+                    user_id=user_id,
+                    kind=kind,
+                    dedup_key=key,
+                    unit_id=item.unit_id,
+                    plan_id=item.plan_id,
+                    item_id=item.id,
+                    params=params,
+                )
+
+
+def reminded_dates(session: Session, item: PlanItem) -> dict[date, str]:
+    """The dates a row's people are reminded of, each with what it is (END_DATE or DEADLINE):
+    its own end, and the frist of the påbud it answers as it stands now (the later of the
+    legal deadline and the latest extension). A date that is both is the frist."""
+    dates: dict[date, str] = {}
+    if item.end_date is not None:
+        dates[item.end_date] = END_DATE
+    deadline = effective_deadline(session, item)
+    if deadline is not None:
+        dates[deadline] = DEADLINE
+    return dates
+
+
+def still_due(session: Session, notification: Notification, item: PlanItem) -> bool:
+    """Whether the row still has the date this reminder was queued for, as the same thing
+    (its end date, or its påbud's frist). A reminder queued before the date was kept in its
+    params cannot be checked, and is taken as still due."""
+    queued_for = (notification.params or {}).get("date")
+    if queued_for is None:
+        return True
+    about = about_of(notification.kind, notification.params or {})
+    return reminded_dates(session, item).get(date.fromisoformat(queued_for)) == about
 
 
 # ---- årshjul tasks (the Swedish yearly cycle) ---------------------------------------------

@@ -103,8 +103,8 @@ def test_manager_exports_items_as_csv_with_filters(new_context, api):
     rows = list(csv.reader(io.StringIO(read_text(info.value.path())), delimiter=";"))
     assert any(topic in row for row in rows[1:])
 
-    # Only overdue items: this one has no deadline, so it is left out.
-    page.get_by_label("Kun overskredne frister").check()
+    # Only overdue items: this one has no end date, so it is left out.
+    page.get_by_label("Kun overskredne sluttidspunkter").check()
     with page.expect_download() as info:
         page.get_by_role("button", name="Hent CSV").click()
     assert topic not in read_text(info.value.path())

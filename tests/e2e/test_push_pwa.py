@@ -168,7 +168,7 @@ def test_staff_subscribes_in_settings_and_the_server_stores_the_device_and_choic
     assert device["endpoint"] in endpoints_on_server(api, STAFF)
 
     # Per-kind choices and quiet hours go to the server.
-    page.get_by_label("Frister, der nærmer sig").uncheck()
+    page.get_by_label("Sluttidspunkter og frister, der nærmer sig").uncheck()
     page.get_by_label("Ingen notifikationer i et tidsrum").check()
     page.get_by_label("Fra", exact=True).fill("21:30")
     page.get_by_label("Til", exact=True).fill("06:45")
@@ -188,7 +188,7 @@ def test_staff_subscribes_in_settings_and_the_server_stores_the_device_and_choic
     # Shown again after a reload, read back from the server.
     page.reload()
     expect(page.get_by_label("Notifikationer i denne browser")).to_be_checked()
-    expect(page.get_by_label("Frister, der nærmer sig")).not_to_be_checked()
+    expect(page.get_by_label("Sluttidspunkter og frister, der nærmer sig")).not_to_be_checked()
     expect(page.get_by_label("Fra", exact=True)).to_have_value("21:30")
 
     # Turning it off removes the device on the server and in the browser.
@@ -217,17 +217,22 @@ def test_a_push_is_shown_in_the_payload_language_and_a_click_opens_the_item_offl
     open_plan_first = page.get_by_role("link", name="Mine enheder")
     open_plan_first.click()
 
-    # A Swedish reminder: the worker's own Swedish strings, the server's body.
+    # A Swedish reminder of a föreläggande's frist: the worker's own Swedish string for that
+    # variant (about), the server's body.
     payload = render_payload(
-        "due_soon", "sv", uuid.UUID(plan["id"]), uuid.UUID(item["id"]), {"days": 1}
+        "due_soon",
+        "sv",
+        uuid.UUID(plan["id"]),
+        uuid.UUID(item["id"]),
+        {"days": 1, "about": "deadline"},
     )
     payload["title"] = "server title, not used for a known kind"
     deliver_push(page, live_server, payload)
     shown = eventually(lambda: shown_notifications(page))
     assert shown == [
         {
-            "title": "En åtgärd närmar sig sitt slutdatum",
-            "body": "Slutdatum är i morgon.",
+            "title": "Tidsfristen för ett föreläggande närmar sig",
+            "body": "Tidsfristen går ut i morgon.",
             "lang": "sv",
             "url": f"/#/items/{item['id']}",
         }
@@ -248,7 +253,7 @@ def test_a_push_is_shown_in_the_payload_language_and_a_click_opens_the_item_offl
         lambda: [
             n
             for n in shown_notifications(page)
-            if n["title"] == "Du er blevet ansvarlig for et punkt"
+            if n["title"] == "Du er blevet ansvarlig for en indsats"
         ]
     )
     click_notification(context)

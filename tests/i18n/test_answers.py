@@ -289,6 +289,18 @@ def test_each_push_notification_kind_in_the_recipients_language(app, kind, langu
         assert payload["title"] != str(push_messages.TITLES[kind]._args[0])
 
 
+@pytest.mark.parametrize(("kind", "about"), sorted(push_messages.VARIANT_TITLES))
+def test_each_variant_of_a_notice_in_the_recipients_language(app, kind, about, language):
+    english = str(push_messages.VARIANT_TITLES[kind, about]._args[0])
+    for days in (0, 1, 3):
+        payload = render_payload(
+            kind, language, uuid.uuid4(), uuid.uuid4(), {"days": days, "about": about}
+        )
+        assert payload["about"] == about
+        assert english_in(payload, language) == [], payload
+        assert payload["title"] != english
+
+
 def test_an_error_without_fields_has_no_fields_key(client, factory, language):
     user = factory.user(("staff", factory.unit()), language=language)
     response = client.get(f"/api/plans/{uuid.uuid4()}", headers=_as(client, user, language))

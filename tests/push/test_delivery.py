@@ -70,6 +70,30 @@ def test_assignment_reaches_the_device_signed_and_encrypted(
     assert (row.status, row.attempts, row.sent_at is not None) == ("sent", 1, True)
 
 
+def test_a_follow_up_person_is_told_they_follow_the_row_up(push_app, client, factory, receiver):
+    _, manager, staff, _, item = _team(factory, language="sv")
+    device = subscribe(client, staff, receiver)
+
+    response = client.patch(
+        f"/api/items/{item.id}",
+        json={"follow_up_responsible": [{"user_id": str(staff.id)}]},
+        headers=login(client, manager),
+    )
+    assert response.status_code == 200, response.json
+    act_as(db.session, None, "cli")
+    deliver(push_app)
+
+    assert receiver.payloads(device) == [
+        {
+            "title": "Du har blivit ansvarig för uppföljningen av en åtgärd",
+            "url": f"/#/items/{item.id}",
+            "kind": "assigned",
+            "lang": "sv",
+            "about": "follow_up",
+        }
+    ]
+
+
 def test_payload_holds_no_item_text_or_names(push_app, client, factory, receiver):
     _, manager, staff, _, item = _team(factory, language="da")
     device = subscribe(client, staff, receiver)
@@ -79,7 +103,7 @@ def test_payload_holds_no_item_text_or_names(push_app, client, factory, receiver
 
     (payload,) = receiver.payloads(device)
     text = json.dumps(payload, ensure_ascii=False)
-    assert set(payload) <= {"title", "body", "url", "kind", "lang"}
+    assert set(payload) <= {"title", "body", "url", "kind", "lang", "about"}
     for private in ("borger", "Magtanvendelse", staff.name, manager.name, staff.email):
         assert private not in text
 

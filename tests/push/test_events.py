@@ -222,3 +222,90 @@ def test_the_sync_path_notifies_like_rest(client, factory):
         ("assigned", anna.id),
         ("conflict", anna.id),
     ]
+
+
+# ---- HVEM?'s second job: who follows the row up -------------------------------------------
+
+
+def _named(*users):
+    return [{"user_id": str(u.id)} for u in users]
+
+
+def _told(kind):
+    """(user, about) of each queued notice of ``kind``."""
+    return sorted((row.user_id, row.params.get("about")) for row in outbox(kind=kind))
+
+
+def test_users_named_to_follow_a_row_up_are_told_so_but_not_the_one_who_named_them(client, factory):
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    anna, bo, cecilie = (factory.user(("staff", unit)) for _ in range(3))
+    item = factory.item(factory.plan(unit), responsible=_named(anna))
+    path = f"/api/items/{item.id}"
+    for row in outbox():
+        db.session.delete(row)
+    db.session.commit()
+
+    # Bo to follow up, the manager too (by themselves): only Bo is told.
+    _patch(client, manager, path, {"follow_up_responsible": _named(bo, manager)})
+    assert _told("assigned") == [(bo.id, "follow_up")]
+    # Anna, who carries it out, now follows it up as well: new to that job, so told.
+    _patch(client, manager, path, {"follow_up_responsible": _named(bo, manager, anna)})
+    # Cecilie named for both jobs at once: told once, that she is responsible for the row.
+    _patch(
+        client,
+        manager,
+        path,
+        {"responsible": _named(anna, cecilie), "follow_up_responsible": _named(bo, cecilie)},
+    )
+
+    assert _told("assigned") == sorted(
+        [(bo.id, "follow_up"), (anna.id, "follow_up"), (cecilie.id, None)]
+    )
+    keys = [row.dedup_key for row in outbox(kind="assigned")]
+    assert len(set(keys)) == len(keys)
+
+
+def test_an_item_created_with_a_follow_up_person_tells_them_they_follow_it_up(factory):
+    unit = factory.unit()
+    anna, bo = factory.user(("staff", unit)), factory.user(("staff", unit))
+
+    factory.item(
+        factory.plan(unit),
+        responsible=_named(anna),
+        follow_up_responsible=[*_named(bo), {"name": "Familieplejen"}],
+    )
+
+    assert _told("assigned") == sorted([(anna.id, None), (bo.id, "follow_up")])
+
+
+def test_a_note_tells_who_follows_the_row_up_too_never_its_author(client, factory):
+    unit = factory.unit()
+    anna, bo, cecilie = (factory.user(("staff", unit)) for _ in range(3))
+    item = factory.item(
+        factory.plan(unit),
+        responsible=_named(anna, cecilie),
+        follow_up_responsible=_named(bo, cecilie),
+    )
+
+    _post(client, anna, f"/api/items/{item.id}/notes", {"text": "Kursus afholdt"})
+    # Cecilie (both jobs) once, as responsible; Bo as the one following it up.
+    assert _told("note_added") == sorted([(cecilie.id, None), (bo.id, "follow_up")])
+    for row in outbox(kind="note_added"):
+        db.session.delete(row)
+    db.session.commit()
+
+    _post(client, bo, f"/api/items/{item.id}/notes", {"text": "Fulgt op på personalemødet"})
+
+    assert _told("note_added") == sorted([(anna.id, None), (cecilie.id, None)])
+    assert all(set(row.params) <= {"about"} for row in outbox(kind="note_added"))
+
+
+def test_the_sync_path_tells_a_newly_named_follow_up_person(client, factory):
+    unit = factory.unit()
+    anna, bo = factory.user(("staff", unit)), factory.user(("staff", unit))
+    item = factory.item(factory.plan(unit))
+
+    _sync_push(client, anna, "annas-phone", _edit(1, item, {"follow_up_responsible": _named(bo)}))
+
+    assert _told("assigned") == [(bo.id, "follow_up")]

@@ -10,11 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from server import clock
 from server.extensions import db
-from server.models import AnnualTask, NotificationPreference, PlanItem
+from server.models import (
+    AnnualTask,
+    DeadlineExtension,
+    Notification,
+    NotificationPreference,
+    PlanItem,
+)
 from server.models.push import REMINDER_KINDS
 from server.models.versioning import act_as
-from server.push.reminders import queue_reminders, queue_task_reminders
+from server.push.reminders import ReminderRun, queue_reminders, queue_task_reminders
 from tests.push.conftest import deliver, outbox, subscribe
 
 MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
@@ -227,11 +234,12 @@ def test_a_due_reminder_reaches_the_device_in_the_users_language(
     assert receiver.errors() == []
     assert receiver.payloads(device) == [
         {
-            "title": "Et punkt nærmer sig sin frist",
-            "body": "Fristen er i morgen.",
+            "title": "En indsats nærmer sig sit sluttidspunkt",
+            "body": "Sluttidspunktet er i morgen.",
             "url": f"/#/items/{item.id}",
             "kind": "due_soon",
             "lang": "da",
+            "about": "end_date",
         }
     ]
     assert receiver.received[0].headers["urgency"] == "normal"
@@ -362,6 +370,9 @@ def test_an_overdue_row_reaches_its_follow_up_person_in_their_language_until_the
     plan = factory.plan(unit)
     late = factory.item(plan, end_date=yesterday, follow_up_responsible=_responsible(bo))
     moved = factory.item(plan, end_date=yesterday, follow_up_responsible=_responsible(dorthe))
+    for row in outbox(kind="assigned"):  # being named is tested in test_events.py
+        db.session.delete(row)
+    db.session.commit()
 
     queued = runner.invoke(args=["send-reminders", "--no-send"])
     assert "Queued 2 new reminders" in queued.output, queued.output
@@ -378,6 +389,7 @@ def test_an_overdue_row_reaches_its_follow_up_person_in_their_language_until_the
             "url": f"/#/items/{late.id}",
             "kind": "overdue",
             "lang": "sv",
+            "about": "end_date",
         }
     ]
     assert receiver.payloads(devices[dorthe.id]) == []
@@ -385,3 +397,284 @@ def test_an_overdue_row_reaches_its_follow_up_person_in_their_language_until_the
         bo.id: "sent",
         dorthe.id: "skipped",
     }
+
+
+# ---- a row's end date, and the frist of the påbud it answers ------------------------------
+
+
+def _extend(factory, item, new_deadline, author):
+    """Record that the inspectorate granted a later frist (append-only; the latest counts)."""
+    factory.session.add(
+        DeadlineExtension(
+            item_id=item.id,
+            plan_id=item.plan_id,
+            unit_id=item.unit_id,
+            new_deadline=new_deadline,
+            reason="Ny leverandør af kurset",
+            granted_by="Socialtilsyn Midt",
+            author_id=author.id,
+            created_at=clock.now(),
+        )
+    )
+    db.session.commit()
+
+
+def _dates():
+    """(item, kind, about, date, days, key's tail) of each queued reminder."""
+    return sorted(
+        (
+            row.item_id,
+            row.kind,
+            row.params.get("about"),
+            row.params.get("date"),
+            row.params.get("days"),
+            row.dedup_key.split(":", 2)[-1],
+        )
+        for row in _reminders()
+    )
+
+
+def test_a_row_is_reminded_of_its_end_date_and_a_paabud_row_of_its_frist_too(factory, pin_clock):
+    """An ordinary row: its end date. A row answering a påbud: the frist (the latest recorded
+    extension counts), with no end date of its own too; one that ends before the frist: both;
+    one whose end is the frist: once, as the frist."""
+    pin_clock(MORNING)
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    anna = factory.user(("staff", unit))
+    plan = factory.plan(unit)
+
+    def item(**kw):
+        return factory.item(plan, responsible=_responsible(anna), **kw)
+
+    def day(n):
+        return TODAY + timedelta(days=n)
+
+    ordinary = item(end_date=day(3))
+    no_end = item(legal_deadline=day(3))
+    extended = item(legal_deadline=day(-40))
+    _extend(factory, extended, day(-10), manager)
+    _extend(factory, extended, day(1), manager)
+    ends_first = item(legal_deadline=day(6), end_date=day(1))
+    ends_on_it = item(legal_deadline=day(-1), end_date=day(-1))
+    far_off = item(legal_deadline=day(30), end_date=day(30))
+    item(legal_deadline=day(1), state="done")
+
+    run = queue_reminders(db.session, (7, 1))
+    db.session.commit()
+
+    assert run.queued == 6
+    assert _dates() == sorted(
+        [
+            (ordinary.id, "due_soon", "end_date", str(day(3)), 3, f"{ordinary.id}:{day(3)}:7"),
+            (
+                no_end.id,
+                "due_soon",
+                "deadline",
+                str(day(3)),
+                3,
+                f"{no_end.id}:deadline:{day(3)}:7",
+            ),
+            (
+                extended.id,
+                "due_soon",
+                "deadline",
+                str(day(1)),
+                1,
+                f"{extended.id}:deadline:{day(1)}:1",
+            ),
+            (
+                ends_first.id,
+                "due_soon",
+                "end_date",
+                str(day(1)),
+                1,
+                f"{ends_first.id}:{day(1)}:1",
+            ),
+            (
+                ends_first.id,
+                "due_soon",
+                "deadline",
+                str(day(6)),
+                6,
+                f"{ends_first.id}:deadline:{day(6)}:7",
+            ),
+            (
+                ends_on_it.id,
+                "overdue",
+                "deadline",
+                str(day(-1)),
+                None,
+                f"{ends_on_it.id}:deadline:{day(-1)}",
+            ),
+        ]
+    )
+    assert far_off.id not in {row.item_id for row in _reminders()}
+
+
+def test_a_paabud_rows_frist_is_reminded_once_and_again_when_it_is_extended(factory, pin_clock):
+    pin_clock(MORNING)
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    anna, bo = factory.user(("staff", unit)), factory.user(("staff", unit))
+    row = factory.item(
+        factory.plan(unit),
+        legal_deadline=TODAY + timedelta(days=1),
+        responsible=_responsible(anna),
+        follow_up_responsible=_responsible(bo),
+    )
+
+    assert queue_reminders(db.session, (7, 1)).queued == 2
+    assert queue_reminders(db.session, (7, 1)).queued == 0
+    db.session.commit()
+    _extend(factory, row, TODAY + timedelta(days=5), manager)
+    assert queue_reminders(db.session, (7, 1)).queued == 2
+    db.session.commit()
+
+    assert sorted((r.user_id, r.params["date"], r.params["days"]) for r in _reminders()) == sorted(
+        [
+            (anna.id, str(TODAY + timedelta(days=1)), 1),
+            (bo.id, str(TODAY + timedelta(days=1)), 1),
+            (anna.id, str(TODAY + timedelta(days=5)), 5),
+            (bo.id, str(TODAY + timedelta(days=5)), 5),
+        ]
+    )
+    assert len({r.dedup_key for r in _reminders()}) == 4
+
+
+def test_an_end_date_that_was_the_frist_is_reminded_once_the_frist_is_extended(factory, pin_clock):
+    """A påbud's row takes its frist as its end date; an extension moves the frist and not the
+    row's own end date, which then has a reminder of its own, about the end date."""
+    pin_clock(MORNING)
+    unit = factory.unit()
+    manager, anna = factory.user(("manager", unit)), factory.user(("staff", unit))
+    frist = TODAY + timedelta(days=2)
+    row = factory.item(
+        factory.plan(unit), legal_deadline=frist, end_date=frist, responsible=_responsible(anna)
+    )
+
+    queue_reminders(db.session, (7, 1))
+    db.session.commit()
+    _extend(factory, row, TODAY + timedelta(days=30), manager)
+    queue_reminders(db.session, (7, 1))
+    db.session.commit()
+
+    assert [(kind, about, date_, days) for _, kind, about, date_, days, _ in _dates()] == sorted(
+        [("due_soon", "deadline", str(frist), 2), ("due_soon", "end_date", str(frist), 2)]
+    )
+
+
+def test_a_reminder_whose_date_moved_before_it_went_out_is_obsolete(
+    push_app, client, factory, receiver
+):
+    """Queued for a date the row no longer has (its end date moved, its frist was extended):
+    skipped, since the new date has its own reminder; the others go out in the reader's words."""
+    # The real clock: the receiver checks the VAPID token's expiry against it.
+    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+    unit = factory.unit()
+    manager = factory.user(("manager", unit))
+    anna = factory.user(("staff", unit), language="da")
+    device = subscribe(client, anna, receiver)
+    plan = factory.plan(unit)
+
+    def item(**kw):
+        return factory.item(plan, responsible=_responsible(anna), **kw)
+
+    moved = item(end_date=today + timedelta(days=3))
+    extended = item(legal_deadline=today + timedelta(days=3))
+    kept_end = item(end_date=today + timedelta(days=1))
+    kept_frist = item(legal_deadline=today + timedelta(days=3))
+    for row in outbox():  # the assignments are not what this test is about
+        db.session.delete(row)
+    db.session.commit()
+    assert queue_reminders(db.session, (7, 1)) == ReminderRun(considered=4, queued=4)
+    db.session.commit()
+    db.session.get(PlanItem, moved.id).end_date = today + timedelta(days=20)
+    db.session.commit()
+    _extend(factory, extended, today + timedelta(days=20), manager)
+
+    report = deliver(push_app)
+
+    assert (report.sent, report.reasons) == (2, {"obsolete": 2}), report
+    assert {row.item_id: row.status for row in _reminders()} == {
+        moved.id: "skipped",
+        extended.id: "skipped",
+        kept_end.id: "sent",
+        kept_frist.id: "sent",
+    }
+    assert sorted(receiver.payloads(device), key=lambda p: p["url"]) == sorted(
+        [
+            {
+                "title": "En indsats nærmer sig sit sluttidspunkt",
+                "body": "Sluttidspunktet er i morgen.",
+                "url": f"/#/items/{kept_end.id}",
+                "kind": "due_soon",
+                "lang": "da",
+                "about": "end_date",
+            },
+            {
+                "title": "Fristen for et påbud nærmer sig",
+                "body": "Fristen er om 3 dage.",
+                "url": f"/#/items/{kept_frist.id}",
+                "kind": "due_soon",
+                "lang": "da",
+                "about": "deadline",
+            },
+        ],
+        key=lambda p: p["url"],
+    )
+
+
+def test_a_reminder_queued_before_about_and_date_were_kept_still_goes_out_as_an_end_date(
+    push_app, client, factory, receiver
+):
+    """A row queued by the version before: {"days": n} only, and no date to check."""
+    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+    unit = factory.unit()
+    anna = factory.user(("staff", unit), language="sv")
+    device = subscribe(client, anna, receiver)
+    row = factory.item(
+        factory.plan(unit), end_date=today + timedelta(days=3), responsible=_responsible(anna)
+    )
+    late = factory.item(
+        factory.plan(unit), end_date=today - timedelta(days=1), responsible=_responsible(anna)
+    )
+    for queued in outbox():
+        db.session.delete(queued)
+    for item, kind, key, params in (
+        (row, "due_soon", f"due_soon:{anna.id}:{row.id}:{row.end_date}:7", {"days": 3}),
+        (late, "overdue", f"overdue:{anna.id}:{late.id}:{late.end_date}", {}),
+    ):
+        db.session.add(
+            Notification(
+                user_id=anna.id,
+                kind=kind,
+                dedup_key=key,
+                unit_id=unit.id,
+                plan_id=item.plan_id,
+                item_id=item.id,
+                params=params,
+                next_attempt_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
+    db.session.commit()
+
+    assert deliver(push_app).sent == 2
+    assert sorted(receiver.payloads(device), key=lambda p: p["kind"]) == [
+        {
+            "title": "En åtgärd närmar sig sitt slutdatum",
+            "body": "Slutdatumet är om 3 dagar.",
+            "url": f"/#/items/{row.id}",
+            "kind": "due_soon",
+            "lang": "sv",
+            "about": "end_date",
+        },
+        {
+            "title": "En åtgärd har passerat sitt slutdatum",
+            "url": f"/#/items/{late.id}",
+            "kind": "overdue",
+            "lang": "sv",
+            "about": "end_date",
+        },
+    ]

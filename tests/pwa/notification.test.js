@@ -33,7 +33,49 @@ describe('notificationFor', () => {
     expect(late.title).toBe('En opgave i årshjulet har overskredet sin frist');
     expect(late.options.tag).not.toBe(url);
     // A plan item's reminder keeps its own title.
-    expect(notificationFor({ url: '/#/items/1', kind: 'overdue', lang: 'en' }, STRINGS).title).toBe('An item is overdue');
+    expect(notificationFor({ url: '/#/items/1', kind: 'overdue', lang: 'en' }, STRINGS).title).toBe('An item is past its end date');
+  });
+
+  test.each([
+    ['da', 'due_soon', 'end_date', 'En indsats nærmer sig sit sluttidspunkt'],
+    ['da', 'due_soon', 'deadline', 'Fristen for et påbud nærmer sig'],
+    ['da', 'overdue', 'end_date', 'En indsats har overskredet sit sluttidspunkt'],
+    ['da', 'overdue', 'deadline', 'Fristen for et påbud er overskredet'],
+    ['da', 'assigned', 'follow_up', 'Du er blevet ansvarlig for at følge op på en indsats'],
+    ['da', 'note_added', 'follow_up', 'Nyt notat på en indsats, du følger op på'],
+    ['sv', 'due_soon', 'end_date', 'En åtgärd närmar sig sitt slutdatum'],
+    ['sv', 'due_soon', 'deadline', 'Tidsfristen för ett föreläggande närmar sig'],
+    ['sv', 'overdue', 'end_date', 'En åtgärd har passerat sitt slutdatum'],
+    ['sv', 'overdue', 'deadline', 'Tidsfristen för ett föreläggande har gått ut'],
+    ['sv', 'assigned', 'follow_up', 'Du har blivit ansvarig för uppföljningen av en åtgärd'],
+    ['sv', 'note_added', 'follow_up', 'Ny anteckning på en åtgärd du följer upp'],
+    ['en', 'due_soon', 'deadline', 'The deadline of an order is near'],
+    ['en', 'assigned', 'follow_up', 'You are now responsible for following up an item'],
+  ])('%s %s about %s: "%s"', (lang, kind, about, expected) => {
+    const payload = { title: 'from the server', url: '/#/items/1', kind, lang, about };
+    expect(notificationFor(payload, STRINGS).title).toBe(expected);
+  });
+
+  test('without about, a row reminder speaks of its end date and an assignment of carrying the row out', () => {
+    const url = '/#/items/1';
+    expect(notificationFor({ url, kind: 'due_soon', lang: 'da' }, STRINGS).title).toBe('En indsats nærmer sig sit sluttidspunkt');
+    expect(notificationFor({ url, kind: 'overdue', lang: 'sv' }, STRINGS).title).toBe('En åtgärd har passerat sitt slutdatum');
+    expect(notificationFor({ url, kind: 'assigned', lang: 'da' }, STRINGS).title).toBe('Du er blevet ansvarlig for en indsats');
+  });
+
+  test('an about this build does not know keeps the server title; inherited names are no titles', () => {
+    const later = { title: 'Servertitel', url: '/#/items/1', kind: 'assigned', lang: 'da', about: 'later_kind' };
+    expect(notificationFor(later, STRINGS).title).toBe('Servertitel');
+    expect(notificationFor({ title: 'Servertitel', kind: 'constructor', lang: 'da' }, STRINGS).title).toBe('Servertitel');
+    expect(notificationFor({ kind: 'toString', lang: 'sv', title: 7 }, STRINGS).title).toBe('Følg');
+  });
+
+  test('every variant the server sends has a title in every language', () => {
+    for (const lang of ['da', 'sv', 'en']) {
+      for (const key of ['due_soon_deadline', 'overdue_deadline', 'assigned_follow_up', 'note_added_follow_up']) {
+        expect(STRINGS[lang][key], `${lang}.${key}`).toBeTruthy();
+      }
+    }
   });
 
   test('an unknown kind keeps the server title; an unknown language falls back to Danish', () => {

@@ -2,10 +2,10 @@
  * What a push message becomes on the screen, and where a click on it leads. Pure functions, used
  * by the service worker (sw-extra.js, bundled at build time) and tested in tests/pwa.
  *
- * The payload is the server's (docs/push.md): {title, body?, url, kind, lang}. The title is
- * taken from the app's own locale strings for `kind` in `lang` (bundled into the worker, never
- * fetched, so it works with the worker alone); the server's title is the fallback for a kind
- * this build does not know yet.
+ * The payload is the server's (docs/push.md): {title, body?, url, kind, lang, about?}. The title
+ * is taken from the app's own locale strings for `kind` in `lang` (bundled into the worker, never
+ * fetched, so it works with the worker alone); the server's title is the fallback for a kind,
+ * or an `about`, this build does not know yet.
  */
 export const LANGUAGES = ['da', 'sv', 'en'];
 export const HOME_ROUTE = '/#/units';
@@ -13,6 +13,10 @@ const ICON = '/icons/icon-192.png';
 // A reminder about a task of the Swedish årshjul opens that task in an årshjul (the server's
 // link_for); its title is the `<kind>_task` string ("En uppgift i årshjulet ...").
 const TASK_ROUTE = /^\/#\/quality\/[^/]+\/cycle\/[^/]+$/;
+// `about` picks the words where a kind says two things: the `<kind>_<about>` string, as
+// "due_soon_deadline" (the frist of a påbud) or "assigned_follow_up" (following the row up). A
+// row's reminder is about its end date unless it says otherwise: the kind's own string.
+const DEFAULT_ABOUT = 'end_date';
 
 /** `strings` maps a language to its `notification` block ({kind: title}). */
 export function notificationFor(payload, strings) {
@@ -20,8 +24,8 @@ export function notificationFor(payload, strings) {
   const lang = LANGUAGES.includes(data.lang) ? data.lang : 'da';
   const titles = (strings && strings[lang]) || {};
   const url = appRoute(data.url);
-  const kind = typeof data.kind === 'string' && TASK_ROUTE.test(url) ? `${data.kind}_task` : data.kind;
-  const title = (typeof kind === 'string' && titles[kind]) || data.title || titles.fallback || 'Følg';
+  const sent = typeof data.title === 'string' ? data.title : undefined;
+  const title = ownTitle(data, url, titles) || sent || own(titles, 'fallback') || 'Følg';
   return {
     title,
     options: {
@@ -34,6 +38,20 @@ export function notificationFor(payload, strings) {
       data: { url, kind: data.kind || null },
     },
   };
+}
+
+/** The app's own title for the payload, if this build has one (else undefined). */
+function ownTitle(data, url, titles) {
+  if (typeof data.kind !== 'string') return undefined;
+  const kind = TASK_ROUTE.test(url) ? `${data.kind}_task` : data.kind;
+  const about = typeof data.about === 'string' && data.about !== DEFAULT_ABOUT ? data.about : null;
+  return own(titles, about ? `${kind}_${about}` : kind);
+}
+
+/** A string of the block itself: never one inherited from Object ("constructor"). */
+function own(titles, key) {
+  const found = Object.prototype.hasOwnProperty.call(titles, key) ? titles[key] : undefined;
+  return typeof found === 'string' ? found : undefined;
 }
 
 /**

@@ -31,7 +31,7 @@ TIMEFRAME = {"start": "Start:", "end": "Klart senast:", "ongoing": "Tills vidare
 TIMEFRAME_ALIASES = {
     "start": ("Start:", "Startdatum:"),
     "end": ("Klart senast:", "Senast:", "Slut:", "Slutdatum:"),
-    # "Stående" is the app's word for it (pwa/src/locales/sv.json).
+    # "Stående" was the app's word for it before "Tills vidare" (pwa/src/locales/sv.json).
     "ongoing": ("Tills vidare", "Pågående", "Stående"),
 }
 MONTH_PARTS = {
