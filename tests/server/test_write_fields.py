@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AuditEvent, PlanItem
+from server.models import AuditEvent, PlanItem, User
 from server.models.versioning import act_as, lock_clock, write_fields
 from tests.push.conftest import outbox
 
@@ -16,11 +16,12 @@ from tests.push.conftest import outbox
 def _twins(factory):
     """Two items of one approved plan, a manager and a staff member of the unit, and an
     inspector following it: an edit of either item tells the inspector (followed_changed)
-    and, when it names the staff member, tells them (assigned)."""
+    and, when it names the staff member or the follower, tells them (assigned)."""
     unit = factory.unit()
     manager = factory.user(("manager", unit))
     staff = factory.user(("staff", unit))
     inspector = factory.user(("inspector", unit))
+    factory.user(("staff", unit), email="follower@example.test")
     plan = factory.plan(unit, state="approved")
     first, second = factory.item(plan), factory.item(plan)
     db.session.commit()
@@ -56,7 +57,12 @@ def _notices(item):
 
 def test_a_direct_write_leaves_what_a_flush_leaves(factory):
     manager, staff, inspector, flushed, direct = _twins(factory)
-    values = {"result": "Halvvejs", "responsible": [{"user_id": str(staff.id)}]}
+    follower = db.session.scalars(select(User).where(User.email == "follower@example.test")).one()
+    values = {
+        "result": "Halvvejs",
+        "responsible": [{"user_id": str(staff.id)}],
+        "follow_up_responsible": [{"user_id": str(follower.id)}],
+    }
 
     _edit(flushed, values, manager, direct=False)
     flushed_seq = db.session.get(PlanItem, flushed.id).seq
@@ -65,11 +71,19 @@ def test_a_direct_write_leaves_what_a_flush_leaves(factory):
 
     assert _stamp(direct) == _stamp(flushed)
     assert db.session.get(PlanItem, direct.id).seq > flushed_seq
-    assert notices_after_flush == [("assigned", staff.id), ("followed_changed", inspector.id)]
+    assert notices_after_flush == sorted(
+        [("assigned", staff.id), ("assigned", follower.id), ("followed_changed", inspector.id)]
+    )
     # The second edit is told as the first was: "assigned" is per item version, and the
     # inspector hears of an approved plan's changes once a day (the key holds the day).
-    assigned = [n for n in outbox(kind="assigned")]
-    assert sorted(n.item_id for n in assigned) == sorted([flushed.id, direct.id])
+    assigned = outbox(kind="assigned")
+    assert sorted(
+        (n.item_id, n.user_id, (n.params or {}).get("about")) for n in assigned
+    ) == sorted(
+        (item.id, user.id, about)
+        for item in (flushed, direct)
+        for user, about in ((staff, None), (follower, "follow_up"))
+    )
 
 
 def test_the_row_in_the_session_is_the_row_in_the_database(factory):
