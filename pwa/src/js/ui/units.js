@@ -60,8 +60,8 @@ export async function unitPlansView(app, unitId) {
   const plans = (await app.store.listPlans(unitId))
     .filter((p) => !p.deleted)
     .sort((a, b) => String(b.plan_date || '').localeCompare(String(a.plan_date || '')));
-  // One small summary per plan (store/summaries.js), not the plans' rows: today's overdue count
-  // is worked out from it here, so it is right on any day.
+  // One small summary per plan (store/summaries.js) instead of counting its items; the overdue
+  // count is worked out from it for the day the list is drawn.
   const stats = await app.store.planStats(
     plans.map((p) => p.id),
     today(),
