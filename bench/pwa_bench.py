@@ -3,7 +3,8 @@
     python bench/pwa_bench.py [--items 5000] [--notes 20000] [--large]
                               [--dist pwa/dist [--dist /tmp/main-pwa/dist]]
                               [--cpu-throttle 4] [--runs 3] [--sync-runs 1] [--profile]
-                              [--workloads size,first_sync,server_pull,cold_start,boot_reads,open_plan]
+                              [--workloads size,first_sync,server_pull,cold_start,boot_reads,
+                                           open_plan]
 
 Builds nothing: run ``npm run build`` in pwa/ first (and in the other tree for a comparison).
 Seeds a fresh SQLite file with the demo data plus one plan holding ``--items`` items and
@@ -442,9 +443,11 @@ COUNT_READS = """(() => {
   const reads = {};
   let drawn = false;
   const note = (key, n = 1) => { if (!drawn) reads[key] = (reads[key] || 0) + n; };
-  const nameOf = (src) => (src instanceof IDBIndex ? `${src.objectStore.name}[${src.name}]` : src.name);
+  const nameOf = (src) =>
+    src instanceof IDBIndex ? `${src.objectStore.name}[${src.name}]` : src.name;
+  const methods = ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor'];
   for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
-    for (const m of ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor']) {
+    for (const m of methods) {
       const original = proto[m];
       if (!original) continue;
       proto[m] = function (...args) {
