@@ -484,7 +484,7 @@ def boot_reads(pw, build: Build, unit: str, throttle: float) -> dict:
     page.goto(f"/#/units/{unit}", wait_until="commit")
     page.get_by_test_id("plan-list").wait_for()
     page.get_by_test_id("overdue").first.wait_for()
-    page.wait_for_function("performance.getEntriesByName('folg-first-render').length > 0")
+    page.wait_for_function("() => performance.getEntriesByName('folg-first-render').length > 0")
     reads = page.evaluate("window.__folgReads")
     context.close()
     return dict(sorted(reads.items()))
