@@ -3,7 +3,8 @@
     python bench/pwa_bench.py [--items 5000] [--notes 20000] [--large]
                               [--dist pwa/dist [--dist /tmp/main-pwa/dist]]
                               [--cpu-throttle 4] [--runs 3] [--sync-runs 1] [--profile]
-                              [--workloads size,first_sync,server_pull,cold_start,open_plan]
+                              [--workloads size,first_sync,server_pull,cold_start,boot_reads,
+                                           open_plan]
 
 Builds nothing: run ``npm run build`` in pwa/ first (and in the other tree for a comparison).
 Seeds a fresh SQLite file with the demo data plus one plan holding ``--items`` items and
@@ -19,6 +20,9 @@ workload, build and run:
     server_pull  the same full pull from Python, no browser: the server's share
     cold_start   the browser is restarted offline; from navigation to a usable plan list (the
                  unit's plans with overdue counts); target <= 400 ms (<= 1 s at 50,000 items)
+    boot_reads   the same cold start once more, counting what the page asks IndexedDB for until
+                 the first screen is drawn (mark `folg-first-render`): requests and rows or
+                 cursor steps per object store and index (not timed: the counting slows it)
     open_plan    offline, a 360 px wide phone opens the 500-row plan and the largest plan:
                  time to the first rows; then scrolls to the end and counts long tasks
                  (> 50 ms); target <= 300 ms to first rows, no long task while scrolling
@@ -85,7 +89,7 @@ WORDS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
-WORKLOADS = ["size", "first_sync", "server_pull", "cold_start", "open_plan"]
+WORKLOADS = ["size", "first_sync", "server_pull", "cold_start", "boot_reads", "open_plan"]
 
 
 def text(rng: random.Random, low: int, high: int) -> str:
@@ -434,6 +438,58 @@ def cold_start(pw, build: Build, unit: str, throttle: float) -> tuple[float, dic
     return wall, marks
 
 
+# Counts the page's IndexedDB reads by object store (and index) until the first screen is drawn.
+COUNT_READS = """(() => {
+  const reads = {};
+  let drawn = false;
+  const note = (key, n = 1) => { if (!drawn) reads[key] = (reads[key] || 0) + n; };
+  const nameOf = (src) =>
+    src instanceof IDBIndex ? `${src.objectStore.name}[${src.name}]` : src.name;
+  const methods = ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor'];
+  for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
+    for (const m of methods) {
+      const original = proto[m];
+      if (!original) continue;
+      proto[m] = function (...args) {
+        const req = original.apply(this, args);
+        const key = `${nameOf(this)} ${m}`;
+        note(key);
+        req.addEventListener('success', () => {
+          if (Array.isArray(req.result)) note(`${key} rows`, req.result.length);
+          else if (m === 'get' && req.result !== undefined) note(`${key} rows`);
+        });
+        return req;
+      };
+    }
+  }
+  const step = IDBCursor.prototype.continue;
+  IDBCursor.prototype.continue = function (...args) {
+    note(`${nameOf(this.source)} cursor steps`);
+    return step.apply(this, args);
+  };
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, options) => {
+    const entry = mark(name, options);
+    if (name === 'folg-first-render') drawn = true;
+    return entry;
+  };
+  window.__folgReads = reads;
+})();"""
+
+
+def boot_reads(pw, build: Build, unit: str, throttle: float) -> dict:
+    """The cold start of `cold_start`, counting IndexedDB reads until the first render."""
+    context, page, _ = launch(pw, build, viewport=DESKTOP, offline=True, throttle=throttle)
+    context.add_init_script(script=COUNT_READS)
+    page.goto(f"/#/units/{unit}", wait_until="commit")
+    page.get_by_test_id("plan-list").wait_for()
+    page.get_by_test_id("overdue").first.wait_for()
+    page.wait_for_function("() => performance.getEntriesByName('folg-first-render').length > 0")
+    reads = page.evaluate("window.__folgReads")
+    context.close()
+    return dict(sorted(reads.items()))
+
+
 SCROLL = """async (steps) => {
   const long = [];
   const observer = new PerformanceObserver((list) => {
@@ -560,6 +616,20 @@ def main() -> None:
                                 "marks_ms_last_run": runs[i][-1][1],
                                 "target_s": target,
                                 "ok": median(walls) <= target,
+                            }
+                        ),
+                        flush=True,
+                    )
+            if "boot_reads" in workloads:
+                for build in builds:
+                    reads = boot_reads(pw, build, data["unit"], throttle)
+                    print(
+                        json.dumps(
+                            {
+                                "workload": "boot_reads",
+                                "build": build.label,
+                                "items_in_store": data["items"],
+                                "reads_until_first_render": reads,
                             }
                         ),
                         flush=True,

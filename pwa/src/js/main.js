@@ -297,7 +297,7 @@ function mountShell() {
 async function updateConflictBadge() {
   const link = document.querySelector('nav a[href="#/conflicts"]');
   if (!link || !app.store) return;
-  const n = (await app.store.listOpenConflicts()).length;
+  const n = await app.store.openConflictCount();
   let badge = link.querySelector('.badge');
   if (!n) {
     if (badge) badge.remove();

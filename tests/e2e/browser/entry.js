@@ -6,4 +6,6 @@ import '../../pwa/store/writes.test.js';
 import '../../pwa/store/feed.test.js';
 import '../../pwa/store/messages.test.js';
 import '../../pwa/store/drafts.test.js';
+import '../../pwa/store/summaries.test.js';
+import '../../pwa/store/long_plans.test.js';
 import '../../pwa/sync.test.js';

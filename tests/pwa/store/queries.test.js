@@ -94,3 +94,35 @@ test("waiting changes count outbox entries and photo bytes not uploaded, but not
     "c3".repeat(32),
   ]);
 });
+
+test("the list of units counts each unit's plans without those deleted here, and the badge counts open conflicts", async () => {
+  const store = await freshStore("queries");
+  const row = (table, id, fields) => ({
+    table,
+    id,
+    version: 1,
+    deleted: false,
+    fields,
+  });
+  await store.applyPage(
+    [
+      row("plans", "p1", { unit_id: "u1", title: "a" }),
+      row("plans", "p2", { unit_id: "u1", title: "b" }),
+      row("plans", "p3", { unit_id: "u2", title: "c" }),
+      row("plans", "p4", { unit_id: "elsewhere", title: "d" }),
+      row("conflicts", "c1", { status: "open", row_id: "x", unit_id: "u1" }),
+      row("conflicts", "c2", {
+        status: "resolved",
+        row_id: "y",
+        unit_id: "u1",
+      }),
+    ],
+    "1",
+  );
+  await store.remove("plans", "p2");
+  await store.create("plans", { id: "p5", unit_id: "u2", title: "new" });
+  const counts = await store.planCounts(["u1", "u2", "u3"]);
+  expect(Object.fromEntries(counts)).toEqual({ u1: 1, u2: 2, u3: 0 });
+  expect((await store.planCounts([])).size).toBe(0);
+  expect(await store.openConflictCount()).toBe(1);
+});

@@ -35,7 +35,7 @@ test("upgrading a version 1 database derives the due index of existing items", a
   });
   old.close();
   const store = await new Store("upgrade-v1").open();
-  expect(store.db.verno).toBe(10); // upgraded through every later step
+  expect(store.db.verno).toBe(11); // upgraded through every later step
   expect(await store.itemStats("p", "2026-06-01")).toEqual({
     items: 1,
     overdue: 1,
@@ -57,6 +57,7 @@ test("every synced table has a Dexie store, and the tables written here index th
       "outbox",
       "photo_blobs",
       "plan_history",
+      "plan_summaries",
     ].sort(),
   );
 });

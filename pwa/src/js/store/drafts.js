@@ -110,7 +110,7 @@ export async function resendDraft(store, table, id, values = undefined) {
   const { db } = store;
   const key = draftKey(table, id);
   let sent = false;
-  await db.transaction('rw', db.table(table), db.outbox, db.drafts, async () => {
+  await db.transaction('rw', [...writes.rowScope(db, table), db.drafts], async () => {
     const draft = await db.drafts.get(key);
     if (!draft) return;
     const fields = values ?? draft.fields;

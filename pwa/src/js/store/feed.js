@@ -12,6 +12,7 @@
 import { ROW_WRITTEN_TABLES, SYNCED_TABLES, serverCopy, withDerived } from './schema.js';
 import { pendingFields } from './writes.js';
 import { keepRefused } from './drafts.js';
+import { SUMMARIZED_TABLE, SUMMARY_TABLE, SummaryChanges, rebuildSummaries } from './summaries.js';
 
 /** @typedef {import('./store.js').Store} Store */
 
@@ -28,10 +29,12 @@ const KNOWN_TABLES = new Set(SYNCED_TABLES);
 export async function applyPage(store, changes, cursor, { fresh = false } = {}) {
   const db = store.feedDb;
   const tables = SYNCED_TABLES.map((t) => db.table(t));
-  await db.transaction('rw', [...tables, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [...tables, db.outbox, db.meta, db.table(SUMMARY_TABLE)], async () => {
+    const summaries = new SummaryChanges();
     // A pull that started from no cursor can only meet rows this device made itself (they
     // are in the outbox) or rows from earlier pages of the same pull (older or equal): it
-    // skips reading every row first, which halves the cost of a first sync.
+    // skips reading every row first, which halves the cost of a first sync. Plan items are
+    // read all the same: their plans' summaries need what each row was before.
     const waiting = fresh ? new Set((await db.outbox.toArray()).map((e) => `${e.table}/${e.id}`)) : null;
     const byTable = new Map();
     for (const c of changes) {
@@ -42,9 +45,10 @@ export async function applyPage(store, changes, cursor, { fresh = false } = {}) 
     for (const [table, list] of byTable) {
       const t = db.table(table);
       const ids = list.map((c) => c.id);
-      const current = fresh
-        ? await Promise.all(ids.map((id) => (waiting.has(`${table}/${id}`) ? t.get(id) : undefined)))
-        : await t.bulkGet(ids);
+      const current =
+        fresh && table !== SUMMARIZED_TABLE
+          ? await Promise.all(ids.map((id) => (waiting.has(`${table}/${id}`) ? t.get(id) : undefined)))
+          : await t.bulkGet(ids);
       const puts = [];
       const deletes = [];
       for (let i = 0; i < list.length; i += 1) {
@@ -69,6 +73,8 @@ export async function applyPage(store, changes, cursor, { fresh = false } = {}) 
             withDerived(table, {
               ...server,
               ...mine,
+              // A row deleted here stays deleted until the server has the delete.
+              ...(local._status === 'deleted' ? { deleted: true } : {}),
               _status: local._status,
               _version: c.version,
               _server: server,
@@ -80,10 +86,24 @@ export async function applyPage(store, changes, cursor, { fresh = false } = {}) 
       }
       if (puts.length) await t.bulkPut(puts);
       if (deletes.length) await t.bulkDelete(deletes);
+      if (table === SUMMARIZED_TABLE) noteFinalRows(summaries, table, ids, current, puts, deletes);
     }
+    await summaries.save(db.table(SUMMARY_TABLE));
     if (cursor !== undefined) await db.meta.put({ key: 'cursor', value: cursor });
   });
   if (changes.length) store._emit({ pulled: changes.length });
+}
+
+/**
+ * Note each row of a page once, from what it was before the page (`current`, read before any
+ * of it was written) to what the page left: its puts in order, then its deletes, as written.
+ */
+function noteFinalRows(summaries, table, ids, current, puts, deletes) {
+  const before = new Map(ids.map((id, i) => [id, current[i]]));
+  const after = new Map();
+  for (const row of puts) after.set(row.id, row);
+  for (const id of deletes) after.set(id, null);
+  for (const [id, row] of after) summaries.note(table, before.get(id), row);
 }
 
 /**
@@ -149,7 +169,9 @@ export async function ackBatch(store, batch, results) {
   const byId = new Map(batch.map((e) => [e.mutation_id, e]));
   const refused = [];
   const tables = SYNCED_TABLES.map((t) => db.table(t));
-  await db.transaction('rw', [...tables, db.outbox, db.meta, db.drafts], async () => {
+  const summaryTable = db.table(SUMMARY_TABLE);
+  await db.transaction('rw', [...tables, db.outbox, db.meta, db.drafts, summaryTable], async () => {
+    const summaries = new SummaryChanges();
     for (const answer of results) {
       const r = answer.status === 'duplicate' ? { ...answer, status: answer.original_status || 'applied' } : answer;
       const entry = byId.get(r.mutation_id);
@@ -206,11 +228,13 @@ export async function ackBatch(store, batch, results) {
       if (!row) continue;
       if ((gone || !server) && !rest.length) {
         await t.delete(entry.id);
+        summaries.note(entry.table, row, null);
         continue;
       }
       if (gone) {
         // Deleted on the server: remaining edits will come back as delete_edit conflicts.
         await t.delete(entry.id);
+        summaries.note(entry.table, row, null);
         continue;
       }
       const mine = {};
@@ -231,7 +255,9 @@ export async function ackBatch(store, batch, results) {
         rebuilt.deleted = false;
       }
       await t.put(withDerived(entry.table, rebuilt));
+      summaries.note(entry.table, row, rebuilt);
     }
+    await summaries.save(summaryTable);
   });
   store._emit({ acked: results.length, ...(refused.length ? { drafts: true } : {}) });
   return refused;
@@ -287,7 +313,7 @@ export async function resetForFullPull(store) {
   const { db } = store;
   const tables = SYNCED_TABLES.map((t) => db.table(t));
   const kept = new Set(ROW_WRITTEN_TABLES);
-  await db.transaction('rw', [...tables, db.meta], async () => {
+  await db.transaction('rw', [...tables, db.meta, db.table(SUMMARY_TABLE)], async () => {
     for (const name of SYNCED_TABLES) {
       if (kept.has(name)) {
         await db.table(name).where('_status').equals('synced').delete();
@@ -299,6 +325,8 @@ export async function resetForFullPull(store) {
         await db.table(name).clear();
       }
     }
+    // Only the rows with pending edits are left: their plans' summaries are built again.
+    await rebuildSummaries(db.table(SUMMARIZED_TABLE), db.table(SUMMARY_TABLE));
     await db.meta.delete('cursor');
   });
   store._emit({ reset: true });

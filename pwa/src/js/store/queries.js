@@ -5,8 +5,8 @@
  *
  * Each function takes the `Store` (store.js) as its first argument.
  */
-import Dexie from 'dexie';
 import { visible } from './schema.js';
+import { SUMMARY_TABLE, statsOf } from './summaries.js';
 
 /** @typedef {import('./store.js').Store} Store */
 
@@ -47,25 +47,49 @@ export async function listItems(store, planId) {
 }
 
 /**
- * Counts for a plan list: items and overdue items (an end date before `today`, not ongoing,
- * not done or cancelled), counted on indexes without reading the rows: the plan list must
- * open fast offline even for plans with thousands of items.
+ * The number of plans of each unit (deleted ones left out), for the list of units: from the
+ * `unit_id` index's keys, without reading the plans.
+ * @param {Store} store
+ * @param {string[]} unitIds
+ * @returns {Promise<Map<string, number>>}
+ */
+export async function planCounts(store, unitIds) {
+  const plans = store.db.table('plans');
+  const counts = new Map(unitIds.map((id) => [id, 0]));
+  if (!unitIds.length) return counts;
+  const [units, deleted] = await Promise.all([
+    plans.where('unit_id').anyOf(unitIds).keys(),
+    plans.where('_status').equals('deleted').toArray(),
+  ]);
+  for (const unit of units) counts.set(unit, (counts.get(unit) ?? 0) + 1);
+  for (const plan of deleted) if (counts.has(plan.unit_id)) counts.set(plan.unit_id, counts.get(plan.unit_id) - 1);
+  return counts;
+}
+
+/**
+ * Counts for a plan list: each plan's items, open items and overdue items on `today` (an end
+ * date before it, not ongoing, not done or cancelled), read from the plans' summaries
+ * (summaries.js), one small row per plan: the plan list must open fast offline even for plans
+ * with thousands of items.
+ * @param {Store} store
+ * @param {string[]} planIds
+ * @param {string} today  an ISO date
+ * @returns {Promise<Map<string, {items: number, open: number, overdue: number}>>}
+ */
+export async function planStats(store, planIds, today) {
+  const summaries = await store.db.table(SUMMARY_TABLE).bulkGet(planIds);
+  return new Map(planIds.map((id, i) => [id, statsOf(summaries[i], today)]));
+}
+
+/**
+ * One plan's items and overdue items on `today` (see `planStats`).
  * @param {Store} store
  * @param {string} planId
  * @param {string} today  an ISO date
  */
 export async function itemStats(store, planId, today) {
-  const items = store.db.table('plan_items');
-  const [count, overdue, deleted] = await Promise.all([
-    items.where('plan_id').equals(planId).count(),
-    items.where('[plan_id+_due]').between([planId, Dexie.minKey], [planId, today], true, false).count(),
-    items
-      .where('_status')
-      .equals('deleted')
-      .filter((i) => i.plan_id === planId)
-      .count(),
-  ]);
-  return { items: count - deleted, overdue };
+  const { items, overdue } = statsOf(await store.db.table(SUMMARY_TABLE).get(planId), today);
+  return { items, overdue };
 }
 
 /** Newest first. @param {Store} store */
@@ -155,6 +179,11 @@ function waitingPhotos(store) {
 /** @param {Store} store */
 export async function listOpenConflicts(store) {
   return where(store, 'conflicts', 'status', 'open');
+}
+
+/** For the badge on every screen: counted on the index, no row read. @param {Store} store */
+export async function openConflictCount(store) {
+  return store.db.table('conflicts').where('status').equals('open').count();
 }
 
 /**

@@ -175,6 +175,12 @@ export class Store {
   itemStats(planId, today) {
     return queries.itemStats(this, planId, today);
   }
+  planStats(planIds, today) {
+    return queries.planStats(this, planIds, today);
+  }
+  planCounts(unitIds) {
+    return queries.planCounts(this, unitIds);
+  }
   listNotes(itemId) {
     return queries.listNotes(this, itemId);
   }
@@ -213,6 +219,9 @@ export class Store {
   }
   listOpenConflicts() {
     return queries.listOpenConflicts(this);
+  }
+  openConflictCount() {
+    return queries.openConflictCount(this);
   }
   pendingCount() {
     return queries.pendingCount(this);

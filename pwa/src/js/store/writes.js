@@ -13,10 +13,14 @@
  * server refuses gaps and entries may still be coalesced: two edits of one row before a push
  * become one mutation, keeping the earliest base of each field (what the user first saw).
  *
+ * A write of a plan item changes its plan's summary (summaries.js) in the same transaction, so
+ * every transaction over a row's table here covers the summaries too (`rowScope`).
+ *
  * Each function takes the `Store` (store.js) as its first argument.
  */
 import { BOOKKEEPING, WRITABLE, sendable, serverCopy, visible, withDerived } from './schema.js';
 import { newId } from './ids.js';
+import { SUMMARY_TABLE, saveSummaryChange } from './summaries.js';
 
 export { newId };
 
@@ -30,6 +34,11 @@ function refuseReadOnly(table) {
   if (!WRITABLE.has(table)) throw new Error(`table ${table} is read-only`);
 }
 
+/** The tables a local write of a row of `table` needs: the row's, the outbox, the summaries. */
+export function rowScope(db, table) {
+  return [db.table(table), db.outbox, db.table(SUMMARY_TABLE)];
+}
+
 /**
  * Create a row on this device. Resolves once the row and its outbox entry are durable.
  * @param {Store} store
@@ -37,7 +46,7 @@ function refuseReadOnly(table) {
 export async function create(store, table, fields) {
   refuseReadOnly(table);
   const { db } = store;
-  const row = await db.transaction('rw', db.table(table), db.outbox, () => createRow(store, table, fields));
+  const row = await db.transaction('rw', rowScope(db, table), () => createRow(store, table, fields));
   store._emit({ table, id: row.id });
   return visible(row);
 }
@@ -49,7 +58,9 @@ export async function createRow(store, table, fields) {
   const row = { ...fields, id };
   const existing = await db.table(table).get(id);
   if (existing) throw new Error(`${table} ${id} exists`);
-  await db.table(table).put(withDerived(table, { ...row, _status: 'created', _version: null, _server: null }));
+  const stored = withDerived(table, { ...row, _status: 'created', _version: null, _server: null });
+  await db.table(table).put(stored);
+  await saveSummaryChange(db, table, null, stored);
   await db.outbox.add({
     table,
     id,
@@ -73,7 +84,7 @@ export async function update(store, table, id, changes) {
   refuseReadOnly(table);
   const { db } = store;
   let changed = {};
-  await db.transaction('rw', db.table(table), db.outbox, async () => {
+  await db.transaction('rw', rowScope(db, table), async () => {
     changed = await updateRow(store, table, id, changes);
   });
   if (Object.keys(changed).length) store._emit({ table, id });
@@ -117,7 +128,9 @@ export async function updateRow(store, table, id, changes) {
     });
   }
   const status = row._status === 'created' ? 'created' : 'updated';
-  await db.table(table).put(withDerived(table, { ...row, ...changed, _status: status, _server: serverCopy(row) }));
+  const stored = withDerived(table, { ...row, ...changed, _status: status, _server: serverCopy(row) });
+  await db.table(table).put(stored);
+  await saveSummaryChange(db, table, row, stored);
   return changed;
 }
 
@@ -125,7 +138,7 @@ export async function updateRow(store, table, id, changes) {
 export async function remove(store, table, id) {
   refuseReadOnly(table);
   const { db } = store;
-  await db.transaction('rw', db.table(table), db.outbox, () => removeRow(store, table, id));
+  await db.transaction('rw', rowScope(db, table), () => removeRow(store, table, id));
   store._emit({ table, id });
 }
 
@@ -208,6 +221,7 @@ export async function removeRow(store, table, id) {
     // Never reached the server: forget it entirely.
     await db.outbox.delete(open.seq);
     await db.table(table).delete(id);
+    await saveSummaryChange(db, table, row, null);
     return;
   }
   if (open) await db.outbox.delete(open.seq);
@@ -221,9 +235,9 @@ export async function removeRow(store, table, id) {
     mutation_id: null,
     created_at: store.now().toISOString(),
   });
-  await db
-    .table(table)
-    .put(withDerived(table, { ...row, deleted: true, _status: 'deleted', _server: serverCopy(row) }));
+  const stored = withDerived(table, { ...row, deleted: true, _status: 'deleted', _server: serverCopy(row) });
+  await db.table(table).put(stored);
+  await saveSummaryChange(db, table, row, stored);
 }
 
 /** The newest outbox entry for a row not yet taken into a push, if any. */
@@ -256,10 +270,16 @@ export async function pendingFields(db, table, id) {
  * @param {Store} store
  */
 export async function patchLocal(store, table, id, fields) {
-  const row = await store.db.table(table).get(id);
-  if (!row) return;
-  await store.db.table(table).put(withDerived(table, { ...row, ...fields }));
-  store._emit({ table, id });
+  const { db } = store;
+  const found = await db.transaction('rw', db.table(table), db.table(SUMMARY_TABLE), async () => {
+    const row = await db.table(table).get(id);
+    if (!row) return false;
+    const stored = withDerived(table, { ...row, ...fields });
+    await db.table(table).put(stored);
+    await saveSummaryChange(db, table, row, stored);
+    return true;
+  });
+  if (found) store._emit({ table, id });
 }
 
 /**

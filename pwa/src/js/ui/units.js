@@ -22,7 +22,7 @@ export function today() {
 
 export async function unitsView(app) {
   const units = await app.store.listUnits();
-  const counts = await Promise.all(units.map((u) => app.store.listPlans(u.id)));
+  const counts = await app.store.planCounts(units.map((u) => u.id));
   return {
     title: t('units.title'),
     live: true,
@@ -35,12 +35,12 @@ export async function unitsView(app) {
         : h(
             'ul',
             { class: 'list', 'data-testid': 'unit-list' },
-            units.map((u, i) =>
+            units.map((u) =>
               h(
                 'li',
                 { class: 'row' },
                 h('a', { href: `#/units/${u.id}`, class: 'row-main' }, u.name),
-                h('span', { class: 'muted' }, t('units.plans', { n: counts[i].filter((p) => !p.deleted).length })),
+                h('span', { class: 'muted' }, t('units.plans', { n: counts.get(u.id) })),
               ),
             ),
           ),
@@ -60,8 +60,13 @@ export async function unitPlansView(app, unitId) {
   const plans = (await app.store.listPlans(unitId))
     .filter((p) => !p.deleted)
     .sort((a, b) => String(b.plan_date || '').localeCompare(String(a.plan_date || '')));
-  const now = today();
-  const rows = await Promise.all(plans.map(async (p) => ({ plan: p, ...(await app.store.itemStats(p.id, now)) })));
+  // One small summary per plan (store/summaries.js) instead of counting its items; the overdue
+  // count is worked out from it for the day the list is drawn.
+  const stats = await app.store.planStats(
+    plans.map((p) => p.id),
+    today(),
+  );
+  const rows = plans.map((p) => ({ plan: p, ...stats.get(p.id) }));
   const manager = app.isManager(unitId);
   return {
     title: unit ? unit.name : t('plans.title'),
