@@ -120,26 +120,35 @@ def _reminders(
                 # The frist's keys say so: on a date that is the frist's now and the row's
                 # end date alone later (an extension), the end date has a reminder of its own.
                 subject = f"{item.id}:deadline" if about == DEADLINE else f"{item.id}"
-                if days_left < 0:
-                    if not overdue_reminder_wanted(-days_left, outbox_retention_days):
-                        continue
-                    kind, key = "overdue", f"overdue:{user_id}:{subject}:{due}"
-                else:
-                    window = next((w for w in windows if w >= days_left), None)
-                    if window is None:
-                        continue
-                    kind = "due_soon"
-                    key = f"due_soon:{user_id}:{subject}:{due}:{window}"
+                wanted = _reminder_wanted(days_left, windows, outbox_retention_days)
+                if wanted is None:
+                    continue
+                kind, window = wanted
+                if kind == "due_soon":
                     params["days"] = days_left
                 yield NewNotification(
                     user_id=user_id,
                     kind=kind,
-                    dedup_key=key,
+                    dedup_key=f"{kind}:{user_id}:{subject}:{due}{window}",
                     unit_id=item.unit_id,
                     plan_id=item.plan_id,
                     item_id=item.id,
                     params=params,
                 )
+
+
+def _reminder_wanted(
+    days_left: int, windows: list[int], outbox_retention_days: int
+) -> tuple[str, str] | None:
+    """The reminder a date ``days_left`` away wants now, as (kind, the window's part of its
+    key): ``("overdue", "")`` once it has passed, ``("due_soon", ":<window>")`` within the
+    smallest window that holds it; None when neither (too far off, or overdue too long)."""
+    if days_left < 0:
+        return (
+            ("overdue", "") if overdue_reminder_wanted(-days_left, outbox_retention_days) else None
+        )
+    window = next((w for w in windows if w >= days_left), None)
+    return None if window is None else ("due_soon", f":{window}")
 
 
 def reminded_dates(session: Session, item: PlanItem) -> dict[date, str]:
@@ -214,22 +223,15 @@ def _task_reminders(
             continue
         today = now.astimezone(zone_of(session.get(NotificationPreference, owner))).date()
         days_left = (task.due_date - today).days
-        if days_left < 0:
-            if not overdue_reminder_wanted(-days_left, outbox_retention_days):
-                continue
-            kind, key, params = "overdue", f"overdue:{owner}:task:{task.id}:{task.due_date}", {}
-        else:
-            window = next((w for w in windows if w >= days_left), None)
-            if window is None:
-                continue
-            kind = "due_soon"
-            key = f"due_soon:{owner}:task:{task.id}:{task.due_date}:{window}"
-            params = {"days": days_left}
+        wanted = _reminder_wanted(days_left, windows, outbox_retention_days)
+        if wanted is None:
+            continue
+        kind, window = wanted
         yield NewNotification(
             user_id=owner,
             kind=kind,
-            dedup_key=key,
+            dedup_key=f"{kind}:{owner}:task:{task.id}:{task.due_date}{window}",
             unit_id=shown_in,
             task_id=task.id,
-            params=params,
+            params={"days": days_left} if kind == "due_soon" else {},
         )
