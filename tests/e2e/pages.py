@@ -26,6 +26,15 @@ def wait_synced(page: Page) -> None:
     expect(state).to_have_attribute("data-pending", "0")
 
 
+def wait_on_device(page: Page, pending: int) -> None:
+    """`pending` changes wait in the device's outbox, and no save is still on its way there: a
+    reload or a closed tab from here on loses nothing (the sync bar counts a save from its click,
+    before its IndexedDB write has committed)."""
+    state = page.get_by_test_id("sync-state")
+    expect(state).to_have_attribute("data-writing", "0")
+    expect(state).to_have_attribute("data-pending", str(pending))
+
+
 def wait_offline(page: Page) -> None:
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-phase", "offline")
 

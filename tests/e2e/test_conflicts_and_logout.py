@@ -16,6 +16,7 @@ from tests.e2e.pages import (
     row,
     sync_now,
     wait_offline,
+    wait_on_device,
     wait_synced,
 )
 
@@ -138,14 +139,14 @@ def test_logout_warns_about_waiting_changes_then_wipes_indexeddb(new_context, ap
     page.get_by_test_id("add-note").first.click()
     page.get_by_label("Hvad er der sket?").fill("Venter på netværk")
     page.get_by_test_id("save-note").click()
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+    wait_on_device(page, 1)
 
     page.get_by_role("link", name="Indstillinger").click()
     page.get_by_test_id("logout").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("1 ændring er ikke sendt endnu")
     dialog.get_by_role("button", name="Bliv logget ind").click()
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+    wait_on_device(page, 1)
 
     context.set_offline(False)
     wait_synced(page)
@@ -189,7 +190,7 @@ def test_an_expired_session_pauses_the_queue_and_a_new_login_delivers_it(new_con
     expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
     expect(page.get_by_text("Din session er udløbet")).to_be_visible()
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-phase", "auth")
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+    wait_on_device(page, 1)
 
     page.get_by_label("Adgangskode").fill("folg-demo")
     page.get_by_role("button", name="Log ind").click()
@@ -229,7 +230,7 @@ def test_another_person_logging_in_is_asked_before_the_last_ones_unsent_change_g
     expect(dialog).to_contain_text(f"{staff_name} har ændringer i denne browser")
     dialog.get_by_role("button", name="Annullér").click()
     expect(page.get_by_role("heading", level=1, name="Log ind")).to_be_visible()
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+    wait_on_device(page, 1)
 
     page.get_by_label("E-mail").fill(STAFF)
     page.get_by_label("Adgangskode").fill("folg-demo")

@@ -9,7 +9,14 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MANAGER, PHONE
-from tests.e2e.pages import log_in, open_plan, wait_offline, wait_service_worker, wait_synced
+from tests.e2e.pages import (
+    log_in,
+    open_plan,
+    wait_offline,
+    wait_on_device,
+    wait_service_worker,
+    wait_synced,
+)
 from tests.e2e.test_visits import _png_with_gps
 from tests.foster.test_attachments import pdf
 
@@ -48,7 +55,7 @@ def test_a_foster_parent_on_a_phone_writes_a_row_offline_and_syncs(new_context, 
     new_row.get_by_test_id("add-note").click()
     page.get_by_label("Hvad er der sket?").fill("Første lektiecafé holdt.")
     page.get_by_test_id("save-note").click()
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "2")
+    wait_on_device(page, 2)
     page.reload()
     expect(page.locator("tbody tr", has_text=topic)).to_be_visible()
 
@@ -86,7 +93,7 @@ def test_an_attachment_on_a_row_survives_offline_and_sync(new_context, api, live
     )
     expect(listed).to_have_count(2)
     # Two records and two files' bytes wait on the device, through a reload.
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "4")
+    wait_on_device(page, 4)
     page.reload()
     expect(page.get_by_test_id("attachment")).to_have_count(2)
 

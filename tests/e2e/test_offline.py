@@ -12,6 +12,7 @@ from tests.e2e.pages import (
     open_plan,
     row,
     wait_offline,
+    wait_on_device,
     wait_service_worker,
     wait_synced,
 )
@@ -61,7 +62,7 @@ def test_item_and_note_made_offline_survive_reload_and_reach_the_server(new_cont
     new_row.get_by_test_id("add-note").click()
     page.get_by_label("Hvad er der sket?").fill(note)
     page.get_by_test_id("save-note").click()
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "2")
+    wait_on_device(page, 2)
     # Honest words offline: kept on the device, not "Notatet er gemt." as if the server had it.
     status = page.get_by_role("status")
     expect(status).to_have_text(

@@ -10,7 +10,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.pages import eventually, log_in, wait_offline, wait_synced
+from tests.e2e.pages import eventually, log_in, wait_offline, wait_on_device, wait_synced
 from tests.e2e.test_quality_sv import CHEF_SV, HOME_SV, STAFF_SV, open_quality
 
 LEVELS = "Uppdrag och teman"
@@ -54,7 +54,7 @@ def test_a_medarbetare_answers_a_theme_for_her_enhet_offline_and_sees_no_other_e
     results.get_by_label("Resultat: Gruppbostaden Björkvägen").fill(answer)
     results.get_by_role("button", name="Spara").click()
     expect(results).to_contain_text(answer)
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "1")
+    wait_on_device(page, 1)
 
     context.set_offline(False)
     wait_synced(page)

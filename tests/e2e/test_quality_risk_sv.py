@@ -255,3 +255,51 @@ def test_a_manager_writes_a_checklist_offline_and_it_reaches_the_server(new_cont
     assert {"Stöd och omsorg", "Gruppbostaden Björkvägen"} <= set(
         form.get_by_label("Verksamhet eller enhet").locator("option").all_inner_texts()
     )
+
+
+def test_a_note_typed_while_the_run_redraws_after_an_answer_is_kept(new_context):
+    """The run redraws itself after each answer; that redraw is still being built when she starts
+    the point's note (a slow phone, a quick hand). It waits for the note rather than drawing an
+    empty one over what she typed (main.js: a redraw is held by a draft being typed)."""
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, STAFF_SV, home=HOME_SV)
+    open_quality(page, "Gruppbostaden Björkvägen")
+    page.get_by_role("link", name="Egenkontroll").click()
+    page.get_by_role("button", name="Starta egenkontroll: Basal hygien").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Basal hygien")
+
+    note = f"Kortärmat saknades på kvällen {uuid.uuid4().hex[:6]}"
+    point = page.locator(f'li[data-point="{HYGIENE[0]}"]')
+    # She answers, and types while the redraw the answer asks for is being built: the text goes
+    # in at the moment that redraw reads the run's answers, its last read before it draws.
+    point.evaluate(
+        """(li, text) => new Promise((typed) => {
+            const getAll = IDBIndex.prototype.getAll;
+            IDBIndex.prototype.getAll = function (...args) {
+                if (this.objectStore.name === 'checklist_answers') {
+                    IDBIndex.prototype.getAll = getAll;
+                    li.querySelector('textarea').focus();
+                    document.execCommand('insertText', false, text);
+                    typed();
+                }
+                return getAll.apply(this, args);
+            };
+            li.querySelector('input[type=radio][value=deviation]').click();
+        })""",
+        note,
+    )
+    # The redraw has had its time (it takes a few ms): it must not have drawn over the note.
+    page.wait_for_timeout(500)
+    expect(point.get_by_label("Kommentar")).to_have_value(note)
+    expect(point.get_by_label("Kommentar")).to_be_focused()
+    point.get_by_label("Kommentar").blur()
+    # Stored with the note, the run is drawn again: the answer counted, the deviation's button.
+    expect(page.get_by_test_id("run-finish")).to_contain_text("1 av 5 punkter besvarade")
+    expect(point.get_by_role("button", name="Registrera som avvikelse")).to_be_visible()
+    expect(point.get_by_label("Kommentar")).to_have_value(note)
+    # Stored: drawn again from the device's store, the note is there.
+    page.reload()
+    point = page.locator(f'li[data-point="{HYGIENE[0]}"]')
+    expect(point.get_by_label("Kommentar")).to_have_value(note)
+    expect(point.get_by_label("Avvikelse")).to_be_checked()

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.pages import eventually, log_in, wait_offline, wait_synced
+from tests.e2e.pages import eventually, log_in, wait_offline, wait_on_device, wait_synced
 
 STAFF_SV = "medarbetare@demo.test"
 CHEF_SV = "chef@demo.test"
@@ -83,7 +83,7 @@ def test_a_medarbetare_records_follow_up_offline_and_it_reaches_the_server(new_c
     card.get_by_label(f"Värde: {COUNT}, Gruppbostaden Björkvägen").fill("7")
     card.get_by_role("button", name="Spara").click()
     expect(card.get_by_test_id("aggregate")).to_contain_text("Hela uppdraget: 7")
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "3")
+    wait_on_device(page, 3)
 
     context.set_offline(False)
     wait_synced(page)

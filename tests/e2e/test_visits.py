@@ -23,6 +23,7 @@ from tests.e2e.pages import (
     open_plan,
     sync_now,
     wait_offline,
+    wait_on_device,
     wait_service_worker,
     wait_synced,
 )
@@ -102,7 +103,7 @@ def test_offline_visit_to_plan_item_and_back_to_the_inspector(
     expect(page.get_by_test_id("photo")).to_have_count(1)
     expect(page.get_by_test_id("photo")).to_have_attribute("data-uploaded", "false")
     # The visit, two findings, the photo's record and the photo's bytes wait on the device.
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "5")
+    wait_on_device(page, 5)
     # The summary already shows theme 4's average on the device.
     expect(page.get_by_test_id("visit-summary").locator('tr[data-theme="4"]')).to_contain_text(
         "4.00"
@@ -329,7 +330,7 @@ def test_inspector_corrects_a_visit_offline_and_staff_cannot(new_context, api, t
     page.get_by_role("dialog", name="Slet fund").get_by_role("button", name="Slet fund").click()
     expect(page.get_by_test_id("finding")).to_have_count(1)
     # The edit, the photo's delete and the finding's delete wait on the device.
-    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-pending", "3")
+    wait_on_device(page, 3)
 
     context.set_offline(False)
     wait_synced(page)

@@ -342,12 +342,16 @@ let pendingRender = null;
 /** Counts input in forms marked `data-draft` (watchDrafts): a live re-render that saw it move
  * while it was being built was built from state older than what was typed. */
 let draftInputs = 0;
-/** A live re-render was held back by a draft being typed; a period form's commit draws it. */
+/** A re-render of the screen on show was held back by a draft being typed; the draft's commit
+ * draws it. */
 let heldRender = false;
+/** The route the screen on show was drawn for: a render for the same one redraws it. */
+let drawnHash = null;
 
 async function render({ focus = true } = {}) {
   const ticket = ++renderCount;
   const typedBefore = draftInputs;
+  const hash = location.hash;
   const main = document.getElementById('main');
   if (!main) return;
   if (app.store) {
@@ -362,15 +366,24 @@ async function render({ focus = true } = {}) {
     view = { title: t('app.name'), node: h('p', { class: 'error' }, String(err.message || err)) };
   }
   if (ticket !== renderCount) return; // a newer render started meanwhile
-  // A live re-render is built asynchronously: if a draft was begun (or a dialog opened) while
-  // it was being built, it must not replace the form under the user's fingers.
-  if (!focus && (document.querySelector('dialog[open]') || main.querySelector('form[data-draft="typed"]'))) return;
-  // Typed into and committed meanwhile (a year chosen): this view shows the old choice. Build
-  // it again from the new one.
-  if (!focus && draftInputs !== typedBefore) {
+  // A redraw of the screen on show (a live re-render, or the screen drawing itself again after
+  // a save) is built asynchronously: if a draft was begun while it was being built, it must
+  // not replace the form under the user's fingers. The draft's commit draws it (watchDrafts).
+  const redraw = !focus || hash === drawnHash;
+  if (redraw && main.querySelector('form[data-draft="typed"]')) {
+    heldRender = true;
+    return;
+  }
+  if (!focus && document.querySelector('dialog[open]')) return;
+  // Typed into and committed meanwhile (a year chosen, a note stored): this view shows the old
+  // text. Build it again from the new one.
+  if (redraw && draftInputs !== typedBefore) {
+    heldRender = true;
     scheduleRender();
     return;
   }
+  heldRender = false;
+  drawnHash = hash;
   // Keep focus on the same control across a live re-render (e.g. after moving a row).
   const active = document.activeElement;
   const key = active && main.contains(active) ? focusKey(active) : null;
@@ -442,24 +455,24 @@ function scheduleRender() {
   pendingRender = setTimeout(() => {
     pendingRender = null;
     updateConflictBadge();
-    if (!currentLive) return;
+    if (!currentLive && !heldRender) return;
     if (document.querySelector('dialog[open]') || document.querySelector('#main form[data-draft="typed"]')) {
       heldRender = true;
       return;
     }
-    heldRender = false;
     render({ focus: false });
   }, 50);
 }
 
 /**
- * A form on a live view marked `data-draft` (the visit screen's new finding, the quality
- * screens' year and period: quality/common.js periodForm) is kept while the
- * user fills it in: a redraw draws new controls, which would drop what was typed. Typing marks
- * the form "typed"; the form sets it back to "empty" just before it saves, so that write
- * redraws the view. The trade-off: changes pulled meanwhile show only after the save. A period
- * form sets itself back to "empty" when its choice is committed (change): a re-render held back
- * meanwhile is drawn then, from the new choice.
+ * A form marked `data-draft` (the visit screen's new finding, the quality screens' year and
+ * period: quality/common.js periodForm, an egenkontroll point's note) is kept while the user
+ * fills it in: a redraw draws new controls, which would drop what was typed. That holds for a
+ * live re-render and for the screen redrawing itself after a save begun before the typing.
+ * Typing marks the form "typed"; the form sets it back to "empty" just before it saves, so that
+ * write redraws the view. The trade-off: changes pulled meanwhile show only after the save. A
+ * period form sets itself back to "empty" when its choice is committed (change): a re-render
+ * held back meanwhile is drawn then, from the new choice.
  */
 function watchDrafts() {
   document.addEventListener('change', (ev) => {

@@ -240,6 +240,7 @@ function checklistForm(app, unit) {
     };
     // The server's rules (sync/rules.json): at most 100 points of at most 500 characters.
     if (checkForm(form, 'checklists', row, { create: true })) return;
+    form.dataset.draft = 'empty'; // stored: its redraw may draw the form anew
     await app.store.create('checklists', row);
     saved(app);
     app.navigate(location.hash);
@@ -283,6 +284,7 @@ function editChecklist(app, checklist) {
       active: active.checked,
     };
     if (checkForm(form, 'checklists', { ...checklist, ...changes })) return;
+    form.dataset.draft = 'empty'; // stored: its redraw may draw the form anew
     await app.store.update('checklists', checklist.id, changes);
     saved(app);
     app.navigate(location.hash);
@@ -431,12 +433,21 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
   );
   const note = h('textarea', { rows: 2, disabled: !canWrite }, (answer && answer.note) || '');
   const noteError = h('p', { class: 'error', role: 'alert' });
+  // A draft (main.js watchDrafts): a redraw begun before the typing (the answer just given)
+  // waits for the note rather than drawing an empty one under the user's fingers.
+  const noteForm = h(
+    'form',
+    { class: 'point-note', 'data-draft': 'empty', novalidate: true, onsubmit: (ev) => ev.preventDefault() },
+    field(t('quality.selfinspection.note'), note),
+    noteError,
+  );
   note.addEventListener('change', () => {
     const text = note.value.trim() || null;
     if (containsIdentityNumber(text)) {
       noteError.textContent = t('quality.personnummer');
       return;
     }
+    noteForm.dataset.draft = 'empty';
     save({ note: text });
   });
   const isDeviation = answer && answer.answer === 'deviation';
@@ -446,8 +457,7 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
     { class: 'row', 'data-point': point.text },
     h('span', { class: 'row-main' }, point.text),
     choices,
-    field(t('quality.selfinspection.note'), note),
-    noteError,
+    noteForm,
     entry
       ? h(
           'span',
