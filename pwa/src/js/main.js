@@ -391,6 +391,7 @@ async function render({ focus = true } = {}) {
   // that is under way (or focus, or an open <details>) is never lost to a pull that changed
   // nothing on this screen.
   const same = !focus && main.childElementCount === 1 && main.firstElementChild.isEqualNode(view.node);
+  if (!same && !focus) keepFolds(main, view.node);
   if (!same) main.replaceChildren(view.node);
   main.dataset.ready = 'true';
   document.title = `${view.title} – ${t('app.name')}`;
@@ -409,6 +410,40 @@ async function render({ focus = true } = {}) {
   }
   markCurrentNav();
   updateConflictBadge();
+}
+
+/** A live re-render keeps each `<details>` as the person left it, open or folded, and what they
+ * chose in a list not yet acted on (where the stored choice it started from is unchanged): a
+ * pull must not fold the picker they just opened, nor undo their choice in it. A fold or list
+ * is known by its test id, label or name, within its plan row. */
+function keepFolds(main, node) {
+  const key = (el) => {
+    const row = el.closest('[data-item-id]');
+    const summary = el.matches('details') ? el.querySelector(':scope > summary') : null;
+    const name =
+      el.getAttribute('data-testid') ||
+      el.getAttribute('aria-label') ||
+      el.getAttribute('name') ||
+      (summary && (summary.getAttribute('aria-label') || summary.textContent));
+    return `${el.tagName}|${row ? row.getAttribute('data-item-id') : ''}|${name || ''}`;
+  };
+  const stored = (select) => [...select.options].findIndex((o) => o.defaultSelected);
+  const folds = new Map([...main.querySelectorAll('details')].map((d) => [key(d), d.open]));
+  for (const d of node.querySelectorAll('details')) {
+    const open = folds.get(key(d));
+    if (open !== undefined) d.open = open;
+  }
+  const chosen = new Map(
+    [...main.querySelectorAll('select')]
+      .filter((s) => s.selectedIndex !== Math.max(0, stored(s)))
+      .map((s) => [key(s), { from: stored(s), value: s.value }]),
+  );
+  for (const s of node.querySelectorAll('select')) {
+    const choice = chosen.get(key(s));
+    if (choice && choice.from === stored(s) && [...s.options].some((o) => o.value === choice.value)) {
+      s.value = choice.value;
+    }
+  }
 }
 
 /** What names a focused control across a redraw: its label or test id, and its plan row (many

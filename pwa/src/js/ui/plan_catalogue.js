@@ -33,7 +33,10 @@ export async function catalogueSection(app, plan, manager) {
         disabled: !app.online(),
         'data-online-only': true,
         'data-testid': 'plan-catalogue-change',
-        onclick: () => changeCatalogue(app, plan, select.value, error),
+        onclick: async () => {
+          // Done: folded again before the redraw (which keeps folds as they are) draws it.
+          if (await changeCatalogue(app, plan, select.value, error)) picker.open = false;
+        },
       },
       t('plan.catalogue_change'),
     );
@@ -67,7 +70,7 @@ export async function catalogueSection(app, plan, manager) {
 
 async function changeCatalogue(app, plan, catalogueId, error) {
   error.textContent = '';
-  if (!catalogueId || catalogueId === plan.catalogue_id) return;
+  if (!catalogueId || catalogueId === plan.catalogue_id) return false;
   try {
     const saved = await app.api.updatePlan(plan.id, { catalogue_id: catalogueId });
     const { version, ...rest } = saved;
@@ -75,8 +78,10 @@ async function changeCatalogue(app, plan, catalogueId, error) {
     announce(t('plan.catalogue_changed'));
     // The rows' themes moved on the server: the next pull brings them.
     app.sync.run('catalogue');
+    return true;
   } catch (err) {
     const reasons = err.fields && err.fields.catalogue_id;
     error.textContent = (reasons && reasons.join(' ')) || err.message || t('sync.error.generic');
+    return false;
   }
 }
