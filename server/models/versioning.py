@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -41,6 +42,8 @@ from server.models.base import SyncedMixin
 from server.models.bulk import bulk_insert, python_default
 from server.models.sync import SyncClock
 from server.models.types import json_in_postgresql
+
+M = TypeVar("M")  # a mapped class
 
 
 def act_as(session: Session, user_id: uuid.UUID | None, via: str) -> None:
@@ -109,6 +112,34 @@ def lock_clock(session: Session, organisation_ids: Iterable[uuid.UUID] | None = 
         session.info[_LOCKED_IN] = session.connection().get_transaction()
         return
     session.execute(update(SyncClock).where(SyncClock.id == 1).values(value=SyncClock.value))
+
+
+def lock_clock_reading(
+    session: Session,
+    organisation_ids: Iterable[uuid.UUID] | None,
+    model: type[M],
+    *where: Any,
+) -> M | None:
+    """``lock_clock``, then the one row of ``model`` matching ``where`` (or None), locked for
+    update: on PostgreSQL in one statement (a round trip less for a small push).
+
+    The row is the newest committed version, as a read after the locks would give it. One
+    difference: a row inserted after the statement began (while it waited for the locks) is
+    not seen, so None means "not there a moment ago": a caller about to create the row looks
+    again first.
+    """
+    if not _on_postgresql(session):
+        lock_clock(session, organisation_ids)
+        return session.scalars(select(model).where(*where)).one_or_none()
+    table = cast(Table, cast(Any, model).__table__)
+    locks = write_order.locks_cte(organisation_ids)
+    row = select(table).where(*where).with_for_update().lateral("locked_row")
+    statement = select(*row.c).select_from(locks).outerjoin(row, true())
+    found = session.scalars(
+        select(model).from_statement(statement).execution_options(populate_existing=True)
+    ).one_or_none()
+    session.info[_LOCKED_IN] = session.connection().get_transaction()
+    return found
 
 
 # ``session.info`` key: the transaction that took its write locks (PostgreSQL).

@@ -122,6 +122,22 @@ def lock_for_writing(session: Session, organisation_ids: Iterable[uuid.UUID] | N
     session.execute(_LOCK_ORGANISATIONS, {"keys": keys})
 
 
+def locks_cte(organisation_ids: Iterable[uuid.UUID] | None) -> CTE:
+    """``lock_for_writing`` as a CTE that a reading statement joins first: the locks, then the
+    rows it reads (which must lock them, ``FOR UPDATE``, to see their newest committed
+    version: the statement's snapshot was taken before the locks were granted)."""
+    if organisation_ids is None:
+        locks = text(_LOCK_DEPLOYMENT.text).columns(column("held"))
+    else:
+        keys = sorted({organisation_key(o) for o in organisation_ids})
+        locks = (
+            text(_LOCK_ORGANISATIONS.text)
+            .bindparams(bindparam("keys", keys, type_=ARRAY(Integer)))
+            .columns(column("deployment"), column("organisations"))
+        )
+    return locks.cte("locks").prefix_with("MATERIALIZED")
+
+
 def take_numbers(session: Session, count: int) -> list[int]:
     """``count`` new change numbers, ascending (not consecutive: other writers take theirs
     meanwhile), each above the key this transaction now holds."""

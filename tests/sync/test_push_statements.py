@@ -15,9 +15,10 @@ from server.extensions import db
 from sync.protocol import SCHEMA_VERSION
 from tests.helpers import login
 
-# PostgreSQL writes the item, its number and its audit event in one statement, and the
-# client's last id with the stored results in another; SQLite has no writing CTEs.
-STATEMENTS_OF_A_ONE_MUTATION_PUSH = {"postgresql": 6, "sqlite": 9}
+# PostgreSQL takes the write locks and reads the device's row in one statement, writes the
+# item, its number and its audit event in one, and the client's last id with the stored
+# results in another; SQLite has no writing CTEs.
+STATEMENTS_OF_A_ONE_MUTATION_PUSH = {"postgresql": 5, "sqlite": 9}
 
 
 @contextmanager
@@ -70,7 +71,7 @@ def test_a_one_mutation_push_takes_few_statements(app, client, factory, backend)
         push_result(client, headers, item_id, 2, "second", version)
 
     # the token, its user and the access version (the roles are kept from the first push:
-    # tests/server/test_kept_principal.py); the lock; the client; the item and its plan; the
+    # tests/server/test_kept_principal.py); the locks with the client; the item and its plan; the
     # sequence number, the item and its audit event; the stored results and the client's last id
     assert len(seen) == STATEMENTS_OF_A_ONE_MUTATION_PUSH[backend], "\n".join(
         " ".join(s.split())[:120] for s in seen

@@ -53,7 +53,7 @@ from server import clock
 from server.i18n import _, no_such
 from server.i18n import localize_reasons as localize
 from server.models import Conflict, SyncClient, SyncedMixin, SyncMutationResult
-from server.models.versioning import act_as, lock_clock
+from server.models.versioning import act_as, lock_clock_reading
 from server.services.access import Principal
 from server.services.errors import (
     FolgError,
@@ -192,7 +192,6 @@ def _push(
     partial_allowed: bool = True,
 ) -> list[dict[str, Any]]:
     act_as(session, principal.user_id, "sync")
-    lock_clock(session, principal.organisation_ids)
     client = _client(session, principal, client_id)
     new = _check_mutation_ids(client, mutations)
     stored = _stored_results(session, client_id, [m["mutation_id"] for m in mutations[:new]])
@@ -254,7 +253,14 @@ def _store_answers(session: Session, client: SyncClient, fresh: list[dict[str, A
 
 
 def _client(session: Session, principal: Principal, client_id: str) -> SyncClient:
-    client = session.get(SyncClient, client_id)
+    """The device's row, read with the write locks taken (created on its first push)."""
+    client = lock_clock_reading(
+        session, principal.organisation_ids, SyncClient, SyncClient.client_id == client_id
+    )
+    if client is None:
+        # Not there when the locks were asked for: the device's first push, or one that
+        # committed its first push meanwhile (a retry on another connection).
+        client = session.get(SyncClient, client_id)
     if client is None:
         client = SyncClient(
             client_id=client_id,
