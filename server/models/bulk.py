@@ -11,8 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, any_, bindparam, insert
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import JSON, insert
 from sqlalchemy.orm import Session
 
 
@@ -58,14 +57,6 @@ def bulk_insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any
                 copy.write_row(values)
     finally:
         cursor.close()
-
-
-def one_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
-    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter instead of
-    hundreds for the driver to splice into the query and the server to parse."""
-    if session.get_bind().dialect.name != "postgresql":
-        return column.in_(values)
-    return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
 
 
 def _json_text() -> Callable[[Any], str]:

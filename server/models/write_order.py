@@ -39,6 +39,7 @@ batch of numbers, so each number is covered at the level it is used.
 
 from __future__ import annotations
 
+import functools
 import uuid
 import zlib
 from collections.abc import Iterable
@@ -113,29 +114,31 @@ def organisation_key(organisation_id: uuid.UUID) -> int:
 
 
 def lock_for_writing(session: Session, organisation_ids: Iterable[uuid.UUID] | None) -> None:
-    """Take the locks of the organisations a transaction writes in (sorted, so two writers
-    never wait for each other in a circle), or, with None, the whole deployment's."""
+    """Take the locks of the organisations a transaction writes in, or, with None, the whole
+    deployment's."""
     if organisation_ids is None:
         session.execute(_LOCK_DEPLOYMENT)
         return
-    keys = sorted({organisation_key(o) for o in organisation_ids})
-    session.execute(_LOCK_ORGANISATIONS, {"keys": keys})
+    session.execute(_LOCK_ORGANISATIONS, {"keys": organisation_keys(organisation_ids)})
 
 
-def locks_cte(organisation_ids: Iterable[uuid.UUID] | None) -> CTE:
+def locks_cte(everywhere: bool) -> CTE:
     """``lock_for_writing`` as a CTE that a reading statement joins first: the locks, then the
     rows it reads (which must lock them, ``FOR UPDATE``, to see their newest committed
-    version: the statement's snapshot was taken before the locks were granted)."""
-    if organisation_ids is None:
+    version: the statement's snapshot was taken before the locks were granted). The
+    organisations' keys are the parameter ``keys`` (``organisation_keys``); ``everywhere``
+    takes the deployment's lock instead."""
+    if everywhere:
         locks = text(_LOCK_DEPLOYMENT.text).columns(column("held"))
     else:
-        keys = sorted({organisation_key(o) for o in organisation_ids})
-        locks = (
-            text(_LOCK_ORGANISATIONS.text)
-            .bindparams(bindparam("keys", keys, type_=ARRAY(Integer)))
-            .columns(column("deployment"), column("organisations"))
-        )
+        locks = _LOCK_ORGANISATIONS.columns(column("deployment"), column("organisations"))
     return locks.cte("locks").prefix_with("MATERIALIZED")
+
+
+def organisation_keys(organisation_ids: Iterable[uuid.UUID]) -> list[int]:
+    """The organisations' lock numbers, sorted: two writers never wait for each other in a
+    circle."""
+    return sorted({organisation_key(o) for o in organisation_ids})
 
 
 def take_numbers(session: Session, count: int) -> list[int]:
@@ -144,9 +147,11 @@ def take_numbers(session: Session, count: int) -> list[int]:
     return list(session.execute(_TAKE_NUMBERS, {"count": count}).scalars())
 
 
+@functools.cache
 def next_number_cte() -> CTE:
     """``_TAKE_NUMBERS`` for one number, as a CTE (column ``seq``) that a writing statement
-    reads: the key's lock, then the number, in the writing statement itself."""
+    reads: the key's lock, then the number, in the writing statement itself. Built once
+    (a construct is immutable, and building it cost a push more than its round trip)."""
     return (
         text(_TAKE_NUMBERS.text)
         .bindparams(count=1)

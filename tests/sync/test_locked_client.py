@@ -67,7 +67,7 @@ def test_a_row_inserted_while_the_locks_were_awaited_is_not_seen_by_that_stateme
         staff,
         "device-1",
         lambda session, organisations: lock_clock_reading(
-            session, organisations, SyncClient, SyncClient.client_id == "device-1"
+            session, organisations, SyncClient, "device-1"
         ),
     )
     # What the docstring of lock_clock_reading warns of, and why a push looks again.
@@ -106,9 +106,7 @@ def test_a_row_updated_while_the_locks_were_awaited_is_read_at_its_newest_versio
 
     def retry():
         with app.app_context():
-            row = lock_clock_reading(
-                db.session, organisations, SyncClient, SyncClient.client_id == "device-3"
-            )
+            row = lock_clock_reading(db.session, organisations, SyncClient, "device-3")
             answer["last"] = row.last_mutation_id
             db.session.rollback()
 

@@ -12,16 +12,17 @@ as after a failure) to the same rows, audit events and results. ``push.py`` is t
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import any_, bindparam, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload
 
 from server.models import Plan, PlanItem, SyncedMixin, Theme
-from server.models.bulk import one_of
 from server.models.versioning import insert_created
 from server.services.sync import mutation_row_id
 from server.services.tables import WRITABLE, WritableTable
@@ -65,19 +66,47 @@ def absent_ids(
     absent: set[uuid.UUID] = set()
     for table, ids in wanted.items():
         model = WRITABLE[table].model
-        found = set(in_chunks(session, select(model.id), model, ids))
+        found = set(in_chunks(session, _ids_of(cast(Any, model), _dialect(session)), ids))
         absent.update(i for i in ids if i not in found)
     return absent
 
 
 def in_chunks(
-    session: Session, query: Any, model: type[Any], ids: Sequence[uuid.UUID], chunk: int = 500
+    session: Session, query: Any, ids: Sequence[uuid.UUID], chunk: int = 500
 ) -> list[Any]:
+    """``query`` (its ids the parameter ``ids``: ``_rows_of``, ``_ids_of``) for up to
+    ``chunk`` ids at a time."""
     found: list[Any] = []
     for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        found += session.scalars(query.where(one_of(session, model.id, part)))
+        found += session.scalars(query, {"ids": list(ids[start : start + chunk])})
     return found
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _id_in(model: type[Any], dialect: str) -> Any:
+    """``model.id IN :ids``; on PostgreSQL as ``= ANY(array)``, one parameter instead of
+    hundreds for the driver to splice into the query and the server to parse."""
+    if dialect != "postgresql":
+        return model.id.in_(bindparam("ids", expanding=True))
+    return model.id == any_(bindparam("ids", type_=postgresql.ARRAY(model.id.type)))
+
+
+# The queries are built once per table: building one cost a small push more than its round trip.
+@functools.cache
+def _ids_of(model: type[Any], dialect: str) -> Any:
+    return select(model.id).where(_id_in(model, dialect))
+
+
+@functools.cache
+def _rows_of(model: type[Any], dialect: str) -> Any:
+    query = select(model)
+    if model is PlanItem:
+        # Every write of an item checks its plan (archived?): loaded in the same query.
+        query = query.options(joinedload(PlanItem.plan))
+    return query.where(_id_in(model, dialect))
 
 
 class KnownRows:
@@ -129,11 +158,9 @@ class KnownRows:
         ]
 
     def _load(self, model: type[Any], ids: Sequence[uuid.UUID]) -> list[Any]:
-        query = select(model)
-        if model is PlanItem:
-            # Every write of an item checks its plan (archived?): loaded in the same query.
-            query = query.options(joinedload(PlanItem.plan))
-        return in_chunks(self.session, query, model, ids)
+        if not ids:
+            return []
+        return in_chunks(self.session, _rows_of(cast(Any, model), _dialect(self.session)), ids)
 
     @staticmethod
     def _referenced_ids(mutations: Sequence[Mapping[str, Any]], field: str) -> list[uuid.UUID]:

@@ -38,13 +38,14 @@ answer; recording and resolving conflicts is ``conflicts.py``.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from marshmallow import ValidationError
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -231,32 +232,44 @@ def _store_answers(session: Session, client: SyncClient, fresh: list[dict[str, A
     advance the client's last mutation id: on PostgreSQL in one statement."""
     now = clock.now()
     seen: dict[str, Any] = {"last_seen_at": now}
+    params: dict[str, Any] = {"client": client.client_id, "seen": now}
     if fresh:
         seen["last_mutation_id"] = fresh[-1]["mutation_id"]
-    clients = cast(Table, SyncClient.__table__)
-    advance = update(clients).where(clients.c.client_id == client.client_id).values(**seen)
-    if fresh:
-        stored = insert(cast(Table, SyncMutationResult.__table__)).values(
-            client_id=client.client_id,
-            mutation_id=fresh[-1]["mutation_id"],
-            first_mutation_id=fresh[0]["mutation_id"],
-            result=fresh,
-            created_at=now,
+        params.update(
+            last=fresh[-1]["mutation_id"], first=fresh[0]["mutation_id"], result=fresh, at=now
         )
-        if session.get_bind().dialect.name == "postgresql":
-            advance = advance.add_cte(stored.cte("stored"))
-        else:
-            session.execute(stored)
-    session.execute(advance)
+    together = bool(fresh) and session.get_bind().dialect.name == "postgresql"
+    if fresh and not together:
+        session.execute(_STORE_RESULTS, params)
+    session.execute(_advance_client(answered=bool(fresh), with_results=together), params)
     for name, value in seen.items():
         set_committed_value(client, name, value)
 
 
+_CLIENTS = cast(Table, SyncClient.__table__)
+_STORE_RESULTS = insert(cast(Table, SyncMutationResult.__table__)).values(
+    client_id=bindparam("client"),
+    mutation_id=bindparam("last"),
+    first_mutation_id=bindparam("first"),
+    result=bindparam("result"),
+    created_at=bindparam("at"),
+)
+
+
+@functools.cache
+def _advance_client(answered: bool, with_results: bool) -> Any:
+    """The client's last-seen time, and last mutation id if the batch had new ones; with the
+    stored results in a CTE (PostgreSQL). Built once: building it cost more than running it."""
+    seen: dict[str, Any] = {"last_seen_at": bindparam("seen")}
+    if answered:
+        seen["last_mutation_id"] = bindparam("last")
+    advance = update(_CLIENTS).where(_CLIENTS.c.client_id == bindparam("client")).values(seen)
+    return advance.add_cte(_STORE_RESULTS.cte("stored")) if with_results else advance
+
+
 def _client(session: Session, principal: Principal, client_id: str) -> SyncClient:
     """The device's row, read with the write locks taken (created on its first push)."""
-    client = lock_clock_reading(
-        session, principal.organisation_ids, SyncClient, SyncClient.client_id == client_id
-    )
+    client = lock_clock_reading(session, principal.organisation_ids, SyncClient, client_id)
     if client is None:
         # Not there when the locks were asked for: the device's first push, or one that
         # committed its first push meanwhile (a retry on another connection).
