@@ -235,4 +235,8 @@ export function defineSchema(db) {
       plan_summaries: 'plan_id',
     })
     .upgrade((tx) => rebuildSummaries(tx.table('plan_items'), tx.table('plan_summaries')));
+  // v12: plan items by plan in the plan's order, so a long plan opens on its first page of rows
+  // (queries.js itemPage) without reading the rest. IndexedDB builds the index from the rows
+  // already stored; nothing to upgrade by hand.
+  db.version(12).stores({ plan_items: 'id, plan_id, unit_id, _status, finding_id, [plan_id+priority]' });
 }
