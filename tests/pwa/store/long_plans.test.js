@@ -144,3 +144,15 @@ test('a row without a priority is not left out: the plan is then read whole, in 
   expect(expected[0]).toBe('no-priority'); // listItems sorts a missing priority as 0
   expect(await readAllPages(store, 'long', 40)).toEqual(expected);
 });
+
+test('a new row takes the priority after the plan\'s last row, deleted rows left out', async () => {
+  const store = await freshStore('long-plans');
+  expect(await store.nextPriority('long')).toBe(1);
+  await longPlan(store, 100); // priorities 1 to 50
+  expect(await store.nextPriority('long')).toBe(51);
+  await store.create('plan_items', { id: 'top', plan_id: 'long', unit_id: 'u', topic: 'top', priority: 80 });
+  expect(await store.nextPriority('long')).toBe(81);
+  await store.remove('plan_items', 'top');
+  expect(await store.nextPriority('long')).toBe(51);
+  expect(await store.nextPriority('elsewhere')).toBe(2);
+});

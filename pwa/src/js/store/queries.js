@@ -94,6 +94,23 @@ export async function itemPage(store, planId, { from = null, limit = Infinity, t
 
 /** @typedef {{after?: {priority: number, id: string}, whole?: boolean, at?: number}} ItemCursor */
 
+/**
+ * The priority a new row of the plan takes: one after the highest of its rows (deleted ones
+ * left out; at least 1), from the end of the `[plan_id+priority]` index, without reading the plan.
+ * @param {Store} store
+ * @param {string} planId
+ */
+export async function nextPriority(store, planId) {
+  const last = await store.db
+    .table('plan_items')
+    .where('[plan_id+priority]')
+    .between([planId, -Infinity], [planId, Infinity], true, true)
+    .reverse()
+    .filter(notDeleted)
+    .first();
+  return Math.max(0, (last && last.priority) || 0) + 1;
+}
+
 /** Whether the plan has a row (deleted or not) after `row` in its order: cheap, on the keys. */
 async function hasRowsAfter(byPlan, planId, row) {
   const later = await byPlan

@@ -175,6 +175,9 @@ export class Store {
   itemPage(planId, options) {
     return queries.itemPage(this, planId, options);
   }
+  nextPriority(planId) {
+    return queries.nextPriority(this, planId);
+  }
   itemStats(planId, today) {
     return queries.itemStats(this, planId, today);
   }
