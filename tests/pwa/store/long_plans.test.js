@@ -156,3 +156,26 @@ test('a new row takes the priority after the plan\'s last row, deleted rows left
   expect(await store.nextPriority('long')).toBe(51);
   expect(await store.nextPriority('elsewhere')).toBe(2);
 });
+
+test('upgrading a version 11 store puts its rows on the order index and marks a row off it', async () => {
+  const { default: Dexie } = await import('dexie');
+  const { Store } = await import('../../../pwa/src/js/store/index.js');
+  const name = `long-plans-upgrade-v11-${Date.now()}`;
+  const old = new Dexie(name);
+  // The tables v12 changes or these reads touch, as version 11 left them.
+  old.version(11).stores({ plan_items: 'id, plan_id, unit_id, _status, finding_id', plan_summaries: 'plan_id', meta: 'key' });
+  const row = (id, priority) => ({ id, plan_id: 'p', unit_id: 'u', topic: id, priority, _status: 'synced', _version: 1 });
+  await old.plan_items.bulkPut([row('b', 2), row('a', 1), row('created', undefined), row('c', 3)]);
+  old.close();
+  const store = await new Store(name).open();
+  const page = await store.itemPage('p', { limit: 2 });
+  // The row without a priority sorts first, as listItems has it: the plan is read whole.
+  expect(page.rows.map((r) => r.id)).toEqual(['created', 'a']);
+  expect(page.rows[0]).not.toHaveProperty('_unordered');
+  expect(await readAllPages(store, 'p', 2)).toEqual(['created', 'a', 'b', 'c']);
+  // The server gives it a priority: on the index, and the plan is read a page at a time again.
+  await store.applyPage([planRow('created', 4, { plan_id: 'p' })], '2');
+  expect((await store.db.table('plan_items').get('created'))._unordered).toBeUndefined();
+  expect(await readAllPages(store, 'p', 2)).toEqual(['a', 'b', 'c', 'created']);
+  store.db.close();
+});
