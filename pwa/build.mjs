@@ -69,14 +69,7 @@ for (const out of [entryOf('js/main.js'), ...staticImports(entryOf('js/main.js')
   }
 }
 
-// The entry's static chunks are named in index.html (modulepreload), so the browser fetches them
-// (from the service worker's cache) while the entry itself loads and parses, not only once the
-// entry's imports are seen: on a cold start offline that waterfall was ~40-60 ms of the boot.
-const preload = statics.map((p) => `<link rel="modulepreload" href="/${p}" />`).join('\n    ');
-const html = (await readFile(path.join(src, 'index.html'), 'utf8'))
-  .replace('%JS%', js)
-  .replace('%CSS%', css)
-  .replace('%PRELOAD%', preload);
+const html = (await readFile(path.join(src, 'index.html'), 'utf8')).replace('%JS%', js).replace('%CSS%', css);
 await writeFile(path.join(dist, 'index.html'), html);
 await cp(path.join(src, 'manifest.webmanifest'), path.join(dist, 'manifest.webmanifest'));
 await cp(path.join(src, 'icons'), path.join(dist, 'icons'), { recursive: true });
