@@ -76,3 +76,63 @@ def test_back_from_a_row_far_down_lands_on_it_and_print_draws_every_row(new_cont
     page.get_by_role("button", name="Udskriv").click()
     page.wait_for_function("window.printed === true")
     expect(page.locator("tr[data-item-id]")).to_have_count(ROWS)
+
+
+# Counts the plan rows IndexedDB hands the page (getAll results and cursor steps on plan_items
+# and its indexes) from when `window.__planRowsRead` is set to 0.
+COUNT_ROW_READS = """(() => {
+  window.__planRowsRead = null;
+  const of = (src) => (src.objectStore || src).name === 'plan_items';
+  const add = (n) => { if (window.__planRowsRead !== null) window.__planRowsRead += n; };
+  for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
+    const getAll = proto.getAll;
+    proto.getAll = function (...args) {
+      const req = getAll.apply(this, args);
+      if (of(this)) req.addEventListener('success', () => add(req.result.length));
+      return req;
+    };
+    const openCursor = proto.openCursor;
+    proto.openCursor = function (...args) {
+      const req = openCursor.apply(this, args);
+      if (of(this)) req.addEventListener('success', () => { if (req.result) add(1); });
+      return req;
+    };
+  }
+})();"""
+
+
+def test_a_long_plan_reads_only_the_rows_it_draws_and_moves_a_row_past_them(new_context, api):
+    plan, items = long_plan(api)
+    context = new_context(viewport=PHONE)
+    context.add_init_script(script=COUNT_ROW_READS)
+    page = context.new_page()
+    log_in(page, MANAGER)
+    wait_service_worker(page)
+    context.set_offline(True)
+    wait_offline(page)
+    page.evaluate("window.__planRowsRead = 0")
+    page.evaluate(f"location.hash = '#/plans/{plan['id']}'")
+    # Taken in the frame the first rows are seen: what was read to draw them.
+    read = page.wait_for_function(
+        "() => document.querySelectorAll('tr[data-item-id]').length > 0 && window.__planRowsRead"
+    ).json_value()
+    rows = page.locator("tr[data-item-id]")
+    expect(rows).to_have_count(40)
+    # The first page and the row that says there are more (a second page, had the phone
+    # scrolled meanwhile), never the whole plan.
+    assert read < ROWS, read
+
+    # The last row drawn moves down past the rows read: its neighbour is read first.
+    rows.nth(39).locator("[data-reorder='down']").click()
+    expect(rows.nth(39)).to_contain_text("Række 040")
+    # Read on to the end: every row once, in the plan's new order.
+    for _ in range(60):
+        if rows.count() == ROWS:
+            break
+        page.mouse.wheel(0, 2000)
+        page.wait_for_timeout(50)
+    expect(rows).to_have_count(ROWS)
+    topics = rows.locator("td[data-field='topic']").all_text_contents()
+    expected = [f"Række {n:03d}" for n in range(ROWS)]
+    expected[39], expected[40] = expected[40], expected[39]
+    assert [t.strip() for t in topics] == expected

@@ -362,7 +362,7 @@ test("upgrading a version 4 database (through v5) turns the refusals kept in met
   });
   old.close();
   const store = await new Store(name).open();
-  expect(store.db.verno).toBe(11); // upgraded through every later step
+  expect(store.db.verno).toBe(12); // upgraded through every later step
   expect(await store.getMeta("rejections")).toBeNull();
   const drafts = await store.listDrafts();
   expect(drafts).toMatchObject([

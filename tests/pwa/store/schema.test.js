@@ -35,7 +35,7 @@ test("upgrading a version 1 database derives the due index of existing items", a
   });
   old.close();
   const store = await new Store("upgrade-v1").open();
-  expect(store.db.verno).toBe(11); // upgraded through every later step
+  expect(store.db.verno).toBe(12); // upgraded through every later step
   expect(await store.itemStats("p", "2026-06-01")).toEqual({
     items: 1,
     overdue: 1,

@@ -425,7 +425,7 @@ test("upgrading a version 10 store builds the summaries from the rows already st
   ]);
   old.close();
   const store = await new Store("summaries-upgrade-v10").open();
-  expect(store.db.verno).toBe(11);
+  expect(store.db.verno).toBe(12);
   const stats = await store.planStats(["pa", "pb", "pc"], "2026-06-01");
   expect(Object.fromEntries(stats)).toEqual({
     pa: { items: 5, open: 4, overdue: 2 },

@@ -14,6 +14,10 @@
  *             `withDerived`); indexed with the plan from v2 to v10, counted by the per-plan
  *             summaries (summaries.js) since v11
  *   _reset    kept through a reset for its pending edits (see feed.js `resetForFullPull`)
+ *   _unordered  plan items only: derived, the row's plan while its priority is not a number
+ *             (a row created here without one, until the server gives it one), so it is not
+ *             on the `[plan_id+priority]` index; indexed (v12), and a plan with such a row is
+ *             read whole (queries.js `itemPage`)
  *
  * `TABLES` is read from the server's table registry (`sync/tables.json`), so the device sends
  * exactly the fields the server takes: a table added there needs no change here beyond its Dexie
@@ -70,7 +74,7 @@ export const WRITABLE = new Set(names((t) => t.writable));
  */
 export const ROW_WRITTEN_TABLES = names((t) => t.writable && !t.sendOnly);
 
-export const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due', '_reset']);
+export const BOOKKEEPING = new Set(['_status', '_version', '_server', '_due', '_reset', '_unordered']);
 
 const SERVER_FIELDS = new Map(names(() => true).map((n) => [n, new Set(TABLES[n].serverFields)]));
 const SEND_ONLY = new Map(names((t) => Boolean(t.sendOnly)).map((n) => [n, new Set(TABLES[n].sendOnly)]));
@@ -88,12 +92,20 @@ export function sendable(table, fields) {
   return out;
 }
 
+/** Whether a plan item is on the `[plan_id+priority]` index: IndexedDB leaves out a row whose
+ * priority is missing or not a valid key. */
+export function onOrderIndex(row) {
+  return typeof row.priority === 'number' && !Number.isNaN(row.priority);
+}
+
 /** Set the derived fields of a row before it is stored (mutates and returns it). */
 export function withDerived(table, row) {
   if (table !== 'plan_items') return row;
   const due = dueDate(row);
   if (due) row._due = due;
   else delete row._due;
+  if (onOrderIndex(row)) delete row._unordered;
+  else row._unordered = row.plan_id;
   return row;
 }
 
@@ -235,4 +247,18 @@ export function defineSchema(db) {
       plan_summaries: 'plan_id',
     })
     .upgrade((tx) => rebuildSummaries(tx.table('plan_items'), tx.table('plan_summaries')));
+  // v12: plan items by plan in the plan's order, so a long plan opens on its first page of rows
+  // (queries.js itemPage) without reading the rest; IndexedDB builds the index from the rows
+  // already stored. The few rows off it (no numeric priority) are marked `_unordered` and
+  // indexed, so a plan can tell at once whether the order index holds all its rows.
+  db.version(12)
+    .stores({ plan_items: 'id, plan_id, unit_id, _status, finding_id, [plan_id+priority], _unordered' })
+    .upgrade((tx) =>
+      tx
+        .table('plan_items')
+        .filter((row) => !onOrderIndex(row))
+        .modify((row) => {
+          withDerived('plan_items', row);
+        }),
+    );
 }

@@ -172,6 +172,12 @@ export class Store {
   listItems(planId) {
     return queries.listItems(this, planId);
   }
+  itemPage(planId, options) {
+    return queries.itemPage(this, planId, options);
+  }
+  nextPriority(planId) {
+    return queries.nextPriority(this, planId);
+  }
   itemStats(planId, today) {
     return queries.itemStats(this, planId, today);
   }
@@ -210,6 +216,9 @@ export class Store {
   }
   listAttachments(itemId) {
     return queries.listAttachments(this, itemId);
+  }
+  attachmentsForItems(itemIds) {
+    return queries.attachmentsForItems(this, itemIds);
   }
   getPhotoBlob(sha256) {
     return queries.getPhotoBlob(this, sha256);

@@ -110,14 +110,15 @@ export async function itemView(app, { itemId, planId }) {
     'plans',
     item ? item.plan_id : refusedCreate ? refusedCreate.row?.plan_id || refusedCreate.context?.plan_id : planId,
   );
-  const items = plan ? await app.store.listItems(plan.id) : [];
+  // A new row comes after the plan's last (from the end of its order index: the plan is not read).
+  const priority = !item && !refusedCreate?.row && plan ? await app.store.nextPriority(plan.id) : 1;
   const themes = plan && plan.catalogue_id ? await app.store.listThemes(plan.catalogue_id) : [];
   const unitId = item ? item.unit_id : plan && plan.unit_id;
   if (!app.canEdit(unitId)) return itemReadOnly(app, { item, plan, themes, draft });
   const v = {
     ...(item ||
       refusedCreate?.row || {
-        priority: items.filter((i) => !i.deleted).reduce((m, i) => Math.max(m, i.priority || 0), 0) + 1,
+        priority,
         state: 'not_started',
         responsible: [],
         follow_up_responsible: [],

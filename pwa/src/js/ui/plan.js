@@ -25,10 +25,13 @@ export { COLUMNS };
 const ITEM_STATES = ['not_started', 'in_progress', 'done', 'cancelled'];
 
 /**
- * A long plan is drawn in steps: the first rows at once, the next ones as the person scrolls
- * near the end (or taps "show more"); a plan of 500 or 5,000 rows opens as fast as one of 40.
- * How far a plan was drawn is kept for the session, so a live re-render or coming back from
- * editing a row draws as many again (and at least up to the row landed on).
+ * A long plan is read and drawn in steps: the first rows at once, the next ones as the person
+ * scrolls near the end (or taps "show more"); a plan of 500 or 50,000 rows opens as fast as one
+ * of 40. Only the rows drawn are read, with their notes and evidence (store `itemPage`, on the
+ * plan's order index); what needs every row reads them for that action only (print). The
+ * counts come from the plan's summary. How far a plan was drawn is kept for the session, so a
+ * live re-render or coming back from editing a row draws as many again (and at least up to the
+ * row landed on).
  */
 export const PAGE_ROWS = 40;
 
@@ -44,19 +47,70 @@ function cssUnescape(text) {
   );
 }
 
-function firstRowCount(app, planId, items) {
-  let count = Math.max(PAGE_ROWS, rowsShown(app).get(planId) || 0);
-  // The row to land on after editing (main.js render): drawn even when it is far down.
+/**
+ * A plan's rows as far as they have been read, in the plan's order, a page at a time
+ * (store `itemPage`). Reads run one after another, so the pager and a move never read the
+ * same page twice.
+ */
+export function rowReader(store, planId) {
+  /** @type {any[]} */
+  const rows = [];
+  /** @type {any} the next page's cursor; undefined before the first read, null at the end */
+  let next;
+  let queue = Promise.resolve();
+  const serial = (fn) => {
+    const run = queue.then(fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+  const take = (page) => {
+    rows.push(...page.rows);
+    next = page.next;
+  };
+  return {
+    rows,
+    /** Every row of the plan has been read. */
+    get done() {
+      return next === null;
+    },
+    /** Read on until `count` rows are held, or the plan ends. */
+    readTo(count) {
+      return serial(async () => {
+        while (next !== null && rows.length < count)
+          take(await store.itemPage(planId, { from: next ?? null, limit: count - rows.length }));
+      });
+    },
+    /** Read on up to and including `row`, however far down it is. */
+    readThrough(row) {
+      return serial(async () => {
+        if (next !== null && !rows.some((r) => r.id === row.id))
+          take(await store.itemPage(planId, { from: next ?? null, through: row }));
+      });
+    },
+  };
+}
+
+/** The rows to draw at first: as many as were drawn before (at least a page), and the row to
+ * land on after editing (main.js render) even when it is far down. */
+async function readFirstRows(app, planId, reader) {
+  await reader.readTo(Math.max(PAGE_ROWS, rowsShown(app).get(planId) || 0));
   const landing = app.landOn && /data-item-id="([^"]+)"/.exec(app.landOn);
   if (landing) {
-    const id = cssUnescape(landing[1]);
-    const at = items.findIndex((i) => i.id === id);
-    if (at >= count) count = at + 1;
+    const row = await app.store.get('plan_items', cssUnescape(landing[1]));
+    if (row && row.plan_id === planId && !row.deleted) await reader.readThrough(row);
   }
-  count = Math.min(count, items.length);
   // Kept, so a live re-render (a sync, a pull) draws as many again, the landed-on row too.
-  rowsShown(app).set(planId, count);
-  return count;
+  rowsShown(app).set(planId, reader.rows.length);
+  return reader.rows.slice();
+}
+
+/** Refused drafts of the plan and of its rows: by the plan's id, their context, or (a draft
+ * without one) the row it is of, looked up by id. Drafts are few; the plan's rows are not read. */
+async function planDrafts(app, planId) {
+  const drafts = await app.store.listDrafts();
+  const ofPlan = (d) => d.id === planId || (d.context && d.context.plan_id === planId);
+  const rows = await Promise.all(drafts.map((d) => (ofPlan(d) ? null : app.store.get('plan_items', d.id))));
+  return drafts.filter((d, i) => ofPlan(d) || (rows[i] && rows[i].plan_id === planId && !rows[i].deleted));
 }
 
 /** The locale prefix of the plan's column words: its kind's template, in its variant. */
@@ -135,37 +189,43 @@ export async function planView(app, planId) {
       node: h('div', {}, h('h1', { tabindex: '-1' }, t('plans.title')), h('p', {}, t('item.not_found'))),
     };
   }
-  const [unit, items, themes] = await Promise.all([
+  const now = today();
+  const reader = rowReader(app.store, planId);
+  const [unit, themes, stats, threads, planDraftList, firstRows] = await Promise.all([
     app.store.get('units', plan.unit_id),
-    app.store.listItems(planId).then((list) => list.filter((i) => !i.deleted)),
     plan.catalogue_id ? app.store.listThemes(plan.catalogue_id) : Promise.resolve([]),
+    app.store.itemStats(planId, now),
+    planThreads(app, planId),
+    planDrafts(app, planId),
+    readFirstRows(app, planId, reader),
   ]);
-  const threads = await planThreads(app, planId);
   // Refused drafts of this plan's rows wait for the person: a mark on the row, a list on top.
-  const itemIds = new Set(items.map((i) => i.id));
-  const drafts = await withRowNames(
-    app,
-    (await app.store.listDrafts()).filter(
-      (d) => d.id === planId || itemIds.has(d.id) || (d.context && d.context.plan_id === planId),
-    ),
-  );
+  const drafts = await withRowNames(app, planDraftList);
   const draftByItem = new Map(drafts.filter((d) => d.table === 'plan_items').map((d) => [d.id, d]));
-  const firstRows = items.slice(0, firstRowCount(app, planId, items));
-  // What the drawn rows show besides their fields: their notes (one query) and the evidence
-  // on each row and on its first notes. Loaded for each step of rows as it is drawn.
+  // What the drawn rows show besides their fields: their notes and evidence (one query each)
+  // and their criteria. Loaded for each step of rows as it is drawn.
   /** @type {Map<string, any[]>} */
   const notesByItem = new Map();
   const rowEvidence = new Map();
   const noteEvidence = new Map();
+  const criterionText = new Map();
   async function loadRows(rows) {
-    for (const [id, notes] of await app.store.notesForItems(rows.map((i) => i.id))) notesByItem.set(id, notes);
+    const ids = rows.map((i) => i.id);
+    const newCriteria = [...new Set(rows.map((i) => i.criterion_id).filter((id) => id && !criterionText.has(id)))];
+    const [notes, attachments, criteria] = await Promise.all([
+      app.store.notesForItems(ids),
+      app.store.attachmentsForItems(ids),
+      Promise.all(newCriteria.map((id) => app.store.get('criteria', id))),
+    ]);
+    for (const [id, list] of notes) notesByItem.set(id, list);
+    for (const c of criteria) if (c) criterionText.set(c.id, c.text);
     await Promise.all(
       rows.map(async (item) => {
-        const attachments = await app.store.listAttachments(item.id);
+        const ofItem = attachments.get(item.id) || [];
         const evidenceOf = (noteId) =>
           attachmentList(
             app,
-            attachments.filter((a) => (a.note_id || null) === noteId),
+            ofItem.filter((a) => (a.note_id || null) === noteId),
           );
         rowEvidence.set(item.id, await evidenceOf(null));
         for (const n of (notesByItem.get(item.id) || []).slice(0, 20)) noteEvidence.set(n.id, await evidenceOf(n.id));
@@ -174,12 +234,6 @@ export async function planView(app, planId) {
   }
   await loadRows(firstRows);
   const themeName = new Map(themes.map((th) => [th.id, th.name]));
-  const criterionIds = [...new Set(items.map((i) => i.criterion_id).filter(Boolean))];
-  const criterionText = new Map(
-    (await Promise.all(criterionIds.map((id) => app.store.get('criteria', id))))
-      .filter(Boolean)
-      .map((c) => [c.id, c.text]),
-  );
   const cols = columnSet(plan);
   const manager = app.isManager(plan.unit_id);
   const approver = app.canApprove(plan.unit_id);
@@ -187,7 +241,6 @@ export async function planView(app, planId) {
   // A foster family's plan is in force without approval (seed 001): "gældende", no approver.
   const withoutApproval = plan.kind === 'dk_plejefamilie';
   const stateLabel = t(planStateKey(plan));
-  const now = today();
   const editable = canEdit && !['completed', 'archived'].includes(plan.state);
 
   const header = h(
@@ -332,12 +385,13 @@ export async function planView(app, planId) {
               class: 'btn small',
               'aria-label': t('plan.move_up', { topic }),
               'data-reorder': 'up',
-              onclick: () => move(app, items, index, -1),
+              onclick: () => move(app, reader, index, -1),
             },
             '↑',
           )
         : null,
-      manager && editable && index < items.length - 1
+      // The row below may not be read yet (the last row drawn): `move` reads it first.
+      manager && editable && (index < reader.rows.length - 1 || !reader.done)
         ? h(
             'button',
             {
@@ -345,7 +399,7 @@ export async function planView(app, planId) {
               class: 'btn small',
               'aria-label': t('plan.move_down', { topic }),
               'data-reorder': 'down',
-              onclick: () => move(app, items, index, 1),
+              onclick: () => move(app, reader, index, 1),
             },
             '↓',
           )
@@ -431,7 +485,7 @@ export async function planView(app, planId) {
     );
   };
   const tbody = h('tbody', {}, firstRows.map(rowOf));
-  const pager = rowPager(app, planId, items, tbody, rowOf, loadRows);
+  const pager = rowPager(app, planId, { reader, total: stats.items, tbody, rowOf, loadRows });
 
   return {
     title: plan.title,
@@ -475,7 +529,7 @@ export async function planView(app, planId) {
         planDocumentActions(app, plan),
         lifecycle,
       ),
-      items.length === 0
+      firstRows.length === 0
         ? h('p', {}, t('plan.no_items'))
         : h(
             'div',
@@ -495,24 +549,28 @@ export async function planView(app, planId) {
 }
 
 /**
- * The rows after the first ones: appended a step at a time (their notes read in one query)
- * when the "show more" line comes within a screen or two of view, or is tapped. Each step is
- * small, so scrolling never waits for a long task.
+ * The rows after the first ones: read and appended a step at a time (the rows, their notes and
+ * their evidence in a few queries) when the "show more" line comes within a screen or two of
+ * view, or is tapped. Each step is small, so scrolling never waits for a long task. `total` is
+ * the plan's row count from its summary, for the label only: whether there are more rows is
+ * the reader's to say.
  */
-function rowPager(app, planId, items, tbody, rowOf, loadRows) {
+function rowPager(app, planId, { reader, total, tbody, rowOf, loadRows }) {
   let shown = tbody.childElementCount;
   let busy = null;
   const button = h('button', { type: 'button', class: 'btn', 'data-testid': 'more-rows' });
   const node = h('p', { class: 'more-rows no-print' }, button);
+  const finished = () => reader.done && shown >= reader.rows.length;
   const label = () => {
-    node.hidden = shown >= items.length;
-    button.textContent = t('plan.more_rows', { shown, total: items.length });
+    node.hidden = finished();
+    button.textContent = t('plan.more_rows', { shown, total: Math.max(total, reader.rows.length) });
   };
   const near = () => node.isConnected && !node.hidden && node.getBoundingClientRect().top < 2 * window.innerHeight;
   function showMore(count = PAGE_ROWS) {
     if (!busy) {
       busy = (async () => {
-        const next = items.slice(shown, shown + count);
+        await reader.readTo(shown + count);
+        const next = reader.rows.slice(shown, shown + count);
         await loadRows(next);
         if (!tbody.isConnected) return; // the view was drawn again meanwhile: that one shows them
         tbody.append(...next.map((item, k) => rowOf(item, shown + k)));
@@ -532,11 +590,11 @@ function rowPager(app, planId, items, tbody, rowOf, loadRows) {
   }
   button.addEventListener('click', () => showMore());
   label();
-  if (shown < items.length && typeof IntersectionObserver === 'function') {
+  if (!finished() && typeof IntersectionObserver === 'function') {
     const observer = new IntersectionObserver(
       (entries) => {
         // Not shown (a live re-render kept the DOM it had), or done: nothing more to watch.
-        if (!node.isConnected || shown >= items.length) observer.disconnect();
+        if (!node.isConnected || finished()) observer.disconnect();
         else if (entries.some((e) => e.isIntersecting)) showMore();
       },
       { rootMargin: '0px 0px 100% 0px' },
@@ -545,8 +603,9 @@ function rowPager(app, planId, items, tbody, rowOf, loadRows) {
   }
   return {
     node,
+    /** Every row drawn (print): the rest of the plan read now, for this action only. */
     async showAll() {
-      while (shown < items.length && tbody.isConnected) await showMore(items.length - shown);
+      while (!finished() && tbody.isConnected) await showMore(Infinity);
     },
   };
 }
@@ -662,10 +721,13 @@ function rowToggle(app, itemId, topic) {
   );
 }
 
-/** Swap priorities with the neighbour: two ordinary edits, so it works offline too. */
-async function move(app, items, index, delta) {
-  const a = items[index];
-  const b = items[index + delta];
+/** Swap priorities with the neighbour: two ordinary edits, so it works offline too. The row
+ * below the last one drawn is read first. */
+async function move(app, reader, index, delta) {
+  await reader.readTo(index + delta + 1);
+  const a = reader.rows[index];
+  const b = reader.rows[index + delta];
+  if (!a || !b) return;
   const pa = a.priority ?? index + 1;
   const pb = b.priority ?? index + delta + 1;
   await app.store.update('plan_items', a.id, { priority: pb });
