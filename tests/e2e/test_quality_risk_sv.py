@@ -298,8 +298,19 @@ def test_a_note_typed_while_the_run_redraws_after_an_answer_is_kept(new_context)
     expect(page.get_by_test_id("run-finish")).to_contain_text("1 av 5 punkter besvarade")
     expect(point.get_by_role("button", name="Registrera som avvikelse")).to_be_visible()
     expect(point.get_by_label("Kommentar")).to_have_value(note)
-    # Stored: drawn again from the device's store, the note is there.
+    # Another point answered and its note left at once, before the answer is stored: the note
+    # waits for the answer's save rather than being stored under it (or it under the note).
+    second = f"Förkläden slut i förrådet {uuid.uuid4().hex[:6]}"
+    other = page.locator(f'li[data-point="{HYGIENE[2]}"]')
+    other.get_by_label("Avvikelse").check()
+    other.get_by_label("Kommentar").fill(second)
+    other.get_by_label("Kommentar").blur()
+    expect(page.get_by_test_id("run-finish")).to_contain_text("2 av 5 punkter besvarade")
+    # Stored: drawn again from the device's store, both notes are there.
     page.reload()
     point = page.locator(f'li[data-point="{HYGIENE[0]}"]')
     expect(point.get_by_label("Kommentar")).to_have_value(note)
     expect(point.get_by_label("Avvikelse")).to_be_checked()
+    other = page.locator(f'li[data-point="{HYGIENE[2]}"]')
+    expect(other.get_by_label("Kommentar")).to_have_value(second)
+    expect(other.get_by_label("Avvikelse")).to_be_checked()

@@ -391,11 +391,14 @@ function focusSelector(el) {
   return null;
 }
 
+/** A point's saves under way, by run and point: the next waits for the one before. */
+const pointSaves = new Map();
+
 function pointRow(app, { run, checklist, point, answer, canWrite, links, items, plans, entries }) {
   const name = `answer-${point.id}`;
-  const save = async (changes) => {
+  const store = async (changes) => {
     const id = answer ? answer.id : await checklistAnswerId(run.id, point.id);
-    const existing = answer || (await app.store.get('checklist_answers', id));
+    const existing = await app.store.get('checklist_answers', id);
     if (existing) await app.store.update('checklist_answers', id, changes);
     else
       await app.store.create('checklist_answers', {
@@ -408,6 +411,19 @@ function pointRow(app, { run, checklist, point, answer, canWrite, links, items, 
         note: null,
         ...changes,
       });
+  };
+  // In turn: a note left right after the point's first answer must not find the answer not yet
+  // stored and create it a second time, over the answer (or the answer over the note).
+  const save = async (changes) => {
+    const key = `${run.id}/${point.id}`;
+    const turn = (pointSaves.get(key) || Promise.resolve()).then(() => store(changes));
+    const settled = turn.catch(() => {});
+    pointSaves.set(key, settled);
+    try {
+      await turn;
+    } finally {
+      if (pointSaves.get(key) === settled) pointSaves.delete(key);
+    }
     saved(app);
     redrawRun(app, `input[name="${CSS.escape(name)}"]:checked`);
   };
