@@ -33,6 +33,16 @@ def long_plan(api) -> tuple[dict, list[dict]]:
     return plan, items
 
 
+def scroll_to_the_end(page, rows) -> None:
+    """Scroll down until every row of the plan is drawn (a step at a time, as it reads)."""
+    for _ in range(60):
+        if rows.count() == ROWS:
+            break
+        page.mouse.wheel(0, 2000)
+        page.wait_for_timeout(50)
+    expect(rows).to_have_count(ROWS)
+
+
 def test_a_long_plan_draws_its_rows_as_the_phone_scrolls_offline(new_context, api):
     plan, items = long_plan(api)
     context = new_context(viewport=PHONE)
@@ -48,12 +58,7 @@ def test_a_long_plan_draws_its_rows_as_the_phone_scrolls_offline(new_context, ap
     expect(more).to_have_text(f"Vis flere rækker (40 af {ROWS})")
 
     # Scrolling to the end draws the rest, a step at a time.
-    for _ in range(60):
-        if rows.count() == ROWS:
-            break
-        page.mouse.wheel(0, 2000)
-        page.wait_for_timeout(50)
-    expect(rows).to_have_count(ROWS)
+    scroll_to_the_end(page, rows)
     expect(more).to_be_hidden()
     expect(rows.last).to_contain_text(f"Række {ROWS - 1:03d}")
 
@@ -126,12 +131,7 @@ def test_a_long_plan_reads_only_the_rows_it_draws_and_moves_a_row_past_them(new_
     rows.nth(39).locator("[data-reorder='down']").click()
     expect(rows.nth(39)).to_contain_text("Række 040")
     # Read on to the end: every row once, in the plan's new order.
-    for _ in range(60):
-        if rows.count() == ROWS:
-            break
-        page.mouse.wheel(0, 2000)
-        page.wait_for_timeout(50)
-    expect(rows).to_have_count(ROWS)
+    scroll_to_the_end(page, rows)
     topics = rows.locator("td[data-field='topic']").all_text_contents()
     expected = [f"Række {n:03d}" for n in range(ROWS)]
     expected[39], expected[40] = expected[40], expected[39]
