@@ -280,24 +280,29 @@ def _conflict(conflict: Conflict) -> Iterator[Noticed]:
 
 def _message_added(session: Session, message: PlanMessage) -> Iterator[Noticed]:
     """The other side of the dialogue hears of it: the unit of an inspector's message (its
-    managers and, on a row, the row's responsible users), the inspectors of the unit's."""
+    managers and, on a row, the row's responsible users, and who follows the row up, told
+    so), the inspectors of the unit's."""
+    following_up: set[uuid.UUID] = set()
     if message.side == "inspectorate":
         recipients = managers_of(session, message.unit_id)
         item = session.get(PlanItem, message.item_id) if message.item_id else None
         if item is not None and not item.deleted:
             recipients |= user_ids_in(item.responsible)
+            following_up = user_ids_in(item.follow_up_responsible) - recipients
     else:
         recipients = inspectors_of(session, message.unit_id)
-    recipients.discard(message.author_id)
-    if recipients:
-        yield Noticed(
-            "message_added",
-            frozenset(recipients),
-            message.unit_id,
-            key=str(message.id),
-            plan_id=message.plan_id,
-            item_id=message.item_id,
-        )
+    for people, params in ((recipients, {}), (following_up, {"about": FOLLOW_UP})):
+        people.discard(message.author_id)
+        if people:
+            yield Noticed(
+                "message_added",
+                frozenset(people),
+                message.unit_id,
+                key=str(message.id),
+                plan_id=message.plan_id,
+                item_id=message.item_id,
+                params=params,
+            )
 
 
 def _finding_added(session: Session, finding: Finding) -> Iterator[Noticed]:

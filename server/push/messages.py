@@ -14,8 +14,8 @@ two things:
     due_soon, overdue     end_date     a row's end (HVORNÅR?'s sluttidspunkt / slutdatum);
                                        also a reminder queued before ``about`` existed
     due_soon, overdue     deadline     the frist of the påbud the row answers (tidsfrist)
-    assigned, note_added  follow_up    the user follows the row up (HVEM?'s second job),
-                                       rather than carrying it out
+    assigned, note_added, follow_up    the user follows the row up (HVEM?'s second job),
+    message_added                      rather than carrying it out
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ TITLES = {
 VARIANT_TITLES = {
     ("assigned", FOLLOW_UP): _l("You are now responsible for following up an item"),
     ("note_added", FOLLOW_UP): _l("New progress note on an item you follow up"),
+    ("message_added", FOLLOW_UP): _l("New message from the inspectorate on an item you follow up"),
     ("due_soon", DEADLINE): _l("The deadline of an order is near"),
     ("overdue", DEADLINE): _l("The deadline of an order has passed"),
 }

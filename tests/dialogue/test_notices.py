@@ -56,6 +56,35 @@ def test_an_inspectors_message_tells_the_managers_and_the_rows_responsible_users
     assert (row.plan_id, row.item_id, row.params) == (item.plan_id, item.id, {})
 
 
+def test_an_inspectors_message_on_a_row_tells_who_follows_it_up_too(client, scene, factory):
+    follower = factory.user(("staff", scene["unit"]))
+    item = factory.item(
+        factory.plan(scene["unit"]),
+        responsible=[{"user_id": str(scene["responsible"].id)}],
+        follow_up_responsible=[
+            {"user_id": str(follower.id)},
+            {"user_id": str(scene["responsible"].id)},  # both jobs: told once, as responsible
+            {"user_id": str(scene["manager"].id)},  # a manager hears of it as one
+        ],
+    )
+
+    _send(client, scene["inspector"], f"/api/items/{item.id}/messages", {"body": "Status?"})
+
+    told = sorted((r.user_id, r.params.get("about")) for r in outbox(kind="message_added"))
+    assert told == sorted(
+        [(scene["manager"].id, None), (scene["responsible"].id, None), (follower.id, "follow_up")]
+    )
+    about = {"about": "follow_up"}
+    titles = {
+        lang: render_payload("message_added", lang, item.plan_id, item.id, about)["title"]
+        for lang in ("da", "sv")
+    }
+    assert titles == {
+        "da": "Ny besked fra tilsynet om en indsats, du følger op på",
+        "sv": "Nytt meddelande från tillsynen om en åtgärd du följer upp",
+    }
+
+
 def test_a_providers_message_tells_the_inspectors_following_the_unit(client, scene, factory):
     plan = factory.plan(scene["unit"])
 
