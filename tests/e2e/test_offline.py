@@ -132,3 +132,45 @@ def test_the_sync_bar_says_saving_from_the_click_until_the_server_has_it(new_con
     # The first change after the click still owes the note, and once synced, it stays so.
     assert said[0]["pending"] != "0", said
     assert all(s["pending"] == "0" for s in said[first:]), said
+
+
+def test_a_reload_while_a_save_is_still_being_written_asks_first(new_context, api):
+    """A save is written to the device in milliseconds; a reload (or a closed tab) in those
+    milliseconds would drop it. The browser asks first, and the note is kept."""
+    plan = api.plan_of_unit(UNIT)
+    item = api.new_item(plan["id"], goal="Genindlæsning")
+    page = new_context().new_page()
+    log_in(page, STAFF)
+    open_plan(page, UNIT, plan["id"])
+    text = f"Skrevet lige før genindlæsning {uuid.uuid4().hex[:6]}"
+    row(page, item["id"]).get_by_test_id("add-note").click()
+    page.get_by_label("Hvad er der sket?").fill(text)
+    # A transaction of this test's own holds the device's store for two seconds, so the
+    # note's write is still under way when the reload comes.
+    page.evaluate(
+        """async () => {
+            const [{ name }] = await indexedDB.databases();
+            const db = await new Promise((ok, fail) => {
+                const open = indexedDB.open(name);
+                open.onsuccess = () => ok(open.result);
+                open.onerror = fail;
+            });
+            const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+            const outbox = tx.objectStore('outbox');
+            const until = Date.now() + 2000;
+            const hold = () => {
+                if (Date.now() < until) outbox.count().onsuccess = hold;
+            };
+            hold();
+            tx.oncomplete = () => db.close();
+        }"""
+    )
+    page.get_by_test_id("save-note").click()
+    expect(page.get_by_test_id("sync-state")).to_have_attribute("data-writing", "1")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.evaluate("location.reload()")
+    wait_synced(page)
+    assert asked == ["beforeunload"]
+    notes = api.get(f"/api/items/{item['id']}/notes", as_user=STAFF)
+    assert [n["text"] for n in notes] == [text]

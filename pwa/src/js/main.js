@@ -523,6 +523,14 @@ function watchDrafts() {
   });
 }
 
+/** A save still on its way into the device's store (the sync bar's "Gemmer …", a few
+ * milliseconds) would be lost to a reload or a closed tab: the browser asks first. */
+function guardUnsavedWrites() {
+  window.addEventListener('beforeunload', (ev) => {
+    if (app.store && app.store.writesInFlight > 0) ev.preventDefault();
+  });
+}
+
 function syncPushSubscription() {
   reconcilePush(app).catch((err) => console.warn('push', err && (err.code || err.name)));
 }
@@ -582,6 +590,7 @@ async function boot() {
   }
   mountShell();
   watchDrafts();
+  guardUnsavedWrites();
   window.addEventListener('hashchange', () => render({ focus: true }));
   // Controls that need the network are switched in place (no re-render under the user's finger).
   const syncOnlineOnly = () => {
