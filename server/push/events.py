@@ -246,17 +246,33 @@ def _note_added(session: Session, note: ProgressNote) -> Iterator[Noticed]:
     item = session.get(PlanItem, note.item_id)
     if item is None or item.deleted:
         return
-    carrying_out = user_ids_in(item.responsible) - {note.author_id}
-    following_up = user_ids_in(item.follow_up_responsible) - carrying_out - {note.author_id}
-    for recipients, params in ((carrying_out, {}), (following_up, {"about": FOLLOW_UP})):
-        if recipients:
+    yield from _to_row_people(
+        "note_added",
+        note,
+        user_ids_in(item.responsible),
+        user_ids_in(item.follow_up_responsible),
+    )
+
+
+def _to_row_people(
+    kind: str,
+    event: ProgressNote | PlanMessage,
+    told: set[uuid.UUID],
+    following_up: set[uuid.UUID],
+) -> Iterator[Noticed]:
+    """A row's note or message to ``told`` and, in words of their own (``about: follow_up``),
+    to those who only follow the row up; never to its author."""
+    following_up = following_up - told
+    for people, params in ((told, {}), (following_up, {"about": FOLLOW_UP})):
+        people = people - {event.author_id}
+        if people:
             yield Noticed(
-                "note_added",
-                frozenset(recipients),
-                note.unit_id,
-                key=str(note.id),
-                plan_id=note.plan_id,
-                item_id=note.item_id,
+                kind,
+                frozenset(people),
+                event.unit_id,
+                key=str(event.id),
+                plan_id=event.plan_id,
+                item_id=event.item_id,
                 params=params,
             )
 
@@ -288,21 +304,10 @@ def _message_added(session: Session, message: PlanMessage) -> Iterator[Noticed]:
         item = session.get(PlanItem, message.item_id) if message.item_id else None
         if item is not None and not item.deleted:
             recipients |= user_ids_in(item.responsible)
-            following_up = user_ids_in(item.follow_up_responsible) - recipients
+            following_up = user_ids_in(item.follow_up_responsible)
     else:
         recipients = inspectors_of(session, message.unit_id)
-    for people, params in ((recipients, {}), (following_up, {"about": FOLLOW_UP})):
-        people.discard(message.author_id)
-        if people:
-            yield Noticed(
-                "message_added",
-                frozenset(people),
-                message.unit_id,
-                key=str(message.id),
-                plan_id=message.plan_id,
-                item_id=message.item_id,
-                params=params,
-            )
+    yield from _to_row_people("message_added", message, recipients, following_up)
 
 
 def _finding_added(session: Session, finding: Finding) -> Iterator[Noticed]:
